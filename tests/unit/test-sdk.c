@@ -1,0 +1,2 @@
+#include <criterion/criterion.h>
+Test(placeholder, sdk) { cr_assert(1); }
