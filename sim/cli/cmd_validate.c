@@ -1,1 +1,67 @@
-/* placeholder: being written */
+/*
+ * cmd_validate.c: `vswitchsim validate`: load a scenario strictly and check that each
+ * plugin opens and declares our ABI, without running anything.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "plugin/loader.h"
+
+static int check_plugins(const vs_config *cfg)
+{
+    char err[VS_ERROR_MAX];
+    for (size_t i = 0; i < cfg->nplugins; i++) {
+        vs_plugin p;
+        if (vs_plugin_open(&p, cfg->plugins[i].name, cfg->plugins[i].path, err) != 0) {
+            fprintf(stderr, "vswitchsim: %s: $.plugins[%zu]: %s\n", cfg->source_path, i, err);
+            return -1;
+        }
+        vs_plugin_close(&p);
+    }
+    return 0;
+}
+
+int vs_cmd_validate(int argc, char **argv)
+{
+    vs_load_args la = {0};
+    const char *path = NULL;
+    char err[VS_ERROR_MAX];
+    int code = VS_EXIT_BAD_INPUT;
+    for (int i = 1; i < argc; i++) {
+        int took = vs_cli_take_load_option(&la, argc, argv, &i);
+        if (took < 0)
+            goto out;
+        if (took)
+            continue;
+        if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            vs_cli_usage_error("validate: unknown option %s", argv[i]);
+            goto out;
+        }
+        if (path) {
+            vs_cli_usage_error("validate: more than one scenario (%s)", argv[i]);
+            goto out;
+        }
+        path = argv[i];
+    }
+    if (!path) {
+        vs_cli_usage_error("validate: which scenario?");
+        goto out;
+    }
+    vs_cli_finish_load_args(&la);
+    vs_config cfg;
+    if (vs_scenario_load(path, &la.opts, &cfg, err) != 0) {
+        fprintf(stderr, "vswitchsim: %s\n", err);
+        goto out;
+    }
+    if (check_plugins(&cfg) == 0) {
+        printf("%s: ok: \"%s\", %u hosts x %u VMs x %u NICs, %zu plugins, %zu SLOs\n", path,
+               cfg.name, cfg.topology.hosts, cfg.topology.vms_per_host, cfg.topology.nics_per_vm,
+               cfg.nplugins, cfg.nslos);
+        code = VS_EXIT_OK;
+    }
+    vs_config_close(&cfg);
+out:
+    vs_cli_free_load_args(&la);
+    return code;
+}

@@ -1,1 +1,231 @@
-/* placeholder: being written */
+/*
+ * sim.c: the simulation handle: topology, callout instances, host services on virtual
+ * time, and the run from switch creation to switch deletion.
+ */
+#include "model/sim.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/wfp.h"
+#include "model/workload.h"
+
+/* Stream kinds for vs_rng_stream_id: each entity draws from its own stream. */
+enum { STREAM_WORKLOAD = 1, STREAM_INSTANCE = 2, STREAM_FAULTS = 3 };
+
+/* Switch names are IF_COUNTED_STRINGs of UTF-16: Length in bytes, no NUL. */
+static void set_counted_string(NDIS_IF_COUNTED_STRING *s, const char *ascii)
+{
+    size_t n = strlen(ascii);
+    if (n > IF_MAX_STRING_SIZE)
+        n = IF_MAX_STRING_SIZE;
+    for (size_t i = 0; i < n; i++)
+        s->String[i] = (WCHAR)(unsigned char)ascii[i];
+    s->Length = (USHORT)(n * sizeof(WCHAR));
+}
+
+static void host_init(vs_host *h, uint32_t index)
+{
+    char name[64];
+    h->vswitch.Header = (NDIS_OBJECT_HEADER){NDIS_OBJECT_TYPE_DEFAULT,
+                                             NDIS_SWITCH_PARAMETERS_REVISION_1,
+                                             NDIS_SIZEOF_NDIS_SWITCH_PARAMETERS_REVISION_1};
+    snprintf(name, sizeof name, "host%u-vswitch0", index);
+    set_counted_string(&h->vswitch.SwitchName, name);
+    snprintf(name, sizeof name, "Host %u switch", index);
+    set_counted_string(&h->vswitch.SwitchFriendlyName, name);
+    h->vswitch.IsActive = TRUE;
+    h->next_port_id = 1; /* port 0 is the default (external) port */
+}
+
+/* Every VM's NICs start on its host, one port each. */
+static void place_nics(vs_sim *sim)
+{
+    const vs_config *cfg = sim->cfg;
+    uint32_t per_host = cfg->topology.vms_per_host * cfg->topology.nics_per_vm;
+    for (uint32_t i = 0; i < sim->nnics; i++) {
+        vs_host *h = &sim->hosts[i / per_host];
+        sim->nics[i] = (vs_nic){.host = i / per_host, .port = h->next_port_id++};
+        h->nics_here++;
+        h->vswitch.NumSwitchPorts++;
+    }
+}
+
+static int instances_init(vs_sim *sim)
+{
+    uint32_t hosts = sim->cfg->topology.hosts;
+    sim->ninstances = (uint32_t)sim->cfg->nplugins * hosts;
+    sim->instances = calloc(sim->ninstances ? sim->ninstances : 1, sizeof *sim->instances);
+    if (!sim->instances)
+        return -1;
+    for (uint32_t i = 0; i < sim->ninstances; i++) {
+        vs_instance *in = &sim->instances[i];
+        in->plugin = i / hosts;
+        in->host = i % hosts;
+        vs_rng_init(&in->rng, sim->cfg->seed, vs_rng_stream_id(STREAM_INSTANCE, in->plugin, in->host));
+    }
+    return 0;
+}
+
+vs_sim *vs_sim_new(const vs_config *cfg)
+{
+    vs_sim *sim = calloc(1, sizeof *sim);
+    if (!sim)
+        return NULL;
+    sim->cfg = cfg;
+    sim->free_call = UINT32_MAX;
+    sim->verbosity = 1; /* VSWITCHSIM_LOG_WARNING and more severe */
+    sim->nnics = cfg->topology.hosts * cfg->topology.vms_per_host * cfg->topology.nics_per_vm;
+    sim->engine = vs_engine_new(1024);
+    sim->hosts = calloc(cfg->topology.hosts, sizeof *sim->hosts);
+    sim->nics = calloc(sim->nnics ? sim->nnics : 1, sizeof *sim->nics);
+    if (!sim->engine || !sim->hosts || !sim->nics || instances_init(sim) != 0 ||
+        vs_stats_init(&sim->stats, cfg->nplugins, cfg->metrics.histogram_rel_error) != 0) {
+        vs_sim_free(sim);
+        return NULL;
+    }
+    for (uint32_t h = 0; h < cfg->topology.hosts; h++)
+        host_init(&sim->hosts[h], h);
+    place_nics(sim);
+    vs_rng_init(&sim->workload_rng, cfg->seed, vs_rng_stream_id(STREAM_WORKLOAD, 0, 0));
+    vs_rng_init(&sim->fault_rng, cfg->seed, vs_rng_stream_id(STREAM_FAULTS, 0, 0));
+    vs_gauge_init(&sim->stats.pending, 0);
+    vs_gauge_init(&sim->stats.saves_in_flight, 0);
+    return sim;
+}
+
+void vs_sim_free(vs_sim *sim)
+{
+    if (!sim)
+        return;
+    vs_workload_close(sim);
+    for (uint32_t h = 0; sim->hosts && h < sim->cfg->topology.hosts; h++)
+        free(sim->hosts[h].subs);
+    free(sim->hosts);
+    free(sim->nics);
+    free(sim->instances);
+    free(sim->subs);
+    free(sim->calls);
+    vs_stats_close(&sim->stats);
+    vs_engine_free(sim->engine);
+    free(sim);
+}
+
+vs_instance *vs_sim_instance(vs_sim *sim, uint32_t plugin, uint32_t host)
+{
+    return &sim->instances[plugin * sim->cfg->topology.hosts + host];
+}
+
+vs_time_t vs_sim_now(const vs_sim *sim)
+{
+    return vs_engine_now(sim->engine);
+}
+
+/* ---- Activities: a callback or routine running on behalf of an instance ------- */
+
+void vs_sim_activity_begin(vs_sim *sim, uint32_t instance)
+{
+    sim->activity = (vs_activity){.active = true, .instance = instance, .charged = 0};
+}
+
+vs_time_t vs_sim_activity_end(vs_sim *sim)
+{
+    vs_time_t charged = sim->activity.charged;
+    sim->activity = (vs_activity){0};
+    return charged;
+}
+
+void vs_sim_charge(vs_sim *sim, uint32_t instance, vs_time_t ns)
+{
+    if (!sim->activity.active || sim->activity.instance != instance)
+        return; /* outside its own code an instance has nothing to charge */
+    sim->activity.charged = sim->activity.charged + ns < ns ? VS_TIME_MAX : sim->activity.charged + ns;
+}
+
+typedef struct routine_call {
+    void (*routine)(void *);
+    void *context;
+    uint32_t instance;
+    struct routine_call *next_free;
+} routine_call;
+
+static void on_routine(vs_engine *eng, void *ctx, uint64_t arg)
+{
+    vs_sim *sim = ctx;
+    routine_call *rc = (routine_call *)(uintptr_t)arg;
+    routine_call copy = *rc;
+    free(rc);
+    if (sim->instances[copy.instance].unloaded)
+        return;
+    vs_sim_activity_begin(sim, copy.instance);
+    copy.routine(copy.context);
+    vs_sim_activity_end(sim);
+}
+
+int vs_sim_schedule_routine(vs_sim *sim, uint32_t instance, vs_time_t delay,
+                            void (*routine)(void *), void *context)
+{
+    routine_call *rc = malloc(sizeof *rc);
+    if (!rc)
+        return -1;
+    *rc = (routine_call){routine, context, instance, NULL};
+    /* A routine scheduled by running code starts once that code's charged time is over. */
+    if (sim->activity.active && sim->activity.instance == instance)
+        delay = delay + sim->activity.charged < delay ? VS_TIME_MAX : delay + sim->activity.charged;
+    if (vs_engine_schedule(sim->engine, delay, on_routine, sim, (uint64_t)(uintptr_t)rc) == 0) {
+        free(rc);
+        return -1;
+    }
+    return 0;
+}
+
+void vs_sim_violation(vs_sim *sim, const char *rule, uint32_t instance, const char *fmt, ...)
+{
+    char detail[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    const char *plugin = instance < sim->ninstances
+                             ? sim->cfg->plugins[sim->instances[instance].plugin].name
+                             : "(unknown)";
+    vs_time_t now = vs_sim_now(sim);
+    fprintf(stderr, "vswitchsim: verifier: %s: %s at %.9f s: %s\n", rule, plugin, (double)now / 1e9,
+            detail);
+    if (vs_stats_add_violation(&sim->stats, rule, plugin, now, detail) != 0)
+        fprintf(stderr, "vswitchsim: out of memory recording a violation\n");
+}
+
+/* ---- The run ---------------------------------------------------------------------- */
+
+/* Runs the engine to `end` in slices, so a progress line can follow the run. */
+static void run_engine(vs_sim *sim, vs_time_t end)
+{
+    const vs_time_t slice = end / 256 ? end / 256 : 1;
+    while (vs_engine_pending(sim->engine) > 0 && vs_sim_now(sim) < end) {
+        vs_time_t next = end - vs_sim_now(sim) > slice ? vs_sim_now(sim) + slice : end;
+        vs_engine_run(sim->engine, next);
+        if (sim->progress)
+            sim->progress(sim->progress_ctx, vs_sim_now(sim), end,
+                          vs_engine_events_run(sim->engine));
+    }
+}
+
+int vs_sim_run(vs_sim *sim)
+{
+    const vs_config *cfg = sim->cfg;
+    for (uint32_t h = 0; h < cfg->topology.hosts; h++)
+        vs_wfp_lifetime_event(sim, h, FWPS_VSWITCH_EVENT_VSWITCH_CREATE);
+    if (vs_workload_start(sim) != 0)
+        return -1;
+    vs_time_t end = cfg->run.duration + cfg->run.drain < cfg->run.duration
+                        ? VS_TIME_MAX
+                        : cfg->run.duration + cfg->run.drain;
+    run_engine(sim, end);
+    vs_wfp_report_unfinished(sim);
+    for (uint32_t h = 0; h < cfg->topology.hosts; h++)
+        vs_wfp_lifetime_event(sim, h, FWPS_VSWITCH_EVENT_VSWITCH_DELETE);
+    return 0;
+}

@@ -1,1 +1,494 @@
-/* placeholder: being written */
+/*
+ * wfp.c: WFP's vSwitch event fan-out: subscriptions, callback invocation, pending
+ * completions with their tokens and timeouts, and the checks on what callouts return.
+ */
+#include "model/wfp.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NO_CALL UINT32_MAX
+/* A save segment's size is a USHORT (NDIS_SWITCH_NIC_SAVE_STATE.SaveDataSize). */
+#define SEGMENT_MAX 65535u
+
+static void fanout_step(vs_sim *sim, vs_fanout *fan);
+static void call_finish(vs_sim *sim, uint32_t idx, NTSTATUS status);
+
+/* ---- Subscriptions ---------------------------------------------------------- */
+
+static int host_add_sub(vs_host *h, uint32_t id)
+{
+    if (h->nsubs == h->subs_cap) {
+        uint32_t cap = h->subs_cap ? h->subs_cap * 2 : 4;
+        uint32_t *p = realloc(h->subs, cap * sizeof *p);
+        if (!p)
+            return -1;
+        h->subs = p;
+        h->subs_cap = cap;
+    }
+    h->subs[h->nsubs++] = id;
+    return 0;
+}
+
+NTSTATUS vs_wfp_subscribe(vs_sim *sim, uint32_t instance, const GUID *provider, void *notify_ctx,
+                          const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 *table, UINT32 *id)
+{
+    if (!table || !id)
+        return STATUS_INVALID_PARAMETER;
+    if (sim->nsubs == sim->subs_cap) {
+        uint32_t cap = sim->subs_cap ? sim->subs_cap * 2 : 16;
+        vs_subscription *p = realloc(sim->subs, cap * sizeof *p);
+        if (!p)
+            return STATUS_INSUFFICIENT_RESOURCES;
+        sim->subs = p;
+        sim->subs_cap = cap;
+    }
+    uint32_t host = sim->instances[instance].host;
+    if (host_add_sub(&sim->hosts[host], sim->nsubs) != 0)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    vs_subscription *s = &sim->subs[sim->nsubs];
+    *s = (vs_subscription){.instance = instance, .host = host, .active = true,
+                           .notify_context = notify_ctx, .table = *table};
+    if (provider)
+        s->provider = *provider;
+    /* Ids start at 1 so that a zeroed id is never valid. */
+    *id = ++sim->nsubs;
+    return STATUS_SUCCESS;
+}
+
+void vs_wfp_unsubscribe(vs_sim *sim, UINT32 id)
+{
+    if (id == 0 || id > sim->nsubs || !sim->subs[id - 1].active) {
+        vs_sim_violation(sim, "unknown_subscription", sim->activity.instance,
+                         "FwpsvSwitchEventsUnsubscribe0(%u): no such subscription", id);
+        return;
+    }
+    /* Fan-outs skip inactive entries; the host's list is not compacted mid-run. */
+    sim->subs[id - 1].active = false;
+}
+
+/* ---- Call records and completion tokens -------------------------------------- */
+
+/* The token handed to a callout packs the record's index and generation, so a stale or
+ * forged completionContext is recognised instead of dereferenced. Never NULL. */
+static void *token_of(const vs_sim *sim, uint32_t idx)
+{
+    return (void *)(uintptr_t)(((uint64_t)sim->calls[idx].generation << 32) | (idx + 1u));
+}
+
+static uint32_t call_alloc(vs_sim *sim)
+{
+    if (sim->free_call == NO_CALL) {
+        if (sim->ncalls == sim->calls_cap) {
+            uint32_t cap = sim->calls_cap ? sim->calls_cap * 2 : 256;
+            vs_call *p = realloc(sim->calls, (size_t)cap * sizeof *p);
+            if (!p)
+                abort(); /* out of memory mid-run: nothing sensible to report */
+            sim->calls = p;
+            sim->calls_cap = cap;
+        }
+        sim->calls[sim->ncalls] = (vs_call){.generation = 1};
+        sim->free_call = sim->ncalls++;
+        sim->calls[sim->free_call].next_free = NO_CALL;
+    }
+    uint32_t idx = sim->free_call;
+    sim->free_call = sim->calls[idx].next_free;
+    return idx;
+}
+
+static void call_release(vs_sim *sim, uint32_t idx)
+{
+    vs_call *c = &sim->calls[idx];
+    c->generation++;
+    c->state = VS_CALL_FREE;
+    c->fanout = NULL;
+    c->next_free = sim->free_call;
+    sim->free_call = idx;
+}
+
+/* ---- Invoking one callback ---------------------------------------------------- */
+
+static const vs_subscription *fanout_sub_at(vs_sim *sim, const vs_fanout *fan, uint32_t pos,
+                                            uint32_t *blob)
+{
+    const vs_host *h = &sim->hosts[fan->host];
+    if (fan->kind != VS_FAN_RESTORE) {
+        const vs_subscription *s = &sim->subs[h->subs[pos]];
+        return s->active ? s : NULL;
+    }
+    /* Restore: WFP finds the blob's owner by the provider GUID it subscribed with. */
+    const vs_blob *b = &fan->req->blobs[pos];
+    *blob = pos;
+    for (uint32_t i = 0; i < h->nsubs; i++) {
+        const vs_subscription *s = &sim->subs[h->subs[i]];
+        if (s->active && memcmp(&s->provider, &b->provider, sizeof(GUID)) == 0)
+            return s;
+    }
+    return NULL;
+}
+
+static bool sub_handles(const vs_subscription *s, vs_fanout_kind kind)
+{
+    switch (kind) {
+    case VS_FAN_SAVE:
+        return s->table.vSwitchRuntimeStateSaveNotifyFn != NULL;
+    case VS_FAN_RESTORE:
+        return s->table.vSwitchRuntimeStateRestoreNotifyFn != NULL;
+    default:
+        return s->table.vSwitchPortEventNotifyFn != NULL;
+    }
+}
+
+static NTSTATUS call_callout(vs_sim *sim, const vs_subscription *s, vs_fanout *fan, vs_call *c,
+                             void *token)
+{
+    const NDIS_SWITCH_PARAMETERS *sw = &sim->hosts[fan->host].vswitch;
+    switch (fan->kind) {
+    case VS_FAN_SAVE:
+        c->out_state = NULL;
+        c->out_len = 0;
+        return s->table.vSwitchRuntimeStateSaveNotifyFn(s->notify_context, token,
+                                                        FWPS_VSWITCH_EVENT_RUNTIME_STATE_SAVE, sw,
+                                                        fan->port, &c->out_state, &c->out_len);
+    case VS_FAN_RESTORE: {
+        const vs_blob *b = &fan->req->blobs[c->blob];
+        return s->table.vSwitchRuntimeStateRestoreNotifyFn(
+            s->notify_context, token, FWPS_VSWITCH_EVENT_RUNTIME_STATE_RESTORE, sw, fan->port,
+            fan->req->bytes + b->offset, b->length);
+    }
+    default: {
+        NDIS_SWITCH_PORT_PARAMETERS p = {
+            .Header = {NDIS_OBJECT_TYPE_DEFAULT, NDIS_SWITCH_PORT_PARAMETERS_REVISION_1,
+                       sizeof(NDIS_SWITCH_PORT_PARAMETERS)},
+            .PortId = fan->port,
+            .PortType = NdisSwitchPortTypeSynthetic,
+            .PortState = fan->kind == VS_FAN_PORT_CREATE ? NdisSwitchPortStateCreated
+                                                         : NdisSwitchPortStateTeardown};
+        FWPS_VSWITCH_EVENT_TYPE t = fan->kind == VS_FAN_PORT_CREATE
+                                        ? FWPS_VSWITCH_EVENT_PORT_CREATE
+                                        : FWPS_VSWITCH_EVENT_PORT_DELETE;
+        return s->table.vSwitchPortEventNotifyFn(s->notify_context, token, t, sw, &p);
+    }
+    }
+}
+
+static void count_invocation(vs_sim *sim, const vs_subscription *s, vs_fanout_kind kind,
+                             vs_time_t cost)
+{
+    vs_plugin_stats *ps = &sim->stats.plugins[sim->instances[s->instance].plugin];
+    if (kind == VS_FAN_SAVE)
+        ps->saves++;
+    else if (kind == VS_FAN_RESTORE)
+        ps->restores++;
+    sim->stats.callbacks++;
+    vs_hist_record(&sim->stats.latency[VS_LAT_CALLBACK], cost);
+    vs_hist_record(&ps->latency[VS_LAT_CALLBACK], cost);
+}
+
+static void on_call_returned(vs_engine *eng, void *ctx, uint64_t arg);
+static void on_call_timeout(vs_engine *eng, void *ctx, uint64_t arg);
+
+/* Call position `pos` of the fan-out. The callback's charged CPU time passes before
+ * its return takes effect: the next sequential call, or the start of its pending. */
+static void fanout_call(vs_sim *sim, vs_fanout *fan, uint32_t pos)
+{
+    uint32_t blob = 0;
+    const vs_subscription *s = fanout_sub_at(sim, fan, pos, &blob);
+    if (!s || !sub_handles(s, fan->kind))
+        return; /* nobody to call here: the OID passes down the stack */
+    uint32_t idx = call_alloc(sim);
+    vs_call *c = &sim->calls[idx];
+    c->state = VS_CALL_RUNNING;
+    c->sub = (uint32_t)(s - sim->subs);
+    c->fanout = fan;
+    c->blob = blob;
+    fan->outstanding++;
+
+    vs_sim_activity_begin(sim, s->instance);
+    NTSTATUS st = call_callout(sim, s, fan, c, token_of(sim, idx));
+    vs_time_t cost = vs_sim_activity_end(sim);
+    c = &sim->calls[idx]; /* the callout may have grown the table through completions */
+    count_invocation(sim, s, fan->kind, cost);
+    if (cost == 0)
+        on_call_returned(sim->engine, sim, ((uint64_t)(uint32_t)st << 32) | idx);
+    else
+        vs_engine_schedule(sim->engine, cost, on_call_returned, sim,
+                           ((uint64_t)(uint32_t)st << 32) | idx);
+}
+
+static void start_pending(vs_sim *sim, uint32_t idx)
+{
+    vs_call *c = &sim->calls[idx];
+    vs_plugin_stats *ps = &sim->stats.plugins[sim->instances[sim->subs[c->sub].instance].plugin];
+    ps->pended++;
+    c->fanout->pended = true;
+    c->state = VS_CALL_PENDING;
+    c->pended_at = vs_sim_now(sim);
+    vs_gauge_add(&sim->stats.pending, c->pended_at, +1);
+    c->timeout = vs_engine_schedule(sim->engine, sim->cfg->wfp.pending_timeout, on_call_timeout,
+                                    sim, idx);
+}
+
+static void on_call_returned(vs_engine *eng, void *ctx, uint64_t arg)
+{
+    vs_sim *sim = ctx;
+    uint32_t idx = (uint32_t)arg;
+    NTSTATUS st = (NTSTATUS)(uint32_t)(arg >> 32);
+    vs_call *c = &sim->calls[idx];
+    if (st != STATUS_PENDING) {
+        if (c->state == VS_CALL_COMPLETED_EARLY)
+            vs_sim_violation(sim, "complete_without_pending", sim->subs[c->sub].instance,
+                             "FwpsvSwitchNotifyComplete0 called, then the callback returned "
+                             "0x%08X instead of STATUS_PENDING", (unsigned)st);
+        call_finish(sim, idx, st);
+        return;
+    }
+    bool completed_early = c->state == VS_CALL_COMPLETED_EARLY;
+    start_pending(sim, idx);
+    if (completed_early) /* completed inside the callback, before it returned */
+        vs_wfp_notify_complete(sim, token_of(sim, idx), c->early_status);
+}
+
+static void on_call_timeout(vs_engine *eng, void *ctx, uint64_t arg)
+{
+    vs_sim *sim = ctx;
+    uint32_t idx = (uint32_t)arg;
+    vs_call *c = &sim->calls[idx];
+    vs_plugin_stats *ps = &sim->stats.plugins[sim->instances[sim->subs[c->sub].instance].plugin];
+    vs_fanout *fan = c->fanout;
+    ps->timed_out++;
+    ps->failed++;
+    vs_gauge_add(&sim->stats.pending, vs_sim_now(sim), -1);
+    /* Keep the record (its out-parameters may still be written) until a late
+     * completion or the end of the run; detach it from the fan-out, which moves on. */
+    c->state = VS_CALL_TIMED_OUT;
+    c->fanout = NULL;
+    fan->timed_out = true;
+    if (fan->status == STATUS_SUCCESS)
+        fan->status = STATUS_UNSUCCESSFUL;
+    fan->outstanding--;
+    fanout_step(sim, fan);
+}
+
+/* ---- Completion ---------------------------------------------------------------- */
+
+static bool keep_saved_state(vs_sim *sim, vs_call *c, uint32_t instance)
+{
+    vs_request *req = c->fanout->req;
+    if (c->out_len == 0)
+        return true;
+    if (!c->out_state) {
+        vs_sim_violation(sim, "null_state_buffer", instance,
+                         "save returned a NULL runtimeState with runtimeStateLength %llu",
+                         (unsigned long long)c->out_len);
+        return false;
+    }
+    if (c->out_len > SEGMENT_MAX) {
+        vs_sim_violation(sim, "state_exceeds_segment", instance,
+                         "save returned %llu bytes; one NIC save segment holds %u",
+                         (unsigned long long)c->out_len, SEGMENT_MAX);
+        return false;
+    }
+    if (req->nblobs == req->blobs_cap) {
+        uint32_t cap = req->blobs_cap ? req->blobs_cap * 2 : 4;
+        vs_blob *p = realloc(req->blobs, cap * sizeof *p);
+        if (!p)
+            abort();
+        req->blobs = p;
+        req->blobs_cap = cap;
+    }
+    if (req->nbytes + c->out_len > req->bytes_cap) {
+        size_t cap = req->bytes_cap ? req->bytes_cap : 256;
+        while (cap < req->nbytes + c->out_len)
+            cap *= 2;
+        uint8_t *p = realloc(req->bytes, cap);
+        if (!p)
+            abort();
+        req->bytes = p;
+        req->bytes_cap = cap;
+    }
+    /* The buffer stays the callout's: copy it now, as WFP packs it into the OID. */
+    memcpy(req->bytes + req->nbytes, c->out_state, c->out_len);
+    const vs_subscription *s = &sim->subs[c->sub];
+    uint32_t plugin = sim->instances[instance].plugin;
+    req->blobs[req->nblobs++] = (vs_blob){s->provider, plugin, req->nbytes, c->out_len};
+    req->nbytes += c->out_len;
+    sim->stats.state_bytes += c->out_len;
+    sim->stats.plugins[plugin].state_bytes += c->out_len;
+    return true;
+}
+
+/* A call is over: record its outcome in its fan-out and let the fan-out go on. */
+static void call_finish(vs_sim *sim, uint32_t idx, NTSTATUS status)
+{
+    vs_call *c = &sim->calls[idx];
+    vs_fanout *fan = c->fanout;
+    uint32_t instance = sim->subs[c->sub].instance;
+    if (status == STATUS_SUCCESS && fan->kind == VS_FAN_SAVE && !keep_saved_state(sim, c, instance))
+        status = STATUS_INVALID_PARAMETER;
+    if (!NT_SUCCESS(status)) {
+        sim->stats.plugins[sim->instances[instance].plugin].failed++;
+        if (fan->status == STATUS_SUCCESS)
+            fan->status = status;
+    }
+    call_release(sim, idx);
+    fan->outstanding--;
+    fanout_step(sim, fan);
+}
+
+static void complete_pending(vs_sim *sim, uint32_t idx, NTSTATUS status)
+{
+    vs_call *c = &sim->calls[idx];
+    vs_time_t now = vs_sim_now(sim);
+    uint32_t plugin = sim->instances[sim->subs[c->sub].instance].plugin;
+    vs_engine_cancel(sim->engine, c->timeout);
+    vs_gauge_add(&sim->stats.pending, now, -1);
+    vs_hist_record(&sim->stats.latency[VS_LAT_PENDING_COMPLETION], now - c->pended_at);
+    vs_hist_record(&sim->stats.plugins[plugin].latency[VS_LAT_PENDING_COMPLETION],
+                   now - c->pended_at);
+    call_finish(sim, idx, status);
+}
+
+static void on_completion_due(vs_engine *eng, void *ctx, uint64_t arg)
+{
+    vs_sim *sim = ctx;
+    uint32_t idx = (uint32_t)arg;
+    NTSTATUS status = (NTSTATUS)(uint32_t)(arg >> 32);
+    complete_pending(sim, idx, status);
+}
+
+/* Decode a completionContext; NO_CALL with a violation recorded when it is not one
+ * that is waiting for completion now. */
+static uint32_t token_lookup(vs_sim *sim, void *token)
+{
+    uint64_t v = (uint64_t)(uintptr_t)token;
+    uint32_t idx = (uint32_t)v - 1u, gen = (uint32_t)(v >> 32);
+    uint32_t who = sim->activity.active ? sim->activity.instance : UINT32_MAX;
+    if (token == NULL || (uint32_t)v == 0 || idx >= sim->ncalls || gen > sim->calls[idx].generation) {
+        vs_sim_violation(sim, "unknown_completion_context", who,
+                         "FwpsvSwitchNotifyComplete0(%p): not a context WFP handed out", token);
+        return NO_CALL;
+    }
+    if (gen < sim->calls[idx].generation) {
+        vs_sim_violation(sim, "double_completion", who,
+                         "FwpsvSwitchNotifyComplete0(%p): that request was already completed",
+                         token);
+        return NO_CALL;
+    }
+    return idx;
+}
+
+void vs_wfp_notify_complete(vs_sim *sim, void *completion_context, NTSTATUS status)
+{
+    uint32_t idx = token_lookup(sim, completion_context);
+    if (idx == NO_CALL)
+        return;
+    vs_call *c = &sim->calls[idx];
+    uint32_t instance = sim->subs[c->sub].instance;
+    if (status == STATUS_PENDING) {
+        vs_sim_violation(sim, "complete_with_pending", instance,
+                         "FwpsvSwitchNotifyComplete0 with STATUS_PENDING; treated as a failure");
+        status = STATUS_UNSUCCESSFUL;
+    }
+    switch (c->state) {
+    case VS_CALL_RUNNING:
+        c->state = VS_CALL_COMPLETED_EARLY;
+        c->early_status = status;
+        return;
+    case VS_CALL_COMPLETED_EARLY:
+        vs_sim_violation(sim, "double_completion", instance,
+                         "FwpsvSwitchNotifyComplete0 twice inside one callback");
+        return;
+    case VS_CALL_COMPLETING:
+        vs_sim_violation(sim, "double_completion", instance,
+                         "FwpsvSwitchNotifyComplete0 twice for one request");
+        return;
+    case VS_CALL_TIMED_OUT:
+        /* Counted, not lost; a second one is then a double completion. */
+        sim->stats.plugins[sim->instances[instance].plugin].late_completions++;
+        call_release(sim, idx);
+        return;
+    default:
+        break;
+    }
+    /* What the running activity charged so far passes before its completion lands. */
+    vs_time_t delay = sim->activity.active ? sim->activity.charged : 0;
+    if (delay == 0) {
+        complete_pending(sim, idx, status);
+        return;
+    }
+    vs_engine_cancel(sim->engine, c->timeout);
+    c->state = VS_CALL_COMPLETING;
+    vs_engine_schedule(sim->engine, delay, on_completion_due, sim,
+                       ((uint64_t)(uint32_t)status << 32) | idx);
+}
+
+/* ---- The fan-out ---------------------------------------------------------------- */
+
+static void fanout_step(vs_sim *sim, vs_fanout *fan)
+{
+    bool sequential = sim->cfg->wfp.fanout == VS_FANOUT_SEQUENTIAL;
+    /* Sequential mode stops at the first failure, as WFP fails the OID. */
+    while (fan->next < fan->total && (!sequential || fan->outstanding == 0) &&
+           !(sequential && fan->status != STATUS_SUCCESS)) {
+        uint32_t pos = fan->next++;
+        if (sim->cfg->wfp.order == VS_ORDER_REVERSE && fan->kind != VS_FAN_RESTORE)
+            pos = fan->total - 1 - pos;
+        fanout_call(sim, fan, pos);
+    }
+    if (fan->outstanding == 0 && (fan->next >= fan->total || fan->status != STATUS_SUCCESS)) {
+        fan->next = fan->total; /* done: a late step must not call `done` twice */
+        fan->total = 0;
+        if (fan->done) {
+            vs_fanout_done_fn done = fan->done;
+            fan->done = NULL;
+            done(sim, fan);
+        }
+    }
+}
+
+void vs_fanout_start(vs_sim *sim, vs_fanout *fan, vs_fanout_kind kind, uint32_t host,
+                     NDIS_SWITCH_PORT_ID port, vs_fanout_done_fn done)
+{
+    fan->kind = kind;
+    fan->host = host;
+    fan->port = port;
+    fan->done = done;
+    fan->next = 0;
+    fan->total = kind == VS_FAN_RESTORE ? fan->req->nblobs : sim->hosts[host].nsubs;
+    fan->outstanding = 0;
+    fan->status = STATUS_SUCCESS;
+    fan->pended = fan->timed_out = false;
+    fan->started = vs_sim_now(sim);
+    fanout_step(sim, fan);
+}
+
+/* ---- Lifetime events ------------------------------------------------------------ */
+
+void vs_wfp_lifetime_event(vs_sim *sim, uint32_t host, FWPS_VSWITCH_EVENT_TYPE type)
+{
+    vs_host *h = &sim->hosts[host];
+    for (uint32_t i = 0; i < h->nsubs; i++) {
+        const vs_subscription *s = &sim->subs[h->subs[i]];
+        if (!s->active || !s->table.vSwitchLifetimeNotifyFn)
+            continue;
+        vs_sim_activity_begin(sim, s->instance);
+        NTSTATUS st = s->table.vSwitchLifetimeNotifyFn(s->notify_context, type, &h->vswitch,
+                                                       NULL, NULL);
+        vs_sim_activity_end(sim);
+        if (st == STATUS_PENDING)
+            vs_sim_violation(sim, "pend_not_allowed", s->instance,
+                             "the lifetime callback returned STATUS_PENDING, which it may not");
+    }
+}
+
+void vs_wfp_report_unfinished(vs_sim *sim)
+{
+    for (uint32_t i = 0; i < sim->ncalls; i++) {
+        vs_call *c = &sim->calls[i];
+        if (c->state == VS_CALL_PENDING)
+            vs_sim_violation(sim, "pending_never_completed", sim->subs[c->sub].instance,
+                             "pended at %.6f s and not completed by the end of the run",
+                             (double)c->pended_at / 1e9);
+    }
+}

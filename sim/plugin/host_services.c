@@ -1,1 +1,151 @@
-/* placeholder: being written */
+/*
+ * host_services.c: the VSWITCHSIM_HOST services a plugin instance calls: virtual time,
+ * deferred routines, modeled CPU, its random stream, logging and tagged memory.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plugin/instance.h"
+
+/* Every block carries its size and tag ahead of it, like a pool header. */
+typedef struct block_header {
+    uint64_t size;
+    ULONG tag;
+    uint32_t magic;
+} block_header;
+
+#define BLOCK_MAGIC 0x566d656du /* "Vmem" */
+
+static vs_plugin_instance *from(const VSWITCHSIM_HOST *host)
+{
+    return (vs_plugin_instance *)host; /* the table is the record's first member */
+}
+
+static VSWITCHSIM_TIME_NS host_now(const VSWITCHSIM_HOST *host)
+{
+    return vs_sim_now(from(host)->sim);
+}
+
+static NTSTATUS host_schedule(const VSWITCHSIM_HOST *host, VSWITCHSIM_TIME_NS delay,
+                              VSWITCHSIM_ROUTINE routine, void *context)
+{
+    vs_plugin_instance *pi = from(host);
+    if (!routine)
+        return STATUS_INVALID_PARAMETER;
+    if (vs_sim_schedule_routine(pi->sim, pi->index, delay, routine, context) != 0)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    return STATUS_SUCCESS;
+}
+
+static void host_charge(const VSWITCHSIM_HOST *host, VSWITCHSIM_TIME_NS ns)
+{
+    vs_plugin_instance *pi = from(host);
+    vs_sim_charge(pi->sim, pi->index, ns);
+}
+
+static UINT64 host_random(const VSWITCHSIM_HOST *host)
+{
+    vs_plugin_instance *pi = from(host);
+    return vs_rng_next(&pi->sim->instances[pi->index].rng);
+}
+
+static void host_log(const VSWITCHSIM_HOST *host, VSWITCHSIM_LOG_LEVEL level, const char *fmt, ...)
+{
+    static const char *const names[] = {"error", "warning", "info", "debug"};
+    vs_plugin_instance *pi = from(host);
+    if ((int)level > pi->sim->verbosity || (unsigned)level > VSWITCHSIM_LOG_DEBUG)
+        return;
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "vswitchsim: [%.6f s] %s@host%u: %s: %s\n",
+            (double)vs_sim_now(pi->sim) / 1e9, host->InstanceName, host->HostIndex, names[level],
+            msg);
+}
+
+static vs_tag_usage *tag_usage(vs_plugin_instance *pi, ULONG tag)
+{
+    for (size_t i = 0; i < pi->ntags; i++)
+        if (pi->tags[i].tag == tag)
+            return &pi->tags[i];
+    if (pi->ntags == pi->tags_cap) {
+        size_t cap = pi->tags_cap ? pi->tags_cap * 2 : 4;
+        vs_tag_usage *p = realloc(pi->tags, cap * sizeof *p);
+        if (!p)
+            return NULL;
+        pi->tags = p;
+        pi->tags_cap = cap;
+    }
+    pi->tags[pi->ntags] = (vs_tag_usage){tag, 0, 0};
+    return &pi->tags[pi->ntags++];
+}
+
+static void account(vs_plugin_instance *pi, vs_tag_usage *u, int64_t bytes, int64_t blocks)
+{
+    vs_plugin_stats *ps = &pi->sim->stats.plugins[pi->sim->instances[pi->index].plugin];
+    u->bytes += (uint64_t)bytes;
+    u->blocks += (uint64_t)blocks;
+    ps->mem_bytes += (uint64_t)bytes;
+    if (blocks > 0)
+        ps->mem_allocs++;
+    if (ps->mem_bytes > ps->mem_peak)
+        ps->mem_peak = ps->mem_bytes;
+}
+
+static void *host_alloc(const VSWITCHSIM_HOST *host, SIZE_T size, ULONG tag)
+{
+    vs_plugin_instance *pi = from(host);
+    vs_tag_usage *u = tag_usage(pi, tag);
+    if (!u || size > SIZE_MAX - sizeof(block_header))
+        return NULL;
+    block_header *b = calloc(1, sizeof *b + size);
+    if (!b)
+        return NULL;
+    *b = (block_header){size, tag, BLOCK_MAGIC};
+    account(pi, u, (int64_t)size, 1);
+    return b + 1;
+}
+
+static void host_free(const VSWITCHSIM_HOST *host, void *p, ULONG tag)
+{
+    vs_plugin_instance *pi = from(host);
+    if (!p)
+        return;
+    block_header *b = (block_header *)p - 1;
+    if (b->magic != BLOCK_MAGIC) {
+        vs_sim_violation(pi->sim, "bad_free", pi->index,
+                         "FreeWithTag(%p): not a live block from AllocateWithTag", p);
+        return;
+    }
+    if (b->tag != tag)
+        vs_sim_violation(pi->sim, "free_tag_mismatch", pi->index,
+                         "FreeWithTag(%p, '%.4s'): allocated with tag '%.4s'", p,
+                         (const char *)&tag, (const char *)&b->tag);
+    vs_tag_usage *u = tag_usage(pi, b->tag);
+    if (u)
+        account(pi, u, -(int64_t)b->size, -1);
+    free(b);
+}
+
+void vs_host_table_init(vs_plugin_instance *pi, const char *name, uint32_t host, uint32_t hosts)
+{
+    pi->host = (VSWITCHSIM_HOST){
+        .AbiVersion = VSWITCHSIM_ABI_VERSION,
+        .Size = sizeof(VSWITCHSIM_HOST),
+        .Now = host_now,
+        .ScheduleRoutine = host_schedule,
+        .ChargeCpu = host_charge,
+        .Random = host_random,
+        .Log = host_log,
+        .AllocateWithTag = host_alloc,
+        .FreeWithTag = host_free,
+        .InstanceName = name,
+        .HostIndex = host,
+        .HostCount = hosts,
+        .SimulatorContext = pi,
+    };
+}

@@ -1,1 +1,207 @@
-/* placeholder: being written */
+/*
+ * loader.c: opening callout plugins, checking them before the run, instantiating them
+ * once per host, and unloading them with a check for leaked tagged memory.
+ */
+#include "plugin/loader.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "plugin/instance.h"
+
+struct vs_plugin_set {
+    vs_sim *sim;
+    vs_plugin *plugins;      /* one per scenario plugin */
+    size_t nplugins;
+    vs_plugin_instance *instances; /* [plugin * hosts + host], as sim->instances */
+    uint32_t ninstances;
+};
+
+const char *vs_ntstatus_name(NTSTATUS status, char buf[64])
+{
+    static const struct { NTSTATUS code; const char *name; } names[] = {
+#define NAME(s) {s, #s}
+        NAME(STATUS_SUCCESS), NAME(STATUS_PENDING), NAME(STATUS_BUFFER_OVERFLOW),
+        NAME(STATUS_UNSUCCESSFUL), NAME(STATUS_INVALID_PARAMETER), NAME(STATUS_NO_MEMORY),
+        NAME(STATUS_BUFFER_TOO_SMALL), NAME(STATUS_DATA_ERROR), NAME(STATUS_REVISION_MISMATCH),
+        NAME(STATUS_INSUFFICIENT_RESOURCES), NAME(STATUS_NOT_SUPPORTED),
+        NAME(STATUS_INVALID_DEVICE_STATE), NAME(STATUS_NOT_FOUND),
+        NAME(NDIS_STATUS_INVALID_LENGTH), NAME(NDIS_STATUS_BUFFER_TOO_SHORT),
+#undef NAME
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (names[i].code == status) {
+            snprintf(buf, 64, "%s (0x%08X)", names[i].name, (unsigned)status);
+            return buf;
+        }
+    snprintf(buf, 64, "0x%08X", (unsigned)status);
+    return buf;
+}
+
+static int refuse(char err[VS_ERROR_MAX], const char *name, const char *path, const char *why)
+{
+    snprintf(err, VS_ERROR_MAX, "plugin \"%s\" (%s): %s", name, path, why);
+    return -1;
+}
+
+/* dlerror() names the path again; keep the line short by dropping that prefix. */
+static const char *dl_reason(const char *path)
+{
+    const char *e = dlerror();
+    if (!e)
+        return "dlopen failed";
+    size_t n = strlen(path);
+    if (strncmp(e, path, n) == 0 && e[n] == ':')
+        e += n + 1 + (e[n + 1] == ' ');
+    return e;
+}
+
+int vs_plugin_open(vs_plugin *p, const char *name, const char *path, char err[VS_ERROR_MAX])
+{
+    char why[256];
+    struct stat st;
+    memset(p, 0, sizeof *p);
+    if (stat(path, &st) != 0)
+        return refuse(err, name, path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return refuse(err, name, path, "not a regular file");
+    p->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!p->dl)
+        return refuse(err, name, path, dl_reason(path));
+    const UINT32 *abi = dlsym(p->dl, VSWITCHSIM_PLUGIN_ABI_NAME);
+    *(void **)&p->entry = dlsym(p->dl, VSWITCHSIM_PLUGIN_ENTRY_NAME);
+    *(void **)&p->unload = dlsym(p->dl, VSWITCHSIM_PLUGIN_UNLOAD_NAME);
+    if (!p->entry)
+        snprintf(why, sizeof why, "no entry point %s", VSWITCHSIM_PLUGIN_ENTRY_NAME);
+    else if (!abi)
+        snprintf(why, sizeof why, "no %s (add VSWITCHSIM_PLUGIN_DECLARE(); to the plugin)",
+                 VSWITCHSIM_PLUGIN_ABI_NAME);
+    else if (*abi != VSWITCHSIM_ABI_VERSION)
+        snprintf(why, sizeof why, "bad ABI version %u (want %u)", *abi, VSWITCHSIM_ABI_VERSION);
+    if (!p->entry || !abi || *abi != VSWITCHSIM_ABI_VERSION) {
+        dlclose(p->dl);
+        p->dl = NULL;
+        return refuse(err, name, path, why);
+    }
+    p->abi_version = *abi;
+    p->name = strdup(name);
+    p->path = strdup(path);
+    if (!p->name || !p->path) {
+        vs_plugin_close(p);
+        return refuse(err, name, path, "out of memory");
+    }
+    return 0;
+}
+
+void vs_plugin_close(vs_plugin *p)
+{
+    if (p->dl)
+        dlclose(p->dl);
+    free(p->name);
+    free(p->path);
+    memset(p, 0, sizeof *p);
+}
+
+/* ---- Instances ---------------------------------------------------------------- */
+
+static int instantiate(vs_plugin_set *set, uint32_t index, char err[VS_ERROR_MAX])
+{
+    vs_sim *sim = set->sim;
+    const vs_config *cfg = sim->cfg;
+    vs_instance *in = &sim->instances[index];
+    vs_plugin_instance *pi = &set->instances[index];
+    const vs_plugin *p = &set->plugins[in->plugin];
+    pi->sim = sim;
+    pi->index = index;
+    in->owner = pi;
+    vs_host_table_init(pi, cfg->plugins[in->plugin].name, in->host, cfg->topology.hosts);
+    vs_fwps_set_entry_instance(index);
+    vs_sim_activity_begin(sim, index);
+    NTSTATUS st = p->entry(&pi->host, cfg->plugins[in->plugin].params_json, &pi->context);
+    vs_sim_activity_end(sim);
+    vs_fwps_set_entry_instance(UINT32_MAX);
+    if (!NT_SUCCESS(st) || st == STATUS_PENDING) {
+        char buf[64];
+        snprintf(err, VS_ERROR_MAX, "plugin \"%s\" (%s): entry failed on host %u with %s",
+                 p->name, p->path, in->host, vs_ntstatus_name(st, buf));
+        return -1;
+    }
+    pi->loaded = true;
+    return 0;
+}
+
+static void report_leaks(vs_plugin_instance *pi)
+{
+    for (size_t t = 0; t < pi->ntags; t++) {
+        const vs_tag_usage *u = &pi->tags[t];
+        if (u->blocks == 0)
+            continue;
+        vs_sim_violation(pi->sim, "leaked_memory", pi->index,
+                         "%llu bytes in %llu blocks with tag '%.4s' still allocated at unload "
+                         "on host %u", (unsigned long long)u->bytes,
+                         (unsigned long long)u->blocks, (const char *)&u->tag, pi->host.HostIndex);
+    }
+}
+
+static void unload_instance(vs_plugin_set *set, uint32_t index)
+{
+    vs_plugin_instance *pi = &set->instances[index];
+    const vs_plugin *p = &set->plugins[set->sim->instances[index].plugin];
+    if (pi->loaded && p->unload) {
+        vs_sim_activity_begin(set->sim, index);
+        p->unload(pi->context);
+        vs_sim_activity_end(set->sim);
+    }
+    if (pi->loaded)
+        report_leaks(pi);
+    pi->loaded = false;
+    set->sim->instances[index].unloaded = true;
+    free(pi->tags);
+    pi->tags = NULL;
+    pi->ntags = pi->tags_cap = 0;
+}
+
+vs_plugin_set *vs_plugins_attach(vs_sim *sim, char err[VS_ERROR_MAX])
+{
+    const vs_config *cfg = sim->cfg;
+    vs_plugin_set *set = calloc(1, sizeof *set);
+    if (!set)
+        return snprintf(err, VS_ERROR_MAX, "out of memory"), NULL;
+    set->sim = sim;
+    set->plugins = calloc(cfg->nplugins ? cfg->nplugins : 1, sizeof *set->plugins);
+    set->instances = calloc(sim->ninstances ? sim->ninstances : 1, sizeof *set->instances);
+    if (!set->plugins || !set->instances) {
+        vs_plugins_detach(set);
+        return snprintf(err, VS_ERROR_MAX, "out of memory"), NULL;
+    }
+    vs_fwps_bind(sim);
+    for (size_t i = 0; i < cfg->nplugins; i++, set->nplugins++)
+        if (vs_plugin_open(&set->plugins[i], cfg->plugins[i].name, cfg->plugins[i].path, err) != 0)
+            goto fail;
+    for (; set->ninstances < sim->ninstances; set->ninstances++)
+        if (instantiate(set, set->ninstances, err) != 0) {
+            set->ninstances++;
+            goto fail;
+        }
+    return set;
+fail:
+    vs_plugins_detach(set);
+    return NULL;
+}
+
+void vs_plugins_detach(vs_plugin_set *set)
+{
+    if (!set)
+        return;
+    for (uint32_t i = 0; i < set->ninstances; i++)
+        unload_instance(set, i);
+    for (size_t i = 0; i < set->nplugins; i++)
+        vs_plugin_close(&set->plugins[i]);
+    free(set->plugins);
+    free(set->instances);
+    free(set);
+}

@@ -1,1 +1,105 @@
-/* placeholder: being written */
+/*
+ * table.c: the human summary on stdout, drawn from the report object so that what a
+ * person reads and what a machine reads cannot disagree.
+ */
+#include <string.h>
+
+#include "report/report.h"
+
+static double num(const json_t *o, const char *path)
+{
+    double v = 0;
+    vs_report_lookup(o, path, &v);
+    return v;
+}
+
+static void print_header(FILE *out, const json_t *r)
+{
+    double wall = num(r, "wall_time_s");
+    fprintf(out, "vswitchsim: %s (seed %.0f)%s\n", json_string_value(json_object_get(r, "scenario")),
+            num(r, "seed"), json_is_true(json_object_get(r, "interrupted")) ? " INTERRUPTED" : "");
+    fprintf(out, "  %.3f s simulated in %.3f s wall, %.0f events (%.2f M events/s)\n\n",
+            num(r, "sim_time_s"), wall, num(r, "events"), num(r, "events_per_wall_s") / 1e6);
+}
+
+static void print_latencies(FILE *out, const json_t *lat, const char *title)
+{
+    static const char *const cols[] = {"count", "mean", "p50", "p90", "p99", "p999", "max"};
+    fprintf(out, "  %-22s %10s", title, "count");
+    for (size_t c = 1; c < 7; c++)
+        fprintf(out, " %10s", c == 5 ? "p99.9" : cols[c]);
+    fprintf(out, "\n");
+    const char *name;
+    const json_t *h;
+    json_object_foreach((json_t *)lat, name, h) {
+        fprintf(out, "  %-22s %10.0f", name, num(h, "count"));
+        for (size_t c = 1; c < 7; c++)
+            fprintf(out, " %10.1f", num(h, cols[c]));
+        fprintf(out, "\n");
+    }
+    fprintf(out, "\n");
+}
+
+static void print_counts(FILE *out, const json_t *r)
+{
+    static const char *const keys[] = {"issued", "completed", "pended", "failed", "timed_out"};
+    fprintf(out, "  %-22s", "NIC sequences");
+    for (size_t k = 0; k < 5; k++)
+        fprintf(out, " %10s", keys[k]);
+    fprintf(out, " %12s\n", "per sim s");
+    static const char *const rows[] = {"saves", "restores"};
+    for (size_t i = 0; i < 2; i++) {
+        fprintf(out, "  %-22s", rows[i]);
+        for (size_t k = 0; k < 5; k++)
+            fprintf(out, " %10.0f", num(json_object_get(r, rows[i]), keys[k]));
+        char key[64];
+        snprintf(key, sizeof key, "throughput.%s_per_s", rows[i]);
+        fprintf(out, " %12.1f\n", num(r, key));
+    }
+    fprintf(out, "  in flight: pending completions mean %.3f, peak %.0f; state %.0f bytes/sim s\n\n",
+            num(r, "in_flight.pending_mean"), num(r, "in_flight.pending_max"),
+            num(r, "throughput.state_bytes_per_s"));
+}
+
+static void print_plugins(FILE *out, const json_t *plugins)
+{
+    if (json_array_size(plugins) == 0)
+        return;
+    fprintf(out, "  %-14s %10s %10s %10s %8s %8s %14s %12s %12s\n", "plugin", "saves", "restores",
+            "pended", "failed", "late", "pend p99 (us)", "state bytes", "mem peak (B)");
+    size_t i;
+    const json_t *p;
+    json_array_foreach(plugins, i, p) {
+        fprintf(out, "  %-14s %10.0f %10.0f %10.0f %8.0f %8.0f %14.1f %12.0f %12.0f\n",
+                json_string_value(json_object_get(p, "name")), num(p, "saves"), num(p, "restores"),
+                num(p, "pended"), num(p, "failed"), num(p, "late_completions"),
+                num(p, "latency_us.pending_completion.p99"), num(p, "state_bytes"),
+                num(p, "memory.peak_bytes"));
+    }
+    fprintf(out, "\n");
+}
+
+static void print_verdicts(FILE *out, const json_t *r)
+{
+    size_t i;
+    const json_t *s;
+    json_array_foreach(json_object_get(r, "slo"), i, s) {
+        const json_t *v = json_object_get(s, "value");
+        fprintf(out, "  SLO %-4s %s %s %g  (value %s%g)\n",
+                json_is_true(json_object_get(s, "pass")) ? "ok" : "FAIL",
+                json_string_value(json_object_get(s, "metric")),
+                json_string_value(json_object_get(s, "op")), num(s, "limit"),
+                json_is_number(v) ? "" : "missing ", json_is_number(v) ? json_number_value(v) : 0);
+    }
+    size_t nv = json_array_size(json_object_get(json_object_get(r, "verifier"), "violations"));
+    fprintf(out, "  verifier: %zu violation%s\n", nv, nv == 1 ? "" : "s");
+}
+
+void vs_report_print_table(FILE *out, const json_t *r)
+{
+    print_header(out, r);
+    print_latencies(out, json_object_get(r, "latency_us"), "latency (sim us)");
+    print_counts(out, r);
+    print_plugins(out, json_object_get(r, "plugins"));
+    print_verdicts(out, r);
+}

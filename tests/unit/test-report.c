@@ -1,2 +1,128 @@
+/*
+ * test-report.c: the report (sim/report): the stable keys of CONTRACT §5, lookups by
+ * dotted path, SLO verdicts, the metric names SLOs may use, and atomic output.
+ */
 #include <criterion/criterion.h>
-Test(placeholder, report) { cr_assert(1); }
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report/metric_names.h"
+#include "report/report.h"
+
+static vs_config cfg;
+static vs_stats st;
+static json_t *report;
+
+static void build(void)
+{
+    cfg = (vs_config){.name = "report-test", .seed = 9, .metrics.histogram_rel_error = 0.01};
+    cr_assert_eq(vs_stats_init(&st, 0, 0.01), 0);
+    st.saves.issued = 10;
+    st.saves.completed = 8;
+    st.saves.failed = 2;
+    for (uint64_t v = 1; v <= 1000; v++)
+        vs_hist_record(&st.latency[VS_LAT_SAVE], v * 1000); /* 1..1000 us */
+    vs_run_info info = {.sim_time_ns = 2000000000ull, .events = 1234, .wall_time_s = 0.5};
+    report = vs_report_build(&cfg, &st, &info);
+    cr_assert_not_null(report);
+}
+
+static void teardown(void)
+{
+    json_decref(report);
+    vs_stats_close(&st);
+}
+
+TestSuite(report, .init = build, .fini = teardown);
+
+Test(report, carries_the_stable_keys)
+{
+    static const char *const keys[] = {"scenario", "seed", "sim_time_s", "wall_time_s", "events",
+                                       "events_per_wall_s", "saves", "restores", "throughput",
+                                       "latency_us", "in_flight", "plugins", "slo", "verifier"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        cr_assert_not_null(json_object_get(report, keys[i]), "missing %s", keys[i]);
+    static const char *const stats[] = {"count", "mean", "min", "max", "p50", "p90", "p99", "p999"};
+    static const char *const lats[] = {"pending_completion", "save", "restore", "callback"};
+    for (size_t l = 0; l < 4; l++)
+        for (size_t s = 0; s < 8; s++) {
+            char path[128];
+            double v;
+            snprintf(path, sizeof path, "latency_us.%s.%s", lats[l], stats[s]);
+            cr_assert(vs_report_lookup(report, path, &v), "missing %s", path);
+        }
+    cr_assert(json_is_array(json_object_get(json_object_get(report, "verifier"), "violations")));
+}
+
+Test(report, numbers_are_in_the_documented_units)
+{
+    double v;
+    cr_assert(vs_report_lookup(report, "throughput.saves_per_s", &v));
+    cr_assert_float_eq(v, 4.0, 1e-9); /* 8 completed in 2 simulated seconds */
+    cr_assert(vs_report_lookup(report, "latency_us.save.max", &v));
+    cr_assert_float_eq(v, 1000.0, 1e-9);
+    cr_assert(vs_report_lookup(report, "latency_us.save.p50", &v));
+    cr_assert(v >= 500 * 0.99 && v <= 500 * 1.01, "p50 %f", v);
+    cr_assert(vs_report_lookup(report, "events_per_wall_s", &v));
+    cr_assert_float_eq(v, 2468.0, 1e-9);
+}
+
+Test(report, slo_verdicts_are_listed_and_counted)
+{
+    vs_slo slos[] = {{"saves.failed", VS_SLO_EQ, 0}, {"latency_us.save.p99", VS_SLO_LT, 5000},
+                     {"saves.completed", VS_SLO_GE, 8}};
+    cfg.slos = slos;
+    cfg.nslos = 3;
+    cr_assert_eq(vs_report_eval_slos(report, &cfg), 1);
+    json_t *list = json_object_get(report, "slo");
+    cr_assert_eq(json_array_size(list), 3);
+    json_t *first = json_array_get(list, 0);
+    cr_assert_str_eq(json_string_value(json_object_get(first, "metric")), "saves.failed");
+    cr_assert_str_eq(json_string_value(json_object_get(first, "op")), "==");
+    cr_assert(json_is_false(json_object_get(first, "pass")));
+    cr_assert_float_eq(json_number_value(json_object_get(first, "value")), 2.0, 1e-9);
+    cr_assert(json_is_true(json_object_get(json_array_get(list, 1), "pass")));
+}
+
+Test(report, metric_names_are_the_reports_numbers)
+{
+    cr_assert(vs_report_metric_known("latency_us.pending_completion.p99"));
+    cr_assert(vs_report_metric_known("saves.failed"));
+    cr_assert(vs_report_metric_known("throughput.state_bytes_per_s"));
+    cr_assert(vs_report_metric_known("in_flight.pending_max"));
+    cr_assert_not(vs_report_metric_known("latency_us.save"));      /* an object */
+    cr_assert_not(vs_report_metric_known("latency_us.save.p42"));
+    cr_assert_not(vs_report_metric_known("scenario"));            /* a string */
+    cr_assert_not(vs_report_metric_known(""));
+}
+
+Test(report, json_file_is_replaced_atomically)
+{
+    char dir[] = "/tmp/vs-report-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char path[256], err[VS_ERROR_MAX];
+    snprintf(path, sizeof path, "%s/report.json", dir);
+    FILE *f = fopen(path, "w");
+    fputs("old", f);
+    fclose(f);
+    cr_assert_eq(vs_report_write_json(report, path, err), 0, "%s", err);
+    json_error_t je;
+    json_t *back = json_load_file(path, 0, &je);
+    cr_assert_not_null(back, "%s", je.text);
+    cr_assert(json_equal(back, report));
+    json_decref(back);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "test $(ls %s | wc -l) -eq 1", dir); /* no temp file left */
+    cr_assert_eq(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    system(cmd);
+}
+
+Test(report, unwritable_path_is_an_error_not_a_partial_file)
+{
+    char err[VS_ERROR_MAX];
+    cr_assert_eq(vs_report_write_json(report, "/nonexistent-dir/r.json", err), -1);
+    cr_assert(strstr(err, "/nonexistent-dir/r.json"), "%s", err);
+}

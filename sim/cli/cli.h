@@ -1,0 +1,43 @@
+/*
+ * cli.h: what the subcommands share: exit codes, usage errors, and the options that
+ * shape how a scenario is loaded (--set, --seed, --plugin-path).
+ */
+#ifndef VS_CLI_H
+#define VS_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "scenario/scenario.h"
+
+enum {
+    VS_EXIT_OK = 0,        /* ran, and every SLO held */
+    VS_EXIT_FAILURE = 1,   /* anything else */
+    VS_EXIT_BAD_INPUT = 2, /* usage, scenario, plugin load */
+    VS_EXIT_BREACH = 3     /* ran, but an SLO was breached or the verifier found a bug */
+};
+
+#define VS_MAX_OVERRIDES 256
+#define VS_MAX_PLUGIN_DIRS 32
+
+typedef struct vs_load_args {
+    vs_override overrides[VS_MAX_OVERRIDES];
+    const char *plugin_dirs[VS_MAX_PLUGIN_DIRS + 1]; /* NULL-terminated */
+    size_t ndirs;
+    vs_scenario_options opts;
+} vs_load_args;
+
+/* Prints "vswitchsim: <message>" on stderr and returns VS_EXIT_BAD_INPUT. */
+int vs_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* If argv[*i] is one of --set/--seed/--plugin-path (with its value), takes it and returns
+ * 1; 0 if it is not one of them; -1 after a usage error was printed. */
+int vs_cli_take_load_option(vs_load_args *la, int argc, char **argv, int *i);
+void vs_cli_finish_load_args(vs_load_args *la);
+void vs_cli_free_load_args(vs_load_args *la);
+
+int vs_cmd_run(int argc, char **argv);
+int vs_cmd_validate(int argc, char **argv);
+int vs_cmd_plugin_info(int argc, char **argv);
+
+#endif /* VS_CLI_H */

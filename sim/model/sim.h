@@ -1,0 +1,146 @@
+/*
+ * sim.h: the simulation handle. Hosts with one vSwitch each, VMs and their NICs on
+ * switch ports, WFP's subscribers on every host, and the workload that saves NICs on
+ * one host and restores them on another. All state lives here, passed down; the
+ * callouts reach it through the plugin layer's bindings (sim/plugin).
+ */
+#ifndef VS_SIM_H
+#define VS_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <vswitchsim/fwps.h>
+
+#include "engine/engine.h"
+#include "engine/rng.h"
+#include "model/config.h"
+#include "model/stats.h"
+
+typedef struct vs_sim vs_sim;
+typedef struct vs_request vs_request;
+typedef struct vs_fanout vs_fanout;
+
+/* One callout instance: a scenario plugin running on one host. The plugin layer keeps
+ * its host table and context; the model keeps what it needs to account for it. */
+typedef struct vs_instance {
+    uint32_t plugin; /* index into cfg->plugins and stats.plugins */
+    uint32_t host;
+    vs_rng rng;      /* the instance's own stream */
+    bool unloaded;
+    uint64_t mem_bytes;
+    void *owner;     /* the plugin layer's record for this instance */
+} vs_instance;
+
+typedef struct vs_subscription {
+    uint32_t instance;
+    uint32_t host;
+    bool active;
+    GUID provider;
+    void *notify_context;
+    FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 table;
+} vs_subscription;
+
+typedef struct vs_host {
+    NDIS_SWITCH_PARAMETERS vswitch; /* the one switch, as callouts see it */
+    NDIS_SWITCH_PORT_ID next_port_id;
+    uint32_t *subs;                 /* active subscription ids, in subscription order */
+    uint32_t nsubs, subs_cap;
+    uint32_t nics_here;
+} vs_host;
+
+typedef struct vs_nic {
+    uint32_t host;
+    NDIS_SWITCH_PORT_ID port;
+    uint32_t waiting; /* requests queued behind the one running: no interleaving per NIC */
+    bool busy;
+} vs_nic;
+
+/* What the running callback or routine has charged, and for whom. */
+typedef struct vs_activity {
+    bool active;
+    uint32_t instance;
+    vs_time_t charged;
+} vs_activity;
+
+typedef enum vs_call_state { VS_CALL_FREE, VS_CALL_RUNNING, VS_CALL_COMPLETED_EARLY,
+                             VS_CALL_PENDING, VS_CALL_COMPLETING,
+                             VS_CALL_TIMED_OUT } vs_call_state;
+
+/* One callback invocation. Its index and generation make the completionContext. */
+typedef struct vs_call {
+    uint32_t generation;
+    vs_call_state state;
+    uint32_t sub;
+    vs_fanout *fanout;
+    uint32_t blob;           /* restore: which saved blob; save: unused */
+    NTSTATUS early_status;   /* completed inside the callback */
+    vs_time_t pended_at;
+    vs_event_id timeout;
+    void *out_state;         /* save out-parameters: valid until completion */
+    SIZE_T out_len;
+    uint32_t next_free;
+} vs_call;
+
+struct vs_sim {
+    const vs_config *cfg;
+    vs_engine *engine;
+    vs_stats stats;
+    vs_rng workload_rng;
+    vs_rng fault_rng;
+
+    vs_host *hosts;
+    vs_nic *nics;
+    uint32_t nnics;
+
+    vs_instance *instances; /* [plugin * hosts + host] */
+    uint32_t ninstances;
+    vs_subscription *subs;
+    uint32_t nsubs, subs_cap;
+
+    vs_call *calls;
+    uint32_t ncalls, calls_cap, free_call; /* free_call: UINT32_MAX when none */
+
+    vs_request *free_requests;
+    vs_fanout *free_fanouts;
+    uint64_t requests_issued;
+    vs_time_t arrivals_end;
+    vs_activity activity;
+    int verbosity; /* most verbose plugin log level shown */
+
+    /* Called between slices of the run, for a progress line. */
+    void (*progress)(void *ctx, vs_time_t now, vs_time_t end, uint64_t events);
+    void *progress_ctx;
+};
+
+/* Builds the hosts, switches and NICs; no callouts yet. NULL out of memory. */
+vs_sim *vs_sim_new(const vs_config *cfg);
+void vs_sim_free(vs_sim *sim);
+
+/* The plugin layer registers an instance per (plugin, host) before the run. */
+vs_instance *vs_sim_instance(vs_sim *sim, uint32_t plugin, uint32_t host);
+
+/* Runs the scenario: switch create events, the workload, then switch delete events.
+ * Returns 0, or -1 out of memory. */
+int vs_sim_run(vs_sim *sim);
+
+vs_time_t vs_sim_now(const vs_sim *sim);
+
+/* Host services behind VSWITCHSIM_HOST, on behalf of an instance. */
+int vs_sim_schedule_routine(vs_sim *sim, uint32_t instance, vs_time_t delay,
+                            void (*routine)(void *), void *context);
+void vs_sim_charge(vs_sim *sim, uint32_t instance, vs_time_t ns);
+void vs_sim_violation(vs_sim *sim, const char *rule, uint32_t instance, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Enter and leave a callout's code: what it charges while inside is its cost. */
+void vs_sim_activity_begin(vs_sim *sim, uint32_t instance);
+vs_time_t vs_sim_activity_end(vs_sim *sim);
+
+/* FWPS entry points, as the exported functions forward them. */
+NTSTATUS vs_wfp_subscribe(vs_sim *sim, uint32_t instance, const GUID *provider, void *notify_ctx,
+                          const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 *table, UINT32 *id);
+void vs_wfp_unsubscribe(vs_sim *sim, UINT32 id);
+void vs_wfp_notify_complete(vs_sim *sim, void *completion_context, NTSTATUS status);
+
+#endif /* VS_SIM_H */

@@ -1,0 +1,35 @@
+/*
+ * instance.h: the plugin layer's record of one callout instance, shared by the loader
+ * and the host services. Its VSWITCHSIM_HOST table is what the instance is handed.
+ */
+#ifndef VS_INSTANCE_H
+#define VS_INSTANCE_H
+
+#include <vswitchsim/plugin.h>
+
+#include "model/sim.h"
+
+typedef struct vs_tag_usage {
+    ULONG tag;
+    uint64_t bytes, blocks;
+} vs_tag_usage;
+
+typedef struct vs_plugin_instance {
+    VSWITCHSIM_HOST host; /* first, so a host pointer is an instance pointer */
+    vs_sim *sim;
+    uint32_t index;       /* in sim->instances */
+    void *context;        /* what the entry returned */
+    bool loaded;
+    vs_tag_usage *tags;
+    size_t ntags, tags_cap;
+} vs_plugin_instance;
+
+/* Fills the host table with the simulator's services. */
+void vs_host_table_init(vs_plugin_instance *pi, const char *name, uint32_t host, uint32_t hosts);
+
+/* Bind the FWPS functions to a simulation on this thread, and name the instance whose
+ * entry is running (UINT32_MAX for none). See fwps_exports.c for why. */
+void vs_fwps_bind(vs_sim *sim);
+void vs_fwps_set_entry_instance(uint32_t instance);
+
+#endif /* VS_INSTANCE_H */

@@ -1,0 +1,43 @@
+/*
+ * loader.h: callout plugins. Open a .so and check it before anything runs (entry
+ * present, ABI version), then run its entry once per host as an instance with its own
+ * VSWITCHSIM_HOST table, and unload it after the run, checking for leaked memory.
+ */
+#ifndef VS_LOADER_H
+#define VS_LOADER_H
+
+#include <vswitchsim/plugin.h>
+
+#include "model/sim.h"
+#include "scenario/scenario.h"
+
+typedef struct vs_plugin {
+    char *name; /* for messages: the scenario's instance name, or the file */
+    char *path;
+    void *dl;
+    VSWITCHSIM_PLUGIN_ENTRY entry;
+    VSWITCHSIM_PLUGIN_UNLOAD unload; /* may be NULL */
+    UINT32 abi_version;
+} vs_plugin;
+
+/* dlopen(RTLD_NOW | RTLD_LOCAL) and check. On failure returns -1 with one line in err
+ * naming the plugin: missing file, undefined symbol, no entry, wrong ABI version. */
+int vs_plugin_open(vs_plugin *p, const char *name, const char *path, char err[VS_ERROR_MAX]);
+void vs_plugin_close(vs_plugin *p);
+
+/* Every plugin of the scenario, instantiated on every host of the simulation. */
+typedef struct vs_plugin_set vs_plugin_set;
+
+/* Opens the scenario's plugins and calls each entry once per host. On failure (a plugin
+ * refused, an entry failing with its NTSTATUS) returns NULL with one line in err, and
+ * whatever was instantiated is unloaded again. */
+vs_plugin_set *vs_plugins_attach(vs_sim *sim, char err[VS_ERROR_MAX]);
+
+/* Calls each instance's unload, reports tagged memory still allocated (rule
+ * "leaked_memory"), and closes the plugins. */
+void vs_plugins_detach(vs_plugin_set *set);
+
+/* Text for an NTSTATUS: "STATUS_INSUFFICIENT_RESOURCES (0xC000009A)". */
+const char *vs_ntstatus_name(NTSTATUS status, char buf[64]);
+
+#endif /* VS_LOADER_H */

@@ -1,0 +1,63 @@
+/*
+ * output.c: writing report files atomically: a temporary file in the same folder,
+ * flushed and synced, then renamed over the target. A killed run leaves the previous
+ * file or none, never half of one.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report/report.h"
+
+static int write_all(int fd, const char *s, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, s, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        s += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static int write_atomically(const char *path, const char *text, char err[VS_ERROR_MAX])
+{
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp)
+        return snprintf(err, VS_ERROR_MAX, "%s: path too long", path), -1;
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return snprintf(err, VS_ERROR_MAX, "%s: %s", path, strerror(errno)), -1;
+    int rc = write_all(fd, text, strlen(text));
+    rc = rc || write_all(fd, "\n", 1) || fsync(fd);
+    int saved = errno;
+    close(fd);
+    if (rc == 0 && rename(tmp, path) == 0)
+        return 0;
+    saved = rc ? saved : errno;
+    unlink(tmp);
+    snprintf(err, VS_ERROR_MAX, "%s: %s", path, strerror(saved));
+    return -1;
+}
+
+int vs_report_write_json(const json_t *report, const char *path, char err[VS_ERROR_MAX])
+{
+    char *text = vs_report_dumps(report);
+    if (!text)
+        return snprintf(err, VS_ERROR_MAX, "%s: out of memory", path), -1;
+    int rc = 0;
+    if (strcmp(path, "-") == 0) {
+        rc = fputs(text, stdout) < 0 || fputc('\n', stdout) < 0 || fflush(stdout) != 0 ? -1 : 0;
+        if (rc)
+            snprintf(err, VS_ERROR_MAX, "stdout: %s", strerror(errno));
+    } else {
+        rc = write_atomically(path, text, err);
+    }
+    free(text);
+    return rc;
+}

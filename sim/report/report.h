@@ -1,0 +1,45 @@
+/*
+ * report.h: the run's report as one JSON object (the stable keys of CONTRACT §5), the
+ * SLO verdicts in it, the summary table drawn from it, and atomic file output.
+ */
+#ifndef VS_REPORT_H
+#define VS_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "model/config.h"
+#include "model/stats.h"
+#include "scenario/scenario.h"
+
+typedef struct vs_run_info {
+    uint64_t sim_time_ns;
+    uint64_t events;
+    double wall_time_s;
+    bool interrupted;
+    const char *const *plugin_paths; /* per scenario plugin, as loaded */
+} vs_run_info;
+
+/* A new reference to the report, or NULL out of memory. */
+json_t *vs_report_build(const vs_config *cfg, const vs_stats *st, const vs_run_info *info);
+
+/* Evaluates cfg->slos against the report's numbers and stores the verdicts in its "slo"
+ * array. Returns how many were breached. */
+int vs_report_eval_slos(json_t *report, const vs_config *cfg);
+
+/* The number at a dotted path ("latency_us.save.p99"); false when there is none. */
+bool vs_report_lookup(const json_t *report, const char *path, double *value);
+
+/* The summary table, aligned, units in the headers. */
+void vs_report_print_table(FILE *out, const json_t *report);
+
+/* Writes the report to `path` ("-" for stdout) through a temporary file and rename, so
+ * a reader never sees half a file. Returns -1 with a reason in err. */
+int vs_report_write_json(const json_t *report, const char *path, char err[VS_ERROR_MAX]);
+
+/* Deterministic JSON text of the report (caller frees). */
+char *vs_report_dumps(const json_t *report);
+
+#endif /* VS_REPORT_H */
