@@ -18,8 +18,10 @@ typedef struct vs_gauge {
 
 void vs_gauge_init(vs_gauge *g, uint64_t now);
 void vs_gauge_add(vs_gauge *g, uint64_t now, int64_t delta);
-/* Restart the integral at `now` (e.g. after warm-up), keeping the level. */
+/* Restart the integral at `now` (e.g. after warm-up), keeping the level; the peak
+ * restarts at the current level. */
 void vs_gauge_restart(vs_gauge *g, uint64_t now);
+/* Mean level over [start, now]; the current level when no time has passed. */
 double vs_gauge_mean(const vs_gauge *g, uint64_t now);
 
 #endif /* VS_GAUGE_H */

@@ -122,7 +122,7 @@ static inline NTSTATUS VswitchsimCheckHost(const VSWITCHSIM_HOST *host)
 /* A uniform double in [0, 1) from the instance's stream. */
 static inline double VswitchsimRandomDouble(const VSWITCHSIM_HOST *host)
 {
-    return (double)(host->Random(host) >> 11) * 0x1.0p-53;
+    return (double)(host->Random(host) >> 11) * (1.0 / 9007199254740992.0); /* 2^-53 */
 }
 
 /* Pool tags are four characters, written as on Windows: VSWITCHSIM_TAG('F','l','o','w'). */
