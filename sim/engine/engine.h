@@ -32,7 +32,8 @@ void vs_engine_free(vs_engine *eng);
 vs_time_t vs_engine_now(const vs_engine *eng);
 
 /* Schedule fn(eng, ctx, arg) at now + delay (saturating at VS_TIME_MAX). Events at the
- * same time run in the order they were scheduled. Returns 0 only when out of memory. */
+ * same time run in the order they were scheduled. Returns 0 only when out of memory (or
+ * when fn is NULL, which is a caller's bug). */
 vs_event_id vs_engine_schedule(vs_engine *eng, vs_time_t delay, vs_event_fn fn, void *ctx,
                                uint64_t arg);
 /* The same at an absolute time; a time in the past is taken as now. */
@@ -44,15 +45,22 @@ bool vs_engine_cancel(vs_engine *eng, vs_event_id id);
 
 /* Run events in order while the next is due at or before `until`; then the clock reads
  * `until` if the queue still holds later events, or the last event's time if the queue
- * ran dry. Pass VS_TIME_MAX to run until nothing is pending. Returns events run. */
+ * ran dry. Pass VS_TIME_MAX to run until nothing is pending. Returns events run. The
+ * clock never moves backwards (an `until` in the past runs nothing), and a handler
+ * calling vs_engine_run on its own engine gets 0 back. */
 uint64_t vs_engine_run(vs_engine *eng, vs_time_t until);
 
-/* Ask a running vs_engine_run to return after the current handler. */
+/* Ask a running vs_engine_run to return after the current handler; the clock then
+ * reads that handler's time. Outside a run it has no effect. */
 void vs_engine_stop(vs_engine *eng);
 
 size_t vs_engine_pending(const vs_engine *eng);     /* scheduled, not yet run or cancelled */
 uint64_t vs_engine_events_run(const vs_engine *eng); /* over the engine's lifetime */
 vs_time_t vs_engine_next_time(const vs_engine *eng); /* VS_TIME_MAX when empty */
 size_t vs_engine_memory_bytes(const vs_engine *eng); /* queue + pool, for reports */
+
+/* For tests only: set the next insertion sequence number, so a test can cross the
+ * point (every 2^32 schedules) where the engine renumbers pending events. */
+void vs__engine_set_next_seq(vs_engine *eng, uint64_t seq);
 
 #endif /* VS_ENGINE_H */

@@ -15,7 +15,9 @@
 #define VS_ERROR_MAX 1024
 
 /* One --set KEY=VALUE: KEY is a dotted path (`workload.rate_per_s`, `plugins.0.params.x`);
- * VALUE is taken as JSON when it parses as JSON, else as a string (`run.duration=30s`). */
+ * VALUE is taken as JSON when it parses as JSON, else as a string (`run.duration=30s`).
+ * With value NULL, key holds the whole "KEY=VALUE" argument and the loader splits it
+ * (and reports a missing '=' as a --set error naming the file). */
 typedef struct vs_override {
     const char *key;
     const char *value;
@@ -24,7 +26,8 @@ typedef struct vs_override {
 typedef struct vs_scenario_options {
     const vs_override *overrides;
     size_t noverrides;
-    const char *const *plugin_path; /* --plugin-path dirs, searched first; NULL-terminated or NULL */
+    const char *const *plugin_path; /* --plugin-path dirs, searched first; NULL-terminated,
+                                       or NULL */
     int have_seed;                  /* --seed given: it wins over the file and --set */
     unsigned long long seed;
 } vs_scenario_options;

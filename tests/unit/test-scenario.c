@@ -1,2 +1,679 @@
+/*
+ * test-scenario.c: the strict scenario loader (sim/scenario) and plugin reference
+ * resolution (sim/plugin/resolve.c). Plugins are stand-in files in a temp dir, so the
+ * tests do not need the example plugins to be built.
+ *
+ * vs_report_metric_known lives in sim/report; build with -DVS_TEST_STUB_METRICS to use
+ * the small list below instead (while sim/report is not there). Off by default.
+ */
 #include <criterion/criterion.h>
-Test(placeholder, scenario) { cr_assert(1); }
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "plugin/resolve.h"
+#include "report/metric_names.h"
+#include "scenario/scenario.h"
+
+#ifdef VS_TEST_STUB_METRICS
+bool vs_report_metric_known(const char *path)
+{
+    static const char *const known[] = {"saves.failed", "restores.failed",
+                                        "latency_us.save.p99",
+                                        "latency_us.pending_completion.p99", NULL};
+    for (const char *const *k = known; *k; k++)
+        if (strcmp(*k, path) == 0)
+            return true;
+    return false;
+}
+#endif
+
+#define MINIMAL                                                                            \
+    "{\"topology\": {\"hosts\": 2, \"vms_per_host\": 1, \"nics_per_vm\": 1},\n"            \
+    " \"plugins\": [], \"workload\": {\"rate_per_s\": 10}, \"run\": {\"duration\": \"1s\"}}"
+
+/* A temp dir holding x.so and y.so (empty files: only resolution is tested here). */
+static char plugdir[64];
+static const char *dirs[2];
+
+static void touch(const char *dir, const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "create %s", path);
+    fclose(f);
+}
+
+static void make_plugdir(void)
+{
+    strcpy(plugdir, "/tmp/vs-test-scenario-XXXXXX");
+    cr_assert_not_null(mkdtemp(plugdir));
+    touch(plugdir, "x.so");
+    touch(plugdir, "y.so");
+    dirs[0] = plugdir;
+    dirs[1] = NULL;
+}
+
+static void remove_plugdir(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", plugdir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(scenario, .init = make_plugdir, .fini = remove_plugdir);
+TestSuite(scenario_errors, .init = make_plugdir, .fini = remove_plugdir);
+TestSuite(scenario_set, .init = make_plugdir, .fini = remove_plugdir);
+TestSuite(resolve, .init = make_plugdir, .fini = remove_plugdir);
+
+/* Loads text as "t.json" with --plugin-path plugdir and the given overrides. */
+static int load_with(const char *text, const vs_override *ov, size_t nov, vs_config *cfg,
+                     char *err)
+{
+    vs_scenario_options opts = {.overrides = ov, .noverrides = nov, .plugin_path = dirs};
+    return vs_scenario_load_text(text, strlen(text), "t.json", plugdir, &opts, cfg, err);
+}
+
+static int load(const char *text, vs_config *cfg, char *err)
+{
+    return load_with(text, NULL, 0, cfg, err);
+}
+
+/* The one error loading text gives; the config must be left empty. */
+static const char *error_of(const char *text)
+{
+    static char err[VS_ERROR_MAX];
+    vs_config cfg;
+    cr_assert_eq(load(text, &cfg, err), -1, "loaded, but expected an error: %s", text);
+    cr_assert_null(cfg.name);
+    cr_assert_null(cfg.plugins);
+    return err;
+}
+
+/* MINIMAL with `member` (one or more top-level members) first; a section of MINIMAL
+ * that member starts with is left out, e.g. with("\"plugins\": [...]"). */
+static const char *with(const char *member)
+{
+    static const char *const base[] = {
+        "\"topology\": {\"hosts\": 2, \"vms_per_host\": 1, \"nics_per_vm\": 1}",
+        "\"plugins\": []", "\"workload\": {\"rate_per_s\": 10}", "\"run\": {\"duration\": \"1s\"}"};
+    static char buf[1 << 17];
+    size_t len = (size_t)snprintf(buf, sizeof buf, "{%s", member);
+    for (size_t i = 0; i < sizeof base / sizeof base[0]; i++) {
+        size_t keylen = strcspn(base[i], ":");
+        if (strncmp(member, base[i], keylen) != 0)
+            len += (size_t)snprintf(buf + len, sizeof buf - len, ", %s", base[i]);
+    }
+    snprintf(buf + len, sizeof buf - len, "}");
+    return buf;
+}
+
+#define assert_error(text, expected)                                                       \
+    cr_assert_str_eq(error_of(text), expected)
+#define assert_error_has(text, part)                                                       \
+    do {                                                                                   \
+        const char *e_ = error_of(text);                                                   \
+        cr_assert(strstr(e_, part), "error \"%s\" lacks \"%s\"", e_, part);                \
+    } while (0)
+
+Test(scenario, defaults_are_filled)
+{
+    vs_config cfg;
+    char err[VS_ERROR_MAX];
+    cr_assert_eq(load(MINIMAL, &cfg, err), 0, "%s", err);
+    cr_assert_str_eq(cfg.name, "t");
+    cr_assert_str_eq(cfg.description, "");
+    cr_assert_str_eq(cfg.source_path, "t.json");
+    cr_assert_eq(cfg.seed, 1);
+    cr_assert_eq(cfg.topology.hosts, 2);
+    cr_assert_eq(cfg.nplugins, 0);
+    cr_assert_eq(cfg.wfp.fanout, VS_FANOUT_SEQUENTIAL);
+    cr_assert_eq(cfg.wfp.order, VS_ORDER_SUBSCRIPTION);
+    cr_assert_eq(cfg.wfp.pending_timeout, 12000000000ull);
+    cr_assert_eq(cfg.workload.rate_per_s, 10.0);
+    cr_assert_eq(cfg.workload.max_requests, 0);
+    cr_assert_eq(cfg.workload.transfer.kind, VS_DIST_CONSTANT);
+    cr_assert_eq(cfg.workload.transfer.a, 1e6);
+    cr_assert_eq(cfg.run.duration, 1000000000ull);
+    cr_assert_eq(cfg.run.drain, 60000000000ull);
+    cr_assert_eq(cfg.faults.corrupt_restore_probability, 0.0);
+    cr_assert_eq(cfg.metrics.histogram_rel_error, 0.01);
+    cr_assert_eq(cfg.nslos, 0);
+    vs_config_close(&cfg);
+    cr_assert_null(cfg.name);
+}
+
+static const char full[] =
+    "{\"$schema\": \"schema.json\", \"name\": \"full\", \"description\": \"d\", \"seed\": 42,\n"
+    " \"topology\": {\"hosts\": 4, \"vms_per_host\": 16, \"nics_per_vm\": 68},\n"
+    " \"plugins\": [{\"name\": \"a\", \"path\": \"x\", \"params\": {\"n\": 64, \"s\": {\"k\": [1, "
+    "\"2\"]}}},\n"
+    "             {\"path\": \"y.so\"}, {\"name\": \"x.2\", \"path\": \"x\"}],\n"
+    " \"wfp\": {\"fanout\": \"parallel\", \"order\": \"reverse\", \"pending_timeout\": \"1.5s\"},\n"
+    " \"workload\": {\"type\": \"poisson\", \"rate_per_s\": 2.5e3, \"max_requests\": 7,\n"
+    "              \"transfer\": {\"dist\": \"exponential\", \"mean\": \"2ms\"}},\n"
+    " \"run\": {\"duration\": \"30s\", \"drain\": \"0s\"},\n"
+    " \"faults\": {\"corrupt_restore_probability\": 1},\n"
+    " \"metrics\": {\"histogram_rel_error\": 0.1},\n"
+    " \"slo\": [\"saves.failed == 0\", \"  latency_us.save.p99<=-1.5e3 \"]}";
+
+Test(scenario, every_key_is_read)
+{
+    vs_config cfg;
+    char err[VS_ERROR_MAX];
+    cr_assert_eq(load(full, &cfg, err), 0, "%s", err);
+    cr_assert_str_eq(cfg.name, "full");
+    cr_assert_str_eq(cfg.description, "d");
+    cr_assert_eq(cfg.seed, 42);
+    cr_assert_eq(cfg.topology.vms_per_host, 16);
+    cr_assert_eq(cfg.topology.nics_per_vm, 68);
+    cr_assert_eq(cfg.nplugins, 3);
+    cr_assert_str_eq(cfg.plugins[0].name, "a");
+    cr_assert_str_eq(cfg.plugins[0].params_json, "{\"n\":64,\"s\":{\"k\":[1,\"2\"]}}");
+    char want[128];
+    snprintf(want, sizeof want, "%s/x.so", plugdir);
+    cr_assert_str_eq(cfg.plugins[0].path, want);
+    cr_assert_str_eq(cfg.plugins[1].name, "y", "the name defaults to the file's");
+    snprintf(want, sizeof want, "%s/y.so", plugdir);
+    cr_assert_str_eq(cfg.plugins[1].path, want, "a path is relative to the scenario");
+    cr_assert_str_eq(cfg.plugins[1].params_json, "{}");
+    cr_assert_str_eq(cfg.plugins[2].name, "x.2");
+    cr_assert_eq(cfg.wfp.fanout, VS_FANOUT_PARALLEL);
+    cr_assert_eq(cfg.wfp.order, VS_ORDER_REVERSE);
+    cr_assert_eq(cfg.wfp.pending_timeout, 1500000000ull);
+    cr_assert_eq(cfg.workload.rate_per_s, 2500.0);
+    cr_assert_eq(cfg.workload.max_requests, 7);
+    cr_assert_eq(cfg.workload.transfer.kind, VS_DIST_EXPONENTIAL);
+    cr_assert_eq(cfg.workload.transfer.a, 2e6);
+    cr_assert_eq(cfg.run.drain, 0);
+    cr_assert_eq(cfg.faults.corrupt_restore_probability, 1.0);
+    cr_assert_eq(cfg.metrics.histogram_rel_error, 0.1);
+    cr_assert_eq(cfg.nslos, 2);
+    cr_assert_str_eq(cfg.slos[0].metric, "saves.failed");
+    cr_assert_eq(cfg.slos[0].op, VS_SLO_EQ);
+    cr_assert_eq(cfg.slos[0].limit, 0.0);
+    cr_assert_str_eq(cfg.slos[1].metric, "latency_us.save.p99");
+    cr_assert_eq(cfg.slos[1].op, VS_SLO_LE);
+    cr_assert_eq(cfg.slos[1].limit, -1500.0);
+    vs_config_close(&cfg);
+    vs_config_close(&cfg); /* closing twice is harmless */
+}
+
+/* The transfer distribution of MINIMAL with "transfer": json. */
+static vs_dist transfer_of(const char *json, vs_config *cfg)
+{
+    char text[1024], err[VS_ERROR_MAX];
+    snprintf(text, sizeof text,
+             "{\"topology\": {\"hosts\": 2, \"vms_per_host\": 1, \"nics_per_vm\": 1}, "
+             "\"plugins\": [], \"run\": {\"duration\": \"1s\"}, "
+             "\"workload\": {\"rate_per_s\": 1, \"transfer\": %s}}",
+             json);
+    cr_assert_eq(load(text, cfg, err), 0, "%s: %s", json, err);
+    return cfg->workload.transfer;
+}
+
+Test(scenario, every_distribution_kind)
+{
+    vs_config c;
+    vs_dist d = transfer_of("{\"dist\": \"constant\", \"value\": \"3us\"}", &c);
+    cr_assert(d.kind == VS_DIST_CONSTANT && d.a == 3000);
+    vs_config_close(&c);
+    d = transfer_of("\"250ns\"", &c);
+    cr_assert(d.kind == VS_DIST_CONSTANT && d.a == 250, "a bare duration is a constant");
+    vs_config_close(&c);
+    d = transfer_of("{\"dist\": \"uniform\", \"min\": \"1ms\", \"max\": \"1ms\"}", &c);
+    cr_assert(d.kind == VS_DIST_UNIFORM && d.a == 1e6 && d.b == 1e6);
+    vs_config_close(&c);
+    d = transfer_of("{\"dist\": \"exponential\", \"mean\": \"1h\"}", &c);
+    cr_assert(d.kind == VS_DIST_EXPONENTIAL && d.a == 3.6e12);
+    vs_config_close(&c);
+    d = transfer_of("{\"dist\": \"lognormal\", \"mu\": 10, \"sigma\": 0.5}", &c);
+    cr_assert(d.kind == VS_DIST_LOGNORMAL && d.a == 10 && d.b == 0.5);
+    vs_config_close(&c);
+    d = transfer_of("{\"dist\": \"lognormal\", \"mean\": \"1ms\", \"p99\": \"5ms\"}", &c);
+    cr_assert_eq(d.kind, VS_DIST_LOGNORMAL);
+    cr_assert_float_eq(vs_dist_mean(&d), 1e6, 1e-3, "the fit keeps the mean");
+    vs_config_close(&c);
+    d = transfer_of("{\"dist\": \"empirical\", \"values\": [\"3ms\", \"1ms\", \"2ms\"]}", &c);
+    cr_assert(d.kind == VS_DIST_EMPIRICAL && d.nvalues == 3);
+    cr_assert_float_eq(vs_dist_mean(&d), 2e6, 1e-3);
+    vs_config_close(&c);
+}
+
+Test(scenario_errors, bad_distributions)
+{
+    char text[1024];
+    static const struct {
+        const char *dist, *error;
+    } cases[] = {
+        {"{\"dist\": \"normal\"}", "$.workload.transfer.dist: expected one of \"constant\", "
+                                   "\"uniform\", \"exponential\", \"lognormal\", "
+                                   "\"empirical\", got \"normal\""},
+        {"{\"value\": \"1ms\"}", "$.workload.transfer.dist: missing required key"},
+        {"{\"dist\": \"uniform\", \"min\": \"2ms\", \"max\": \"1ms\"}",
+         "$.workload.transfer.max: expected a duration >= min, got \"1ms\""},
+        {"{\"dist\": \"exponential\", \"mean\": \"0s\"}",
+         "$.workload.transfer.mean: expected a duration > 0, got \"0s\""},
+        {"{\"dist\": \"exponential\", \"value\": \"1s\"}",
+         "$.workload.transfer.value: unknown key (expected one of: dist, mean)"},
+        {"{\"dist\": \"lognormal\", \"mean\": \"1ms\", \"p99\": \"2ms\", \"mu\": 1}",
+         "$.workload.transfer: expected either mean and p99 or mu and sigma, not both"},
+        {"{\"dist\": \"lognormal\", \"mean\": \"1ms\"}",
+         "$.workload.transfer.p99: missing required key"},
+        {"{\"dist\": \"lognormal\", \"mean\": \"2ms\", \"p99\": \"1ms\"}",
+         "$.workload.transfer: expected a lognormal's mean and p99"},
+        {"{\"dist\": \"lognormal\", \"mu\": 43, \"sigma\": 2}",
+         "$.workload.transfer: expected a lognormal whose mean fits in int64 ns"},
+        {"{\"dist\": \"empirical\", \"values\": []}",
+         "$.workload.transfer.values: expected an array of 1..1000000 durations, got []"},
+        {"{\"dist\": \"empirical\", \"values\": [\"1s\", 2]}",
+         "$.workload.transfer.values[1]: expected a duration"},
+        {"7", "$.workload.transfer: expected a distribution"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(text, sizeof text,
+                 "{\"topology\": {\"hosts\": 2, \"vms_per_host\": 1, \"nics_per_vm\": 1}, "
+                 "\"plugins\": [], \"run\": {\"duration\": \"1s\"}, "
+                 "\"workload\": {\"rate_per_s\": 1, \"transfer\": %s}}",
+                 cases[i].dist);
+        assert_error_has(text, cases[i].error);
+    }
+}
+
+Test(scenario, durations)
+{
+    static const struct {
+        const char *text;
+        vs_time_t ns;
+    } good[] = {
+        {"0ns", 0},
+        {"1ns", 1},
+        {"1.5ms", 1500000},
+        {"250us", 250000},
+        {"2s", 2000000000ull},
+        {"1m", 60000000000ull},
+        {"1h", 3600000000000ull},
+        {"0.1s", 100000000},
+        {"1e3us", 1000000},
+        {"1E-3s", 1000000},
+        {"12.25e+1ns", 123},
+        {"0.5ns", 1},
+        {"0.4ns", 0},
+        {"0e999h", 0},
+        {"9223372036854775807ns", 9223372036854775807ull},
+        {"00012ms", 12000000},
+        {"1.000000000000000000000000001s", 1000000000},
+        {"0.000000000000000000000000001h", 0},
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        vs_time_t ns = 7;
+        cr_expect_eq(vs_duration_parse(good[i].text, &ns), 0, "%s", good[i].text);
+        cr_expect_eq(ns, good[i].ns, "%s: %llu", good[i].text, (unsigned long long)ns);
+    }
+    static const char *const bad[] = {
+        "",      "1",     "ms",    "-1ms",  "+1ms",   "1 ms",  " 1ms",  "1ms ", "1.ms",
+        ".5ms",  "1e",    "1ems",  "1e+ms", "1sec",   "1S",    "1d",    "1µs",  "NaNs",
+        "infs",  "1e30h", "9223372036854775808ns",   "2562048h", "1..2s", "0x10s", NULL,
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        vs_time_t ns;
+        cr_expect_eq(vs_duration_parse(bad[i], &ns), -1, "%s", bad[i] ? bad[i] : "NULL");
+    }
+}
+
+Test(scenario_errors, exact_messages)
+{
+    assert_error(with("\"seed\": \"42\""),
+                 "t.json: $.seed: expected an integer in 0..9223372036854775807, got \"42\"");
+    assert_error(with("\"seed\": 1.0"),
+                 "t.json: $.seed: expected an integer in 0..9223372036854775807, got 1.0");
+    assert_error("{\"workload\": {\"rte_per_s\": 3}}",
+                 "t.json: $.workload.rte_per_s: unknown key (expected one of: type, "
+                 "rate_per_s, max_requests, transfer)");
+    assert_error("{\"workload\": {\"rate_per_s\": -3}}",
+                 "t.json: $.workload.rate_per_s: expected a number in (0, 1000000000], got -3");
+    assert_error("{\"seed\": 1,\n  \"seed\": 2}",
+                 "t.json:2:8: duplicate object key near '\"seed\"'");
+    assert_error("{\"topology\": {\"hosts\": 2, \"vms_per_host\": 1, \"nics_per_vm\": 69}}",
+                 "t.json: $.topology.nics_per_vm: expected an integer in 1..68, got 69");
+    assert_error("{\"topology\": {\"hosts\": 1}}",
+                 "t.json: $.topology.hosts: expected an integer in 2..100000 (a restore goes "
+                 "to another host), got 1");
+    assert_error("[1, 2]", "t.json: $: expected an object, got [1,2]");
+    assert_error("", "t.json: empty file");
+    assert_error(" \n\t", "t.json: empty file (only whitespace)");
+    assert_error("{\"a\": NaN}", "t.json:1:9: invalid token near 'NaN'");
+    assert_error(with("\"description\": \"0123456789012345678901234567890123456789xyz\", "
+                      "\"seed\": -1"),
+                 "t.json: $.seed: expected an integer in 0..9223372036854775807, got -1");
+    assert_error(with("\"Description\": \"0123456789012345678901234567890123456789xyz\""),
+                 "t.json: $.Description: unknown key (expected one of: $schema, name, "
+                 "description, seed, topology, plugins, wfp, workload, run, faults, metrics, "
+                 "slo)");
+    assert_error(with("\"slo\": [\"saves.failed = 0\"]"),
+                 "t.json: $.slo[0]: expected \"<metric> <op> <number>\" with op one of < <= > "
+                 ">= == !=, got \"saves.failed = 0\"");
+    assert_error(with("\"wfp\": {\"fanout\": \"Parallel\"}"),
+                 "t.json: $.wfp.fanout: expected one of \"sequential\", \"parallel\", got "
+                 "\"Parallel\"");
+    assert_error(with("\"workload\": {\"type\": \"closed\", \"rate_per_s\": 1}"),
+                 "t.json: $.workload.type: expected \"poisson\", got \"closed\"");
+}
+
+Test(scenario_errors, got_is_cut_to_40_chars)
+{
+    assert_error(with("\"name\": [\"0123456789012345678901234567890123456789\"]"),
+                 "t.json: $.name: expected a string, got "
+                 "[\"01234567890123456789012345678901234567...");
+}
+
+Test(scenario_errors, odd_keys_are_quoted_in_paths)
+{
+    assert_error_has(with("\"odd key\": 1"), "t.json: $[\"odd key\"]: unknown key");
+    assert_error_has(with("\"wfp\": {\"9\": 1}"), "t.json: $.wfp[\"9\"]: unknown key");
+}
+
+Test(scenario_errors, got_never_splits_utf8)
+{
+    char member[128] = "\"seed\": \"";
+    for (int i = 0; i < 24; i++)
+        strcat(member, "\xc3\xa9"); /* é */
+    strcat(member, "\"");
+    char want[128] = "got \"";
+    for (int i = 0; i < 19; i++)
+        strcat(want, "\xc3\xa9");
+    strcat(want, "...");
+    const char *e = error_of(with(member));
+    size_t n = strlen(e), w = strlen(want);
+    cr_assert(n >= w && strcmp(e + n - w, want) == 0, "%s", e);
+}
+
+Test(scenario_errors, first_error_in_file_order_wins)
+{
+    /* Both "run" and "seed" are wrong; "run" comes first in the file. */
+    assert_error_has("{\"run\": {\"duration\": 5}, \"seed\": -1}", "$.run.duration:");
+    assert_error_has("{\"seed\": -1, \"run\": {\"duration\": 5}}", "$.seed:");
+    /* Missing required sections come after everything present is checked. */
+    assert_error_has("{\"seed\": 3, \"plugins\": 4}", "$.plugins: expected an array");
+    assert_error("{\"seed\": 3}", "t.json: $.topology: missing required key");
+    assert_error_has("{\"topology\": {\"hosts\": 2, \"vms_per_host\": 1, \"nics_per_vm\": 1}}",
+                     "$.plugins: missing required key");
+}
+
+Test(scenario_errors, numbers_and_strings)
+{
+    assert_error_has(with("\"seed\": 18446744073709551616"), "t.json:1:29: too big integer");
+    assert_error_has(with("\"seed\": 1e400"), "real number overflow");
+    assert_error_has("{\"workload\": {\"rate_per_s\": 1e10}}", "expected a number in (0, ");
+    assert_error_has(with("\"metrics\": {\"histogram_rel_error\": 0}"),
+                     "$.metrics.histogram_rel_error: expected a number in (0, 0.1], got 0");
+    assert_error_has(with("\"faults\": {\"corrupt_restore_probability\": 1.5}"),
+                     "$.faults.corrupt_restore_probability: expected a number in [0, 1], got 1.5");
+    assert_error_has(with("\"run\": {\"duration\": \"0s\"}"),
+                     "$.run.duration: expected a duration > 0, got \"0s\"");
+    assert_error_has(with("\"run\": {\"duration\": \"1e30h\"}"),
+                     "$.run.duration: expected a duration of at most 9223372036854775807ns");
+    assert_error_has(with("\"wfp\": {\"pending_timeout\": 12}"),
+                     "$.wfp.pending_timeout: expected a duration: a number with a unit");
+    assert_error_has(with("\"name\": \"\""), "$.name: expected a non-empty string, got \"\"");
+    char *big = malloc(70000 + 32);
+    strcpy(big, "\"description\": \"");
+    memset(big + strlen(big), 'a', 70000);
+    strcpy(big + 16 + 70000, "\"");
+    assert_error_has(with(big), "$.description: expected a string of at most 65536 bytes");
+    free(big);
+}
+
+Test(scenario_errors, deep_nesting)
+{
+    char text[1024] = "{\"plugins\": [{\"path\": \"x\", \"params\": {\"a\": ";
+    for (int i = 0; i < 70; i++)
+        strcat(text, "[");
+    for (int i = 0; i < 70; i++)
+        strcat(text, "]");
+    strcat(text, "}}]}");
+    assert_error_has(text, "t.json: $.plugins[0].params.a[0][0]");
+    assert_error_has(text, ": expected arrays and objects nested at most 64 deep, got [[[[");
+}
+
+Test(scenario_errors, plugins)
+{
+    assert_error_has(with("\"plugins\": [{\"path\": \"nosuch\"}]"),
+                     "t.json: $.plugins[0].path: no plugin \"nosuch\" in /tmp/vs-test-scenario-");
+    assert_error_has(with("\"plugins\": [{\"path\": \"sub/nosuch.so\"}]"),
+                     "/sub/nosuch.so: No such file or directory");
+    assert_error_has(with("\"plugins\": [{\"name\": \"a\", \"path\": \"x\"}, "
+                          "{\"name\": \"a\", \"path\": \"y\"}]"),
+                     "$.plugins[1].name: expected a name not used by another plugin "
+                     "($.plugins[0] is \"a\" too), got \"a\"");
+    assert_error_has(with("\"plugins\": [{\"path\": \"x\"}, {\"path\": \"x\"}]"),
+                     "$.plugins[1]: expected a name not used");
+    assert_error_has(with("\"plugins\": [{\"name\": \"a b\", \"path\": \"x\"}]"),
+                     "$.plugins[0].name: expected a name of 1..64 characters");
+    assert_error_has(with("\"plugins\": [{\"path\": \"x\", \"params\": \"{}\"}]"),
+                     "$.plugins[0].params: expected an object, got \"{}\"");
+    assert_error_has(with("\"plugins\": [{\"path\": \"x\", \"param\": {}}]"),
+                     "$.plugins[0].param: unknown key (expected one of: name, path, params)");
+    assert_error_has(with("\"plugins\": [{\"name\": \"x\"}]"),
+                     "$.plugins[0].path: missing required key");
+    assert_error_has(with("\"plugins\": [\"x\"]"), "$.plugins[0]: expected an object, got \"x\"");
+}
+
+Test(scenario_errors, slo)
+{
+    assert_error(with("\"slo\": [\"saves.failed == 0\", \"latency_us.foo.p99 < 3\"]"),
+                 "t.json: $.slo[1]: unknown metric \"latency_us.foo.p99\" (see "
+                 "docs/scenario.md, \"slo\")");
+    assert_error_has(with("\"slo\": [\"saves.failed < 1e400\"]"), "$.slo[0]: expected \"<metric>");
+    assert_error_has(with("\"slo\": [\"saves.failed <\"]"), "$.slo[0]: expected \"<metric>");
+    assert_error_has(with("\"slo\": [\"< 3\"]"), "$.slo[0]: expected \"<metric>");
+    assert_error_has(with("\"slo\": [\"saves.failed < 3 4\"]"), "$.slo[0]: expected \"<metric>");
+    assert_error_has(with("\"slo\": \"saves.failed < 3\""), "$.slo: expected an array");
+}
+
+Test(scenario_set, overrides_before_validation)
+{
+    const vs_override ov[] = {
+        {"workload.rate_per_s", "400"},            /* nested, a JSON number */
+        {"plugins.0.params.workers", "8"},         /* through an array index */
+        {"wfp.fanout", "parallel"},                /* creates "wfp"; not JSON: a string */
+        {"run.duration", "\"2s\""},                /* a JSON string */
+        {"description", "{\"a\": 1}"},             /* wrong type: an error, see below */
+    };
+    const char *text = "{\"topology\": {\"hosts\": 2, \"vms_per_host\": 1, \"nics_per_vm\": 1}, "
+                       "\"plugins\": [{\"path\": \"x\", \"params\": {\"workers\": 1, \"b\": 2}}], "
+                       "\"workload\": {\"rate_per_s\": 10}, \"run\": {\"duration\": \"1s\"}}";
+    vs_config cfg;
+    char err[VS_ERROR_MAX];
+    cr_assert_eq(load_with(text, ov, 4, &cfg, err), 0, "%s", err);
+    cr_assert_eq(cfg.workload.rate_per_s, 400.0);
+    cr_assert_str_eq(cfg.plugins[0].params_json, "{\"workers\":8,\"b\":2}");
+    cr_assert_eq(cfg.wfp.fanout, VS_FANOUT_PARALLEL);
+    cr_assert_eq(cfg.run.duration, 2000000000ull);
+    vs_config_close(&cfg);
+    cr_assert_eq(load_with(text, ov, 5, &cfg, err), -1);
+    cr_assert_str_eq(err, "t.json: $.description: expected a string, got {\"a\":1}");
+}
+
+Test(scenario_set, key_value_in_one_string)
+{
+    const vs_override ov[] = {{"seed=9", NULL}};
+    vs_config cfg;
+    char err[VS_ERROR_MAX];
+    cr_assert_eq(load_with(MINIMAL, ov, 1, &cfg, err), 0, "%s", err);
+    cr_assert_eq(cfg.seed, 9);
+    vs_config_close(&cfg);
+}
+
+static const char *set_error(const char *key, const char *value)
+{
+    static char err[VS_ERROR_MAX];
+    const vs_override ov[] = {{key, value}};
+    vs_config cfg;
+    cr_assert_eq(load_with(MINIMAL, ov, 1, &cfg, err), -1, "--set %s=%s", key, value);
+    return err;
+}
+
+Test(scenario_set, bad_keys)
+{
+    cr_assert_str_eq(set_error("seed", NULL), "t.json: --set seed: expected KEY=VALUE, no '='");
+    cr_assert_str_eq(set_error("", "1"), "t.json: --set =1: empty key");
+    cr_assert_str_eq(set_error("run..duration", "1s"),
+                     "t.json: --set run..duration=1s: empty path segment");
+    cr_assert_str_eq(set_error("plugins.0.name", "a"),
+                     "t.json: --set plugins.0.name=a: index 0 out of range (the array has 0 "
+                     "elements)");
+    cr_assert_str_eq(set_error("plugins.x", "a"),
+                     "t.json: --set plugins.x=a: \"x\" is not an array index");
+    cr_assert_str_eq(set_error("run.duration.x", "1"),
+                     "t.json: --set run.duration.x=1: path goes through a string at "
+                     "\"run.duration\", not an object or array");
+    cr_assert_str_eq(set_error("topology.hosts", "\"4\""),
+                     "t.json: $.topology.hosts: expected an integer in 2..100000, got \"4\"");
+    cr_assert_str_eq(set_error("workload.rate_per_s", "1e400"),
+                     "t.json: $.workload.rate_per_s: expected a number in (0, 1000000000], got "
+                     "\"1e400\"");
+}
+
+Test(scenario_set, seed_option_wins)
+{
+    const vs_override ov[] = {{"seed", "\"not a number\""}};
+    vs_scenario_options opts = {.overrides = ov, .noverrides = 1, .have_seed = 1, .seed = 77};
+    vs_config cfg;
+    char err[VS_ERROR_MAX];
+    const char *text = with("\"seed\": 5");
+    cr_assert_eq(vs_scenario_load_text(text, strlen(text), "t.json", ".", &opts, &cfg, err), 0,
+                 "%s", err);
+    cr_assert_eq(cfg.seed, 77);
+    vs_config_close(&cfg);
+    opts.seed = 1ull << 63;
+    cr_assert_eq(vs_scenario_load_text(text, strlen(text), "t.json", ".", &opts, &cfg, err), -1);
+    cr_assert_str_eq(err, "t.json: --seed 9223372036854775808: expected an integer in "
+                          "0..9223372036854775807");
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+Test(scenario, load_from_file)
+{
+    char path[256], err[VS_ERROR_MAX];
+    snprintf(path, sizeof path, "%s/sub", plugdir);
+    cr_assert_eq(mkdir(path, 0755), 0);
+    snprintf(path, sizeof path, "%s/sub/my-run.json", plugdir);
+    write_file(path, with("\"plugins\": [{\"path\": \"../x.so\"}]"));
+    vs_config cfg;
+    cr_assert_eq(vs_scenario_load(path, NULL, &cfg, err), 0, "%s", err);
+    cr_assert_str_eq(cfg.name, "my-run");
+    cr_assert_str_eq(cfg.source_path, path);
+    char want[300];
+    snprintf(want, sizeof want, "%s/sub/../x.so", plugdir);
+    cr_assert_str_eq(cfg.plugins[0].path, want);
+    vs_config_close(&cfg);
+}
+
+Test(scenario_errors, files)
+{
+    char path[256], err[VS_ERROR_MAX], want[400];
+    vs_config cfg;
+    snprintf(path, sizeof path, "%s/none.json", plugdir);
+    cr_assert_eq(vs_scenario_load(path, NULL, &cfg, err), -1);
+    snprintf(want, sizeof want, "%s: No such file or directory", path);
+    cr_assert_str_eq(err, want);
+    cr_assert_eq(vs_scenario_load(plugdir, NULL, &cfg, err), -1);
+    snprintf(want, sizeof want, "%s: is a directory", plugdir);
+    cr_assert_str_eq(err, want);
+    snprintf(path, sizeof path, "%s/x.so", plugdir); /* empty */
+    cr_assert_eq(vs_scenario_load(path, NULL, &cfg, err), -1);
+    snprintf(want, sizeof want, "%s: empty file", path);
+    cr_assert_str_eq(err, want);
+    snprintf(path, sizeof path, "%s/trunc.json", plugdir);
+    write_file(path, "{\"seed\": 1,\n \"topology\": {\"hosts\": ");
+    cr_assert_eq(vs_scenario_load(path, NULL, &cfg, err), -1);
+    snprintf(want, sizeof want, "%s:2:23: unexpected token near end of file", path);
+    cr_assert_str_eq(err, want);
+}
+
+Test(scenario, default_path)
+{
+    const char *p = vs_scenario_default_path();
+    cr_assert_not_null(p);
+    size_t n = strlen(p);
+    cr_assert(n > 16 && strcmp(p + n - 16, "/quickstart.json") == 0, "%s", p);
+}
+
+Test(scenario, quickstart_is_valid)
+{
+    /* The shipped default scenario, with --plugin-path where "null" & co. may be built:
+     * only checked when the example plugins exist. */
+    const char *pd = getenv("VSWITCHSIM_PLUGIN_DIR");
+    char so[512];
+    static const char *const names[] = {"flowtable", "pending", "null"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(so, sizeof so, "%s/%s.so", pd ? pd : "", names[i]);
+        if (!pd || access(so, F_OK) != 0)
+            cr_skip_test("example plugins not built");
+    }
+    const char *const pdirs[] = {pd, NULL};
+    vs_scenario_options opts = {.plugin_path = pdirs};
+    vs_config cfg;
+    char err[VS_ERROR_MAX];
+    cr_assert_eq(vs_scenario_load(vs_scenario_default_path(), &opts, &cfg, err), 0, "%s", err);
+    cr_assert_str_eq(cfg.name, "quickstart");
+    cr_assert_eq(cfg.nplugins, 3);
+    vs_config_close(&cfg);
+}
+
+Test(resolve, search_order)
+{
+    char err[512], other[128];
+    snprintf(other, sizeof other, "%s/other", plugdir);
+    cr_assert_eq(mkdir(other, 0755), 0);
+    touch(other, "x.so");
+    const char *const first[] = {other, plugdir, NULL};
+    char *p = vs_plugin_resolve("x", NULL, first, err, sizeof err);
+    char want[256];
+    snprintf(want, sizeof want, "%s/x.so", other);
+    cr_assert_str_eq(p, want, "--plugin-path dirs are searched in order");
+    free(p);
+    cr_assert_eq(setenv("VSWITCHSIM_PLUGIN_PATH", other, 1), 0);
+    const char *const none[] = {"/nonexistent", NULL};
+    p = vs_plugin_resolve("x", NULL, none, err, sizeof err);
+    cr_assert_str_eq(p, want, "then VSWITCHSIM_PLUGIN_PATH");
+    free(p);
+    cr_assert_null(vs_plugin_resolve("nosuch", NULL, none, err, sizeof err));
+    snprintf(want, sizeof want, "no plugin \"nosuch\" in /nonexistent:%s:%s", other,
+             vs_plugin_builtin_dir());
+    cr_assert_str_eq(err, want);
+}
+
+Test(resolve, paths)
+{
+    char err[512], want[256];
+    char *p = vs_plugin_resolve("./x.so", plugdir, NULL, err, sizeof err);
+    snprintf(want, sizeof want, "%s/x.so", plugdir);
+    cr_assert_str_eq(p, want);
+    free(p);
+    snprintf(want, sizeof want, "%s/y.so", plugdir);
+    p = vs_plugin_resolve(want, "/elsewhere", NULL, err, sizeof err);
+    cr_assert_str_eq(p, want, "absolute paths are taken as they are");
+    free(p);
+    cr_assert_null(vs_plugin_resolve("sub", plugdir, NULL, err, sizeof err));
+    snprintf(want, sizeof want, "%s/d.so", plugdir);
+    cr_assert_eq(mkdir(want, 0755), 0);
+    cr_assert_null(vs_plugin_resolve("d.so", plugdir, NULL, err, sizeof err));
+    cr_assert_str_eq(err, strcat(want, ": not a regular file"));
+    cr_assert_null(vs_plugin_resolve("z.so", "/", NULL, err, sizeof err));
+    cr_assert_str_eq(err, "/z.so: No such file or directory", "no double slash");
+    cr_assert_null(vs_plugin_resolve("", ".", NULL, err, sizeof err));
+    cr_assert_str_eq(err, "empty plugin reference");
+}

@@ -47,7 +47,8 @@ struct VSWITCHSIM_HOST_ {
     VSWITCHSIM_TIME_NS (*Now)(const VSWITCHSIM_HOST *host);
 
     /* Run routine(routineContext) after delayNs of virtual time. Fails only when the
-     * simulator is out of memory (STATUS_INSUFFICIENT_RESOURCES). */
+     * simulator is out of memory (STATUS_INSUFFICIENT_RESOURCES). Routines still waiting
+     * when the run ends never run: an instance may free their contexts at unload. */
     NTSTATUS (*ScheduleRoutine)(const VSWITCHSIM_HOST *host, VSWITCHSIM_TIME_NS delayNs,
                                 VSWITCHSIM_ROUTINE routine, void *routineContext);
 
@@ -105,6 +106,7 @@ typedef void (*VSWITCHSIM_PLUGIN_UNLOAD)(void *instanceContext);
 #define VSWITCHSIM_PLUGIN_DECLARE() \
     VSWITCHSIM_PLUGIN_EXPORT const UINT32 VswitchsimPluginAbiVersion = VSWITCHSIM_ABI_VERSION
 
+VSWITCHSIM_PLUGIN_EXPORT extern const UINT32 VswitchsimPluginAbiVersion;
 VSWITCHSIM_PLUGIN_EXPORT NTSTATUS VswitchsimPluginEntry(const VSWITCHSIM_HOST *host,
                                                         const char *paramsJson,
                                                         void **instanceContext);

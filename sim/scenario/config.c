@@ -1,0 +1,37 @@
+/*
+ * config.c: releasing a vs_config, whole or as far as the loader got before an error.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/config.h"
+
+static void free_plugins(vs_plugin_spec *plugins, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(plugins[i].name);
+        free(plugins[i].path);
+        free(plugins[i].params_json);
+    }
+    free(plugins);
+}
+
+static void free_slos(vs_slo *slos, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(slos[i].metric);
+    free(slos);
+}
+
+void vs_config_close(vs_config *cfg)
+{
+    if (!cfg)
+        return;
+    free(cfg->name);
+    free(cfg->description);
+    free(cfg->source_path);
+    free_plugins(cfg->plugins, cfg->nplugins);
+    vs_dist_close(&cfg->workload.transfer);
+    free_slos(cfg->slos, cfg->nslos);
+    memset(cfg, 0, sizeof *cfg);
+}

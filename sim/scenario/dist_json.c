@@ -1,0 +1,178 @@
+/*
+ * dist_json.c: a timing distribution from JSON: {"dist": kind, ...} or a bare duration
+ * string for a constant. Every parameter is a duration, except lognormal's mu and sigma,
+ * which are of ln(ns).
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "scenario/scenario-int.h"
+
+#define EMPIRICAL_MAX 1000000
+
+static const char *const kind_names[] = {"constant", "uniform", "exponential", "lognormal",
+                                         "empirical", NULL};
+
+static const char *const *kind_keys(vs_dist_kind kind)
+{
+    static const char *const keys[][6] = {
+        [VS_DIST_CONSTANT] = {"dist", "value", NULL},
+        [VS_DIST_UNIFORM] = {"dist", "min", "max", NULL},
+        [VS_DIST_EXPONENTIAL] = {"dist", "mean", NULL},
+        [VS_DIST_LOGNORMAL] = {"dist", "mean", "p99", "mu", "sigma", NULL},
+        [VS_DIST_EMPIRICAL] = {"dist", "values", NULL},
+    };
+    return keys[kind];
+}
+
+static int parse_constant(vs__sc *sc, const json_t *obj, vs_dist *out)
+{
+    vs_time_t v;
+    if (vs__sc_duration(sc, obj, "value", true, NULL, 0, &v) < 0)
+        return -1;
+    vs_dist_constant(out, (double)v);
+    return 0;
+}
+
+static int parse_uniform(vs__sc *sc, const json_t *obj, vs_dist *out)
+{
+    vs_time_t lo, hi;
+    if (vs__sc_duration(sc, obj, "min", true, NULL, 0, &lo) < 0 ||
+        vs__sc_duration(sc, obj, "max", true, NULL, 0, &hi) < 0)
+        return -1;
+    if (hi < lo) {
+        vs__sc_push_key(sc, "max");
+        return vs__sc_fail(sc, json_object_get(obj, "max"), "expected a duration >= min");
+    }
+    vs_dist_uniform(out, (double)lo, (double)hi);
+    return 0;
+}
+
+static int parse_exponential(vs__sc *sc, const json_t *obj, vs_dist *out)
+{
+    vs_time_t mean;
+    if (vs__sc_duration(sc, obj, "mean", true, NULL, 1, &mean) < 0)
+        return -1;
+    vs_dist_exponential(out, (double)mean);
+    return 0;
+}
+
+static int parse_lognormal_fit(vs__sc *sc, const json_t *obj, vs_dist *out)
+{
+    vs_time_t mean, p99;
+    if (vs__sc_duration(sc, obj, "mean", true, NULL, 1, &mean) < 0 ||
+        vs__sc_duration(sc, obj, "p99", true, NULL, 1, &p99) < 0)
+        return -1;
+    if (vs_dist_lognormal_mean_p99(out, (double)mean, (double)p99) < 0)
+        return vs__sc_fail(sc, obj, "expected a lognormal's mean and p99 (mean < p99 <= "
+                                    "14.9 * mean)");
+    return 0;
+}
+
+static int parse_lognormal_mu_sigma(vs__sc *sc, const json_t *obj, vs_dist *out)
+{
+    const double ln_max = log((double)INT64_MAX);
+    double mu = 0, sigma = 0;
+    if (vs__sc_number(sc, obj, "mu", true, -ln_max, false, ln_max, false, &mu) < 0 ||
+        vs__sc_number(sc, obj, "sigma", true, 0, false, 10, false, &sigma) < 0)
+        return -1;
+    if (mu + sigma * sigma / 2 > ln_max)
+        return vs__sc_fail(sc, obj, "expected a lognormal whose mean fits in int64 ns "
+                                    "(mu + sigma^2/2 <= %.4f)", ln_max);
+    vs_dist_lognormal(out, mu, sigma);
+    return 0;
+}
+
+static int parse_lognormal(vs__sc *sc, const json_t *obj, vs_dist *out)
+{
+    bool fit = json_object_get(obj, "mean") || json_object_get(obj, "p99");
+    bool direct = json_object_get(obj, "mu") || json_object_get(obj, "sigma");
+    if (fit && direct)
+        return vs__sc_fail(sc, obj, "expected either mean and p99 or mu and sigma, not both");
+    if (!fit && !direct)
+        return vs__sc_fail(sc, obj, "expected either mean and p99 or mu and sigma");
+    return fit ? parse_lognormal_fit(sc, obj, out) : parse_lognormal_mu_sigma(sc, obj, out);
+}
+
+static int parse_values(vs__sc *sc, const json_t *arr, double *values)
+{
+    size_t i;
+    const json_t *v;
+    json_array_foreach(arr, i, v) {
+        size_t old = vs__sc_push_index(sc, i);
+        vs_time_t ns;
+        if (vs__sc_duration_value(sc, v, 0, &ns) < 0)
+            return -1;
+        values[i] = (double)ns;
+        vs__sc_pop(sc, old);
+    }
+    return 0;
+}
+
+static int parse_empirical(vs__sc *sc, const json_t *obj, vs_dist *out)
+{
+    const json_t *arr = json_object_get(obj, "values");
+    size_t old = vs__sc_push_key(sc, "values");
+    if (!arr)
+        return vs__sc_fail(sc, NULL, "missing required key");
+    size_t n = json_array_size(arr);
+    if (!json_is_array(arr) || n < 1 || n > EMPIRICAL_MAX)
+        return vs__sc_fail(sc, arr, "expected an array of 1..%d durations", EMPIRICAL_MAX);
+    double *values = malloc(n * sizeof *values);
+    if (!values)
+        return vs__sc_fail(sc, NULL, "out of memory");
+    int rc = parse_values(sc, arr, values);
+    if (rc == 0 && vs_dist_empirical(out, values, n) < 0)
+        rc = vs__sc_fail(sc, NULL, "out of memory");
+    free(values);
+    if (rc == 0)
+        vs__sc_pop(sc, old);
+    return rc;
+}
+
+static int parse_object(vs__sc *sc, const json_t *obj, vs_dist *out)
+{
+    int kind;
+    if (vs__sc_enum(sc, obj, "dist", kind_names, -1, &kind) < 0 ||
+        vs__sc_check_keys(sc, obj, kind_keys((vs_dist_kind)kind)) < 0)
+        return -1;
+    switch ((vs_dist_kind)kind) {
+    case VS_DIST_CONSTANT: return parse_constant(sc, obj, out);
+    case VS_DIST_UNIFORM: return parse_uniform(sc, obj, out);
+    case VS_DIST_EXPONENTIAL: return parse_exponential(sc, obj, out);
+    case VS_DIST_LOGNORMAL: return parse_lognormal(sc, obj, out);
+    case VS_DIST_EMPIRICAL: return parse_empirical(sc, obj, out);
+    }
+    return -1;
+}
+
+static int parse_dist(vs__sc *sc, const json_t *v, vs_dist *out)
+{
+    if (json_is_string(v)) {
+        vs_time_t ns;
+        if (vs__sc_duration_value(sc, v, 0, &ns) < 0)
+            return -1;
+        vs_dist_constant(out, (double)ns);
+        return 0;
+    }
+    if (!json_is_object(v))
+        return vs__sc_fail(sc, v, "expected a distribution: {\"dist\": \"constant\", ...} "
+                                  "or a duration string");
+    return parse_object(sc, v, out);
+}
+
+int vs__sc_dist(vs__sc *sc, const json_t *obj, const char *key, const char *dflt,
+                vs_dist *out)
+{
+    const json_t *v = json_object_get(obj, key);
+    size_t old = vs__sc_push_key(sc, key);
+    json_t *owned = NULL;
+    if (!v)
+        v = owned = json_loads(dflt, JSON_DECODE_ANY, NULL);
+    int rc = parse_dist(sc, v, out);
+    json_decref(owned);
+    if (rc == 0)
+        vs__sc_pop(sc, old);
+    return rc;
+}

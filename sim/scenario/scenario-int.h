@@ -1,0 +1,91 @@
+/*
+ * scenario-int.h: what the scenario loader's files share, and nothing else sees. A
+ * vs__sc holds the file name, the JSON path being validated and the first error.
+ */
+#ifndef VS_SCENARIO_INT_H
+#define VS_SCENARIO_INT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scenario/scenario.h"
+
+#define VS__SC_PATH_MAX 512             /* longer JSON paths are shown cut, with "..." */
+#define VS__SC_GOT_MAX 40               /* "got <value>": compact JSON cut to this many bytes */
+#define VS__SC_STRING_MAX (1u << 20)    /* any string value */
+#define VS__SC_TEXT_MAX (64u << 10)     /* the scenario's name and description */
+#define VS__SC_DEPTH_MAX 64             /* nesting of arrays and objects, anywhere */
+#define VS__SC_FILE_MAX (64u << 20)     /* bytes of a scenario file */
+
+typedef struct vs__sc {
+    const char *file;   /* names the scenario in messages */
+    const char *base_dir;                /* relative plugin paths start here */
+    const char *const *plugin_path;      /* --plugin-path dirs or NULL */
+    char *err;                           /* VS_ERROR_MAX bytes */
+    bool failed;                         /* the first error is kept */
+    size_t pathlen;
+    char path[VS__SC_PATH_MAX];
+} vs__sc;
+
+void vs__sc_init(vs__sc *sc, const char *file, char *err);
+
+/* The JSON path, "$.plugins[0].name": push returns the old length for pop. */
+size_t vs__sc_push_key(vs__sc *sc, const char *key);
+size_t vs__sc_push_index(vs__sc *sc, size_t i);
+void vs__sc_pop(vs__sc *sc, size_t old);
+
+/* "FILE: $.path: <what>, got <value>" (no ", got" part when got is NULL). Keeps only
+ * the first error. Returns -1 for `return vs__sc_fail(...)`. */
+int vs__sc_fail(vs__sc *sc, const json_t *got, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* "FILE: <what>" with no JSON path, for errors about the file or the command line. */
+int vs__sc_fail_file(vs__sc *sc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Compact JSON of v, cut to VS__SC_GOT_MAX bytes with "..." appended. */
+void vs__sc_show(const json_t *v, char *buf, size_t size);
+
+/* Every member of obj is one of the NULL-terminated `keys`, else an error at the first
+ * that is not. Expects sc's path to point at obj. */
+int vs__sc_check_keys(vs__sc *sc, const json_t *obj, const char *const *keys);
+/* Each getter looks up obj[key] with the path pushed; a missing key takes the default
+ * (or is an error when `required`), a present one must have the type and range. */
+int vs__sc_object(vs__sc *sc, const json_t *obj, const char *key, bool required,
+                  const json_t **out);
+int vs__sc_int(vs__sc *sc, const json_t *obj, const char *key, bool required, int64_t lo,
+               int64_t hi, int64_t *out);
+int vs__sc_number(vs__sc *sc, const json_t *obj, const char *key, bool required, double lo,
+                  bool lo_open, double hi, bool hi_open, double *out);
+/* A fresh malloc'ed copy in *out (the default's copy when missing). */
+int vs__sc_string(vs__sc *sc, const json_t *obj, const char *key, const char *dflt,
+                  size_t maxlen, char **out);
+/* One of the NULL-terminated `names`: its index. */
+int vs__sc_enum(vs__sc *sc, const json_t *obj, const char *key, const char *const *names,
+                int dflt, int *out);
+/* A duration string; `min_ns` is the least allowed (1 for "must be > 0"). */
+int vs__sc_duration(vs__sc *sc, const json_t *obj, const char *key, bool required,
+                    const char *dflt, vs_time_t min_ns, vs_time_t *out);
+int vs__sc_duration_value(vs__sc *sc, const json_t *v, vs_time_t min_ns, vs_time_t *out);
+/* vs_duration_parse with the reason: -1 not a duration, -2 more than INT64_MAX ns. */
+int vs__sc_duration_parse(const char *text, vs_time_t *out_ns);
+
+/* A distribution, {"dist": ...} or a duration string; dflt (JSON text) when missing. */
+int vs__sc_dist(vs__sc *sc, const json_t *obj, const char *key, const char *dflt,
+                vs_dist *out);
+
+/* The error when v nests deeper than VS__SC_DEPTH_MAX (the root is depth 1). */
+int vs__sc_check_depth(vs__sc *sc, const json_t *v, int depth);
+
+/* Apply --set overrides to the tree (which may be replaced: `$` itself is not
+ * settable, so it is not). */
+int vs__sc_apply_overrides(vs__sc *sc, json_t *root, const vs_override *ov, size_t n);
+
+/* The "plugins" and "slo" sections of root (each an array, in cfg's arrays). */
+int vs__sc_plugins(vs__sc *sc, const json_t *root, vs_config *cfg);
+int vs__sc_slos(vs__sc *sc, const json_t *root, vs_config *cfg);
+
+/* The schema: fills cfg from a tree whose depth and overrides are done. On error cfg
+ * may hold partial allocations for vs_config_close. */
+int vs__sc_validate(vs__sc *sc, const json_t *root, vs_config *cfg);
+
+#endif /* VS_SCENARIO_INT_H */

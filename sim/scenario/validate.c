@@ -1,0 +1,230 @@
+/*
+ * validate.c: the scenario schema, one small function per section. Top-level keys are
+ * checked in the order the file has them, so that the error reported is the first one
+ * a reader meets; missing sections get their defaults (or a "missing" error) after.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario/scenario-int.h"
+
+#define MAX_HOSTS 100000
+#define MAX_VMS_PER_HOST 1024 /* Hyper-V's running VMs per host */
+#define MAX_RATE_PER_S 1e9
+
+typedef int section_fn(vs__sc *sc, const json_t *root, vs_config *cfg);
+
+/* "$schema" names a JSON Schema for editors; the loader does not read it. */
+static int parse_schema_ref(vs__sc *sc, const json_t *root, vs_config *cfg)
+{
+    char *ignored = NULL;
+    int rc = vs__sc_string(sc, root, "$schema", "", VS__SC_STRING_MAX, &ignored);
+    free(ignored);
+    return rc;
+}
+
+/* The file's basename without ".json": "scenarios/quickstart.json" -> "quickstart". */
+static char *default_name(const char *file)
+{
+    const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+    size_t n = strlen(base);
+    if (n > 5 && strcmp(base + n - 5, ".json") == 0)
+        n -= 5;
+    return n ? strndup(base, n) : strdup("scenario");
+}
+
+static int parse_name(vs__sc *sc, const json_t *root, vs_config *cfg)
+{
+    const json_t *v = json_object_get(root, "name");
+    if (!v) {
+        cfg->name = default_name(sc->file);
+        return cfg->name ? 0 : vs__sc_fail(sc, NULL, "out of memory");
+    }
+    if (vs__sc_string(sc, root, "name", NULL, VS__SC_TEXT_MAX, &cfg->name) < 0)
+        return -1;
+    if (cfg->name[0] == '\0') {
+        vs__sc_push_key(sc, "name");
+        return vs__sc_fail(sc, v, "expected a non-empty string");
+    }
+    return 0;
+}
+
+static int parse_description(vs__sc *sc, const json_t *root, vs_config *cfg)
+{
+    return vs__sc_string(sc, root, "description", "", VS__SC_TEXT_MAX, &cfg->description);
+}
+
+static int parse_seed(vs__sc *sc, const json_t *root, vs_config *cfg)
+{
+    int64_t seed = 1;
+    if (vs__sc_int(sc, root, "seed", false, 0, INT64_MAX, &seed) < 0)
+        return -1;
+    cfg->seed = (uint64_t)seed;
+    return 0;
+}
+
+static int parse_hosts(vs__sc *sc, const json_t *topo, vs_config *cfg)
+{
+    const json_t *v = json_object_get(topo, "hosts");
+    if (json_is_integer(v) && json_integer_value(v) == 1) {
+        vs__sc_push_key(sc, "hosts");
+        return vs__sc_fail(sc, v, "expected an integer in 2..%d (a restore goes to another "
+                                  "host)", MAX_HOSTS);
+    }
+    int64_t hosts = 0;
+    if (vs__sc_int(sc, topo, "hosts", true, 2, MAX_HOSTS, &hosts) < 0)
+        return -1;
+    cfg->topology.hosts = (uint32_t)hosts;
+    return 0;
+}
+
+/* Enters root[key] as an object, path pushed; an absent optional one reads as NULL,
+ * which jansson's getters treat as an object with no members, so defaults apply. */
+static int enter(vs__sc *sc, const json_t *root, const char *key, bool required,
+                 const char *const *keys, const json_t **obj, size_t *old)
+{
+    if (vs__sc_object(sc, root, key, required, obj) < 0)
+        return -1;
+    *old = vs__sc_push_key(sc, key);
+    return *obj ? vs__sc_check_keys(sc, *obj, keys) : 0;
+}
+
+static int parse_topology(vs__sc *sc, const json_t *root, vs_config *cfg)
+{
+    static const char *const keys[] = {"hosts", "vms_per_host", "nics_per_vm", NULL};
+    const json_t *topo;
+    size_t old;
+    int64_t vms = 0, nics = 0;
+    if (enter(sc, root, "topology", true, keys, &topo, &old) < 0 ||
+        parse_hosts(sc, topo, cfg) < 0 ||
+        vs__sc_int(sc, topo, "vms_per_host", true, 1, MAX_VMS_PER_HOST, &vms) < 0 ||
+        vs__sc_int(sc, topo, "nics_per_vm", true, 1, VS_MAX_NICS_PER_VM, &nics) < 0)
+        return -1;
+    cfg->topology.vms_per_host = (uint32_t)vms;
+    cfg->topology.nics_per_vm = (uint32_t)nics;
+    vs__sc_pop(sc, old);
+    return 0;
+}
+
+static int parse_wfp(vs__sc *sc, const json_t *root, vs_config *cfg)
+{
+    static const char *const keys[] = {"fanout", "order", "pending_timeout", NULL};
+    static const char *const fanouts[] = {"sequential", "parallel", NULL};
+    static const char *const orders[] = {"subscription", "reverse", NULL};
+    const json_t *wfp;
+    size_t old;
+    int fanout, order;
+    if (enter(sc, root, "wfp", false, keys, &wfp, &old) < 0 ||
+        vs__sc_enum(sc, wfp, "fanout", fanouts, VS_FANOUT_SEQUENTIAL, &fanout) < 0 ||
+        vs__sc_enum(sc, wfp, "order", orders, VS_ORDER_SUBSCRIPTION, &order) < 0 ||
+        vs__sc_duration(sc, wfp, "pending_timeout", false, "12s", 1,
+                        &cfg->wfp.pending_timeout) < 0)
+        return -1;
+    cfg->wfp.fanout = (vs_fanout_mode)fanout;
+    cfg->wfp.order = (vs_fanout_order)order;
+    vs__sc_pop(sc, old);
+    return 0;
+}
+
+static int parse_workload(vs__sc *sc, const json_t *root, vs_config *cfg)
+{
+    static const char *const keys[] = {"type", "rate_per_s", "max_requests", "transfer", NULL};
+    static const char *const types[] = {"poisson", NULL};
+    const json_t *w;
+    size_t old;
+    int type;
+    int64_t max_requests = 0;
+    if (enter(sc, root, "workload", true, keys, &w, &old) < 0 ||
+        vs__sc_enum(sc, w, "type", types, 0, &type) < 0 ||
+        vs__sc_number(sc, w, "rate_per_s", true, 0, true, MAX_RATE_PER_S, false,
+                      &cfg->workload.rate_per_s) < 0 ||
+        vs__sc_int(sc, w, "max_requests", false, 0, INT64_MAX, &max_requests) < 0 ||
+        vs__sc_dist(sc, w, "transfer", "{\"dist\": \"constant\", \"value\": \"1ms\"}",
+                    &cfg->workload.transfer) < 0)
+        return -1;
+    cfg->workload.max_requests = (uint64_t)max_requests;
+    vs__sc_pop(sc, old);
+    return 0;
+}
+
+static int parse_run(vs__sc *sc, const json_t *root, vs_config *cfg)
+{
+    static const char *const keys[] = {"duration", "drain", NULL};
+    const json_t *run;
+    size_t old;
+    if (enter(sc, root, "run", true, keys, &run, &old) < 0 ||
+        vs__sc_duration(sc, run, "duration", true, NULL, 1, &cfg->run.duration) < 0 ||
+        vs__sc_duration(sc, run, "drain", false, "60s", 0, &cfg->run.drain) < 0)
+        return -1;
+    vs__sc_pop(sc, old);
+    return 0;
+}
+
+static int parse_faults(vs__sc *sc, const json_t *root, vs_config *cfg)
+{
+    static const char *const keys[] = {"corrupt_restore_probability", NULL};
+    const json_t *f;
+    size_t old;
+    if (enter(sc, root, "faults", false, keys, &f, &old) < 0 ||
+        vs__sc_number(sc, f, "corrupt_restore_probability", false, 0, false, 1, false,
+                      &cfg->faults.corrupt_restore_probability) < 0)
+        return -1;
+    vs__sc_pop(sc, old);
+    return 0;
+}
+
+static int parse_metrics(vs__sc *sc, const json_t *root, vs_config *cfg)
+{
+    static const char *const keys[] = {"histogram_rel_error", NULL};
+    const json_t *m;
+    size_t old;
+    cfg->metrics.histogram_rel_error = 0.01;
+    if (enter(sc, root, "metrics", false, keys, &m, &old) < 0 ||
+        vs__sc_number(sc, m, "histogram_rel_error", false, 0, true, 0.1, false,
+                      &cfg->metrics.histogram_rel_error) < 0)
+        return -1;
+    vs__sc_pop(sc, old);
+    return 0;
+}
+
+static const struct section {
+    const char *key;
+    section_fn *fn;
+} sections[] = {
+    {"$schema", parse_schema_ref}, {"name", parse_name},       {"description", parse_description},
+    {"seed", parse_seed},          {"topology", parse_topology}, {"plugins", vs__sc_plugins},
+    {"wfp", parse_wfp},            {"workload", parse_workload}, {"run", parse_run},
+    {"faults", parse_faults},      {"metrics", parse_metrics},   {"slo", vs__sc_slos},
+};
+#define NSECTIONS (sizeof sections / sizeof sections[0])
+
+static const struct section *find_section(const char *key)
+{
+    for (size_t i = 0; i < NSECTIONS; i++)
+        if (strcmp(sections[i].key, key) == 0)
+            return &sections[i];
+    return NULL;
+}
+
+int vs__sc_validate(vs__sc *sc, const json_t *root, vs_config *cfg)
+{
+    if (!json_is_object(root))
+        return vs__sc_fail(sc, root, "expected an object");
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)root, key, v) {
+        const struct section *s = find_section(key);
+        if (!s) {
+            const char *keys[NSECTIONS + 1] = {NULL};
+            for (size_t i = 0; i < NSECTIONS; i++)
+                keys[i] = sections[i].key;
+            return vs__sc_check_keys(sc, root, keys);
+        }
+        if (s->fn(sc, root, cfg) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < NSECTIONS; i++)
+        if (!json_object_get(root, sections[i].key) && sections[i].fn(sc, root, cfg) < 0)
+            return -1;
+    return 0;
+}
