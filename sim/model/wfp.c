@@ -258,6 +258,9 @@ static void on_call_timeout(vs_engine *eng, void *ctx, uint64_t arg)
     vs_fanout *fan = c->fanout;
     ps->timed_out++;
     ps->failed++;
+    vs_sim_violation(sim, "pending_never_completed", sim->subs[c->sub].instance,
+                     "pended at %.6f s and not completed within wfp.pending_timeout (%.3f s)",
+                     (double)c->pended_at / 1e9, (double)sim->cfg->wfp.pending_timeout / 1e9);
     vs_gauge_add(&sim->stats.pending, vs_sim_now(sim), -1);
     /* Keep the record (its out-parameters may still be written) until a late
      * completion or the end of the run; detach it from the fan-out, which moves on. */

@@ -297,6 +297,8 @@ Test(wfp, pended_save_never_completed_times_out)
     cr_assert_eq(g_sim->stats.saves.timed_out, 1);
     cr_assert_eq(g_sim->stats.plugins[0].timed_out, 1);
     cr_assert_eq(g_sim->stats.pending.level, 0);
+    cr_assert_eq(g_sim->stats.nviolations, 1);
+    cr_assert_str_eq(g_sim->stats.violations[0].rule, "pending_never_completed");
     finish();
 }
 
@@ -341,7 +343,7 @@ Test(wfp, late_completion_after_timeout_is_counted_not_lost)
     vs_sim_run(g_sim);
     cr_assert_eq(g_sim->stats.saves.timed_out, 1);
     cr_assert_eq(g_sim->stats.plugins[0].late_completions, 1);
-    cr_assert_eq(g_sim->stats.nviolations, 0);
+    cr_assert_eq(g_sim->stats.nviolations, 1); /* the timeout, not the late completion */
     finish();
 }
 
