@@ -12,7 +12,8 @@
  *   header, 24 bytes:
  *     0  magic "FTBL"             4  version u16 = 1      6  entry size u16 = 40
  *     8  flow count u32           12 reserved u32 = 0
- *     16 checksum u64: FNV-1a 64 over bytes [0, 16) then [24, end)
+ *     16 checksum u64: FNV-1a 64 over little-endian 64-bit words (vsp_fnv1a64_words) of
+ *        bytes [0, 16) then [24, end)
  *   then flow count entries of 40 bytes, in the table's insertion order:
  *     0  source IPv4 u32          4  destination IPv4 u32
  *     8  source port u16          10 destination port u16
@@ -106,9 +107,9 @@ static UINT64 get64(const UCHAR *p)
 
 static UINT64 blob_checksum(const UCHAR *blob, size_t length)
 {
-    UINT64 hash = vsp_fnv1a64(VSP_FNV1A64_INIT, blob, CHECKSUM_OFFSET);
+    UINT64 hash = vsp_fnv1a64_words(VSP_FNV1A64_INIT, blob, CHECKSUM_OFFSET);
 
-    return vsp_fnv1a64(hash, blob + HEADER_BYTES, length - HEADER_BYTES);
+    return vsp_fnv1a64_words(hash, blob + HEADER_BYTES, length - HEADER_BYTES);
 }
 
 /* ---- Flow tables ----------------------------------------------------------------------- */

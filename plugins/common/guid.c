@@ -15,6 +15,28 @@ UINT64 vsp_fnv1a64(UINT64 hash, const void *data, size_t length)
     return hash;
 }
 
+/* The same step over little-endian 64-bit words, then the tail bytes: eight times fewer
+ * multiplies for long blobs. Each step is a bijection of the state, so a change to any one
+ * word (every single-bit flip among them) always changes the result. */
+UINT64 vsp_fnv1a64_words(UINT64 hash, const void *data, size_t length)
+{
+    const UCHAR *p = data;
+    size_t i = 0;
+
+    for (; i + 8 <= length; i += 8) {
+        UINT64 w;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        memcpy(&w, p + i, 8);
+#else
+        w = 0;
+        for (int b = 0; b < 8; b++)
+            w |= (UINT64)p[i + b] << (8 * b);
+#endif
+        hash = (hash ^ w) * 0x100000001b3ull;
+    }
+    return vsp_fnv1a64(hash, p + i, length - i);
+}
+
 /* splitmix64's finalizer: spreads the name hash over the bits of the second half. */
 static UINT64 mix64(UINT64 x)
 {

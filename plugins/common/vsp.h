@@ -19,6 +19,7 @@
 
 /* FNV-1a, 64-bit: start with VSP_FNV1A64_INIT, feed any number of pieces. */
 UINT64 vsp_fnv1a64(UINT64 hash, const void *data, size_t length);
+UINT64 vsp_fnv1a64_words(UINT64 hash, const void *data, size_t length);
 
 /* The provider GUID of one plugin instance: the plugin's own constant XOR a hash of the
  * scenario's instance name. Every host gets the same GUID for the same instance (a
