@@ -121,12 +121,11 @@ json_t *vs_report_build(const vs_config *cfg, const vs_stats *st, const vs_run_i
     for (size_t p = 0; plugins && p < st->nplugins; p++)
         json_array_append_new(plugins, plugin_json(cfg, st, p, info));
     return json_pack(
-        "{s:s, s:I, s:f, s:f, s:I, s:f, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:[], s:{s:o}}",
+        "{s:s, s:I, s:f, s:f, s:I, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:[], s:{s:o}}",
         "scenario", cfg->name ? cfg->name : "", "seed", (json_int_t)cfg->seed,
         "sim_time_s", (double)t / 1e9, "wall_time_s", info->wall_time_s,
         "events", (json_int_t)info->events,
         "events_per_wall_s", info->wall_time_s > 0 ? (double)info->events / info->wall_time_s : 0.0,
-        "interrupted", info->interrupted,
         "saves", seq_json(&st->saves), "restores", seq_json(&st->restores),
         "requests", requests_json(st), "throughput", throughput_json(st, t),
         "latency_us", latencies_json(st->latency, lat, 4), "in_flight", in_flight_json(st, t),

@@ -18,7 +18,6 @@ typedef struct vs_run_info {
     uint64_t sim_time_ns;
     uint64_t events;
     double wall_time_s;
-    bool interrupted;
     const char *const *plugin_paths; /* per scenario plugin, as loaded */
 } vs_run_info;
 

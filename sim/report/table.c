@@ -16,8 +16,8 @@ static double num(const json_t *o, const char *path)
 static void print_header(FILE *out, const json_t *r)
 {
     double wall = num(r, "wall_time_s");
-    fprintf(out, "vswitchsim: %s (seed %.0f)%s\n", json_string_value(json_object_get(r, "scenario")),
-            num(r, "seed"), json_is_true(json_object_get(r, "interrupted")) ? " INTERRUPTED" : "");
+    fprintf(out, "vswitchsim: %s (seed %.0f)\n", json_string_value(json_object_get(r, "scenario")),
+            num(r, "seed"));
     fprintf(out, "  %.3f s simulated in %.3f s wall, %.0f events (%.2f M events/s)\n\n",
             num(r, "sim_time_s"), wall, num(r, "events"), num(r, "events_per_wall_s") / 1e6);
 }
