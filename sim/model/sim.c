@@ -15,6 +15,13 @@
 /* Stream kinds for vs_rng_stream_id: each entity draws from its own stream. */
 enum { STREAM_WORKLOAD = 1, STREAM_INSTANCE = 2, STREAM_FAULTS = 3 };
 
+/* A deferred routine a plugin scheduled, waiting in the engine. */
+struct vs_routine {
+    void (*fn)(void *);
+    void *context;
+    uint32_t instance;
+};
+
 /* Switch names are IF_COUNTED_STRINGs of UTF-16: Length in bytes, no NUL. */
 static void set_counted_string(NDIS_IF_COUNTED_STRING *s, const char *ascii)
 {
@@ -76,6 +83,8 @@ vs_sim *vs_sim_new(const vs_config *cfg)
         return NULL;
     sim->cfg = cfg;
     sim->free_call = UINT32_MAX;
+    vs_pool_init(&sim->routines, sizeof(struct vs_routine), 256);
+    vs_workload_init(sim);
     sim->verbosity = 1; /* VSWITCHSIM_LOG_WARNING and more severe */
     sim->nnics = cfg->topology.hosts * cfg->topology.vms_per_host * cfg->topology.nics_per_vm;
     sim->engine = vs_engine_new(1024);
@@ -101,6 +110,7 @@ void vs_sim_free(vs_sim *sim)
     if (!sim)
         return;
     vs_workload_close(sim);
+    vs_pool_close(&sim->routines);
     for (uint32_t h = 0; sim->hosts && h < sim->cfg->topology.hosts; h++)
         free(sim->hosts[h].subs);
     free(sim->hosts);
@@ -144,38 +154,31 @@ void vs_sim_charge(vs_sim *sim, uint32_t instance, vs_time_t ns)
     sim->activity.charged = sim->activity.charged + ns < ns ? VS_TIME_MAX : sim->activity.charged + ns;
 }
 
-typedef struct routine_call {
-    void (*routine)(void *);
-    void *context;
-    uint32_t instance;
-    struct routine_call *next_free;
-} routine_call;
-
 static void on_routine(vs_engine *eng, void *ctx, uint64_t arg)
 {
     vs_sim *sim = ctx;
-    routine_call *rc = (routine_call *)(uintptr_t)arg;
-    routine_call copy = *rc;
-    free(rc);
-    if (sim->instances[copy.instance].unloaded)
+    struct vs_routine *r = (struct vs_routine *)(uintptr_t)arg;
+    struct vs_routine run = *r;
+    vs_pool_put(&sim->routines, r); /* back before it runs, which may schedule another */
+    if (sim->instances[run.instance].unloaded)
         return;
-    vs_sim_activity_begin(sim, copy.instance);
-    copy.routine(copy.context);
+    vs_sim_activity_begin(sim, run.instance);
+    run.fn(run.context);
     vs_sim_activity_end(sim);
 }
 
 int vs_sim_schedule_routine(vs_sim *sim, uint32_t instance, vs_time_t delay,
                             void (*routine)(void *), void *context)
 {
-    routine_call *rc = malloc(sizeof *rc);
-    if (!rc)
+    struct vs_routine *r = vs_pool_get(&sim->routines);
+    if (!r)
         return -1;
-    *rc = (routine_call){routine, context, instance, NULL};
+    *r = (struct vs_routine){routine, context, instance};
     /* A routine scheduled by running code starts once that code's charged time is over. */
     if (sim->activity.active && sim->activity.instance == instance)
         delay = delay + sim->activity.charged < delay ? VS_TIME_MAX : delay + sim->activity.charged;
-    if (vs_engine_schedule(sim->engine, delay, on_routine, sim, (uint64_t)(uintptr_t)rc) == 0) {
-        free(rc);
+    if (vs_engine_schedule(sim->engine, delay, on_routine, sim, (uint64_t)(uintptr_t)r) == 0) {
+        vs_pool_put(&sim->routines, r);
         return -1;
     }
     return 0;

@@ -13,6 +13,7 @@
 #include <vswitchsim/fwps.h>
 
 #include "engine/engine.h"
+#include "engine/pool.h"
 #include "engine/rng.h"
 #include "model/config.h"
 #include "model/stats.h"
@@ -101,7 +102,8 @@ struct vs_sim {
     vs_call *calls;
     uint32_t ncalls, calls_cap, free_call; /* free_call: UINT32_MAX when none */
 
-    vs_request *free_requests;
+    vs_pool routines; /* deferred routines plugins scheduled */
+    vs_pool requests; /* vs_request: save+restore requests */
     vs_fanout *free_fanouts;
     uint64_t requests_issued;
     vs_time_t arrivals_end;

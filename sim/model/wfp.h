@@ -41,7 +41,7 @@ struct vs_fanout {
 
 /* The save/restore request that owns a fan-out and the saved bytes. */
 struct vs_request {
-    uint32_t nic;
+    uint32_t nic; /* the pool's free-list link overlays the first fields */
     uint32_t src_host, dst_host;
     NDIS_SWITCH_PORT_ID src_port, dst_port;
     vs_time_t started;
@@ -50,7 +50,6 @@ struct vs_request {
     uint8_t *bytes;
     size_t nbytes, bytes_cap;
     vs_fanout fan;
-    vs_request *next_free;
 };
 
 /* Start a fan-out; `done` runs when it finishes, possibly before this returns. */

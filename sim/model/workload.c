@@ -15,35 +15,31 @@ static void start_request(vs_sim *sim, uint32_t nic);
 
 static vs_request *request_get(vs_sim *sim)
 {
-    vs_request *req = sim->free_requests;
-    if (req) {
-        sim->free_requests = req->next_free;
-        return req;
-    }
-    req = calloc(1, sizeof *req);
+    vs_request *req = vs_pool_get(&sim->requests);
     if (!req)
         abort(); /* out of memory mid-run */
     req->fan.req = req;
+    req->nblobs = 0;
+    req->nbytes = 0;
     return req;
 }
 
-static void request_put(vs_sim *sim, vs_request *req)
+void vs_workload_init(vs_sim *sim)
 {
-    req->nblobs = 0;
-    req->nbytes = 0;
-    req->next_free = sim->free_requests;
-    sim->free_requests = req;
+    vs_pool_init(&sim->requests, sizeof(vs_request), 64);
+}
+
+static void request_free_buffers(void *item)
+{
+    vs_request *req = item;
+    free(req->blobs);
+    free(req->bytes);
 }
 
 void vs_workload_close(vs_sim *sim)
 {
-    while (sim->free_requests) {
-        vs_request *req = sim->free_requests;
-        sim->free_requests = req->next_free;
-        free(req->blobs);
-        free(req->bytes);
-        free(req);
-    }
+    vs_pool_foreach(&sim->requests, request_free_buffers);
+    vs_pool_close(&sim->requests);
 }
 
 /* A request is over: the NIC may take the next request queued behind it. */
@@ -55,7 +51,7 @@ static void finish_request(vs_sim *sim, vs_request *req, bool ok)
         sim->stats.requests_completed++;
     else
         sim->stats.requests_failed++;
-    request_put(sim, req);
+    vs_pool_put(&sim->requests, req);
     nic->busy = false;
     if (nic->waiting > 0) {
         nic->waiting--;

@@ -8,6 +8,8 @@
 
 #include "model/sim.h"
 
+/* Sets up the request pool. */
+void vs_workload_init(vs_sim *sim);
 /* Schedules the first arrival. Returns -1 out of memory. */
 int vs_workload_start(vs_sim *sim);
 /* Frees the request pool. */
