@@ -40,10 +40,16 @@ static void show_progress(void *ctx, vs_time_t now, vs_time_t end, uint64_t even
     if (t - ps->last < 0.25)
         return;
     ps->last = t;
-    double frac = end ? (double)now / (double)end : 1.0;
+    double rate = (double)events / (t - ps->started) / 1e6;
+    if (now >= end) {
+        fprintf(stderr, "\r\033[K%.3f s simulated  draining in-flight work  %.2f M events/s",
+                (double)now / 1e9, rate);
+        return;
+    }
+    double frac = (double)now / (double)end;
     double eta = frac > 0 ? (t - ps->started) * (1 - frac) / frac : 0;
     fprintf(stderr, "\r\033[K%.3f s simulated  %5.1f%%  %.2f M events/s  ETA %.0f s",
-            (double)now / 1e9, frac * 100, (double)events / (t - ps->started) / 1e6, eta);
+            (double)now / 1e9, frac * 100, rate, eta);
 }
 
 static int parse_args(run_args *a, int argc, char **argv)

@@ -210,8 +210,8 @@ static void run_engine(vs_sim *sim, vs_time_t end)
     while (vs_engine_pending(sim->engine) > 0 && vs_sim_now(sim) < end) {
         vs_time_t next = end - vs_sim_now(sim) > slice ? vs_sim_now(sim) + slice : end;
         vs_engine_run(sim->engine, next);
-        if (sim->progress)
-            sim->progress(sim->progress_ctx, vs_sim_now(sim), end,
+        if (sim->progress) /* arrivals end at run.duration; what follows is the drain */
+            sim->progress(sim->progress_ctx, vs_sim_now(sim), sim->cfg->run.duration,
                           vs_engine_events_run(sim->engine));
     }
 }

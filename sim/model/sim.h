@@ -110,7 +110,7 @@ struct vs_sim {
     vs_activity activity;
     int verbosity; /* most verbose plugin log level shown */
 
-    /* Called between slices of the run, for a progress line. */
+    /* Called between slices of the run, for a progress line; `end` is run.duration. */
     void (*progress)(void *ctx, vs_time_t now, vs_time_t end, uint64_t events);
     void *progress_ctx;
 };
