@@ -27,13 +27,13 @@ expect_exit 2 "$VSWITCHSIM_BIN" plugin-info "$VSWITCHSIM_TEST_PLUGIN_DIR/wrong_a
 
 # Progress: on a terminal a line on stderr; never when stderr is not a terminal.
 if command -v script > /dev/null; then
-  script -qc "'$VSWITCHSIM_BIN' run --set workload.rate_per_s=20000 --set run.duration=20s > /dev/null" \
+  script -qc "'$VSWITCHSIM_BIN' run --set workload.rate_per_s=20000 --set run.duration=8s > /dev/null" \
     "$WORK/tty.log" > /dev/null
   grep -q "s simulated .*M events/s" "$WORK/tty.log" || fail "no progress line on a terminal"
-  script -qc "'$VSWITCHSIM_BIN' run --quiet --set workload.rate_per_s=20000 --set run.duration=20s" \
+  script -qc "'$VSWITCHSIM_BIN' run --quiet --set workload.rate_per_s=20000 --set run.duration=8s" \
     "$WORK/tty-quiet.log" > /dev/null
   ! grep -q "M events/s" "$WORK/tty-quiet.log" || fail "progress shown with --quiet"
 fi
-"$VSWITCHSIM_BIN" run --set workload.rate_per_s=20000 --set run.duration=20s > /dev/null 2> "$WORK/err"
+"$VSWITCHSIM_BIN" run --set workload.rate_per_s=20000 --set run.duration=8s > /dev/null 2> "$WORK/err"
 [ ! -s "$WORK/err" ] || fail "progress written when stderr is not a terminal"
 echo "ok"
