@@ -42,7 +42,7 @@ static int inspect(const char *path, const char *params)
     vs_plugin_close(&p);
 
     vs_plugin_spec spec = {.name = "plugin", .path = (char *)path, .params_json = (char *)params};
-    vs_config cfg = {.name = "plugin-info", .topology = {2, 1, 1}, .plugins = &spec, .nplugins = 1,
+    vs_config cfg = {.name = "plugin-info", .topology = {2, 1, 1, 1, 1}, .plugins = &spec, .nplugins = 1,
                      .metrics.histogram_rel_error = 0.01};
     vs_sim *sim = vs_sim_new(&cfg);
     if (!sim)

@@ -40,6 +40,48 @@ typedef struct vs_slo {
     double limit;
 } vs_slo;
 
+/* Where a migration goes. */
+typedef enum vs_placement {
+    VS_PLACE_LEAST_LOADED, /* the host with the fewest VMs (then the lowest index) that
+                              has a free migration slot */
+    VS_PLACE_RANDOM,       /* uniform over other hosts with a free slot */
+    VS_PLACE_FIXED         /* always migration.target_host */
+} vs_placement;
+
+/* NIC state larger than one save segment (SaveDataSize is a USHORT). */
+typedef enum vs_oversize { VS_OVERSIZE_FAIL, VS_OVERSIZE_SPLIT } vs_oversize;
+
+/* How WFP packs its callouts' blobs into NDIS save segments: unknown on Windows. */
+typedef enum vs_wfp_segments {
+    VS_SEGMENTS_PER_CALLOUT, /* one segment per callout that returned state */
+    VS_SEGMENTS_COMBINED     /* one segment with every callout's state (split if large) */
+} vs_wfp_segments;
+
+typedef enum vs_workload_kind {
+    VS_WORKLOAD_POISSON, /* open arrivals at rate_per_s */
+    VS_WORKLOAD_CLOSED,  /* population operations in flight, think time between */
+    VS_WORKLOAD_DRAIN,   /* evacuate drain_hosts at drain_at */
+    VS_WORKLOAD_RAMP,    /* arrival rate moving linearly through stages, like k6 */
+    VS_WORKLOAD_TRACE    /* (time, VM, target) from a CSV file */
+} vs_workload_kind;
+
+/* What one arrival does to its VM. */
+typedef enum vs_operation {
+    VS_OP_MIGRATE,           /* live migration to another host */
+    VS_OP_LOCAL_SAVE_RESTORE /* saved to disk and restored on the same host */
+} vs_operation;
+
+typedef struct vs_ramp_stage {
+    vs_time_t duration;
+    double target_rate_per_s; /* reached at the stage's end, linearly */
+} vs_ramp_stage;
+
+typedef struct vs_trace_entry {
+    vs_time_t at;
+    uint32_t vm;     /* global VM index: host * vms_per_host + i at placement */
+    uint32_t target; /* host index, or UINT32_MAX: by migration.placement */
+} vs_trace_entry;
+
 typedef struct vs_config {
     char *name;
     char *description;
@@ -48,8 +90,10 @@ typedef struct vs_config {
 
     struct {
         uint32_t hosts;
-        uint32_t vms_per_host;
+        uint32_t switches_per_host; /* NIC i of a VM sits on switch i % switches_per_host */
+        uint32_t vms_per_host;      /* placed at the start */
         uint32_t nics_per_vm;
+        uint32_t cpus_per_host;     /* run callbacks and OID handling */
     } topology;
 
     vs_plugin_spec *plugins;
@@ -59,12 +103,40 @@ typedef struct vs_config {
         vs_fanout_mode fanout;
         vs_fanout_order order;
         vs_time_t pending_timeout; /* a pended callout that has not completed by then fails */
+        vs_wfp_segments segments;
     } wfp;
 
     struct {
-        double rate_per_s;     /* Poisson arrivals of NIC save+restore requests */
-        uint64_t max_requests; /* 0: no limit */
-        vs_dist transfer;      /* from save done to restore start */
+        vs_time_t oid_cost;  /* host CPU per OID round trip through the extension stack */
+        vs_oversize oversize;
+    } ndis;
+
+    struct {
+        uint32_t max_per_host;   /* simultaneous migrations a host takes part in, default 2 */
+        vs_dist precopy;         /* memory pre-copy, before the blackout */
+        vs_dist pause;           /* blackout work besides NIC state (last pages, devices) */
+        double bandwidth_bytes_per_s; /* NIC state transfer in the blackout */
+        vs_dist latency;         /* network latency of that transfer */
+        vs_time_t timeout;       /* saves and restores of one blackout must finish by then */
+        vs_placement placement;
+        uint32_t target_host;    /* with VS_PLACE_FIXED */
+        vs_dist disk_time;       /* local save/restore: time the saved VM stays on disk */
+    } migration;
+
+    struct {
+        vs_workload_kind kind;
+        vs_operation operation;
+        double rate_per_s;       /* poisson; ramp's starting rate */
+        uint64_t max_operations; /* 0: no limit */
+        uint32_t population;     /* closed */
+        vs_dist think;           /* closed: after one completes, before the next starts */
+        uint32_t *drain_hosts;   /* drain */
+        size_t ndrain_hosts;
+        vs_time_t drain_at;
+        vs_ramp_stage *stages;   /* ramp */
+        size_t nstages;
+        vs_trace_entry *trace;   /* trace, sorted by time */
+        size_t ntrace;
     } workload;
 
     struct {
@@ -73,7 +145,7 @@ typedef struct vs_config {
     } run;
 
     struct {
-        double corrupt_restore_probability; /* flip one bit of a restored blob */
+        double corrupt_restore_probability; /* flip one bit of a restored segment */
     } faults;
 
     struct {

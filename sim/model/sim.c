@@ -9,11 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/migration.h"
+#include "model/topology.h"
 #include "model/wfp.h"
 #include "model/workload.h"
-
-/* Stream kinds for vs_rng_stream_id: each entity draws from its own stream. */
-enum { STREAM_WORKLOAD = 1, STREAM_INSTANCE = 2, STREAM_FAULTS = 3 };
 
 /* A deferred routine a plugin scheduled, waiting in the engine. */
 struct vs_routine {
@@ -21,44 +20,6 @@ struct vs_routine {
     void *context;
     uint32_t instance;
 };
-
-/* Switch names are IF_COUNTED_STRINGs of UTF-16: Length in bytes, no NUL. */
-static void set_counted_string(NDIS_IF_COUNTED_STRING *s, const char *ascii)
-{
-    size_t n = strlen(ascii);
-    if (n > IF_MAX_STRING_SIZE)
-        n = IF_MAX_STRING_SIZE;
-    for (size_t i = 0; i < n; i++)
-        s->String[i] = (WCHAR)(unsigned char)ascii[i];
-    s->Length = (USHORT)(n * sizeof(WCHAR));
-}
-
-static void host_init(vs_host *h, uint32_t index)
-{
-    char name[64];
-    h->vswitch.Header = (NDIS_OBJECT_HEADER){NDIS_OBJECT_TYPE_DEFAULT,
-                                             NDIS_SWITCH_PARAMETERS_REVISION_1,
-                                             NDIS_SIZEOF_NDIS_SWITCH_PARAMETERS_REVISION_1};
-    snprintf(name, sizeof name, "host%u-vswitch0", index);
-    set_counted_string(&h->vswitch.SwitchName, name);
-    snprintf(name, sizeof name, "Host %u switch", index);
-    set_counted_string(&h->vswitch.SwitchFriendlyName, name);
-    h->vswitch.IsActive = TRUE;
-    h->next_port_id = 1; /* port 0 is the default (external) port */
-}
-
-/* Every VM's NICs start on its host, one port each. */
-static void place_nics(vs_sim *sim)
-{
-    const vs_config *cfg = sim->cfg;
-    uint32_t per_host = cfg->topology.vms_per_host * cfg->topology.nics_per_vm;
-    for (uint32_t i = 0; i < sim->nnics; i++) {
-        vs_host *h = &sim->hosts[i / per_host];
-        sim->nics[i] = (vs_nic){.host = i / per_host, .port = h->next_port_id++};
-        h->nics_here++;
-        h->vswitch.NumSwitchPorts++;
-    }
-}
 
 static int instances_init(vs_sim *sim)
 {
@@ -71,7 +32,7 @@ static int instances_init(vs_sim *sim)
         vs_instance *in = &sim->instances[i];
         in->plugin = i / hosts;
         in->host = i % hosts;
-        vs_rng_init(&in->rng, sim->cfg->seed, vs_rng_stream_id(STREAM_INSTANCE, in->plugin, in->host));
+        vs_rng_init(&in->rng, sim->cfg->seed, vs_rng_stream_id(VS_STREAM_INSTANCE, in->plugin, in->host));
     }
     return 0;
 }
@@ -83,25 +44,20 @@ vs_sim *vs_sim_new(const vs_config *cfg)
         return NULL;
     sim->cfg = cfg;
     sim->free_call = UINT32_MAX;
-    vs_pool_init(&sim->routines, sizeof(struct vs_routine), 256);
-    vs_workload_init(sim);
     sim->verbosity = 1; /* VSWITCHSIM_LOG_WARNING and more severe */
-    sim->nnics = cfg->topology.hosts * cfg->topology.vms_per_host * cfg->topology.nics_per_vm;
+    vs_pool_init(&sim->routines, sizeof(struct vs_routine), 256);
+    vs_migration_init(sim);
     sim->engine = vs_engine_new(1024);
-    sim->hosts = calloc(cfg->topology.hosts, sizeof *sim->hosts);
-    sim->nics = calloc(sim->nnics ? sim->nnics : 1, sizeof *sim->nics);
-    if (!sim->engine || !sim->hosts || !sim->nics || instances_init(sim) != 0 ||
+    if (!sim->engine || vs_topology_build(sim) != 0 || instances_init(sim) != 0 ||
         vs_stats_init(&sim->stats, cfg->nplugins, cfg->metrics.histogram_rel_error) != 0) {
         vs_sim_free(sim);
         return NULL;
     }
-    for (uint32_t h = 0; h < cfg->topology.hosts; h++)
-        host_init(&sim->hosts[h], h);
-    place_nics(sim);
-    vs_rng_init(&sim->workload_rng, cfg->seed, vs_rng_stream_id(STREAM_WORKLOAD, 0, 0));
-    vs_rng_init(&sim->fault_rng, cfg->seed, vs_rng_stream_id(STREAM_FAULTS, 0, 0));
+    vs_rng_init(&sim->workload_rng, cfg->seed, vs_rng_stream_id(VS_STREAM_WORKLOAD, 0, 0));
+    vs_rng_init(&sim->fault_rng, cfg->seed, vs_rng_stream_id(VS_STREAM_FAULTS, 0, 0));
+    vs_rng_init(&sim->placement_rng, cfg->seed, vs_rng_stream_id(VS_STREAM_PLACEMENT, 0, 0));
     vs_gauge_init(&sim->stats.pending, 0);
-    vs_gauge_init(&sim->stats.saves_in_flight, 0);
+    vs_gauge_init(&sim->stats.migrations_in_flight, 0);
     return sim;
 }
 
@@ -109,12 +65,9 @@ void vs_sim_free(vs_sim *sim)
 {
     if (!sim)
         return;
-    vs_workload_close(sim);
+    vs_migration_close(sim);
     vs_pool_close(&sim->routines);
-    for (uint32_t h = 0; sim->hosts && h < sim->cfg->topology.hosts; h++)
-        free(sim->hosts[h].subs);
-    free(sim->hosts);
-    free(sim->nics);
+    vs_topology_free(sim);
     free(sim->instances);
     free(sim->subs);
     free(sim->calls);
@@ -216,6 +169,31 @@ static void run_engine(vs_sim *sim, vs_time_t end)
     }
 }
 
+/* What the report keeps of each host and of the drain. */
+static int collect(vs_sim *sim)
+{
+    const vs_config *cfg = sim->cfg;
+    vs_time_t t = vs_sim_now(sim);
+    sim->stats.hosts = calloc(cfg->topology.hosts, sizeof *sim->stats.hosts);
+    if (!sim->stats.hosts)
+        return -1;
+    sim->stats.nhosts = cfg->topology.hosts;
+    for (uint32_t h = 0; h < cfg->topology.hosts; h++) {
+        const vs_host *host = &sim->hosts[h];
+        sim->stats.hosts[h] = (vs_host_stats){
+            .migrations_peak = host->slots_peak, .cpu_queue_peak = host->cpu_queue_peak,
+            .vms_end = host->vms_here, .migrations_out = host->migrations_out,
+            .migrations_in = host->migrations_in,
+            .cpu_busy = t ? (double)(host->cpu_busy_ns / (long double)t) : 0.0};
+    }
+    if (cfg->workload.kind == VS_WORKLOAD_DRAIN)
+        sim->stats.drain = (vs_drain_stats){
+            .active = true, .finished = sim->drain.done, .hosts = (uint32_t)cfg->workload.ndrain_hosts,
+            .vms = sim->drain.vms_total, .failed = sim->drain.failed,
+            .started_ns = sim->drain.started, .finished_ns = sim->drain.finished};
+    return 0;
+}
+
 int vs_sim_run(vs_sim *sim)
 {
     const vs_config *cfg = sim->cfg;
@@ -230,5 +208,5 @@ int vs_sim_run(vs_sim *sim)
     vs_wfp_report_unfinished(sim);
     for (uint32_t h = 0; h < cfg->topology.hosts; h++)
         vs_wfp_lifetime_event(sim, h, FWPS_VSWITCH_EVENT_VSWITCH_DELETE);
-    return 0;
+    return collect(sim);
 }

@@ -1,8 +1,8 @@
 /*
- * sim.h: the simulation handle. Hosts with one vSwitch each, VMs and their NICs on
- * switch ports, WFP's subscribers on every host, and the workload that saves NICs on
- * one host and restores them on another. All state lives here, passed down; the
- * callouts reach it through the plugin layer's bindings (sim/plugin).
+ * sim.h: the simulation handle. Hosts with CPUs and vSwitches, VMs with NICs on switch
+ * ports, WFP's subscribers on every host, migrations and the workload that drives them.
+ * All state lives here, passed down; callouts reach it through the plugin layer's
+ * bindings (sim/plugin).
  */
 #ifndef VS_SIM_H
 #define VS_SIM_H
@@ -19,8 +19,8 @@
 #include "model/stats.h"
 
 typedef struct vs_sim vs_sim;
-typedef struct vs_request vs_request;
 typedef struct vs_fanout vs_fanout;
+typedef struct vs_migration vs_migration;
 
 /* One callout instance: a scenario plugin running on one host. The plugin layer keeps
  * its host table and context; the model keeps what it needs to account for it. */
@@ -29,7 +29,6 @@ typedef struct vs_instance {
     uint32_t host;
     vs_rng rng;      /* the instance's own stream */
     bool unloaded;
-    uint64_t mem_bytes;
     void *owner;     /* the plugin layer's record for this instance */
 } vs_instance;
 
@@ -42,19 +41,53 @@ typedef struct vs_subscription {
     FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 table;
 } vs_subscription;
 
-typedef struct vs_host {
-    NDIS_SWITCH_PARAMETERS vswitch; /* the one switch, as callouts see it */
+typedef struct vs_switch {
+    NDIS_SWITCH_PARAMETERS params; /* as callouts see it */
     NDIS_SWITCH_PORT_ID next_port_id;
-    uint32_t *subs;                 /* active subscription ids, in subscription order */
+} vs_switch;
+
+/* Work waiting for one of a host's CPUs: fn runs when a CPU is free and returns how long
+ * it holds that CPU. */
+typedef vs_time_t (*vs_cpu_fn)(vs_sim *sim, void *ctx, uint64_t arg);
+typedef struct vs_cpu_work {
+    vs_cpu_fn fn;
+    void *ctx;
+    uint64_t arg;
+} vs_cpu_work;
+
+typedef struct vs_host {
+    vs_switch *switches;      /* topology.switches_per_host */
+    uint32_t *subs;           /* subscription ids on this host, in subscription order */
     uint32_t nsubs, subs_cap;
-    uint32_t nics_here;
+    uint32_t vms_here;        /* VMs that run here now */
+    uint32_t incoming;        /* migrations under way towards this host */
+    uint32_t slots_used;      /* migrations this host takes part in now */
+    uint32_t slots_peak;
+    uint64_t migrations_out, migrations_in;
+    bool draining;            /* no migration may target it */
+    /* CPUs: how many are free, and the FIFO of work waiting for one (a ring). */
+    uint32_t cpus_free;
+    vs_cpu_work *cpu_queue;
+    uint32_t cpu_head, cpu_len, cpu_cap;
+    uint32_t cpu_queue_peak;
+    long double cpu_busy_ns;
+    /* Migrations waiting for a slot with this host as their source, FIFO. */
+    vs_migration *wait_head, *wait_tail;
+    bool in_wait_list;
+    uint32_t next_waiting; /* next host in the list of hosts with waiters */
 } vs_host;
 
-typedef struct vs_nic {
+typedef struct vs_vm {
     uint32_t host;
-    NDIS_SWITCH_PORT_ID port;
-    uint32_t waiting; /* requests queued behind the one running: no interleaving per NIC */
+    vs_migration *queue_head, *queue_tail; /* waiting behind the running one: one at a time */
     bool busy;
+    bool in_drain;   /* counted towards the drain's completion */
+    vs_rng rng;      /* the VM's own stream: its phase times */
+} vs_vm;
+
+typedef struct vs_nic {
+    NDIS_SWITCH_PORT_ID port;
+    uint16_t sw; /* switch index on the VM's host */
 } vs_nic;
 
 /* What the running callback or routine has charged, and for whom. */
@@ -65,8 +98,7 @@ typedef struct vs_activity {
 } vs_activity;
 
 typedef enum vs_call_state { VS_CALL_FREE, VS_CALL_RUNNING, VS_CALL_COMPLETED_EARLY,
-                             VS_CALL_PENDING, VS_CALL_COMPLETING,
-                             VS_CALL_TIMED_OUT } vs_call_state;
+                             VS_CALL_PENDING, VS_CALL_COMPLETING, VS_CALL_TIMED_OUT } vs_call_state;
 
 /* One callback invocation. Its index and generation make the completionContext. */
 typedef struct vs_call {
@@ -74,7 +106,7 @@ typedef struct vs_call {
     vs_call_state state;
     uint32_t sub;
     vs_fanout *fanout;
-    uint32_t blob;           /* restore: which saved blob; save: unused */
+    uint32_t blob;           /* restore: which saved blob */
     NTSTATUS early_status;   /* completed inside the callback */
     vs_time_t pended_at;
     vs_event_id timeout;
@@ -83,16 +115,29 @@ typedef struct vs_call {
     uint32_t next_free;
 } vs_call;
 
+/* The drain workload's progress. */
+typedef struct vs_drain_state {
+    uint32_t vms_left;
+    uint32_t vms_total;
+    uint32_t failed; /* VMs whose migration failed: they stayed */
+    vs_time_t started, finished;
+    bool done;
+} vs_drain_state;
+
 struct vs_sim {
     const vs_config *cfg;
     vs_engine *engine;
     vs_stats stats;
     vs_rng workload_rng;
     vs_rng fault_rng;
+    vs_rng placement_rng;
 
     vs_host *hosts;
-    vs_nic *nics;
+    vs_vm *vms;
+    uint32_t nvms;
+    vs_nic *nics; /* [vm * nics_per_vm + i] */
     uint32_t nnics;
+    uint32_t first_waiting_host; /* list of hosts with waiting migrations; UINT32_MAX ends */
 
     vs_instance *instances; /* [plugin * hosts + host] */
     uint32_t ninstances;
@@ -102,11 +147,10 @@ struct vs_sim {
     vs_call *calls;
     uint32_t ncalls, calls_cap, free_call; /* free_call: UINT32_MAX when none */
 
-    vs_pool routines; /* deferred routines plugins scheduled */
-    vs_pool requests; /* vs_request: save+restore requests */
-    vs_fanout *free_fanouts;
-    uint64_t requests_issued;
-    vs_time_t arrivals_end;
+    vs_pool routines;   /* deferred routines plugins scheduled */
+    vs_pool migrations; /* vs_migration, each with its NIC operations */
+    uint64_t operations_issued;
+    vs_drain_state drain;
     vs_activity activity;
     int verbosity; /* most verbose plugin log level shown */
 
@@ -115,7 +159,7 @@ struct vs_sim {
     void *progress_ctx;
 };
 
-/* Builds the hosts, switches and NICs; no callouts yet. NULL out of memory. */
+/* Builds the hosts, switches, VMs and NICs; no callouts yet. NULL out of memory. */
 vs_sim *vs_sim_new(const vs_config *cfg);
 void vs_sim_free(vs_sim *sim);
 
@@ -138,6 +182,9 @@ void vs_sim_violation(vs_sim *sim, const char *rule, uint32_t instance, const ch
 /* Enter and leave a callout's code: what it charges while inside is its cost. */
 void vs_sim_activity_begin(vs_sim *sim, uint32_t instance);
 vs_time_t vs_sim_activity_end(vs_sim *sim);
+
+/* Run fn on one of the host's CPUs as soon as one is free (now, if one is). */
+void vs_cpu_submit(vs_sim *sim, uint32_t host, vs_cpu_fn fn, void *ctx, uint64_t arg);
 
 /* FWPS entry points, as the exported functions forward them. */
 NTSTATUS vs_wfp_subscribe(vs_sim *sim, uint32_t instance, const GUID *provider, void *notify_ctx,

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const vs_latency_names[VS_LAT_COUNT] = {"pending_completion", "save", "restore",
-                                                    "callback"};
+const char *const vs_latency_names[VS_LAT_COUNT] = {
+    "pending_completion", "save", "restore", "callback", "blackout", "migration", "slot_wait"};
 
 static int hists_init(vs_hist h[VS_LAT_COUNT], double rel_error)
 {
@@ -44,6 +44,7 @@ void vs_stats_close(vs_stats *st)
     for (size_t p = 0; st->plugins && p < st->nplugins; p++)
         hists_close(st->plugins[p].latency);
     free(st->plugins);
+    free(st->hosts);
     for (size_t i = 0; i < st->nviolations; i++) {
         free(st->violations[i].rule);
         free(st->violations[i].plugin);

@@ -6,6 +6,7 @@
 #define VS_STATS_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "metrics/gauge.h"
@@ -21,12 +22,23 @@ typedef struct vs_seq_counts {
     uint64_t timed_out; /* of failed: a pended callout missed wfp.pending_timeout */
 } vs_seq_counts;
 
+/* Counts of migrations, or of local save/restores. */
+typedef struct vs_op_counts {
+    uint64_t started;   /* got their slots (migrations) or began (local) */
+    uint64_t completed;
+    uint64_t failed;    /* a save or restore failed, or the blackout timed out */
+    uint64_t timed_out; /* of failed: the blackout went past migration.timeout */
+} vs_op_counts;
+
 /* The latency histograms the report names, in this order. */
 typedef enum vs_latency {
     VS_LAT_PENDING_COMPLETION, /* STATUS_PENDING return -> FwpsvSwitchNotifyComplete0 */
-    VS_LAT_SAVE,               /* NIC save sequence, first callout called -> last done */
-    VS_LAT_RESTORE,            /* NIC restore sequence */
+    VS_LAT_SAVE,               /* NIC save sequence: first OID_SWITCH_NIC_SAVE -> COMPLETE */
+    VS_LAT_RESTORE,            /* NIC restore sequence: first RESTORE OID -> COMPLETE */
     VS_LAT_CALLBACK,           /* one callback's synchronous (charged) time */
+    VS_LAT_BLACKOUT,           /* VM paused -> resumed (on the target) */
+    VS_LAT_MIGRATION,          /* slots taken -> source cleaned up */
+    VS_LAT_SLOT_WAIT,          /* asked for -> slots taken */
     VS_LAT_COUNT
 } vs_latency;
 
@@ -44,6 +56,22 @@ typedef struct vs_plugin_stats {
     vs_hist latency[VS_LAT_COUNT]; /* pending_completion and callback are per plugin */
 } vs_plugin_stats;
 
+/* One host at the end of the run. */
+typedef struct vs_host_stats {
+    uint32_t migrations_peak;  /* most migrations it took part in at once */
+    uint32_t cpu_queue_peak;   /* most work waiting for its CPUs at once */
+    uint32_t vms_end;
+    uint64_t migrations_out, migrations_in;
+    double cpu_busy;           /* mean busy CPUs over the run */
+} vs_host_stats;
+
+/* The drain workload's outcome. */
+typedef struct vs_drain_stats {
+    bool active, finished;
+    uint32_t hosts, vms, failed;
+    uint64_t started_ns, finished_ns;
+} vs_drain_stats;
+
 typedef struct vs_violation {
     char *rule;
     char *plugin;
@@ -53,16 +81,20 @@ typedef struct vs_violation {
 
 typedef struct vs_stats {
     vs_seq_counts saves, restores;
-    uint64_t requests_started;   /* save+restore requests (NIC moves) */
-    uint64_t requests_completed; /* restored on the target, source port deleted */
-    uint64_t requests_failed;
-    uint64_t requests_queued;    /* waited because their NIC was busy (OID rule) */
-    uint64_t state_bytes;        /* saved by all callouts */
-    uint64_t corrupted_restores; /* fault injection: blobs flipped in transfer */
-    uint64_t callbacks;          /* every callout invocation */
+    vs_op_counts migrations, local;
+    uint64_t operations_queued;     /* waited behind another operation on the same VM */
+    uint64_t state_bytes;           /* saved by all callouts */
+    uint64_t corrupted_in_transfer; /* fault injection: NIC states flipped in transfer */
+    uint64_t oversized_states;      /* combined state over a segment with ndis.oversize fail */
+    uint64_t callbacks;             /* every callout invocation */
+    uint64_t save_oids, restore_oids; /* OID round trips, COMPLETE ones included */
+    uint64_t segments;              /* NDIS save segments */
     vs_hist latency[VS_LAT_COUNT];
-    vs_gauge pending;            /* pended callouts not yet completed */
-    vs_gauge saves_in_flight;
+    vs_gauge pending;               /* pended callouts not yet completed */
+    vs_gauge migrations_in_flight;
+    vs_host_stats *hosts;        /* filled when the run ends */
+    uint32_t nhosts;
+    vs_drain_stats drain;
     vs_plugin_stats *plugins;    /* one per scenario plugin */
     size_t nplugins;
     vs_violation *violations;

@@ -117,59 +117,14 @@ static const vs_subscription *fanout_sub_at(vs_sim *sim, const vs_fanout *fan, u
         return s->active ? s : NULL;
     }
     /* Restore: WFP finds the blob's owner by the provider GUID it subscribed with. */
-    const vs_blob *b = &fan->req->blobs[pos];
-    *blob = pos;
+    *blob = fan->first_blob + pos;
+    const vs_blob *b = &fan->state->blobs[*blob];
     for (uint32_t i = 0; i < h->nsubs; i++) {
         const vs_subscription *s = &sim->subs[h->subs[i]];
         if (s->active && memcmp(&s->provider, &b->provider, sizeof(GUID)) == 0)
             return s;
     }
     return NULL;
-}
-
-static bool sub_handles(const vs_subscription *s, vs_fanout_kind kind)
-{
-    switch (kind) {
-    case VS_FAN_SAVE:
-        return s->table.vSwitchRuntimeStateSaveNotifyFn != NULL;
-    case VS_FAN_RESTORE:
-        return s->table.vSwitchRuntimeStateRestoreNotifyFn != NULL;
-    default:
-        return s->table.vSwitchPortEventNotifyFn != NULL;
-    }
-}
-
-static NTSTATUS call_callout(vs_sim *sim, const vs_subscription *s, vs_fanout *fan, vs_call *c,
-                             void *token)
-{
-    const NDIS_SWITCH_PARAMETERS *sw = &sim->hosts[fan->host].vswitch;
-    switch (fan->kind) {
-    case VS_FAN_SAVE:
-        c->out_state = NULL;
-        c->out_len = 0;
-        return s->table.vSwitchRuntimeStateSaveNotifyFn(s->notify_context, token,
-                                                        FWPS_VSWITCH_EVENT_RUNTIME_STATE_SAVE, sw,
-                                                        fan->port, &c->out_state, &c->out_len);
-    case VS_FAN_RESTORE: {
-        const vs_blob *b = &fan->req->blobs[c->blob];
-        return s->table.vSwitchRuntimeStateRestoreNotifyFn(
-            s->notify_context, token, FWPS_VSWITCH_EVENT_RUNTIME_STATE_RESTORE, sw, fan->port,
-            fan->req->bytes + b->offset, b->length);
-    }
-    default: {
-        NDIS_SWITCH_PORT_PARAMETERS p = {
-            .Header = {NDIS_OBJECT_TYPE_DEFAULT, NDIS_SWITCH_PORT_PARAMETERS_REVISION_1,
-                       sizeof(NDIS_SWITCH_PORT_PARAMETERS)},
-            .PortId = fan->port,
-            .PortType = NdisSwitchPortTypeSynthetic,
-            .PortState = fan->kind == VS_FAN_PORT_CREATE ? NdisSwitchPortStateCreated
-                                                         : NdisSwitchPortStateTeardown};
-        FWPS_VSWITCH_EVENT_TYPE t = fan->kind == VS_FAN_PORT_CREATE
-                                        ? FWPS_VSWITCH_EVENT_PORT_CREATE
-                                        : FWPS_VSWITCH_EVENT_PORT_DELETE;
-        return s->table.vSwitchPortEventNotifyFn(s->notify_context, token, t, sw, &p);
-    }
-    }
 }
 
 static void count_invocation(vs_sim *sim, const vs_subscription *s, vs_fanout_kind kind,
@@ -188,32 +143,46 @@ static void count_invocation(vs_sim *sim, const vs_subscription *s, vs_fanout_ki
 static void on_call_returned(vs_engine *eng, void *ctx, uint64_t arg);
 static void on_call_timeout(vs_engine *eng, void *ctx, uint64_t arg);
 
-/* Call position `pos` of the fan-out. The callback's charged CPU time passes before
- * its return takes effect: the next sequential call, or the start of its pending. */
-static void fanout_call(vs_sim *sim, vs_fanout *fan, uint32_t pos)
+/* Runs on a host CPU: call position `pos` of the fan-out. The CPU is held for the
+ * callback's charged time, and its return takes effect once that has passed: the next
+ * sequential call, or the start of its pending. */
+static vs_time_t invoke_on_cpu(vs_sim *sim, void *ctx, uint64_t pos)
 {
+    vs_fanout *fan = ctx;
     uint32_t blob = 0;
-    const vs_subscription *s = fanout_sub_at(sim, fan, pos, &blob);
-    if (!s || !sub_handles(s, fan->kind))
-        return; /* nobody to call here: the OID passes down the stack */
+    const vs_subscription *s = fanout_sub_at(sim, fan, (uint32_t)pos, &blob);
+    if (!s || !vs_wfp_sub_handles(s, fan->kind)) { /* unsubscribed while waiting for a CPU */
+        fan->outstanding--;
+        fanout_step(sim, fan);
+        return 0;
+    }
     uint32_t idx = call_alloc(sim);
     vs_call *c = &sim->calls[idx];
     c->state = VS_CALL_RUNNING;
     c->sub = (uint32_t)(s - sim->subs);
     c->fanout = fan;
     c->blob = blob;
-    fan->outstanding++;
 
     vs_sim_activity_begin(sim, s->instance);
-    NTSTATUS st = call_callout(sim, s, fan, c, token_of(sim, idx));
+    NTSTATUS st = vs_wfp_call_callout(sim, s, fan, c, token_of(sim, idx));
     vs_time_t cost = vs_sim_activity_end(sim);
-    c = &sim->calls[idx]; /* the callout may have grown the table through completions */
     count_invocation(sim, s, fan->kind, cost);
+    uint64_t arg = ((uint64_t)(uint32_t)st << 32) | idx;
     if (cost == 0)
-        on_call_returned(sim->engine, sim, ((uint64_t)(uint32_t)st << 32) | idx);
+        on_call_returned(sim->engine, sim, arg);
     else
-        vs_engine_schedule(sim->engine, cost, on_call_returned, sim,
-                           ((uint64_t)(uint32_t)st << 32) | idx);
+        vs_engine_schedule(sim->engine, cost, on_call_returned, sim, arg);
+    return cost;
+}
+
+static void fanout_call(vs_sim *sim, vs_fanout *fan, uint32_t pos)
+{
+    uint32_t blob = 0;
+    const vs_subscription *s = fanout_sub_at(sim, fan, pos, &blob);
+    if (!s || !vs_wfp_sub_handles(s, fan->kind))
+        return; /* nobody to call here: the OID passes down the stack */
+    fan->outstanding++;
+    vs_cpu_submit(sim, fan->host, invoke_on_cpu, fan, pos);
 }
 
 static void start_pending(vs_sim *sim, uint32_t idx)
@@ -277,7 +246,6 @@ static void on_call_timeout(vs_engine *eng, void *ctx, uint64_t arg)
 
 static bool keep_saved_state(vs_sim *sim, vs_call *c, uint32_t instance)
 {
-    vs_request *req = c->fanout->req;
     if (c->out_len == 0)
         return true;
     if (!c->out_state) {
@@ -286,36 +254,18 @@ static bool keep_saved_state(vs_sim *sim, vs_call *c, uint32_t instance)
                          (unsigned long long)c->out_len);
         return false;
     }
-    if (c->out_len > SEGMENT_MAX) {
+    if (c->out_len > SEGMENT_MAX && sim->cfg->ndis.oversize == VS_OVERSIZE_FAIL) {
         vs_sim_violation(sim, "state_exceeds_segment", instance,
-                         "save returned %llu bytes; one NIC save segment holds %u",
+                         "save returned %llu bytes; one NIC save segment holds %u "
+                         "(ndis.oversize \"split\" would split it)",
                          (unsigned long long)c->out_len, SEGMENT_MAX);
         return false;
     }
-    if (req->nblobs == req->blobs_cap) {
-        uint32_t cap = req->blobs_cap ? req->blobs_cap * 2 : 4;
-        vs_blob *p = realloc(req->blobs, cap * sizeof *p);
-        if (!p)
-            abort();
-        req->blobs = p;
-        req->blobs_cap = cap;
-    }
-    if (req->nbytes + c->out_len > req->bytes_cap) {
-        size_t cap = req->bytes_cap ? req->bytes_cap : 256;
-        while (cap < req->nbytes + c->out_len)
-            cap *= 2;
-        uint8_t *p = realloc(req->bytes, cap);
-        if (!p)
-            abort();
-        req->bytes = p;
-        req->bytes_cap = cap;
-    }
     /* The buffer stays the callout's: copy it now, as WFP packs it into the OID. */
-    memcpy(req->bytes + req->nbytes, c->out_state, c->out_len);
     const vs_subscription *s = &sim->subs[c->sub];
     uint32_t plugin = sim->instances[instance].plugin;
-    req->blobs[req->nblobs++] = (vs_blob){s->provider, plugin, req->nbytes, c->out_len};
-    req->nbytes += c->out_len;
+    if (vs_state_add(c->fanout->state, &s->provider, plugin, c->out_state, c->out_len) != 0)
+        abort(); /* out of memory mid-run */
     sim->stats.state_bytes += c->out_len;
     sim->stats.plugins[plugin].state_bytes += c->out_len;
     return true;
@@ -450,15 +400,19 @@ static void fanout_step(vs_sim *sim, vs_fanout *fan)
     }
 }
 
-void vs_fanout_start(vs_sim *sim, vs_fanout *fan, vs_fanout_kind kind, uint32_t host,
-                     NDIS_SWITCH_PORT_ID port, vs_fanout_done_fn done)
+void vs_fanout_start(vs_sim *sim, vs_fanout *fan, vs_fanout_kind kind,
+                     const vs_fanout_target *where, vs_fanout_done_fn done)
 {
     fan->kind = kind;
-    fan->host = host;
-    fan->port = port;
+    fan->host = where->host;
+    fan->sw = where->sw;
+    fan->port = where->port;
+    fan->vm = where->vm;
+    fan->nic_index = where->nic_index;
     fan->done = done;
     fan->next = 0;
-    fan->total = kind == VS_FAN_RESTORE ? fan->req->nblobs : sim->hosts[host].nsubs;
+    if (kind != VS_FAN_RESTORE) /* restore: the caller set first_blob and total */
+        fan->total = sim->hosts[where->host].nsubs;
     fan->outstanding = 0;
     fan->status = STATUS_SUCCESS;
     fan->pended = fan->timed_out = false;
@@ -466,23 +420,66 @@ void vs_fanout_start(vs_sim *sim, vs_fanout *fan, vs_fanout_kind kind, uint32_t 
     fanout_step(sim, fan);
 }
 
+/* ---- Saved state ---------------------------------------------------------------- */
+
+void vs_state_reset(vs_state *st)
+{
+    st->nblobs = 0;
+    st->nbytes = 0;
+}
+
+void vs_state_close(vs_state *st)
+{
+    free(st->blobs);
+    free(st->bytes);
+    memset(st, 0, sizeof *st);
+}
+
+int vs_state_add(vs_state *st, const GUID *provider, uint32_t plugin, const void *bytes,
+                 size_t len)
+{
+    if (st->nblobs == st->blobs_cap) {
+        uint32_t cap = st->blobs_cap ? st->blobs_cap * 2 : 4;
+        vs_blob *p = realloc(st->blobs, cap * sizeof *p);
+        if (!p)
+            return -1;
+        st->blobs = p;
+        st->blobs_cap = cap;
+    }
+    if (st->nbytes + len > st->bytes_cap) {
+        size_t cap = st->bytes_cap ? st->bytes_cap : 256;
+        while (cap < st->nbytes + len)
+            cap *= 2;
+        uint8_t *p = realloc(st->bytes, cap);
+        if (!p)
+            return -1;
+        st->bytes = p;
+        st->bytes_cap = cap;
+    }
+    memcpy(st->bytes + st->nbytes, bytes, len);
+    st->blobs[st->nblobs++] = (vs_blob){*provider, plugin, st->nbytes, len};
+    st->nbytes += len;
+    return 0;
+}
+
 /* ---- Lifetime events ------------------------------------------------------------ */
 
 void vs_wfp_lifetime_event(vs_sim *sim, uint32_t host, FWPS_VSWITCH_EVENT_TYPE type)
 {
     vs_host *h = &sim->hosts[host];
-    for (uint32_t i = 0; i < h->nsubs; i++) {
-        const vs_subscription *s = &sim->subs[h->subs[i]];
-        if (!s->active || !s->table.vSwitchLifetimeNotifyFn)
-            continue;
-        vs_sim_activity_begin(sim, s->instance);
-        NTSTATUS st = s->table.vSwitchLifetimeNotifyFn(s->notify_context, type, &h->vswitch,
-                                                       NULL, NULL);
-        vs_sim_activity_end(sim);
-        if (st == STATUS_PENDING)
-            vs_sim_violation(sim, "pend_not_allowed", s->instance,
-                             "the lifetime callback returned STATUS_PENDING, which it may not");
-    }
+    for (uint32_t w = 0; w < sim->cfg->topology.switches_per_host; w++)
+        for (uint32_t i = 0; i < h->nsubs; i++) {
+            const vs_subscription *s = &sim->subs[h->subs[i]];
+            if (!s->active || !s->table.vSwitchLifetimeNotifyFn)
+                continue;
+            vs_sim_activity_begin(sim, s->instance);
+            NTSTATUS st = s->table.vSwitchLifetimeNotifyFn(s->notify_context, type,
+                                                           &h->switches[w].params, NULL, NULL);
+            vs_sim_activity_end(sim);
+            if (st == STATUS_PENDING)
+                vs_sim_violation(sim, "pend_not_allowed", s->instance,
+                                 "the lifetime callback returned STATUS_PENDING, which it may not");
+        }
 }
 
 void vs_wfp_report_unfinished(vs_sim *sim)

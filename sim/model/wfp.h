@@ -1,8 +1,9 @@
 /*
- * wfp.h: WFP's side of a NIC save or restore, inside the model. A fan-out calls one
- * kind of callback on every subscriber of a host (save, port events) or on the owner
- * of every saved blob (restore), sequentially or in parallel, follows STATUS_PENDING to
- * FwpsvSwitchNotifyComplete0, and calls `done` once every call has finished.
+ * wfp.h: WFP's side of the switch events, inside the model. A fan-out calls one kind of
+ * callback on every subscriber of a host (save, port, interface and policy events) or
+ * on the owner of each saved blob (restore), on the host's CPUs, sequentially or in
+ * parallel, follows STATUS_PENDING to FwpsvSwitchNotifyComplete0, and calls `done` once
+ * every call has finished.
  */
 #ifndef VS_WFP_H
 #define VS_WFP_H
@@ -13,25 +14,44 @@ typedef enum vs_fanout_kind {
     VS_FAN_SAVE,
     VS_FAN_RESTORE,
     VS_FAN_PORT_CREATE,
-    VS_FAN_PORT_DELETE
+    VS_FAN_PORT_DELETE,
+    VS_FAN_IFACE_CREATE,
+    VS_FAN_IFACE_CONNECT,
+    VS_FAN_IFACE_DISCONNECT,
+    VS_FAN_IFACE_DELETE,
+    VS_FAN_POLICY_ADD,
+    VS_FAN_KINDS
 } vs_fanout_kind;
 
-/* One saved segment: the bytes one callout returned for a NIC. */
+/* One callout's saved state for a NIC: the bytes it returned. */
 typedef struct vs_blob {
     GUID provider;
     uint32_t plugin;
-    size_t offset, length; /* in the request's byte buffer */
+    size_t offset, length; /* in the owning vs_state's bytes */
 } vs_blob;
+
+/* The state saved for one NIC, kept until its restore. */
+typedef struct vs_state {
+    vs_blob *blobs;
+    uint32_t nblobs, blobs_cap;
+    uint8_t *bytes;
+    size_t nbytes, bytes_cap;
+} vs_state;
 
 typedef void (*vs_fanout_done_fn)(vs_sim *sim, vs_fanout *fan);
 
 struct vs_fanout {
     vs_fanout_kind kind;
     uint32_t host;
+    uint16_t sw;
     NDIS_SWITCH_PORT_ID port;
-    vs_request *req;
+    uint32_t vm;          /* for interface events */
+    uint32_t nic_index;   /* NIC's index in its VM */
+    vs_state *state;      /* save: filled; restore: read */
+    uint32_t first_blob;  /* restore: blobs [first_blob, first_blob + total) */
     vs_fanout_done_fn done;
-    uint32_t next;        /* next position to call (subscriber, or blob for restore) */
+    void *owner;
+    uint32_t next;        /* next position to call */
     uint32_t total;       /* positions in all */
     uint32_t outstanding; /* calls made and not finished */
     NTSTATUS status;      /* the first failure, else STATUS_SUCCESS */
@@ -39,27 +59,33 @@ struct vs_fanout {
     vs_time_t started;
 };
 
-/* The save/restore request that owns a fan-out and the saved bytes. */
-struct vs_request {
-    uint32_t nic; /* the pool's free-list link overlays the first fields */
-    uint32_t src_host, dst_host;
-    NDIS_SWITCH_PORT_ID src_port, dst_port;
-    vs_time_t started;
-    vs_blob *blobs;
-    uint32_t nblobs, blobs_cap;
-    uint8_t *bytes;
-    size_t nbytes, bytes_cap;
-    vs_fanout fan;
-};
+/* Everything a fan-out needs besides its kind and completion. */
+typedef struct vs_fanout_target {
+    uint32_t host;
+    uint16_t sw;
+    NDIS_SWITCH_PORT_ID port;
+    uint32_t vm, nic_index;
+} vs_fanout_target;
 
 /* Start a fan-out; `done` runs when it finishes, possibly before this returns. */
-void vs_fanout_start(vs_sim *sim, vs_fanout *fan, vs_fanout_kind kind, uint32_t host,
-                     NDIS_SWITCH_PORT_ID port, vs_fanout_done_fn done);
+void vs_fanout_start(vs_sim *sim, vs_fanout *fan, vs_fanout_kind kind,
+                     const vs_fanout_target *where, vs_fanout_done_fn done);
 
 /* Lifetime events (switch create/delete): may not pend. */
 void vs_wfp_lifetime_event(vs_sim *sim, uint32_t host, FWPS_VSWITCH_EVENT_TYPE type);
 
 /* At the end of the run: calls still pending are reported as never completed. */
 void vs_wfp_report_unfinished(vs_sim *sim);
+
+void vs_state_reset(vs_state *st);
+/* Appends a copy of `len` bytes as provider's blob. Returns -1 out of memory. */
+int vs_state_add(vs_state *st, const GUID *provider, uint32_t plugin, const void *bytes,
+                 size_t len);
+void vs_state_close(vs_state *st);
+
+/* Internal to the WFP files: does s handle this kind of event, and call it. */
+bool vs_wfp_sub_handles(const vs_subscription *s, vs_fanout_kind kind);
+NTSTATUS vs_wfp_call_callout(vs_sim *sim, const vs_subscription *s, vs_fanout *fan, vs_call *c,
+                             void *token);
 
 #endif /* VS_WFP_H */

@@ -88,7 +88,7 @@ static json_t *throughput_json(const vs_stats *st, uint64_t t)
     return json_pack("{s:f, s:f, s:f, s:f, s:f}",
                      "saves_per_s", per_s(st->saves.completed, t),
                      "restores_per_s", per_s(st->restores.completed, t),
-                     "requests_per_s", per_s(st->requests_completed, t),
+                     "migrations_per_s", per_s(st->migrations.completed, t),
                      "callbacks_per_s", per_s(st->callbacks, t),
                      "state_bytes_per_s", per_s(st->state_bytes, t));
 }
@@ -98,39 +98,95 @@ static json_t *in_flight_json(const vs_stats *st, uint64_t t)
     return json_pack("{s:f, s:I, s:f, s:I}",
                      "pending_mean", vs_gauge_mean(&st->pending, t),
                      "pending_max", (json_int_t)st->pending.peak,
-                     "saves_mean", vs_gauge_mean(&st->saves_in_flight, t),
-                     "saves_max", (json_int_t)st->saves_in_flight.peak);
+                     "migrations_mean", vs_gauge_mean(&st->migrations_in_flight, t),
+                     "migrations_max", (json_int_t)st->migrations_in_flight.peak);
 }
 
-static json_t *requests_json(const vs_stats *st)
+static json_t *ops_json(const vs_op_counts *c, uint64_t queued)
 {
-    return json_pack("{s:I, s:I, s:I, s:I, s:I}",
-                     "started", (json_int_t)st->requests_started,
-                     "completed", (json_int_t)st->requests_completed,
-                     "failed", (json_int_t)st->requests_failed,
-                     "queued", (json_int_t)st->requests_queued,
-                     "corrupted_in_transfer", (json_int_t)st->corrupted_restores);
+    return json_pack("{s:I, s:I, s:I, s:I, s:I}", "started", (json_int_t)c->started,
+                     "completed", (json_int_t)c->completed, "failed", (json_int_t)c->failed,
+                     "timed_out", (json_int_t)c->timed_out, "queued", (json_int_t)queued);
+}
+
+static json_t *ndis_json(const vs_stats *st)
+{
+    uint64_t saves = st->saves.completed + st->saves.failed;
+    return json_pack("{s:I, s:I, s:I, s:f, s:I}", "save_oids", (json_int_t)st->save_oids,
+                     "restore_oids", (json_int_t)st->restore_oids, "segments",
+                     (json_int_t)st->segments, "save_oids_per_save",
+                     saves ? (double)st->save_oids / (double)saves : 0.0, "oversized_states",
+                     (json_int_t)st->oversized_states);
+}
+
+static json_t *host_json(uint32_t h, const vs_host_stats *hs)
+{
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:f}", "host", (json_int_t)h,
+                     "migrations_peak", (json_int_t)hs->migrations_peak,
+                     "migrations_out", (json_int_t)hs->migrations_out,
+                     "migrations_in", (json_int_t)hs->migrations_in,
+                     "vms_end", (json_int_t)hs->vms_end,
+                     "cpu_queue_peak", (json_int_t)hs->cpu_queue_peak, "cpu_busy", hs->cpu_busy);
+}
+
+static json_t *hosts_json(const vs_stats *st)
+{
+    uint32_t peak = 0, queue_peak = 0;
+    json_t *per_host = json_array();
+    for (uint32_t h = 0; per_host && h < st->nhosts; h++) {
+        const vs_host_stats *hs = &st->hosts[h];
+        peak = hs->migrations_peak > peak ? hs->migrations_peak : peak;
+        queue_peak = hs->cpu_queue_peak > queue_peak ? hs->cpu_queue_peak : queue_peak;
+        json_array_append_new(per_host, host_json(h, hs));
+    }
+    return json_pack("{s:I, s:I, s:o}", "migrations_peak", (json_int_t)peak, "cpu_queue_peak",
+                     (json_int_t)queue_peak, "per_host", per_host);
+}
+
+static json_t *drain_json(const vs_drain_stats *d)
+{
+    double started = (double)d->started_ns / 1e9, finished = (double)d->finished_ns / 1e9;
+    return json_pack("{s:b, s:b, s:I, s:I, s:I, s:f, s:f, s:f}", "active", d->active,
+                     "finished", d->finished, "hosts", (json_int_t)d->hosts, "vms",
+                     (json_int_t)d->vms, "failed", (json_int_t)d->failed, "started_s", started,
+                     "finished_s", d->finished ? finished : 0.0, "duration_s",
+                     d->finished ? finished - started : 0.0);
 }
 
 json_t *vs_report_build(const vs_config *cfg, const vs_stats *st, const vs_run_info *info)
 {
     static const int lat[] = {VS_LAT_PENDING_COMPLETION, VS_LAT_SAVE, VS_LAT_RESTORE,
-                              VS_LAT_CALLBACK};
+                              VS_LAT_CALLBACK, VS_LAT_BLACKOUT, VS_LAT_MIGRATION,
+                              VS_LAT_SLOT_WAIT};
     uint64_t t = info->sim_time_ns;
     json_t *plugins = json_array();
     for (size_t p = 0; plugins && p < st->nplugins; p++)
         json_array_append_new(plugins, plugin_json(cfg, st, p, info));
-    return json_pack(
-        "{s:s, s:I, s:f, s:f, s:I, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:[], s:{s:o}}",
+    json_t *r = json_pack(
+        "{s:s, s:I, s:f, s:f, s:I, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
         "scenario", cfg->name ? cfg->name : "", "seed", (json_int_t)cfg->seed,
         "sim_time_s", (double)t / 1e9, "wall_time_s", info->wall_time_s,
         "events", (json_int_t)info->events,
         "events_per_wall_s", info->wall_time_s > 0 ? (double)info->events / info->wall_time_s : 0.0,
         "saves", seq_json(&st->saves), "restores", seq_json(&st->restores),
-        "requests", requests_json(st), "throughput", throughput_json(st, t),
-        "latency_us", latencies_json(st->latency, lat, 4), "in_flight", in_flight_json(st, t),
-        "callbacks", (json_int_t)st->callbacks, "plugins", plugins, "slo",
-        "verifier", "violations", violations_json(st));
+        "migrations", ops_json(&st->migrations, st->operations_queued),
+        "local_save_restores", ops_json(&st->local, 0), "throughput", throughput_json(st, t),
+        "latency_us", latencies_json(st->latency, lat, VS_LAT_COUNT),
+        "in_flight", in_flight_json(st, t), "ndis", ndis_json(st), "hosts", hosts_json(st),
+        "drain", drain_json(&st->drain));
+    json_t *rest = json_pack("{s:I, s:I, s:I, s:o, s:[], s:{s:o}}",
+                             "callbacks", (json_int_t)st->callbacks,
+                             "state_bytes", (json_int_t)st->state_bytes,
+                             "corrupted_in_transfer", (json_int_t)st->corrupted_in_transfer,
+                             "plugins", plugins, "slo", "verifier", "violations",
+                             violations_json(st));
+    if (!r || !rest || json_object_update(r, rest) != 0) {
+        json_decref(r);
+        json_decref(rest);
+        return NULL;
+    }
+    json_decref(rest);
+    return r;
 }
 
 /* ---- Paths into the report ------------------------------------------------------- */

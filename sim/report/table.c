@@ -56,9 +56,35 @@ static void print_counts(FILE *out, const json_t *r)
         snprintf(key, sizeof key, "throughput.%s_per_s", rows[i]);
         fprintf(out, " %12.1f\n", num(r, key));
     }
-    fprintf(out, "  in flight: pending completions mean %.3f, peak %.0f; state %.0f bytes/sim s\n\n",
+    fprintf(out, "  in flight: pending completions mean %.3f, peak %.0f; state %.0f bytes/sim s\n",
             num(r, "in_flight.pending_mean"), num(r, "in_flight.pending_max"),
             num(r, "throughput.state_bytes_per_s"));
+    fprintf(out, "  NDIS: %.2f OID_SWITCH_NIC_SAVE round trips per save, %.0f segments\n\n",
+            num(r, "ndis.save_oids_per_save"), num(r, "ndis.segments"));
+}
+
+static void print_operations(FILE *out, const json_t *r)
+{
+    static const char *const rows[] = {"migrations", "local_save_restores"};
+    for (size_t i = 0; i < 2; i++) {
+        const json_t *o = json_object_get(r, rows[i]);
+        if (num(o, "started") == 0 && num(o, "queued") == 0)
+            continue;
+        fprintf(out, "  %-22s started %.0f, completed %.0f, failed %.0f (timed out %.0f), "
+                "queued behind the same VM %.0f\n", rows[i], num(o, "started"),
+                num(o, "completed"), num(o, "failed"), num(o, "timed_out"), num(o, "queued"));
+    }
+    fprintf(out, "  hosts: at most %.0f migrations at once on one host; CPU queue peak %.0f\n",
+            num(r, "hosts.migrations_peak"), num(r, "hosts.cpu_queue_peak"));
+    const json_t *d = json_object_get(r, "drain");
+    if (json_is_true(json_object_get(d, "active"))) {
+        if (json_is_true(json_object_get(d, "finished")))
+            fprintf(out, "  drain: %.0f VMs off %.0f host(s) in %.3f s (%.0f failed to move)\n",
+                    num(d, "vms"), num(d, "hosts"), num(d, "duration_s"), num(d, "failed"));
+        else
+            fprintf(out, "  drain: NOT FINISHED by the end of the run (%.0f VMs)\n", num(d, "vms"));
+    }
+    fprintf(out, "\n");
 }
 
 static void print_plugins(FILE *out, const json_t *plugins)
@@ -100,6 +126,7 @@ void vs_report_print_table(FILE *out, const json_t *r)
     print_header(out, r);
     print_latencies(out, json_object_get(r, "latency_us"), "latency (sim us)");
     print_counts(out, r);
+    print_operations(out, r);
     print_plugins(out, json_object_get(r, "plugins"));
     print_verdicts(out, r);
 }

@@ -31,7 +31,14 @@ void vs_config_close(vs_config *cfg)
     free(cfg->description);
     free(cfg->source_path);
     free_plugins(cfg->plugins, cfg->nplugins);
-    vs_dist_close(&cfg->workload.transfer);
+    vs_dist_close(&cfg->migration.precopy);
+    vs_dist_close(&cfg->migration.pause);
+    vs_dist_close(&cfg->migration.latency);
+    vs_dist_close(&cfg->migration.disk_time);
+    vs_dist_close(&cfg->workload.think);
+    free(cfg->workload.drain_hosts);
+    free(cfg->workload.stages);
+    free(cfg->workload.trace);
     free_slos(cfg->slos, cfg->nslos);
     memset(cfg, 0, sizeof *cfg);
 }

@@ -1,11 +1,14 @@
 /*
  * dist_json.c: a timing distribution from JSON: {"dist": kind, ...} or a bare duration
  * string for a constant. Every parameter is a duration, except lognormal's mu and sigma,
- * which are of ln(ns).
+ * which are of ln(ns), and an empirical distribution's samples, which may come from a
+ * CSV file of microseconds.
  */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "scenario/scenario-int.h"
 
@@ -21,7 +24,7 @@ static const char *const *kind_keys(vs_dist_kind kind)
         [VS_DIST_UNIFORM] = {"dist", "min", "max", NULL},
         [VS_DIST_EXPONENTIAL] = {"dist", "mean", NULL},
         [VS_DIST_LOGNORMAL] = {"dist", "mean", "p99", "mu", "sigma", NULL},
-        [VS_DIST_EMPIRICAL] = {"dist", "values", NULL},
+        [VS_DIST_EMPIRICAL] = {"dist", "values", "file", NULL},
     };
     return keys[kind];
 }
@@ -110,12 +113,10 @@ static int parse_values(vs__sc *sc, const json_t *arr, double *values)
     return 0;
 }
 
-static int parse_empirical(vs__sc *sc, const json_t *obj, vs_dist *out)
+static int parse_empirical_values(vs__sc *sc, const json_t *obj, vs_dist *out)
 {
     const json_t *arr = json_object_get(obj, "values");
     size_t old = vs__sc_push_key(sc, "values");
-    if (!arr)
-        return vs__sc_fail(sc, NULL, "missing required key");
     size_t n = json_array_size(arr);
     if (!json_is_array(arr) || n < 1 || n > EMPIRICAL_MAX)
         return vs__sc_fail(sc, arr, "expected an array of 1..%d durations", EMPIRICAL_MAX);
@@ -129,6 +130,89 @@ static int parse_empirical(vs__sc *sc, const json_t *obj, vs_dist *out)
     if (rc == 0)
         vs__sc_pop(sc, old);
     return rc;
+}
+
+/* One sample from the first column of a row, in microseconds; 0 for a header. */
+static int sample_of(vs__sc *sc, const vs__csv *csv, double *ns)
+{
+    char got[VS__SC_GOT_MAX + 32];
+    vs_time_t v;
+    int rc = vs__csv_decimal(csv->fields[0], "us", &v);
+    if (rc == -1 && csv->first)
+        return 0;
+    vs__csv_show(csv->fields[0], got, sizeof got);
+    if (rc == -1)
+        return vs__csv_fail(sc, csv, "expected a number of microseconds, got %s", got);
+    if (rc == -3)
+        return vs__csv_fail(sc, csv, "expected a number of microseconds >= 0, got %s", got);
+    if (rc == -2)
+        return vs__csv_fail(sc, csv, "expected at most %lld ns (292 years), got %s",
+                            (long long)INT64_MAX, got);
+    *ns = (double)v;
+    return 1;
+}
+
+static int read_samples(vs__sc *sc, vs__csv *csv, double **values, size_t *n)
+{
+    size_t cap = 0;
+    int rc;
+    while ((rc = vs__csv_next(sc, csv)) == 1) {
+        double ns = 0;
+        int got = sample_of(sc, csv, &ns);
+        if (got <= 0) {
+            if (got < 0)
+                return -1;
+            continue;
+        }
+        if (*n == EMPIRICAL_MAX)
+            return vs__csv_fail(sc, csv, "more than %d values", EMPIRICAL_MAX);
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 1024;
+            double *bigger = realloc(*values, cap * sizeof *bigger);
+            if (!bigger)
+                return vs__sc_fail(sc, NULL, "out of memory");
+            *values = bigger;
+        }
+        (*values)[(*n)++] = ns;
+    }
+    if (rc == 0 && *n == 0)
+        return vs__sc_fail(sc, NULL, "%.200s: no values (one number of microseconds a line "
+                                     "expected)", csv->name);
+    return rc;
+}
+
+static int parse_empirical_file(vs__sc *sc, const json_t *obj, vs_dist *out)
+{
+    char *name = NULL;
+    if (vs__sc_string(sc, obj, "file", NULL, VS__SC_STRING_MAX, &name) < 0)
+        return -1;
+    size_t old = vs__sc_push_key(sc, "file");
+    double *values = NULL;
+    size_t n = 0;
+    vs__csv csv;
+    int rc = name[0] ? 0 : vs__sc_fail(sc, json_object_get(obj, "file"),
+                                       "expected a file name");
+    if (rc == 0 && (rc = vs__csv_open(sc, name, &csv)) == 0) {
+        rc = read_samples(sc, &csv, &values, &n);
+        vs__csv_close(&csv);
+    }
+    if (rc == 0 && vs_dist_empirical(out, values, n) < 0)
+        rc = vs__sc_fail(sc, NULL, "out of memory");
+    free(values);
+    free(name);
+    if (rc == 0)
+        vs__sc_pop(sc, old);
+    return rc;
+}
+
+static int parse_empirical(vs__sc *sc, const json_t *obj, vs_dist *out)
+{
+    bool values = json_object_get(obj, "values"), file = json_object_get(obj, "file");
+    if (values && file)
+        return vs__sc_fail(sc, obj, "expected either values or file, not both");
+    if (!values && !file)
+        return vs__sc_fail(sc, obj, "expected either values or file");
+    return values ? parse_empirical_values(sc, obj, out) : parse_empirical_file(sc, obj, out);
 }
 
 static int parse_object(vs__sc *sc, const json_t *obj, vs_dist *out)

@@ -317,6 +317,18 @@ int vs__sc_duration(vs__sc *sc, const json_t *obj, const char *key, bool require
     return 0;
 }
 
+int vs__sc_absent(vs__sc *sc, const json_t *obj, const char *key, const char *fmt, ...)
+{
+    if (!json_object_get(obj, key))
+        return 0;
+    vs__sc_push_key(sc, key);
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = vfail(sc, true, NULL, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
 int vs__sc_check_depth(vs__sc *sc, const json_t *v, int depth)
 {
     if (!json_is_object(v) && !json_is_array(v))

@@ -21,7 +21,7 @@
 
 typedef struct vs__sc {
     const char *file;   /* names the scenario in messages */
-    const char *base_dir;                /* relative plugin paths start here */
+    const char *base_dir;                /* relative plugin and CSV paths start here */
     const char *const *plugin_path;      /* --plugin-path dirs or NULL */
     char *err;                           /* VS_ERROR_MAX bytes */
     bool failed;                         /* the first error is kept */
@@ -72,6 +72,43 @@ int vs__sc_duration_parse(const char *text, vs_time_t *out_ns);
 /* A distribution, {"dist": ...} or a duration string; dflt (JSON text) when missing. */
 int vs__sc_dist(vs__sc *sc, const json_t *obj, const char *key, const char *dflt,
                 vs_dist *out);
+
+/* Nothing at obj[key], else "$.path.key: <why>": for keys that only some choices take. */
+int vs__sc_absent(vs__sc *sc, const json_t *obj, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* A CSV file the scenario names (relative to base_dir), read a line at a time: rows of
+ * comma-separated fields (no quoting), spaces and tabs around each trimmed, a CR before
+ * the LF dropped; blank lines are skipped, a leading UTF-8 byte order mark too. Errors
+ * go to sc at its current path, as "NAME:LINE: <what>", NAME as the scenario wrote it;
+ * only a file that cannot be opened is named by its resolved path. */
+#define VS__CSV_LINE_MAX 4096
+#define VS__CSV_FIELDS_MAX 8
+typedef struct vs__csv {
+    const char *name;   /* as written in the scenario */
+    int fd;
+    size_t line;        /* the line last read, from 1 */
+    bool first;         /* the row last read is the file's first non-blank line (a header
+                           when its first field is not what the caller wants) */
+    bool started;
+    bool eof;
+    char *buf;          /* VS__CSV_BUF bytes; lines are cut in place */
+    size_t start, end;  /* unread bytes of buf */
+    char *fields[VS__CSV_FIELDS_MAX];
+    size_t nfields;     /* of the row last read */
+} vs__csv;
+int vs__csv_open(vs__sc *sc, const char *name, vs__csv *csv);
+/* 1 with the next row's fields, 0 at the end, -1 on an error (a line too long, a NUL
+ * byte, more than VS__CSV_FIELDS_MAX fields, a read error). */
+int vs__csv_next(vs__sc *sc, vs__csv *csv);
+void vs__csv_close(vs__csv *csv);
+int vs__csv_fail(vs__sc *sc, const vs__csv *csv, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A field quoted for "got ...": printable ASCII as is, others as \xHH, cut to 40 bytes. */
+void vs__csv_show(const char *field, char *buf, size_t size);
+/* A field as an exact decimal number of `unit` ("us", "s") -> ns, read like a duration:
+ * 0 ok, -1 not a number, -2 beyond 2^63-1 ns, -3 negative. */
+int vs__csv_decimal(const char *field, const char *unit, vs_time_t *out_ns);
 
 /* The error when v nests deeper than VS__SC_DEPTH_MAX (the root is depth 1). */
 int vs__sc_check_depth(vs__sc *sc, const json_t *v, int depth);

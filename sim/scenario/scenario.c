@@ -2,9 +2,11 @@
  * scenario.c: a scenario file to a validated vs_config. Reads the file (refusing
  * directories, empty and oversized files), parses it strictly with jansson (duplicate
  * keys are errors, syntax errors carry line:column), applies --set and --seed to the
- * tree, bounds its nesting, then validates it against the schema (validate.c).
+ * tree, bounds its nesting, then validates it against the schema (validate.c). Also
+ * reads the CSV files a scenario may name (empirical samples, traces), a line at a time.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,4 +186,192 @@ const char *vs_scenario_default_path(void)
     if (access(build, R_OK) == 0)
         return build;
     return VSWITCHSIM_SCENARIO_DIR_INSTALL "/quickstart.json";
+}
+
+/* CSV files ---------------------------------------------------------------------- */
+
+#define VS__CSV_BUF (VS__CSV_LINE_MAX * 16)
+
+static char *resolve_csv(const char *base_dir, const char *name)
+{
+    if (name[0] == '/' || !base_dir)
+        return strdup(name);
+    size_t nb = strlen(base_dir);
+    bool slash = nb > 0 && base_dir[nb - 1] == '/';
+    size_t n = nb + !slash + strlen(name) + 1;
+    char *path = malloc(n);
+    if (path)
+        snprintf(path, n, "%s%s%s", base_dir, slash ? "" : "/", name);
+    return path;
+}
+
+int vs__csv_open(vs__sc *sc, const char *name, vs__csv *csv)
+{
+    memset(csv, 0, sizeof *csv);
+    csv->fd = -1;
+    csv->name = name;
+    char *path = resolve_csv(sc->base_dir, name);
+    if (!path)
+        return vs__sc_fail(sc, NULL, "out of memory");
+    int rc = 0;
+    struct stat st;
+    csv->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (csv->fd < 0 || fstat(csv->fd, &st) < 0)
+        rc = vs__sc_fail(sc, NULL, "%s: %s", path, strerror(errno));
+    else if (S_ISDIR(st.st_mode))
+        rc = vs__sc_fail(sc, NULL, "%s: is a directory", path);
+    else if (!(csv->buf = malloc(VS__CSV_BUF + 1)))
+        rc = vs__sc_fail(sc, NULL, "out of memory");
+    free(path);
+    if (rc < 0)
+        vs__csv_close(csv);
+    return rc;
+}
+
+void vs__csv_close(vs__csv *csv)
+{
+    if (csv->fd >= 0)
+        close(csv->fd);
+    csv->fd = -1;
+    free(csv->buf);
+    csv->buf = NULL;
+}
+
+int vs__csv_fail(vs__sc *sc, const vs__csv *csv, const char *fmt, ...)
+{
+    char what[VS_ERROR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return vs__sc_fail(sc, NULL, "%.200s:%zu: %s", csv->name, csv->line, what);
+}
+
+void vs__csv_show(const char *field, char *buf, size_t size)
+{
+    size_t len = 0, n = strlen(field);
+    size_t cut = n <= VS__SC_GOT_MAX ? n : VS__SC_GOT_MAX;
+    len += (size_t)snprintf(buf + len, size - len, "\"");
+    for (size_t i = 0; i < cut && len < size; i++) {
+        unsigned char c = (unsigned char)field[i];
+        if (c == '"' || c == '\\')
+            len += (size_t)snprintf(buf + len, size - len, "\\%c", c);
+        else if (c >= 0x20 && c < 0x7f)
+            len += (size_t)snprintf(buf + len, size - len, "%c", c);
+        else
+            len += (size_t)snprintf(buf + len, size - len, "\\x%02X", c);
+    }
+    if (len < size)
+        snprintf(buf + len, size - len, "\"%s", cut < n ? "..." : "");
+}
+
+int vs__csv_decimal(const char *field, const char *unit, vs_time_t *out_ns)
+{
+    char text[VS__CSV_LINE_MAX + 8];
+    bool negative = field[0] == '-';
+    int n = snprintf(text, sizeof text, "%s%s", field + negative, unit);
+    if (n < 0 || (size_t)n >= sizeof text)
+        return -1;
+    int rc = vs__sc_duration_parse(text, out_ns);
+    if (rc == 0 && negative)
+        return *out_ns == 0 ? 0 : -3; /* "-0" is 0 */
+    return rc;
+}
+
+/* Reads more into buf, after moving what is unread to its start. */
+static int fill(vs__sc *sc, vs__csv *csv)
+{
+    if (csv->start > 0) {
+        memmove(csv->buf, csv->buf + csv->start, csv->end - csv->start);
+        csv->end -= csv->start;
+        csv->start = 0;
+    }
+    for (;;) {
+        ssize_t got = read(csv->fd, csv->buf + csv->end, VS__CSV_BUF - csv->end);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            csv->line++;
+            return vs__csv_fail(sc, csv, "%s", strerror(errno));
+        }
+        if (got == 0)
+            csv->eof = true;
+        csv->end += (size_t)got;
+        return 0;
+    }
+}
+
+/* The next line, NUL-terminated in place without its end of line; 0 at the end. */
+static int next_line(vs__sc *sc, vs__csv *csv, char **out)
+{
+    char *s = NULL, *nl;
+    size_t len;
+    for (;;) {
+        s = csv->buf + csv->start;
+        len = csv->end - csv->start;
+        if ((nl = memchr(s, '\n', len)) != NULL) {
+            len = (size_t)(nl - s);
+            csv->start += len + 1;
+            break;
+        }
+        if (csv->eof) {
+            if (len == 0)
+                return 0;
+            csv->start = csv->end;
+            break;
+        }
+        if (len > VS__CSV_LINE_MAX) {
+            csv->line++;
+            return vs__csv_fail(sc, csv, "line longer than %d bytes", VS__CSV_LINE_MAX);
+        }
+        if (fill(sc, csv) < 0)
+            return -1;
+    }
+    csv->line++;
+    s[len] = '\0';
+    if (len > 0 && s[len - 1] == '\r')
+        s[--len] = '\0';
+    if (len > VS__CSV_LINE_MAX)
+        return vs__csv_fail(sc, csv, "line longer than %d bytes", VS__CSV_LINE_MAX);
+    if (strlen(s) != len)
+        return vs__csv_fail(sc, csv, "a NUL byte (not a text file?)");
+    if (csv->line == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+        s += 3;
+    *out = s;
+    return 1;
+}
+
+static char *trim(char *s, char *end)
+{
+    while (s < end && (*s == ' ' || *s == '\t'))
+        s++;
+    while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    *end = '\0';
+    return s;
+}
+
+int vs__csv_next(vs__sc *sc, vs__csv *csv)
+{
+    char *s = NULL;
+    int rc;
+    while ((rc = next_line(sc, csv, &s)) == 1) {
+        if (s[strspn(s, " \t")] == '\0')
+            continue; /* blank */
+        csv->nfields = 0;
+        for (;;) {
+            char *comma = strchr(s, ',');
+            char *end = comma ? comma : s + strlen(s);
+            if (csv->nfields == VS__CSV_FIELDS_MAX)
+                return vs__csv_fail(sc, csv, "more than %d fields", VS__CSV_FIELDS_MAX);
+            csv->fields[csv->nfields++] = trim(s, end);
+            if (!comma)
+                break;
+            s = comma + 1;
+        }
+        csv->first = !csv->started;
+        csv->started = true;
+        return 1;
+    }
+    return rc;
 }

@@ -70,10 +70,9 @@ Test(loader, not_a_shared_object_is_refused)
 
 static vs_config two_instances_config(vs_plugin_spec *specs, size_t n)
 {
-    vs_config cfg = {.name = "loader-test", .seed = 1, .topology = {3, 1, 1},
+    vs_config cfg = {.name = "loader-test", .seed = 1, .topology = {3, 1, 1, 1, 1},
                      .plugins = specs, .nplugins = n,
                      .metrics.histogram_rel_error = 0.01};
-    vs_dist_constant(&cfg.workload.transfer, 0);
     return cfg;
 }
 

@@ -114,16 +114,31 @@ static void make_config(size_t ncallouts)
     g_cfg.name = "wfp-test";
     g_cfg.seed = 7;
     g_cfg.topology.hosts = 2;
+    g_cfg.topology.switches_per_host = 1;
     g_cfg.topology.vms_per_host = 1;
     g_cfg.topology.nics_per_vm = 1;
+    g_cfg.topology.cpus_per_host = 16;
     g_cfg.plugins = g_specs;
     g_cfg.nplugins = ncallouts;
     g_cfg.wfp.fanout = VS_FANOUT_SEQUENTIAL;
     g_cfg.wfp.order = VS_ORDER_SUBSCRIPTION;
     g_cfg.wfp.pending_timeout = 50 * 1000000ull;
+    g_cfg.wfp.segments = VS_SEGMENTS_PER_CALLOUT;
+    g_cfg.ndis.oid_cost = 0;
+    g_cfg.ndis.oversize = VS_OVERSIZE_FAIL;
+    g_cfg.migration.max_per_host = 2;
+    vs_dist_constant(&g_cfg.migration.precopy, 0);
+    vs_dist_constant(&g_cfg.migration.pause, 0);
+    vs_dist_constant(&g_cfg.migration.latency, 1000000);
+    vs_dist_constant(&g_cfg.migration.disk_time, 0);
+    g_cfg.migration.bandwidth_bytes_per_s = 1.25e9;
+    g_cfg.migration.timeout = 10ull * 1000000000ull;
+    g_cfg.migration.placement = VS_PLACE_LEAST_LOADED;
+    g_cfg.workload.kind = VS_WORKLOAD_POISSON;
+    g_cfg.workload.operation = VS_OP_MIGRATE;
     g_cfg.workload.rate_per_s = 1000;
-    g_cfg.workload.max_requests = 1;
-    vs_dist_constant(&g_cfg.workload.transfer, 1000000);
+    g_cfg.workload.max_operations = 1;
+    vs_dist_constant(&g_cfg.workload.think, 0);
     g_cfg.run.duration = 10ull * 1000000000ull;
     g_cfg.run.drain = 10ull * 1000000000ull;
     g_cfg.metrics.histogram_rel_error = 0.01;
@@ -217,8 +232,10 @@ Test(wfp, restore_gets_exact_bytes_by_provider_guid_on_other_host)
         cr_assert_eq(r->restored_len, strlen(s->state));
         cr_assert_eq(memcmp(r->restored, s->state, r->restored_len), 0);
     }
-    /* The NIC got a new port on the target: PortIds may differ across hosts. */
-    cr_assert_eq(g_sim->nics[0].host, g_sim->nics[0].host == 0 ? 0u : 1u);
+    /* The VM moved to the other host. */
+    cr_assert_eq(g_sim->stats.migrations.completed, 1);
+    cr_assert_eq(g_sim->hosts[g_sim->vms[0].host].vms_here, 2); /* joined the other VM */
+    cr_assert_eq(g_sim->hosts[1 - g_sim->vms[0].host].vms_here, 0);
     cr_assert_eq(g_sim->stats.state_bytes, strlen(saver(0)->state) + strlen(saver(1)->state));
     finish();
 }
@@ -237,7 +254,7 @@ Test(wfp, error_status_fails_the_save_and_stops_the_sequence)
     cr_assert_null(strstr(g_trace, "R"), "a failed save was restored: %s", g_trace);
     cr_assert_eq(g_sim->stats.saves.failed, 1);
     cr_assert_eq(g_sim->stats.plugins[1].failed, 1);
-    cr_assert_eq(g_sim->stats.requests_failed, 1);
+    cr_assert_eq(g_sim->stats.migrations.failed, 1);
     finish();
 }
 

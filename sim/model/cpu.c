@@ -1,0 +1,65 @@
+/*
+ * cpu.c: each host's CPUs. Callbacks and OID handling run on them for their charged or
+ * modeled cost; when all are busy, work waits in FIFO order. So saves queue when a
+ * drain saturates a host, as they would on Hyper-V.
+ */
+#include <stdlib.h>
+
+#include "model/sim.h"
+
+/* A CPU is free: it runs waiting work, oldest first, until some work holds it for a
+ * while (its release is then an event) or nothing waits. A loop, not recursion: a long
+ * queue of zero-cost work must not grow the stack. */
+static void on_cpu_free(vs_engine *eng, void *ctx, uint64_t host_index)
+{
+    vs_sim *sim = ctx;
+    vs_host *h = &sim->hosts[host_index];
+    while (h->cpu_len > 0) {
+        vs_cpu_work w = h->cpu_queue[h->cpu_head];
+        h->cpu_head = (h->cpu_head + 1) % h->cpu_cap;
+        h->cpu_len--;
+        vs_time_t hold = w.fn(sim, w.ctx, w.arg);
+        if (hold > 0) {
+            h->cpu_busy_ns += hold;
+            vs_engine_schedule(sim->engine, hold, on_cpu_free, sim, host_index);
+            return;
+        }
+    }
+    h->cpus_free++;
+}
+
+static void queue_push(vs_host *h, vs_cpu_work w)
+{
+    if (h->cpu_len == h->cpu_cap) {
+        uint32_t cap = h->cpu_cap ? h->cpu_cap * 2 : 16;
+        vs_cpu_work *q = malloc(cap * sizeof *q);
+        if (!q)
+            abort(); /* out of memory mid-run */
+        for (uint32_t i = 0; i < h->cpu_len; i++)
+            q[i] = h->cpu_queue[(h->cpu_head + i) % h->cpu_cap];
+        free(h->cpu_queue);
+        h->cpu_queue = q;
+        h->cpu_head = 0;
+        h->cpu_cap = cap;
+    }
+    h->cpu_queue[(h->cpu_head + h->cpu_len) % h->cpu_cap] = w;
+    h->cpu_len++;
+    if (h->cpu_len > h->cpu_queue_peak)
+        h->cpu_queue_peak = h->cpu_len;
+}
+
+void vs_cpu_submit(vs_sim *sim, uint32_t host, vs_cpu_fn fn, void *ctx, uint64_t arg)
+{
+    vs_host *h = &sim->hosts[host];
+    if (h->cpus_free == 0) {
+        queue_push(h, (vs_cpu_work){fn, ctx, arg});
+        return;
+    }
+    h->cpus_free--;
+    vs_time_t hold = fn(sim, ctx, arg);
+    h->cpu_busy_ns += hold;
+    if (hold > 0)
+        vs_engine_schedule(sim->engine, hold, on_cpu_free, sim, host);
+    else
+        on_cpu_free(sim->engine, sim, host);
+}

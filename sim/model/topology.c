@@ -1,0 +1,97 @@
+/*
+ * topology.c: the datacenter at the start of a run: hosts with their CPUs and
+ * vSwitches, VMs placed on hosts, and each VM's NICs on ports of its host's switches.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/topology.h"
+
+/* Switch names are IF_COUNTED_STRINGs of UTF-16: Length in bytes, no NUL. */
+static void set_counted_string(NDIS_IF_COUNTED_STRING *s, const char *ascii)
+{
+    size_t n = strlen(ascii);
+    if (n > IF_MAX_STRING_SIZE)
+        n = IF_MAX_STRING_SIZE;
+    for (size_t i = 0; i < n; i++)
+        s->String[i] = (WCHAR)(unsigned char)ascii[i];
+    s->Length = (USHORT)(n * sizeof(WCHAR));
+}
+
+static void switch_init(vs_switch *sw, uint32_t host, uint32_t index)
+{
+    char name[64];
+    sw->params.Header = (NDIS_OBJECT_HEADER){NDIS_OBJECT_TYPE_DEFAULT,
+                                             NDIS_SWITCH_PARAMETERS_REVISION_1,
+                                             NDIS_SIZEOF_NDIS_SWITCH_PARAMETERS_REVISION_1};
+    snprintf(name, sizeof name, "host%u-vswitch%u", host, index);
+    set_counted_string(&sw->params.SwitchName, name);
+    snprintf(name, sizeof name, "Host %u switch %u", host, index);
+    set_counted_string(&sw->params.SwitchFriendlyName, name);
+    sw->params.IsActive = TRUE;
+    sw->next_port_id = 1; /* port 0 is the default (external) port */
+}
+
+static int hosts_init(vs_sim *sim)
+{
+    const vs_config *cfg = sim->cfg;
+    sim->hosts = calloc(cfg->topology.hosts, sizeof *sim->hosts);
+    if (!sim->hosts)
+        return -1;
+    for (uint32_t h = 0; h < cfg->topology.hosts; h++) {
+        vs_host *host = &sim->hosts[h];
+        host->cpus_free = cfg->topology.cpus_per_host;
+        host->switches = calloc(cfg->topology.switches_per_host, sizeof *host->switches);
+        if (!host->switches)
+            return -1;
+        for (uint32_t w = 0; w < cfg->topology.switches_per_host; w++)
+            switch_init(&host->switches[w], h, w);
+    }
+    return 0;
+}
+
+/* VMs fill hosts in order; NIC i of a VM sits on switch i % switches_per_host. */
+static void place_vms(vs_sim *sim)
+{
+    const vs_config *cfg = sim->cfg;
+    uint32_t per_vm = cfg->topology.nics_per_vm;
+    for (uint32_t v = 0; v < sim->nvms; v++) {
+        vs_vm *vm = &sim->vms[v];
+        vm->host = v / cfg->topology.vms_per_host;
+        vs_rng_init(&vm->rng, cfg->seed, vs_rng_stream_id(VS_STREAM_VM, v, 0));
+        vs_host *host = &sim->hosts[vm->host];
+        host->vms_here++;
+        for (uint32_t i = 0; i < per_vm; i++) {
+            vs_switch *sw = &host->switches[i % cfg->topology.switches_per_host];
+            sim->nics[v * per_vm + i] = (vs_nic){.port = sw->next_port_id++,
+                                                 .sw = (uint16_t)(i % cfg->topology.switches_per_host)};
+            sw->params.NumSwitchPorts++;
+        }
+    }
+}
+
+int vs_topology_build(vs_sim *sim)
+{
+    const vs_config *cfg = sim->cfg;
+    sim->nvms = cfg->topology.hosts * cfg->topology.vms_per_host;
+    sim->nnics = sim->nvms * cfg->topology.nics_per_vm;
+    sim->vms = calloc(sim->nvms ? sim->nvms : 1, sizeof *sim->vms);
+    sim->nics = calloc(sim->nnics ? sim->nnics : 1, sizeof *sim->nics);
+    if (!sim->vms || !sim->nics || hosts_init(sim) != 0)
+        return -1;
+    place_vms(sim);
+    return 0;
+}
+
+void vs_topology_free(vs_sim *sim)
+{
+    for (uint32_t h = 0; sim->hosts && h < sim->cfg->topology.hosts; h++) {
+        free(sim->hosts[h].switches);
+        free(sim->hosts[h].subs);
+        free(sim->hosts[h].cpu_queue);
+    }
+    free(sim->hosts);
+    free(sim->vms);
+    free(sim->nics);
+}

@@ -1,0 +1,126 @@
+/*
+ * wfp_events.c: the arguments WFP passes with each kind of switch event, as the WDK
+ * declares them: port, interface (NIC) and policy parameters, saved state for restore.
+ */
+#include <stdio.h>
+
+#include "model/wfp.h"
+
+bool vs_wfp_sub_handles(const vs_subscription *s, vs_fanout_kind kind)
+{
+    switch (kind) {
+    case VS_FAN_SAVE:
+        return s->table.vSwitchRuntimeStateSaveNotifyFn != NULL;
+    case VS_FAN_RESTORE:
+        return s->table.vSwitchRuntimeStateRestoreNotifyFn != NULL;
+    case VS_FAN_PORT_CREATE:
+    case VS_FAN_PORT_DELETE:
+        return s->table.vSwitchPortEventNotifyFn != NULL;
+    case VS_FAN_POLICY_ADD:
+        return s->table.vSwitchPolicyEventNotifyFn != NULL;
+    default:
+        return s->table.vSwitchInterfaceEventNotifyFn != NULL;
+    }
+}
+
+/* IF_COUNTED_STRING of UTF-16: Length in bytes, no NUL. */
+static void set_name(NDIS_IF_COUNTED_STRING *s, const char *text)
+{
+    int n = 0;
+    for (; text[n] && n < IF_MAX_STRING_SIZE; n++)
+        s->String[n] = (WCHAR)(unsigned char)text[n];
+    s->Length = (USHORT)(n * (int)sizeof(WCHAR));
+}
+
+static NTSTATUS call_port_event(const vs_subscription *s, const vs_fanout *fan, void *token,
+                                const NDIS_SWITCH_PARAMETERS *sw)
+{
+    char name[48];
+    bool create = fan->kind == VS_FAN_PORT_CREATE;
+    NDIS_SWITCH_PORT_PARAMETERS p = {
+        .Header = {NDIS_OBJECT_TYPE_DEFAULT, NDIS_SWITCH_PORT_PARAMETERS_REVISION_1,
+                   sizeof(NDIS_SWITCH_PORT_PARAMETERS)},
+        .PortId = fan->port,
+        .PortType = NdisSwitchPortTypeSynthetic,
+        .PortState = create ? NdisSwitchPortStateCreated : NdisSwitchPortStateTeardown};
+    snprintf(name, sizeof name, "vm%u-nic%u-port", fan->vm, fan->nic_index);
+    set_name(&p.PortName, name);
+    return s->table.vSwitchPortEventNotifyFn(
+        s->notify_context, token,
+        create ? FWPS_VSWITCH_EVENT_PORT_CREATE : FWPS_VSWITCH_EVENT_PORT_DELETE, sw, &p);
+}
+
+static NTSTATUS call_interface_event(const vs_subscription *s, const vs_fanout *fan, void *token,
+                                     const NDIS_SWITCH_PARAMETERS *sw)
+{
+    static const struct {
+        FWPS_VSWITCH_EVENT_TYPE type;
+        NDIS_SWITCH_NIC_STATE state;
+    } ev[VS_FAN_KINDS] = {
+        [VS_FAN_IFACE_CREATE] = {FWPS_VSWITCH_EVENT_INTERFACE_CREATE, NdisSwitchNicStateCreated},
+        [VS_FAN_IFACE_CONNECT] = {FWPS_VSWITCH_EVENT_INTERFACE_CONNECT,
+                                  NdisSwitchNicStateConnected},
+        [VS_FAN_IFACE_DISCONNECT] = {FWPS_VSWITCH_EVENT_INTERFACE_DISCONNECT,
+                                     NdisSwitchNicStateDisconnected},
+        [VS_FAN_IFACE_DELETE] = {FWPS_VSWITCH_EVENT_INTERFACE_DELETE, NdisSwitchNicStateDeleted}};
+    char name[48];
+    NDIS_SWITCH_NIC_PARAMETERS n = {
+        .Header = {NDIS_OBJECT_TYPE_DEFAULT, NDIS_SWITCH_NIC_PARAMETERS_REVISION_1,
+                   (USHORT)sizeof(NDIS_SWITCH_NIC_PARAMETERS)},
+        .PortId = fan->port,
+        .NicIndex = NDIS_SWITCH_DEFAULT_NIC_INDEX,
+        .NicType = NdisSwitchNicTypeSynthetic,
+        .NicState = ev[fan->kind].state,
+        .MTU = 1500,
+        /* Hyper-V's OUI, then the VM and NIC: unique and stable across hosts. */
+        .CurrentMacAddress = {0x00, 0x15, 0x5d, (UCHAR)(fan->vm >> 16), (UCHAR)(fan->vm >> 8),
+                              (UCHAR)((fan->vm << 4) ^ fan->nic_index)}};
+    snprintf(name, sizeof name, "vm%u-nic%u", fan->vm, fan->nic_index);
+    set_name(&n.NicName, name);
+    snprintf(name, sizeof name, "vm%u", fan->vm);
+    set_name(&n.VmName, name);
+    return s->table.vSwitchInterfaceEventNotifyFn(s->notify_context, token, ev[fan->kind].type,
+                                                  sw, &n);
+}
+
+/* The target learns the port's custom policy before the restore: one property per
+ * callout, matched on property GUID == provider GUID. */
+static NTSTATUS call_policy_add(const vs_subscription *s, const vs_fanout *fan, void *token,
+                                const NDIS_SWITCH_PARAMETERS *sw)
+{
+    NDIS_SWITCH_PORT_PROPERTY_PARAMETERS p = {
+        .Header = {NDIS_OBJECT_TYPE_DEFAULT, NDIS_SWITCH_PORT_PROPERTY_PARAMETERS_REVISION_1,
+                   sizeof(NDIS_SWITCH_PORT_PROPERTY_PARAMETERS)},
+        .PortId = fan->port,
+        .PropertyType = NdisSwitchPortPropertyTypeCustom,
+        .PropertyId = s->provider};
+    return s->table.vSwitchPolicyEventNotifyFn(s->notify_context, token,
+                                               FWPS_VSWITCH_EVENT_POLICY_ADD, sw, &p, NULL);
+}
+
+NTSTATUS vs_wfp_call_callout(vs_sim *sim, const vs_subscription *s, vs_fanout *fan, vs_call *c,
+                             void *token)
+{
+    const NDIS_SWITCH_PARAMETERS *sw = &sim->hosts[fan->host].switches[fan->sw].params;
+    switch (fan->kind) {
+    case VS_FAN_SAVE:
+        c->out_state = NULL;
+        c->out_len = 0;
+        return s->table.vSwitchRuntimeStateSaveNotifyFn(s->notify_context, token,
+                                                        FWPS_VSWITCH_EVENT_RUNTIME_STATE_SAVE, sw,
+                                                        fan->port, &c->out_state, &c->out_len);
+    case VS_FAN_RESTORE: {
+        const vs_blob *b = &fan->state->blobs[c->blob];
+        return s->table.vSwitchRuntimeStateRestoreNotifyFn(
+            s->notify_context, token, FWPS_VSWITCH_EVENT_RUNTIME_STATE_RESTORE, sw, fan->port,
+            fan->state->bytes + b->offset, b->length);
+    }
+    case VS_FAN_PORT_CREATE:
+    case VS_FAN_PORT_DELETE:
+        return call_port_event(s, fan, token, sw);
+    case VS_FAN_POLICY_ADD:
+        return call_policy_add(s, fan, token, sw);
+    default:
+        return call_interface_event(s, fan, token, sw);
+    }
+}
