@@ -95,3 +95,63 @@ void vs_topology_free(vs_sim *sim)
     free(sim->vms);
     free(sim->nics);
 }
+
+/* ---- What a switch holds, as VSWITCH_CREATE reports it ------------------------------ */
+
+static void fill_port(NDIS_SWITCH_PORT_PARAMETERS *p, NDIS_SWITCH_PORT_ID id)
+{
+    p->Header = (NDIS_OBJECT_HEADER){NDIS_OBJECT_TYPE_DEFAULT,
+                                     NDIS_SWITCH_PORT_PARAMETERS_REVISION_1,
+                                     sizeof(NDIS_SWITCH_PORT_PARAMETERS)};
+    p->PortId = id;
+    p->PortType = NdisSwitchPortTypeSynthetic;
+    p->PortState = NdisSwitchPortStateCreated;
+}
+
+static void fill_nic(NDIS_SWITCH_NIC_PARAMETERS *n, NDIS_SWITCH_PORT_ID port)
+{
+    n->Header = (NDIS_OBJECT_HEADER){NDIS_OBJECT_TYPE_DEFAULT,
+                                     NDIS_SWITCH_NIC_PARAMETERS_REVISION_1,
+                                     (USHORT)sizeof(NDIS_SWITCH_NIC_PARAMETERS)};
+    n->PortId = port;
+    n->NicType = NdisSwitchNicTypeSynthetic;
+    n->NicState = NdisSwitchNicStateConnected;
+    n->MTU = 1500;
+}
+
+/* Arrays are a header followed by elements at FirstElementOffset, ElementSize apart. */
+static void *array_new(uint32_t count, size_t header, size_t element)
+{
+    NDIS_SWITCH_PORT_ARRAY *a = calloc(1, header + element * (count ? count : 1));
+    if (!a)
+        return NULL;
+    a->Header = (NDIS_OBJECT_HEADER){NDIS_OBJECT_TYPE_DEFAULT, NDIS_SWITCH_PORT_ARRAY_REVISION_1,
+                                     (USHORT)header};
+    a->FirstElementOffset = (USHORT)header;
+    a->NumElements = count;
+    a->ElementSize = (ULONG)element;
+    return a;
+}
+
+int vs_topology_switch_arrays(const vs_sim *sim, uint32_t host, uint32_t sw,
+                              NDIS_SWITCH_PORT_ARRAY **ports, NDIS_SWITCH_NIC_ARRAY **nics)
+{
+    uint32_t count = sim->hosts[host].switches[sw].params.NumSwitchPorts;
+    *ports = array_new(count, sizeof(NDIS_SWITCH_PORT_ARRAY), sizeof(NDIS_SWITCH_PORT_PARAMETERS));
+    *nics = array_new(count, sizeof(NDIS_SWITCH_NIC_ARRAY), sizeof(NDIS_SWITCH_NIC_PARAMETERS));
+    if (!*ports || !*nics) {
+        free(*ports);
+        free(*nics);
+        return -1;
+    }
+    uint32_t i = 0;
+    for (uint32_t n = 0; n < sim->nnics && i < count; n++) {
+        if (sim->vms[n / sim->cfg->topology.nics_per_vm].host != host || sim->nics[n].sw != sw)
+            continue;
+        fill_port(NDIS_SWITCH_PORT_AT_ARRAY_INDEX(*ports, i), sim->nics[n].port);
+        fill_nic(NDIS_SWITCH_NIC_AT_ARRAY_INDEX(*nics, i), sim->nics[n].port);
+        i++;
+    }
+    (*ports)->NumElements = (*nics)->NumElements = i;
+    return 0;
+}

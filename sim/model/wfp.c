@@ -4,6 +4,8 @@
  */
 #include "model/wfp.h"
 
+#include "model/topology.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -464,22 +466,36 @@ int vs_state_add(vs_state *st, const GUID *provider, uint32_t plugin, const void
 
 /* ---- Lifetime events ------------------------------------------------------------ */
 
-void vs_wfp_lifetime_event(vs_sim *sim, uint32_t host, FWPS_VSWITCH_EVENT_TYPE type)
+static void lifetime_on_switch(vs_sim *sim, uint32_t host, uint32_t sw,
+                               FWPS_VSWITCH_EVENT_TYPE type)
 {
     vs_host *h = &sim->hosts[host];
-    for (uint32_t w = 0; w < sim->cfg->topology.switches_per_host; w++)
-        for (uint32_t i = 0; i < h->nsubs; i++) {
-            const vs_subscription *s = &sim->subs[h->subs[i]];
-            if (!s->active || !s->table.vSwitchLifetimeNotifyFn)
-                continue;
-            vs_sim_activity_begin(sim, s->instance);
-            NTSTATUS st = s->table.vSwitchLifetimeNotifyFn(s->notify_context, type,
-                                                           &h->switches[w].params, NULL, NULL);
-            vs_sim_activity_end(sim);
-            if (st == STATUS_PENDING)
-                vs_sim_violation(sim, "pend_not_allowed", s->instance,
-                                 "the lifetime callback returned STATUS_PENDING, which it may not");
-        }
+    NDIS_SWITCH_PORT_ARRAY *ports = NULL;
+    NDIS_SWITCH_NIC_ARRAY *nics = NULL;
+    /* Create reports what the switch already holds; delete reports nothing. */
+    if (type == FWPS_VSWITCH_EVENT_VSWITCH_CREATE &&
+        vs_topology_switch_arrays(sim, host, sw, &ports, &nics) != 0)
+        abort(); /* out of memory */
+    for (uint32_t i = 0; i < h->nsubs; i++) {
+        const vs_subscription *s = &sim->subs[h->subs[i]];
+        if (!s->active || !s->table.vSwitchLifetimeNotifyFn)
+            continue;
+        vs_sim_activity_begin(sim, s->instance);
+        NTSTATUS st = s->table.vSwitchLifetimeNotifyFn(s->notify_context, type,
+                                                       &h->switches[sw].params, ports, nics);
+        vs_sim_activity_end(sim);
+        if (st == STATUS_PENDING)
+            vs_sim_violation(sim, "pend_not_allowed", s->instance,
+                             "the lifetime callback returned STATUS_PENDING, which it may not");
+    }
+    free(ports);
+    free(nics);
+}
+
+void vs_wfp_lifetime_event(vs_sim *sim, uint32_t host, FWPS_VSWITCH_EVENT_TYPE type)
+{
+    for (uint32_t sw = 0; sw < sim->cfg->topology.switches_per_host; sw++)
+        lifetime_on_switch(sim, host, sw, type);
 }
 
 void vs_wfp_report_unfinished(vs_sim *sim)
