@@ -130,16 +130,34 @@ Test(scenario, defaults_are_filled)
     cr_assert_str_eq(cfg.source_path, "t.json");
     cr_assert_eq(cfg.seed, 1);
     cr_assert_eq(cfg.topology.hosts, 2);
+    cr_assert_eq(cfg.topology.switches_per_host, 1);
+    cr_assert_eq(cfg.topology.cpus_per_host, 16);
     cr_assert_eq(cfg.nplugins, 0);
     cr_assert_eq(cfg.wfp.fanout, VS_FANOUT_SEQUENTIAL);
     cr_assert_eq(cfg.wfp.order, VS_ORDER_SUBSCRIPTION);
     cr_assert_eq(cfg.wfp.pending_timeout, 12000000000ull);
+    cr_assert_eq(cfg.wfp.segments, VS_SEGMENTS_PER_CALLOUT);
+    cr_assert_eq(cfg.ndis.oid_cost, 2000);
+    cr_assert_eq(cfg.ndis.oversize, VS_OVERSIZE_FAIL);
+    cr_assert_eq(cfg.migration.max_per_host, 2, "Hyper-V's default");
+    cr_assert_eq(cfg.migration.precopy.kind, VS_DIST_LOGNORMAL);
+    cr_assert_float_eq(vs_dist_mean(&cfg.migration.precopy), 8e9, 1);
+    cr_assert(cfg.migration.pause.kind == VS_DIST_CONSTANT && cfg.migration.pause.a == 5e6);
+    cr_assert_eq(cfg.migration.bandwidth_bytes_per_s, 1.25e9);
+    cr_assert(cfg.migration.latency.kind == VS_DIST_CONSTANT && cfg.migration.latency.a == 2e5);
+    cr_assert_eq(cfg.migration.timeout, 30000000000ull);
+    cr_assert_eq(cfg.migration.placement, VS_PLACE_LEAST_LOADED);
+    cr_assert(cfg.migration.disk_time.kind == VS_DIST_CONSTANT &&
+              cfg.migration.disk_time.a == 1e9);
+    cr_assert_eq(cfg.workload.kind, VS_WORKLOAD_POISSON);
+    cr_assert_eq(cfg.workload.operation, VS_OP_MIGRATE);
     cr_assert_eq(cfg.workload.rate_per_s, 10.0);
-    cr_assert_eq(cfg.workload.max_requests, 0);
-    cr_assert_eq(cfg.workload.transfer.kind, VS_DIST_CONSTANT);
-    cr_assert_eq(cfg.workload.transfer.a, 1e6);
+    cr_assert_eq(cfg.workload.max_operations, 0);
+    cr_assert_null(cfg.workload.drain_hosts);
+    cr_assert_null(cfg.workload.stages);
+    cr_assert_null(cfg.workload.trace);
     cr_assert_eq(cfg.run.duration, 1000000000ull);
-    cr_assert_eq(cfg.run.drain, 60000000000ull);
+    cr_assert_eq(cfg.run.drain, 600000000000ull);
     cr_assert_eq(cfg.faults.corrupt_restore_probability, 0.0);
     cr_assert_eq(cfg.metrics.histogram_rel_error, 0.01);
     cr_assert_eq(cfg.nslos, 0);
@@ -149,13 +167,19 @@ Test(scenario, defaults_are_filled)
 
 static const char full[] =
     "{\"$schema\": \"schema.json\", \"name\": \"full\", \"description\": \"d\", \"seed\": 42,\n"
-    " \"topology\": {\"hosts\": 4, \"vms_per_host\": 16, \"nics_per_vm\": 68},\n"
+    " \"topology\": {\"hosts\": 4, \"switches_per_host\": 3, \"vms_per_host\": 16, "
+    "\"nics_per_vm\": 68, \"cpus_per_host\": 1024},\n"
     " \"plugins\": [{\"name\": \"a\", \"path\": \"x\", \"params\": {\"n\": 64, \"s\": {\"k\": [1, "
     "\"2\"]}}},\n"
     "             {\"path\": \"y.so\"}, {\"name\": \"x.2\", \"path\": \"x\"}],\n"
-    " \"wfp\": {\"fanout\": \"parallel\", \"order\": \"reverse\", \"pending_timeout\": \"1.5s\"},\n"
-    " \"workload\": {\"type\": \"poisson\", \"rate_per_s\": 2.5e3, \"max_requests\": 7,\n"
-    "              \"transfer\": {\"dist\": \"exponential\", \"mean\": \"2ms\"}},\n"
+    " \"wfp\": {\"fanout\": \"parallel\", \"order\": \"reverse\", \"pending_timeout\": \"1.5s\", "
+    "\"segments\": \"combined\"},\n"
+    " \"ndis\": {\"oid_cost\": \"0s\", \"oversize\": \"split\"},\n"
+    " \"migration\": {\"max_per_host\": 1024, \"precopy\": \"1s\", \"pause\": \"2ms\", "
+    "\"bandwidth_gbps\": 0.008, \"latency\": {\"dist\": \"exponential\", \"mean\": \"1ms\"}, "
+    "\"timeout\": \"1m\", \"placement\": \"fixed\", \"target_host\": 3, \"disk_time\": \"0s\"},\n"
+    " \"workload\": {\"type\": \"poisson\", \"operation\": \"migrate\", \"rate_per_s\": 2.5e3, "
+    "\"max_operations\": 7},\n"
     " \"run\": {\"duration\": \"30s\", \"drain\": \"0s\"},\n"
     " \"faults\": {\"corrupt_restore_probability\": 1},\n"
     " \"metrics\": {\"histogram_rel_error\": 0.1},\n"
@@ -169,8 +193,11 @@ Test(scenario, every_key_is_read)
     cr_assert_str_eq(cfg.name, "full");
     cr_assert_str_eq(cfg.description, "d");
     cr_assert_eq(cfg.seed, 42);
+    cr_assert_eq(cfg.topology.hosts, 4);
+    cr_assert_eq(cfg.topology.switches_per_host, 3);
     cr_assert_eq(cfg.topology.vms_per_host, 16);
     cr_assert_eq(cfg.topology.nics_per_vm, 68);
+    cr_assert_eq(cfg.topology.cpus_per_host, 1024);
     cr_assert_eq(cfg.nplugins, 3);
     cr_assert_str_eq(cfg.plugins[0].name, "a");
     cr_assert_str_eq(cfg.plugins[0].params_json, "{\"n\":64,\"s\":{\"k\":[1,\"2\"]}}");
@@ -185,10 +212,24 @@ Test(scenario, every_key_is_read)
     cr_assert_eq(cfg.wfp.fanout, VS_FANOUT_PARALLEL);
     cr_assert_eq(cfg.wfp.order, VS_ORDER_REVERSE);
     cr_assert_eq(cfg.wfp.pending_timeout, 1500000000ull);
+    cr_assert_eq(cfg.wfp.segments, VS_SEGMENTS_COMBINED);
+    cr_assert_eq(cfg.ndis.oid_cost, 0);
+    cr_assert_eq(cfg.ndis.oversize, VS_OVERSIZE_SPLIT);
+    cr_assert_eq(cfg.migration.max_per_host, 1024);
+    cr_assert(cfg.migration.precopy.kind == VS_DIST_CONSTANT && cfg.migration.precopy.a == 1e9);
+    cr_assert(cfg.migration.pause.kind == VS_DIST_CONSTANT && cfg.migration.pause.a == 2e6);
+    cr_assert_float_eq(cfg.migration.bandwidth_bytes_per_s, 1e6, 1e-6, "8 Mbit/s");
+    cr_assert(cfg.migration.latency.kind == VS_DIST_EXPONENTIAL &&
+              cfg.migration.latency.a == 1e6);
+    cr_assert_eq(cfg.migration.timeout, 60000000000ull);
+    cr_assert_eq(cfg.migration.placement, VS_PLACE_FIXED);
+    cr_assert_eq(cfg.migration.target_host, 3);
+    cr_assert(cfg.migration.disk_time.kind == VS_DIST_CONSTANT &&
+              cfg.migration.disk_time.a == 0);
+    cr_assert_eq(cfg.workload.kind, VS_WORKLOAD_POISSON);
+    cr_assert_eq(cfg.workload.operation, VS_OP_MIGRATE);
     cr_assert_eq(cfg.workload.rate_per_s, 2500.0);
-    cr_assert_eq(cfg.workload.max_requests, 7);
-    cr_assert_eq(cfg.workload.transfer.kind, VS_DIST_EXPONENTIAL);
-    cr_assert_eq(cfg.workload.transfer.a, 2e6);
+    cr_assert_eq(cfg.workload.max_operations, 7);
     cr_assert_eq(cfg.run.drain, 0);
     cr_assert_eq(cfg.faults.corrupt_restore_probability, 1.0);
     cr_assert_eq(cfg.metrics.histogram_rel_error, 0.1);
@@ -203,42 +244,42 @@ Test(scenario, every_key_is_read)
     vs_config_close(&cfg); /* closing twice is harmless */
 }
 
-/* The transfer distribution of MINIMAL with "transfer": json. */
-static vs_dist transfer_of(const char *json, vs_config *cfg)
+/* MINIMAL with "migration": {"precopy": json}: the precopy distribution. */
+static vs_dist precopy_of(const char *json, vs_config *cfg)
 {
     char text[1024], err[VS_ERROR_MAX];
     snprintf(text, sizeof text,
              "{\"topology\": {\"hosts\": 2, \"vms_per_host\": 1, \"nics_per_vm\": 1}, "
              "\"plugins\": [], \"run\": {\"duration\": \"1s\"}, "
-             "\"workload\": {\"rate_per_s\": 1, \"transfer\": %s}}",
+             "\"workload\": {\"rate_per_s\": 1}, \"migration\": {\"precopy\": %s}}",
              json);
     cr_assert_eq(load(text, cfg, err), 0, "%s: %s", json, err);
-    return cfg->workload.transfer;
+    return cfg->migration.precopy;
 }
 
 Test(scenario, every_distribution_kind)
 {
     vs_config c;
-    vs_dist d = transfer_of("{\"dist\": \"constant\", \"value\": \"3us\"}", &c);
+    vs_dist d = precopy_of("{\"dist\": \"constant\", \"value\": \"3us\"}", &c);
     cr_assert(d.kind == VS_DIST_CONSTANT && d.a == 3000);
     vs_config_close(&c);
-    d = transfer_of("\"250ns\"", &c);
+    d = precopy_of("\"250ns\"", &c);
     cr_assert(d.kind == VS_DIST_CONSTANT && d.a == 250, "a bare duration is a constant");
     vs_config_close(&c);
-    d = transfer_of("{\"dist\": \"uniform\", \"min\": \"1ms\", \"max\": \"1ms\"}", &c);
+    d = precopy_of("{\"dist\": \"uniform\", \"min\": \"1ms\", \"max\": \"1ms\"}", &c);
     cr_assert(d.kind == VS_DIST_UNIFORM && d.a == 1e6 && d.b == 1e6);
     vs_config_close(&c);
-    d = transfer_of("{\"dist\": \"exponential\", \"mean\": \"1h\"}", &c);
+    d = precopy_of("{\"dist\": \"exponential\", \"mean\": \"1h\"}", &c);
     cr_assert(d.kind == VS_DIST_EXPONENTIAL && d.a == 3.6e12);
     vs_config_close(&c);
-    d = transfer_of("{\"dist\": \"lognormal\", \"mu\": 10, \"sigma\": 0.5}", &c);
+    d = precopy_of("{\"dist\": \"lognormal\", \"mu\": 10, \"sigma\": 0.5}", &c);
     cr_assert(d.kind == VS_DIST_LOGNORMAL && d.a == 10 && d.b == 0.5);
     vs_config_close(&c);
-    d = transfer_of("{\"dist\": \"lognormal\", \"mean\": \"1ms\", \"p99\": \"5ms\"}", &c);
+    d = precopy_of("{\"dist\": \"lognormal\", \"mean\": \"1ms\", \"p99\": \"5ms\"}", &c);
     cr_assert_eq(d.kind, VS_DIST_LOGNORMAL);
     cr_assert_float_eq(vs_dist_mean(&d), 1e6, 1e-3, "the fit keeps the mean");
     vs_config_close(&c);
-    d = transfer_of("{\"dist\": \"empirical\", \"values\": [\"3ms\", \"1ms\", \"2ms\"]}", &c);
+    d = precopy_of("{\"dist\": \"empirical\", \"values\": [\"3ms\", \"1ms\", \"2ms\"]}", &c);
     cr_assert(d.kind == VS_DIST_EMPIRICAL && d.nvalues == 3);
     cr_assert_float_eq(vs_dist_mean(&d), 2e6, 1e-3);
     vs_config_close(&c);
@@ -250,35 +291,43 @@ Test(scenario_errors, bad_distributions)
     static const struct {
         const char *dist, *error;
     } cases[] = {
-        {"{\"dist\": \"normal\"}", "$.workload.transfer.dist: expected one of \"constant\", "
+        {"{\"dist\": \"normal\"}", "$.migration.precopy.dist: expected one of \"constant\", "
                                    "\"uniform\", \"exponential\", \"lognormal\", "
                                    "\"empirical\", got \"normal\""},
-        {"{\"value\": \"1ms\"}", "$.workload.transfer.dist: missing required key"},
+        {"{\"value\": \"1ms\"}", "$.migration.precopy.dist: missing required key"},
         {"{\"dist\": \"uniform\", \"min\": \"2ms\", \"max\": \"1ms\"}",
-         "$.workload.transfer.max: expected a duration >= min, got \"1ms\""},
+         "$.migration.precopy.max: expected a duration >= min, got \"1ms\""},
         {"{\"dist\": \"exponential\", \"mean\": \"0s\"}",
-         "$.workload.transfer.mean: expected a duration > 0, got \"0s\""},
+         "$.migration.precopy.mean: expected a duration > 0, got \"0s\""},
         {"{\"dist\": \"exponential\", \"value\": \"1s\"}",
-         "$.workload.transfer.value: unknown key (expected one of: dist, mean)"},
+         "$.migration.precopy.value: unknown key (expected one of: dist, mean)"},
         {"{\"dist\": \"lognormal\", \"mean\": \"1ms\", \"p99\": \"2ms\", \"mu\": 1}",
-         "$.workload.transfer: expected either mean and p99 or mu and sigma, not both"},
+         "$.migration.precopy: expected either mean and p99 or mu and sigma, not both"},
         {"{\"dist\": \"lognormal\", \"mean\": \"1ms\"}",
-         "$.workload.transfer.p99: missing required key"},
+         "$.migration.precopy.p99: missing required key"},
         {"{\"dist\": \"lognormal\", \"mean\": \"2ms\", \"p99\": \"1ms\"}",
-         "$.workload.transfer: expected a lognormal's mean and p99"},
+         "$.migration.precopy: expected a lognormal's mean and p99"},
         {"{\"dist\": \"lognormal\", \"mu\": 43, \"sigma\": 2}",
-         "$.workload.transfer: expected a lognormal whose mean fits in int64 ns"},
+         "$.migration.precopy: expected a lognormal whose mean fits in int64 ns"},
+        {"{\"dist\": \"empirical\"}",
+         "$.migration.precopy: expected either values or file, got {\"dist\":\"empirical\"}"},
+        {"{\"dist\": \"empirical\", \"values\": [\"1s\"], \"file\": \"a.csv\"}",
+         "$.migration.precopy: expected either values or file, not both"},
+        {"{\"dist\": \"empirical\", \"file\": \"\"}",
+         "$.migration.precopy.file: expected a file name, got \"\""},
+        {"{\"dist\": \"constant\", \"file\": \"a.csv\"}",
+         "$.migration.precopy.file: unknown key (expected one of: dist, value)"},
         {"{\"dist\": \"empirical\", \"values\": []}",
-         "$.workload.transfer.values: expected an array of 1..1000000 durations, got []"},
+         "$.migration.precopy.values: expected an array of 1..1000000 durations, got []"},
         {"{\"dist\": \"empirical\", \"values\": [\"1s\", 2]}",
-         "$.workload.transfer.values[1]: expected a duration"},
-        {"7", "$.workload.transfer: expected a distribution"},
+         "$.migration.precopy.values[1]: expected a duration"},
+        {"7", "$.migration.precopy: expected a distribution"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         snprintf(text, sizeof text,
                  "{\"topology\": {\"hosts\": 2, \"vms_per_host\": 1, \"nics_per_vm\": 1}, "
                  "\"plugins\": [], \"run\": {\"duration\": \"1s\"}, "
-                 "\"workload\": {\"rate_per_s\": 1, \"transfer\": %s}}",
+                 "\"workload\": {\"rate_per_s\": 1}, \"migration\": {\"precopy\": %s}}",
                  cases[i].dist);
         assert_error_has(text, cases[i].error);
     }
@@ -333,16 +382,19 @@ Test(scenario_errors, exact_messages)
                  "t.json: $.seed: expected an integer in 0..9223372036854775807, got 1.0");
     assert_error("{\"workload\": {\"rte_per_s\": 3}}",
                  "t.json: $.workload.rte_per_s: unknown key (expected one of: type, "
-                 "rate_per_s, max_requests, transfer)");
+                 "operation, max_operations, rate_per_s, population, think, hosts, at, stages, "
+                 "file)");
     assert_error("{\"workload\": {\"rate_per_s\": -3}}",
-                 "t.json: $.workload.rate_per_s: expected a number in (0, 1000000000], got -3");
+                 "t.json: $.workload.rate_per_s: expected a number in (0, 1000000], got -3");
     assert_error("{\"seed\": 1,\n  \"seed\": 2}",
                  "t.json:2:8: duplicate object key near '\"seed\"'");
     assert_error("{\"topology\": {\"hosts\": 2, \"vms_per_host\": 1, \"nics_per_vm\": 69}}",
                  "t.json: $.topology.nics_per_vm: expected an integer in 1..68, got 69");
-    assert_error("{\"topology\": {\"hosts\": 1}}",
-                 "t.json: $.topology.hosts: expected an integer in 2..100000 (a restore goes "
-                 "to another host), got 1");
+    assert_error("{\"topology\": {\"hosts\": 0}}",
+                 "t.json: $.topology.hosts: expected an integer in 1..100000, got 0");
+    assert_error(with("\"topology\": {\"hosts\": 1, \"vms_per_host\": 1, \"nics_per_vm\": 1}"),
+                 "t.json: $.topology.hosts: expected an integer in 2..100000 when "
+                 "workload.operation is \"migrate\" (a migration goes to another host), got 1");
     assert_error("[1, 2]", "t.json: $: expected an object, got [1,2]");
     assert_error("", "t.json: empty file");
     assert_error(" \n\t", "t.json: empty file (only whitespace)");
@@ -352,16 +404,23 @@ Test(scenario_errors, exact_messages)
                  "t.json: $.seed: expected an integer in 0..9223372036854775807, got -1");
     assert_error(with("\"Description\": \"0123456789012345678901234567890123456789xyz\""),
                  "t.json: $.Description: unknown key (expected one of: $schema, name, "
-                 "description, seed, topology, plugins, wfp, workload, run, faults, metrics, "
-                 "slo)");
+                 "description, seed, topology, plugins, wfp, ndis, migration, workload, run, "
+                 "faults, metrics, slo)");
     assert_error(with("\"slo\": [\"saves.failed = 0\"]"),
                  "t.json: $.slo[0]: expected \"<metric> <op> <number>\" with op one of < <= > "
                  ">= == !=, got \"saves.failed = 0\"");
     assert_error(with("\"wfp\": {\"fanout\": \"Parallel\"}"),
                  "t.json: $.wfp.fanout: expected one of \"sequential\", \"parallel\", got "
                  "\"Parallel\"");
+    assert_error(with("\"workload\": {\"type\": \"open\", \"rate_per_s\": 1}"),
+                 "t.json: $.workload.type: expected one of \"poisson\", \"closed\", \"drain\", "
+                 "\"ramp\", \"trace\", got \"open\"");
     assert_error(with("\"workload\": {\"type\": \"closed\", \"rate_per_s\": 1}"),
-                 "t.json: $.workload.type: expected \"poisson\", got \"closed\"");
+                 "t.json: $.workload.rate_per_s: only for types \"poisson\", \"ramp\" "
+                 "(workload.type is \"closed\")");
+    assert_error(with("\"workload\": {\"rate_per_s\": 1, \"population\": 4}"),
+                 "t.json: $.workload.population: only for type \"closed\" (workload.type is "
+                 "\"poisson\")");
 }
 
 Test(scenario_errors, got_is_cut_to_40_chars)
@@ -409,6 +468,20 @@ Test(scenario_errors, numbers_and_strings)
     assert_error_has(with("\"seed\": 18446744073709551616"), "t.json:1:29: too big integer");
     assert_error_has(with("\"seed\": 1e400"), "real number overflow");
     assert_error_has("{\"workload\": {\"rate_per_s\": 1e10}}", "expected a number in (0, ");
+    assert_error_has(with("\"migration\": {\"bandwidth_gbps\": 0}"),
+                     "$.migration.bandwidth_gbps: expected a number in (0, 1000000], got 0");
+    assert_error_has(with("\"migration\": {\"max_per_host\": 0}"),
+                     "$.migration.max_per_host: expected an integer in 1..1024, got 0");
+    assert_error_has(with("\"migration\": {\"timeout\": \"0s\"}"),
+                     "$.migration.timeout: expected a duration > 0, got \"0s\"");
+    assert_error_has(with("\"ndis\": {\"oid_cost\": \"-1us\"}"),
+                     "$.ndis.oid_cost: expected a duration >= 0, got \"-1us\"");
+    assert_error_has(with("\"topology\": {\"hosts\": 2, \"vms_per_host\": 1, \"nics_per_vm\": 1, "
+                          "\"cpus_per_host\": 0}"),
+                     "$.topology.cpus_per_host: expected an integer in 1..1024, got 0");
+    assert_error_has(with("\"topology\": {\"hosts\": 2, \"vms_per_host\": 1, \"nics_per_vm\": 1, "
+                          "\"switches_per_host\": 65}"),
+                     "$.topology.switches_per_host: expected an integer in 1..64, got 65");
     assert_error_has(with("\"metrics\": {\"histogram_rel_error\": 0}"),
                      "$.metrics.histogram_rel_error: expected a number in (0, 0.1], got 0");
     assert_error_has(with("\"faults\": {\"corrupt_restore_probability\": 1.5}"),
@@ -475,6 +548,385 @@ Test(scenario_errors, slo)
     assert_error_has(with("\"slo\": \"saves.failed < 3\""), "$.slo: expected an array");
 }
 
+/* Workloads, migration and CSV files ------------------------------------------------ */
+
+#define TOPO4 "\"hosts\": 4, \"vms_per_host\": 2, \"nics_per_vm\": 1"
+
+/* A scenario of the given topology and workload members, run.duration 10s, and more
+ * top-level members when `extra` is not NULL. */
+static const char *scen(const char *topo, const char *workload, const char *extra)
+{
+    static char buf[8192];
+    snprintf(buf, sizeof buf,
+             "{\"topology\": {%s}, \"plugins\": [], \"workload\": {%s}, "
+             "\"run\": {\"duration\": \"10s\"}%s%s}",
+             topo, workload, extra ? ", " : "", extra ? extra : "");
+    return buf;
+}
+
+/* Writes len bytes as plugdir/name: the scenario's folder in load(). */
+static void put(const char *name, const char *bytes, size_t len)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", plugdir, name);
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f, "create %s", path);
+    cr_assert_eq(fwrite(bytes, 1, len, f), len);
+    fclose(f);
+}
+
+static void put_text(const char *name, const char *text)
+{
+    put(name, text, strlen(text));
+}
+
+Test(scenario, workload_closed)
+{
+    vs_config cfg;
+    char err[VS_ERROR_MAX];
+    const char *text = scen("\"hosts\": 1, \"vms_per_host\": 4, \"nics_per_vm\": 1",
+                            "\"type\": \"closed\", \"operation\": \"local_save_restore\", "
+                            "\"population\": 4, \"think\": {\"dist\": \"exponential\", "
+                            "\"mean\": \"1s\"}, \"max_operations\": 100",
+                            NULL);
+    cr_assert_eq(load(text, &cfg, err), 0, "%s", err);
+    cr_assert_eq(cfg.topology.hosts, 1, "one host is enough to save and restore locally");
+    cr_assert_eq(cfg.workload.kind, VS_WORKLOAD_CLOSED);
+    cr_assert_eq(cfg.workload.operation, VS_OP_LOCAL_SAVE_RESTORE);
+    cr_assert_eq(cfg.workload.population, 4);
+    cr_assert(cfg.workload.think.kind == VS_DIST_EXPONENTIAL && cfg.workload.think.a == 1e9);
+    cr_assert_eq(cfg.workload.max_operations, 100);
+    vs_config_close(&cfg);
+    cr_assert_eq(load(scen(TOPO4, "\"type\": \"closed\", \"population\": 1", NULL), &cfg, err), 0,
+                 "%s", err);
+    cr_assert(cfg.workload.think.kind == VS_DIST_CONSTANT && cfg.workload.think.a == 0,
+              "think defaults to 0s");
+    vs_config_close(&cfg);
+}
+
+Test(scenario, workload_drain)
+{
+    vs_config cfg;
+    char err[VS_ERROR_MAX];
+    cr_assert_eq(load(scen(TOPO4, "\"type\": \"drain\", \"hosts\": [3, 1], \"at\": \"2s\"",
+                           "\"migration\": {\"placement\": \"fixed\", \"target_host\": 0}"),
+                      &cfg, err), 0, "%s", err);
+    cr_assert_eq(cfg.workload.kind, VS_WORKLOAD_DRAIN);
+    cr_assert_eq(cfg.workload.ndrain_hosts, 2);
+    cr_assert(cfg.workload.drain_hosts[0] == 3 && cfg.workload.drain_hosts[1] == 1);
+    cr_assert_eq(cfg.workload.drain_at, 2000000000ull);
+    vs_config_close(&cfg);
+    cr_assert_eq(load(scen(TOPO4, "\"type\": \"drain\", \"hosts\": [0]", NULL), &cfg, err), 0,
+                 "%s", err);
+    cr_assert_eq(cfg.workload.drain_at, 0, "at defaults to 0s");
+    vs_config_close(&cfg);
+    /* Every host, saved and restored in place: nothing needs to go elsewhere. */
+    cr_assert_eq(load(scen(TOPO4, "\"type\": \"drain\", \"hosts\": [0, 1, 2, 3], "
+                                  "\"operation\": \"local_save_restore\"", NULL),
+                      &cfg, err), 0, "%s", err);
+    vs_config_close(&cfg);
+}
+
+Test(scenario, workload_ramp)
+{
+    vs_config cfg;
+    char err[VS_ERROR_MAX];
+    cr_assert_eq(load(scen(TOPO4, "\"type\": \"ramp\", \"rate_per_s\": 0.5, \"stages\": ["
+                                  "{\"duration\": \"10s\", \"target_rate_per_s\": 5}, "
+                                  "{\"target_rate_per_s\": 0, \"duration\": \"1m\"}]", NULL),
+                      &cfg, err), 0, "%s", err);
+    cr_assert_eq(cfg.workload.kind, VS_WORKLOAD_RAMP);
+    cr_assert_eq(cfg.workload.rate_per_s, 0.5);
+    cr_assert_eq(cfg.workload.nstages, 2);
+    cr_assert_eq(cfg.workload.stages[0].duration, 10000000000ull);
+    cr_assert_eq(cfg.workload.stages[0].target_rate_per_s, 5.0);
+    cr_assert_eq(cfg.workload.stages[1].duration, 60000000000ull);
+    cr_assert_eq(cfg.workload.stages[1].target_rate_per_s, 0.0);
+    vs_config_close(&cfg);
+    cr_assert_eq(load(scen(TOPO4, "\"type\": \"ramp\", \"stages\": [{\"duration\": \"1s\", "
+                                  "\"target_rate_per_s\": 1e6}]", NULL), &cfg, err), 0, "%s", err);
+    cr_assert_eq(cfg.workload.rate_per_s, 0.0, "a ramp starts at 0 by default");
+    vs_config_close(&cfg);
+}
+
+Test(scenario, workload_trace)
+{
+    /* A header, a blank line, CRLF, spaces, an exponent, a missing target column. */
+    put_text("trace.csv", "time_s,vm,target\n0,0,1\n\n0.5,7,\n 0.5 , 2\r\n1e1,1,0\n12.000000001,3,3");
+    vs_config cfg;
+    char err[VS_ERROR_MAX];
+    cr_assert_eq(load(scen(TOPO4, "\"type\": \"trace\", \"file\": \"trace.csv\"", NULL), &cfg,
+                      err), 0, "%s", err);
+    cr_assert_eq(cfg.workload.kind, VS_WORKLOAD_TRACE);
+    cr_assert_eq(cfg.workload.ntrace, 5);
+    const vs_trace_entry *t = cfg.workload.trace;
+    cr_assert(t[0].at == 0 && t[0].vm == 0 && t[0].target == 1);
+    cr_assert(t[1].at == 500000000 && t[1].vm == 7 && t[1].target == UINT32_MAX);
+    cr_assert(t[2].at == 500000000 && t[2].vm == 2 && t[2].target == UINT32_MAX);
+    cr_assert(t[3].at == 10000000000ull && t[3].vm == 1 && t[3].target == 0);
+    cr_assert(t[4].at == 12000000001ull && t[4].vm == 3 && t[4].target == 3, "exact decimals");
+    vs_config_close(&cfg);
+    /* No header; a byte order mark is not taken for one. */
+    put_text("t2.csv", "\xEF\xBB\xBF" "1,2,3\n");
+    cr_assert_eq(load(scen(TOPO4, "\"type\": \"trace\", \"file\": \"t2.csv\"", NULL), &cfg, err),
+                 0, "%s", err);
+    cr_assert(cfg.workload.ntrace == 1 && cfg.workload.trace[0].at == 1000000000);
+    vs_config_close(&cfg);
+}
+
+Test(scenario, empirical_from_csv)
+{
+    put_text("samples.csv", "\"latency (us)\",host\n\n1.5,a\r\n  2500 \n0\n1e3,x,y\n");
+    vs_config cfg;
+    vs_dist d = precopy_of("{\"dist\": \"empirical\", \"file\": \"samples.csv\"}", &cfg);
+    cr_assert_eq(d.kind, VS_DIST_EMPIRICAL);
+    cr_assert_eq(d.nvalues, 4);
+    cr_assert(d.values[0] == 0 && d.values[1] == 1500 && d.values[2] == 1e6 &&
+              d.values[3] == 2.5e6, "microseconds, sorted: %g %g %g %g", d.values[0],
+              d.values[1], d.values[2], d.values[3]);
+    vs_config_close(&cfg);
+    char abs[300];
+    snprintf(abs, sizeof abs, "{\"dist\": \"empirical\", \"file\": \"%s/samples.csv\"}", plugdir);
+    d = precopy_of(abs, &cfg);
+    cr_assert_eq(d.nvalues, 4, "an absolute path is taken as it is");
+    vs_config_close(&cfg);
+}
+
+Test(scenario_errors, workload_types)
+{
+    static const struct {
+        const char *workload, *extra, *error;
+    } cases[] = {
+        {"\"type\": \"closed\"", NULL, "$.workload.population: missing required key"},
+        {"\"type\": \"closed\", \"population\": 0", NULL,
+         "$.workload.population: expected an integer in 1..1000000, got 0"},
+        {"\"type\": \"closed\", \"population\": 9", NULL,
+         "$.workload.population: expected at most topology.hosts * vms_per_host (8): one "
+         "operation in flight per VM, got 9"},
+        {"\"type\": \"closed\", \"population\": 1, \"think\": 5", NULL,
+         "$.workload.think: expected a distribution: {\"dist\": \"constant\", ...} or a "
+         "duration string, got 5"},
+        {"\"type\": \"closed\", \"population\": 1, \"at\": \"1s\"", NULL,
+         "$.workload.at: only for type \"drain\" (workload.type is \"closed\")"},
+        {"\"type\": \"poisson\", \"rate_per_s\": 1, \"stages\": []", NULL,
+         "$.workload.stages: only for type \"ramp\" (workload.type is \"poisson\")"},
+        {"\"rate_per_s\": 1, \"file\": \"x.csv\"", NULL,
+         "$.workload.file: only for type \"trace\" (workload.type is \"poisson\")"},
+        {"\"type\": \"poisson\", \"rate_per_s\": 1e6, \"max_operations\": -1", NULL,
+         "$.workload.max_operations: expected an integer in 0..9223372036854775807, got -1"},
+        {"\"rate_per_s\": 1, \"operation\": \"migrate_storage\"", NULL,
+         "$.workload.operation: expected one of \"migrate\", \"local_save_restore\", got "
+         "\"migrate_storage\""},
+        {"\"type\": \"drain\"", NULL, "$.workload.hosts: missing required key"},
+        {"\"type\": \"drain\", \"hosts\": []", NULL,
+         "$.workload.hosts: expected an array of 1..99999 host indices, got []"},
+        {"\"type\": \"drain\", \"hosts\": 0", NULL,
+         "$.workload.hosts: expected an array of 1..99999 host indices, got 0"},
+        {"\"type\": \"drain\", \"hosts\": [0, \"1\"]", NULL,
+         "$.workload.hosts[1]: expected a host index, an integer in 0..99999, got \"1\""},
+        {"\"type\": \"drain\", \"hosts\": [2, 0, 2]", NULL,
+         "$.workload.hosts[2]: expected distinct host indices ($.workload.hosts[0] is 2 too), "
+         "got 2"},
+        {"\"type\": \"drain\", \"hosts\": [0, 4]", NULL,
+         "$.workload.hosts[1]: expected a host index below topology.hosts (4), got 4"},
+        {"\"type\": \"drain\", \"hosts\": [3, 2, 1, 0]", NULL,
+         "$.workload.hosts: expected fewer hosts than topology.hosts (4): the VMs need a host "
+         "to go to, got [3,2,1,0]"},
+        {"\"type\": \"drain\", \"hosts\": [1], \"at\": \"10s\"", NULL,
+         "$.workload.at: expected a time before run.duration (10 s), got \"10s\""},
+        {"\"type\": \"drain\", \"hosts\": [1, 2]",
+         "\"migration\": {\"placement\": \"fixed\", \"target_host\": 2}",
+         "$.migration.target_host: expected a host that is not drained (it is "
+         "$.workload.hosts[1]), got 2"},
+        {"\"type\": \"drain\", \"hosts\": [1], \"rate_per_s\": 3", NULL,
+         "$.workload.rate_per_s: only for types \"poisson\", \"ramp\" (workload.type is "
+         "\"drain\")"},
+        {"\"type\": \"ramp\"", NULL, "$.workload.stages: missing required key"},
+        {"\"type\": \"ramp\", \"stages\": []", NULL,
+         "$.workload.stages: expected an array of 1..1000 stages, got []"},
+        {"\"type\": \"ramp\", \"rate_per_s\": -1, \"stages\": []", NULL,
+         "$.workload.rate_per_s: expected a number in [0, 1000000], got -1"},
+        {"\"type\": \"ramp\", \"stages\": [{\"target_rate_per_s\": 1}]", NULL,
+         "$.workload.stages[0].duration: missing required key"},
+        {"\"type\": \"ramp\", \"stages\": [{\"duration\": \"0s\", \"target_rate_per_s\": 1}]",
+         NULL, "$.workload.stages[0].duration: expected a duration > 0, got \"0s\""},
+        {"\"type\": \"ramp\", \"stages\": [{\"duration\": \"1s\", \"target_rate_per_s\": 1, "
+         "\"hold\": \"1s\"}]", NULL,
+         "$.workload.stages[0].hold: unknown key (expected one of: duration, target_rate_per_s)"},
+        {"\"type\": \"ramp\", \"stages\": [{\"duration\": \"1s\", \"target_rate_per_s\": 2e6}]",
+         NULL, "$.workload.stages[0].target_rate_per_s: expected a number in [0, 1000000], got "
+               "2000000.0"},
+        {"\"type\": \"ramp\", \"stages\": [[\"1s\", 1]]", NULL,
+         "$.workload.stages[0]: expected an object {\"duration\", \"target_rate_per_s\"}, got "
+         "[\"1s\",1]"},
+        {"\"type\": \"ramp\", \"stages\": [{\"duration\": \"1s\", \"target_rate_per_s\": 0}]",
+         NULL, "$.workload.stages: expected some target_rate_per_s > 0 (with these stages and "
+               "rate_per_s 0 nothing ever arrives)"},
+        {"\"type\": \"trace\"", NULL, "$.workload.file: missing required key"},
+        {"\"type\": \"trace\", \"file\": \"\"", NULL,
+         "$.workload.file: expected a file name, got \"\""},
+        {"\"type\": \"trace\", \"file\": 3", NULL, "$.workload.file: expected a string, got 3"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char want[512];
+        snprintf(want, sizeof want, "t.json: %s", cases[i].error);
+        const char *got = error_of(scen(TOPO4, cases[i].workload, cases[i].extra));
+        cr_expect_str_eq(got, want, "case %zu: %s", i, got);
+    }
+}
+
+Test(scenario_errors, migration)
+{
+    assert_error(scen(TOPO4, "\"rate_per_s\": 1", "\"migration\": {\"placement\": \"fixed\"}"),
+                 "t.json: $.migration.target_host: missing required key (placement is "
+                 "\"fixed\")");
+    assert_error(scen(TOPO4, "\"rate_per_s\": 1", "\"migration\": {\"target_host\": 1}"),
+                 "t.json: $.migration.target_host: only with placement \"fixed\" "
+                 "(migration.placement is \"least_loaded\")");
+    assert_error(scen(TOPO4, "\"rate_per_s\": 1",
+                      "\"migration\": {\"target_host\": 1, \"placement\": \"random\"}"),
+                 "t.json: $.migration.target_host: only with placement \"fixed\" "
+                 "(migration.placement is \"random\")");
+    assert_error(scen(TOPO4, "\"rate_per_s\": 1",
+                      "\"migration\": {\"placement\": \"fixed\", \"target_host\": 4}"),
+                 "t.json: $.migration.target_host: expected a host index below topology.hosts "
+                 "(4), got 4");
+    assert_error(scen(TOPO4, "\"rate_per_s\": 1", "\"migration\": {\"placement\": \"nearest\"}"),
+                 "t.json: $.migration.placement: expected one of \"least_loaded\", \"random\", "
+                 "\"fixed\", got \"nearest\"");
+    assert_error(scen(TOPO4, "\"rate_per_s\": 1", "\"migration\": {\"blackout\": \"1s\"}"),
+                 "t.json: $.migration.blackout: unknown key (expected one of: max_per_host, "
+                 "precopy, pause, bandwidth_gbps, latency, timeout, placement, target_host, "
+                 "disk_time)");
+    assert_error(scen(TOPO4, "\"rate_per_s\": 1", "\"wfp\": {\"segments\": \"one\"}"),
+                 "t.json: $.wfp.segments: expected one of \"per_callout\", \"combined\", got "
+                 "\"one\"");
+    assert_error(scen(TOPO4, "\"rate_per_s\": 1", "\"ndis\": {\"oversize\": \"truncate\"}"),
+                 "t.json: $.ndis.oversize: expected one of \"fail\", \"split\", got \"truncate\"");
+    assert_error(scen(TOPO4, "\"rate_per_s\": 1", "\"ndis\": {\"oid\": \"1us\"}"),
+                 "t.json: $.ndis.oid: unknown key (expected one of: oid_cost, oversize)");
+    /* Errors between sections come after every section passed on its own. */
+    assert_error(scen("\"hosts\": 1, \"vms_per_host\": 1, \"nics_per_vm\": 1", "\"rate_per_s\": 1",
+                      "\"seed\": -1"),
+                 "t.json: $.seed: expected an integer in 0..9223372036854775807, got -1");
+}
+
+/* The error loading MINIMAL with migration.precopy from samples.csv holding `bytes`. */
+static const char *csv_error(const char *bytes, size_t len)
+{
+    put("samples.csv", bytes, len);
+    return error_of(scen(TOPO4, "\"rate_per_s\": 1",
+                         "\"migration\": {\"precopy\": {\"dist\": \"empirical\", "
+                         "\"file\": \"samples.csv\"}}"));
+}
+
+#define CSV_ERROR(text) csv_error(text, sizeof text - 1)
+#define P "t.json: $.migration.precopy.file: "
+
+Test(scenario_errors, empirical_csv)
+{
+    cr_assert_str_eq(CSV_ERROR("us\n1\n\n3\n7\n8\nabc\n"),
+                     P "samples.csv:7: expected a number of microseconds, got \"abc\"");
+    cr_assert_str_eq(CSV_ERROR("-5\n"),
+                     P "samples.csv:1: expected a number of microseconds >= 0, got \"-5\"");
+    cr_assert_str_eq(CSV_ERROR("1\n1e30\n"),
+                     P "samples.csv:2: expected at most 9223372036854775807 ns (292 years), "
+                       "got \"1e30\"");
+    cr_assert_str_eq(CSV_ERROR("1\n\"2\"\n"),
+                     P "samples.csv:2: expected a number of microseconds, got \"\\\"2\\\"\"");
+    cr_assert_str_eq(CSV_ERROR("1\n2\xff\n"),
+                     P "samples.csv:2: expected a number of microseconds, got \"2\\xFF\"");
+    cr_assert_str_eq(CSV_ERROR("1\n2\0\n"), P "samples.csv:2: a NUL byte (not a text file?)");
+    cr_assert_str_eq(CSV_ERROR(""), P "samples.csv: no values (one number of microseconds a "
+                                      "line expected)");
+    cr_assert_str_eq(CSV_ERROR("value\n\n  \n"),
+                     P "samples.csv: no values (one number of microseconds a line expected)");
+    cr_assert_str_eq(CSV_ERROR("1,2,3,4,5,6,7,8,9\n"), P "samples.csv:1: more than 8 fields");
+    char *long_line = malloc(5000);
+    memset(long_line, '1', 4999);
+    long_line[4999] = '\n';
+    cr_assert_str_eq(csv_error(long_line, 5000), P "samples.csv:1: line longer than 4096 bytes");
+    free(long_line);
+    /* Long files are read in pieces: an error far down names its line. */
+    size_t n = 200000 * 6;
+    char *many = malloc(n + 8);
+    for (size_t i = 0; i < 200000; i++)
+        memcpy(many + i * 6, "12.50\n", 6);
+    memcpy(many + n, "x\n", 2);
+    cr_assert_str_eq(csv_error(many, n + 2),
+                     P "samples.csv:200001: expected a number of microseconds, got \"x\"");
+    free(many);
+    char want[400];
+    snprintf(want, sizeof want, P "%s/none.csv: No such file or directory", plugdir);
+    assert_error(scen(TOPO4, "\"rate_per_s\": 1",
+                      "\"migration\": {\"precopy\": {\"dist\": \"empirical\", "
+                      "\"file\": \"none.csv\"}}"),
+                 want);
+    snprintf(want, sizeof want, P "%s/.: is a directory", plugdir);
+    assert_error(scen(TOPO4, "\"rate_per_s\": 1",
+                      "\"migration\": {\"precopy\": {\"dist\": \"empirical\", \"file\": \".\"}}"),
+                 want);
+}
+#undef P
+
+/* The error loading a trace workload of TOPO4 (8 VMs) from trace.csv holding text. */
+static const char *trace_error(const char *text, const char *operation)
+{
+    put_text("trace.csv", text);
+    char workload[256];
+    snprintf(workload, sizeof workload,
+             "\"type\": \"trace\", \"file\": \"trace.csv\", \"operation\": \"%s\"", operation);
+    return error_of(scen(TOPO4, workload, NULL));
+}
+
+#define P "t.json: $.workload.file: "
+
+Test(scenario_errors, trace_csv)
+{
+    static const struct {
+        const char *text, *error;
+    } cases[] = {
+        {"time_s,vm,target\n1,0,\n2,1,\n0.5,2,\n",
+         "trace.csv:4: expected a time >= the previous row's (line 3), got \"0.5\""},
+        {"1,0,\n\n\n2,1,\n1.999999999,2,\n",
+         "trace.csv:5: expected a time >= the previous row's (line 4), got \"1.999999999\""},
+        {"0,8,\n", "trace.csv:1: expected a VM index in 0..7 (topology.hosts * vms_per_host - "
+                   "1), got \"8\""},
+        {"0,-1,\n", "trace.csv:1: expected a VM index in 0..7 (topology.hosts * vms_per_host - "
+                    "1), got \"-1\""},
+        {"0,1.0,\n", "trace.csv:1: expected a VM index in 0..7 (topology.hosts * vms_per_host - "
+                     "1), got \"1.0\""},
+        {"0,,\n", "trace.csv:1: expected a VM index in 0..7 (topology.hosts * vms_per_host - "
+                  "1), got \"\""},
+        {"0,1,4\n", "trace.csv:1: expected a target host index in 0..3 or nothing, got \"4\""},
+        {"0,1,x\n", "trace.csv:1: expected a target host index in 0..3 or nothing, got \"x\""},
+        {"h\n0,1,2,3\n", "trace.csv:2: expected the fields time_s,vm,target (target may be "
+                         "empty), got 4 fields"},
+        {"0\n", "trace.csv:1: expected the fields time_s,vm,target (target may be empty), got "
+                "1 field"},
+        {"t,vm,target\nsoon,1,\n", "trace.csv:2: expected a time in seconds, got \"soon\""},
+        {"-1,1,\n", "trace.csv:1: expected a time in seconds >= 0, got \"-1\""},
+        {"1e10,1,\n", "trace.csv:1: expected a time of at most 9223372036.854775807 s, got "
+                      "\"1e10\""},
+        {"time_s,vm,target\n", "trace.csv: no rows (time_s,vm,target a line expected)"},
+        {"", "trace.csv: no rows (time_s,vm,target a line expected)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char want[512];
+        snprintf(want, sizeof want, P "%s", cases[i].error);
+        const char *got = trace_error(cases[i].text, "migrate");
+        cr_expect_str_eq(got, want, "case %zu: %s", i, got);
+    }
+    cr_assert_str_eq(trace_error("0,1,2\n", "local_save_restore"),
+                     P "trace.csv:1: expected no target host with operation "
+                       "\"local_save_restore\", got \"2\"");
+    /* The trace is read last: an error in a later section comes first. */
+    put_text("trace.csv", "bad\nbad\n");
+    assert_error_has(scen(TOPO4, "\"type\": \"trace\", \"file\": \"trace.csv\"", "\"seed\": -1"),
+                     "$.seed:");
+}
+#undef P
+
 Test(scenario_set, overrides_before_validation)
 {
     const vs_override ov[] = {
@@ -497,6 +949,29 @@ Test(scenario_set, overrides_before_validation)
     vs_config_close(&cfg);
     cr_assert_eq(load_with(text, ov, 5, &cfg, err), -1);
     cr_assert_str_eq(err, "t.json: $.description: expected a string, got {\"a\":1}");
+}
+
+Test(scenario_set, new_sections)
+{
+    const vs_override ov[] = {
+        {"migration.placement", "fixed"},  /* creates "migration" */
+        {"migration.target_host", "1"},
+        {"workload", "{\"type\": \"closed\", \"population\": 2}"}, /* a whole section */
+        {"ndis.oversize", "split"},
+    };
+    vs_config cfg;
+    char err[VS_ERROR_MAX];
+    cr_assert_eq(load_with(MINIMAL, ov, 4, &cfg, err), 0, "%s", err);
+    cr_assert_eq(cfg.migration.placement, VS_PLACE_FIXED);
+    cr_assert_eq(cfg.migration.target_host, 1);
+    cr_assert_eq(cfg.workload.kind, VS_WORKLOAD_CLOSED);
+    cr_assert_eq(cfg.workload.population, 2);
+    cr_assert_eq(cfg.ndis.oversize, VS_OVERSIZE_SPLIT);
+    vs_config_close(&cfg);
+    const vs_override type_only[] = {{"workload.type", "closed"}};
+    cr_assert_eq(load_with(MINIMAL, type_only, 1, &cfg, err), -1);
+    cr_assert_str_eq(err, "t.json: $.workload.rate_per_s: only for types \"poisson\", \"ramp\" "
+                          "(workload.type is \"closed\")");
 }
 
 Test(scenario_set, key_value_in_one_string)
@@ -533,9 +1008,9 @@ Test(scenario_set, bad_keys)
                      "t.json: --set run.duration.x=1: path goes through a string at "
                      "\"run.duration\", not an object or array");
     cr_assert_str_eq(set_error("topology.hosts", "\"4\""),
-                     "t.json: $.topology.hosts: expected an integer in 2..100000, got \"4\"");
+                     "t.json: $.topology.hosts: expected an integer in 1..100000, got \"4\"");
     cr_assert_str_eq(set_error("workload.rate_per_s", "1e400"),
-                     "t.json: $.workload.rate_per_s: expected a number in (0, 1000000000], got "
+                     "t.json: $.workload.rate_per_s: expected a number in (0, 1000000], got "
                      "\"1e400\"");
 }
 
