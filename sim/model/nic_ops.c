@@ -245,8 +245,6 @@ static void step_run(vs_sim *sim, vs_nic_op *op)
             uint32_t n = op->step == ST_SAVE_MORE_OIDS ? (op->segments ? op->segments + 1 : 1)
                          : op->step == ST_RESTORE_OIDS  ? group_segments(sim, op, op->group)
                                                         : 1;
-            if (op->step == ST_RESTORE_OIDS && op->group == 0)
-                op->seq_started = vs_sim_now(sim);
             issue_oids(sim, op, n);
             return;
         }
