@@ -12,14 +12,17 @@ grep -q "pending_completion" "$WORK/summary.txt" || fail "summary has no latency
 [ ! -s "$WORK/quiet.txt" ] || fail "--quiet still printed"
 "$VSWITCHSIM_BIN" run --json - 2>/dev/null > "$WORK/b.json"
 for key in scenario seed sim_time_s wall_time_s events events_per_wall_s saves restores \
-           throughput latency_us in_flight plugins slo verifier; do
+           migrations throughput latency_us in_flight plugins slo verifier; do
   jq_true "$WORK/a.json" "has(\"$key\")"
 done
 for k in issued completed pended failed timed_out; do jq_true "$WORK/a.json" ".saves | has(\"$k\")"; done
-for l in pending_completion save restore callback; do
+for k in started completed failed; do jq_true "$WORK/a.json" ".migrations | has(\"$k\")"; done
+for l in pending_completion save restore callback blackout migration; do
   for s in count mean min max p50 p90 p99 p999; do jq_true "$WORK/a.json" ".latency_us.$l | has(\"$s\")"; done
 done
-jq_true "$WORK/a.json" '.saves.completed > 1000 and .restores.completed > 1000'
+jq_true "$WORK/a.json" '.migrations.completed > 50 and .migrations.failed == 0'
+jq_true "$WORK/a.json" '.saves.completed == 2 * .migrations.completed and .restores.completed == .saves.completed'
+jq_true "$WORK/a.json" '.latency_us.blackout.count == .migrations.completed and .hosts.migrations_peak <= 2'
 jq_true "$WORK/a.json" '.plugins | length == 3 and all(.saves > 0)'
 jq_true "$WORK/a.json" '.latency_us.pending_completion.count > 0'
 jq_true "$WORK/a.json" '.verifier.violations == [] and all(.slo[]; .pass)'
