@@ -30,4 +30,15 @@ jq_true "$WORK/half.json" '[.hosts.per_host[0:8][].vms_end] | add == 0'
 # 320 VMs through 8 sources x 2 slots: at least 20 rounds of 2.006010 s.
 jq_true "$WORK/half.json" '.drain.duration_s >= 40.1202 - 1e-9'
 echo "drain of 8 hosts: $(jq .drain.duration_s "$WORK/half.json") s"
+
+# One CPU per host and 5 ms per OID round trip: the drained host's saves queue for its
+# CPU, so saves and the drain take longer than the idle-CPU hand calculation.
+"$VSWITCHSIM_BIN" run "$SCEN/drain-constant.json" --set topology.cpus_per_host=1 \
+  --set ndis.oid_cost=5ms --json "$WORK/cpu.json" --quiet
+jq_true "$WORK/cpu.json" '.hosts.per_host[0].cpu_queue_peak >= 1 and .drain.finished'
+# Alone, a NIC save would be two OIDs (10 ms); every VM here has two NICs sharing the
+# one CPU, so every save waits behind the other NIC's OIDs.
+jq_true "$WORK/cpu.json" '.latency_us.save.min > 10000'
+jq_true "$WORK/cpu.json" '.drain.duration_s > 40.1202 and .hosts.per_host[0].cpu_busy > 0'
+echo "drain with one CPU per host: $(jq .drain.duration_s "$WORK/cpu.json") s, save p99 $(jq .latency_us.save.p99 "$WORK/cpu.json") us"
 echo "ok"
