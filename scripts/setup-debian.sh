@@ -2,7 +2,8 @@
 # Installs what vswitchsim needs on Debian 12 that is not there yet (run as root).
 # Idempotent: installs nothing when everything is present.
 set -euo pipefail
-packages=(cmake make gcc pkg-config libevent-dev libjansson-dev libcriterion-dev jq python3)
+packages=(cmake make gcc pkg-config libevent-dev libjansson-dev libcriterion-dev jq python3
+          python3-jsonschema)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

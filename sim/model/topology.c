@@ -119,9 +119,11 @@ static void fill_nic(NDIS_SWITCH_NIC_PARAMETERS *n, NDIS_SWITCH_PORT_ID port)
     n->MTU = 1500;
 }
 
-/* Arrays are a header followed by elements at FirstElementOffset, ElementSize apart. */
+/* Arrays are a header followed by elements at FirstElementOffset, ElementSize apart; the
+ * first element is aligned for its type (NIC parameters hold 64-bit fields). */
 static void *array_new(uint32_t count, size_t header, size_t element)
 {
+    header = (header + 7) & ~(size_t)7;
     NDIS_SWITCH_PORT_ARRAY *a = calloc(1, header + element * (count ? count : 1));
     if (!a)
         return NULL;

@@ -153,7 +153,7 @@ int vs_workload_start(vs_sim *sim)
 void vs_workload_operation_done(vs_sim *sim, const vs_migration *mig, bool ok)
 {
     vs_vm *vm = &sim->vms[mig->vm];
-    if (vm->in_drain && mig->op == VS_OP_MIGRATE) {
+    if (vm->in_drain) {
         /* A VM that failed to leave stays: the drain counts it and does not retry. */
         vm->in_drain = false;
         sim->drain.failed += !ok;
