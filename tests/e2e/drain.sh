@@ -31,6 +31,16 @@ jq_true "$WORK/half.json" '[.hosts.per_host[0:8][].vms_end] | add == 0'
 jq_true "$WORK/half.json" '.drain.duration_s >= 40.1202 - 1e-9'
 echo "drain of 8 hosts: $(jq .drain.duration_s "$WORK/half.json") s"
 
+# Each VM draws its phase times from its own stream: with random pre-copies, adding a
+# seventeenth host changes where VMs go but not one of host 0's VMs' draws.
+lognormal='migration.precopy={"dist": "lognormal", "mean": "2s", "p99": "6s"}'
+"$VSWITCHSIM_BIN" run "$SCEN/drain-constant.json" --set "$lognormal" --json "$WORK/r16.json" --quiet
+"$VSWITCHSIM_BIN" run "$SCEN/drain-constant.json" --set "$lognormal" --set topology.hosts=17 \
+  --json "$WORK/r17.json" --quiet
+[ "$(jq .drain.duration_s "$WORK/r16.json")" = "$(jq .drain.duration_s "$WORK/r17.json")" ] ||
+  fail "adding a host changed the drain's random pre-copies"
+jq_true "$WORK/r16.json" '.latency_us.migration.max > .latency_us.migration.min + 1e6'
+
 # One CPU per host and 5 ms per OID round trip: the drained host's saves queue for its
 # CPU, so saves and the drain take longer than the idle-CPU hand calculation.
 "$VSWITCHSIM_BIN" run "$SCEN/drain-constant.json" --set topology.cpus_per_host=1 \
