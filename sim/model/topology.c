@@ -146,9 +146,11 @@ int vs_topology_switch_arrays(const vs_sim *sim, uint32_t host, uint32_t sw,
         free(*nics);
         return -1;
     }
+    /* Switches are created before anything moves: the host's VMs are its initial ones. */
+    uint32_t per_host = sim->cfg->topology.vms_per_host, per_vm = sim->cfg->topology.nics_per_vm;
     uint32_t i = 0;
-    for (uint32_t n = 0; n < sim->nnics && i < count; n++) {
-        if (sim->vms[n / sim->cfg->topology.nics_per_vm].host != host || sim->nics[n].sw != sw)
+    for (uint32_t n = host * per_host * per_vm; n < (host + 1) * per_host * per_vm; n++) {
+        if (sim->vms[n / per_vm].host != host || sim->nics[n].sw != sw || i == count)
             continue;
         fill_port(NDIS_SWITCH_PORT_AT_ARRAY_INDEX(*ports, i), sim->nics[n].port);
         fill_nic(NDIS_SWITCH_NIC_AT_ARRAY_INDEX(*nics, i), sim->nics[n].port);

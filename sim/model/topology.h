@@ -15,8 +15,9 @@ enum { VS_STREAM_WORKLOAD = 1, VS_STREAM_INSTANCE, VS_STREAM_FAULTS, VS_STREAM_V
 int vs_topology_build(vs_sim *sim);
 void vs_topology_free(vs_sim *sim);
 
-/* The ports and NICs on one switch now, as the arrays VSWITCH_CREATE carries (WFP
- * queries OID_SWITCH_PORT_ARRAY and OID_SWITCH_NIC_ARRAY). Caller frees both. */
+/* The ports and NICs on one switch at the start of the run, as the arrays VSWITCH_CREATE
+ * carries (WFP queries OID_SWITCH_PORT_ARRAY and OID_SWITCH_NIC_ARRAY). Caller frees
+ * both. */
 int vs_topology_switch_arrays(const vs_sim *sim, uint32_t host, uint32_t sw,
                               NDIS_SWITCH_PORT_ARRAY **ports, NDIS_SWITCH_NIC_ARRAY **nics);
 
