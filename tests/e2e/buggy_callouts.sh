@@ -2,7 +2,7 @@
 # A buggy callout is caught and reported by name, never a crash: each broken fixture
 # plugin makes the run exit 3 with its rule in the report and on stderr; the good one
 # runs clean.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 fix=${VSWITCHSIM_TEST_PLUGIN_DIR:?}
 
 run_fixture() { # name expected-exit

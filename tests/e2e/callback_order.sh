@@ -3,7 +3,7 @@
 # documented sequence (docs/scenario.md "What a migration does"): the source saves; the
 # target creates the port and the interface, learns the policy, restores and connects;
 # then the source disconnects and deletes the interface and the port.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 
 cp "$SCEN/one-migration.json" "$SCEN/one-migration.csv" "$WORK/"
 "$VSWITCHSIM_BIN" run "$WORK/one-migration.json" --plugin-path "$VSWITCHSIM_TEST_PLUGIN_DIR" \

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The command line's contract: help, version, usage errors (exit 2, one line), validate
 # on every shipped scenario, plugin-info.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 
 "$VSWITCHSIM_BIN" --help | grep -q "usage: vswitchsim run" || fail "--help"
 "$VSWITCHSIM_BIN" --version | grep -Eq '^vswitchsim [0-9]+\.[0-9]+\.[0-9]+$' || fail "--version"

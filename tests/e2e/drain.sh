@@ -9,7 +9,7 @@
 #             + target: RESTORE_COMPLETE (10 us), no segment to restore    = 6.010 ms
 #   one migration: pre-copy 2 s + blackout                                 = 2.006010 s
 #   40 VMs leave host 0 two at a time: 20 rounds x 2.006010 s              = 40.1202 s
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 
 "$VSWITCHSIM_BIN" run "$SCEN/drain-constant.json" --json "$WORK/one.json" --quiet
 jq_true "$WORK/one.json" '.drain.finished and .drain.vms == 40 and .drain.failed == 0'

@@ -2,7 +2,7 @@
 # The restore path: flowtable's state round-trips through save and restore on another
 # host; and when the state is corrupted in transfer, every corrupted restore is caught
 # by the callout (STATUS_DATA_ERROR), the move fails, and the SLO breach exits 3.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 
 "$VSWITCHSIM_BIN" run "$SCEN/flowtable.json" --json "$WORK/ok.json" --quiet
 jq_true "$WORK/ok.json" '.restores.completed > 500 and .restores.completed == .saves.completed'

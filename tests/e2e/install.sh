@@ -2,7 +2,7 @@
 # `cmake --install` gives a plugin author what CONTRACT §1 promises: the program, the
 # example plugins, the SDK headers, a pkg-config file and a CMake package; a plugin
 # builds against each, and the installed program runs it.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 : "${VSWITCHSIM_BUILD_DIR:?}"
 prefix=$WORK/prefix
 cmake --install "$VSWITCHSIM_BUILD_DIR" --prefix "$prefix" > /dev/null

@@ -2,7 +2,7 @@
 # The documented options of the migration model, one migration each (one-migration.json
 # with --set): the blackout timeout rolls back, a local save/restore keeps the VM where
 # it is, and NIC state near and over one 64 KiB save segment is split or refused.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 cp "$SCEN/one-migration.json" "$SCEN/one-migration.csv" "$WORK/"
 run() { # name expected-exit args...
   local name=$1 want=$2; shift 2

@@ -4,7 +4,7 @@
 # lambda = rate/2 per queue. M/M/1 says the mean time from STATUS_PENDING to
 # completion is 1/(mu - lambda): 2 ms at rho 0.5 (rate 1000/s) and 5 ms at rho 0.8
 # (rate 1600/s). Expected within 5%.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 
 check() {
   local rate=$1 want_us=$2

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A plugin built out of tree with nothing but the SDK headers loads and runs: the FWPS
 # functions resolve from the simulator at dlopen time.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 
 ${CC:-cc} -shared -fPIC -Wall -Wextra -Werror -I "$SRC/sim/include" \
   "$SRC/tests/plugins/out_of_tree/callout.c" -o "$WORK/callout.so"

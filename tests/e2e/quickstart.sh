@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `vswitchsim run` with no scenario runs the default one, prints a summary, writes JSON
 # with the stable keys, and the same seed gives the same bytes apart from wall clock.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 
 "$VSWITCHSIM_BIN" run > "$WORK/summary.txt" 2> "$WORK/stderr.txt" || fail "run exited $?"
 grep -q "quickstart" "$WORK/summary.txt" || fail "summary does not name the scenario"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's plugin example is real: extract the C block from "Writing a callout
 # plugin", build it out of tree exactly as the README says, and run a scenario with it.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 
 awk '/^## Writing a callout plugin/{on=1} on && /^```c$/{grab=1; next} grab && /^```$/{exit} grab' \
   "$SRC/README.md" > "$WORK/my_callout.c"

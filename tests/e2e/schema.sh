@@ -5,7 +5,7 @@
 # docs/scenario.md's reference ("### `section`" headings, tables whose first column is
 # "key") are exactly the schema's properties. Needs python3 with jsonschema
 # (Debian: python3-jsonschema, see scripts/setup-debian.sh).
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 
 python3 -c 'import jsonschema' 2>/dev/null ||
   fail "python3 cannot import jsonschema: install python3-jsonschema (scripts/setup-debian.sh)"

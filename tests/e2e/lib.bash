@@ -1,4 +1,5 @@
 # Shared helpers for the end-to-end tests: run the real binary, check JSON with jq.
+# Not a test itself: CTest runs tests/e2e/*.sh, and this is lib.bash.
 set -euo pipefail
 : "${VSWITCHSIM_BIN:?run through ctest}"
 : "${VSWITCHSIM_SOURCE_DIR:?run through ctest}"
