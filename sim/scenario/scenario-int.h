@@ -18,6 +18,7 @@
 #define VS__SC_TEXT_MAX (64u << 10)     /* the scenario's name and description */
 #define VS__SC_DEPTH_MAX 64             /* nesting of arrays and objects, anywhere */
 #define VS__SC_FILE_MAX (64u << 20)     /* bytes of a scenario file */
+#define VS__SC_HOSTS_MAX 100000         /* topology.hosts; host indices are below it */
 
 typedef struct vs__sc {
     const char *file;   /* names the scenario in messages */
@@ -120,6 +121,27 @@ int vs__sc_apply_overrides(vs__sc *sc, json_t *root, const vs_override *ov, size
 /* The "plugins" and "slo" sections of root (each an array, in cfg's arrays). */
 int vs__sc_plugins(vs__sc *sc, const json_t *root, vs_config *cfg);
 int vs__sc_slos(vs__sc *sc, const json_t *root, vs_config *cfg);
+
+/* The "migration" and "workload" sections of root (migration_json.c, workload_json.c). */
+int vs__sc_migration(vs__sc *sc, const json_t *root, vs_config *cfg);
+int vs__sc_workload(vs__sc *sc, const json_t *root, vs_config *cfg);
+
+/* For the sections (validate.c): enters root[key] as an object, path pushed (*old for
+ * vs__sc_pop), its members one of `keys`; an absent optional one reads as NULL, which
+ * the getters treat as an object with no members, so defaults apply. */
+int vs__sc_enter(vs__sc *sc, const json_t *root, const char *key, bool required,
+                 const char *const *keys, const json_t **obj, size_t *old);
+/* An integer key into a uint32_t, default already in *out. */
+int vs__sc_u32(vs__sc *sc, const json_t *obj, const char *key, bool required, int64_t lo,
+               int64_t hi, uint32_t *out);
+
+/* Once every section passed on its own, what ties them together (cross_section.c). */
+int vs__sc_check_across(vs__sc *sc, const json_t *root, vs_config *cfg);
+/* The path $.a.b, for an error about root[a][b]; returns that value. */
+const json_t *vs__sc_at_key(vs__sc *sc, const json_t *root, const char *a, const char *b);
+/* A trace workload's rows from the CSV file workload.file, into cfg->workload.trace;
+ * errors are at $.workload.file (trace_csv.c). */
+int vs__sc_load_trace(vs__sc *sc, const json_t *root, vs_config *cfg);
 
 /* The schema: fills cfg from a tree whose depth and overrides are done. On error cfg
  * may hold partial allocations for vs_config_close. */

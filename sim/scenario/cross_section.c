@@ -1,0 +1,78 @@
+/*
+ * cross_section.c: what ties the scenario's sections together, checked once each passed
+ * on its own: host indices against topology.hosts, a migration needing two hosts, a
+ * closed population against the VMs, and a trace workload's rows (trace_csv.c).
+ */
+#include "scenario/scenario-int.h"
+
+/* The path $.a.b, for an error about root[a][b]; returns that value. */
+const json_t *vs__sc_at_key(vs__sc *sc, const json_t *root, const char *a, const char *b)
+{
+    vs__sc_push_key(sc, a);
+    vs__sc_push_key(sc, b);
+    return json_object_get(json_object_get(root, a), b);
+}
+
+/* drain: the hosts exist, one is left to migrate to, a fixed target is not drained,
+ * and the drain starts within the run. */
+static int check_drain(vs__sc *sc, const json_t *root, const vs_config *cfg)
+{
+    const uint32_t hosts = cfg->topology.hosts;
+    const bool migrate = cfg->workload.operation == VS_OP_MIGRATE;
+    const json_t *arr = json_object_get(json_object_get(root, "workload"), "hosts");
+    for (size_t i = 0; i < cfg->workload.ndrain_hosts; i++) {
+        if (cfg->workload.drain_hosts[i] < hosts)
+            continue;
+        vs__sc_at_key(sc, root, "workload", "hosts");
+        vs__sc_push_index(sc, i);
+        return vs__sc_fail(sc, json_array_get(arr, i), "expected a host index below "
+                           "topology.hosts (%u)", hosts);
+    }
+    if (migrate && cfg->workload.ndrain_hosts >= hosts) {
+        vs__sc_at_key(sc, root, "workload", "hosts");
+        return vs__sc_fail(sc, arr, "expected fewer hosts than topology.hosts (%u): the "
+                           "VMs need a host to go to", hosts);
+    }
+    if (migrate && cfg->migration.placement == VS_PLACE_FIXED)
+        for (size_t i = 0; i < cfg->workload.ndrain_hosts; i++)
+            if (cfg->workload.drain_hosts[i] == cfg->migration.target_host)
+                return vs__sc_fail(sc, vs__sc_at_key(sc, root, "migration", "target_host"),
+                                   "expected a host that is not drained (it is "
+                                   "$.workload.hosts[%zu])", i);
+    if (cfg->workload.drain_at >= cfg->run.duration)
+        return vs__sc_fail(sc, vs__sc_at_key(sc, root, "workload", "at"),
+                           "expected a time before run.duration (%.9g s)",
+                           (double)cfg->run.duration / 1e9);
+    return 0;
+}
+
+int vs__sc_check_across(vs__sc *sc, const json_t *root, vs_config *cfg)
+{
+    const uint32_t hosts = cfg->topology.hosts;
+    const bool migrate = cfg->workload.operation == VS_OP_MIGRATE;
+    if (migrate && hosts < 2)
+        return vs__sc_fail(sc, vs__sc_at_key(sc, root, "topology", "hosts"),
+                           "expected an integer in 2..%d when workload.operation is "
+                           "\"migrate\" (a migration goes to another host)",
+                           VS__SC_HOSTS_MAX);
+    if (cfg->migration.placement == VS_PLACE_FIXED && cfg->migration.target_host >= hosts)
+        return vs__sc_fail(sc, vs__sc_at_key(sc, root, "migration", "target_host"),
+                           "expected a host index below topology.hosts (%u)", hosts);
+    switch (cfg->workload.kind) {
+    case VS_WORKLOAD_DRAIN:
+        return check_drain(sc, root, cfg);
+    case VS_WORKLOAD_CLOSED:
+        if ((uint64_t)cfg->workload.population > (uint64_t)hosts * cfg->topology.vms_per_host)
+            return vs__sc_fail(sc, vs__sc_at_key(sc, root, "workload", "population"),
+                               "expected at most topology.hosts * vms_per_host (%llu): one "
+                               "operation in flight per VM",
+                               (unsigned long long)hosts * cfg->topology.vms_per_host);
+        return 0;
+    case VS_WORKLOAD_TRACE:
+        return vs__sc_load_trace(sc, root, cfg);
+    case VS_WORKLOAD_POISSON:
+    case VS_WORKLOAD_RAMP:
+        return 0;
+    }
+    return 0;
+}

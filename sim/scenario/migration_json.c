@@ -1,0 +1,55 @@
+/*
+ * migration_json.c: the scenario's "migration" section: how long each phase of a live
+ * migration takes, how many run at once, and where the VMs go.
+ */
+#include "scenario/scenario-int.h"
+
+#define MAX_MIGRATIONS_PER_HOST 1024
+#define MAX_GBPS 1e6
+
+static const char *const placements[] = {"least_loaded", "random", "fixed", NULL};
+
+/* target_host: required with placement "fixed", refused otherwise. */
+static int parse_target_host(vs__sc *sc, const json_t *m, vs_config *cfg)
+{
+    if (cfg->migration.placement != VS_PLACE_FIXED)
+        return vs__sc_absent(sc, m, "target_host", "only with placement \"fixed\" "
+                             "(migration.placement is \"%s\")",
+                             placements[cfg->migration.placement]);
+    if (!json_object_get(m, "target_host")) {
+        vs__sc_push_key(sc, "target_host");
+        return vs__sc_fail(sc, NULL, "missing required key (placement is \"fixed\")");
+    }
+    return vs__sc_u32(sc, m, "target_host", true, 0, VS__SC_HOSTS_MAX - 1,
+                      &cfg->migration.target_host);
+}
+
+int vs__sc_migration(vs__sc *sc, const json_t *root, vs_config *cfg)
+{
+    static const char *const keys[] = {"max_per_host", "precopy",   "pause",     "bandwidth_gbps",
+                                       "latency",      "timeout",   "placement", "target_host",
+                                       "disk_time",    NULL};
+    const json_t *m;
+    size_t old;
+    int placement;
+    double gbps = 10;
+    cfg->migration.max_per_host = 2;
+    if (vs__sc_enter(sc, root, "migration", false, keys, &m, &old) < 0 ||
+        vs__sc_u32(sc, m, "max_per_host", false, 1, MAX_MIGRATIONS_PER_HOST,
+                   &cfg->migration.max_per_host) < 0 ||
+        vs__sc_dist(sc, m, "precopy", "{\"dist\": \"lognormal\", \"mean\": \"8s\", \"p99\": \"20s\"}",
+                    &cfg->migration.precopy) < 0 ||
+        vs__sc_dist(sc, m, "pause", "\"5ms\"", &cfg->migration.pause) < 0 ||
+        vs__sc_number(sc, m, "bandwidth_gbps", false, 0, true, MAX_GBPS, false, &gbps) < 0 ||
+        vs__sc_dist(sc, m, "latency", "\"200us\"", &cfg->migration.latency) < 0 ||
+        vs__sc_duration(sc, m, "timeout", false, "30s", 1, &cfg->migration.timeout) < 0 ||
+        vs__sc_enum(sc, m, "placement", placements, VS_PLACE_LEAST_LOADED, &placement) < 0)
+        return -1;
+    cfg->migration.bandwidth_bytes_per_s = gbps * 1e9 / 8;
+    cfg->migration.placement = (vs_placement)placement;
+    if (parse_target_host(sc, m, cfg) < 0 ||
+        vs__sc_dist(sc, m, "disk_time", "\"1s\"", &cfg->migration.disk_time) < 0)
+        return -1;
+    vs__sc_pop(sc, old);
+    return 0;
+}
