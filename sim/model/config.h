@@ -5,6 +5,7 @@
 #ifndef VS_CONFIG_H
 #define VS_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -150,6 +151,11 @@ typedef struct vs_config {
 
     struct {
         double histogram_rel_error;
+        vs_time_t interval;  /* time-series interval; 0: no time series */
+        vs_time_t warmup;    /* totals count from here */
+        bool per_host;       /* per-host latency histograms */
+        double *percentiles; /* extra percentiles to report, in (0, 100) */
+        size_t npercentiles;
     } metrics;
 
     vs_slo *slos;

@@ -117,7 +117,7 @@ static void start_migration(vs_sim *sim, vs_migration *mig, uint32_t dst)
 {
     mig->dst = dst;
     mig->started = vs_sim_now(sim);
-    vs_hist_record(&sim->stats.latency[VS_LAT_SLOT_WAIT], mig->started - mig->arrived);
+    vs_stats_latency(&sim->stats, VS_LAT_SLOT_WAIT, mig->src, mig->started - mig->arrived);
     if (mig->op == VS_OP_LOCAL_SAVE_RESTORE) {
         sim->stats.local.started++;
         start_phase(sim, mig, VS_MIG_SAVING);
@@ -127,7 +127,7 @@ static void start_migration(vs_sim *sim, vs_migration *mig, uint32_t dst)
     take_slot(sim, dst);
     sim->hosts[dst].incoming++;
     sim->stats.migrations.started++;
-    vs_gauge_add(&sim->stats.migrations_in_flight, mig->started, +1);
+    vs_level_add(&sim->stats.migrations_in_flight, mig->started, +1);
     start_phase(sim, mig, VS_MIG_PRECOPY);
 }
 
@@ -340,13 +340,13 @@ static void record_end(vs_sim *sim, vs_migration *mig, bool ok)
     vs_op_counts *c = local ? &sim->stats.local : &sim->stats.migrations;
     if (ok) {
         c->completed++;
-        vs_hist_record(&sim->stats.latency[VS_LAT_MIGRATION], now - mig->started);
+        vs_stats_latency(&sim->stats, VS_LAT_MIGRATION, mig->src, now - mig->started);
     } else {
         c->failed++;
         c->timed_out += mig->timed_out;
     }
     if (!local)
-        vs_gauge_add(&sim->stats.migrations_in_flight, now, -1);
+        vs_level_add(&sim->stats.migrations_in_flight, now, -1);
 }
 
 /* The VM moves: its NICs now sit on the ports the restore created. */
@@ -418,7 +418,7 @@ static void resume(vs_sim *sim, vs_migration *mig)
         mig->timeout = 0;
     }
     if (!mig->failed)
-        vs_hist_record(&sim->stats.latency[VS_LAT_BLACKOUT],
+        vs_stats_latency(&sim->stats, VS_LAT_BLACKOUT, mig->src,
                        vs_sim_now(sim) - mig->blackout_started);
 }
 

@@ -113,7 +113,8 @@ static void step_next(vs_sim *sim, vs_nic_op *op)
 static void record_save(vs_sim *sim, vs_nic_op *op, const vs_fanout *fan, bool ok)
 {
     vs_seq_counts *c = &sim->stats.saves;
-    vs_hist_record(&sim->stats.latency[VS_LAT_SAVE], vs_sim_now(sim) - op->seq_started);
+    vs_stats_latency(&sim->stats, VS_LAT_SAVE, op->mig->src, vs_sim_now(sim) - op->seq_started);
+    vs_level_add(&sim->stats.saves_in_flight, vs_sim_now(sim), -1);
     c->pended += fan->pended;
     if (ok)
         c->completed++;
@@ -125,7 +126,8 @@ static void record_save(vs_sim *sim, vs_nic_op *op, const vs_fanout *fan, bool o
 static void record_restore(vs_sim *sim, vs_nic_op *op, bool ok)
 {
     vs_seq_counts *c = &sim->stats.restores;
-    vs_hist_record(&sim->stats.latency[VS_LAT_RESTORE], vs_sim_now(sim) - op->seq_started);
+    vs_stats_latency(&sim->stats, VS_LAT_RESTORE, op->mig->dst,
+                     vs_sim_now(sim) - op->seq_started);
     c->pended += op->fan.pended;
     if (ok)
         c->completed++;
@@ -144,8 +146,10 @@ static void on_oid_done(vs_engine *eng, void *ctx, uint64_t arg)
         step_run(sim, op); /* the loop issues the OID again */
         return;
     }
-    if (op->step == ST_SAVE_MORE_OIDS)
+    if (op->step == ST_SAVE_MORE_OIDS) {
         record_save(sim, op, &op->fan, true);
+        vs_hist_record(&sim->stats.oids_per_save, 1 + (op->segments ? op->segments + 1 : 1));
+    }
     else if (op->step == ST_RESTORE_COMPLETE)
         record_restore(sim, op, true);
     step_next(sim, op);
@@ -267,6 +271,7 @@ void vs_nic_op_save(vs_sim *sim, vs_nic_op *op)
     op->port_created = op->iface_created = false;
     op->seq_started = vs_sim_now(sim);
     sim->stats.saves.issued++;
+    vs_level_add(&sim->stats.saves_in_flight, op->seq_started, +1);
     op->step = ST_SAVE_OID;
     step_run(sim, op);
 }

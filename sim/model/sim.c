@@ -49,15 +49,14 @@ vs_sim *vs_sim_new(const vs_config *cfg)
     vs_migration_init(sim);
     sim->engine = vs_engine_new(1024);
     if (!sim->engine || vs_topology_build(sim) != 0 || instances_init(sim) != 0 ||
-        vs_stats_init(&sim->stats, cfg->nplugins, cfg->metrics.histogram_rel_error) != 0) {
+        vs_stats_init(&sim->stats, cfg->nplugins, cfg->metrics.per_host ? cfg->topology.hosts : 0,
+                      cfg->metrics.histogram_rel_error, cfg->metrics.interval) != 0) {
         vs_sim_free(sim);
         return NULL;
     }
     vs_rng_init(&sim->workload_rng, cfg->seed, vs_rng_stream_id(VS_STREAM_WORKLOAD, 0, 0));
     vs_rng_init(&sim->fault_rng, cfg->seed, vs_rng_stream_id(VS_STREAM_FAULTS, 0, 0));
     vs_rng_init(&sim->placement_rng, cfg->seed, vs_rng_stream_id(VS_STREAM_PLACEMENT, 0, 0));
-    vs_gauge_init(&sim->stats.pending, 0);
-    vs_gauge_init(&sim->stats.migrations_in_flight, 0);
     return sim;
 }
 
@@ -156,17 +155,26 @@ void vs_sim_violation(vs_sim *sim, const char *rule, uint32_t instance, const ch
 
 /* ---- The run ---------------------------------------------------------------------- */
 
-/* Runs the engine to `end` in slices, so a progress line can follow the run. */
-static void run_engine(vs_sim *sim, vs_time_t end)
+/* Runs the engine to `end` in slices: one per time-series interval, whose row is taken
+ * at its boundary (so intervals cost no events and never keep a finished run going),
+ * and between them a progress line can follow the run. */
+static int run_engine(vs_sim *sim, vs_time_t end)
 {
-    const vs_time_t slice = end / 256 ? end / 256 : 1;
-    while (vs_engine_pending(sim->engine) > 0 && vs_sim_now(sim) < end) {
-        vs_time_t next = end - vs_sim_now(sim) > slice ? vs_sim_now(sim) + slice : end;
-        vs_engine_run(sim->engine, next);
+    vs_time_t interval = sim->cfg->metrics.interval;
+    vs_time_t step = interval ? interval : (end / 256 ? end / 256 : 1);
+    for (vs_time_t next = step; vs_engine_pending(sim->engine) > 0 && vs_sim_now(sim) < end;
+         next = next + step < next ? VS_TIME_MAX : next + step) {
+        vs_time_t until = next < end ? next : end;
+        vs_engine_run(sim->engine, until);
+        if (interval && vs_sim_now(sim) == next &&
+            vs_stats_series_row(&sim->stats, next) != 0)
+            return -1;
         if (sim->progress) /* arrivals end at run.duration; what follows is the drain */
             sim->progress(sim->progress_ctx, vs_sim_now(sim), sim->cfg->run.duration,
                           vs_engine_events_run(sim->engine));
     }
+    /* The last, partial interval. */
+    return interval ? vs_stats_series_row(&sim->stats, vs_sim_now(sim)) : 0;
 }
 
 /* What the report keeps of each host and of the drain. */
@@ -194,17 +202,33 @@ static int collect(vs_sim *sim)
     return 0;
 }
 
+static void on_warmup_over(vs_engine *eng, void *ctx, uint64_t arg)
+{
+    vs_sim *sim = ctx;
+    vs_stats_restart(&sim->stats, vs_sim_now(sim));
+}
+
+static int start_measuring(vs_sim *sim)
+{
+    const vs_config *cfg = sim->cfg;
+    if (cfg->metrics.warmup > 0 &&
+        !vs_engine_schedule(sim->engine, cfg->metrics.warmup, on_warmup_over, sim, 0))
+        return -1;
+    return 0;
+}
+
 int vs_sim_run(vs_sim *sim)
 {
     const vs_config *cfg = sim->cfg;
     for (uint32_t h = 0; h < cfg->topology.hosts; h++)
         vs_wfp_lifetime_event(sim, h, FWPS_VSWITCH_EVENT_VSWITCH_CREATE);
-    if (vs_workload_start(sim) != 0)
+    if (vs_workload_start(sim) != 0 || start_measuring(sim) != 0)
         return -1;
     vs_time_t end = cfg->run.duration + cfg->run.drain < cfg->run.duration
                         ? VS_TIME_MAX
                         : cfg->run.duration + cfg->run.drain;
-    run_engine(sim, end);
+    if (run_engine(sim, end) != 0)
+        return -1;
     vs_wfp_report_unfinished(sim);
     for (uint32_t h = 0; h < cfg->topology.hosts; h++)
         vs_wfp_lifetime_event(sim, h, FWPS_VSWITCH_EVENT_VSWITCH_DELETE);

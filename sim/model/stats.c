@@ -1,5 +1,7 @@
 /*
- * stats.c: setting up and tearing down the model's measurements.
+ * stats.c: the model's measurements: setting them up, recording latencies overall,
+ * per host and per time-series interval, closing intervals into rows, and restarting
+ * the totals after warm-up.
  */
 #include "model/stats.h"
 
@@ -9,40 +11,67 @@
 const char *const vs_latency_names[VS_LAT_COUNT] = {
     "pending_completion", "save", "restore", "callback", "blackout", "migration", "slot_wait"};
 
-static int hists_init(vs_hist h[VS_LAT_COUNT], double rel_error)
+const char *const vs_ts_column_names[VS_TS_COLUMNS] = {
+    "t_s", "saves_per_s", "restores_per_s", "migrations_per_s", "pending_in_flight_mean",
+    "pending_in_flight_max", "migrations_in_flight_mean", "migrations_in_flight_max",
+    "saves_in_flight_mean", "blackout_p50_us", "blackout_p99_us", "pending_completion_p50_us",
+    "pending_completion_p99_us", "save_p99_us"};
+
+static int hists_init(vs_hist *h, size_t n, double rel_error)
 {
-    for (int i = 0; i < VS_LAT_COUNT; i++)
+    for (size_t i = 0; i < n; i++)
         if (vs_hist_init(&h[i], rel_error) != 0)
             return -1;
     return 0;
 }
 
-static void hists_close(vs_hist h[VS_LAT_COUNT])
+static void hists_close(vs_hist *h, size_t n)
 {
-    for (int i = 0; i < VS_LAT_COUNT; i++)
+    for (size_t i = 0; h && i < n; i++)
         vs_hist_close(&h[i]);
 }
 
-int vs_stats_init(vs_stats *st, size_t nplugins, double rel_error)
+static void levels_init(vs_stats *st)
+{
+    vs_level *levels[] = {&st->pending, &st->migrations_in_flight, &st->saves_in_flight};
+    for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+        vs_gauge_init(&levels[i]->total, 0);
+        vs_gauge_init(&levels[i]->window, 0);
+    }
+}
+
+int vs_stats_init(vs_stats *st, size_t nplugins, uint32_t nhosts, double rel_error,
+                  uint64_t interval_ns)
 {
     memset(st, 0, sizeof *st);
     st->plugins = calloc(nplugins ? nplugins : 1, sizeof *st->plugins);
-    if (!st->plugins)
-        return -1;
+    st->host_latency = nhosts ? calloc((size_t)nhosts * VS_LAT_COUNT, sizeof(vs_hist)) : NULL;
     st->nplugins = nplugins;
-    if (hists_init(st->latency, rel_error) != 0)
+    st->latency_hosts = nhosts;
+    st->series.interval_ns = interval_ns;
+    levels_init(st);
+    if (!st->plugins || (nhosts && !st->host_latency) ||
+        hists_init(st->latency, VS_LAT_COUNT, rel_error) != 0 ||
+        hists_init(&st->oids_per_save, 1, rel_error) != 0 ||
+        hists_init(st->series.latency, VS_TS_LATENCIES, rel_error) != 0 ||
+        hists_init(st->host_latency, (size_t)nhosts * VS_LAT_COUNT, rel_error) != 0)
         return -1;
     for (size_t p = 0; p < nplugins; p++)
-        if (hists_init(st->plugins[p].latency, rel_error) != 0)
+        if (hists_init(st->plugins[p].latency, VS_LAT_COUNT, rel_error) != 0)
             return -1;
     return 0;
 }
 
 void vs_stats_close(vs_stats *st)
 {
-    hists_close(st->latency);
+    hists_close(st->latency, VS_LAT_COUNT);
+    hists_close(&st->oids_per_save, 1);
+    hists_close(st->series.latency, VS_TS_LATENCIES);
+    hists_close(st->host_latency, (size_t)st->latency_hosts * VS_LAT_COUNT);
+    free(st->host_latency);
+    free(st->series.rows);
     for (size_t p = 0; st->plugins && p < st->nplugins; p++)
-        hists_close(st->plugins[p].latency);
+        hists_close(st->plugins[p].latency, VS_LAT_COUNT);
     free(st->plugins);
     free(st->hosts);
     for (size_t i = 0; i < st->nviolations; i++) {
@@ -52,6 +81,135 @@ void vs_stats_close(vs_stats *st)
     }
     free(st->violations);
     memset(st, 0, sizeof *st);
+}
+
+/* ---- Recording --------------------------------------------------------------------- */
+
+static int series_latency(vs_latency which)
+{
+    switch (which) {
+    case VS_LAT_BLACKOUT: return VS_TS_LAT_BLACKOUT;
+    case VS_LAT_PENDING_COMPLETION: return VS_TS_LAT_PENDING;
+    case VS_LAT_SAVE: return VS_TS_LAT_SAVE;
+    default: return -1;
+    }
+}
+
+void vs_stats_latency(vs_stats *st, vs_latency which, uint32_t host, uint64_t ns)
+{
+    vs_hist_record(&st->latency[which], ns);
+    if (st->host_latency && host != UINT32_MAX)
+        vs_hist_record(&st->host_latency[(size_t)host * VS_LAT_COUNT + which], ns);
+    int ts = series_latency(which);
+    if (ts >= 0 && st->series.interval_ns)
+        vs_hist_record(&st->series.latency[ts], ns);
+}
+
+void vs_level_add(vs_level *l, uint64_t now, int64_t delta)
+{
+    vs_gauge_add(&l->total, now, delta);
+    vs_gauge_add(&l->window, now, delta);
+}
+
+/* ---- The time series ---------------------------------------------------------------- */
+
+static double us_at(const vs_hist *h, double q)
+{
+    return (double)vs_hist_quantile(h, q) / 1000.0;
+}
+
+static void fill_row(vs_stats *st, double *row, uint64_t now)
+{
+    vs_timeseries *ts = &st->series;
+    double secs = (double)(now - ts->window_start) / 1e9;
+    row[VS_TS_T] = (double)now / 1e9;
+    row[VS_TS_SAVES_PER_S] = (double)(st->saves.completed - ts->saves_before) / secs;
+    row[VS_TS_RESTORES_PER_S] = (double)(st->restores.completed - ts->restores_before) / secs;
+    row[VS_TS_MIGRATIONS_PER_S] =
+        (double)(st->migrations.completed - ts->migrations_before) / secs;
+    row[VS_TS_PENDING_MEAN] = vs_gauge_mean(&st->pending.window, now);
+    row[VS_TS_PENDING_MAX] = (double)st->pending.window.peak;
+    row[VS_TS_MIGRATIONS_MEAN] = vs_gauge_mean(&st->migrations_in_flight.window, now);
+    row[VS_TS_MIGRATIONS_MAX] = (double)st->migrations_in_flight.window.peak;
+    row[VS_TS_SAVES_MEAN] = vs_gauge_mean(&st->saves_in_flight.window, now);
+    row[VS_TS_BLACKOUT_P50] = us_at(&ts->latency[VS_TS_LAT_BLACKOUT], 0.50);
+    row[VS_TS_BLACKOUT_P99] = us_at(&ts->latency[VS_TS_LAT_BLACKOUT], 0.99);
+    row[VS_TS_PENDING_P50] = us_at(&ts->latency[VS_TS_LAT_PENDING], 0.50);
+    row[VS_TS_PENDING_P99] = us_at(&ts->latency[VS_TS_LAT_PENDING], 0.99);
+    row[VS_TS_SAVE_P99] = us_at(&ts->latency[VS_TS_LAT_SAVE], 0.99);
+}
+
+/* The next interval starts at `now`: counts, levels and histograms measure from here. */
+static void window_restart(vs_stats *st, uint64_t now)
+{
+    vs_timeseries *ts = &st->series;
+    ts->window_start = now;
+    ts->saves_before = st->saves.completed;
+    ts->restores_before = st->restores.completed;
+    ts->migrations_before = st->migrations.completed;
+    vs_gauge_restart(&st->pending.window, now);
+    vs_gauge_restart(&st->migrations_in_flight.window, now);
+    vs_gauge_restart(&st->saves_in_flight.window, now);
+    for (int i = 0; i < VS_TS_LATENCIES; i++)
+        vs_hist_reset(&ts->latency[i]);
+}
+
+int vs_stats_series_row(vs_stats *st, uint64_t now)
+{
+    vs_timeseries *ts = &st->series;
+    if (now <= ts->window_start)
+        return 0; /* an interval of no time has no rates */
+    if (ts->nrows == ts->cap) {
+        size_t cap = ts->cap ? ts->cap * 2 : 64;
+        double *rows = realloc(ts->rows, cap * VS_TS_COLUMNS * sizeof *rows);
+        if (!rows)
+            return -1;
+        ts->rows = rows;
+        ts->cap = cap;
+    }
+    fill_row(st, &ts->rows[ts->nrows++ * VS_TS_COLUMNS], now);
+    window_restart(st, now);
+    return 0;
+}
+
+/* ---- Warm-up ------------------------------------------------------------------------ */
+
+static void hists_reset(vs_hist *h, size_t n)
+{
+    for (size_t i = 0; h && i < n; i++)
+        vs_hist_reset(&h[i]);
+}
+
+static void plugin_restart(vs_plugin_stats *ps)
+{
+    uint64_t mem_bytes = ps->mem_bytes; /* what is allocated stays allocated */
+    vs_hist latency[VS_LAT_COUNT];
+    memcpy(latency, ps->latency, sizeof latency);
+    memset(ps, 0, sizeof *ps);
+    memcpy(ps->latency, latency, sizeof latency);
+    hists_reset(ps->latency, VS_LAT_COUNT);
+    ps->mem_bytes = ps->mem_peak = mem_bytes;
+}
+
+void vs_stats_restart(vs_stats *st, uint64_t now)
+{
+    memset(&st->saves, 0, sizeof st->saves);
+    memset(&st->restores, 0, sizeof st->restores);
+    memset(&st->migrations, 0, sizeof st->migrations);
+    memset(&st->local, 0, sizeof st->local);
+    st->operations_queued = st->state_bytes = st->corrupted_in_transfer = 0;
+    st->oversized_states = st->callbacks = st->save_oids = st->restore_oids = 0;
+    st->segments = 0;
+    hists_reset(st->latency, VS_LAT_COUNT);
+    hists_reset(&st->oids_per_save, 1);
+    hists_reset(st->host_latency, (size_t)st->latency_hosts * VS_LAT_COUNT);
+    vs_gauge_restart(&st->pending.total, now);
+    vs_gauge_restart(&st->migrations_in_flight.total, now);
+    vs_gauge_restart(&st->saves_in_flight.total, now);
+    for (size_t p = 0; p < st->nplugins; p++)
+        plugin_restart(&st->plugins[p]);
+    st->measure_start_ns = now;
+    window_restart(st, now);
 }
 
 int vs_stats_add_violation(vs_stats *st, const char *rule, const char *plugin, uint64_t t,

@@ -46,6 +46,7 @@ extern const char *const vs_latency_names[VS_LAT_COUNT];
 
 typedef struct vs_plugin_stats {
     uint64_t saves, restores;     /* callback invocations */
+    uint64_t returned_success, returned_pending, returned_error; /* what callbacks returned */
     uint64_t pended;              /* of those, returned STATUS_PENDING */
     uint64_t failed;              /* returned or completed with an error, or timed out */
     uint64_t timed_out;
@@ -55,6 +56,45 @@ typedef struct vs_plugin_stats {
     uint64_t mem_allocs;
     vs_hist latency[VS_LAT_COUNT]; /* pending_completion and callback are per plugin */
 } vs_plugin_stats;
+
+/* A time-weighted level measured over the whole run and over the current time-series
+ * interval. */
+typedef struct vs_level {
+    vs_gauge total, window;
+} vs_level;
+
+/* What the time series keeps per interval, in report column order. */
+typedef enum vs_ts_column {
+    VS_TS_T,
+    VS_TS_SAVES_PER_S,
+    VS_TS_RESTORES_PER_S,
+    VS_TS_MIGRATIONS_PER_S,
+    VS_TS_PENDING_MEAN,
+    VS_TS_PENDING_MAX,
+    VS_TS_MIGRATIONS_MEAN,
+    VS_TS_MIGRATIONS_MAX,
+    VS_TS_SAVES_MEAN,
+    VS_TS_BLACKOUT_P50,
+    VS_TS_BLACKOUT_P99,
+    VS_TS_PENDING_P50,
+    VS_TS_PENDING_P99,
+    VS_TS_SAVE_P99,
+    VS_TS_COLUMNS
+} vs_ts_column;
+
+extern const char *const vs_ts_column_names[VS_TS_COLUMNS];
+
+/* Latencies with a per-interval histogram in the time series. */
+enum { VS_TS_LAT_BLACKOUT, VS_TS_LAT_PENDING, VS_TS_LAT_SAVE, VS_TS_LATENCIES };
+
+typedef struct vs_timeseries {
+    uint64_t interval_ns;
+    double *rows; /* nrows x VS_TS_COLUMNS */
+    size_t nrows, cap;
+    uint64_t window_start;
+    uint64_t saves_before, restores_before, migrations_before; /* counts at window start */
+    vs_hist latency[VS_TS_LATENCIES];
+} vs_timeseries;
 
 /* One host at the end of the run. */
 typedef struct vs_host_stats {
@@ -90,8 +130,14 @@ typedef struct vs_stats {
     uint64_t save_oids, restore_oids; /* OID round trips, COMPLETE ones included */
     uint64_t segments;              /* NDIS save segments */
     vs_hist latency[VS_LAT_COUNT];
-    vs_gauge pending;               /* pended callouts not yet completed */
-    vs_gauge migrations_in_flight;
+    vs_hist oids_per_save;          /* OID_SWITCH_NIC_SAVE round trips per save sequence */
+    vs_level pending;               /* pended callouts not yet completed */
+    vs_level migrations_in_flight;
+    vs_level saves_in_flight;       /* NIC save sequences under way */
+    vs_hist *host_latency;          /* [host * VS_LAT_COUNT + latency], when per_host */
+    uint32_t latency_hosts;         /* hosts in host_latency: 0 or topology.hosts */
+    vs_timeseries series;
+    uint64_t measure_start_ns;      /* warm-up end: totals count from here */
     vs_host_stats *hosts;        /* filled when the run ends */
     uint32_t nhosts;
     vs_drain_stats drain;
@@ -101,7 +147,16 @@ typedef struct vs_stats {
     size_t nviolations, violations_cap;
 } vs_stats;
 
-int vs_stats_init(vs_stats *st, size_t nplugins, double rel_error);
+/* nhosts > 0 keeps per-host latency histograms (save, restore, blackout, ...). */
+int vs_stats_init(vs_stats *st, size_t nplugins, uint32_t nhosts, double rel_error,
+                  uint64_t interval_ns);
+/* Record one latency sample: overall, for the host (or UINT32_MAX), and in the series. */
+void vs_stats_latency(vs_stats *st, vs_latency which, uint32_t host, uint64_t ns);
+void vs_level_add(vs_level *l, uint64_t now, int64_t delta);
+/* Close the time series' current interval at `now` into a row. Returns -1 out of memory. */
+int vs_stats_series_row(vs_stats *st, uint64_t now);
+/* Warm-up is over: totals (counts, histograms, levels) start again from `now`. */
+void vs_stats_restart(vs_stats *st, uint64_t now);
 void vs_stats_close(vs_stats *st);
 /* Copies the strings. Returns -1 out of memory (the violation is then lost and said so). */
 int vs_stats_add_violation(vs_stats *st, const char *rule, const char *plugin, uint64_t t,

@@ -138,7 +138,7 @@ static void count_invocation(vs_sim *sim, const vs_subscription *s, vs_fanout_ki
     else if (kind == VS_FAN_RESTORE)
         ps->restores++;
     sim->stats.callbacks++;
-    vs_hist_record(&sim->stats.latency[VS_LAT_CALLBACK], cost);
+    vs_stats_latency(&sim->stats, VS_LAT_CALLBACK, s->host, cost);
     vs_hist_record(&ps->latency[VS_LAT_CALLBACK], cost);
 }
 
@@ -195,7 +195,7 @@ static void start_pending(vs_sim *sim, uint32_t idx)
     c->fanout->pended = true;
     c->state = VS_CALL_PENDING;
     c->pended_at = vs_sim_now(sim);
-    vs_gauge_add(&sim->stats.pending, c->pended_at, +1);
+    vs_level_add(&sim->stats.pending, c->pended_at, +1);
     c->timeout = vs_engine_schedule(sim->engine, sim->cfg->wfp.pending_timeout, on_call_timeout,
                                     sim, idx);
 }
@@ -206,6 +206,13 @@ static void on_call_returned(vs_engine *eng, void *ctx, uint64_t arg)
     uint32_t idx = (uint32_t)arg;
     NTSTATUS st = (NTSTATUS)(uint32_t)(arg >> 32);
     vs_call *c = &sim->calls[idx];
+    vs_plugin_stats *ps = &sim->stats.plugins[sim->instances[sim->subs[c->sub].instance].plugin];
+    if (st == STATUS_SUCCESS)
+        ps->returned_success++;
+    else if (st == STATUS_PENDING)
+        ps->returned_pending++;
+    else
+        ps->returned_error++;
     if (st != STATUS_PENDING) {
         if (c->state == VS_CALL_COMPLETED_EARLY)
             vs_sim_violation(sim, "complete_without_pending", sim->subs[c->sub].instance,
@@ -232,7 +239,7 @@ static void on_call_timeout(vs_engine *eng, void *ctx, uint64_t arg)
     vs_sim_violation(sim, "pending_never_completed", sim->subs[c->sub].instance,
                      "pended at %.6f s and not completed within wfp.pending_timeout (%.3f s)",
                      (double)c->pended_at / 1e9, (double)sim->cfg->wfp.pending_timeout / 1e9);
-    vs_gauge_add(&sim->stats.pending, vs_sim_now(sim), -1);
+    vs_level_add(&sim->stats.pending, vs_sim_now(sim), -1);
     /* Keep the record (its out-parameters may still be written) until a late
      * completion or the end of the run; detach it from the fan-out, which moves on. */
     c->state = VS_CALL_TIMED_OUT;
@@ -297,8 +304,9 @@ static void complete_pending(vs_sim *sim, uint32_t idx, NTSTATUS status)
     vs_time_t now = vs_sim_now(sim);
     uint32_t plugin = sim->instances[sim->subs[c->sub].instance].plugin;
     vs_engine_cancel(sim->engine, c->timeout);
-    vs_gauge_add(&sim->stats.pending, now, -1);
-    vs_hist_record(&sim->stats.latency[VS_LAT_PENDING_COMPLETION], now - c->pended_at);
+    vs_level_add(&sim->stats.pending, now, -1);
+    vs_stats_latency(&sim->stats, VS_LAT_PENDING_COMPLETION, sim->subs[c->sub].host,
+                     now - c->pended_at);
     vs_hist_record(&sim->stats.plugins[plugin].latency[VS_LAT_PENDING_COMPLETION],
                    now - c->pended_at);
     call_finish(sim, idx, status);

@@ -1,47 +1,21 @@
 /*
  * report.c: building the report object from the model's measurements. Latencies are
- * simulated microseconds; throughputs are per simulated second.
+ * simulated microseconds; throughputs are per simulated second of the measured time
+ * (after warm-up).
  */
 #include "report/report.h"
 
-#include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "report/metric_names.h"
+#include "report/report-int.h"
 
 static const char *const SEQ_KEYS[] = {"issued", "completed", "pended", "failed", "timed_out"};
 
-static double us(uint64_t ns)
+/* Per simulated second of measured time; 0 for a run that took no time. */
+static double per_s(uint64_t n, uint64_t ns)
 {
-    return (double)ns / 1000.0;
-}
-
-/* Per simulated second over the whole run; 0 for a run that took no time. */
-static double per_s(uint64_t n, uint64_t sim_ns)
-{
-    return sim_ns ? (double)n * 1e9 / (double)sim_ns : 0.0;
-}
-
-static json_t *latency_json(const vs_hist *h)
-{
-    return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f}",
-                     "count", (json_int_t)h->count,
-                     "mean", vs_hist_mean(h) / 1000.0,
-                     "min", us(h->count ? h->min : 0),
-                     "max", us(h->max),
-                     "p50", us(vs_hist_quantile(h, 0.50)),
-                     "p90", us(vs_hist_quantile(h, 0.90)),
-                     "p99", us(vs_hist_quantile(h, 0.99)),
-                     "p999", us(vs_hist_quantile(h, 0.999)));
-}
-
-static json_t *latencies_json(const vs_hist h[VS_LAT_COUNT], const int *which, int n)
-{
-    json_t *o = json_object();
-    for (int i = 0; o && i < n; i++)
-        json_object_set_new(o, vs_latency_names[which[i]], latency_json(&h[which[i]]));
-    return o;
+    return ns ? (double)n * 1e9 / (double)ns : 0.0;
 }
 
 static json_t *seq_json(const vs_seq_counts *c)
@@ -53,22 +27,32 @@ static json_t *seq_json(const vs_seq_counts *c)
     return o;
 }
 
-static json_t *plugin_json(const vs_config *cfg, const vs_stats *st, size_t p,
-                           const vs_run_info *info)
+static json_t *plugin_json(const vs__report_ctx *rc, size_t p)
 {
     static const int lat[] = {VS_LAT_PENDING_COMPLETION, VS_LAT_CALLBACK};
-    const vs_plugin_stats *ps = &st->plugins[p];
-    const char *path = info->plugin_paths ? info->plugin_paths[p] : cfg->plugins[p].path;
-    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I}, s:o}",
-                     "name", cfg->plugins[p].name, "path", path,
-                     "saves", (json_int_t)ps->saves, "restores", (json_int_t)ps->restores,
-                     "pended", (json_int_t)ps->pended, "failed", (json_int_t)ps->failed,
-                     "timed_out", (json_int_t)ps->timed_out,
-                     "late_completions", (json_int_t)ps->late_completions,
-                     "state_bytes", (json_int_t)ps->state_bytes,
-                     "memory", "peak_bytes", (json_int_t)ps->mem_peak,
-                     "allocations", (json_int_t)ps->mem_allocs,
-                     "latency_us", latencies_json(ps->latency, lat, 2));
+    const vs_plugin_stats *ps = &rc->st->plugins[p];
+    const vs_plugin_spec *spec = &rc->cfg->plugins[p];
+    const char *path = rc->info->plugin_paths ? rc->info->plugin_paths[p] : spec->path;
+    return json_pack(
+        "{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I}, s:{s:I, s:I}, s:o}",
+        "name", spec->name, "path", path, "saves", (json_int_t)ps->saves,
+        "restores", (json_int_t)ps->restores, "pended", (json_int_t)ps->pended,
+        "failed", (json_int_t)ps->failed, "timed_out", (json_int_t)ps->timed_out,
+        "late_completions", (json_int_t)ps->late_completions,
+        "state_bytes", (json_int_t)ps->state_bytes,
+        "returned", "success", (json_int_t)ps->returned_success,
+        "pending", (json_int_t)ps->returned_pending, "error", (json_int_t)ps->returned_error,
+        "memory", "peak_bytes", (json_int_t)ps->mem_peak,
+        "allocations", (json_int_t)ps->mem_allocs,
+        "latency_us", vs__report_latencies(rc, ps->latency, lat, 2));
+}
+
+static json_t *plugins_json(const vs__report_ctx *rc)
+{
+    json_t *a = json_array();
+    for (size_t p = 0; a && p < rc->st->nplugins; p++)
+        json_array_append_new(a, plugin_json(rc, p));
+    return a;
 }
 
 static json_t *violations_json(const vs_stats *st)
@@ -83,8 +67,10 @@ static json_t *violations_json(const vs_stats *st)
     return a;
 }
 
-static json_t *throughput_json(const vs_stats *st, uint64_t t)
+static json_t *throughput_json(const vs__report_ctx *rc)
 {
+    const vs_stats *st = rc->st;
+    uint64_t t = rc->measured_ns;
     return json_pack("{s:f, s:f, s:f, s:f, s:f}",
                      "saves_per_s", per_s(st->saves.completed, t),
                      "restores_per_s", per_s(st->restores.completed, t),
@@ -93,13 +79,17 @@ static json_t *throughput_json(const vs_stats *st, uint64_t t)
                      "state_bytes_per_s", per_s(st->state_bytes, t));
 }
 
-static json_t *in_flight_json(const vs_stats *st, uint64_t t)
+static json_t *in_flight_json(const vs__report_ctx *rc)
 {
-    return json_pack("{s:f, s:I, s:f, s:I}",
-                     "pending_mean", vs_gauge_mean(&st->pending, t),
-                     "pending_max", (json_int_t)st->pending.peak,
-                     "migrations_mean", vs_gauge_mean(&st->migrations_in_flight, t),
-                     "migrations_max", (json_int_t)st->migrations_in_flight.peak);
+    const vs_stats *st = rc->st;
+    uint64_t end = rc->info->sim_time_ns;
+    return json_pack("{s:f, s:I, s:f, s:I, s:f, s:I}",
+                     "pending_mean", vs_gauge_mean(&st->pending.total, end),
+                     "pending_max", (json_int_t)st->pending.total.peak,
+                     "migrations_mean", vs_gauge_mean(&st->migrations_in_flight.total, end),
+                     "migrations_max", (json_int_t)st->migrations_in_flight.total.peak,
+                     "saves_mean", vs_gauge_mean(&st->saves_in_flight.total, end),
+                     "saves_max", (json_int_t)st->saves_in_flight.total.peak);
 }
 
 static json_t *ops_json(const vs_op_counts *c, uint64_t queued)
@@ -111,36 +101,15 @@ static json_t *ops_json(const vs_op_counts *c, uint64_t queued)
 
 static json_t *ndis_json(const vs_stats *st)
 {
-    uint64_t saves = st->saves.completed + st->saves.failed;
-    return json_pack("{s:I, s:I, s:I, s:f, s:I}", "save_oids", (json_int_t)st->save_oids,
-                     "restore_oids", (json_int_t)st->restore_oids, "segments",
-                     (json_int_t)st->segments, "save_oids_per_save",
-                     saves ? (double)st->save_oids / (double)saves : 0.0, "oversized_states",
-                     (json_int_t)st->oversized_states);
-}
-
-static json_t *host_json(uint32_t h, const vs_host_stats *hs)
-{
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:f}", "host", (json_int_t)h,
-                     "migrations_peak", (json_int_t)hs->migrations_peak,
-                     "migrations_out", (json_int_t)hs->migrations_out,
-                     "migrations_in", (json_int_t)hs->migrations_in,
-                     "vms_end", (json_int_t)hs->vms_end,
-                     "cpu_queue_peak", (json_int_t)hs->cpu_queue_peak, "cpu_busy", hs->cpu_busy);
-}
-
-static json_t *hosts_json(const vs_stats *st)
-{
-    uint32_t peak = 0, queue_peak = 0;
-    json_t *per_host = json_array();
-    for (uint32_t h = 0; per_host && h < st->nhosts; h++) {
-        const vs_host_stats *hs = &st->hosts[h];
-        peak = hs->migrations_peak > peak ? hs->migrations_peak : peak;
-        queue_peak = hs->cpu_queue_peak > queue_peak ? hs->cpu_queue_peak : queue_peak;
-        json_array_append_new(per_host, host_json(h, hs));
-    }
-    return json_pack("{s:I, s:I, s:o}", "migrations_peak", (json_int_t)peak, "cpu_queue_peak",
-                     (json_int_t)queue_peak, "per_host", per_host);
+    const vs_hist *h = &st->oids_per_save;
+    return json_pack("{s:I, s:I, s:I, s:f, s:{s:I, s:I, s:I}, s:I}",
+                     "save_oids", (json_int_t)st->save_oids,
+                     "restore_oids", (json_int_t)st->restore_oids,
+                     "segments", (json_int_t)st->segments,
+                     "save_oids_per_save", vs_hist_mean(h),
+                     "save_oids_per_save_dist", "p50", (json_int_t)vs_hist_quantile(h, 0.5),
+                     "p99", (json_int_t)vs_hist_quantile(h, 0.99), "max", (json_int_t)h->max,
+                     "oversized_states", (json_int_t)st->oversized_states);
 }
 
 static json_t *drain_json(const vs_drain_stats *d)
@@ -153,39 +122,53 @@ static json_t *drain_json(const vs_drain_stats *d)
                      d->finished ? finished - started : 0.0);
 }
 
-json_t *vs_report_build(const vs_config *cfg, const vs_stats *st, const vs_run_info *info)
+static json_t *head_json(const vs__report_ctx *rc)
+{
+    const vs_run_info *info = rc->info;
+    return json_pack("{s:s, s:I, s:f, s:f, s:f, s:I, s:f}",
+                     "scenario", rc->cfg->name ? rc->cfg->name : "",
+                     "seed", (json_int_t)rc->cfg->seed,
+                     "sim_time_s", (double)info->sim_time_ns / 1e9,
+                     "measured_from_s", (double)rc->st->measure_start_ns / 1e9,
+                     "wall_time_s", info->wall_time_s, "events", (json_int_t)info->events,
+                     "events_per_wall_s",
+                     info->wall_time_s > 0 ? (double)info->events / info->wall_time_s : 0.0);
+}
+
+static json_t *body_json(const vs__report_ctx *rc)
 {
     static const int lat[] = {VS_LAT_PENDING_COMPLETION, VS_LAT_SAVE, VS_LAT_RESTORE,
                               VS_LAT_CALLBACK, VS_LAT_BLACKOUT, VS_LAT_MIGRATION,
                               VS_LAT_SLOT_WAIT};
-    uint64_t t = info->sim_time_ns;
-    json_t *plugins = json_array();
-    for (size_t p = 0; plugins && p < st->nplugins; p++)
-        json_array_append_new(plugins, plugin_json(cfg, st, p, info));
-    json_t *r = json_pack(
-        "{s:s, s:I, s:f, s:f, s:I, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-        "scenario", cfg->name ? cfg->name : "", "seed", (json_int_t)cfg->seed,
-        "sim_time_s", (double)t / 1e9, "wall_time_s", info->wall_time_s,
-        "events", (json_int_t)info->events,
-        "events_per_wall_s", info->wall_time_s > 0 ? (double)info->events / info->wall_time_s : 0.0,
+    const vs_stats *st = rc->st;
+    return json_pack(
+        "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:[], "
+        "s:{s:o}}",
         "saves", seq_json(&st->saves), "restores", seq_json(&st->restores),
         "migrations", ops_json(&st->migrations, st->operations_queued),
-        "local_save_restores", ops_json(&st->local, 0), "throughput", throughput_json(st, t),
-        "latency_us", latencies_json(st->latency, lat, VS_LAT_COUNT),
-        "in_flight", in_flight_json(st, t), "ndis", ndis_json(st), "hosts", hosts_json(st),
-        "drain", drain_json(&st->drain));
-    json_t *rest = json_pack("{s:I, s:I, s:I, s:o, s:[], s:{s:o}}",
-                             "callbacks", (json_int_t)st->callbacks,
-                             "state_bytes", (json_int_t)st->state_bytes,
-                             "corrupted_in_transfer", (json_int_t)st->corrupted_in_transfer,
-                             "plugins", plugins, "slo", "verifier", "violations",
-                             violations_json(st));
-    if (!r || !rest || json_object_update(r, rest) != 0) {
+        "local_save_restores", ops_json(&st->local, 0), "throughput", throughput_json(rc),
+        "latency_us", vs__report_latencies(rc, st->latency, lat, VS_LAT_COUNT),
+        "in_flight", in_flight_json(rc), "ndis", ndis_json(st), "hosts", vs__report_hosts(rc),
+        "drain", drain_json(&st->drain), "callbacks", (json_int_t)st->callbacks,
+        "state_bytes", (json_int_t)st->state_bytes,
+        "corrupted_in_transfer", (json_int_t)st->corrupted_in_transfer,
+        "timeseries", vs__report_timeseries(st), "plugins", plugins_json(rc), "slo",
+        "verifier", "violations", violations_json(st));
+}
+
+json_t *vs_report_build(const vs_config *cfg, const vs_stats *st, const vs_run_info *info)
+{
+    vs__report_ctx rc = {cfg, st, info, 0};
+    rc.measured_ns = info->sim_time_ns > st->measure_start_ns
+                         ? info->sim_time_ns - st->measure_start_ns
+                         : 0;
+    json_t *r = head_json(&rc), *body = body_json(&rc);
+    if (!r || !body || json_object_update(r, body) != 0) {
         json_decref(r);
-        json_decref(rest);
+        json_decref(body);
         return NULL;
     }
-    json_decref(rest);
+    json_decref(body);
     return r;
 }
 
@@ -217,11 +200,12 @@ bool vs_report_metric_known(const char *path)
     vs_config cfg = {.name = "", .metrics.histogram_rel_error = 0.01};
     vs_stats st;
     double v;
-    if (vs_stats_init(&st, 0, 0.01) != 0)
+    if (vs_stats_init(&st, 0, 0, 0.01, 0) != 0)
         return false;
     vs_run_info info = {0};
     json_t *r = vs_report_build(&cfg, &st, &info);
-    bool known = r && strncmp(path, "plugins", 7) != 0 && vs_report_lookup(r, path, &v);
+    bool known = r && strncmp(path, "plugins", 7) != 0 && strncmp(path, "hosts.per_host", 14) &&
+                 vs_report_lookup(r, path, &v);
     json_decref(r);
     vs_stats_close(&st);
     return known;

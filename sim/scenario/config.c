@@ -37,6 +37,7 @@ void vs_config_close(vs_config *cfg)
     vs_dist_close(&cfg->migration.disk_time);
     vs_dist_close(&cfg->workload.think);
     free(cfg->workload.drain_hosts);
+    free(cfg->metrics.percentiles);
     free(cfg->workload.stages);
     free(cfg->workload.trace);
     free_slos(cfg->slos, cfg->nslos);

@@ -58,6 +58,9 @@ int vs__sc_check_across(vs__sc *sc, const json_t *root, vs_config *cfg)
     if (cfg->migration.placement == VS_PLACE_FIXED && cfg->migration.target_host >= hosts)
         return vs__sc_fail(sc, vs__sc_at_key(sc, root, "migration", "target_host"),
                            "expected a host index below topology.hosts (%u)", hosts);
+    if (cfg->metrics.warmup >= cfg->run.duration)
+        return vs__sc_fail(sc, vs__sc_at_key(sc, root, "metrics", "warmup"),
+                           "expected a duration below run.duration");
     switch (cfg->workload.kind) {
     case VS_WORKLOAD_DRAIN:
         return check_drain(sc, root, cfg);

@@ -124,6 +124,7 @@ int vs__sc_slos(vs__sc *sc, const json_t *root, vs_config *cfg);
 
 /* The "migration" and "workload" sections of root (migration_json.c, workload_json.c). */
 int vs__sc_migration(vs__sc *sc, const json_t *root, vs_config *cfg);
+int vs__sc_metrics(vs__sc *sc, const json_t *root, vs_config *cfg);
 int vs__sc_workload(vs__sc *sc, const json_t *root, vs_config *cfg);
 
 /* For the sections (validate.c): enters root[key] as an object, path pushed (*old for

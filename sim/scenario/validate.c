@@ -176,20 +176,6 @@ static int parse_faults(vs__sc *sc, const json_t *root, vs_config *cfg)
     return 0;
 }
 
-static int parse_metrics(vs__sc *sc, const json_t *root, vs_config *cfg)
-{
-    static const char *const keys[] = {"histogram_rel_error", NULL};
-    const json_t *m;
-    size_t old;
-    cfg->metrics.histogram_rel_error = 0.01;
-    if (vs__sc_enter(sc, root, "metrics", false, keys, &m, &old) < 0 ||
-        vs__sc_number(sc, m, "histogram_rel_error", false, 0, true, 0.1, false,
-                      &cfg->metrics.histogram_rel_error) < 0)
-        return -1;
-    vs__sc_pop(sc, old);
-    return 0;
-}
-
 static const struct section {
     const char *key;
     section_fn *fn;
@@ -198,7 +184,7 @@ static const struct section {
     {"seed", parse_seed},          {"topology", parse_topology}, {"plugins", vs__sc_plugins},
     {"wfp", parse_wfp},            {"ndis", parse_ndis},         {"migration", vs__sc_migration},
     {"workload", vs__sc_workload}, {"run", parse_run},           {"faults", parse_faults},
-    {"metrics", parse_metrics},    {"slo", vs__sc_slos},
+    {"metrics", vs__sc_metrics},    {"slo", vs__sc_slos},
 };
 #define NSECTIONS (sizeof sections / sizeof sections[0])
 

@@ -18,7 +18,7 @@ static json_t *report;
 static void build(void)
 {
     cfg = (vs_config){.name = "report-test", .seed = 9, .metrics.histogram_rel_error = 0.01};
-    cr_assert_eq(vs_stats_init(&st, 0, 0.01), 0);
+    cr_assert_eq(vs_stats_init(&st, 0, 0, 0.01, 0), 0);
     st.saves.issued = 10;
     st.saves.completed = 8;
     st.saves.failed = 2;

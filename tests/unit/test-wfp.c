@@ -313,7 +313,7 @@ Test(wfp, pended_save_never_completed_times_out)
     cr_assert_eq(g_sim->stats.saves.failed, 1);
     cr_assert_eq(g_sim->stats.saves.timed_out, 1);
     cr_assert_eq(g_sim->stats.plugins[0].timed_out, 1);
-    cr_assert_eq(g_sim->stats.pending.level, 0);
+    cr_assert_eq(g_sim->stats.pending.total.level, 0);
     cr_assert_eq(g_sim->stats.nviolations, 1);
     cr_assert_str_eq(g_sim->stats.violations[0].rule, "pending_never_completed");
     finish();
@@ -332,7 +332,7 @@ Test(wfp, deferred_completion_is_read_then_and_timed)
     cr_assert_eq(h->min, 3000000);
     /* The out-parameters were written just before completion and read then. */
     cr_assert_eq(memcmp(restorer(0)->restored, saver(0)->state, strlen(saver(0)->state)), 0);
-    cr_assert_eq(g_sim->stats.pending.peak, 1);
+    cr_assert_eq(g_sim->stats.pending.total.peak, 1);
     cr_assert_eq(g_sim->stats.nviolations, 0);
     finish();
 }

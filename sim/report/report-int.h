@@ -1,0 +1,24 @@
+/*
+ * report-int.h: what the report's files share while building one report.
+ */
+#ifndef VS_REPORT_INT_H
+#define VS_REPORT_INT_H
+
+#include "report/report.h"
+
+typedef struct vs__report_ctx {
+    const vs_config *cfg;
+    const vs_stats *st;
+    const vs_run_info *info;
+    uint64_t measured_ns; /* the time totals cover: from warm-up's end to the end */
+} vs__report_ctx;
+
+json_t *vs__report_latency(const vs__report_ctx *rc, const vs_hist *h);
+json_t *vs__report_latencies(const vs__report_ctx *rc, const vs_hist *h, const int *which,
+                             size_t n);
+/* The time series: {interval_s, columns, rows}. */
+json_t *vs__report_timeseries(const vs_stats *st);
+/* hosts: peaks, and per host its counts and (when kept) its latencies. */
+json_t *vs__report_hosts(const vs__report_ctx *rc);
+
+#endif /* VS_REPORT_INT_H */

@@ -1,0 +1,58 @@
+/*
+ * svg.h: building blocks of the HTML report, internal to sim/report: a growable text
+ * buffer that escapes HTML, and line charts drawn as inline SVG (no JavaScript).
+ */
+#ifndef VS_SVG_H
+#define VS_SVG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Text that grows as it is written. After an allocation fails, `failed` is set, later
+ * writes do nothing, and the text stays what it was (NUL-terminated, or NULL). */
+typedef struct vs__buf {
+    char *text;
+    size_t len, cap;
+    bool failed;
+} vs__buf;
+
+void vs__buf_printf(vs__buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vs__buf_puts(vs__buf *b, const char *s);
+/* Appends s with & < > " ' as entities: safe in element text and quoted attributes. */
+void vs__buf_escape(vs__buf *b, const char *s);
+void vs__buf_free(vs__buf *b);
+
+typedef enum vs__scale {
+    VS_SCALE_LINEAR, /* from 0 (or the least value, if negative) to the greatest */
+    VS_SCALE_LOG,    /* powers of ten; values <= 0 are not drawn */
+    VS_SCALE_AUTO,   /* log when the positive values span two decades or more */
+    VS_SCALE_NINES,  /* percentiles 0..99.99 at -log10(1 - p/100); above 99.99 at 99.99 */
+} vs__scale;
+
+typedef struct vs__axis {
+    const char *title; /* with the unit: "latency (µs)" */
+    vs__scale scale;
+} vs__axis;
+
+/* One line. Points whose x or y is not finite are gaps: the line breaks there. */
+typedef struct vs__series {
+    const char *name;
+    const double *x, *y;
+    size_t n;
+} vs__series;
+
+typedef struct vs__chart {
+    const char *id;    /* its data-chart attribute */
+    const char *title; /* heading and <title> */
+    const char *note;  /* a line under the heading, or NULL */
+    const char *empty; /* shown when nothing is drawn: "no data: ..." */
+    vs__axis x, y;
+    const vs__series *series;
+    size_t nseries;
+} vs__chart;
+
+/* Appends <figure><svg data-chart data-series data-points>...</svg></figure>: axes with
+ * round ticks, one line per series with points, a legend, or the empty text. */
+void vs__svg_chart(vs__buf *b, const vs__chart *c);
+
+#endif /* VS_SVG_H */
