@@ -2,7 +2,7 @@
 # Installs what vswitchsim needs on Debian 12 that is not there yet (run as root).
 # Idempotent: installs nothing when everything is present.
 set -euo pipefail
-packages=(cmake make gcc pkg-config libevent-dev libjansson-dev libcriterion-dev jq python3
+packages=(cmake make gcc pkg-config libevent-dev libjansson-dev libcriterion-dev jq python3 strace
           python3-jsonschema)
 missing=()
 for p in "${packages[@]}"; do

@@ -17,7 +17,7 @@
 typedef struct run_args {
     vs_load_args load;
     const char *scenario;
-    const char *json_path;
+    const char *json_path, *csv_path, *bench_path;
     bool quiet, verbose;
 } run_args;
 
@@ -62,6 +62,10 @@ static int parse_args(run_args *a, int argc, char **argv)
             continue;
         if (strcmp(argv[i], "--json") == 0 && i + 1 < argc)
             a->json_path = argv[++i];
+        else if (strcmp(argv[i], "--csv") == 0 && i + 1 < argc)
+            a->csv_path = argv[++i];
+        else if (strcmp(argv[i], "--bench-json") == 0 && i + 1 < argc)
+            a->bench_path = argv[++i];
         else if (strcmp(argv[i], "--quiet") == 0)
             a->quiet = true;
         else if (strcmp(argv[i], "--verbose") == 0)
@@ -125,7 +129,9 @@ static int emit(json_t *report, const vs_config *cfg, const run_args *a)
     bool json_on_stdout = a->json_path && strcmp(a->json_path, "-") == 0;
     if (!a->quiet)
         vs_report_print_table(json_on_stdout ? stderr : stdout, report);
-    if (a->json_path && vs_report_write_json(report, a->json_path, err) != 0) {
+    if ((a->json_path && vs_report_write_json(report, a->json_path, err) != 0) ||
+        (a->csv_path && vs_report_write_csv(report, a->csv_path, err) != 0) ||
+        (a->bench_path && vs_report_write_bench(report, a->bench_path, err) != 0)) {
         fprintf(stderr, "vswitchsim: %s\n", err);
         return VS_EXIT_FAILURE;
     }

@@ -12,7 +12,8 @@
 
 static const char USAGE[] =
     "usage: vswitchsim run [SCENARIO.json] [--seed N] [--set KEY=VALUE]... [--plugin-path DIR]...\n"
-    "                      [--json FILE|-] [--quiet] [--verbose]\n"
+    "                      [--json FILE|-] [--csv FILE] [--html FILE] [--bench-json FILE]\n"
+    "                      [--quiet] [--verbose]\n"
     "       vswitchsim validate SCENARIO.json [--seed N] [--set KEY=VALUE]... [--plugin-path DIR]...\n"
     "       vswitchsim plugin-info PLUGIN.so [--params JSON]\n"
     "       vswitchsim --help | --version\n"

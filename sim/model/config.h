@@ -15,6 +15,9 @@
 /* Hyper-V's documented limit of virtual NICs per VM (64 synthetic + 4 legacy). */
 #define VS_MAX_NICS_PER_VM 68
 
+/* metrics.per_host left out keeps per-host latency histograms up to this many hosts. */
+#define VS_PER_HOST_AUTO_MAX 64
+
 typedef struct vs_plugin_spec {
     char *name;        /* instance name, unique in the scenario */
     char *path;        /* resolved path of the .so */
@@ -153,7 +156,8 @@ typedef struct vs_config {
         double histogram_rel_error;
         vs_time_t interval;  /* time-series interval; 0: no time series */
         vs_time_t warmup;    /* totals count from here */
-        bool per_host;       /* per-host latency histograms */
+        int per_host;        /* per-host latency histograms: 1, 0, or -1 for up to
+                                VS_PER_HOST_AUTO_MAX hosts (each host costs ~400 KiB) */
         double *percentiles; /* extra percentiles to report, in (0, 100) */
         size_t npercentiles;
     } metrics;

@@ -37,6 +37,13 @@ static int instances_init(vs_sim *sim)
     return 0;
 }
 
+static bool per_host_latency(const vs_config *cfg)
+{
+    if (cfg->metrics.per_host >= 0)
+        return cfg->metrics.per_host;
+    return cfg->topology.hosts <= VS_PER_HOST_AUTO_MAX;
+}
+
 vs_sim *vs_sim_new(const vs_config *cfg)
 {
     vs_sim *sim = calloc(1, sizeof *sim);
@@ -49,7 +56,7 @@ vs_sim *vs_sim_new(const vs_config *cfg)
     vs_migration_init(sim);
     sim->engine = vs_engine_new(1024);
     if (!sim->engine || vs_topology_build(sim) != 0 || instances_init(sim) != 0 ||
-        vs_stats_init(&sim->stats, cfg->nplugins, cfg->metrics.per_host ? cfg->topology.hosts : 0,
+        vs_stats_init(&sim->stats, cfg->nplugins, per_host_latency(cfg) ? cfg->topology.hosts : 0,
                       cfg->metrics.histogram_rel_error, cfg->metrics.interval) != 0) {
         vs_sim_free(sim);
         return NULL;

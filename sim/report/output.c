@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "report/report.h"
@@ -25,7 +26,7 @@ static int write_all(int fd, const char *s, size_t n)
     return 0;
 }
 
-static int write_atomically(const char *path, const char *text, char err[VS_ERROR_MAX])
+int vs_report_write_atomically(const char *path, const char *text, char err[VS_ERROR_MAX])
 {
     char tmp[4096];
     if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp)
@@ -33,8 +34,14 @@ static int write_atomically(const char *path, const char *text, char err[VS_ERRO
     int fd = mkstemp(tmp);
     if (fd < 0)
         return snprintf(err, VS_ERROR_MAX, "%s: %s", path, strerror(errno)), -1;
+    /* mkstemp makes the file private; a report is as readable as any file we create. */
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
     int rc = write_all(fd, text, strlen(text));
-    rc = rc || write_all(fd, "\n", 1) || fsync(fd);
+    /* Text files end in a newline; JSON from jansson does not come with one. */
+    size_t n = strlen(text);
+    rc = rc || (n && text[n - 1] != '\n' && write_all(fd, "\n", 1)) || fsync(fd);
     int saved = errno;
     close(fd);
     if (rc == 0 && rename(tmp, path) == 0)
@@ -56,7 +63,7 @@ int vs_report_write_json(const json_t *report, const char *path, char err[VS_ERR
         if (rc)
             snprintf(err, VS_ERROR_MAX, "stdout: %s", strerror(errno));
     } else {
-        rc = write_atomically(path, text, err);
+        rc = vs_report_write_atomically(path, text, err);
     }
     free(text);
     return rc;

@@ -38,6 +38,15 @@ void vs_report_print_table(FILE *out, const json_t *report);
  * a reader never sees half a file. Returns -1 with a reason in err. */
 int vs_report_write_json(const json_t *report, const char *path, char err[VS_ERROR_MAX]);
 
+/* Writes text to path through a temporary file in the same folder, fsync and rename. */
+int vs_report_write_atomically(const char *path, const char *text, char err[VS_ERROR_MAX]);
+
+/* The time series as CSV: a header of column names, then one row per interval. */
+int vs_report_write_csv(const json_t *report, const char *path, char err[VS_ERROR_MAX]);
+
+/* The headline numbers as CI benchmark trackers read them: [{name, unit, value}]. */
+int vs_report_write_bench(const json_t *report, const char *path, char err[VS_ERROR_MAX]);
+
 /* Deterministic JSON text of the report (caller frees). */
 char *vs_report_dumps(const json_t *report);
 

@@ -8,7 +8,7 @@
 
 #define MAX_PERCENTILES 16
 
-static int parse_bool(vs__sc *sc, const json_t *obj, const char *key, bool dflt, bool *out)
+static int parse_bool(vs__sc *sc, const json_t *obj, const char *key, int dflt, int *out)
 {
     const json_t *v = json_object_get(obj, key);
     *out = dflt;
@@ -59,7 +59,7 @@ int vs__sc_metrics(vs__sc *sc, const json_t *root, vs_config *cfg)
                       &cfg->metrics.histogram_rel_error) < 0 ||
         vs__sc_duration(sc, m, "interval", false, "1s", 0, &cfg->metrics.interval) < 0 ||
         vs__sc_duration(sc, m, "warmup", false, "0s", 0, &cfg->metrics.warmup) < 0 ||
-        parse_bool(sc, m, "per_host", true, &cfg->metrics.per_host) < 0 ||
+        parse_bool(sc, m, "per_host", -1, &cfg->metrics.per_host) < 0 ||
         parse_percentiles(sc, m, cfg) < 0)
         return -1;
     vs__sc_pop(sc, old);

@@ -1,12 +1,15 @@
 /*
- * svg.h: building blocks of the HTML report, internal to sim/report: a growable text
- * buffer that escapes HTML, and line charts drawn as inline SVG (no JavaScript).
+ * html-int.h: the HTML report's parts, internal to sim/report: a growable text buffer
+ * that escapes HTML and line charts drawn as inline SVG (svg.c), and the report's
+ * charts (html_charts.c) for the page (html.c).
  */
-#ifndef VS_SVG_H
-#define VS_SVG_H
+#ifndef VS_HTML_INT_H
+#define VS_HTML_INT_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include <jansson.h>
 
 /* Text that grows as it is written. After an allocation fails, `failed` is set, later
  * writes do nothing, and the text stays what it was (NUL-terminated, or NULL). */
@@ -55,4 +58,9 @@ typedef struct vs__chart {
  * round ticks, one line per series with points, a legend, or the empty text. */
 void vs__svg_chart(vs__buf *b, const vs__chart *c);
 
-#endif /* VS_SVG_H */
+/* Appends the report's charts: latency percentiles per callout (pending completion,
+ * callback), throughput and in flight over time, the blackout distribution and the
+ * blackout per interval. Each chart draws what the report has, or says it has none. */
+void vs__html_charts(vs__buf *b, const json_t *report);
+
+#endif /* VS_HTML_INT_H */

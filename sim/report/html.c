@@ -1,0 +1,283 @@
+/*
+ * html.c: the report as one self-contained HTML page: the run, SLO verdicts, verifier
+ * violations, latency and callout tables, and the charts (html_charts.c, svg.c).
+ * No scripts, no fonts, no network; the same report gives the same bytes. Everything
+ * read from the report is escaped, since scenario and plugin names are user text.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report.h"
+#include "report/html-int.h"
+
+static double num(const json_t *o, const char *path)
+{
+    double v = 0;
+    vs_report_lookup(o, path, &v);
+    return v;
+}
+
+static const char *str(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+static json_t *get(const json_t *o, const char *key)
+{
+    return json_object_get(o, key);
+}
+
+/* ---- Page frame ------------------------------------------------------------------- */
+
+static const char CSS[] =
+    ":root{--ink:#1f2933;--muted:#616e7c;--line:#e1e5ea;--bg:#f4f6f8;--card:#fff;"
+    "--pass:#276749;--pass-bg:#e3f4e8;--fail:#b42318;--fail-bg:#fde8e6;--accent:#4e79a7}"
+    "*{box-sizing:border-box}"
+    "body{margin:0;background:var(--bg);color:var(--ink);"
+    "font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif}"
+    "main{max-width:1240px;margin:0 auto;padding:24px 28px 40px}"
+    "header{border-bottom:3px solid var(--accent);padding-bottom:12px;margin-bottom:18px}"
+    "h1{font-size:24px;margin:0 0 4px}h1 .scenario{color:var(--accent)}"
+    "h2{font-size:17px;margin:26px 0 10px}"
+    ".meta{color:var(--muted);margin:0}"
+    ".badge{display:inline-block;border-radius:4px;padding:1px 8px;font-weight:600;"
+    "font-size:12px}"
+    ".pass{color:var(--pass);background:var(--pass-bg)}"
+    ".fail{color:var(--fail);background:var(--fail-bg)}"
+    ".verdict{margin-top:10px;font-size:14px;padding:4px 12px}"
+    ".facts{display:flex;flex-wrap:wrap;gap:12px}"
+    ".fact{background:var(--card);border:1px solid var(--line);border-radius:6px;"
+    "padding:10px 14px;min-width:150px}"
+    ".fact b{display:block;font-size:20px}.fact span{color:var(--muted);font-size:12px}"
+    "table{border-collapse:collapse;background:var(--card);border:1px solid var(--line);"
+    "font-variant-numeric:tabular-nums;width:100%}"
+    "th,td{padding:5px 10px;border-bottom:1px solid var(--line);text-align:right;"
+    "white-space:nowrap}"
+    "th{background:#eef1f4;font-weight:600;font-size:12px}"
+    "th:first-child,td:first-child,td.text{text-align:left}"
+    "td.text{white-space:normal}"
+    "tr:last-child td{border-bottom:none}"
+    ".none{color:var(--muted);font-style:italic;margin:0}"
+    ".charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:16px}"
+    "figure.chart{margin:0;background:var(--card);border:1px solid var(--line);"
+    "border-radius:6px;padding:12px 12px 4px}"
+    "figcaption{font-weight:600;font-size:14px}"
+    "figcaption small{display:block;font-weight:400;color:var(--muted);font-size:12px}"
+    "svg.plot{display:block;width:100%;height:auto;"
+    "font:11px system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif}"
+    "svg .area{fill:#fbfcfd;stroke:none}svg .grid line{stroke:#e6e9ed}"
+    "svg .axis path{fill:none;stroke:#7b8794}svg .ticks text{fill:#52606d}"
+    "svg .axis-title{fill:#323f4b;font-weight:600}svg .legend text{fill:#323f4b}"
+    "svg .legend .no-data text{fill:#9aa5b1}"
+    "svg .line{fill:none;stroke-width:2;stroke-linejoin:round;stroke-linecap:round}"
+    "svg.empty .area{fill:#f7f8fa;stroke:#cbd2d9;stroke-dasharray:5 4}"
+    "svg .empty{fill:#7b8794;font-size:14px;font-style:italic}"
+    "footer{margin-top:28px;color:var(--muted);font-size:12px}";
+
+static void write_head(vs__buf *b, const json_t *r)
+{
+    vs__buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                    "<title>vswitchsim: ");
+    vs__buf_escape(b, str(r, "scenario"));
+    vs__buf_printf(b, " (seed %.0f)</title>\n<style>%s</style>\n</head>\n<body>\n<main>\n",
+                   num(r, "seed"), CSS);
+}
+
+static size_t failed_slos(const json_t *r)
+{
+    size_t i, failed = 0;
+    const json_t *slo;
+    json_array_foreach(get(r, "slo"), i, slo)
+        failed += !json_is_true(get(slo, "pass"));
+    return failed;
+}
+
+static void write_verdict(vs__buf *b, const json_t *r)
+{
+    size_t slos = json_array_size(get(r, "slo")), failed = failed_slos(r);
+    size_t violations = json_array_size(get(get(r, "verifier"), "violations"));
+    vs__buf_printf(b, "<div class=\"badge verdict %s\">", failed || violations ? "fail" : "pass");
+    if (failed)
+        vs__buf_printf(b, "%zu of %zu SLOs breached", failed, slos);
+    else
+        vs__buf_printf(b, "%s%zu SLO%s met", slos ? "all " : "", slos, slos == 1 ? "" : "s");
+    vs__buf_printf(b, ", %zu verifier violation%s</div>\n", violations, violations == 1 ? "" : "s");
+}
+
+static void write_header(vs__buf *b, const json_t *r)
+{
+    vs__buf_puts(b, "<header>\n<h1>vswitchsim report: <span class=\"scenario\">");
+    vs__buf_escape(b, str(r, "scenario"));
+    vs__buf_printf(b, "</span></h1>\n<p class=\"meta\">seed %.0f &middot; %.3f s simulated in "
+                   "%.3f s wall &middot; %.0f events (%.2f M events per wall second)</p>\n",
+                   num(r, "seed"), num(r, "sim_time_s"), num(r, "wall_time_s"), num(r, "events"),
+                   num(r, "events_per_wall_s") / 1e6);
+    write_verdict(b, r);
+    vs__buf_puts(b, "</header>\n");
+}
+
+static void write_fact(vs__buf *b, double value, const char *what)
+{
+    vs__buf_printf(b, "<div class=\"fact\"><b>%.0f</b><span>%s</span></div>\n", value, what);
+}
+
+static void write_facts(vs__buf *b, const json_t *r)
+{
+    vs__buf_puts(b, "<section class=\"facts\">\n");
+    write_fact(b, num(r, "migrations.started"), "migrations started");
+    write_fact(b, num(r, "migrations.completed"), "migrations completed");
+    write_fact(b, num(r, "migrations.failed"), "migrations failed");
+    write_fact(b, num(r, "migrations.timed_out"), "migrations timed out");
+    write_fact(b, num(r, "migrations.queued"), "queued behind the same VM");
+    write_fact(b, num(r, "hosts.migrations_peak"), "most migrations on one host at once");
+    if (json_is_true(get(get(r, "drain"), "active"))) {
+        write_fact(b, num(r, "drain.vms"), "VMs drained");
+        vs__buf_printf(b, "<div class=\"fact\"><b>%.1f s</b><span>drain %s</span></div>\n",
+                       num(r, "drain.duration_s"),
+                       json_is_true(get(get(r, "drain"), "finished")) ? "took" : "(unfinished)");
+    }
+    vs__buf_puts(b, "</section>\n");
+}
+
+/* ---- Tables ------------------------------------------------------------------------ */
+
+static void write_cell_num(vs__buf *b, const json_t *v, int decimals)
+{
+    if (json_is_number(v))
+        vs__buf_printf(b, "<td>%.*f</td>", decimals, json_number_value(v));
+    else
+        vs__buf_puts(b, "<td>&ndash;</td>");
+}
+
+static void write_cell_text(vs__buf *b, const char *s)
+{
+    vs__buf_puts(b, "<td class=\"text\">");
+    vs__buf_escape(b, s);
+    vs__buf_puts(b, "</td>");
+}
+
+static void write_slos(vs__buf *b, const json_t *r)
+{
+    const json_t *slos = get(r, "slo"), *slo;
+    size_t i;
+    vs__buf_puts(b, "<h2>Service levels</h2>\n");
+    if (json_array_size(slos) == 0) {
+        vs__buf_puts(b, "<p class=\"none\">The scenario sets no SLOs.</p>\n");
+        return;
+    }
+    vs__buf_puts(b, "<table class=\"slo\"><tr><th>metric</th><th>op</th><th>limit</th>"
+                    "<th>value</th><th>verdict</th></tr>\n");
+    json_array_foreach(slos, i, slo) {
+        bool pass = json_is_true(get(slo, "pass"));
+        vs__buf_puts(b, "<tr>");
+        write_cell_text(b, str(slo, "metric"));
+        write_cell_text(b, str(slo, "op"));
+        write_cell_num(b, get(slo, "limit"), 3);
+        write_cell_num(b, get(slo, "value"), 3);
+        vs__buf_printf(b, "<td><span class=\"badge %s\">%s</span></td></tr>\n",
+                       pass ? "pass" : "fail", pass ? "pass" : "FAIL");
+    }
+    vs__buf_puts(b, "</table>\n");
+}
+
+static void write_violations(vs__buf *b, const json_t *r)
+{
+    const json_t *list = get(get(r, "verifier"), "violations"), *v;
+    size_t i;
+    vs__buf_puts(b, "<h2>Verifier</h2>\n");
+    if (json_array_size(list) == 0) {
+        vs__buf_puts(b, "<p class=\"none\">No callout broke a rule.</p>\n");
+        return;
+    }
+    vs__buf_puts(b, "<table class=\"violations\"><tr><th>rule</th><th>plugin</th>"
+                    "<th>simulated time (s)</th><th>detail</th></tr>\n");
+    json_array_foreach(list, i, v) {
+        vs__buf_puts(b, "<tr class=\"fail\">");
+        write_cell_text(b, str(v, "rule"));
+        write_cell_text(b, str(v, "plugin"));
+        vs__buf_printf(b, "<td>%.6f</td>", num(v, "sim_time_ns") / 1e9);
+        write_cell_text(b, str(v, "detail"));
+        vs__buf_puts(b, "</tr>\n");
+    }
+    vs__buf_puts(b, "</table>\n");
+}
+
+static void write_latencies(vs__buf *b, const json_t *r)
+{
+    static const char *const keys[] = {"mean", "min", "p50", "p90", "p99", "p999", "p9999", "max"};
+    static const char *const heads[] = {"mean", "min", "p50", "p90", "p99", "p99.9", "p99.99",
+                                        "max"};
+    const char *name;
+    const json_t *h;
+    vs__buf_puts(b, "<h2>Latency (simulated &micro;s)</h2>\n<table class=\"latency\"><tr>"
+                    "<th>latency</th><th>count</th>");
+    for (size_t k = 0; k < 8; k++)
+        vs__buf_printf(b, "<th>%s</th>", heads[k]);
+    vs__buf_puts(b, "</tr>\n");
+    json_object_foreach((json_t *)get(r, "latency_us"), name, h) {
+        vs__buf_puts(b, "<tr>");
+        write_cell_text(b, name);
+        write_cell_num(b, get(h, "count"), 0);
+        for (size_t k = 0; k < 8; k++)
+            write_cell_num(b, get(h, keys[k]), 1);
+        vs__buf_puts(b, "</tr>\n");
+    }
+    vs__buf_puts(b, "</table>\n");
+}
+
+static void write_plugins(vs__buf *b, const json_t *r)
+{
+    static const char *const keys[] = {"saves", "restores", "pended", "failed", "timed_out"};
+    const json_t *p;
+    size_t i;
+    vs__buf_puts(b, "<h2>Callouts</h2>\n");
+    if (json_array_size(get(r, "plugins")) == 0) {
+        vs__buf_puts(b, "<p class=\"none\">The scenario loads no callout plugins.</p>\n");
+        return;
+    }
+    vs__buf_puts(b, "<table class=\"plugins\"><tr><th>plugin</th><th>path</th><th>saves</th>"
+                    "<th>restores</th><th>pended</th><th>failed</th><th>timed out</th>"
+                    "<th>pending p99 (&micro;s)</th><th>callback p99 (&micro;s)</th></tr>\n");
+    json_array_foreach(get(r, "plugins"), i, p) {
+        vs__buf_puts(b, "<tr>");
+        write_cell_text(b, str(p, "name"));
+        write_cell_text(b, str(p, "path"));
+        for (size_t k = 0; k < 5; k++)
+            write_cell_num(b, get(p, keys[k]), 0);
+        write_cell_num(b, get(get(get(p, "latency_us"), "pending_completion"), "p99"), 1);
+        write_cell_num(b, get(get(get(p, "latency_us"), "callback"), "p99"), 1);
+        vs__buf_puts(b, "</tr>\n");
+    }
+    vs__buf_puts(b, "</table>\n");
+}
+
+/* ---- The page ----------------------------------------------------------------------- */
+
+static void write_page(vs__buf *b, const json_t *r)
+{
+    write_head(b, r);
+    write_header(b, r);
+    write_facts(b, r);
+    write_slos(b, r);
+    write_violations(b, r);
+    write_latencies(b, r);
+    write_plugins(b, r);
+    vs__html_charts(b, r);
+    vs__buf_puts(b, "<footer>Written by vswitchsim from the run's JSON report: times and "
+                    "latencies are simulated (see docs/report.md).</footer>\n</main>\n</body>\n"
+                    "</html>");
+}
+
+int vs_report_write_html(const json_t *report, const char *path, char err[VS_ERROR_MAX])
+{
+    vs__buf b = {0};
+    write_page(&b, report);
+    int rc = b.failed ? -1 : vs_report_write_atomically(path, b.text, err);
+    if (b.failed)
+        snprintf(err, VS_ERROR_MAX, "%s: out of memory", path);
+    vs__buf_free(&b);
+    return rc;
+}

@@ -1,0 +1,228 @@
+/*
+ * html_charts.c: the HTML report's charts, from the report object: percentile curves
+ * per callout, time-series columns (looked up by name, since columns may be added) and
+ * the blackout distribution, handed to svg.c as lines of (x, y) points.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/html-int.h"
+#include "report/report.h"
+
+static double num(const json_t *o, const char *path)
+{
+    double v = 0;
+    vs_report_lookup(o, path, &v);
+    return v;
+}
+
+static const char *str(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+static json_t *get(const json_t *o, const char *key)
+{
+    return json_object_get(o, key);
+}
+
+/* ---- Lines from the report --------------------------------------------------------------------- */
+
+/* The lines of one chart; each series owns one block: x values, then y values. */
+typedef struct lines {
+    vs__series *s;
+    size_t n;
+} lines;
+
+static double *lines_add(vs__buf *b, lines *l, const char *name, size_t n)
+{
+    vs__series *s = realloc(l->s, (l->n + 1) * sizeof *s);
+    double *xy = s ? malloc((n ? n : 1) * 2 * sizeof *xy) : NULL;
+    if (s)
+        l->s = s;
+    if (!xy)
+        return b->failed = true, NULL;
+    l->s[l->n++] = (vs__series){.name = name, .x = xy, .y = xy + n, .n = n};
+    return xy;
+}
+
+static void lines_free(lines *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free((double *)l->s[i].x);
+    free(l->s);
+}
+
+/* The number at row[i], or NAN: a gap in the line. */
+static double at(const json_t *row, int i)
+{
+    const json_t *v = i >= 0 ? json_array_get(row, (size_t)i) : NULL;
+    return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static size_t curve_of_points(const json_t *points, double *x, double *y)
+{
+    const json_t *pt;
+    size_t i;
+    json_array_foreach(points, i, pt)
+        if (x) {
+            x[i] = at(pt, 0);
+            y[i] = at(pt, 1);
+        }
+    return json_array_size(points);
+}
+
+static size_t curve_of_quantiles(const json_t *lat, double *x, double *y)
+{
+    static const struct { double p; const char *key; } quantiles[] = {
+        {0, "min"}, {50, "p50"}, {90, "p90"}, {99, "p99"}, {99.9, "p999"}, {99.99, "p9999"},
+        {100, "max"}};
+    size_t n = 0;
+    for (size_t q = 0; q < sizeof quantiles / sizeof quantiles[0]; q++) {
+        const json_t *v = get(lat, quantiles[q].key);
+        if (json_is_number(v) && x) {
+            x[n] = quantiles[q].p;
+            y[n] = json_number_value(v);
+        }
+        n += json_is_number(v);
+    }
+    return n;
+}
+
+/* A latency's percentile curve as (percentile, µs) pairs: its "curve", or, in a report
+ * without one, the quantiles it has. Nothing for a latency with no samples. x and y
+ * NULL: only count. */
+static size_t curve(const json_t *lat, double *x, double *y)
+{
+    if (num(lat, "count") <= 0)
+        return 0;
+    if (json_is_array(get(lat, "curve")))
+        return curve_of_points(get(lat, "curve"), x, y);
+    return curve_of_quantiles(lat, x, y);
+}
+
+/* `cdf` puts the percentile on y instead of x. */
+static void add_curve(vs__buf *b, lines *l, const char *name, const json_t *lat, bool cdf)
+{
+    size_t n = curve(lat, NULL, NULL);
+    double *xy = lines_add(b, l, name, n);
+    if (xy)
+        curve(lat, cdf ? xy + n : xy, cdf ? xy : xy + n);
+}
+
+static int column(const json_t *ts, const char *name)
+{
+    const json_t *c;
+    size_t i;
+    json_array_foreach(get(ts, "columns"), i, c)
+        if (json_is_string(c) && strcmp(json_string_value(c), name) == 0)
+            return (int)i;
+    return -1;
+}
+
+typedef struct ts_line {
+    const char *column, *name;
+} ts_line;
+
+/* Lines of time-series columns against the interval's end, for the columns the report
+ * has. An interval without samples has a latency quantile of 0: with `zero_is_gap`,
+ * that is a gap, not a point. */
+static void add_ts_lines(vs__buf *b, lines *l, const json_t *ts, const ts_line *want,
+                         size_t n, bool zero_is_gap)
+{
+    const json_t *rows = get(ts, "rows"), *row;
+    size_t nrows = json_array_size(rows), i;
+    int t = column(ts, "t_s");
+    for (size_t k = 0; t >= 0 && k < n; k++) {
+        int c = column(ts, want[k].column);
+        double *xy = c >= 0 ? lines_add(b, l, want[k].name, nrows) : NULL;
+        json_array_foreach(rows, i, row) {
+            if (!xy)
+                break;
+            double v = at(row, c);
+            xy[i] = at(row, t);
+            xy[nrows + i] = zero_is_gap && v == 0 ? NAN : v;
+        }
+    }
+}
+
+/* ---- Charts ------------------------------------------------------------------------- */
+
+static void draw(vs__buf *b, vs__chart c, lines *l)
+{
+    c.series = l->s;
+    c.nseries = l->n;
+    vs__svg_chart(b, &c);
+    lines_free(l);
+}
+
+/* One line per plugin: its curve of `latency` over the percentiles. */
+static void chart_per_callout(vs__buf *b, const json_t *r, const char *latency, vs__chart c)
+{
+    lines l = {0};
+    const json_t *p;
+    size_t i;
+    json_array_foreach(get(r, "plugins"), i, p)
+        add_curve(b, &l, str(p, "name"), get(get(p, "latency_us"), latency), false);
+    c.x = (vs__axis){"percentile (%, nines scale)", VS_SCALE_NINES};
+    c.note = "one line per callout; the points past 99.99 (the max) are drawn at 99.99";
+    draw(b, c, &l);
+}
+
+static void chart_series(vs__buf *b, const json_t *r, const ts_line *want, size_t n,
+                         bool zero_is_gap, vs__chart c)
+{
+    lines l = {0};
+    add_ts_lines(b, &l, get(r, "timeseries"), want, n, zero_is_gap);
+    c.x = (vs__axis){"simulated time (s)", VS_SCALE_LINEAR};
+    c.note = "per interval of the time series, at the interval's end";
+    draw(b, c, &l);
+}
+
+static void chart_blackout_cdf(vs__buf *b, const json_t *r)
+{
+    lines l = {0};
+    add_curve(b, &l, "blackout", get(get(r, "latency_us"), "blackout"), true);
+    draw(b, (vs__chart){
+        .id = "blackout-cdf", .title = "Blackout distribution",
+        .note = "share of VM blackouts (paused to resumed on the target) at most x long",
+        .empty = "no data: no VM blackout was measured",
+        .x = {"blackout (µs)", VS_SCALE_AUTO}, .y = {"percentile (%)", VS_SCALE_LINEAR}},
+        &l);
+}
+
+void vs__html_charts(vs__buf *b, const json_t *r)
+{
+    static const ts_line throughput[] = {{"saves_per_s", "NIC saves/s"},
+                                         {"restores_per_s", "NIC restores/s"},
+                                         {"migrations_per_s", "migrations/s"}};
+    static const ts_line in_flight[] = {{"pending_in_flight_mean", "pending completions"},
+                                        {"migrations_in_flight_mean", "migrations"}};
+    static const ts_line blackout[] = {{"blackout_p50_us", "blackout p50"},
+                                       {"blackout_p99_us", "blackout p99"}};
+    vs__buf_puts(b, "<h2>Charts</h2>\n<div class=\"charts\">\n");
+    chart_per_callout(b, r, "pending_completion", (vs__chart){
+        .id = "latency-pending", .title = "Latency percentiles per callout: pending completion",
+        .empty = "no data: no callout pended a save or restore",
+        .y = {"STATUS_PENDING to completion (µs)", VS_SCALE_AUTO}});
+    chart_per_callout(b, r, "callback", (vs__chart){
+        .id = "latency-callback", .title = "Latency percentiles per callout: callback",
+        .empty = "no data: no callout callback ran", .y = {"callback time (µs)", VS_SCALE_AUTO}});
+    chart_series(b, r, throughput, 3, false, (vs__chart){
+        .id = "throughput", .title = "Throughput over time",
+        .empty = "no data: the report has no time series",
+        .y = {"completed per simulated second (1/s)", VS_SCALE_LINEAR}});
+    chart_series(b, r, in_flight, 2, false, (vs__chart){
+        .id = "in-flight", .title = "In flight over time",
+        .empty = "no data: the report has no time series",
+        .y = {"in flight, interval mean (count)", VS_SCALE_LINEAR}});
+    chart_blackout_cdf(b, r);
+    chart_series(b, r, blackout, 2, true, (vs__chart){
+        .id = "blackout-over-time", .title = "Blackout per interval",
+        .empty = "no data: no blackout in any interval of the time series",
+        .y = {"blackout (µs)", VS_SCALE_AUTO}});
+    vs__buf_puts(b, "</div>\n");
+}
+

@@ -1,0 +1,436 @@
+/*
+ * svg.c: the HTML report's text buffer and its line charts as inline SVG. A chart is
+ * planned first (the scale and round ticks of each axis, what can be drawn), then
+ * written: grid, axes, lines with their points, legend; or, with nothing to draw, a
+ * visible "no data" text, so an empty chart never looks like a broken one.
+ */
+#include "report/html-int.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- Text buffer ------------------------------------------------------------------ */
+
+static bool reserve(vs__buf *b, size_t more)
+{
+    if (b->failed)
+        return false;
+    if (b->len + more < b->cap)
+        return true;
+    size_t cap = b->cap ? b->cap : 16384;
+    while (cap <= b->len + more)
+        cap *= 2;
+    char *text = realloc(b->text, cap);
+    if (!text)
+        return !(b->failed = true);
+    b->text = text;
+    b->cap = cap;
+    return true;
+}
+
+static void append(vs__buf *b, const char *s, size_t n)
+{
+    if (!reserve(b, n))
+        return;
+    memcpy(b->text + b->len, s, n);
+    b->len += n;
+    b->text[b->len] = '\0';
+}
+
+void vs__buf_puts(vs__buf *b, const char *s)
+{
+    append(b, s, strlen(s));
+}
+
+void vs__buf_printf(vs__buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        b->failed = true;
+    if (n < 0 || !reserve(b, (size_t)n))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(b->text + b->len, b->cap - b->len, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void vs__buf_escape(vs__buf *b, const char *s)
+{
+    static const char special[] = "&<>\"'";
+    static const char *const entity[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
+    while (s && *s) {
+        size_t run = strcspn(s, special);
+        append(b, s, run);
+        s += run;
+        if (*s)
+            vs__buf_puts(b, entity[strchr(special, *s++) - special]);
+    }
+}
+
+void vs__buf_free(vs__buf *b)
+{
+    free(b->text);
+    *b = (vs__buf){0};
+}
+
+/* ---- Planning: scales, round ticks, what can be drawn ------------------------------ */
+
+enum { MAX_TICKS = 12, MARKERS_UP_TO = 40 };
+enum { W = 640, PLOT_H = 250, ML = 64, MR = 22, MB = 50, LEGEND_ROW = 18 };
+
+typedef struct axis_plan {
+    vs__scale scale; /* resolved: linear, log or nines */
+    double lo, hi;   /* the domain, in scaled units */
+    int nticks;
+    double tick[MAX_TICKS];
+    char label[MAX_TICKS][16];
+} axis_plan;
+
+typedef struct extent {
+    double min, max, minpos;
+    size_t n;
+} extent;
+
+static double scaled(vs__scale s, double v)
+{
+    if (!isfinite(v))
+        return NAN;
+    if (s == VS_SCALE_LOG)
+        return v > 0 ? log10(v) : NAN;
+    if (s == VS_SCALE_NINES)
+        return v >= 99.99 ? 4.0 : v <= 0 ? 0.0 : -log10(1.0 - v / 100.0);
+    return v;
+}
+
+static const double *values(const vs__series *s, bool y)
+{
+    return y ? s->y : s->x;
+}
+
+/* Over the points that have both coordinates finite. */
+static extent extent_of(const vs__chart *c, bool y)
+{
+    extent e = {INFINITY, -INFINITY, INFINITY, 0};
+    for (size_t i = 0; i < c->nseries; i++)
+        for (size_t k = 0; k < c->series[i].n; k++) {
+            double v = values(&c->series[i], y)[k];
+            if (!isfinite(c->series[i].x[k]) || !isfinite(c->series[i].y[k]))
+                continue;
+            e.min = fmin(e.min, v);
+            e.max = fmax(e.max, v);
+            e.minpos = v > 0 ? fmin(e.minpos, v) : e.minpos;
+            e.n++;
+        }
+    return e;
+}
+
+/* "2.5k"-style: SI suffixes, as many decimals as the tick step needs, no trailing 0s. */
+static void format_tick(char out[16], double v, double step)
+{
+    static const char *const si[] = {"", "k", "M", "G", "T"};
+    int k = 0;
+    for (; fabs(v) >= 1000 && k < 4; k++) {
+        v /= 1000;
+        step /= 1000;
+    }
+    int decimals = step >= 1 ? 0 : (int)fmin(6, ceil(-log10(step) - 1e-9));
+    snprintf(out, 16, "%.*f", decimals, fabs(v) < step * 1e-9 ? 0.0 : v);
+    if (strchr(out, '.')) {
+        char *end = out + strlen(out) - 1;
+        while (*end == '0')
+            *end-- = '\0';
+        if (*end == '.')
+            *end = '\0';
+    }
+    strncat(out, si[k], 15 - strlen(out));
+}
+
+/* 1, 2 or 5 times a power of ten, giving about `target` steps over span. */
+static double nice_step(double span, int target)
+{
+    double raw = span / target, mag = pow(10, floor(log10(raw)));
+    double f = raw / mag;
+    return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
+}
+
+static void plan_linear(axis_plan *p, extent e, int target)
+{
+    double lo = fmin(e.min, 0), hi = e.max > lo ? e.max : lo + 1;
+    double step = nice_step(hi - lo, target);
+    p->lo = floor(lo / step + 1e-9) * step;
+    p->hi = ceil(hi / step - 1e-9) * step;
+    for (p->nticks = 0; p->nticks < MAX_TICKS; p->nticks++) {
+        double t = p->lo + p->nticks * step;
+        if (t > p->hi + step / 2)
+            break;
+        p->tick[p->nticks] = t;
+        format_tick(p->label[p->nticks], t, step);
+    }
+}
+
+/* Whole decades, every decade or every few so that at most 7 are labeled. */
+static void plan_log(axis_plan *p, extent e)
+{
+    double lo = floor(log10(e.minpos)), hi = ceil(log10(e.max));
+    hi = hi > lo ? hi : lo + 1;
+    double stride = ceil((hi - lo) / 6);
+    p->lo = lo;
+    p->hi = lo + ceil((hi - lo) / stride) * stride;
+    for (p->nticks = 0; p->nticks < MAX_TICKS; p->nticks++) {
+        double t = lo + p->nticks * stride;
+        if (t > p->hi + 0.5)
+            break;
+        p->tick[p->nticks] = t;
+        format_tick(p->label[p->nticks], pow(10, t), pow(10, t));
+    }
+}
+
+static void plan_nines(axis_plan *p)
+{
+    static const char *const labels[] = {"0", "90", "99", "99.9", "99.99"};
+    p->lo = 0;
+    p->hi = 4;
+    p->nticks = 5;
+    for (int i = 0; i < 5; i++) {
+        p->tick[i] = i;
+        snprintf(p->label[i], sizeof p->label[i], "%s", labels[i]);
+    }
+}
+
+static axis_plan plan_axis(const vs__chart *c, bool y)
+{
+    const vs__axis *a = y ? &c->y : &c->x;
+    extent e = extent_of(c, y);
+    axis_plan p = {.scale = a->scale};
+    if (p.scale == VS_SCALE_AUTO)
+        p.scale = e.n && e.min > 0 && e.max / e.min >= 100 ? VS_SCALE_LOG : VS_SCALE_LINEAR;
+    if (p.scale == VS_SCALE_LOG && !isfinite(e.minpos))
+        p.scale = VS_SCALE_LINEAR; /* nothing positive: draw what there is */
+    if (p.scale == VS_SCALE_NINES)
+        plan_nines(&p);
+    else if (p.scale == VS_SCALE_LOG)
+        plan_log(&p, e);
+    else
+        plan_linear(&p, e.n ? e : (extent){0, 1, 1, 0}, y ? 5 : 7);
+    return p;
+}
+
+static bool drawable(const axis_plan *px, const axis_plan *py, const vs__series *s, size_t k)
+{
+    return isfinite(scaled(px->scale, s->x[k])) && isfinite(scaled(py->scale, s->y[k]));
+}
+
+static size_t points_of(const axis_plan *px, const axis_plan *py, const vs__series *s)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < s->n; k++)
+        n += drawable(px, py, s, k);
+    return n;
+}
+
+/* ---- Writing ------------------------------------------------------------------------ */
+
+static const char *const PALETTE[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1",
+                                      "#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#bab0ac"};
+
+typedef struct frame {
+    axis_plan x, y;
+    int top, height; /* plot area top, whole chart height */
+} frame;
+
+static double px_x(const frame *f, double v)
+{
+    return ML + (scaled(f->x.scale, v) - f->x.lo) / (f->x.hi - f->x.lo) * (W - ML - MR);
+}
+
+static double px_y(const frame *f, double v)
+{
+    return f->top + PLOT_H - (scaled(f->y.scale, v) - f->y.lo) / (f->y.hi - f->y.lo) * PLOT_H;
+}
+
+static double tick_x(const frame *f, int i)
+{
+    return ML + (f->x.tick[i] - f->x.lo) / (f->x.hi - f->x.lo) * (W - ML - MR);
+}
+
+static double tick_y(const frame *f, int i)
+{
+    return f->top + PLOT_H - (f->y.tick[i] - f->y.lo) / (f->y.hi - f->y.lo) * PLOT_H;
+}
+
+static void write_grid(vs__buf *b, const frame *f)
+{
+    int bottom = f->top + PLOT_H;
+    vs__buf_puts(b, "<g class=\"grid\">");
+    for (int i = 0; i < f->x.nticks; i++)
+        vs__buf_printf(b, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>", tick_x(f, i),
+                       f->top, tick_x(f, i), bottom);
+    for (int i = 0; i < f->y.nticks; i++)
+        vs__buf_printf(b, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>", ML, tick_y(f, i),
+                       W - MR, tick_y(f, i));
+    vs__buf_puts(b, "</g>\n");
+}
+
+static void write_ticks(vs__buf *b, const frame *f)
+{
+    int bottom = f->top + PLOT_H;
+    vs__buf_puts(b, "<g class=\"ticks\">");
+    for (int i = 0; i < f->x.nticks; i++)
+        vs__buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>",
+                       tick_x(f, i), bottom + 17, f->x.label[i]);
+    for (int i = 0; i < f->y.nticks; i++)
+        vs__buf_printf(b, "<text x=\"%d\" y=\"%.1f\" dy=\"0.32em\" text-anchor=\"end\">%s</text>",
+                       ML - 7, tick_y(f, i), f->y.label[i]);
+    vs__buf_puts(b, "</g>\n");
+}
+
+static void write_axes(vs__buf *b, const vs__chart *c, const frame *f)
+{
+    int bottom = f->top + PLOT_H;
+    vs__buf_printf(b, "<g class=\"axis\"><rect class=\"area\" x=\"%d\" y=\"%d\" width=\"%d\" "
+                   "height=\"%d\"/><path d=\"M%d %dV%dH%d\"/>",
+                   ML, f->top, W - ML - MR, PLOT_H, ML, f->top, bottom, W - MR);
+    vs__buf_printf(b, "<text class=\"axis-title\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
+                   ML + (W - ML - MR) / 2, f->height - 10);
+    vs__buf_escape(b, c->x.title);
+    vs__buf_printf(b, "</text><text class=\"axis-title\" transform=\"translate(16 %d) "
+                   "rotate(-90)\" text-anchor=\"middle\">", f->top + PLOT_H / 2);
+    vs__buf_escape(b, c->y.title);
+    vs__buf_puts(b, "</text></g>\n");
+}
+
+/* The line breaks at points it cannot draw, so a gap shows as a gap. */
+static void write_line(vs__buf *b, const frame *f, const vs__series *s, const char *color)
+{
+    vs__buf_printf(b, "<path class=\"line\" stroke=\"%s\" data-name=\"", color);
+    vs__buf_escape(b, s->name);
+    vs__buf_puts(b, "\" d=\"");
+    bool pen_down = false;
+    for (size_t k = 0; k < s->n; k++) {
+        bool ok = drawable(&f->x, &f->y, s, k);
+        if (ok)
+            vs__buf_printf(b, "%s%.1f %.1f", pen_down ? "L" : "M", px_x(f, s->x[k]),
+                           px_y(f, s->y[k]));
+        pen_down = ok;
+    }
+    vs__buf_puts(b, "\"><title>");
+    vs__buf_escape(b, s->name);
+    vs__buf_puts(b, "</title></path>\n");
+}
+
+static void write_markers(vs__buf *b, const frame *f, const vs__series *s, const char *color)
+{
+    vs__buf_printf(b, "<g class=\"points\" fill=\"%s\">", color);
+    for (size_t k = 0; k < s->n; k++)
+        if (drawable(&f->x, &f->y, s, k))
+            vs__buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.6\"/>", px_x(f, s->x[k]),
+                           px_y(f, s->y[k]));
+    vs__buf_puts(b, "</g>\n");
+}
+
+static void write_series(vs__buf *b, const vs__chart *c, const frame *f)
+{
+    vs__buf_puts(b, "<g class=\"series\">\n");
+    for (size_t i = 0; i < c->nseries; i++) {
+        const vs__series *s = &c->series[i];
+        size_t n = points_of(&f->x, &f->y, s);
+        const char *color = PALETTE[i % (sizeof PALETTE / sizeof PALETTE[0])];
+        if (n > 0)
+            write_line(b, f, s, color);
+        if (n > 0 && n <= MARKERS_UP_TO)
+            write_markers(b, f, s, color);
+    }
+    vs__buf_puts(b, "</g>\n");
+}
+
+/* Lays legend entries out left to right, wrapping; returns the rows used. Entries for
+ * series with nothing drawn stay, greyed, so a missing line is explained. */
+static int write_legend(vs__buf *b, const vs__chart *c, const frame *f)
+{
+    double x = ML;
+    int row = 0;
+    for (size_t i = 0; i < c->nseries; i++) {
+        const vs__series *s = &c->series[i];
+        bool drawn = points_of(&f->x, &f->y, s) > 0;
+        double width = 30 + 6.6 * (double)(strlen(s->name) + (drawn ? 0 : 10));
+        if (x > ML && x + width > W - MR) {
+            x = ML;
+            row++;
+        }
+        if (b) {
+            const char *color = PALETTE[i % (sizeof PALETTE / sizeof PALETTE[0])];
+            double y = 16 + row * LEGEND_ROW;
+            vs__buf_printf(b, "<g class=\"legend-entry%s\"><rect x=\"%.1f\" y=\"%.1f\" "
+                           "width=\"16\" height=\"4\" rx=\"2\" fill=\"%s\"/>"
+                           "<text x=\"%.1f\" y=\"%.1f\" dy=\"0.32em\">",
+                           drawn ? "" : " no-data", x, y - 2, drawn ? color : "#c3c8d0", x + 21, y);
+            vs__buf_escape(b, s->name);
+            vs__buf_printf(b, "%s</text></g>", drawn ? "" : " (no data)");
+        }
+        x += width;
+    }
+    return c->nseries ? row + 1 : 0;
+}
+
+static void write_empty(vs__buf *b, const vs__chart *c, const frame *f)
+{
+    vs__buf_printf(b, "<g class=\"axis\"><rect class=\"area\" x=\"%d\" y=\"%d\" width=\"%d\" "
+                   "height=\"%d\"/></g>\n<text class=\"empty\" x=\"%d\" y=\"%d\" "
+                   "text-anchor=\"middle\">",
+                   ML, f->top, W - ML - MR, PLOT_H, ML + (W - ML - MR) / 2, f->top + PLOT_H / 2);
+    vs__buf_escape(b, c->empty);
+    vs__buf_puts(b, "</text>\n");
+}
+
+static void write_open(vs__buf *b, const vs__chart *c, const frame *f, size_t series,
+                       size_t points)
+{
+    vs__buf_printf(b, "<figure class=\"chart\"><figcaption>");
+    vs__buf_escape(b, c->title);
+    if (c->note) {
+        vs__buf_puts(b, "<small>");
+        vs__buf_escape(b, c->note);
+        vs__buf_puts(b, "</small>");
+    }
+    vs__buf_printf(b, "</figcaption>\n<svg xmlns=\"http://www.w3.org/2000/svg\" "
+                   "viewBox=\"0 0 %d %d\" role=\"img\" class=\"%s\" data-chart=\"", W, f->height,
+                   points ? "plot" : "plot empty");
+    vs__buf_escape(b, c->id);
+    vs__buf_printf(b, "\" data-series=\"%zu\" data-points=\"%zu\"><title>", series, points);
+    vs__buf_escape(b, c->title);
+    vs__buf_puts(b, "</title>\n");
+}
+
+void vs__svg_chart(vs__buf *b, const vs__chart *c)
+{
+    frame f = {.x = plan_axis(c, false), .y = plan_axis(c, true)};
+    size_t series = 0, points = 0;
+    for (size_t i = 0; i < c->nseries; i++) {
+        size_t n = points_of(&f.x, &f.y, &c->series[i]);
+        series += n > 0;
+        points += n;
+    }
+    int rows = write_legend(NULL, c, &f);
+    f.top = 14 + (rows ? rows * LEGEND_ROW + 6 : 0);
+    f.height = f.top + PLOT_H + MB;
+    write_open(b, c, &f, series, points);
+    vs__buf_puts(b, "<g class=\"legend\">");
+    write_legend(b, c, &f);
+    vs__buf_puts(b, "</g>\n");
+    if (points == 0) {
+        write_empty(b, c, &f);
+    } else {
+        write_grid(b, &f);
+        write_axes(b, c, &f);
+        write_ticks(b, &f);
+        write_series(b, c, &f);
+    }
+    vs__buf_puts(b, "</svg></figure>\n");
+}
