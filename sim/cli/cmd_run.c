@@ -17,7 +17,7 @@
 typedef struct run_args {
     vs_load_args load;
     const char *scenario;
-    const char *json_path, *csv_path, *bench_path;
+    const char *json_path, *csv_path, *html_path, *bench_path;
     bool quiet, verbose;
 } run_args;
 
@@ -64,6 +64,8 @@ static int parse_args(run_args *a, int argc, char **argv)
             a->json_path = argv[++i];
         else if (strcmp(argv[i], "--csv") == 0 && i + 1 < argc)
             a->csv_path = argv[++i];
+        else if (strcmp(argv[i], "--html") == 0 && i + 1 < argc)
+            a->html_path = argv[++i];
         else if (strcmp(argv[i], "--bench-json") == 0 && i + 1 < argc)
             a->bench_path = argv[++i];
         else if (strcmp(argv[i], "--quiet") == 0)
@@ -131,6 +133,7 @@ static int emit(json_t *report, const vs_config *cfg, const run_args *a)
         vs_report_print_table(json_on_stdout ? stderr : stdout, report);
     if ((a->json_path && vs_report_write_json(report, a->json_path, err) != 0) ||
         (a->csv_path && vs_report_write_csv(report, a->csv_path, err) != 0) ||
+        (a->html_path && vs_report_write_html(report, a->html_path, err) != 0) ||
         (a->bench_path && vs_report_write_bench(report, a->bench_path, err) != 0)) {
         fprintf(stderr, "vswitchsim: %s\n", err);
         return VS_EXIT_FAILURE;

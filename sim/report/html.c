@@ -4,12 +4,81 @@
  * No scripts, no fonts, no network; the same report gives the same bytes. Everything
  * read from the report is escaped, since scenario and plugin names are user text.
  */
-#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report/report.h"
 #include "report/html-int.h"
+
+/* ---- Text buffer -------------------------------------------------------------------- */
+
+static bool reserve(vs__buf *b, size_t more)
+{
+    if (b->failed)
+        return false;
+    if (b->len + more < b->cap)
+        return true;
+    size_t cap = b->cap ? b->cap : 16384;
+    while (cap <= b->len + more)
+        cap *= 2;
+    char *text = realloc(b->text, cap);
+    if (!text)
+        return !(b->failed = true);
+    b->text = text;
+    b->cap = cap;
+    return true;
+}
+
+static void append(vs__buf *b, const char *s, size_t n)
+{
+    if (!reserve(b, n))
+        return;
+    memcpy(b->text + b->len, s, n);
+    b->len += n;
+    b->text[b->len] = '\0';
+}
+
+void vs__buf_puts(vs__buf *b, const char *s)
+{
+    append(b, s, strlen(s));
+}
+
+void vs__buf_printf(vs__buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        b->failed = true;
+    if (n < 0 || !reserve(b, (size_t)n))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(b->text + b->len, b->cap - b->len, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void vs__buf_escape(vs__buf *b, const char *s)
+{
+    static const char special[] = "&<>\"'";
+    static const char *const entity[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
+    while (s && *s) {
+        size_t run = strcspn(s, special);
+        append(b, s, run);
+        s += run;
+        if (*s)
+            vs__buf_puts(b, entity[strchr(special, *s++) - special]);
+    }
+}
+
+void vs__buf_free(vs__buf *b)
+{
+    free(b->text);
+    *b = (vs__buf){0};
+}
 
 static double num(const json_t *o, const char *path)
 {
@@ -29,7 +98,7 @@ static json_t *get(const json_t *o, const char *key)
     return json_object_get(o, key);
 }
 
-/* ---- Page frame ------------------------------------------------------------------- */
+/* ---- Page frame --------------------------------------------------------------------- */
 
 static const char CSS[] =
     ":root{--ink:#1f2933;--muted:#616e7c;--line:#e1e5ea;--bg:#f4f6f8;--card:#fff;"
@@ -51,15 +120,16 @@ static const char CSS[] =
     ".fact{background:var(--card);border:1px solid var(--line);border-radius:6px;"
     "padding:10px 14px;min-width:150px}"
     ".fact b{display:block;font-size:20px}.fact span{color:var(--muted);font-size:12px}"
+    ".fact.bad{border-color:var(--fail)}.fact.bad b{color:var(--fail)}"
     "table{border-collapse:collapse;background:var(--card);border:1px solid var(--line);"
     "font-variant-numeric:tabular-nums;width:100%}"
     "th,td{padding:5px 10px;border-bottom:1px solid var(--line);text-align:right;"
     "white-space:nowrap}"
     "th{background:#eef1f4;font-weight:600;font-size:12px}"
-    "th:first-child,td:first-child,td.text{text-align:left}"
+    "th:first-child,td:first-child,th.text,td.text{text-align:left}"
     "td.text{white-space:normal}"
     "tr:last-child td{border-bottom:none}"
-    ".none{color:var(--muted);font-style:italic;margin:0}"
+    ".none{color:var(--muted);font-style:italic;margin:0}table+.none{margin-top:6px}"
     ".charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:16px}"
     "figure.chart{margin:0;background:var(--card);border:1px solid var(--line);"
     "border-radius:6px;padding:12px 12px 4px}"
@@ -102,8 +172,10 @@ static void write_verdict(vs__buf *b, const json_t *r)
     vs__buf_printf(b, "<div class=\"badge verdict %s\">", failed || violations ? "fail" : "pass");
     if (failed)
         vs__buf_printf(b, "%zu of %zu SLOs breached", failed, slos);
+    else if (slos)
+        vs__buf_printf(b, "all %zu SLO%s met", slos, slos == 1 ? "" : "s");
     else
-        vs__buf_printf(b, "%s%zu SLO%s met", slos ? "all " : "", slos, slos == 1 ? "" : "s");
+        vs__buf_puts(b, "no SLOs set");
     vs__buf_printf(b, ", %zu verifier violation%s</div>\n", violations, violations == 1 ? "" : "s");
 }
 
@@ -119,37 +191,79 @@ static void write_header(vs__buf *b, const json_t *r)
     vs__buf_puts(b, "</header>\n");
 }
 
-static void write_fact(vs__buf *b, double value, const char *what)
+/* `bad`: a count of failures, shown in red when not 0. */
+static void write_fact(vs__buf *b, const char *value, const char *what, bool bad)
 {
-    vs__buf_printf(b, "<div class=\"fact\"><b>%.0f</b><span>%s</span></div>\n", value, what);
+    vs__buf_printf(b, "<div class=\"fact%s\"><b>%s</b><span>%s</span></div>\n",
+                   bad ? " bad" : "", value, what);
+}
+
+static void write_count(vs__buf *b, const json_t *r, const char *path, const char *what,
+                        bool failures)
+{
+    char text[32];
+    double v = num(r, path);
+    snprintf(text, sizeof text, "%.0f", v);
+    write_fact(b, text, what, failures && v > 0);
+}
+
+static void write_drain(vs__buf *b, const json_t *r)
+{
+    char text[32];
+    bool finished = json_is_true(get(get(r, "drain"), "finished"));
+    write_count(b, r, "drain.vms", "VMs on the drained hosts", false);
+    write_count(b, r, "drain.failed", "VMs that failed to leave", true);
+    snprintf(text, sizeof text, "%.1f s", num(r, "drain.duration_s"));
+    write_fact(b, finished ? text : "unfinished", "drain took", !finished);
 }
 
 static void write_facts(vs__buf *b, const json_t *r)
 {
     vs__buf_puts(b, "<section class=\"facts\">\n");
-    write_fact(b, num(r, "migrations.started"), "migrations started");
-    write_fact(b, num(r, "migrations.completed"), "migrations completed");
-    write_fact(b, num(r, "migrations.failed"), "migrations failed");
-    write_fact(b, num(r, "migrations.timed_out"), "migrations timed out");
-    write_fact(b, num(r, "migrations.queued"), "queued behind the same VM");
-    write_fact(b, num(r, "hosts.migrations_peak"), "most migrations on one host at once");
-    if (json_is_true(get(get(r, "drain"), "active"))) {
-        write_fact(b, num(r, "drain.vms"), "VMs drained");
-        vs__buf_printf(b, "<div class=\"fact\"><b>%.1f s</b><span>drain %s</span></div>\n",
-                       num(r, "drain.duration_s"),
-                       json_is_true(get(get(r, "drain"), "finished")) ? "took" : "(unfinished)");
-    }
+    write_count(b, r, "migrations.started", "migrations started", false);
+    write_count(b, r, "migrations.completed", "migrations completed", false);
+    write_count(b, r, "migrations.failed", "migrations failed", true);
+    write_count(b, r, "migrations.timed_out", "migrations timed out", true);
+    write_count(b, r, "migrations.queued", "queued behind the same VM", false);
+    write_count(b, r, "hosts.migrations_peak", "most migrations on one host at once", false);
+    if (json_is_true(get(get(r, "drain"), "active")))
+        write_drain(b, r);
     vs__buf_puts(b, "</section>\n");
 }
 
-/* ---- Tables ------------------------------------------------------------------------ */
+/* ---- Tables ------------------------------------------------------------------------- */
 
+/* "1,808,434.1": big simulated numbers, grouped by thousands. */
+static void format_grouped(char out[80], double v, int decimals)
+{
+    char raw[48];
+    snprintf(raw, sizeof raw, "%.*f", decimals, v);
+    const char *digits = raw + (raw[0] == '-');
+    size_t whole = strcspn(digits, ".");
+    char *o = out;
+    if (raw[0] == '-')
+        *o++ = '-';
+    for (size_t i = 0; i < whole; i++) {
+        if (i > 0 && (whole - i) % 3 == 0)
+            *o++ = ',';
+        *o++ = digits[i];
+    }
+    strcpy(o, digits + whole);
+}
+
+/* decimals < 0: as few digits as the number needs (SLO limits are what the user wrote). */
 static void write_cell_num(vs__buf *b, const json_t *v, int decimals)
 {
-    if (json_is_number(v))
-        vs__buf_printf(b, "<td>%.*f</td>", decimals, json_number_value(v));
-    else
+    char text[80];
+    if (!json_is_number(v)) {
         vs__buf_puts(b, "<td>&ndash;</td>");
+        return;
+    }
+    if (decimals < 0)
+        snprintf(text, sizeof text, "%.10g", json_number_value(v));
+    else
+        format_grouped(text, json_number_value(v), decimals);
+    vs__buf_printf(b, "<td>%s</td>", text);
 }
 
 static void write_cell_text(vs__buf *b, const char *s)
@@ -168,33 +282,37 @@ static void write_slos(vs__buf *b, const json_t *r)
         vs__buf_puts(b, "<p class=\"none\">The scenario sets no SLOs.</p>\n");
         return;
     }
-    vs__buf_puts(b, "<table class=\"slo\"><tr><th>metric</th><th>op</th><th>limit</th>"
-                    "<th>value</th><th>verdict</th></tr>\n");
+    vs__buf_puts(b, "<table class=\"slo\"><tr><th>metric</th><th class=\"text\">op</th>"
+                    "<th>limit</th><th>value</th><th>verdict</th></tr>\n");
     json_array_foreach(slos, i, slo) {
         bool pass = json_is_true(get(slo, "pass"));
         vs__buf_puts(b, "<tr>");
         write_cell_text(b, str(slo, "metric"));
         write_cell_text(b, str(slo, "op"));
-        write_cell_num(b, get(slo, "limit"), 3);
-        write_cell_num(b, get(slo, "value"), 3);
+        write_cell_num(b, get(slo, "limit"), -1);
+        write_cell_num(b, get(slo, "value"), -1);
         vs__buf_printf(b, "<td><span class=\"badge %s\">%s</span></td></tr>\n",
                        pass ? "pass" : "fail", pass ? "pass" : "FAIL");
     }
     vs__buf_puts(b, "</table>\n");
 }
 
+/* The first violations; a buggy callout repeats one bug thousands of times. */
+enum { VIOLATIONS_SHOWN = 25 };
+
 static void write_violations(vs__buf *b, const json_t *r)
 {
     const json_t *list = get(get(r, "verifier"), "violations"), *v;
-    size_t i;
+    size_t i, n = json_array_size(list);
     vs__buf_puts(b, "<h2>Verifier</h2>\n");
     if (json_array_size(list) == 0) {
         vs__buf_puts(b, "<p class=\"none\">No callout broke a rule.</p>\n");
         return;
     }
-    vs__buf_puts(b, "<table class=\"violations\"><tr><th>rule</th><th>plugin</th>"
-                    "<th>simulated time (s)</th><th>detail</th></tr>\n");
-    json_array_foreach(list, i, v) {
+    vs__buf_puts(b, "<table class=\"violations\"><tr><th>rule</th><th class=\"text\">plugin</th>"
+                    "<th>simulated time (s)</th><th class=\"text\">detail</th></tr>\n");
+    for (i = 0; i < n && i < VIOLATIONS_SHOWN; i++) {
+        v = json_array_get(list, i);
         vs__buf_puts(b, "<tr class=\"fail\">");
         write_cell_text(b, str(v, "rule"));
         write_cell_text(b, str(v, "plugin"));
@@ -203,6 +321,9 @@ static void write_violations(vs__buf *b, const json_t *r)
         vs__buf_puts(b, "</tr>\n");
     }
     vs__buf_puts(b, "</table>\n");
+    if (n > VIOLATIONS_SHOWN)
+        vs__buf_printf(b, "<p class=\"none\">The first %d of %zu violations; the JSON report "
+                       "lists them all.</p>\n", VIOLATIONS_SHOWN, n);
 }
 
 static void write_latencies(vs__buf *b, const json_t *r)
@@ -238,9 +359,9 @@ static void write_plugins(vs__buf *b, const json_t *r)
         vs__buf_puts(b, "<p class=\"none\">The scenario loads no callout plugins.</p>\n");
         return;
     }
-    vs__buf_puts(b, "<table class=\"plugins\"><tr><th>plugin</th><th>path</th><th>saves</th>"
-                    "<th>restores</th><th>pended</th><th>failed</th><th>timed out</th>"
-                    "<th>pending p99 (&micro;s)</th><th>callback p99 (&micro;s)</th></tr>\n");
+    vs__buf_puts(b, "<table class=\"plugins\"><tr><th>plugin</th><th class=\"text\">path</th>"
+                    "<th>saves</th><th>restores</th><th>pended</th><th>failed</th>"
+                    "<th>timed out</th><th>pending p99 (&micro;s)</th><th>callback p99 (&micro;s)</th></tr>\n");
     json_array_foreach(get(r, "plugins"), i, p) {
         vs__buf_puts(b, "<tr>");
         write_cell_text(b, str(p, "name"));

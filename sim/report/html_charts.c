@@ -28,7 +28,7 @@ static json_t *get(const json_t *o, const char *key)
     return json_object_get(o, key);
 }
 
-/* ---- Lines from the report --------------------------------------------------------------------- */
+/* ---- Lines from the report ---------------------------------------------------------- */
 
 /* The lines of one chart; each series owns one block: x values, then y values. */
 typedef struct lines {
@@ -167,7 +167,7 @@ static void chart_per_callout(vs__buf *b, const json_t *r, const char *latency, 
     json_array_foreach(get(r, "plugins"), i, p)
         add_curve(b, &l, str(p, "name"), get(get(p, "latency_us"), latency), false);
     c.x = (vs__axis){"percentile (%, nines scale)", VS_SCALE_NINES};
-    c.note = "one line per callout; the points past 99.99 (the max) are drawn at 99.99";
+    c.note = "one line per callout; on this nines scale the max (p100) is drawn at 99.99";
     draw(b, c, &l);
 }
 
@@ -187,7 +187,7 @@ static void chart_blackout_cdf(vs__buf *b, const json_t *r)
     add_curve(b, &l, "blackout", get(get(r, "latency_us"), "blackout"), true);
     draw(b, (vs__chart){
         .id = "blackout-cdf", .title = "Blackout distribution",
-        .note = "share of VM blackouts (paused to resumed on the target) at most x long",
+        .note = "share of VM blackouts (VM paused to VM resumed) at most x long",
         .empty = "no data: no VM blackout was measured",
         .x = {"blackout (µs)", VS_SCALE_AUTO}, .y = {"percentile (%)", VS_SCALE_LINEAR}},
         &l);

@@ -47,6 +47,10 @@ int vs_report_write_csv(const json_t *report, const char *path, char err[VS_ERRO
 /* The headline numbers as CI benchmark trackers read them: [{name, unit, value}]. */
 int vs_report_write_bench(const json_t *report, const char *path, char err[VS_ERROR_MAX]);
 
+/* Writes the report as a self-contained HTML page with inline SVG charts, through a
+ * temporary file and rename like the JSON. Returns -1 with a reason in err. */
+int vs_report_write_html(const json_t *report, const char *path, char err[VS_ERROR_MAX]);
+
 /* Deterministic JSON text of the report (caller frees). */
 char *vs_report_dumps(const json_t *report);
 

@@ -1,86 +1,17 @@
 /*
- * svg.c: the HTML report's text buffer and its line charts as inline SVG. A chart is
- * planned first (the scale and round ticks of each axis, what can be drawn), then
- * written: grid, axes, lines with their points, legend; or, with nothing to draw, a
- * visible "no data" text, so an empty chart never looks like a broken one.
+ * svg.c: line charts as inline SVG for the HTML report. A chart is planned first (the
+ * scale and round ticks of each axis, what can be drawn), then written: legend, grid,
+ * axes, lines with their points; or, with nothing to draw, a visible "no data" text, so
+ * that an empty chart never looks like a broken one.
  */
 #include "report/html-int.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- Text buffer ------------------------------------------------------------------ */
-
-static bool reserve(vs__buf *b, size_t more)
-{
-    if (b->failed)
-        return false;
-    if (b->len + more < b->cap)
-        return true;
-    size_t cap = b->cap ? b->cap : 16384;
-    while (cap <= b->len + more)
-        cap *= 2;
-    char *text = realloc(b->text, cap);
-    if (!text)
-        return !(b->failed = true);
-    b->text = text;
-    b->cap = cap;
-    return true;
-}
-
-static void append(vs__buf *b, const char *s, size_t n)
-{
-    if (!reserve(b, n))
-        return;
-    memcpy(b->text + b->len, s, n);
-    b->len += n;
-    b->text[b->len] = '\0';
-}
-
-void vs__buf_puts(vs__buf *b, const char *s)
-{
-    append(b, s, strlen(s));
-}
-
-void vs__buf_printf(vs__buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        b->failed = true;
-    if (n < 0 || !reserve(b, (size_t)n))
-        return;
-    va_start(ap, fmt);
-    vsnprintf(b->text + b->len, b->cap - b->len, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
-
-void vs__buf_escape(vs__buf *b, const char *s)
-{
-    static const char special[] = "&<>\"'";
-    static const char *const entity[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
-    while (s && *s) {
-        size_t run = strcspn(s, special);
-        append(b, s, run);
-        s += run;
-        if (*s)
-            vs__buf_puts(b, entity[strchr(special, *s++) - special]);
-    }
-}
-
-void vs__buf_free(vs__buf *b)
-{
-    free(b->text);
-    *b = (vs__buf){0};
-}
-
-/* ---- Planning: scales, round ticks, what can be drawn ------------------------------ */
+/* ---- Planning: scales, round ticks, what can be drawn ------------------------------- */
 
 enum { MAX_TICKS = 12, MARKERS_UP_TO = 40 };
 enum { W = 640, PLOT_H = 250, ML = 64, MR = 22, MB = 50, LEGEND_ROW = 18 };
@@ -237,8 +168,21 @@ static size_t points_of(const axis_plan *px, const axis_plan *py, const vs__seri
 
 /* ---- Writing ------------------------------------------------------------------------ */
 
+/* Colors that stay apart for the color-blind, and dashes so that lines drawn over each
+ * other (saves/s and restores/s often agree) both stay visible. */
 static const char *const PALETTE[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1",
                                       "#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#bab0ac"};
+static const char *const DASHES[] = {"none", "7 4", "2 3", "10 3 2 3"};
+
+typedef struct style {
+    const char *color, *dash;
+} style;
+
+static style style_of(size_t i)
+{
+    return (style){PALETTE[i % (sizeof PALETTE / sizeof PALETTE[0])],
+                   DASHES[i % (sizeof DASHES / sizeof DASHES[0])]};
+}
 
 typedef struct frame {
     axis_plan x, y;
@@ -265,10 +209,12 @@ static double tick_y(const frame *f, int i)
     return f->top + PLOT_H - (f->y.tick[i] - f->y.lo) / (f->y.hi - f->y.lo) * PLOT_H;
 }
 
+/* The plot area, and a grid line at every tick over it. */
 static void write_grid(vs__buf *b, const frame *f)
 {
     int bottom = f->top + PLOT_H;
-    vs__buf_puts(b, "<g class=\"grid\">");
+    vs__buf_printf(b, "<g class=\"grid\"><rect class=\"area\" x=\"%d\" y=\"%d\" width=\"%d\" "
+                   "height=\"%d\"/>", ML, f->top, W - ML - MR, PLOT_H);
     for (int i = 0; i < f->x.nticks; i++)
         vs__buf_printf(b, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>", tick_x(f, i),
                        f->top, tick_x(f, i), bottom);
@@ -294,9 +240,8 @@ static void write_ticks(vs__buf *b, const frame *f)
 static void write_axes(vs__buf *b, const vs__chart *c, const frame *f)
 {
     int bottom = f->top + PLOT_H;
-    vs__buf_printf(b, "<g class=\"axis\"><rect class=\"area\" x=\"%d\" y=\"%d\" width=\"%d\" "
-                   "height=\"%d\"/><path d=\"M%d %dV%dH%d\"/>",
-                   ML, f->top, W - ML - MR, PLOT_H, ML, f->top, bottom, W - MR);
+    vs__buf_printf(b, "<g class=\"axis\"><path d=\"M%d %dV%dH%d\"/>", ML, f->top, bottom,
+                   W - MR);
     vs__buf_printf(b, "<text class=\"axis-title\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
                    ML + (W - ML - MR) / 2, f->height - 10);
     vs__buf_escape(b, c->x.title);
@@ -307,9 +252,10 @@ static void write_axes(vs__buf *b, const vs__chart *c, const frame *f)
 }
 
 /* The line breaks at points it cannot draw, so a gap shows as a gap. */
-static void write_line(vs__buf *b, const frame *f, const vs__series *s, const char *color)
+static void write_line(vs__buf *b, const frame *f, const vs__series *s, style st)
 {
-    vs__buf_printf(b, "<path class=\"line\" stroke=\"%s\" data-name=\"", color);
+    vs__buf_printf(b, "<path class=\"line\" stroke=\"%s\" stroke-dasharray=\"%s\" "
+                   "data-name=\"", st.color, st.dash);
     vs__buf_escape(b, s->name);
     vs__buf_puts(b, "\" d=\"");
     bool pen_down = false;
@@ -325,11 +271,19 @@ static void write_line(vs__buf *b, const frame *f, const vs__series *s, const ch
     vs__buf_puts(b, "</title></path>\n");
 }
 
-static void write_markers(vs__buf *b, const frame *f, const vs__series *s, const char *color)
+/* A point with gaps on both sides: no line goes through it, only its marker shows it. */
+static bool isolated(const frame *f, const vs__series *s, size_t k)
 {
-    vs__buf_printf(b, "<g class=\"points\" fill=\"%s\">", color);
+    return (k == 0 || !drawable(&f->x, &f->y, s, k - 1)) &&
+           (k + 1 == s->n || !drawable(&f->x, &f->y, s, k + 1));
+}
+
+/* Every point of a short series; of a long one, the points no line shows. */
+static void write_markers(vs__buf *b, const frame *f, const vs__series *s, style st, bool all)
+{
+    vs__buf_printf(b, "<g class=\"points\" fill=\"%s\">", st.color);
     for (size_t k = 0; k < s->n; k++)
-        if (drawable(&f->x, &f->y, s, k))
+        if (drawable(&f->x, &f->y, s, k) && (all || isolated(f, s, k)))
             vs__buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.6\"/>", px_x(f, s->x[k]),
                            px_y(f, s->y[k]));
     vs__buf_puts(b, "</g>\n");
@@ -341,17 +295,29 @@ static void write_series(vs__buf *b, const vs__chart *c, const frame *f)
     for (size_t i = 0; i < c->nseries; i++) {
         const vs__series *s = &c->series[i];
         size_t n = points_of(&f->x, &f->y, s);
-        const char *color = PALETTE[i % (sizeof PALETTE / sizeof PALETTE[0])];
-        if (n > 0)
-            write_line(b, f, s, color);
-        if (n > 0 && n <= MARKERS_UP_TO)
-            write_markers(b, f, s, color);
+        if (n == 0)
+            continue;
+        write_line(b, f, s, style_of(i));
+        write_markers(b, f, s, style_of(i), n <= MARKERS_UP_TO);
     }
     vs__buf_puts(b, "</g>\n");
 }
 
-/* Lays legend entries out left to right, wrapping; returns the rows used. Entries for
- * series with nothing drawn stay, greyed, so a missing line is explained. */
+static void write_legend_entry(vs__buf *b, const vs__series *s, style st, bool drawn, double x,
+                               double y)
+{
+    vs__buf_printf(b, "<g class=\"legend-entry%s\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+                   "y2=\"%.1f\" stroke=\"%s\" stroke-width=\"3\" stroke-dasharray=\"%s\"/>"
+                   "<text x=\"%.1f\" y=\"%.1f\" dy=\"0.32em\">",
+                   drawn ? "" : " no-data", x, y, x + 18, y, drawn ? st.color : "#c3c8d0",
+                   st.dash, x + 23, y);
+    vs__buf_escape(b, s->name);
+    vs__buf_printf(b, "%s</text></g>", drawn ? "" : " (no samples)");
+}
+
+/* Lays legend entries out left to right, wrapping, and returns the rows used; with b
+ * NULL, only counts them. Entries for series with nothing drawn stay, greyed, so that a
+ * missing line is explained. */
 static int write_legend(vs__buf *b, const vs__chart *c, const frame *f)
 {
     double x = ML;
@@ -359,21 +325,13 @@ static int write_legend(vs__buf *b, const vs__chart *c, const frame *f)
     for (size_t i = 0; i < c->nseries; i++) {
         const vs__series *s = &c->series[i];
         bool drawn = points_of(&f->x, &f->y, s) > 0;
-        double width = 30 + 6.6 * (double)(strlen(s->name) + (drawn ? 0 : 10));
+        double width = 34 + 6.6 * (double)(strlen(s->name) + (drawn ? 0 : 13));
         if (x > ML && x + width > W - MR) {
             x = ML;
             row++;
         }
-        if (b) {
-            const char *color = PALETTE[i % (sizeof PALETTE / sizeof PALETTE[0])];
-            double y = 16 + row * LEGEND_ROW;
-            vs__buf_printf(b, "<g class=\"legend-entry%s\"><rect x=\"%.1f\" y=\"%.1f\" "
-                           "width=\"16\" height=\"4\" rx=\"2\" fill=\"%s\"/>"
-                           "<text x=\"%.1f\" y=\"%.1f\" dy=\"0.32em\">",
-                           drawn ? "" : " no-data", x, y - 2, drawn ? color : "#c3c8d0", x + 21, y);
-            vs__buf_escape(b, s->name);
-            vs__buf_printf(b, "%s</text></g>", drawn ? "" : " (no data)");
-        }
+        if (b)
+            write_legend_entry(b, s, style_of(i), drawn, x, 16 + row * LEGEND_ROW);
         x += width;
     }
     return c->nseries ? row + 1 : 0;
@@ -392,7 +350,7 @@ static void write_empty(vs__buf *b, const vs__chart *c, const frame *f)
 static void write_open(vs__buf *b, const vs__chart *c, const frame *f, size_t series,
                        size_t points)
 {
-    vs__buf_printf(b, "<figure class=\"chart\"><figcaption>");
+    vs__buf_puts(b, "<figure class=\"chart\"><figcaption>");
     vs__buf_escape(b, c->title);
     if (c->note) {
         vs__buf_puts(b, "<small>");

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# `vswitchsim run --html FILE` writes one self-contained page, and a real browser
+# (Debian's chromium, headless) renders it: every chart draws as many points as the JSON
+# report holds, none says "no data" for the quickstart, and the screenshot has the
+# charts' colors in it. The screenshot is kept as build/test-artifacts/report.png.
+source "$(dirname "$0")/lib.bash"
+: "${VSWITCHSIM_BUILD_DIR:?run through ctest}"
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+[ -x "$CHROMIUM" ] || fail "$CHROMIUM not found: this test renders the page in Debian's" \
+  "chromium; install it with scripts/setup-debian.sh (apt-get install chromium)"
+
+"$VSWITCHSIM_BIN" run "$SRC/scenarios/quickstart.json" --html "$WORK/r.html" \
+  --json "$WORK/r.json" --quiet || fail "run --html exited $?"
+[ -s "$WORK/r.html" ] || fail "no page written"
+[ -z "$(find "$WORK" -name '*.tmp.*')" ] || fail "a temporary file was left behind"
+head -c 15 "$WORK/r.html" | grep -q '<!DOCTYPE html>' || fail "not an HTML page"
+! grep -Eiq '<script|<link|<img|<iframe|src=|href=|@import|url\(' "$WORK/r.html" ||
+  fail "the page is not self-contained: $(grep -Eio '<script|<link|<img|<iframe|src=|href=|@import|url\(' "$WORK/r.html" | head -3)"
+
+# browser ARGS... URL: one headless chromium with a fresh profile and no network use.
+browser() {
+  local profile
+  profile=$(mktemp -d "$WORK/profile.XXXXXX")
+  timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$profile" "$@" 2>>"$WORK/chromium.log"
+}
+
+browser --dump-dom "file://$WORK/r.html" > "$WORK/dom.html" ||
+  fail "chromium --dump-dom failed: $(tail -3 "$WORK/chromium.log")"
+
+# The rendered DOM against the JSON report: what each chart should have drawn.
+python3 - "$WORK/dom.html" "$WORK/r.json" <<'EOF' || fail "the rendered page is not right (above)"
+import html.parser, json, sys
+
+class Charts(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.charts, self.svg, self.text = {}, None, []
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "svg" and "data-chart" in a:
+            self.svg = {"series": int(a["data-series"]), "points": int(a["data-points"]),
+                        "lines": 0, "circles": 0}
+            self.charts[a["data-chart"]] = self.svg
+        elif self.svg and tag in ("path", "polyline") and "line" in a.get("class", "").split():
+            self.svg["lines"] += bool(a.get("d") or a.get("points"))
+    def handle_endtag(self, tag):
+        if tag == "svg":
+            self.svg = None
+    def handle_data(self, data):
+        self.text.append(data)
+
+dom = Charts()
+dom.feed(open(sys.argv[1], encoding="utf-8").read())
+report = json.load(open(sys.argv[2]))
+
+def curve_points(lat):
+    return len(lat.get("curve", [])) if lat.get("count", 0) > 0 else 0
+
+def column(name, gap_zero=False):
+    ts = report["timeseries"]
+    i = ts["columns"].index(name)
+    return sum(1 for row in ts["rows"] if isinstance(row[i], (int, float))
+               and not (gap_zero and row[i] == 0))
+
+plugins = report["plugins"]
+want = {
+    "latency-pending": sum(curve_points(p["latency_us"]["pending_completion"]) for p in plugins),
+    "latency-callback": sum(curve_points(p["latency_us"]["callback"]) for p in plugins),
+    "throughput": sum(column(c) for c in ("saves_per_s", "restores_per_s", "migrations_per_s")),
+    "in-flight": sum(column(c) for c in ("pending_in_flight_mean", "migrations_in_flight_mean")),
+    "blackout-cdf": curve_points(report["latency_us"]["blackout"]),
+    "blackout-over-time": sum(column(c, True) for c in ("blackout_p50_us", "blackout_p99_us")),
+}
+bad = []
+if set(dom.charts) != set(want):
+    bad.append(f"charts {sorted(dom.charts)}, want {sorted(want)}")
+for name, points in want.items():
+    got = dom.charts.get(name, {"series": 0, "points": 0, "lines": 0})
+    if not (points > 0 and got["points"] == points):
+        bad.append(f"{name}: data-points {got['points']}, want {points} (> 0)")
+    if not (got["series"] > 0 and got["lines"] == got["series"]):
+        bad.append(f"{name}: {got['lines']} drawn lines for data-series {got['series']}")
+text = "".join(dom.text)
+if "no data" in text:
+    bad.append("a chart says 'no data'")
+for must in ("quickstart", "Service levels", "Verifier", "Latency", "pending_completion"):
+    if must not in text:
+        bad.append(f"the page does not show {must!r}")
+for p in plugins:
+    if p["name"] not in text:
+        bad.append(f"plugin {p['name']} is not on the page")
+for line in bad:
+    print("FAIL:", line, file=sys.stderr)
+sys.exit(1 if bad else 0)
+EOF
+
+browser --screenshot="$WORK/report.png" --window-size=1280,2400 "file://$WORK/r.html" \
+  >/dev/null || fail "chromium --screenshot failed: $(tail -3 "$WORK/chromium.log")"
+[ -s "$WORK/report.png" ] || fail "no screenshot"
+mkdir -p "$VSWITCHSIM_BUILD_DIR/test-artifacts"
+cp "$WORK/report.png" "$VSWITCHSIM_BUILD_DIR/test-artifacts/report.png"
+cp "$WORK/r.html" "$VSWITCHSIM_BUILD_DIR/test-artifacts/report.html"
+
+# The screenshot is a 1280x2400 PNG that is not one flat color, and two of the charts'
+# colors that nothing else on the page uses (#f28e2b, #59a14f) were painted: the lines
+# reached the pixels.
+python3 - "$WORK/report.png" <<'EOF' || fail "the screenshot is not right (above)"
+import struct, sys, zlib
+
+def decode(path):
+    data = open(path, "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat, head = 8, b"", None
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            head = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    w, h, depth, color, _, _, interlace = head
+    assert depth == 8 and color in (2, 6) and not interlace, f"unexpected PNG format {head}"
+    bpp = 3 if color == 2 else 4
+    raw, stride, rows, prev = zlib.decompress(idat), w * bpp, [], bytearray(w * bpp)
+    for y in range(h):
+        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+            if f == 1: line[i] = (line[i] + a) & 255
+            elif f == 2: line[i] = (line[i] + b) & 255
+            elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(line)
+        prev = line
+    return w, h, bpp, rows
+
+w, h, bpp, rows = decode(sys.argv[1])
+pixels = [tuple(r[x:x + 3]) for r in rows[::2] for x in range(0, w * bpp, bpp * 2)]
+colors = set(pixels)
+near = lambda rgb: sum(1 for p in pixels if all(abs(p[k] - rgb[k]) < 24 for k in range(3)))
+bad = []
+if (w, h) != (1280, 2400):
+    bad.append(f"size {w}x{h}, want 1280x2400")
+if len(colors) < 16:
+    bad.append(f"only {len(colors)} colors: a blank or flat page")
+for name, rgb in (("orange", (0xf2, 0x8e, 0x2b)), ("green", (0x59, 0xa1, 0x4f))):
+    if near(rgb) < 100:
+        bad.append(f"hardly any {name} pixels ({near(rgb)}): chart lines not painted")
+for line in bad:
+    print("FAIL:", line, file=sys.stderr)
+sys.exit(1 if bad else 0)
+EOF
+echo "ok: screenshot in $VSWITCHSIM_BUILD_DIR/test-artifacts/report.png"
