@@ -5,6 +5,7 @@
 #ifndef VS_CLI_H
 #define VS_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -35,6 +36,11 @@ int vs_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 int vs_cli_take_load_option(vs_load_args *la, int argc, char **argv, int *i);
 void vs_cli_finish_load_args(vs_load_args *la);
 void vs_cli_free_load_args(vs_load_args *la);
+
+/* Catches SIGINT and SIGTERM (signals.c): the first sets the flag returned, to the
+ * signal's number, for the run to stop; the second ends the process as its default
+ * action would (status 130 or 143 in a shell). */
+volatile sig_atomic_t *vs_cli_catch_stop_signals(void);
 
 int vs_cmd_run(int argc, char **argv);
 int vs_cmd_validate(int argc, char **argv);

@@ -1,7 +1,9 @@
 /*
  * cmd_run.c: `vswitchsim run`: load the scenario and its plugins, run, report, and
- * turn SLO verdicts and verifier findings into the exit code.
+ * turn SLO verdicts, verifier findings, a signal or a crashed callout into the exit code.
  */
+#include <math.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "model/sim.h"
+#include "plugin/guard.h"
 #include "plugin/instance.h"
 #include "plugin/loader.h"
 #include "report/report.h"
@@ -18,6 +21,7 @@ typedef struct run_args {
     vs_load_args load;
     const char *scenario;
     const char *json_path, *csv_path, *html_path, *bench_path;
+    double callback_timeout; /* wall seconds; 0: none */
     bool quiet, verbose;
 } run_args;
 
@@ -68,7 +72,14 @@ static int parse_args(run_args *a, int argc, char **argv)
             a->html_path = argv[++i];
         else if (strcmp(argv[i], "--bench-json") == 0 && i + 1 < argc)
             a->bench_path = argv[++i];
-        else if (strcmp(argv[i], "--quiet") == 0)
+        else if (strcmp(argv[i], "--callback-timeout") == 0 && i + 1 < argc) {
+            char *end;
+            a->callback_timeout = strtod(argv[++i], &end);
+            if (*end != '\0' || !isfinite(a->callback_timeout) || a->callback_timeout <= 0 ||
+                a->callback_timeout > 1e6)
+                return vs_cli_usage_error("run: --callback-timeout wants seconds > 0, got %s",
+                                          argv[i]), -1;
+        } else if (strcmp(argv[i], "--quiet") == 0)
             a->quiet = true;
         else if (strcmp(argv[i], "--verbose") == 0)
             a->verbose = true;
@@ -85,17 +96,69 @@ static int parse_args(run_args *a, int argc, char **argv)
     return 0;
 }
 
+/* How the run ended, for the report and the exit code. */
+typedef struct run_end {
+    vs_guard guard;  /* guard.first.signal: a callout crashed */
+    bool interrupted;
+} run_end;
+
+/* One line on stderr naming the callout that crashed and what was in flight. */
+static void print_crash(const vs_sim *sim, const vs_crash *c)
+{
+    const char *plugin = sim->cfg->plugins[sim->instances[c->instance].plugin].name;
+    if (sim->progress)
+        fputs("\r\033[K", stderr);
+    fprintf(stderr, "vswitchsim: callout crashed: plugin \"%s\" in its %s callback: %s at %.9f s "
+            "simulated (%lld pending completions, %lld migrations in flight); the run stops "
+            "here and the report covers what ran\n", plugin, c->what,
+            vs_guard_signal_name(c->signal), (double)c->sim_time / 1e9,
+            (long long)sim->stats.pending.total.level,
+            (long long)sim->stats.migrations_in_flight.total.level);
+}
+
+/* Runs the model under the crash guard. A crashing callout lands back at the recovery
+ * point (guard.c), once for the run and once more per crash in an unload: the run is
+ * not resumed (its state is not to be trusted), the crashed plugin is quarantined (none
+ * of its code runs again, not even its unload), the others are unloaded as usual. */
+static int run_guarded(vs_sim *sim, vs_plugin_set *plugins, run_end *end)
+{
+    volatile int rc = 0;
+    if (sigsetjmp(end->guard.env, 1) == 0) {
+        end->guard.can_jump = 1;
+        rc = vs_sim_run(sim);
+    } else {
+        print_crash(sim, &end->guard.last);
+        vs_guard_quarantine(&end->guard);
+        rc = vs_sim_collect(sim);
+    }
+    end->interrupted = sim->interrupted;
+    if (sigsetjmp(end->guard.env, 1) != 0) {
+        print_crash(sim, &end->guard.last);
+        vs_guard_quarantine(&end->guard);
+    }
+    vs_plugins_detach(plugins);
+    vs_guard_disarm(&end->guard);
+    return rc;
+}
+
 /* Runs the model with its plugins attached; the report is built after they unloaded,
  * so leaks found at unload are in it. */
-static json_t *simulate(const vs_config *cfg, const run_args *a, int *exit_code)
+static json_t *simulate(const vs_config *cfg, const run_args *a, run_end *end, int *exit_code)
 {
     char err[VS_ERROR_MAX];
     vs_sim *sim = vs_sim_new(cfg);
     if (!sim)
         return fprintf(stderr, "vswitchsim: out of memory\n"), NULL;
     sim->verbosity = a->verbose ? 3 : 1;
+    sim->stop = vs_cli_catch_stop_signals();
+    if (vs_guard_install() != 0 || vs_guard_arm(&end->guard, sim, a->callback_timeout) != 0) {
+        perror("vswitchsim: installing the crash guard");
+        vs_sim_free(sim);
+        return NULL;
+    }
     vs_plugin_set *plugins = vs_plugins_attach(sim, err);
     if (!plugins) {
+        vs_guard_disarm(&end->guard);
         fprintf(stderr, "vswitchsim: %s\n", err);
         *exit_code = VS_EXIT_BAD_INPUT;
         vs_fwps_bind(NULL);
@@ -107,14 +170,24 @@ static json_t *simulate(const vs_config *cfg, const run_args *a, int *exit_code)
         sim->progress = show_progress;
         sim->progress_ctx = &ps;
     }
-    int rc = vs_sim_run(sim);
+    int rc = run_guarded(sim, plugins, end);
     if (sim->progress)
         fprintf(stderr, "\r\033[K");
-    vs_plugins_detach(plugins);
+    if (end->interrupted)
+        fprintf(stderr, "vswitchsim: interrupted at %.9f s simulated; the report covers what ran\n",
+                (double)vs_sim_now(sim) / 1e9);
     vs_fwps_bind(NULL);
+    const vs_crash *c = &end->guard.first;
     vs_run_info info = {.sim_time_ns = vs_sim_now(sim),
                         .events = vs_engine_events_run(sim->engine),
-                        .wall_time_s = wall_now() - ps.started};
+                        .wall_time_s = wall_now() - ps.started,
+                        .interrupted = end->interrupted};
+    if (c->signal) {
+        info.crashed.plugin = cfg->plugins[sim->instances[c->instance].plugin].name;
+        info.crashed.callback = c->what;
+        info.crashed.signal = vs_guard_signal_name(c->signal);
+        info.crashed.sim_time_ns = c->sim_time;
+    }
     json_t *report = rc == 0 ? vs_report_build(cfg, &sim->stats, &info) : NULL;
     if (!report)
         fprintf(stderr, "vswitchsim: out of memory\n");
@@ -122,7 +195,7 @@ static json_t *simulate(const vs_config *cfg, const run_args *a, int *exit_code)
     return report;
 }
 
-static int emit(json_t *report, const vs_config *cfg, const run_args *a)
+static int emit(json_t *report, const vs_config *cfg, const run_args *a, const run_end *end)
 {
     char err[VS_ERROR_MAX];
     int breached = vs_report_eval_slos(report, cfg);
@@ -138,6 +211,10 @@ static int emit(json_t *report, const vs_config *cfg, const run_args *a)
         fprintf(stderr, "vswitchsim: %s\n", err);
         return VS_EXIT_FAILURE;
     }
+    if (end->guard.first.signal)
+        return VS_EXIT_BREACH; /* a callout bug, even if the run was also interrupted */
+    if (end->interrupted)
+        return VS_EXIT_FAILURE;
     return breached || violations ? VS_EXIT_BREACH : VS_EXIT_OK;
 }
 
@@ -154,9 +231,10 @@ int vs_cmd_run(int argc, char **argv)
         goto out;
     }
     code = VS_EXIT_FAILURE;
-    json_t *report = simulate(&cfg, &a, &code);
+    run_end end = {0};
+    json_t *report = simulate(&cfg, &a, &end, &code);
     if (report)
-        code = emit(report, &cfg, &a);
+        code = emit(report, &cfg, &a, &end);
     json_decref(report);
     vs_config_close(&cfg);
 out:

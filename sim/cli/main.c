@@ -13,7 +13,7 @@
 static const char USAGE[] =
     "usage: vswitchsim run [SCENARIO.json] [--seed N] [--set KEY=VALUE]... [--plugin-path DIR]...\n"
     "                      [--json FILE|-] [--csv FILE] [--html FILE] [--bench-json FILE]\n"
-    "                      [--quiet] [--verbose]\n"
+    "                      [--callback-timeout SECONDS] [--quiet] [--verbose]\n"
     "       vswitchsim validate SCENARIO.json [--seed N] [--set KEY=VALUE]... [--plugin-path DIR]...\n"
     "       vswitchsim plugin-info PLUGIN.so [--params JSON]\n"
     "       vswitchsim --help | --version\n"
@@ -23,7 +23,9 @@ static const char USAGE[] =
     "`run` without a scenario runs the default one (scenarios/quickstart.json).\n"
     "\n"
     "Exit codes: 0 ran and every SLO held; 2 bad input; 3 an SLO was breached or the\n"
-    "verifier caught a callout bug; 1 anything else.\n";
+    "verifier caught a callout bug, or a callout crashed (the report names it); 1\n"
+    "anything else, among it a run stopped by SIGINT or SIGTERM (the report is written for\n"
+    "what ran; a second signal ends the program at once).\n";
 
 int vs_cli_usage_error(const char *fmt, ...)
 {

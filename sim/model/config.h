@@ -11,6 +11,7 @@
 
 #include "engine/dist.h"
 #include "engine/engine.h"
+#include "model/verifier.h"
 
 /* Hyper-V's documented limit of virtual NICs per VM (64 synthetic + 4 legacy). */
 #define VS_MAX_NICS_PER_VM 68
@@ -151,6 +152,11 @@ typedef struct vs_config {
     struct {
         double corrupt_restore_probability; /* flip one bit of a restored segment */
     } faults;
+
+    struct {
+        uint64_t disabled;           /* VS_RULE_BIT of each rule turned off */
+        vs_time_t max_callback_time; /* callback_too_long above it; 0: no bound */
+    } verifier;
 
     struct {
         double histogram_rel_error;

@@ -256,6 +256,7 @@ static void maybe_corrupt(vs_sim *sim, vs_nic_op *op)
         return;
     uint64_t bit = vs_rng_below(&sim->fault_rng, (uint64_t)op->state.nbytes * 8);
     op->state.bytes[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+    vs_state_mark_injected(&op->state, (size_t)(bit / 8));
     sim->stats.corrupted_in_transfer++;
 }
 

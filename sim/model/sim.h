@@ -7,6 +7,7 @@
 #ifndef VS_SIM_H
 #define VS_SIM_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -94,6 +95,7 @@ typedef struct vs_nic {
 typedef struct vs_activity {
     bool active;
     uint32_t instance;
+    const char *what; /* which callback: "save", "restore", "entry", "routine"... */
     vs_time_t charged;
 } vs_activity;
 
@@ -152,11 +154,17 @@ struct vs_sim {
     uint64_t operations_issued;
     vs_drain_state drain;
     vs_activity activity;
+    uint64_t activities; /* activities begun: a watchdog sees one that does not return */
     int verbosity; /* most verbose plugin log level shown */
 
     /* Called between slices of the run, for a progress line; `end` is run.duration. */
     void (*progress)(void *ctx, vs_time_t now, vs_time_t end, uint64_t events);
     void *progress_ctx;
+
+    /* Set by the CLI (NULL otherwise): when *stop becomes nonzero the run stops at the
+     * current simulated time, and `interrupted` says so. */
+    volatile sig_atomic_t *stop;
+    bool interrupted;
 };
 
 /* Builds the hosts, switches, VMs and NICs; no callouts yet. NULL out of memory. */
@@ -170,18 +178,28 @@ vs_instance *vs_sim_instance(vs_sim *sim, uint32_t plugin, uint32_t host);
  * Returns 0, or -1 out of memory. */
 int vs_sim_run(vs_sim *sim);
 
+/* What the report keeps of the hosts and the drain; vs_sim_run does it at its end, and a
+ * run cut short by a crashing callout does it afterwards. 0, or -1 out of memory. */
+int vs_sim_collect(vs_sim *sim);
+
 vs_time_t vs_sim_now(const vs_sim *sim);
 
 /* Host services behind VSWITCHSIM_HOST, on behalf of an instance. */
 int vs_sim_schedule_routine(vs_sim *sim, uint32_t instance, vs_time_t delay,
                             void (*routine)(void *), void *context);
 void vs_sim_charge(vs_sim *sim, uint32_t instance, vs_time_t ns);
-void vs_sim_violation(vs_sim *sim, const char *rule, uint32_t instance, const char *fmt, ...)
+/* Records and prints a violation of `rule` by the instance, unless the scenario turned
+ * the rule off. */
+void vs_sim_violation(vs_sim *sim, vs_rule rule, uint32_t instance, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Enter and leave a callout's code: what it charges while inside is its cost. */
-void vs_sim_activity_begin(vs_sim *sim, uint32_t instance);
+/* Enter and leave a callout's code: what it charges while inside is its cost. `what`
+ * names the callback for a crash report: a string literal. */
+void vs_sim_activity_begin(vs_sim *sim, uint32_t instance, const char *what);
 vs_time_t vs_sim_activity_end(vs_sim *sim);
+
+/* The callback a fan-out of this kind (vs_fanout_kind) calls, as vs_activity.what. */
+const char *vs_sim_fanout_what(unsigned kind);
 
 /* Run fn on one of the host's CPUs as soon as one is free (now, if one is). */
 void vs_cpu_submit(vs_sim *sim, uint32_t host, vs_cpu_fn fn, void *ctx, uint64_t arg);

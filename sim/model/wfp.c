@@ -61,7 +61,7 @@ NTSTATUS vs_wfp_subscribe(vs_sim *sim, uint32_t instance, const GUID *provider, 
 void vs_wfp_unsubscribe(vs_sim *sim, UINT32 id)
 {
     if (id == 0 || id > sim->nsubs || !sim->subs[id - 1].active) {
-        vs_sim_violation(sim, "unknown_subscription", sim->activity.instance,
+        vs_sim_violation(sim, VS_RULE_UNKNOWN_SUBSCRIPTION, sim->activity.instance,
                          "FwpsvSwitchEventsUnsubscribe0(%u): no such subscription", id);
         return;
     }
@@ -145,6 +145,33 @@ static void count_invocation(vs_sim *sim, const vs_subscription *s, vs_fanout_ki
 static void on_call_returned(vs_engine *eng, void *ctx, uint64_t arg);
 static void on_call_timeout(vs_engine *eng, void *ctx, uint64_t arg);
 
+/* A callback runs at DISPATCH_LEVEL holding the OID: a long one stalls the switch. */
+static void check_callback_time(vs_sim *sim, uint32_t instance, vs_time_t cost)
+{
+    vs_time_t bound = sim->cfg->verifier.max_callback_time;
+    if (bound && cost > bound)
+        vs_sim_violation(sim, VS_RULE_CALLBACK_TOO_LONG, instance,
+                         "a callback charged %.3f ms of CPU; verifier.max_callback_time is %.3f ms",
+                         (double)cost / 1e6, (double)bound / 1e6);
+}
+
+/* The restore must get the bytes that the same plugin's save produced. Another plugin's
+ * blob means two callouts subscribed with one provider GUID. */
+static void check_restore_blob(vs_sim *sim, const vs_subscription *s, const vs_fanout *fan,
+                               uint32_t blob)
+{
+    const vs_blob *b = &fan->state->blobs[blob];
+    uint32_t plugin = sim->instances[s->instance].plugin;
+    if (b->plugin != plugin)
+        vs_sim_violation(sim, VS_RULE_RESTORE_STATE_MISMATCH, s->instance,
+                         "restore handed the state plugin \"%s\" saved: both subscribed with "
+                         "one provider GUID", sim->cfg->plugins[b->plugin].name);
+    else if (!vs_state_blob_intact(fan->state, blob))
+        vs_sim_violation(sim, VS_RULE_RESTORE_STATE_MISMATCH, s->instance,
+                         "restore handed %llu bytes whose checksum differs from the saved ones",
+                         (unsigned long long)b->length);
+}
+
 /* Runs on a host CPU: call position `pos` of the fan-out. The CPU is held for the
  * callback's charged time, and its return takes effect once that has passed: the next
  * sequential call, or the start of its pending. */
@@ -165,9 +192,12 @@ static vs_time_t invoke_on_cpu(vs_sim *sim, void *ctx, uint64_t pos)
     c->fanout = fan;
     c->blob = blob;
 
-    vs_sim_activity_begin(sim, s->instance);
+    if (fan->kind == VS_FAN_RESTORE)
+        check_restore_blob(sim, s, fan, blob);
+    vs_sim_activity_begin(sim, s->instance, vs_sim_fanout_what(fan->kind));
     NTSTATUS st = vs_wfp_call_callout(sim, s, fan, c, token_of(sim, idx));
     vs_time_t cost = vs_sim_activity_end(sim);
+    check_callback_time(sim, s->instance, cost);
     count_invocation(sim, s, fan->kind, cost);
     uint64_t arg = ((uint64_t)(uint32_t)st << 32) | idx;
     if (cost == 0)
@@ -215,7 +245,7 @@ static void on_call_returned(vs_engine *eng, void *ctx, uint64_t arg)
         ps->returned_error++;
     if (st != STATUS_PENDING) {
         if (c->state == VS_CALL_COMPLETED_EARLY)
-            vs_sim_violation(sim, "complete_without_pending", sim->subs[c->sub].instance,
+            vs_sim_violation(sim, VS_RULE_COMPLETE_WITHOUT_PENDING, sim->subs[c->sub].instance,
                              "FwpsvSwitchNotifyComplete0 called, then the callback returned "
                              "0x%08X instead of STATUS_PENDING", (unsigned)st);
         call_finish(sim, idx, st);
@@ -236,7 +266,7 @@ static void on_call_timeout(vs_engine *eng, void *ctx, uint64_t arg)
     vs_fanout *fan = c->fanout;
     ps->timed_out++;
     ps->failed++;
-    vs_sim_violation(sim, "pending_never_completed", sim->subs[c->sub].instance,
+    vs_sim_violation(sim, VS_RULE_PENDING_NEVER_COMPLETED, sim->subs[c->sub].instance,
                      "pended at %.6f s and not completed within wfp.pending_timeout (%.3f s)",
                      (double)c->pended_at / 1e9, (double)sim->cfg->wfp.pending_timeout / 1e9);
     vs_level_add(&sim->stats.pending, vs_sim_now(sim), -1);
@@ -253,18 +283,38 @@ static void on_call_timeout(vs_engine *eng, void *ctx, uint64_t arg)
 
 /* ---- Completion ---------------------------------------------------------------- */
 
+/* SUCCESS with exactly one of the out-parameters written: the other is garbage. Both
+ * left alone is no state, as is a buffer with a length of 0 (nothing to copy). */
+static bool out_params_match(vs_sim *sim, const vs_call *c, uint32_t instance)
+{
+    bool state_set = c->out_state != VS_OUT_STATE_UNSET, len_set = c->out_len != VS_OUT_LEN_UNSET;
+    if (state_set == len_set)
+        return true;
+    if (len_set)
+        vs_sim_violation(sim, VS_RULE_BUFFER_LENGTH_MISMATCH, instance,
+                         "save set runtimeStateLength to %llu and left runtimeState unwritten",
+                         (unsigned long long)c->out_len);
+    else
+        vs_sim_violation(sim, VS_RULE_BUFFER_LENGTH_MISMATCH, instance,
+                         "save set runtimeState to %p and left runtimeStateLength unwritten",
+                         c->out_state);
+    return false;
+}
+
 static bool keep_saved_state(vs_sim *sim, vs_call *c, uint32_t instance)
 {
-    if (c->out_len == 0)
+    if (!out_params_match(sim, c, instance))
+        return false;
+    if (c->out_state == VS_OUT_STATE_UNSET || c->out_len == 0)
         return true;
     if (!c->out_state) {
-        vs_sim_violation(sim, "null_state_buffer", instance,
+        vs_sim_violation(sim, VS_RULE_NULL_STATE_BUFFER, instance,
                          "save returned a NULL runtimeState with runtimeStateLength %llu",
                          (unsigned long long)c->out_len);
         return false;
     }
     if (c->out_len > SEGMENT_MAX && sim->cfg->ndis.oversize == VS_OVERSIZE_FAIL) {
-        vs_sim_violation(sim, "state_exceeds_segment", instance,
+        vs_sim_violation(sim, VS_RULE_STATE_EXCEEDS_SEGMENT, instance,
                          "save returned %llu bytes; one NIC save segment holds %u "
                          "(ndis.oversize \"split\" would split it)",
                          (unsigned long long)c->out_len, SEGMENT_MAX);
@@ -328,12 +378,12 @@ static uint32_t token_lookup(vs_sim *sim, void *token)
     uint32_t idx = (uint32_t)v - 1u, gen = (uint32_t)(v >> 32);
     uint32_t who = sim->activity.active ? sim->activity.instance : UINT32_MAX;
     if (token == NULL || (uint32_t)v == 0 || idx >= sim->ncalls || gen > sim->calls[idx].generation) {
-        vs_sim_violation(sim, "unknown_completion_context", who,
+        vs_sim_violation(sim, VS_RULE_UNKNOWN_COMPLETION_CONTEXT, who,
                          "FwpsvSwitchNotifyComplete0(%p): not a context WFP handed out", token);
         return NO_CALL;
     }
     if (gen < sim->calls[idx].generation) {
-        vs_sim_violation(sim, "double_completion", who,
+        vs_sim_violation(sim, VS_RULE_DOUBLE_COMPLETION, who,
                          "FwpsvSwitchNotifyComplete0(%p): that request was already completed",
                          token);
         return NO_CALL;
@@ -348,8 +398,12 @@ void vs_wfp_notify_complete(vs_sim *sim, void *completion_context, NTSTATUS stat
         return;
     vs_call *c = &sim->calls[idx];
     uint32_t instance = sim->subs[c->sub].instance;
+    if (!sim->subs[c->sub].active) /* reported, then completed: the OID must not hang */
+        vs_sim_violation(sim, VS_RULE_CALLED_AFTER_UNSUBSCRIBE, instance,
+                         "FwpsvSwitchNotifyComplete0 for subscription %u after "
+                         "FwpsvSwitchEventsUnsubscribe0 of it", c->sub + 1);
     if (status == STATUS_PENDING) {
-        vs_sim_violation(sim, "complete_with_pending", instance,
+        vs_sim_violation(sim, VS_RULE_COMPLETE_WITH_PENDING, instance,
                          "FwpsvSwitchNotifyComplete0 with STATUS_PENDING; treated as a failure");
         status = STATUS_UNSUCCESSFUL;
     }
@@ -359,11 +413,11 @@ void vs_wfp_notify_complete(vs_sim *sim, void *completion_context, NTSTATUS stat
         c->early_status = status;
         return;
     case VS_CALL_COMPLETED_EARLY:
-        vs_sim_violation(sim, "double_completion", instance,
+        vs_sim_violation(sim, VS_RULE_DOUBLE_COMPLETION, instance,
                          "FwpsvSwitchNotifyComplete0 twice inside one callback");
         return;
     case VS_CALL_COMPLETING:
-        vs_sim_violation(sim, "double_completion", instance,
+        vs_sim_violation(sim, VS_RULE_DOUBLE_COMPLETION, instance,
                          "FwpsvSwitchNotifyComplete0 twice for one request");
         return;
     case VS_CALL_TIMED_OUT:
@@ -445,6 +499,27 @@ void vs_state_close(vs_state *st)
     memset(st, 0, sizeof *st);
 }
 
+static uint64_t fnv1a64(const uint8_t *p, size_t n)
+{
+    uint64_t h = 14695981039346656037ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 1099511628211ull;
+    return h;
+}
+
+void vs_state_mark_injected(vs_state *st, size_t at)
+{
+    for (uint32_t i = 0; i < st->nblobs; i++)
+        if (at >= st->blobs[i].offset && at - st->blobs[i].offset < st->blobs[i].length)
+            st->blobs[i].injected = true;
+}
+
+bool vs_state_blob_intact(const vs_state *st, uint32_t i)
+{
+    const vs_blob *b = &st->blobs[i];
+    return b->injected || fnv1a64(st->bytes + b->offset, b->length) == b->checksum;
+}
+
 int vs_state_add(vs_state *st, const GUID *provider, uint32_t plugin, const void *bytes,
                  size_t len)
 {
@@ -467,7 +542,8 @@ int vs_state_add(vs_state *st, const GUID *provider, uint32_t plugin, const void
         st->bytes_cap = cap;
     }
     memcpy(st->bytes + st->nbytes, bytes, len);
-    st->blobs[st->nblobs++] = (vs_blob){*provider, plugin, st->nbytes, len};
+    st->blobs[st->nblobs++] = (vs_blob){*provider, plugin, st->nbytes, len,
+                                        fnv1a64(st->bytes + st->nbytes, len), false};
     st->nbytes += len;
     return 0;
 }
@@ -488,12 +564,12 @@ static void lifetime_on_switch(vs_sim *sim, uint32_t host, uint32_t sw,
         const vs_subscription *s = &sim->subs[h->subs[i]];
         if (!s->active || !s->table.vSwitchLifetimeNotifyFn)
             continue;
-        vs_sim_activity_begin(sim, s->instance);
+        vs_sim_activity_begin(sim, s->instance, "lifetime");
         NTSTATUS st = s->table.vSwitchLifetimeNotifyFn(s->notify_context, type,
                                                        &h->switches[sw].params, ports, nics);
-        vs_sim_activity_end(sim);
+        check_callback_time(sim, s->instance, vs_sim_activity_end(sim));
         if (st == STATUS_PENDING)
-            vs_sim_violation(sim, "pend_not_allowed", s->instance,
+            vs_sim_violation(sim, VS_RULE_PEND_NOT_ALLOWED, s->instance,
                              "the lifetime callback returned STATUS_PENDING, which it may not");
     }
     free(ports);
@@ -511,7 +587,7 @@ void vs_wfp_report_unfinished(vs_sim *sim)
     for (uint32_t i = 0; i < sim->ncalls; i++) {
         vs_call *c = &sim->calls[i];
         if (c->state == VS_CALL_PENDING)
-            vs_sim_violation(sim, "pending_never_completed", sim->subs[c->sub].instance,
+            vs_sim_violation(sim, VS_RULE_PENDING_NEVER_COMPLETED, sim->subs[c->sub].instance,
                              "pended at %.6f s and not completed by the end of the run",
                              (double)c->pended_at / 1e9);
     }

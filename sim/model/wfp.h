@@ -23,11 +23,14 @@ typedef enum vs_fanout_kind {
     VS_FAN_KINDS
 } vs_fanout_kind;
 
-/* One callout's saved state for a NIC: the bytes it returned. */
+/* One callout's saved state for a NIC: the bytes it returned, with their checksum so
+ * that the restore can be checked to get exactly those bytes. */
 typedef struct vs_blob {
     GUID provider;
     uint32_t plugin;
     size_t offset, length; /* in the owning vs_state's bytes */
+    uint64_t checksum;     /* FNV-1a 64 of the bytes as saved */
+    bool injected;         /* fault injection changed them on purpose */
 } vs_blob;
 
 /* The state saved for one NIC, kept until its restore. */
@@ -82,6 +85,17 @@ void vs_state_reset(vs_state *st);
 int vs_state_add(vs_state *st, const GUID *provider, uint32_t plugin, const void *bytes,
                  size_t len);
 void vs_state_close(vs_state *st);
+/* Fault injection changed byte `at` of st: the blob holding it is exempt from the
+ * restore_state_mismatch check (the fault is counted, not a callout's bug). */
+void vs_state_mark_injected(vs_state *st, size_t at);
+/* Are blob i's bytes those its save produced (or changed on purpose by a fault)? */
+bool vs_state_blob_intact(const vs_state *st, uint32_t i);
+
+/* What WFP stores in a save's out-parameters before the call, to tell which of them
+ * the callout wrote (buffer_length_mismatch). Never a real buffer or length. */
+extern const unsigned char vs_wfp_unset_state;
+#define VS_OUT_STATE_UNSET ((void *)&vs_wfp_unset_state)
+#define VS_OUT_LEN_UNSET ((SIZE_T)-1)
 
 /* Internal to the WFP files: does s handle this kind of event, and call it. */
 bool vs_wfp_sub_handles(const vs_subscription *s, vs_fanout_kind kind);

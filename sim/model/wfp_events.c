@@ -2,9 +2,12 @@
  * wfp_events.c: the arguments WFP passes with each kind of switch event, as the WDK
  * declares them: port, interface (NIC) and policy parameters, saved state for restore.
  */
+#include <assert.h>
 #include <stdio.h>
 
 #include "model/wfp.h"
+
+const unsigned char vs_wfp_unset_state;
 
 bool vs_wfp_sub_handles(const vs_subscription *s, vs_fanout_kind kind)
 {
@@ -102,10 +105,11 @@ NTSTATUS vs_wfp_call_callout(vs_sim *sim, const vs_subscription *s, vs_fanout *f
                              void *token)
 {
     const NDIS_SWITCH_PARAMETERS *sw = &sim->hosts[fan->host].switches[fan->sw].params;
+    assert(s->active); /* the fan-out never calls an unsubscribed callout */
     switch (fan->kind) {
     case VS_FAN_SAVE:
-        c->out_state = NULL;
-        c->out_len = 0;
+        c->out_state = VS_OUT_STATE_UNSET;
+        c->out_len = VS_OUT_LEN_UNSET;
         return s->table.vSwitchRuntimeStateSaveNotifyFn(s->notify_context, token,
                                                         FWPS_VSWITCH_EVENT_RUNTIME_STATE_SAVE, sw,
                                                         fan->port, &c->out_state, &c->out_len);

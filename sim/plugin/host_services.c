@@ -9,8 +9,10 @@
 
 #include "plugin/instance.h"
 
-/* Every block carries its size and tag ahead of it, like a pool header. */
-typedef struct block_header {
+/* Every block carries its size and tag ahead of it, like a pool header, and is linked
+ * into its instance's list of live blocks. 32 bytes: the block stays 16-aligned. */
+typedef struct vs_block {
+    struct vs_block *prev, *next;
     uint64_t size;
     ULONG tag;
     uint32_t magic;
@@ -105,9 +107,22 @@ static void *host_alloc(const VSWITCHSIM_HOST *host, SIZE_T size, ULONG tag)
     block_header *b = calloc(1, sizeof *b + size);
     if (!b)
         return NULL;
-    *b = (block_header){size, tag, BLOCK_MAGIC};
+    *b = (block_header){NULL, pi->blocks, size, tag, BLOCK_MAGIC};
+    if (pi->blocks)
+        pi->blocks->prev = b;
+    pi->blocks = b;
     account(pi, u, (int64_t)size, 1);
     return b + 1;
+}
+
+static void unlink_block(vs_plugin_instance *pi, block_header *b)
+{
+    if (b->prev)
+        b->prev->next = b->next;
+    else
+        pi->blocks = b->next;
+    if (b->next)
+        b->next->prev = b->prev;
 }
 
 static void host_free(const VSWITCHSIM_HOST *host, void *p, ULONG tag)
@@ -117,18 +132,28 @@ static void host_free(const VSWITCHSIM_HOST *host, void *p, ULONG tag)
         return;
     block_header *b = (block_header *)p - 1;
     if (b->magic != BLOCK_MAGIC) {
-        vs_sim_violation(pi->sim, "bad_free", pi->index,
+        vs_sim_violation(pi->sim, VS_RULE_BAD_FREE, pi->index,
                          "FreeWithTag(%p): not a live block from AllocateWithTag", p);
         return;
     }
     if (b->tag != tag)
-        vs_sim_violation(pi->sim, "free_tag_mismatch", pi->index,
+        vs_sim_violation(pi->sim, VS_RULE_FREE_TAG_MISMATCH, pi->index,
                          "FreeWithTag(%p, '%.4s'): allocated with tag '%.4s'", p,
                          (const char *)&tag, (const char *)&b->tag);
     vs_tag_usage *u = tag_usage(pi, b->tag);
     if (u)
         account(pi, u, -(int64_t)b->size, -1);
+    unlink_block(pi, b);
     free(b);
+}
+
+void vs_host_release_blocks(vs_plugin_instance *pi)
+{
+    while (pi->blocks) {
+        block_header *b = pi->blocks;
+        unlink_block(pi, b);
+        free(b);
+    }
 }
 
 void vs_host_table_init(vs_plugin_instance *pi, const char *name, uint32_t host, uint32_t hosts)

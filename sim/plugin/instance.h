@@ -22,10 +22,14 @@ typedef struct vs_plugin_instance {
     bool loaded;
     vs_tag_usage *tags;
     size_t ntags, tags_cap;
+    struct vs_block *blocks; /* live AllocateWithTag blocks, released at unload */
 } vs_plugin_instance;
 
 /* Fills the host table with the simulator's services. */
 void vs_host_table_init(vs_plugin_instance *pi, const char *name, uint32_t host, uint32_t hosts);
+/* Releases the blocks the instance leaked (after leaked_memory has reported them), so a
+ * leaking callout does not leak the simulator's memory. */
+void vs_host_release_blocks(vs_plugin_instance *pi);
 
 /* Bind the FWPS functions to a simulation on this thread, and name the instance whose
  * entry is running (UINT32_MAX for none). See fwps_exports.c for why. */

@@ -120,7 +120,7 @@ static int instantiate(vs_plugin_set *set, uint32_t index, char err[VS_ERROR_MAX
     in->owner = pi;
     vs_host_table_init(pi, cfg->plugins[in->plugin].name, in->host, cfg->topology.hosts);
     vs_fwps_set_entry_instance(index);
-    vs_sim_activity_begin(sim, index);
+    vs_sim_activity_begin(sim, index, "entry");
     NTSTATUS st = p->entry(&pi->host, cfg->plugins[in->plugin].params_json, &pi->context);
     vs_sim_activity_end(sim);
     vs_fwps_set_entry_instance(UINT32_MAX);
@@ -140,7 +140,7 @@ static void report_leaks(vs_plugin_instance *pi)
         const vs_tag_usage *u = &pi->tags[t];
         if (u->blocks == 0)
             continue;
-        vs_sim_violation(pi->sim, "leaked_memory", pi->index,
+        vs_sim_violation(pi->sim, VS_RULE_LEAKED_MEMORY, pi->index,
                          "%llu bytes in %llu blocks with tag '%.4s' still allocated at unload "
                          "on host %u", (unsigned long long)u->bytes,
                          (unsigned long long)u->blocks, (const char *)&u->tag, pi->host.HostIndex);
@@ -152,12 +152,13 @@ static void unload_instance(vs_plugin_set *set, uint32_t index)
     vs_plugin_instance *pi = &set->instances[index];
     const vs_plugin *p = &set->plugins[set->sim->instances[index].plugin];
     if (pi->loaded && p->unload) {
-        vs_sim_activity_begin(set->sim, index);
+        vs_sim_activity_begin(set->sim, index, "unload");
         p->unload(pi->context);
         vs_sim_activity_end(set->sim);
     }
     if (pi->loaded)
         report_leaks(pi);
+    vs_host_release_blocks(pi);
     pi->loaded = false;
     set->sim->instances[index].unloaded = true;
     free(pi->tags);

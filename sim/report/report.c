@@ -122,17 +122,28 @@ static json_t *drain_json(const vs_drain_stats *d)
                      d->finished ? finished - started : 0.0);
 }
 
+/* null, or which callout crashed the run, in which callback, with what. */
+static json_t *crashed_json(const vs_run_info *info)
+{
+    if (!info->crashed.plugin)
+        return json_null();
+    return json_pack("{s:s, s:s, s:s, s:I}", "plugin", info->crashed.plugin,
+                     "callback", info->crashed.callback, "signal", info->crashed.signal,
+                     "sim_time_ns", (json_int_t)info->crashed.sim_time_ns);
+}
+
 static json_t *head_json(const vs__report_ctx *rc)
 {
     const vs_run_info *info = rc->info;
-    return json_pack("{s:s, s:I, s:f, s:f, s:f, s:I, s:f}",
+    return json_pack("{s:s, s:I, s:f, s:f, s:f, s:I, s:f, s:b, s:o}",
                      "scenario", rc->cfg->name ? rc->cfg->name : "",
                      "seed", (json_int_t)rc->cfg->seed,
                      "sim_time_s", (double)info->sim_time_ns / 1e9,
                      "measured_from_s", (double)rc->st->measure_start_ns / 1e9,
                      "wall_time_s", info->wall_time_s, "events", (json_int_t)info->events,
                      "events_per_wall_s",
-                     info->wall_time_s > 0 ? (double)info->events / info->wall_time_s : 0.0);
+                     info->wall_time_s > 0 ? (double)info->events / info->wall_time_s : 0.0,
+                     "interrupted", info->interrupted, "crashed", crashed_json(info));
 }
 
 static json_t *body_json(const vs__report_ctx *rc)

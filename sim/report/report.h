@@ -19,6 +19,11 @@ typedef struct vs_run_info {
     uint64_t events;
     double wall_time_s;
     const char *const *plugin_paths; /* per scenario plugin, as loaded */
+    bool interrupted;                /* stopped early by SIGINT or SIGTERM */
+    struct {                         /* a callout that crashed; plugin NULL when none */
+        const char *plugin, *callback, *signal;
+        uint64_t sim_time_ns;
+    } crashed;
 } vs_run_info;
 
 /* A new reference to the report, or NULL out of memory. */

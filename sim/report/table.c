@@ -20,6 +20,14 @@ static void print_header(FILE *out, const json_t *r)
             num(r, "seed"));
     fprintf(out, "  %.3f s simulated in %.3f s wall, %.0f events (%.2f M events/s)\n\n",
             num(r, "sim_time_s"), wall, num(r, "events"), num(r, "events_per_wall_s") / 1e6);
+    if (json_is_true(json_object_get(r, "interrupted")))
+        fprintf(out, "  INTERRUPTED: stopped by a signal; what follows is what ran until then\n\n");
+    const json_t *c = json_object_get(r, "crashed");
+    if (json_is_object(c))
+        fprintf(out, "  CRASHED: plugin \"%s\" in its %s callback (%s) at %.9f s; what follows is "
+                "what ran until then\n\n", json_string_value(json_object_get(c, "plugin")),
+                json_string_value(json_object_get(c, "callback")),
+                json_string_value(json_object_get(c, "signal")), num(c, "sim_time_ns") / 1e9);
 }
 
 static void print_latencies(FILE *out, const json_t *lat, const char *title)

@@ -43,6 +43,9 @@ int vs__sc_fail(vs__sc *sc, const json_t *got, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* "FILE: <what>" with no JSON path, for errors about the file or the command line. */
 int vs__sc_fail_file(vs__sc *sc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Escapes control characters in a message in place (\n, \r, \t, \xNN), cutting it to
+ * VS_ERROR_MAX, so that it stays one line whatever the input held. */
+void vs__sc_one_line(char *err);
 /* Compact JSON of v, cut to VS__SC_GOT_MAX bytes with "..." appended. */
 void vs__sc_show(const json_t *v, char *buf, size_t size);
 
@@ -126,6 +129,8 @@ int vs__sc_slos(vs__sc *sc, const json_t *root, vs_config *cfg);
 int vs__sc_migration(vs__sc *sc, const json_t *root, vs_config *cfg);
 int vs__sc_metrics(vs__sc *sc, const json_t *root, vs_config *cfg);
 int vs__sc_workload(vs__sc *sc, const json_t *root, vs_config *cfg);
+/* The "verifier" section: rules turned off, the callback time bound (verifier_json.c). */
+int vs__sc_verifier(vs__sc *sc, const json_t *root, vs_config *cfg);
 
 /* For the sections (validate.c): enters root[key] as an object, path pushed (*old for
  * vs__sc_pop), its members one of `keys`; an absent optional one reads as NULL, which

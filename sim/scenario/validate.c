@@ -184,7 +184,7 @@ static const struct section {
     {"seed", parse_seed},          {"topology", parse_topology}, {"plugins", vs__sc_plugins},
     {"wfp", parse_wfp},            {"ndis", parse_ndis},         {"migration", vs__sc_migration},
     {"workload", vs__sc_workload}, {"run", parse_run},           {"faults", parse_faults},
-    {"metrics", vs__sc_metrics},    {"slo", vs__sc_slos},
+    {"metrics", vs__sc_metrics},    {"slo", vs__sc_slos},         {"verifier", vs__sc_verifier},
 };
 #define NSECTIONS (sizeof sections / sizeof sections[0])
 

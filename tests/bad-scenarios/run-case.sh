@@ -6,8 +6,10 @@
 # A case folder holds:
 #   scenario.json   the input (absent, or a directory, when that is the case)
 #   expected        the substring (grep -F) the stderr line must contain; @DIR@ stands
-#                   for the folder the case runs in
-#   args            optional extra arguments, split on white space (@DIR@ as above)
+#                   for the folder the case runs in, @PLUGINS@ for the fixture plugins'
+#                   folder ($VSWITCHSIM_TEST_PLUGIN_DIR)
+#   args            optional extra arguments, split on white space (@DIR@, @PLUGINS@ as
+#                   above)
 #   make-input.sh   optional: generates scenario.json (inputs too big to commit); the
 #                   case is then copied to a temp dir and run there
 #   README          optional: what the case is about, when its name does not say
@@ -37,13 +39,15 @@ fi
 [ -f "$case_dir/expected" ] || fail "no 'expected' file"
 expected=$(<"$case_dir/expected")
 expected=${expected//@DIR@/$work}
+plugins=${VSWITCHSIM_TEST_PLUGIN_DIR:-}
+expected=${expected//@PLUGINS@/$plugins}
 [ -n "$expected" ] || fail "'expected' is empty"
 
 args=()
 if [ -f "$case_dir/args" ]; then
     set -f
     # shellcheck disable=SC2207 # split on white space, on purpose
-    args=($(sed "s|@DIR@|$work|g" "$case_dir/args"))
+    args=($(sed -e "s|@DIR@|$work|g" -e "s|@PLUGINS@|$plugins|g" "$case_dir/args"))
     set +f
 fi
 

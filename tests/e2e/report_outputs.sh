@@ -52,7 +52,8 @@ kill_inside() { # syscall
     sleep 0.05
   done
   sleep 0.2
-  pkill -9 -f "$WORK/kill.json" || true
+  # Kill the run itself, not strace: a dying tracer lets its tracee go on and finish.
+  pkill -9 -f "^$VSWITCHSIM_BIN run .*$WORK/kill.json" || true
   wait "$pid" 2>/dev/null || true
   jq_true "$WORK/kill.json" '.old == true'
   rm -f "$WORK"/kill.json.tmp.*

@@ -405,7 +405,7 @@ Test(scenario_errors, exact_messages)
     assert_error(with("\"Description\": \"0123456789012345678901234567890123456789xyz\""),
                  "t.json: $.Description: unknown key (expected one of: $schema, name, "
                  "description, seed, topology, plugins, wfp, ndis, migration, workload, run, "
-                 "faults, metrics, slo)");
+                 "faults, metrics, slo, verifier)");
     assert_error(with("\"slo\": [\"saves.failed = 0\"]"),
                  "t.json: $.slo[0]: expected \"<metric> <op> <number>\" with op one of < <= > "
                  ">= == !=, got \"saves.failed = 0\"");
@@ -1151,4 +1151,18 @@ Test(resolve, paths)
     cr_assert_str_eq(err, "/z.so: No such file or directory", "no double slash");
     cr_assert_null(vs_plugin_resolve("", ".", NULL, err, sizeof err));
     cr_assert_str_eq(err, "empty plugin reference");
+}
+
+/* Found by tests/fuzz: raw input in a message must not break it into lines. */
+Test(scenario_errors, messages_stay_one_line)
+{
+    cr_assert_str_eq(error_of("\"\\\n"), "t.json:2:0: invalid escape near '\"\\\\n'");
+    vs_config cfg;
+    char err[VS_ERROR_MAX];
+    const vs_override no_eq[] = {{"plugins.\r", NULL}};
+    cr_assert_eq(load_with(with("\"seed\": 1"), no_eq, 1, &cfg, err), -1);
+    cr_assert_str_eq(err, "t.json: --set plugins.\\r: expected KEY=VALUE, no '='");
+    const vs_override bad_key[] = {{"run..duration", "1\ns"}};
+    cr_assert_eq(load_with(with("\"seed\": 1"), bad_key, 1, &cfg, err), -1);
+    cr_assert_str_eq(err, "t.json: --set run..duration=1\\ns: empty path segment");
 }

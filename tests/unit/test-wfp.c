@@ -1,8 +1,8 @@
 /*
  * test-wfp.c: WFP's fan-out in the model (sim/model/wfp.c), driven by callouts defined
  * here and subscribed directly: call order, state copied at return or at completion,
- * restore with the exact bytes by provider GUID, failures, timeouts, and the checks on
- * completion contexts.
+ * restore with the exact bytes by provider GUID, failures, timeouts, the checks on
+ * completion contexts, and the verifier's rules (the table, turning one off).
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "model/sim.h"
+#include "model/wfp.h"
 #include "plugin/instance.h"
 
 /* ---- A tiny recording callout -------------------------------------------------- */
@@ -20,6 +21,8 @@ typedef struct callout {
     NTSTATUS complete_status;
     int complete_inside; /* call NotifyComplete before returning STATUS_PENDING */
     int complete_twice;
+    int unsubscribe_first;    /* unsubscribe, then complete the pended save */
+    UINT32 sub_id;
     vs_time_t complete_after; /* 0: never, unless complete_inside */
     vs_time_t charge;
     const VSWITCHSIM_HOST *host; /* unused: these callouts run without the plugin layer */
@@ -44,9 +47,11 @@ static void trace(const char *s)
 static void complete_later(vs_engine *eng, void *ctx, uint64_t arg)
 {
     callout *c = ctx;
-    vs_sim_activity_begin(g_sim, (uint32_t)arg);
+    vs_sim_activity_begin(g_sim, (uint32_t)arg, "routine");
     *c->pending_out = c->state;
     *c->pending_len = strlen(c->state);
+    if (c->unsubscribe_first)
+        FwpsvSwitchEventsUnsubscribe0(c->sub_id, 0, NULL);
     FwpsvSwitchNotifyComplete0(c->pending_token, c->complete_status, 0, NULL);
     if (c->complete_twice)
         FwpsvSwitchNotifyComplete0(c->pending_token, c->complete_status, 0, NULL);
@@ -107,6 +112,7 @@ static vs_plugin_spec g_specs[NCALLOUTS] = {
     {"c0", "c0.so", "{}"}, {"c1", "c1.so", "{}"}, {"c2", "c2.so", "{}"}};
 static callout g_callouts[NCALLOUTS][2]; /* [callout][host] */
 static vs_config g_cfg;
+static int g_shared_guid; /* every callout subscribes with callout 0's provider GUID */
 
 static void make_config(size_t ncallouts)
 {
@@ -143,6 +149,7 @@ static void make_config(size_t ncallouts)
     g_cfg.run.drain = 10ull * 1000000000ull;
     g_cfg.metrics.histogram_rel_error = 0.01;
     memset(g_callouts, 0, sizeof g_callouts);
+    g_shared_guid = 0;
     g_trace[0] = '\0';
 }
 
@@ -158,7 +165,7 @@ static void subscribe_all(void)
             c->id = (int)p;
             if (c->save_status == 0 && c->complete_status == 0)
                 c->complete_status = STATUS_SUCCESS;
-            GUID g = {.Data1 = 0x1000 + p};
+            GUID g = {.Data1 = 0x1000 + (g_shared_guid ? 0 : p)};
             FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 table = {
                 .vSwitchRuntimeStateSaveNotifyFn = save_cb,
                 .vSwitchRuntimeStateRestoreNotifyFn = restore_cb};
@@ -166,6 +173,7 @@ static void subscribe_all(void)
             vs_fwps_set_entry_instance((uint32_t)(vs_sim_instance(g_sim, p, h) - g_sim->instances));
             cr_assert_eq(FwpsvSwitchEventsSubscribe0(&g, c, 0, NULL, &table, &id), STATUS_SUCCESS);
             cr_assert_neq(id, 0);
+            c->sub_id = id;
         }
     vs_fwps_set_entry_instance(UINT32_MAX);
 }
@@ -397,5 +405,85 @@ Test(wfp, subscribe_outside_an_entry_is_refused)
     UINT32 id = 0;
     cr_assert_eq(FwpsvSwitchEventsSubscribe0(NULL, NULL, 0, NULL, &table, &id),
                  STATUS_INVALID_DEVICE_STATE);
+    finish();
+}
+
+/* ---- The verifier's rules ------------------------------------------------------------ */
+
+Test(verifier, rule_table_names_are_unique_and_looked_up)
+{
+    for (int r = 0; r < VS_RULE_COUNT; r++) {
+        cr_assert_eq(vs_rule_lookup(vs_rule_name((vs_rule)r)), r);
+        cr_assert_neq(vs_rule_description((vs_rule)r)[0], '\0');
+    }
+    cr_assert_eq(vs_rule_lookup("no_such_rule"), -1);
+    cr_assert_str_eq(vs_rule_name(VS_RULE_DOUBLE_COMPLETION), "double_completion");
+    cr_assert_str_eq(vs_rule_name(VS_RULE_RESTORE_STATE_MISMATCH), "restore_state_mismatch");
+}
+
+Test(verifier, blob_checksum_catches_a_changed_byte_unless_injected)
+{
+    vs_state st = {0};
+    GUID g = {.Data1 = 1};
+    cr_assert_eq(vs_state_add(&st, &g, 0, "abcd", 4), 0);
+    cr_assert_eq(vs_state_add(&st, &g, 1, "efgh", 4), 0);
+    cr_assert(vs_state_blob_intact(&st, 0) && vs_state_blob_intact(&st, 1));
+    st.bytes[5] ^= 1; /* in the second blob */
+    cr_assert(vs_state_blob_intact(&st, 0));
+    cr_assert_not(vs_state_blob_intact(&st, 1));
+    vs_state_mark_injected(&st, 5);
+    cr_assert(vs_state_blob_intact(&st, 1));
+    cr_assert_not(st.blobs[0].injected);
+    vs_state_close(&st);
+}
+
+Test(verifier, restore_of_another_callouts_state_is_a_mismatch)
+{
+    make_config(2);
+    g_shared_guid = 1; /* c1's blob goes to c0, the first subscriber with that GUID */
+    subscribe_all();
+    vs_sim_run(g_sim);
+    cr_assert_eq(g_sim->stats.nviolations, 1);
+    cr_assert_str_eq(g_sim->stats.violations[0].rule, "restore_state_mismatch");
+    cr_assert_str_eq(g_sim->stats.violations[0].plugin, "c0");
+    cr_assert(strstr(g_sim->stats.violations[0].detail, "\"c1\""));
+    finish();
+}
+
+Test(verifier, a_disabled_rule_records_nothing)
+{
+    make_config(2);
+    g_shared_guid = 1;
+    g_cfg.verifier.disabled = VS_RULE_BIT(VS_RULE_RESTORE_STATE_MISMATCH);
+    subscribe_all();
+    vs_sim_run(g_sim);
+    cr_assert_eq(g_sim->stats.nviolations, 0);
+    finish();
+}
+
+Test(verifier, callback_over_the_bound_is_too_long)
+{
+    make_config(1);
+    g_cfg.verifier.max_callback_time = 10 * 1000000ull;
+    for (int h = 0; h < 2; h++)
+        g_callouts[0][h].charge = 20 * 1000000ull;
+    subscribe_all();
+    vs_sim_run(g_sim);
+    cr_assert_eq(g_sim->stats.nviolations, 1); /* the save; restore_cb charges nothing */
+    cr_assert_str_eq(g_sim->stats.violations[0].rule, "callback_too_long");
+    finish();
+}
+
+Test(verifier, completion_after_unsubscribe_is_reported_and_still_lands)
+{
+    make_config(1);
+    pend_on_every_host(0, 1000);
+    for (int h = 0; h < 2; h++)
+        g_callouts[0][h].unsubscribe_first = 1;
+    subscribe_all();
+    vs_sim_run(g_sim);
+    cr_assert_eq(g_sim->stats.nviolations, 1);
+    cr_assert_str_eq(g_sim->stats.violations[0].rule, "called_after_unsubscribe");
+    cr_assert_eq(g_sim->stats.saves.completed, 1); /* it still landed */
     finish();
 }
