@@ -24,7 +24,7 @@ jq_true "$WORK/good.json" '.verifier.violations == [] and .saves.completed > 10'
 cases="double_complete:double_completion never_complete:pending_never_completed
   oversized:state_exceeds_segment complete_pending:complete_with_pending
   null_buffer:null_state_buffer complete_no_pend:complete_without_pending
-  leaky:leaked_memory wrong_tag_free:free_tag_mismatch slow_callback:callback_too_long
+  leaky:leaked_memory wrong_tag_free:free_tag_mismatch bad_free:bad_free slow_callback:callback_too_long
   half_written:buffer_length_mismatch pends_lifetime:pend_not_allowed
   after_unsubscribe:called_after_unsubscribe bad_unsubscribe:unknown_subscription
   unknown_context:unknown_completion_context"
