@@ -6,55 +6,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/html-int.h"
 #include "report/report.h"
-
-/* A growable string, enough for CSV rows. */
-typedef struct text_buf {
-    char *s;
-    size_t len, cap;
-    bool failed;
-} text_buf;
-
-static void put(text_buf *b, const char *fmt, double v, const char *str)
-{
-    char tmp[64];
-    int n = str ? snprintf(tmp, sizeof tmp, "%s", str) : snprintf(tmp, sizeof tmp, fmt, v);
-    if (b->failed || n < 0)
-        return;
-    if (b->len + (size_t)n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 4096;
-        while (cap < b->len + (size_t)n + 1)
-            cap *= 2;
-        char *p = realloc(b->s, cap);
-        if (!p) {
-            b->failed = true;
-            return;
-        }
-        b->s = p;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, tmp, (size_t)n + 1);
-    b->len += (size_t)n;
-}
 
 int vs_report_write_csv(const json_t *report, const char *path, char err[VS_ERROR_MAX])
 {
     const json_t *ts = json_object_get(report, "timeseries");
     const json_t *cols = json_object_get(ts, "columns"), *rows = json_object_get(ts, "rows");
-    text_buf b = {0};
+    vs__buf b = {0};
     size_t i, j;
     const json_t *v, *row;
     json_array_foreach(cols, i, v)
-        put(&b, NULL, 0, i ? "," : ""), put(&b, NULL, 0, json_string_value(v));
-    put(&b, NULL, 0, "\n");
+        vs__buf_printf(&b, "%s%s", i ? "," : "", json_string_value(v));
+    vs__buf_puts(&b, "\n");
     json_array_foreach(rows, i, row) {
         json_array_foreach(row, j, v)
-            put(&b, NULL, 0, j ? "," : ""), put(&b, "%.10g", json_number_value(v), NULL);
-        put(&b, NULL, 0, "\n");
+            vs__buf_printf(&b, "%s%.10g", j ? "," : "", json_number_value(v));
+        vs__buf_puts(&b, "\n");
     }
     int rc = b.failed ? (snprintf(err, VS_ERROR_MAX, "%s: out of memory", path), -1)
-                      : vs_report_write_atomically(path, b.s ? b.s : "", err);
-    free(b.s);
+                      : vs_report_write_atomically(path, b.text ? b.text : "", err);
+    vs__buf_free(&b);
     return rc;
 }
 

@@ -11,7 +11,7 @@
 
 #include <jansson.h>
 
-/* Text that grows as it is written. After an allocation fails, `failed` is set, later
+/* Text that grows as it is written (the HTML page, the CSV file). After an allocation fails, `failed` is set, later
  * writes do nothing, and the text stays what it was (NUL-terminated, or NULL). */
 typedef struct vs__buf {
     char *text;
