@@ -19,8 +19,8 @@ run_fixture() { # name expected-exit [--set ...]
 run_fixture good 0
 jq_true "$WORK/good.json" '.verifier.violations == [] and .saves.completed > 10'
 
-# plugin:rule, one per rule a plugin can break (restore_state_mismatch needs two callouts
-# with one provider GUID: tests/unit/test-wfp.c).
+# plugin:rule, one per rule a plugin can break (restore_state_mismatch, which takes two
+# callouts with one provider GUID, follows the loop).
 cases="double_complete:double_completion never_complete:pending_never_completed
   oversized:state_exceeds_segment complete_pending:complete_with_pending
   null_buffer:null_state_buffer complete_no_pend:complete_without_pending
@@ -40,6 +40,19 @@ for case in $cases; do
   ! grep -q "verifier:" "$WORK/$plugin.err" || fail "$plugin: $rule disabled, still printed"
   echo "$plugin: caught as $rule, silenced when disabled"
 done
+
+# Two instances of one callout that subscribe with one provider GUID: the first is handed
+# the second's state at restore.
+twins='[{"name": "under-test", "path": "shared_guid"}, {"name": "twin", "path": "shared_guid"}]'
+set +e
+"$VSWITCHSIM_BIN" run "$SCEN/fixture.json" --plugin-path "$fix" --set "plugins=$twins" \
+  --json "$WORK/twins.json" --quiet 2> "$WORK/twins.err"
+code=$?
+set -e
+[ "$code" -eq 3 ] || fail "shared_guid: exit $code, want 3"
+jq_true "$WORK/twins.json" '[.verifier.violations[].rule] | unique == ["restore_state_mismatch"]'
+jq_true "$WORK/twins.json" '[.verifier.violations[].plugin] | unique == ["under-test"]'
+echo "shared_guid: caught as restore_state_mismatch"
 
 # The bound is the scenario's: 50 ms callbacks pass under a 100 ms bound.
 run_fixture slow_callback 0 --set verifier.max_callback_time=100ms
