@@ -9,8 +9,6 @@
 #include "model/migration.h"
 #include "model/nic_ops.h"
 
-/* A save segment's size is a USHORT (NDIS_SWITCH_NIC_SAVE_STATE.SaveDataSize). */
-#define SEGMENT_MAX 65535u
 /* What the combined envelope adds per callout blob: its provider GUID and length. */
 #define ENVELOPE_PER_BLOB 20u
 
@@ -55,10 +53,10 @@ static uint32_t group_segments(const vs_sim *sim, const vs_nic_op *op, uint32_t 
 {
     if (cfg_of(sim)->wfp.segments == VS_SEGMENTS_PER_CALLOUT) {
         size_t len = op->state.blobs[g].length;
-        return len ? ceil_div(len, SEGMENT_MAX) : 1;
+        return len ? ceil_div(len, VS_SEGMENT_MAX) : 1;
     }
     return ceil_div(op->state.nbytes + ENVELOPE_PER_BLOB * (uint64_t)op->state.nblobs,
-                    SEGMENT_MAX);
+                    VS_SEGMENT_MAX);
 }
 
 /* ---- Where a step runs ------------------------------------------------------------ */

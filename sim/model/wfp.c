@@ -10,8 +10,6 @@
 #include <string.h>
 
 #define NO_CALL UINT32_MAX
-/* A save segment's size is a USHORT (NDIS_SWITCH_NIC_SAVE_STATE.SaveDataSize). */
-#define SEGMENT_MAX 65535u
 
 static void fanout_step(vs_sim *sim, vs_fanout *fan);
 static void call_finish(vs_sim *sim, uint32_t idx, NTSTATUS status);
@@ -313,11 +311,11 @@ static bool keep_saved_state(vs_sim *sim, vs_call *c, uint32_t instance)
                          (unsigned long long)c->out_len);
         return false;
     }
-    if (c->out_len > SEGMENT_MAX && sim->cfg->ndis.oversize == VS_OVERSIZE_FAIL) {
+    if (c->out_len > VS_SEGMENT_MAX && sim->cfg->ndis.oversize == VS_OVERSIZE_FAIL) {
         vs_sim_violation(sim, VS_RULE_STATE_EXCEEDS_SEGMENT, instance,
                          "save returned %llu bytes; one NIC save segment holds %u "
                          "(ndis.oversize \"split\" would split it)",
-                         (unsigned long long)c->out_len, SEGMENT_MAX);
+                         (unsigned long long)c->out_len, VS_SEGMENT_MAX);
         return false;
     }
     /* The buffer stays the callout's: copy it now, as WFP packs it into the OID. */

@@ -10,6 +10,9 @@
 
 #include "model/sim.h"
 
+/* A save segment's size is a USHORT (NDIS_SWITCH_NIC_SAVE_STATE.SaveDataSize). */
+#define VS_SEGMENT_MAX 65535u
+
 typedef enum vs_fanout_kind {
     VS_FAN_SAVE,
     VS_FAN_RESTORE,

@@ -32,7 +32,7 @@ static json_t *plugin_json(const vs__report_ctx *rc, size_t p)
     static const int lat[] = {VS_LAT_PENDING_COMPLETION, VS_LAT_CALLBACK};
     const vs_plugin_stats *ps = &rc->st->plugins[p];
     const vs_plugin_spec *spec = &rc->cfg->plugins[p];
-    const char *path = rc->info->plugin_paths ? rc->info->plugin_paths[p] : spec->path;
+    const char *path = spec->path;
     return json_pack(
         "{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I}, s:{s:I, s:I}, s:o}",
         "name", spec->name, "path", path, "saves", (json_int_t)ps->saves,

@@ -18,7 +18,6 @@ typedef struct vs_run_info {
     uint64_t sim_time_ns;
     uint64_t events;
     double wall_time_s;
-    const char *const *plugin_paths; /* per scenario plugin, as loaded */
     bool interrupted;                /* stopped early by SIGINT or SIGTERM */
     struct {                         /* a callout that crashed; plugin NULL when none */
         const char *plugin, *callback, *signal;
