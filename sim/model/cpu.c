@@ -16,7 +16,7 @@ static void on_cpu_free(vs_engine *eng, void *ctx, uint64_t host_index)
     vs_host *h = &sim->hosts[host_index];
     while (h->cpu_len > 0) {
         vs_cpu_work w = h->cpu_queue[h->cpu_head];
-        h->cpu_head = (h->cpu_head + 1) % h->cpu_cap;
+        h->cpu_head = (h->cpu_head + 1) & (h->cpu_cap - 1);
         h->cpu_len--;
         vs_time_t hold = w.fn(sim, w.ctx, w.arg);
         if (hold > 0) {
@@ -28,6 +28,7 @@ static void on_cpu_free(vs_engine *eng, void *ctx, uint64_t host_index)
     h->cpus_free++;
 }
 
+/* The ring's capacity is a power of two, so positions wrap with a mask. */
 static void queue_push(vs_host *h, vs_cpu_work w)
 {
     if (h->cpu_len == h->cpu_cap) {
@@ -36,13 +37,13 @@ static void queue_push(vs_host *h, vs_cpu_work w)
         if (!q)
             abort(); /* out of memory mid-run */
         for (uint32_t i = 0; i < h->cpu_len; i++)
-            q[i] = h->cpu_queue[(h->cpu_head + i) % h->cpu_cap];
+            q[i] = h->cpu_queue[(h->cpu_head + i) & (h->cpu_cap - 1)];
         free(h->cpu_queue);
         h->cpu_queue = q;
         h->cpu_head = 0;
         h->cpu_cap = cap;
     }
-    h->cpu_queue[(h->cpu_head + h->cpu_len) % h->cpu_cap] = w;
+    h->cpu_queue[(h->cpu_head + h->cpu_len) & (h->cpu_cap - 1)] = w;
     h->cpu_len++;
     if (h->cpu_len > h->cpu_queue_peak)
         h->cpu_queue_peak = h->cpu_len;

@@ -4,53 +4,80 @@
  */
 #include "model/migration.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "engine/dist.h"
 #include "model/nic_ops.h"
 
 static void start_phase(vs_sim *sim, vs_migration *mig, vs_mig_phase phase);
-static void try_start_waiting(vs_sim *sim);
 
-/* ---- Records ---------------------------------------------------------------------- */
+/* ---- Records ----------------------------------------------------------------------
+ *
+ * A migration record is small; its NIC operations come from a separate pool only while
+ * it runs. A drain queues tens of thousands of migrations at once and only those with
+ * slots need NIC operations. A set goes back to its pool with its state buffers, so
+ * steady state allocates nothing.
+ */
 
-static vs_migration *mig_get(vs_sim *sim)
+typedef struct vs_nic_set {
+    void *pool_link; /* the pool's free list writes here, not over the operations */
+    uint32_t count;
+    vs_nic_op ops[];
+} vs_nic_set;
+
+static vs_nic_set *set_of(vs_nic_op *ops)
 {
-    vs_migration *mig = vs_pool_get(&sim->migrations);
-    if (!mig)
-        return NULL;
-    uint32_t n = sim->cfg->topology.nics_per_vm;
-    if (!mig->nics) { /* first use of this record: its NIC operations stay with it */
-        mig->nics = calloc(n, sizeof *mig->nics);
-        if (!mig->nics) {
-            vs_pool_put(&sim->migrations, mig);
-            return NULL;
-        }
-        mig->nnics = n;
-    }
-    for (uint32_t i = 0; i < n; i++)
-        mig->nics[i].mig = mig;
-    return mig;
+    return (vs_nic_set *)(void *)((char *)ops - offsetof(vs_nic_set, ops));
 }
 
-static void free_nic_ops(void *item)
+static void attach_nic_ops(vs_sim *sim, vs_migration *mig)
 {
-    vs_migration *mig = item;
-    for (uint32_t i = 0; mig->nics && i < mig->nnics; i++)
-        vs_state_close(&mig->nics[i].state);
-    free(mig->nics);
+    vs_nic_set *set = vs_pool_get(&sim->nic_sets);
+    if (!set)
+        abort(); /* out of memory mid-run */
+    set->count = sim->cfg->topology.nics_per_vm;
+    for (uint32_t i = 0; i < set->count; i++)
+        set->ops[i].mig = mig;
+    mig->nics = set->ops;
+    mig->nnics = set->count;
 }
 
-void vs_migration_init(vs_sim *sim)
+static void detach_nic_ops(vs_sim *sim, vs_migration *mig)
 {
-    vs_pool_init(&sim->migrations, sizeof(vs_migration), 64);
-    sim->first_waiting_host = UINT32_MAX;
+    if (!mig->nics)
+        return;
+    vs_pool_put(&sim->nic_sets, set_of(mig->nics));
+    mig->nics = NULL;
+}
+
+static void free_nic_set(void *item)
+{
+    vs_nic_set *set = item;
+    for (uint32_t i = 0; i < set->count; i++)
+        vs_state_close(&set->ops[i].state);
+}
+
+int vs_migration_init(vs_sim *sim)
+{
+    vs_pool_init(&sim->migrations, sizeof(vs_migration), 256);
+    vs_pool_init(&sim->nic_sets, sizeof(vs_nic_set) +
+                 sim->cfg->topology.nics_per_vm * sizeof(vs_nic_op), 64);
+    sim->starved_head = sim->starved_tail = VS_NO_HOST;
+    uint32_t hosts = sim->cfg->topology.hosts;
+    if (vs_targets_init(&sim->targets, hosts) != 0)
+        return -1;
+    for (uint32_t h = 0; h < hosts; h++)
+        vs_migration_host_changed(sim, h);
+    return 0;
 }
 
 void vs_migration_close(vs_sim *sim)
 {
-    vs_pool_foreach(&sim->migrations, free_nic_ops);
+    vs_pool_foreach(&sim->nic_sets, free_nic_set);
+    vs_pool_close(&sim->nic_sets);
     vs_pool_close(&sim->migrations);
+    vs_targets_close(&sim->targets);
 }
 
 /* ---- Placement -------------------------------------------------------------------- */
@@ -60,48 +87,36 @@ static bool can_take(const vs_sim *sim, uint32_t host)
     return sim->hosts[host].slots_used < sim->cfg->migration.max_per_host;
 }
 
-static bool eligible_target(const vs_sim *sim, uint32_t src, uint32_t h)
+void vs_migration_host_changed(vs_sim *sim, uint32_t host)
 {
-    return h != src && !sim->hosts[h].draining && can_take(sim, h);
+    const vs_host *h = &sim->hosts[host];
+    vs_targets_update(&sim->targets, host, !h->draining && can_take(sim, host),
+                        h->vms_here + h->incoming);
 }
 
-/* The host with the fewest VMs, counting those on their way; ties to the lowest index. */
-static uint32_t least_loaded(const vs_sim *sim, uint32_t src)
+/* The target a migration is bound to (a trace row's, or migration.target_host), or
+ * VS_ANY_HOST when the placement policy chooses. */
+static uint32_t bound_target(const vs_sim *sim, const vs_migration *mig)
 {
-    uint32_t best = VS_ANY_HOST, best_load = UINT32_MAX;
-    for (uint32_t h = 0; h < sim->cfg->topology.hosts; h++) {
-        uint32_t load = sim->hosts[h].vms_here + sim->hosts[h].incoming;
-        if (eligible_target(sim, src, h) && load < best_load) {
-            best = h;
-            best_load = load;
-        }
-    }
-    return best;
+    if (mig->op == VS_OP_LOCAL_SAVE_RESTORE)
+        return VS_ANY_HOST;
+    if (mig->target_hint == VS_ANY_HOST && sim->cfg->migration.placement == VS_PLACE_FIXED)
+        return sim->cfg->migration.target_host;
+    return mig->target_hint;
 }
 
-static uint32_t random_target(vs_sim *sim, uint32_t src)
-{
-    uint32_t n = 0, pick = VS_ANY_HOST;
-    /* Reservoir sampling: one pass, uniform over the eligible hosts. */
-    for (uint32_t h = 0; h < sim->cfg->topology.hosts; h++)
-        if (eligible_target(sim, src, h) && vs_rng_below(&sim->placement_rng, ++n) == 0)
-            pick = h;
-    return pick;
-}
-
-/* A target that can take the migration now, or VS_ANY_HOST if none can yet. */
+/* A target that can take the migration now, or VS_ANY_HOST if none can yet. Least
+ * loaded: the fewest VMs, counting those on their way, ties to the lowest index. */
 static uint32_t pick_target(vs_sim *sim, const vs_migration *mig)
 {
     if (mig->op == VS_OP_LOCAL_SAVE_RESTORE)
         return mig->src;
-    uint32_t want = mig->target_hint;
-    if (want == VS_ANY_HOST && sim->cfg->migration.placement == VS_PLACE_FIXED)
-        want = sim->cfg->migration.target_host;
+    uint32_t want = bound_target(sim, mig);
     if (want != VS_ANY_HOST)
         return can_take(sim, want) ? want : VS_ANY_HOST;
     if (sim->cfg->migration.placement == VS_PLACE_RANDOM)
-        return random_target(sim, mig->src);
-    return least_loaded(sim, mig->src);
+        return vs_targets_random(&sim->targets, mig->src, &sim->placement_rng);
+    return vs_targets_least_loaded(&sim->targets, mig->src);
 }
 
 /* ---- Slots ------------------------------------------------------------------------- */
@@ -111,34 +126,55 @@ static void take_slot(vs_sim *sim, uint32_t host)
     vs_host *h = &sim->hosts[host];
     if (++h->slots_used > h->slots_peak)
         h->slots_peak = h->slots_used;
+    vs_migration_host_changed(sim, host);
 }
 
 static void start_migration(vs_sim *sim, vs_migration *mig, uint32_t dst)
 {
     mig->dst = dst;
     mig->started = vs_sim_now(sim);
+    attach_nic_ops(sim, mig);
     vs_stats_latency(&sim->stats, VS_LAT_SLOT_WAIT, mig->src, mig->started - mig->arrived);
     if (mig->op == VS_OP_LOCAL_SAVE_RESTORE) {
         sim->stats.local.started++;
         start_phase(sim, mig, VS_MIG_SAVING);
         return;
     }
+    sim->hosts[dst].incoming++;
     take_slot(sim, mig->src);
     take_slot(sim, dst);
-    sim->hosts[dst].incoming++;
     sim->stats.migrations.started++;
     vs_level_add(&sim->stats.migrations_in_flight, mig->started, +1);
     start_phase(sim, mig, VS_MIG_PRECOPY);
 }
 
-static void wait_list_add(vs_sim *sim, uint32_t host)
+/* ---- Waiting for slots ------------------------------------------------------------------
+ *
+ * A migration waits in its source's FIFO until the source has a free slot and a target
+ * can take it. A source waits for one of two things. Its own slot: then only the end of
+ * one of its migrations can start the next, and finish() serves it. Or a target: then it
+ * is "starved", in a FIFO of such hosts that finish() walks when targets free up. Each
+ * event thus looks at the hosts it concerns, not at every host with waiters.
+ */
+
+/* Its first waiter could start but found no target. */
+static bool is_starved(const vs_sim *sim, uint32_t host)
+{
+    return sim->hosts[host].wait_head && can_take(sim, host);
+}
+
+static void starved_add(vs_sim *sim, uint32_t host)
 {
     vs_host *h = &sim->hosts[host];
-    if (h->in_wait_list)
+    if (h->starved)
         return;
-    h->in_wait_list = true;
-    h->next_waiting = sim->first_waiting_host;
-    sim->first_waiting_host = host;
+    h->starved = true;
+    h->next_starved = VS_NO_HOST;
+    if (sim->starved_tail == VS_NO_HOST)
+        sim->starved_head = host;
+    else
+        sim->hosts[sim->starved_tail].next_starved = host;
+    sim->starved_tail = host;
 }
 
 /* Starts what waits with `host` as source while slots allow, in arrival order. A head
@@ -150,26 +186,41 @@ static void start_from(vs_sim *sim, uint32_t host)
         vs_migration *mig = h->wait_head;
         uint32_t dst = pick_target(sim, mig);
         if (dst == VS_ANY_HOST)
-            return;
+            break;
         h->wait_head = mig->next;
         if (!h->wait_head)
             h->wait_tail = NULL;
+        sim->targeted_waiting -= bound_target(sim, mig) != VS_ANY_HOST;
         start_migration(sim, mig, dst);
     }
+    if (is_starved(sim, host))
+        starved_add(sim, host);
 }
 
-static void try_start_waiting(vs_sim *sim)
+/* Could a starved host start something now? Not while no host is eligible as a target,
+ * unless some waiter is bound to a target, which needs only a slot there. */
+static bool targets_free(const vs_sim *sim)
 {
-    uint32_t *link = &sim->first_waiting_host;
-    while (*link != UINT32_MAX) {
-        vs_host *h = &sim->hosts[*link];
-        start_from(sim, *link);
-        if (h->wait_head) {
-            link = &h->next_waiting;
+    return vs_targets_eligible(&sim->targets) > 0 || sim->targeted_waiting > 0;
+}
+
+/* Retries the starved hosts in the order they starved; those no longer starved leave. */
+static void serve_starved(vs_sim *sim)
+{
+    uint32_t *link = &sim->starved_head, prev = VS_NO_HOST;
+    while (*link != VS_NO_HOST && targets_free(sim)) {
+        uint32_t host = *link;
+        vs_host *h = &sim->hosts[host];
+        start_from(sim, host);
+        if (is_starved(sim, host)) {
+            prev = host;
+            link = &h->next_starved;
             continue;
         }
-        h->in_wait_list = false; /* nothing waits here any more: unlink */
-        *link = h->next_waiting;
+        h->starved = false;
+        *link = h->next_starved;
+        if (*link == VS_NO_HOST)
+            sim->starved_tail = prev;
     }
 }
 
@@ -191,19 +242,18 @@ static void admit(vs_sim *sim, vs_migration *mig)
     else
         h->wait_head = mig;
     h->wait_tail = mig;
-    wait_list_add(sim, mig->src);
-    try_start_waiting(sim);
+    sim->targeted_waiting += bound_target(sim, mig) != VS_ANY_HOST;
+    start_from(sim, mig->src);
 }
 
 int vs_migration_request(vs_sim *sim, uint32_t vm_index, uint32_t target, vs_operation op,
                          bool from_closed)
 {
-    vs_migration *mig = mig_get(sim);
+    vs_migration *mig = vs_pool_get(&sim->migrations);
     if (!mig)
         return -1;
     *mig = (vs_migration){.vm = vm_index, .target_hint = target, .op = op,
-                          .from_closed = from_closed, .arrived = vs_sim_now(sim),
-                          .nics = mig->nics, .nnics = mig->nnics};
+                          .from_closed = from_closed, .arrived = vs_sim_now(sim)};
     vs_vm *vm = &sim->vms[vm_index];
     if (!vm->busy) {
         admit(sim, mig);
@@ -392,6 +442,8 @@ static void finish(vs_sim *sim, vs_migration *mig)
             sim->hosts[mig->src].migrations_out++;
             sim->hosts[mig->dst].migrations_in++;
         }
+        vs_migration_host_changed(sim, mig->src);
+        vs_migration_host_changed(sim, mig->dst);
     } else if (mig->phase != VS_MIG_SAVING) { /* local: the NICs came back on new ports */
         for (uint32_t i = 0; i < sim->cfg->topology.nics_per_vm; i++)
             sim->nics[mig->nics[i].nic].port = mig->nics[i].dst_port;
@@ -405,10 +457,18 @@ static void finish(vs_sim *sim, vs_migration *mig)
         if (!vm->queue_head)
             vm->queue_tail = NULL;
     }
+    uint32_t src = mig->src, dst = mig->dst;
+    bool migrated = mig->op == VS_OP_MIGRATE;
+    detach_nic_ops(sim, mig);
     vs_pool_put(&sim->migrations, mig);
     if (next)
         admit(sim, next);
-    try_start_waiting(sim);
+    if (migrated) { /* a slot freed on both hosts: each may start its own next, then
+                     * the hosts that waited for a target get their turn */
+        start_from(sim, src);
+        start_from(sim, dst);
+        serve_starved(sim);
+    }
 }
 
 /* The VM runs again, on the target or (after a failure) still on the source. */

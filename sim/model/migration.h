@@ -51,20 +51,25 @@ struct vs_migration {
     vs_time_t arrived, started, blackout_started;
     vs_event_id timeout;
     uint64_t state_bytes;
-    vs_nic_op *nics;      /* nics_per_vm, allocated with the record and kept in the pool */
+    vs_nic_op *nics;      /* nics_per_vm of them while it runs, else NULL */
     uint32_t nnics;
 };
 
 /* The model calls back into the workload when an operation ends. */
 typedef void (*vs_operation_done_fn)(vs_sim *sim, const vs_migration *mig, bool ok);
 
-void vs_migration_init(vs_sim *sim);
+/* After the topology is built. Returns -1 out of memory. */
+int vs_migration_init(vs_sim *sim);
 void vs_migration_close(vs_sim *sim);
 
 /* Ask for an operation on a VM; `target` is a host or VS_ANY_HOST. Returns -1 out of
  * memory. */
 int vs_migration_request(vs_sim *sim, uint32_t vm, uint32_t target, vs_operation op,
                          bool from_closed);
+
+/* A host's VMs, slots or draining flag changed: it may have become, or stopped being, a
+ * target. */
+void vs_migration_host_changed(vs_sim *sim, uint32_t host);
 
 /* Called by the migration code when an operation has finished (workload.c). */
 void vs_workload_operation_done(vs_sim *sim, const vs_migration *mig, bool ok);

@@ -54,9 +54,9 @@ vs_sim *vs_sim_new(const vs_config *cfg)
     sim->free_call = UINT32_MAX;
     sim->verbosity = 1; /* VSWITCHSIM_LOG_WARNING and more severe */
     vs_pool_init(&sim->routines, sizeof(struct vs_routine), 256);
-    vs_migration_init(sim);
     sim->engine = vs_engine_new(1024);
-    if (!sim->engine || vs_topology_build(sim) != 0 || instances_init(sim) != 0 ||
+    if (!sim->engine || vs_topology_build(sim) != 0 || vs_migration_init(sim) != 0 ||
+        instances_init(sim) != 0 ||
         vs_stats_init(&sim->stats, cfg->nplugins, per_host_latency(cfg) ? cfg->topology.hosts : 0,
                       cfg->metrics.histogram_rel_error, cfg->metrics.interval) != 0) {
         vs_sim_free(sim);
@@ -252,7 +252,7 @@ int vs_sim_collect(vs_sim *sim)
             .migrations_peak = host->slots_peak, .cpu_queue_peak = host->cpu_queue_peak,
             .vms_end = host->vms_here, .migrations_out = host->migrations_out,
             .migrations_in = host->migrations_in,
-            .cpu_busy = t ? (double)(host->cpu_busy_ns / (long double)t) : 0.0};
+            .cpu_busy = t ? (double)((long double)host->cpu_busy_ns / t) : 0.0};
     }
     if (cfg->workload.kind == VS_WORKLOAD_DRAIN)
         sim->stats.drain = (vs_drain_stats){

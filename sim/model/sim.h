@@ -17,6 +17,7 @@
 #include "engine/pool.h"
 #include "engine/rng.h"
 #include "model/config.h"
+#include "model/targets.h"
 #include "model/stats.h"
 
 typedef struct vs_sim vs_sim;
@@ -60,6 +61,7 @@ typedef struct vs_host {
     vs_switch *switches;      /* topology.switches_per_host */
     uint32_t *subs;           /* subscription ids on this host, in subscription order */
     uint32_t nsubs, subs_cap;
+    uint32_t handled_kinds;   /* bit k: an active subscription here handles fan-out kind k */
     uint32_t vms_here;        /* VMs that run here now */
     uint32_t incoming;        /* migrations under way towards this host */
     uint32_t slots_used;      /* migrations this host takes part in now */
@@ -71,11 +73,12 @@ typedef struct vs_host {
     vs_cpu_work *cpu_queue;
     uint32_t cpu_head, cpu_len, cpu_cap;
     uint32_t cpu_queue_peak;
-    long double cpu_busy_ns;
+    uint64_t cpu_busy_ns;
     /* Migrations waiting for a slot with this host as their source, FIFO. */
     vs_migration *wait_head, *wait_tail;
-    bool in_wait_list;
-    uint32_t next_waiting; /* next host in the list of hosts with waiters */
+    /* In the list of hosts whose first waiter found no target (see migration.c). */
+    bool starved;
+    uint32_t next_starved;
 } vs_host;
 
 typedef struct vs_vm {
@@ -139,7 +142,9 @@ struct vs_sim {
     uint32_t nvms;
     vs_nic *nics; /* [vm * nics_per_vm + i] */
     uint32_t nnics;
-    uint32_t first_waiting_host; /* list of hosts with waiting migrations; UINT32_MAX ends */
+    vs_targets targets;         /* hosts that may take a migration now */
+    uint32_t starved_head, starved_tail; /* FIFO of starved hosts; UINT32_MAX: none */
+    uint32_t targeted_waiting;  /* waiting migrations bound to one target host */
 
     vs_instance *instances; /* [plugin * hosts + host] */
     uint32_t ninstances;
@@ -150,7 +155,8 @@ struct vs_sim {
     uint32_t ncalls, calls_cap, free_call; /* free_call: UINT32_MAX when none */
 
     vs_pool routines;   /* deferred routines plugins scheduled */
-    vs_pool migrations; /* vs_migration, each with its NIC operations */
+    vs_pool migrations; /* vs_migration */
+    vs_pool nic_sets;   /* a running operation's NIC operations (migration.c) */
     uint64_t operations_issued;
     vs_drain_state drain;
     vs_activity activity;

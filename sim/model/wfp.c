@@ -30,6 +30,19 @@ static int host_add_sub(vs_host *h, uint32_t id)
     return 0;
 }
 
+/* Which fan-out kinds somebody on the host handles: a fan-out nobody handles (most of a
+ * migration's port and interface events, for callouts that subscribe save and restore
+ * only) then ends at once instead of looking at every subscription. */
+static void recount_handled_kinds(vs_sim *sim, uint32_t host)
+{
+    vs_host *h = &sim->hosts[host];
+    h->handled_kinds = 0;
+    for (uint32_t i = 0; i < h->nsubs; i++)
+        for (unsigned k = 0; k < VS_FAN_KINDS; k++)
+            if (sim->subs[h->subs[i]].active && vs_wfp_sub_handles(&sim->subs[h->subs[i]], k))
+                h->handled_kinds |= 1u << k;
+}
+
 NTSTATUS vs_wfp_subscribe(vs_sim *sim, uint32_t instance, const GUID *provider, void *notify_ctx,
                           const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 *table, UINT32 *id)
 {
@@ -53,6 +66,7 @@ NTSTATUS vs_wfp_subscribe(vs_sim *sim, uint32_t instance, const GUID *provider, 
         s->provider = *provider;
     /* Ids start at 1 so that a zeroed id is never valid. */
     *id = ++sim->nsubs;
+    recount_handled_kinds(sim, host);
     return STATUS_SUCCESS;
 }
 
@@ -65,6 +79,7 @@ void vs_wfp_unsubscribe(vs_sim *sim, UINT32 id)
     }
     /* Fan-outs skip inactive entries; the host's list is not compacted mid-run. */
     sim->subs[id - 1].active = false;
+    recount_handled_kinds(sim, sim->subs[id - 1].host);
 }
 
 /* ---- Call records and completion tokens -------------------------------------- */
@@ -473,8 +488,11 @@ void vs_fanout_start(vs_sim *sim, vs_fanout *fan, vs_fanout_kind kind,
     fan->nic_index = where->nic_index;
     fan->done = done;
     fan->next = 0;
-    if (kind != VS_FAN_RESTORE) /* restore: the caller set first_blob and total */
-        fan->total = sim->hosts[where->host].nsubs;
+    const vs_host *h = &sim->hosts[where->host];
+    if (!(h->handled_kinds & 1u << kind))
+        fan->total = 0; /* nobody to call: the OID passes down the stack */
+    else if (kind != VS_FAN_RESTORE) /* restore: the caller set first_blob and total */
+        fan->total = h->nsubs;
     fan->outstanding = 0;
     fan->status = STATUS_SUCCESS;
     fan->pended = fan->timed_out = false;
@@ -548,12 +566,24 @@ int vs_state_add(vs_state *st, const GUID *provider, uint32_t plugin, const void
 
 /* ---- Lifetime events ------------------------------------------------------------ */
 
+static bool lifetime_subscribed(const vs_sim *sim, const vs_host *h)
+{
+    for (uint32_t i = 0; i < h->nsubs; i++) {
+        const vs_subscription *s = &sim->subs[h->subs[i]];
+        if (s->active && s->table.vSwitchLifetimeNotifyFn)
+            return true;
+    }
+    return false;
+}
+
 static void lifetime_on_switch(vs_sim *sim, uint32_t host, uint32_t sw,
                                FWPS_VSWITCH_EVENT_TYPE type)
 {
     vs_host *h = &sim->hosts[host];
     NDIS_SWITCH_PORT_ARRAY *ports = NULL;
     NDIS_SWITCH_NIC_ARRAY *nics = NULL;
+    if (!lifetime_subscribed(sim, h))
+        return; /* the arrays cost about 1.6 KB per port: build them only for a reader */
     /* Create reports what the switch already holds; delete reports nothing. */
     if (type == FWPS_VSWITCH_EVENT_VSWITCH_CREATE &&
         vs_topology_switch_arrays(sim, host, sw, &ports, &nics) != 0)

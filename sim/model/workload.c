@@ -95,8 +95,10 @@ static void on_drain(vs_engine *eng, void *ctx, uint64_t arg)
     vs_sim *sim = ctx;
     const vs_config *cfg = sim->cfg;
     sim->drain.started = vs_sim_now(sim);
-    for (size_t i = 0; i < cfg->workload.ndrain_hosts; i++)
+    for (size_t i = 0; i < cfg->workload.ndrain_hosts; i++) {
         sim->hosts[cfg->workload.drain_hosts[i]].draining = true;
+        vs_migration_host_changed(sim, cfg->workload.drain_hosts[i]);
+    }
     for (uint32_t vm = 0; vm < sim->nvms; vm++)
         if (sim->hosts[sim->vms[vm].host].draining && may_issue(sim)) {
             sim->vms[vm].in_drain = true;

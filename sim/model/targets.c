@@ -1,0 +1,116 @@
+/*
+ * targets.c: the target index (see placement.h). Leaves hold one host each; an inner
+ * node holds the better of its children's best hosts and the sum of their counts. A
+ * change walks one path to the root; a query walks one path down or up.
+ */
+#include "model/targets.h"
+
+#include <stdlib.h>
+
+int vs_targets_init(vs_targets *p, uint32_t hosts)
+{
+    uint32_t leaves = 1;
+    while (leaves < hosts)
+        leaves *= 2;
+    *p = (vs_targets){.leaves = leaves};
+    p->best = malloc(2 * (size_t)leaves * sizeof *p->best);
+    p->count = calloc(2 * (size_t)leaves, sizeof *p->count);
+    if (!p->best || !p->count) {
+        vs_targets_close(p);
+        return -1;
+    }
+    for (size_t i = 0; i < 2 * (size_t)leaves; i++)
+        p->best[i] = UINT64_MAX;
+    return 0;
+}
+
+void vs_targets_close(vs_targets *p)
+{
+    free(p->best);
+    free(p->count);
+    *p = (vs_targets){0};
+}
+
+static uint64_t better(uint64_t a, uint64_t b)
+{
+    return a < b ? a : b;
+}
+
+void vs_targets_update(vs_targets *p, uint32_t host, bool eligible, uint32_t load)
+{
+    size_t node = p->leaves + (size_t)host;
+    p->best[node] = eligible ? (uint64_t)load << 32 | host : UINT64_MAX;
+    p->count[node] = eligible;
+    for (node /= 2; node >= 1; node /= 2) {
+        p->best[node] = better(p->best[2 * node], p->best[2 * node + 1]);
+        p->count[node] = p->count[2 * node] + p->count[2 * node + 1];
+    }
+}
+
+uint32_t vs_targets_eligible(const vs_targets *p)
+{
+    return p->count[1];
+}
+
+static bool is_eligible(const vs_targets *p, uint32_t host)
+{
+    return host < p->leaves && p->count[p->leaves + (size_t)host];
+}
+
+static uint32_t host_of(uint64_t key)
+{
+    return key == UINT64_MAX ? VS_NO_HOST : (uint32_t)key;
+}
+
+uint32_t vs_targets_least_loaded(const vs_targets *p, uint32_t exclude)
+{
+    if (host_of(p->best[1]) != exclude)
+        return host_of(p->best[1]);
+    /* The best is the excluded host: the best of everything else is the best of the
+     * siblings along its path to the root. */
+    uint64_t best = UINT64_MAX;
+    for (size_t node = p->leaves + (size_t)exclude; node > 1; node /= 2)
+        best = better(best, p->best[node ^ 1]);
+    return host_of(best);
+}
+
+/* Eligible hosts with an index below `host`. */
+static uint32_t rank_of(const vs_targets *p, uint32_t host)
+{
+    uint32_t below = 0;
+    for (size_t node = p->leaves + (size_t)host; node > 1; node /= 2)
+        if (node & 1) /* a right child: its left sibling's hosts all come first */
+            below += p->count[node - 1];
+    return below;
+}
+
+/* The eligible host of rank k (0-based), k < count at the root. */
+static uint32_t select_rank(const vs_targets *p, uint32_t k)
+{
+    size_t node = 1;
+    while (node < p->leaves) {
+        node *= 2;
+        if (k >= p->count[node]) {
+            k -= p->count[node];
+            node++;
+        }
+    }
+    return (uint32_t)(node - p->leaves);
+}
+
+uint32_t vs_targets_random(const vs_targets *p, uint32_t exclude, vs_rng *rng)
+{
+    bool skip = is_eligible(p, exclude);
+    uint32_t n = p->count[1] - skip;
+    if (n == 0)
+        return VS_NO_HOST;
+    uint32_t k = (uint32_t)vs_rng_below(rng, n);
+    if (skip && k >= rank_of(p, exclude))
+        k++; /* ranks at and after the excluded host shift up by one */
+    return select_rank(p, k);
+}
+
+size_t vs_targets_memory_bytes(const vs_targets *p)
+{
+    return 2 * (size_t)p->leaves * (sizeof *p->best + sizeof *p->count);
+}

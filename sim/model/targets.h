@@ -1,0 +1,46 @@
+/*
+ * targets.h: which hosts may take a migration now, indexed for O(log hosts) choices.
+ *
+ * A host is eligible as a target when it is not draining and has a free migration slot.
+ * A tournament tree over the hosts keeps, per subtree, the eligible host with the
+ * fewest VMs (counting those on their way; ties to the lowest index) and the number of
+ * eligible hosts, so that both placements (least loaded, and uniformly random) cost a
+ * walk of the tree instead of a scan of every host. The model calls
+ * vs_targets_update whenever a host's load, slots or draining flag change.
+ */
+#ifndef VS_TARGETS_H
+#define VS_TARGETS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/rng.h"
+
+#define VS_NO_HOST UINT32_MAX
+
+typedef struct vs_targets {
+    uint64_t *best;   /* per node: (load << 32 | host) of its best eligible host, or UINT64_MAX */
+    uint32_t *count;  /* per node: its eligible hosts */
+    uint32_t leaves;  /* a power of two >= hosts; node 1 is the root, leaf i is leaves + i */
+} vs_targets;
+
+/* Every host starts ineligible. Returns -1 out of memory. */
+int vs_targets_init(vs_targets *p, uint32_t hosts);
+void vs_targets_close(vs_targets *p);
+
+void vs_targets_update(vs_targets *p, uint32_t host, bool eligible, uint32_t load);
+
+/* Eligible hosts in all. */
+uint32_t vs_targets_eligible(const vs_targets *p);
+
+/* The least loaded eligible host other than `exclude`, or VS_NO_HOST. */
+uint32_t vs_targets_least_loaded(const vs_targets *p, uint32_t exclude);
+
+/* An eligible host other than `exclude`, uniformly at random (one draw), or VS_NO_HOST. */
+uint32_t vs_targets_random(const vs_targets *p, uint32_t exclude, vs_rng *rng);
+
+/* Bytes the index holds. */
+size_t vs_targets_memory_bytes(const vs_targets *p);
+
+#endif /* VS_TARGETS_H */
