@@ -64,8 +64,9 @@ static uint32_t host_of(uint64_t key)
 
 uint32_t vs_targets_least_loaded(const vs_targets *p, uint32_t exclude)
 {
-    if (host_of(p->best[1]) != exclude)
-        return host_of(p->best[1]);
+    uint32_t best_host = host_of(p->best[1]);
+    if (best_host == VS_NO_HOST || best_host != exclude)
+        return best_host;
     /* The best is the excluded host: the best of everything else is the best of the
      * siblings along its path to the root. */
     uint64_t best = UINT64_MAX;
