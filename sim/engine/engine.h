@@ -47,7 +47,9 @@ bool vs_engine_cancel(vs_engine *eng, vs_event_id id);
  * `until` if the queue still holds later events, or the last event's time if the queue
  * ran dry. Pass VS_TIME_MAX to run until nothing is pending. Returns events run. The
  * clock never moves backwards (an `until` in the past runs nothing), and a handler
- * calling vs_engine_run on its own engine gets 0 back. */
+ * calling vs_engine_run on its own engine gets 0 back. Should the queue find no memory
+ * to reorder itself (a few chunks), the run returns early as if stopped; the events
+ * stay pending and a later run goes on. */
 uint64_t vs_engine_run(vs_engine *eng, vs_time_t until);
 
 /* Ask a running vs_engine_run to return after the current handler; the clock then
@@ -59,8 +61,10 @@ uint64_t vs_engine_events_run(const vs_engine *eng); /* over the engine's lifeti
 vs_time_t vs_engine_next_time(const vs_engine *eng); /* VS_TIME_MAX when empty */
 size_t vs_engine_memory_bytes(const vs_engine *eng); /* queue + pool, for reports */
 
-/* For tests only: set the next insertion sequence number, so a test can cross the
- * point (every 2^32 schedules) where the engine renumbers pending events. */
+/* For tests only. The engine once numbered schedules in 32 bits and renumbered pending
+ * events every 2^32 schedules; tests set the next number to cross that point. Its
+ * queue now keeps equal times in schedule order by position, with no numbers to wrap,
+ * so this has no effect, and those tests check that order still holds. */
 void vs__engine_set_next_seq(vs_engine *eng, uint64_t seq);
 
 #endif /* VS_ENGINE_H */

@@ -3,6 +3,7 @@
  * run limits and stop, pool reuse and memory bounds.
  */
 #include <criterion/criterion.h>
+#include <inttypes.h>
 #include <stdlib.h>
 
 #include "engine/engine.h"
@@ -594,5 +595,343 @@ Test(engine, free_accepts_null_and_a_non_empty_engine)
     vs_engine *eng = vs_engine_new(0);
     for (int i = 0; i < 100; i++)
         vs_engine_schedule(eng, (vs_time_t)i, noop, NULL, 0);
+    vs_engine_free(eng);
+}
+
+/* --- against a reference queue ---
+ *
+ * A random mix of schedules (from outside a run and from handlers), cancels, runs to
+ * a time, stops and next-time queries, checked event by event against a plain binary
+ * heap ordered by (time, schedule number): the order the engine promises. Each event's
+ * arg is its schedule number, so the check is exact, equal times included. */
+
+typedef struct ref_key {
+    vs_time_t t;
+    uint64_t seq;
+} ref_key;
+
+typedef struct ref_queue {
+    ref_key *heap;
+    size_t n, cap;
+    bool *alive;  /* by seq: scheduled and neither run nor cancelled */
+    size_t alive_n;
+} ref_queue;
+
+static bool ref_less(ref_key a, ref_key b)
+{
+    return a.t != b.t ? a.t < b.t : a.seq < b.seq;
+}
+
+static void ref_push(ref_queue *q, vs_time_t t, uint64_t seq)
+{
+    cr_assert_lt(q->n, q->cap);
+    size_t i = q->n++;
+    ref_key k = {t, seq};
+    while (i > 0 && ref_less(k, q->heap[(i - 1) / 2])) {
+        q->heap[i] = q->heap[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    q->heap[i] = k;
+    q->alive[seq] = true;
+    q->alive_n++;
+}
+
+static void ref_pop_root(ref_queue *q)
+{
+    ref_key last = q->heap[--q->n];
+    size_t i = 0;
+
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= q->n)
+            break;
+        if (c + 1 < q->n && ref_less(q->heap[c + 1], q->heap[c]))
+            c++;
+        if (!ref_less(q->heap[c], last))
+            break;
+        q->heap[i] = q->heap[c];
+        i = c;
+    }
+    if (q->n > 0)
+        q->heap[i] = last;
+}
+
+/* The earliest live key, dropping cancelled ones on the way; NULL when none. */
+static const ref_key *ref_peek(ref_queue *q)
+{
+    while (q->n > 0 && !q->alive[q->heap[0].seq])
+        ref_pop_root(q);
+    return q->n > 0 ? &q->heap[0] : NULL;
+}
+
+typedef struct fuzz {
+    vs_engine *eng;
+    ref_queue ref;
+    vs_rng rng;
+    vs_event_id *ids; /* by seq */
+    uint64_t seq, max_seq;
+    uint64_t fired;
+} fuzz;
+
+static void fuzz_fire(vs_engine *eng, void *ctx, uint64_t arg);
+
+/* Delays that make ties (0), neighbours, the same and far buckets, huge gaps, and
+ * saturation at VS_TIME_MAX. */
+static vs_time_t fuzz_delay(vs_rng *rng)
+{
+    uint64_t r = vs_rng_below(rng, 100);
+
+    if (r < 20)
+        return 0;
+    if (r < 40)
+        return vs_rng_below(rng, 4);
+    if (r < 65)
+        return vs_rng_below(rng, 100);
+    if (r < 85)
+        return vs_rng_below(rng, 1u << 20);
+    if (r < 95)
+        return vs_rng_below(rng, (uint64_t)1 << 40);
+    if (r < 98)
+        return (vs_rng_next(rng) >> 2) + ((uint64_t)1 << 60);
+    return VS_TIME_MAX - vs_rng_below(rng, 3);
+}
+
+static void fuzz_schedule(fuzz *f)
+{
+    if (f->seq == f->max_seq)
+        return;
+    vs_time_t now = vs_engine_now(f->eng);
+    vs_time_t delay = fuzz_delay(&f->rng);
+    vs_time_t when = delay > VS_TIME_MAX - now ? VS_TIME_MAX : now + delay;
+    uint64_t seq = f->seq++;
+
+    f->ids[seq] = vs_rng_below(&f->rng, 8) == 0
+                      ? vs_engine_schedule_at(f->eng, when, fuzz_fire, f, seq)
+                      : vs_engine_schedule(f->eng, delay, fuzz_fire, f, seq);
+    cr_assert_neq(f->ids[seq], 0);
+    ref_push(&f->ref, when, seq);
+}
+
+/* Cancels a random earlier event, or the earliest pending one; both sides agree on
+ * whether it was still pending. */
+static void fuzz_cancel(fuzz *f)
+{
+    if (f->seq == 0)
+        return;
+    uint64_t seq;
+    const ref_key *first = ref_peek(&f->ref);
+    if (first != NULL && vs_rng_below(&f->rng, 4) == 0)
+        seq = first->seq;
+    else
+        seq = vs_rng_below(&f->rng, f->seq);
+    bool was = f->ref.alive[seq];
+    cr_assert_eq(vs_engine_cancel(f->eng, f->ids[seq]), was, "cancel of event %" PRIu64,
+                 seq);
+    if (was) {
+        f->ref.alive[seq] = false;
+        f->ref.alive_n--;
+    }
+}
+
+static void fuzz_fire(vs_engine *eng, void *ctx, uint64_t arg)
+{
+    fuzz *f = ctx;
+    const ref_key *want = ref_peek(&f->ref);
+
+    cr_assert_not_null(want, "event %" PRIu64 " ran; the reference is empty", arg);
+    cr_assert_eq(arg, want->seq, "event %" PRIu64 " ran, %" PRIu64 " was due (event %" PRIu64
+                 ")", arg, want->seq, f->fired);
+    cr_assert_eq(vs_engine_now(eng), want->t);
+    f->ref.alive[arg] = false;
+    f->ref.alive_n--;
+    ref_pop_root(&f->ref);
+    f->fired++;
+
+    uint64_t r = vs_rng_below(&f->rng, 100);
+    if (r < 45)
+        fuzz_schedule(f);
+    if (r < 30 || r >= 90)
+        fuzz_schedule(f);
+    if (r >= 80)
+        fuzz_cancel(f);
+    if (r == 42)
+        vs_engine_stop(eng);
+}
+
+static void fuzz_check_state(fuzz *f)
+{
+    const ref_key *first = ref_peek(&f->ref);
+
+    cr_assert_eq(vs_engine_pending(f->eng), f->ref.alive_n);
+    cr_assert_eq(vs_engine_next_time(f->eng), first ? first->t : VS_TIME_MAX);
+}
+
+static void fuzz_run(uint64_t seed, uint64_t ops, size_t capacity_hint)
+{
+    fuzz f = {.eng = vs_engine_new(capacity_hint), .max_seq = 4 * ops};
+
+    f.ref.cap = f.max_seq;
+    f.ref.heap = malloc(f.ref.cap * sizeof *f.ref.heap);
+    f.ref.alive = calloc(f.max_seq, sizeof *f.ref.alive);
+    f.ids = malloc(f.max_seq * sizeof *f.ids);
+    cr_assert(f.eng && f.ref.heap && f.ref.alive && f.ids);
+    vs_rng_init(&f.rng, seed, 3);
+
+    for (uint64_t op = 0; op < ops; op++) {
+        uint64_t r = vs_rng_below(&f.rng, 100);
+        if (r < 55) {
+            fuzz_schedule(&f);
+        } else if (r < 70) {
+            fuzz_cancel(&f);
+        } else if (r < 97) {
+            vs_time_t now = vs_engine_now(f.eng);
+            vs_time_t step = vs_rng_below(&f.rng, 2) ? vs_rng_below(&f.rng, 64)
+                                                      : vs_rng_below(&f.rng, 1u << 22);
+            vs_engine_run(f.eng, step > VS_TIME_MAX - now ? VS_TIME_MAX : now + step);
+            cr_assert_geq(vs_engine_now(f.eng), now, "the clock went back");
+        } else {
+            fuzz_check_state(&f);
+        }
+    }
+    fuzz_check_state(&f);
+    while (vs_engine_pending(f.eng) > 0) /* stops may end a run early */
+        vs_engine_run(f.eng, VS_TIME_MAX);
+    cr_assert_null(ref_peek(&f.ref), "the engine ran dry before the reference");
+    vs_engine_free(f.eng);
+    free(f.ref.heap);
+    free(f.ref.alive);
+    free(f.ids);
+}
+
+Test(engine, random_schedules_cancels_and_runs_match_a_reference_queue)
+{
+    fuzz_run(1, 150000, 0);
+}
+
+Test(engine, random_operations_match_the_reference_for_other_seeds_and_hints)
+{
+    for (uint64_t seed = 2; seed < 6; seed++)
+        fuzz_run(seed, 30000, seed % 2 ? 1 : 100000);
+}
+
+/* --- the radix queue's edges --- */
+
+Test(engine, huge_time_gaps_up_to_time_max_keep_order)
+{
+    static const vs_time_t times[] = {
+        VS_TIME_MAX, 0, (vs_time_t)1 << 63, VS_TIME_MAX - 1, 1, VS_TIME_MAX,
+        ((vs_time_t)1 << 63) - 1, (vs_time_t)1 << 62, 63, 64, 4095, 4096, 0,
+        VS_TIME_MAX - 64, ((vs_time_t)1 << 63) + 1, (vs_time_t)1 << 63,
+    };
+    enum { N = sizeof times / sizeof times[0] };
+    timed want[N];
+    vs_engine *eng = vs_engine_new(0);
+    recorder r;
+
+    recorder_init(&r, N);
+    for (uint64_t i = 0; i < N; i++) {
+        want[i] = (timed){times[i], i};
+        vs_engine_schedule_at(eng, times[i], record, &r, i);
+    }
+    qsort(want, N, sizeof *want, timed_cmp);
+    cr_assert_eq(vs_engine_next_time(eng), 0);
+    /* In steps, so the queue is settled at each gap and then scheduled into. */
+    cr_assert_eq(vs_engine_run(eng, 64), 5);
+    cr_assert_eq(vs_engine_next_time(eng), 4095);
+    vs_engine_run(eng, ((vs_time_t)1 << 63) - 1);
+    vs_engine_run(eng, VS_TIME_MAX);
+    cr_assert_eq(r.n, N);
+    for (size_t i = 0; i < N; i++) {
+        cr_assert_eq(r.log[i].arg, want[i].idx, "position %zu", i);
+        cr_assert_eq(r.log[i].at, want[i].t, "position %zu", i);
+    }
+    vs_engine_free(eng);
+    free(r.log);
+}
+
+Test(engine, cancelling_the_earliest_event_exposes_the_next)
+{
+    vs_engine *eng = vs_engine_new(0);
+    recorder r;
+    vs_event_id first[3];
+
+    recorder_init(&r, 8);
+    /* Three at the earliest time, so the earliest bucket holds more than one key. */
+    for (uint64_t i = 0; i < 3; i++)
+        first[i] = vs_engine_schedule_at(eng, 100000, record, &r, 10 + i);
+    vs_engine_schedule_at(eng, 100001, record, &r, 1);
+    vs_engine_schedule_at(eng, 100000 + 4096, record, &r, 2);
+    cr_assert(vs_engine_cancel(eng, first[0]));
+    cr_assert_eq(vs_engine_next_time(eng), 100000);
+    cr_assert(vs_engine_cancel(eng, first[2]));
+    cr_assert(vs_engine_cancel(eng, first[1]));
+    cr_assert_eq(vs_engine_next_time(eng), 100001);
+    cr_assert_eq(vs_engine_run(eng, 100001), 1);
+    cr_assert_eq(r.log[0].arg, 1);
+    cr_assert_eq(vs_engine_next_time(eng), 100000 + 4096);
+    vs_engine_free(eng);
+    free(r.log);
+}
+
+Test(engine, scheduling_after_a_run_ended_among_cancelled_events_keeps_order)
+{
+    vs_engine *eng = vs_engine_new(0);
+    recorder r;
+
+    recorder_init(&r, 8);
+    vs_engine_schedule_at(eng, 10, record, &r, 0);
+    /* Cancelled events only, from 5000 on: the run reaches into them, finds nothing
+     * live, and leaves the clock at 10 as the queue ran dry. */
+    vs_event_id a = vs_engine_schedule_at(eng, 5000, record, &r, 99);
+    vs_event_id b = vs_engine_schedule_at(eng, 5001, record, &r, 99);
+    vs_event_id c = vs_engine_schedule_at(eng, 900000, record, &r, 99);
+    cr_assert(vs_engine_cancel(eng, a));
+    cr_assert(vs_engine_cancel(eng, b));
+    cr_assert(vs_engine_cancel(eng, c));
+    cr_assert_eq(vs_engine_run(eng, 5000), 1);
+    cr_assert_eq(vs_engine_now(eng), 10);
+    cr_assert_eq(vs_engine_pending(eng), 0);
+    /* Now schedule before the times the run looked at, ties included. */
+    vs_engine_schedule_at(eng, 20, record, &r, 2);
+    vs_engine_schedule_at(eng, 12, record, &r, 1);
+    vs_engine_schedule_at(eng, 20, record, &r, 3);
+    vs_engine_schedule_at(eng, 5001, record, &r, 4);
+    cr_assert_eq(vs_engine_next_time(eng), 12);
+    cr_assert_eq(vs_engine_run(eng, VS_TIME_MAX), 4);
+    assert_args_in_order(&r, 5);
+    cr_assert_eq(r.log[4].at, 5001);
+    vs_engine_free(eng);
+    free(r.log);
+}
+
+/* PHOLD-like churn: every event schedules one more after a random delay, so pending
+ * stays constant and the queue's buckets fill and empty in a steady state. */
+static void churn(vs_engine *eng, void *ctx, uint64_t arg)
+{
+    vs_rng *rng = ctx;
+
+    vs_engine_schedule(eng, vs_rng_below(rng, 2000000), churn, ctx, arg);
+}
+
+Test(engine, memory_counts_the_queue_and_stays_within_64_bytes_per_event)
+{
+    enum { N = 100000 };
+    vs_engine *eng = vs_engine_new(0);
+    vs_rng rng;
+
+    vs_rng_init(&rng, 9, 0);
+    size_t empty = vs_engine_memory_bytes(eng);
+    for (uint64_t i = 0; i < N; i++)
+        vs_engine_schedule(eng, vs_rng_below(&rng, 2000000), churn, &rng, i);
+    size_t filled = vs_engine_memory_bytes(eng);
+    /* A record and a twelve-byte key at least for each pending event. */
+    cr_assert_geq(filled - empty, (size_t)N * (32 + 12), "%zu bytes", filled - empty);
+    vs_engine_run(eng, 20000000); /* ten delays: a steady state */
+    size_t steady = vs_engine_memory_bytes(eng);
+    cr_assert_eq(vs_engine_pending(eng), N);
+    cr_assert_leq(steady, (size_t)N * 64, "%.1f bytes per pending event",
+                  (double)steady / N);
+    vs_engine_run(eng, 60000000);
+    cr_assert_eq(vs_engine_memory_bytes(eng), steady, "memory grew in the steady state");
     vs_engine_free(eng);
 }
