@@ -25,6 +25,21 @@ typedef struct vs_plugin_spec {
     char *params_json; /* "params" as compact JSON text, "{}" if absent */
 } vs_plugin_spec;
 
+/* Where a plugin's simulated CPU cost comes from (docs/scenario.md, "plugins[i]"). */
+typedef enum vs_timing_mode {
+    VS_TIMING_CHARGED, /* what it charges through ChargeCpu: deterministic */
+    VS_TIMING_MEASURED /* its code's thread CPU time on this machine x scale; ChargeCpu is
+                          ignored. The run is then not reproducible. */
+} vs_timing_mode;
+
+typedef struct vs_plugin_timing {
+    vs_timing_mode mode;
+    double scale;         /* measured: CPU ns x scale = simulated ns; 1.0 by default */
+    uint64_t overhead_ns; /* measured: taken off each measurement before scaling, the
+                             cost of the two clock reads as the loader calibrated it
+                             (vs_sim_clock_overhead_ns); 0 for charged */
+} vs_plugin_timing;
+
 /* How WFP walks its subscribers for one NIC save or restore. Unknown on Windows;
  * see docs/scenario.md "wfp". */
 typedef enum vs_fanout_mode {
@@ -103,6 +118,9 @@ typedef struct vs_config {
 
     vs_plugin_spec *plugins;
     size_t nplugins;
+    /* [nplugins], parallel to plugins (kept apart so that a vs_plugin_spec stays three
+     * strings); NULL: every plugin "charged". Read it through vs_config_timing. */
+    vs_plugin_timing *plugin_timing;
 
     struct {
         vs_fanout_mode fanout;
@@ -171,6 +189,14 @@ typedef struct vs_config {
     vs_slo *slos;
     size_t nslos;
 } vs_config;
+
+/* Plugin p's timing: "charged" (scale 1) unless the scenario said otherwise. */
+static inline vs_plugin_timing vs_config_timing(const vs_config *cfg, size_t p)
+{
+    if (!cfg->plugin_timing || p >= cfg->nplugins)
+        return (vs_plugin_timing){VS_TIMING_CHARGED, 1.0, 0};
+    return cfg->plugin_timing[p];
+}
 
 void vs_config_close(vs_config *cfg); /* frees everything the loader allocated */
 

@@ -237,7 +237,6 @@ static void step_run(vs_sim *sim, vs_nic_op *op)
         [ST_RESTORE_FAN] = VS_FAN_RESTORE, [ST_IFACE_CONNECT] = VS_FAN_IFACE_CONNECT,
         [ST_IFACE_DISCONNECT] = VS_FAN_IFACE_DISCONNECT, [ST_IFACE_DELETE] = VS_FAN_IFACE_DELETE,
         [ST_PORT_DELETE] = VS_FAN_PORT_DELETE};
-    uint32_t host = target_of(sim, op).host;
     switch (op->step) {
     case ST_SAVE_OID:
     case ST_SAVE_MORE_OIDS:
@@ -250,7 +249,7 @@ static void step_run(vs_sim *sim, vs_nic_op *op)
             issue_oids(sim, op, n);
             return;
         }
-        vs_cpu_submit(sim, host, oid_on_cpu, op, 0);
+        vs_cpu_submit(sim, on_target(op) ? op->mig->dst : op->mig->src, oid_on_cpu, op, 0);
         return;
     case ST_DONE:
         return;

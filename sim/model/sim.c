@@ -95,17 +95,70 @@ vs_time_t vs_sim_now(const vs_sim *sim)
 
 /* ---- Activities: a callback or routine running on behalf of an instance ------- */
 
+/* This thread's CPU time in ns. Simulated time does not pass while a callout runs, so
+ * a callout's real CPU use is only ever observed here, for timing "measured". */
+static uint64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t vs_sim_clock_overhead_ns(void)
+{
+    uint64_t least = UINT64_MAX;
+    for (int i = 0; i < 500; i++) {
+        uint64_t a = thread_cpu_ns();
+        uint64_t b = thread_cpu_ns();
+        if (b >= a && b - a < least)
+            least = b - a;
+    }
+    return least == UINT64_MAX ? 0 : least;
+}
+
+/* Measured CPU ns since the activity began, less the calibrated overhead of the clock
+ * reads (not below 0), scaled to simulated ns (rounded, saturating). */
+static vs_time_t measured_cost(const vs_activity *a, uint64_t now)
+{
+    uint64_t raw = now > a->cpu_start ? now - a->cpu_start : 0;
+    double ns = (double)(raw > a->overhead ? raw - a->overhead : 0) * a->scale + 0.5;
+    return ns >= 0x1p64 ? VS_TIME_MAX : (vs_time_t)ns;
+}
+
 void vs_sim_activity_begin(vs_sim *sim, uint32_t instance, const char *what)
 {
     sim->activity = (vs_activity){.active = true, .instance = instance, .what = what};
     sim->activities++;
+    if (instance >= sim->ninstances)
+        return;
+    vs_plugin_timing t = vs_config_timing(sim->cfg, sim->instances[instance].plugin);
+    if (t.mode != VS_TIMING_MEASURED)
+        return;
+    sim->activity.measured = true;
+    sim->activity.scale = t.scale;
+    sim->activity.overhead = t.overhead_ns;
+    sim->activity.cpu_start = thread_cpu_ns(); /* last: the callout's code runs next */
 }
 
 vs_time_t vs_sim_activity_end(vs_sim *sim)
 {
-    vs_time_t charged = sim->activity.charged;
+    /* First: the callout's code has just returned. A nested activity (one that began
+     * and ended inside this one) has cleared it, and then it costs 0, as charges do. */
+    uint64_t now = sim->activity.active && sim->activity.measured ? thread_cpu_ns() : 0;
+    vs_time_t cost = sim->activity.measured ? measured_cost(&sim->activity, now)
+                                            : sim->activity.charged;
     sim->activity = (vs_activity){0};
-    return charged;
+    return cost;
+}
+
+vs_time_t vs_sim_activity_cost(const vs_sim *sim)
+{
+    if (!sim->activity.active)
+        return 0;
+    if (sim->activity.measured)
+        return measured_cost(&sim->activity, thread_cpu_ns());
+    return sim->activity.charged;
 }
 
 const char *vs_sim_fanout_what(unsigned kind)
@@ -123,6 +176,8 @@ void vs_sim_charge(vs_sim *sim, uint32_t instance, vs_time_t ns)
 {
     if (!sim->activity.active || sim->activity.instance != instance)
         return; /* outside its own code an instance has nothing to charge */
+    if (sim->activity.measured)
+        return; /* measured time replaces charges: a modeled cost is not counted twice */
     sim->activity.charged = sim->activity.charged + ns < ns ? VS_TIME_MAX : sim->activity.charged + ns;
 }
 
@@ -146,9 +201,11 @@ int vs_sim_schedule_routine(vs_sim *sim, uint32_t instance, vs_time_t delay,
     if (!r)
         return -1;
     *r = (struct vs_routine){routine, context, instance};
-    /* A routine scheduled by running code starts once that code's charged time is over. */
-    if (sim->activity.active && sim->activity.instance == instance)
-        delay = delay + sim->activity.charged < delay ? VS_TIME_MAX : delay + sim->activity.charged;
+    /* A routine scheduled by running code starts once that code's cost so far is over. */
+    if (sim->activity.active && sim->activity.instance == instance) {
+        vs_time_t so_far = vs_sim_activity_cost(sim);
+        delay = delay + so_far < delay ? VS_TIME_MAX : delay + so_far;
+    }
     if (vs_engine_schedule(sim->engine, delay, on_routine, sim, (uint64_t)(uintptr_t)r) == 0) {
         vs_pool_put(&sim->routines, r);
         return -1;

@@ -94,12 +94,18 @@ typedef struct vs_nic {
     uint16_t sw; /* switch index on the VM's host */
 } vs_nic;
 
-/* What the running callback or routine has charged, and for whom. */
+/* What the running callback or routine has charged, and for whom. With timing
+ * "measured" its cost is instead the thread CPU time since cpu_start, x scale, and
+ * `charged` stays 0 (ChargeCpu is ignored): read the cost with vs_sim_activity_cost. */
 typedef struct vs_activity {
     bool active;
+    bool measured;    /* the instance's plugin has timing "measured" */
     uint32_t instance;
     const char *what; /* which callback: "save", "restore", "entry", "routine"... */
     vs_time_t charged;
+    uint64_t cpu_start; /* measured: CLOCK_THREAD_CPUTIME_ID at the start, ns */
+    uint64_t overhead;  /* measured: ns taken off (the clock reads' own cost) */
+    double scale;       /* measured: timing_scale */
 } vs_activity;
 
 typedef enum vs_call_state { VS_CALL_FREE, VS_CALL_RUNNING, VS_CALL_COMPLETED_EARLY,
@@ -199,10 +205,20 @@ void vs_sim_charge(vs_sim *sim, uint32_t instance, vs_time_t ns);
 void vs_sim_violation(vs_sim *sim, vs_rule rule, uint32_t instance, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Enter and leave a callout's code: what it charges while inside is its cost. `what`
- * names the callback for a crash report: a string literal. */
+/* Enter and leave a callout's code: what it charges while inside is its cost, or, for a
+ * plugin with timing "measured", the thread CPU time between the two calls (two
+ * clock_gettime(CLOCK_THREAD_CPUTIME_ID) reads), less the plugin's calibrated
+ * overhead_ns, times its timing_scale.
+ * `what` names the callback for a crash report: a string literal. */
 void vs_sim_activity_begin(vs_sim *sim, uint32_t instance, const char *what);
 vs_time_t vs_sim_activity_end(vs_sim *sim);
+/* What an empty measured activity measures on this machine: the least of a few hundred
+ * back-to-back CLOCK_THREAD_CPUTIME_ID reads apart, in ns (the scenario loader takes
+ * it once per load when a plugin has timing "measured"). */
+uint64_t vs_sim_clock_overhead_ns(void);
+/* The running activity's cost so far (charged, or measured until now), 0 outside one:
+ * what passes before something it starts (a routine, a completion) takes effect. */
+vs_time_t vs_sim_activity_cost(const vs_sim *sim);
 
 /* The callback a fan-out of this kind (vs_fanout_kind) calls, as vs_activity.what. */
 const char *vs_sim_fanout_what(unsigned kind);

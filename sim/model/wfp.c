@@ -442,7 +442,7 @@ void vs_wfp_notify_complete(vs_sim *sim, void *completion_context, NTSTATUS stat
         break;
     }
     /* What the running activity charged so far passes before its completion lands. */
-    vs_time_t delay = sim->activity.active ? sim->activity.charged : 0;
+    vs_time_t delay = vs_sim_activity_cost(sim);
     if (delay == 0) {
         complete_pending(sim, idx, status);
         return;

@@ -187,6 +187,9 @@ static void write_header(vs__buf *b, const json_t *r)
                    "%.3f s wall &middot; %.0f events (%.2f M events per wall second)</p>\n",
                    num(r, "seed"), num(r, "sim_time_s"), num(r, "wall_time_s"), num(r, "events"),
                    num(r, "events_per_wall_s") / 1e6);
+    if (json_is_false(get(r, "deterministic")))
+        vs__buf_puts(b, "<p class=\"meta\">timing \"measured\": callback costs are this "
+                        "machine's thread CPU time, so this report is not reproducible</p>\n");
     write_verdict(b, r);
     vs__buf_puts(b, "</header>\n");
 }

@@ -33,7 +33,7 @@ static json_t *plugin_json(const vs__report_ctx *rc, size_t p)
     const vs_plugin_stats *ps = &rc->st->plugins[p];
     const vs_plugin_spec *spec = &rc->cfg->plugins[p];
     const char *path = spec->path;
-    return json_pack(
+    json_t *o = json_pack(
         "{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I}, s:{s:I, s:I}, s:o}",
         "name", spec->name, "path", path, "saves", (json_int_t)ps->saves,
         "restores", (json_int_t)ps->restores, "pended", (json_int_t)ps->pended,
@@ -45,6 +45,28 @@ static json_t *plugin_json(const vs__report_ctx *rc, size_t p)
         "memory", "peak_bytes", (json_int_t)ps->mem_peak,
         "allocations", (json_int_t)ps->mem_allocs,
         "latency_us", vs__report_latencies(rc, ps->latency, lat, 2));
+    /* Where its simulated CPU cost came from: what it charged, or its measured CPU. */
+    vs_plugin_timing t = vs_config_timing(rc->cfg, p);
+    if (o && (json_object_set_new(o, "timing", json_string(t.mode == VS_TIMING_MEASURED
+                                                                ? "measured"
+                                                                : "charged")) != 0 ||
+              json_object_set_new(o, "timing_scale", json_real(t.scale)) != 0 ||
+              json_object_set_new(o, "timing_overhead_ns",
+                                  json_integer((json_int_t)t.overhead_ns)) != 0)) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* False when a plugin's costs were measured on this machine's CPU: the same scenario and
+ * seed then give different reports. */
+static bool deterministic(const vs_config *cfg)
+{
+    for (size_t p = 0; p < cfg->nplugins; p++)
+        if (vs_config_timing(cfg, p).mode == VS_TIMING_MEASURED)
+            return false;
+    return true;
 }
 
 static json_t *plugins_json(const vs__report_ctx *rc)
@@ -135,9 +157,10 @@ static json_t *crashed_json(const vs_run_info *info)
 static json_t *head_json(const vs__report_ctx *rc)
 {
     const vs_run_info *info = rc->info;
-    return json_pack("{s:s, s:I, s:f, s:f, s:f, s:I, s:f, s:b, s:o}",
+    return json_pack("{s:s, s:I, s:b, s:f, s:f, s:f, s:I, s:f, s:b, s:o}",
                      "scenario", rc->cfg->name ? rc->cfg->name : "",
                      "seed", (json_int_t)rc->cfg->seed,
+                     "deterministic", deterministic(rc->cfg),
                      "sim_time_s", (double)info->sim_time_ns / 1e9,
                      "measured_from_s", (double)rc->st->measure_start_ns / 1e9,
                      "wall_time_s", info->wall_time_s, "events", (json_int_t)info->events,

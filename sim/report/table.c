@@ -20,6 +20,22 @@ static void print_header(FILE *out, const json_t *r)
             num(r, "seed"));
     fprintf(out, "  %.3f s simulated in %.3f s wall, %.0f events (%.2f M events/s)\n\n",
             num(r, "sim_time_s"), wall, num(r, "events"), num(r, "events_per_wall_s") / 1e6);
+    if (json_is_false(json_object_get(r, "deterministic"))) {
+        fprintf(out, "  MEASURED TIMING: the CPU cost of");
+        size_t i;
+        const json_t *p;
+        const char *sep = "";
+        json_array_foreach(json_object_get(r, "plugins"), i, p) {
+            const char *timing = json_string_value(json_object_get(p, "timing"));
+            if (!timing || strcmp(timing, "measured") != 0)
+                continue;
+            fprintf(out, "%s \"%s\" (x%g, less %.0f ns of clock reads per call)", sep,
+                    json_string_value(json_object_get(p, "name")), num(p, "timing_scale"),
+                    num(p, "timing_overhead_ns"));
+            sep = ",";
+        }
+        fprintf(out, " is this machine's thread CPU time: this report is not reproducible\n\n");
+    }
     if (json_is_true(json_object_get(r, "interrupted")))
         fprintf(out, "  INTERRUPTED: stopped by a signal; what follows is what ran until then\n\n");
     const json_t *c = json_object_get(r, "crashed");

@@ -31,6 +31,7 @@ void vs_config_close(vs_config *cfg)
     free(cfg->description);
     free(cfg->source_path);
     free_plugins(cfg->plugins, cfg->nplugins);
+    free(cfg->plugin_timing);
     vs_dist_close(&cfg->migration.precopy);
     vs_dist_close(&cfg->migration.pause);
     vs_dist_close(&cfg->migration.latency);

@@ -1,11 +1,13 @@
 /*
  * plugins.c: the scenario's "plugins" list: instance names, the .so each resolves to
- * (sim/plugin/resolve.c), and params kept as compact JSON text for the plugin's entry.
- * The loader does not read params: they are the plugin's to check.
+ * (sim/plugin/resolve.c), params kept as compact JSON text for the plugin's entry, and
+ * where its simulated CPU cost comes from (timing). The loader does not read params:
+ * they are the plugin's to check.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/sim.h"
 #include "plugin/resolve.h"
 #include "scenario/scenario-int.h"
 
@@ -95,9 +97,25 @@ static int parse_params(vs__sc *sc, const json_t *entry, vs_plugin_spec *p)
     return p->params_json ? 0 : vs__sc_fail(sc, NULL, "out of memory");
 }
 
+/* "timing" and "timing_scale": where the plugin's simulated CPU cost comes from. The
+ * scale only means something for measured time, so it is refused with "charged". */
+static int parse_timing(vs__sc *sc, const json_t *entry, size_t i, vs_plugin_timing *t)
+{
+    static const char *const modes[] = {"charged", "measured", NULL};
+    int mode = VS_TIMING_CHARGED;
+    if (vs__sc_enum(sc, entry, "timing", modes, VS_TIMING_CHARGED, &mode) < 0)
+        return -1;
+    *t = (vs_plugin_timing){(vs_timing_mode)mode, 1.0, 0};
+    if (t->mode != VS_TIMING_MEASURED)
+        return vs__sc_absent(sc, entry, "timing_scale",
+                             "only with timing \"measured\" (plugins[%zu].timing is \"%s\")", i,
+                             modes[mode]);
+    return vs__sc_number(sc, entry, "timing_scale", false, 0, true, 1e6, false, &t->scale);
+}
+
 static int parse_entry(vs__sc *sc, const json_t *entry, vs_config *cfg, size_t i)
 {
-    static const char *const keys[] = {"name", "path", "params", NULL};
+    static const char *const keys[] = {"name", "path", "params", "timing", "timing_scale", NULL};
     vs_plugin_spec *p = &cfg->plugins[i];
     char *ref = NULL;
     if (!json_is_object(entry))
@@ -113,6 +131,8 @@ static int parse_entry(vs__sc *sc, const json_t *entry, vs_config *cfg, size_t i
         rc = resolve(sc, ref, p);
     if (rc == 0)
         rc = parse_params(sc, entry, p);
+    if (rc == 0)
+        rc = parse_timing(sc, entry, i, &cfg->plugin_timing[i]);
     free(ref);
     return rc;
 }
@@ -127,7 +147,8 @@ int vs__sc_plugins(vs__sc *sc, const json_t *root, vs_config *cfg)
         return vs__sc_fail(sc, arr, "expected an array of 0..%d plugins", MAX_PLUGINS);
     size_t n = json_array_size(arr);
     cfg->plugins = n ? calloc(n, sizeof *cfg->plugins) : NULL;
-    if (n && !cfg->plugins)
+    cfg->plugin_timing = n ? calloc(n, sizeof *cfg->plugin_timing) : NULL;
+    if (n && (!cfg->plugins || !cfg->plugin_timing))
         return vs__sc_fail(sc, NULL, "out of memory");
     cfg->nplugins = n;
     for (size_t i = 0; i < n; i++) {
@@ -137,5 +158,15 @@ int vs__sc_plugins(vs__sc *sc, const json_t *root, vs_config *cfg)
         vs__sc_pop(sc, at);
     }
     vs__sc_pop(sc, old);
+    /* Measured time would include the clock reads' own cost: it is calibrated once here
+     * and taken off every measurement, and the report says how much. */
+    uint64_t overhead = UINT64_MAX;
+    for (size_t i = 0; i < n; i++) {
+        if (cfg->plugin_timing[i].mode != VS_TIMING_MEASURED)
+            continue;
+        if (overhead == UINT64_MAX)
+            overhead = vs_sim_clock_overhead_ns();
+        cfg->plugin_timing[i].overhead_ns = overhead;
+    }
     return 0;
 }

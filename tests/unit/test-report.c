@@ -86,6 +86,39 @@ Test(report, slo_verdicts_are_listed_and_counted)
     cr_assert(json_is_true(json_object_get(json_array_get(list, 1), "pass")));
 }
 
+/* Each plugin says where its costs came from; a measured one makes the report say it is
+ * not deterministic. */
+Test(report, plugin_timing_and_determinism)
+{
+    cr_assert(json_is_true(json_object_get(report, "deterministic")), "no plugins: deterministic");
+    vs_plugin_spec specs[2] = {{"c", "c.so", "{}"}, {"m", "m.so", "{}"}};
+    vs_plugin_timing timing[2] = {{VS_TIMING_CHARGED, 1.0, 0}, {VS_TIMING_MEASURED, 2.5, 1234}};
+    vs_config pc = {.name = "timing", .plugins = specs, .nplugins = 2,
+                    .metrics.histogram_rel_error = 0.01};
+    vs_stats ps;
+    cr_assert_eq(vs_stats_init(&ps, 2, 0, 0.01, 0), 0);
+    vs_run_info info = {.sim_time_ns = 1000000000ull};
+    for (int measured = 0; measured < 2; measured++) {
+        pc.plugin_timing = measured ? timing : NULL; /* NULL: every plugin charged */
+        json_t *r = vs_report_build(&pc, &ps, &info);
+        cr_assert_not_null(r);
+        cr_assert_eq(json_is_true(json_object_get(r, "deterministic")), !measured);
+        json_t *m = json_array_get(json_object_get(r, "plugins"), 1);
+        cr_assert_str_eq(json_string_value(json_object_get(m, "timing")),
+                         measured ? "measured" : "charged");
+        cr_assert_float_eq(json_number_value(json_object_get(m, "timing_scale")),
+                           measured ? 2.5 : 1.0, 1e-12);
+        cr_assert_eq(json_integer_value(json_object_get(m, "timing_overhead_ns")),
+                     measured ? 1234 : 0);
+        json_t *c = json_array_get(json_object_get(r, "plugins"), 0);
+        cr_assert_str_eq(json_string_value(json_object_get(c, "timing")), "charged");
+        cr_assert_eq(json_integer_value(json_object_get(c, "timing_overhead_ns")), 0);
+        json_decref(r);
+    }
+    vs_stats_close(&ps);
+    cr_assert_not(vs_report_metric_known("deterministic"), "a boolean, not an SLO metric");
+}
+
 Test(report, metric_names_are_the_reports_numbers)
 {
     cr_assert(vs_report_metric_known("latency_us.pending_completion.p99"));

@@ -530,10 +530,70 @@ Test(scenario_errors, plugins)
     assert_error_has(with("\"plugins\": [{\"path\": \"x\", \"params\": \"{}\"}]"),
                      "$.plugins[0].params: expected an object, got \"{}\"");
     assert_error_has(with("\"plugins\": [{\"path\": \"x\", \"param\": {}}]"),
-                     "$.plugins[0].param: unknown key (expected one of: name, path, params)");
+                     "$.plugins[0].param: unknown key (expected one of: name, path, params, "
+                     "timing, timing_scale)");
     assert_error_has(with("\"plugins\": [{\"name\": \"x\"}]"),
                      "$.plugins[0].path: missing required key");
     assert_error_has(with("\"plugins\": [\"x\"]"), "$.plugins[0]: expected an object, got \"x\"");
+}
+
+Test(scenario, plugin_timing)
+{
+    vs_config cfg;
+    char err[VS_ERROR_MAX];
+    cr_assert_eq(load(with("\"plugins\": [{\"name\": \"a\", \"path\": \"x\"}, "
+                           "{\"name\": \"b\", \"path\": \"x\", \"timing\": \"measured\"}, "
+                           "{\"name\": \"c\", \"path\": \"x\", \"timing\": \"measured\", "
+                           "\"timing_scale\": 0.25}, "
+                           "{\"name\": \"d\", \"path\": \"x\", \"timing\": \"charged\"}]"),
+                      &cfg, err),
+                 0, "%s", err);
+    cr_assert_eq(cfg.nplugins, 4);
+    vs_plugin_timing a = vs_config_timing(&cfg, 0), b = vs_config_timing(&cfg, 1),
+                     c = vs_config_timing(&cfg, 2), d = vs_config_timing(&cfg, 3);
+    cr_assert_eq(a.mode, VS_TIMING_CHARGED, "charged by default");
+    cr_assert_float_eq(a.scale, 1.0, 1e-12);
+    cr_assert_eq(a.overhead_ns, 0);
+    cr_assert_eq(b.mode, VS_TIMING_MEASURED);
+    cr_assert_float_eq(b.scale, 1.0, 1e-12, "scale 1 by default");
+    cr_assert_eq(c.mode, VS_TIMING_MEASURED);
+    cr_assert_float_eq(c.scale, 0.25, 1e-12);
+    /* The clock reads' cost, calibrated once: the same for every measured plugin. */
+    cr_assert(b.overhead_ns < 1000000, "overhead %llu ns", (unsigned long long)b.overhead_ns);
+    cr_assert_eq(b.overhead_ns, c.overhead_ns);
+    cr_assert_eq(d.mode, VS_TIMING_CHARGED);
+    cr_assert_eq(d.overhead_ns, 0);
+    vs_config_close(&cfg);
+    /* A config built by hand (no plugin_timing) is all charged. */
+    vs_config bare = {.nplugins = 2};
+    cr_assert_eq(vs_config_timing(&bare, 1).mode, VS_TIMING_CHARGED);
+    cr_assert_float_eq(vs_config_timing(&bare, 1).scale, 1.0, 1e-12);
+    /* --set reaches both keys, validated as if in the file. */
+    vs_override ov[] = {{"plugins.0.timing", "measured"}, {"plugins.0.timing_scale", "3"}};
+    cr_assert_eq(load_with(with("\"plugins\": [{\"path\": \"x\"}]"), ov, 2, &cfg, err), 0, "%s",
+                 err);
+    cr_assert_eq(vs_config_timing(&cfg, 0).mode, VS_TIMING_MEASURED);
+    cr_assert_float_eq(vs_config_timing(&cfg, 0).scale, 3.0, 1e-12);
+    vs_config_close(&cfg);
+}
+
+Test(scenario_errors, plugin_timing)
+{
+    assert_error(with("\"plugins\": [{\"path\": \"x\", \"timing\": \"wall\"}]"),
+                 "t.json: $.plugins[0].timing: expected one of \"charged\", \"measured\", got "
+                 "\"wall\"");
+    assert_error(with("\"plugins\": [{\"path\": \"x\", \"timing\": \"measured\", "
+                      "\"timing_scale\": 0}]"),
+                 "t.json: $.plugins[0].timing_scale: expected a number in (0, 1000000], got 0");
+    assert_error(with("\"plugins\": [{\"path\": \"x\", \"timing\": \"measured\", "
+                      "\"timing_scale\": \"2\"}]"),
+                 "t.json: $.plugins[0].timing_scale: expected a number in (0, 1000000], got \"2\"");
+    assert_error(with("\"plugins\": [{\"path\": \"x\"}, {\"path\": \"y\", \"timing_scale\": 2}]"),
+                 "t.json: $.plugins[1].timing_scale: only with timing \"measured\" "
+                 "(plugins[1].timing is \"charged\")");
+    /* In the order of the keys' table: params before timing. */
+    assert_error_has(with("\"plugins\": [{\"path\": \"x\", \"timing\": \"wall\", \"params\": 1}]"),
+                     "$.plugins[0].params: expected an object");
 }
 
 Test(scenario_errors, slo)
