@@ -249,11 +249,14 @@ static double wall_s(void)
  * `*sub` carries the sub-slice's length from one call to the next. */
 static void run_slice(vs_sim *sim, vs_time_t until, vs_time_t *sub)
 {
-    if (!sim->stop) {
+    if (!sim->stop && !sim->poll) {
         vs_engine_run(sim->engine, until);
         return;
     }
-    while (!*sim->stop && vs_sim_now(sim) < until && vs_engine_pending(sim->engine) > 0) {
+    while (!(sim->stop && *sim->stop) && vs_sim_now(sim) < until &&
+           vs_engine_pending(sim->engine) > 0) {
+        if (sim->poll)
+            sim->poll(sim->poll_ctx);
         vs_time_t now = vs_sim_now(sim);
         double started = wall_s();
         vs_engine_run(sim->engine, until - now > *sub ? now + *sub : until);

@@ -21,6 +21,7 @@
 #include "model/stats.h"
 
 typedef struct vs_sim vs_sim;
+struct event_base;
 typedef struct vs_fanout vs_fanout;
 typedef struct vs_migration vs_migration;
 
@@ -177,6 +178,14 @@ struct vs_sim {
      * current simulated time, and `interrupted` says so. */
     volatile sig_atomic_t *stop;
     bool interrupted;
+
+    /* Set by the CLI (NULL otherwise) when it runs a libevent loop: for --listen, and
+     * for the real-time clock. In discrete-event time the run calls poll(poll_ctx)
+     * between sub-slices (every few ms of wall time), so the loop's work (HTTP requests)
+     * is served without stalling the run and without changing its results. */
+    struct event_base *evbase;
+    void (*poll)(void *ctx);
+    void *poll_ctx;
 };
 
 /* Builds the hosts, switches, VMs and NICs; no callouts yet. NULL out of memory. */
