@@ -10,19 +10,30 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <event2/event.h>
+#include <event2/thread.h>
+
 #include "cli/cli.h"
 #include "model/sim.h"
 #include "plugin/guard.h"
 #include "plugin/instance.h"
 #include "plugin/loader.h"
 #include "report/report.h"
+#include "server/server.h"
 
 typedef struct run_args {
     vs_load_args load;
     const char *scenario;
     const char *json_path, *csv_path, *html_path, *bench_path;
     double callback_timeout; /* wall seconds; 0: none */
+    int clock;               /* --clock: -1 as the scenario says, 0 virtual, 1 realtime */
+    double speed;            /* --speed: 0 as the scenario says */
     bool quiet, verbose;
+    const char *listen; /* --listen [ADDR:]PORT: live metrics over HTTP (sim/server) */
+    bool listen_any;    /* --listen-any: a non-loopback address is allowed */
+    double linger;      /* --linger SECONDS: keep serving after the run */
+    char listen_host[64];
+    uint16_t listen_port;
 } run_args;
 
 typedef struct progress_state {
@@ -56,6 +67,20 @@ static void show_progress(void *ctx, vs_time_t now, vs_time_t end, uint64_t even
             (double)now / 1e9, frac * 100, rate, eta);
 }
 
+/* An event base for the real-time clock: libevent's locking on (evthread_use_pthreads
+ * before the base is made) and timers on the precise monotonic clock. */
+static struct event_base *realtime_base(void)
+{
+    evthread_use_pthreads();
+    struct event_config *ec = event_config_new();
+    if (!ec)
+        return NULL;
+    event_config_set_flag(ec, EVENT_BASE_FLAG_PRECISE_TIMER);
+    struct event_base *b = event_base_new_with_config(ec);
+    event_config_free(ec);
+    return b;
+}
+
 static int parse_args(run_args *a, int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
@@ -79,6 +104,27 @@ static int parse_args(run_args *a, int argc, char **argv)
                 a->callback_timeout > 1e6)
                 return vs_cli_usage_error("run: --callback-timeout wants seconds > 0, got %s",
                                           argv[i]), -1;
+        } else if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc)
+            a->listen = argv[++i];
+        else if (strcmp(argv[i], "--listen-any") == 0)
+            a->listen_any = true;
+        else if (strcmp(argv[i], "--linger") == 0 && i + 1 < argc) {
+            char *end;
+            a->linger = strtod(argv[++i], &end);
+            if (*end != '\0' || !isfinite(a->linger) || a->linger < 0 || a->linger > 86400)
+                return vs_cli_usage_error("run: --linger wants seconds >= 0, got %s", argv[i]), -1;
+        } else if (strcmp(argv[i], "--clock") == 0 && i + 1 < argc) {
+            i++;
+            if (strcmp(argv[i], "virtual") != 0 && strcmp(argv[i], "realtime") != 0)
+                return vs_cli_usage_error("run: --clock wants virtual or realtime, got %s",
+                                          argv[i]), -1;
+            a->clock = strcmp(argv[i], "realtime") == 0;
+        } else if (strcmp(argv[i], "--speed") == 0 && i + 1 < argc) {
+            char *end;
+            a->speed = strtod(argv[++i], &end);
+            if (*end != '\0' || !isfinite(a->speed) || a->speed <= 0 || a->speed > 1e6)
+                return vs_cli_usage_error("run: --speed wants a number in (0, 1e6], got %s",
+                                          argv[i]), -1;
         } else if (strcmp(argv[i], "--quiet") == 0)
             a->quiet = true;
         else if (strcmp(argv[i], "--verbose") == 0)
@@ -90,6 +136,12 @@ static int parse_args(run_args *a, int argc, char **argv)
         else
             return vs_cli_usage_error("run: more than one scenario (%s)", argv[i]), -1;
     }
+    char err[VS_ERROR_MAX];
+    if (a->listen && vs_server_parse_listen(a->listen, a->listen_any, a->listen_host,
+                                            &a->listen_port, err) != 0)
+        return vs_cli_usage_error("run: %s", err), -1;
+    if ((a->listen_any || a->linger > 0) && !a->listen)
+        return vs_cli_usage_error("run: --listen-any and --linger go with --listen"), -1;
     vs_cli_finish_load_args(&a->load);
     if (!a->scenario)
         a->scenario = vs_scenario_default_path();
@@ -149,10 +201,17 @@ static json_t *simulate(const vs_config *cfg, const run_args *a, run_end *end, i
     vs_sim *sim = vs_sim_new(cfg);
     if (!sim)
         return fprintf(stderr, "vswitchsim: out of memory\n"), NULL;
+    vs_server *server = NULL; /* --listen: serves between sub-slices of the run */
+    if (a->listen && !(server = vs_server_start(sim, a->listen_host, a->listen_port, err))) {
+        fprintf(stderr, "vswitchsim: %s\n", err);
+        vs_sim_free(sim);
+        return NULL;
+    }
     sim->verbosity = a->verbose ? 3 : 1;
     sim->stop = vs_cli_catch_stop_signals();
     if (vs_guard_install() != 0 || vs_guard_arm(&end->guard, sim, a->callback_timeout) != 0) {
         perror("vswitchsim: installing the crash guard");
+        vs_server_free(server);
         vs_sim_free(sim);
         return NULL;
     }
@@ -162,9 +221,14 @@ static json_t *simulate(const vs_config *cfg, const run_args *a, run_end *end, i
         fprintf(stderr, "vswitchsim: %s\n", err);
         *exit_code = VS_EXIT_BAD_INPUT;
         vs_fwps_bind(NULL);
+        vs_server_free(server);
         vs_sim_free(sim);
         return NULL;
     }
+    /* The real-time clock's loop; --listen may have made the base already: shared. */
+    struct event_base *own_base = NULL;
+    if (cfg->run.realtime && !sim->evbase)
+        sim->evbase = own_base = realtime_base();
     progress_state ps = {wall_now(), wall_now()};
     if (!a->quiet && isatty(STDERR_FILENO)) {
         sim->progress = show_progress;
@@ -191,6 +255,12 @@ static json_t *simulate(const vs_config *cfg, const run_args *a, run_end *end, i
     json_t *report = rc == 0 ? vs_report_build(cfg, &sim->stats, &info) : NULL;
     if (!report)
         fprintf(stderr, "vswitchsim: out of memory\n");
+    vs_server_finish(server, a->linger);
+    vs_server_free(server);
+    if (own_base) { /* the real-time clock's, when --listen did not make one */
+        sim->evbase = NULL;
+        event_base_free(own_base);
+    }
     vs_sim_free(sim);
     return report;
 }
@@ -220,7 +290,7 @@ static int emit(json_t *report, const vs_config *cfg, const run_args *a, const r
 
 int vs_cmd_run(int argc, char **argv)
 {
-    run_args a = {0};
+    run_args a = {.clock = -1};
     char err[VS_ERROR_MAX];
     vs_config cfg;
     int code = VS_EXIT_BAD_INPUT;
@@ -230,6 +300,10 @@ int vs_cmd_run(int argc, char **argv)
         fprintf(stderr, "vswitchsim: %s\n", err);
         goto out;
     }
+    if (a.clock >= 0) /* --clock and --speed override run.clock and run.speed */
+        cfg.run.realtime = a.clock == 1;
+    if (a.speed > 0)
+        cfg.run.speed = a.speed;
     code = VS_EXIT_FAILURE;
     run_end end = {0};
     json_t *report = simulate(&cfg, &a, &end, &code);

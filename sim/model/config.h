@@ -165,6 +165,8 @@ typedef struct vs_config {
     struct {
         vs_time_t duration; /* arrivals stop then; in-flight work may finish until drain */
         vs_time_t drain;    /* how long after `duration` in-flight work may still finish */
+        bool realtime;      /* clock "realtime": simulated time follows the wall clock */
+        double speed;       /* realtime: simulated seconds per wall second (> 0) */
     } run;
 
     struct {

@@ -3,6 +3,7 @@
  * time, and the run from switch creation to switch deletion.
  */
 #include "model/sim.h"
+#include "model/realtime.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -77,6 +78,8 @@ void vs_sim_free(vs_sim *sim)
     vs_topology_free(sim);
     free(sim->instances);
     free(sim->subs);
+    for (uint32_t i = 0; i < sim->ncalls; i++)
+        free(sim->calls[i].out);
     free(sim->calls);
     vs_stats_close(&sim->stats);
     vs_engine_free(sim->engine);
@@ -274,6 +277,8 @@ static void run_slice(vs_sim *sim, vs_time_t until, vs_time_t *sub)
  * simulated time reached; the partial interval's row is still taken. */
 static int run_engine(vs_sim *sim, vs_time_t end)
 {
+    if (sim->cfg->run.realtime) /* the same, paced by the wall clock (realtime.c) */
+        return vs_realtime_run(sim, end);
     vs_time_t interval = sim->cfg->metrics.interval;
     vs_time_t step = interval ? interval : (end / 256 ? end / 256 : 1);
     vs_time_t sub = 1000000; /* 1 ms simulated: the first sub-slice under a stop flag */

@@ -122,8 +122,9 @@ typedef struct vs_call {
     NTSTATUS early_status;   /* completed inside the callback */
     vs_time_t pended_at;
     vs_event_id timeout;
-    void *out_state;         /* save out-parameters: valid until completion */
-    SIZE_T out_len;
+    /* Save out-parameters: the callout may write them until completion, from another
+     * thread too, so they live apart from `calls` (which moves as it grows). */
+    struct vs_call_out { void *state; SIZE_T len; } *out;
     uint32_t next_free;
 } vs_call;
 

@@ -119,7 +119,23 @@ typedef struct vs_violation {
     uint64_t sim_time_ns;
 } vs_violation;
 
+/* The real-time clock's account of itself (run.clock "realtime"; inactive otherwise). */
+#define VS_RT_LATE_BUCKETS 6 /* late by <2, <5, <10, <50, <100 ms, and more */
+typedef struct vs_realtime_stats {
+    bool active;
+    double speed;
+    uint64_t wakeups;          /* timer wakeups */
+    uint64_t late_timers;      /* woke more than VS_RT_LATE_NS (wall) after its due time */
+    uint64_t late_total_ns;    /* summed lateness of the late ones, wall */
+    uint64_t late_max_ns;      /* the worst wakeup's lateness, late or not, wall */
+    uint64_t late_hist[VS_RT_LATE_BUCKETS];
+    uint64_t foreign_completions; /* FwpsvSwitchNotifyComplete0 from other threads */
+    uint64_t inbox_peak;          /* most completions waiting in the inbox at one wakeup */
+    double lag_max_s;             /* most simulated time an event ran behind its due time */
+} vs_realtime_stats;
+
 typedef struct vs_stats {
+    vs_realtime_stats realtime;
     vs_seq_counts saves, restores;
     vs_op_counts migrations, local;
     uint64_t operations_queued;     /* waited behind another operation on the same VM */

@@ -102,7 +102,10 @@ static uint32_t call_alloc(vs_sim *sim)
             sim->calls = p;
             sim->calls_cap = cap;
         }
-        sim->calls[sim->ncalls] = (vs_call){.generation = 1};
+        struct vs_call_out *out = calloc(1, sizeof *out);
+        if (!out)
+            abort();
+        sim->calls[sim->ncalls] = (vs_call){.generation = 1, .out = out};
         sim->free_call = sim->ncalls++;
         sim->calls[sim->free_call].next_free = NO_CALL;
     }
@@ -300,17 +303,17 @@ static void on_call_timeout(vs_engine *eng, void *ctx, uint64_t arg)
  * left alone is no state, as is a buffer with a length of 0 (nothing to copy). */
 static bool out_params_match(vs_sim *sim, const vs_call *c, uint32_t instance)
 {
-    bool state_set = c->out_state != VS_OUT_STATE_UNSET, len_set = c->out_len != VS_OUT_LEN_UNSET;
+    bool state_set = c->out->state != VS_OUT_STATE_UNSET, len_set = c->out->len != VS_OUT_LEN_UNSET;
     if (state_set == len_set)
         return true;
     if (len_set)
         vs_sim_violation(sim, VS_RULE_BUFFER_LENGTH_MISMATCH, instance,
                          "save set runtimeStateLength to %llu and left runtimeState unwritten",
-                         (unsigned long long)c->out_len);
+                         (unsigned long long)c->out->len);
     else
         vs_sim_violation(sim, VS_RULE_BUFFER_LENGTH_MISMATCH, instance,
                          "save set runtimeState to %p and left runtimeStateLength unwritten",
-                         c->out_state);
+                         c->out->state);
     return false;
 }
 
@@ -318,28 +321,28 @@ static bool keep_saved_state(vs_sim *sim, vs_call *c, uint32_t instance)
 {
     if (!out_params_match(sim, c, instance))
         return false;
-    if (c->out_state == VS_OUT_STATE_UNSET || c->out_len == 0)
+    if (c->out->state == VS_OUT_STATE_UNSET || c->out->len == 0)
         return true;
-    if (!c->out_state) {
+    if (!c->out->state) {
         vs_sim_violation(sim, VS_RULE_NULL_STATE_BUFFER, instance,
                          "save returned a NULL runtimeState with runtimeStateLength %llu",
-                         (unsigned long long)c->out_len);
+                         (unsigned long long)c->out->len);
         return false;
     }
-    if (c->out_len > VS_SEGMENT_MAX && sim->cfg->ndis.oversize == VS_OVERSIZE_FAIL) {
+    if (c->out->len > VS_SEGMENT_MAX && sim->cfg->ndis.oversize == VS_OVERSIZE_FAIL) {
         vs_sim_violation(sim, VS_RULE_STATE_EXCEEDS_SEGMENT, instance,
                          "save returned %llu bytes; one NIC save segment holds %u "
                          "(ndis.oversize \"split\" would split it)",
-                         (unsigned long long)c->out_len, VS_SEGMENT_MAX);
+                         (unsigned long long)c->out->len, VS_SEGMENT_MAX);
         return false;
     }
     /* The buffer stays the callout's: copy it now, as WFP packs it into the OID. */
     const vs_subscription *s = &sim->subs[c->sub];
     uint32_t plugin = sim->instances[instance].plugin;
-    if (vs_state_add(c->fanout->state, &s->provider, plugin, c->out_state, c->out_len) != 0)
+    if (vs_state_add(c->fanout->state, &s->provider, plugin, c->out->state, c->out->len) != 0)
         abort(); /* out of memory mid-run */
-    sim->stats.state_bytes += c->out_len;
-    sim->stats.plugins[plugin].state_bytes += c->out_len;
+    sim->stats.state_bytes += c->out->len;
+    sim->stats.plugins[plugin].state_bytes += c->out->len;
     return true;
 }
 

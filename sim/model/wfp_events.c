@@ -108,11 +108,11 @@ NTSTATUS vs_wfp_call_callout(vs_sim *sim, const vs_subscription *s, vs_fanout *f
     assert(s->active); /* the fan-out never calls an unsubscribed callout */
     switch (fan->kind) {
     case VS_FAN_SAVE:
-        c->out_state = VS_OUT_STATE_UNSET;
-        c->out_len = VS_OUT_LEN_UNSET;
+        c->out->state = VS_OUT_STATE_UNSET;
+        c->out->len = VS_OUT_LEN_UNSET;
         return s->table.vSwitchRuntimeStateSaveNotifyFn(s->notify_context, token,
                                                         FWPS_VSWITCH_EVENT_RUNTIME_STATE_SAVE, sw,
-                                                        fan->port, &c->out_state, &c->out_len);
+                                                        fan->port, &c->out->state, &c->out->len);
     case VS_FAN_RESTORE: {
         const vs_blob *b = &fan->state->blobs[c->blob];
         return s->table.vSwitchRuntimeStateRestoreNotifyFn(

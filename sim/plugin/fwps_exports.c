@@ -9,6 +9,10 @@
  */
 #include <vswitchsim/fwps.h>
 
+#include <stdatomic.h>
+#include <stdio.h>
+
+#include "model/realtime.h"
 #include "plugin/instance.h"
 
 static _Thread_local vs_sim *bound_sim;
@@ -57,6 +61,21 @@ VSWITCHSIM_EXPORT void NTAPI FwpsvSwitchEventsUnsubscribe0(UINT32 subscriptionId
 VSWITCHSIM_EXPORT void NTAPI FwpsvSwitchNotifyComplete0(void *completionContext, NTSTATUS status,
                                                        UINT32 flags, void *reserved)
 {
-    if (bound_sim)
+    if (bound_sim) {
         vs_wfp_notify_complete(bound_sim, completionContext, status);
+        return;
+    }
+    /* Another thread than the simulation's: a real-time run takes it through its
+     * completion inbox (model/realtime.c). In virtual time there is no simulated time to
+     * place it at, so it is dropped with an error line; the request then times out at
+     * wfp.pending_timeout, which the verifier reports (pending-never-completed). */
+    if (vs_realtime_inbox_push(completionContext, status))
+        return;
+    static atomic_uint dropped;
+    unsigned n = atomic_fetch_add(&dropped, 1) + 1;
+    if (n <= 5)
+        fprintf(stderr, "vswitchsim: FwpsvSwitchNotifyComplete0(%p) from a thread with no "
+                "simulation: ignored (only run.clock \"realtime\" takes completions from "
+                "other threads)%s\n", completionContext,
+                n == 5 ? "; further ones are not shown" : "");
 }

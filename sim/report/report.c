@@ -63,6 +63,8 @@ static json_t *plugin_json(const vs__report_ctx *rc, size_t p)
  * seed then give different reports. */
 static bool deterministic(const vs_config *cfg)
 {
+    if (cfg->run.realtime)
+        return false;
     for (size_t p = 0; p < cfg->nplugins; p++)
         if (vs_config_timing(cfg, p).mode == VS_TIMING_MEASURED)
             return false;
@@ -190,6 +192,26 @@ static json_t *body_json(const vs__report_ctx *rc)
         "verifier", "violations", violations_json(st));
 }
 
+/* Only in realtime runs: a virtual-time report keeps its bytes. */
+static json_t *realtime_json(const vs_stats *st)
+{
+    const vs_realtime_stats *rt = &st->realtime;
+    const uint64_t *h = rt->late_hist;
+    return json_pack("{s:f, s:I, s:I, s:f, s:f, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:f, s:I, s:I}",
+                     "speed", rt->speed, "wakeups", (json_int_t)rt->wakeups,
+                     "late_timers", (json_int_t)rt->late_timers,
+                     "late_max_ms", (double)rt->late_max_ns / 1e6,
+                     "late_mean_ms",
+                     rt->late_timers ? (double)rt->late_total_ns / 1e6 / (double)rt->late_timers
+                                     : 0.0,
+                     "late_ms_histogram", "lt_2", (json_int_t)h[0], "lt_5", (json_int_t)h[1],
+                     "lt_10", (json_int_t)h[2], "lt_50", (json_int_t)h[3], "lt_100",
+                     (json_int_t)h[4], "ge_100", (json_int_t)h[5],
+                     "lag_max_s", rt->lag_max_s,
+                     "foreign_completions", (json_int_t)rt->foreign_completions,
+                     "inbox_peak", (json_int_t)rt->inbox_peak);
+}
+
 json_t *vs_report_build(const vs_config *cfg, const vs_stats *st, const vs_run_info *info)
 {
     vs__report_ctx rc = {cfg, st, info, 0};
@@ -203,6 +225,10 @@ json_t *vs_report_build(const vs_config *cfg, const vs_stats *st, const vs_run_i
         return NULL;
     }
     json_decref(body);
+    if (st->realtime.active && json_object_set_new(r, "realtime", realtime_json(st)) != 0) {
+        json_decref(r);
+        return NULL;
+    }
     return r;
 }
 

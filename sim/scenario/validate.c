@@ -152,13 +152,19 @@ static int parse_ndis(vs__sc *sc, const json_t *root, vs_config *cfg)
 
 static int parse_run(vs__sc *sc, const json_t *root, vs_config *cfg)
 {
-    static const char *const keys[] = {"duration", "drain", NULL};
+    static const char *const keys[] = {"duration", "drain", "clock", "speed", NULL};
+    static const char *const clocks[] = {"virtual", "realtime", NULL};
     const json_t *run;
     size_t old;
+    int clock;
+    cfg->run.speed = 1;
     if (vs__sc_enter(sc, root, "run", true, keys, &run, &old) < 0 ||
         vs__sc_duration(sc, run, "duration", true, NULL, 1, &cfg->run.duration) < 0 ||
-        vs__sc_duration(sc, run, "drain", false, "600s", 0, &cfg->run.drain) < 0)
+        vs__sc_duration(sc, run, "drain", false, "600s", 0, &cfg->run.drain) < 0 ||
+        vs__sc_enum(sc, run, "clock", clocks, 0, &clock) < 0 ||
+        vs__sc_number(sc, run, "speed", false, 0, true, 1e6, false, &cfg->run.speed) < 0)
         return -1;
+    cfg->run.realtime = clock == 1;
     vs__sc_pop(sc, old);
     return 0;
 }

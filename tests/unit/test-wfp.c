@@ -5,6 +5,7 @@
  * completion contexts, and the verifier's rules (the table, turning one off).
  */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,9 @@ typedef struct callout {
     UINT32 sub_id;
     vs_time_t complete_after; /* 0: never, unless complete_inside */
     vs_time_t charge;
+    int complete_from_thread; /* a pthread of its own completes the pended save */
+    pthread_t thread;
+    int thread_started;
     const VSWITCHSIM_HOST *host; /* unused: these callouts run without the plugin layer */
     char state[32];
     void *pending_token;
@@ -58,6 +62,16 @@ static void complete_later(vs_engine *eng, void *ctx, uint64_t arg)
     vs_sim_activity_end(g_sim);
 }
 
+/* A worker thread of the callout's own: no simulation is bound on it. */
+static void *complete_on_thread(void *arg)
+{
+    callout *c = arg;
+    *c->pending_out = c->state;
+    *c->pending_len = strlen(c->state);
+    FwpsvSwitchNotifyComplete0(c->pending_token, c->complete_status, 0, NULL);
+    return NULL;
+}
+
 static NTSTATUS save_cb(void *nctx, void *token, FWPS_VSWITCH_EVENT_TYPE t,
                         const NDIS_SWITCH_PARAMETERS *sw, NDIS_SWITCH_PORT_ID port, void **state,
                         SIZE_T *len)
@@ -78,6 +92,9 @@ static NTSTATUS save_cb(void *nctx, void *token, FWPS_VSWITCH_EVENT_TYPE t,
             *state = c->state;
             *len = strlen(c->state);
             FwpsvSwitchNotifyComplete0(token, c->complete_status, 0, NULL);
+        } else if (c->complete_from_thread) {
+            cr_assert_eq(pthread_create(&c->thread, NULL, complete_on_thread, c), 0);
+            c->thread_started = 1;
         } else if (c->complete_after) {
             vs_engine_schedule(g_sim->engine, c->complete_after, complete_later, c,
                                g_sim->activity.instance);
@@ -485,5 +502,53 @@ Test(verifier, completion_after_unsubscribe_is_reported_and_still_lands)
     cr_assert_eq(g_sim->stats.nviolations, 1);
     cr_assert_str_eq(g_sim->stats.violations[0].rule, "called_after_unsubscribe");
     cr_assert_eq(g_sim->stats.saves.completed, 1); /* it still landed */
+    finish();
+}
+
+/* ---- Completions from other threads (run.clock "realtime") ------------------------- */
+
+static void join_threads(void)
+{
+    for (int p = 0; p < NCALLOUTS; p++)
+        for (int h = 0; h < 2; h++)
+            if (g_callouts[p][h].thread_started)
+                pthread_join(g_callouts[p][h].thread, NULL);
+}
+
+Test(wfp, realtime_takes_completions_from_other_threads)
+{
+    make_config(2);
+    g_cfg.run.realtime = true;
+    g_cfg.run.speed = 100; /* 100 ms simulated per wall ms */
+    g_cfg.wfp.pending_timeout = 5ull * 1000000000ull; /* 50 ms of wall time for the thread */
+    for (int h = 0; h < 2; h++) {
+        g_callouts[1][h].save_status = STATUS_PENDING;
+        g_callouts[1][h].complete_status = STATUS_SUCCESS;
+        g_callouts[1][h].complete_from_thread = 1;
+    }
+    subscribe_all();
+    cr_assert_eq(vs_sim_run(g_sim), 0);
+    join_threads();
+    cr_assert_eq(g_sim->stats.saves.completed, 1);
+    cr_assert_eq(g_sim->stats.restores.completed, 1);
+    cr_assert_eq(g_sim->stats.plugins[1].pended, 1);
+    cr_assert_eq(g_sim->stats.realtime.foreign_completions, 1);
+    cr_assert(g_sim->stats.realtime.active);
+    cr_assert_eq(g_sim->stats.nviolations, 0);
+    cr_assert_str_eq(restorer(1)->restored, saver(1)->state);
+    finish();
+}
+
+Test(wfp, foreign_thread_completion_in_virtual_time_is_ignored)
+{
+    make_config(1);
+    g_callouts[0][0].save_status = g_callouts[0][1].save_status = STATUS_PENDING;
+    g_callouts[0][0].complete_from_thread = g_callouts[0][1].complete_from_thread = 1;
+    subscribe_all();
+    cr_assert_eq(vs_sim_run(g_sim), 0);
+    join_threads();
+    cr_assert_eq(g_sim->stats.plugins[0].timed_out, 1);
+    cr_assert_eq(g_sim->stats.saves.completed, 0);
+    cr_assert(!g_sim->stats.realtime.active);
     finish();
 }

@@ -1,0 +1,313 @@
+/*
+ * realtime.c: run.clock "realtime" (see realtime.h and docs/scenario.md).
+ *
+ * One libevent timer drives the engine. At each wakeup simulated "now" is the monotonic
+ * time since the start times the speed: the engine runs the events due by then, taking
+ * the time-series rows at interval boundaries as run_engine does, and the timer is
+ * re-armed for the next event (vs_engine_next_time), the next row or the end, converted
+ * back to wall time, and never further than 10 ms ahead so that a stop flag is seen.
+ * A wakeup more than VS_RT_LATE_NS after its due time is counted as late, with how late.
+ *
+ * The completion inbox. FwpsvSwitchNotifyComplete0(completionContext, status, flags,
+ * reserved) carries no handle to the simulation, and a callout's own thread has no
+ * thread-local binding (plugin/fwps_exports.c), so a completion from such a thread can
+ * only find the run through process-wide state: this inbox, guarded by a mutex. The
+ * thread appends (token, status) and, when the inbox was empty, writes one byte to a
+ * socket pair whose read end is an EV_PERSIST event of the loop; the loop thread then
+ * takes the whole batch and calls vs_wfp_notify_complete for each at the current
+ * simulated time. The socket pair (rather than event_active) works whether or not
+ * whoever created the event base turned libevent's locking on. The mutex orders the
+ * thread's writes of the out-parameters before the loop's reads of them. One real-time
+ * run per process at a time.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+
+#include <event2/event.h>
+#include <event2/util.h>
+
+#include "model/realtime.h"
+#include "model/stats.h"
+
+#define MAX_SLEEP_NS 10000000u /* the stop flag is looked at this often, at least */
+
+typedef struct inbox_entry {
+    void *token;
+    NTSTATUS status;
+} inbox_entry;
+
+static struct {
+    pthread_mutex_t mu;
+    bool open;
+    bool signalled; /* a wake byte was written since the loop last took the batch */
+    evutil_socket_t wake_w;
+    inbox_entry *v;
+    size_t n, cap;
+} inbox = {.mu = PTHREAD_MUTEX_INITIALIZER, .wake_w = -1};
+
+bool vs_realtime_inbox_push(void *completion_context, NTSTATUS status)
+{
+    pthread_mutex_lock(&inbox.mu);
+    if (!inbox.open) {
+        pthread_mutex_unlock(&inbox.mu);
+        return false;
+    }
+    if (inbox.n == inbox.cap) {
+        size_t cap = inbox.cap ? inbox.cap * 2 : 1024;
+        inbox_entry *p = realloc(inbox.v, cap * sizeof *p);
+        if (!p)
+            abort(); /* out of memory mid-run: nothing sensible to report */
+        inbox.v = p;
+        inbox.cap = cap;
+    }
+    inbox.v[inbox.n++] = (inbox_entry){completion_context, status};
+    if (!inbox.signalled) {
+        inbox.signalled = true;
+        char b = 1;
+        /* Nonblocking; a full pair already holds a wake byte. Under the mutex, so the
+         * descriptor cannot be closed under us. */
+        (void)!send(inbox.wake_w, &b, 1, MSG_NOSIGNAL);
+    }
+    pthread_mutex_unlock(&inbox.mu);
+    return true;
+}
+
+typedef struct rt_run {
+    vs_sim *sim;
+    struct event_base *base;
+    struct event *timer, *wake;
+    evutil_socket_t wake_r;
+    vs_time_t end, step, next_row;
+    bool rows;
+    uint64_t t0_ns, due_ns; /* wall: start, the timer's due time */
+    double speed;
+    int rc;
+    inbox_entry *batch; /* swapped with the inbox's array */
+    size_t batch_cap;
+} rt_run;
+
+static uint64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static vs_time_t sim_target(const rt_run *r, uint64_t wall)
+{
+    double t = (double)(wall - r->t0_ns) * r->speed;
+    return t >= (double)r->end ? r->end : (vs_time_t)t;
+}
+
+static bool stopped(const rt_run *r)
+{
+    return r->sim->stop && *r->sim->stop;
+}
+
+/* Runs the engine to `target`, taking rows at the interval boundaries on the way. */
+static void advance(rt_run *r, vs_time_t target)
+{
+    vs_sim *sim = r->sim;
+    vs_time_t first = vs_engine_next_time(sim->engine);
+    if (first < target && (double)(target - first) / 1e9 > sim->stats.realtime.lag_max_s)
+        sim->stats.realtime.lag_max_s = (double)(target - first) / 1e9;
+    while (r->rc == 0 && vs_sim_now(sim) < target && vs_engine_pending(sim->engine) > 0) {
+        vs_time_t until = r->next_row < target ? r->next_row : target;
+        vs_engine_run(sim->engine, until);
+        if (until != r->next_row)
+            break;
+        if (r->rows && vs_sim_now(sim) == r->next_row &&
+            vs_stats_series_row(&sim->stats, r->next_row) != 0)
+            r->rc = -1;
+        if (sim->progress)
+            sim->progress(sim->progress_ctx, vs_sim_now(sim), sim->cfg->run.duration,
+                          vs_engine_events_run(sim->engine));
+        r->next_row = r->next_row + r->step < r->next_row ? VS_TIME_MAX : r->next_row + r->step;
+    }
+}
+
+/* Applies what other threads completed, at the current simulated time. */
+static void drain_inbox(rt_run *r)
+{
+    pthread_mutex_lock(&inbox.mu);
+    inbox_entry *v = inbox.v;
+    size_t n = inbox.n, cap = inbox.cap;
+    inbox.v = r->batch;
+    inbox.cap = r->batch_cap;
+    inbox.n = 0;
+    inbox.signalled = false;
+    pthread_mutex_unlock(&inbox.mu);
+    r->batch = v;
+    r->batch_cap = cap;
+    vs_realtime_stats *rt = &r->sim->stats.realtime;
+    if (n > rt->inbox_peak)
+        rt->inbox_peak = n;
+    rt->foreign_completions += n;
+    for (size_t i = 0; i < n; i++)
+        vs_wfp_notify_complete(r->sim, v[i].token, v[i].status);
+}
+
+static void arm(rt_run *r)
+{
+    vs_sim *sim = r->sim;
+    vs_time_t due = vs_engine_next_time(sim->engine);
+    if (r->next_row < due)
+        due = r->next_row;
+    if (r->end < due)
+        due = r->end;
+    uint64_t now = mono_ns();
+    double wall = (double)r->t0_ns + (double)due / r->speed;
+    uint64_t due_ns = wall >= (double)(now + MAX_SLEEP_NS) ? now + MAX_SLEEP_NS : (uint64_t)wall;
+    if (due_ns < now)
+        due_ns = now;
+    r->due_ns = due_ns;
+    uint64_t wait_us = (due_ns - now + 999) / 1000; /* never early */
+    struct timeval tv = {(time_t)(wait_us / 1000000), (suseconds_t)(wait_us % 1000000)};
+    evtimer_add(r->timer, &tv);
+}
+
+/* One step of the run: catch up with the wall clock, apply completions, go on. */
+static void step(rt_run *r)
+{
+    vs_sim *sim = r->sim;
+    /* Completions that came in since the last step land first, at the time the loop had
+     * reached: were the loop behind, a timeout due meanwhile must not beat a completion
+     * that was already delivered. Then those that came in while catching up. */
+    drain_inbox(r);
+    vs_engine_run(sim->engine, vs_sim_now(sim)); /* what they started at this instant */
+    advance(r, sim_target(r, mono_ns()));
+    drain_inbox(r);
+    vs_engine_run(sim->engine, vs_sim_now(sim));
+    if (r->rc != 0 || stopped(r) || vs_engine_pending(sim->engine) == 0 ||
+        vs_sim_now(sim) >= r->end) {
+        event_del(r->timer);
+        event_base_loopbreak(r->base);
+        return;
+    }
+    arm(r);
+}
+
+static void on_timer(evutil_socket_t fd, short what, void *arg)
+{
+    rt_run *r = arg;
+    vs_realtime_stats *rt = &r->sim->stats.realtime;
+    uint64_t now = mono_ns(), late = now > r->due_ns ? now - r->due_ns : 0;
+    rt->wakeups++;
+    if (late > rt->late_max_ns)
+        rt->late_max_ns = late;
+    if (late > VS_RT_LATE_NS) {
+        static const uint64_t bounds_ms[VS_RT_LATE_BUCKETS - 1] = {2, 5, 10, 50, 100};
+        unsigned b = 0;
+        while (b < VS_RT_LATE_BUCKETS - 1 && late >= bounds_ms[b] * 1000000u)
+            b++;
+        rt->late_timers++;
+        rt->late_total_ns += late;
+        rt->late_hist[b]++;
+    }
+    step(r);
+}
+
+static void on_wake(evutil_socket_t fd, short what, void *arg)
+{
+    char buf[64];
+    while (recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0)
+        ;
+    rt_run *r = arg;
+    event_del(r->timer);
+    step(r);
+}
+
+static int open_inbox(rt_run *r)
+{
+    evutil_socket_t sv[2];
+    if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+        return -1;
+    evutil_make_socket_nonblocking(sv[0]);
+    evutil_make_socket_nonblocking(sv[1]);
+    pthread_mutex_lock(&inbox.mu);
+    if (inbox.open) {
+        pthread_mutex_unlock(&inbox.mu);
+        evutil_closesocket(sv[0]);
+        evutil_closesocket(sv[1]);
+        fprintf(stderr, "vswitchsim: another real-time run is going on in this process\n");
+        return -1;
+    }
+    inbox.open = true;
+    inbox.signalled = false;
+    inbox.n = 0;
+    inbox.wake_w = sv[1];
+    pthread_mutex_unlock(&inbox.mu);
+    r->wake_r = sv[0];
+    return 0;
+}
+
+static void close_inbox(rt_run *r)
+{
+    pthread_mutex_lock(&inbox.mu);
+    inbox.open = false;
+    evutil_closesocket(inbox.wake_w);
+    inbox.wake_w = -1;
+    pthread_mutex_unlock(&inbox.mu);
+    evutil_closesocket(r->wake_r);
+}
+
+static struct event_base *own_base(void)
+{
+    struct event_config *ec = event_config_new();
+    if (!ec)
+        return NULL;
+    event_config_set_flag(ec, EVENT_BASE_FLAG_PRECISE_TIMER);
+    struct event_base *b = event_base_new_with_config(ec);
+    event_config_free(ec);
+    return b;
+}
+
+int vs_realtime_run(vs_sim *sim, vs_time_t end)
+{
+    vs_time_t interval = sim->cfg->metrics.interval;
+    rt_run r = {.sim = sim, .end = end, .speed = sim->cfg->run.speed,
+                .rows = interval != 0, .wake_r = -1};
+    r.step = interval ? interval : (end / 256 ? end / 256 : 1);
+    r.next_row = r.step;
+    struct event_base *mine = sim->evbase ? NULL : own_base();
+    r.base = sim->evbase ? sim->evbase : mine;
+    if (!r.base || open_inbox(&r) != 0) {
+        if (mine)
+            event_base_free(mine);
+        return -1;
+    }
+    r.timer = evtimer_new(r.base, on_timer, &r);
+    r.wake = event_new(r.base, r.wake_r, EV_READ | EV_PERSIST, on_wake, &r);
+    sim->stats.realtime.active = true;
+    sim->stats.realtime.speed = r.speed;
+    if (!r.timer || !r.wake || event_add(r.wake, NULL) != 0) {
+        r.rc = -1;
+    } else if (vs_engine_pending(sim->engine) > 0) {
+        r.t0_ns = mono_ns() - (uint64_t)((double)vs_sim_now(sim) / r.speed);
+        arm(&r);
+        event_base_loop(r.base, 0);
+    }
+    if (stopped(&r))
+        sim->interrupted = true;
+    close_inbox(&r);
+    /* Completions queued after the last step land now: none is lost. */
+    drain_inbox(&r);
+    if (r.rc == 0 && !sim->interrupted)
+        vs_engine_run(sim->engine, vs_sim_now(sim));
+    if (r.timer)
+        event_free(r.timer);
+    if (r.wake)
+        event_free(r.wake);
+    free(r.batch);
+    if (mine)
+        event_base_free(mine);
+    if (r.rc != 0)
+        return -1;
+    /* The last, partial interval. */
+    return r.rows ? vs_stats_series_row(&sim->stats, vs_sim_now(sim)) : 0;
+}
