@@ -12,24 +12,22 @@
  * reserved) carries no handle to the simulation, and a callout's own thread has no
  * thread-local binding (plugin/fwps_exports.c), so a completion from such a thread can
  * only find the run through process-wide state: this inbox, guarded by a mutex. The
- * thread appends (token, status) and, when the inbox was empty, writes one byte to a
- * socket pair whose read end is an EV_PERSIST event of the loop; the loop thread then
- * takes the whole batch and calls vs_wfp_notify_complete for each at the current
- * simulated time. The socket pair (rather than event_active) works whether or not
- * whoever created the event base turned libevent's locking on. The mutex orders the
- * thread's writes of the out-parameters before the loop's reads of them. One real-time
- * run per process at a time.
+ * thread appends (token, status) and, when the inbox was empty, activates the loop's
+ * wake event with event_active: libevent's thread support (evthread_use_pthreads,
+ * called before the base is made) locks the base and wakes its loop. The loop thread
+ * then takes the whole batch and calls vs_wfp_notify_complete for each at the current
+ * simulated time. The mutex orders the thread's writes of the out-parameters before the
+ * loop's reads of them, and keeps the wake event alive while a thread activates it. One
+ * real-time run per process at a time.
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
-#include <sys/socket.h>
 
 #include <event2/event.h>
-#include <event2/util.h>
+#include <event2/thread.h>
 
 #include "model/realtime.h"
 #include "model/stats.h"
@@ -44,11 +42,11 @@ typedef struct inbox_entry {
 static struct {
     pthread_mutex_t mu;
     bool open;
-    bool signalled; /* a wake byte was written since the loop last took the batch */
-    evutil_socket_t wake_w;
+    bool signalled; /* the wake event was activated since the loop last took the batch */
+    struct event *wake;
     inbox_entry *v;
     size_t n, cap;
-} inbox = {.mu = PTHREAD_MUTEX_INITIALIZER, .wake_w = -1};
+} inbox = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 bool vs_realtime_inbox_push(void *completion_context, NTSTATUS status)
 {
@@ -66,12 +64,9 @@ bool vs_realtime_inbox_push(void *completion_context, NTSTATUS status)
         inbox.cap = cap;
     }
     inbox.v[inbox.n++] = (inbox_entry){completion_context, status};
-    if (!inbox.signalled) {
+    if (!inbox.signalled) { /* under the mutex: the event cannot be freed under us */
         inbox.signalled = true;
-        char b = 1;
-        /* Nonblocking; a full pair already holds a wake byte. Under the mutex, so the
-         * descriptor cannot be closed under us. */
-        (void)!send(inbox.wake_w, &b, 1, MSG_NOSIGNAL);
+        event_active(inbox.wake, EV_READ, 1);
     }
     pthread_mutex_unlock(&inbox.mu);
     return true;
@@ -81,7 +76,6 @@ typedef struct rt_run {
     vs_sim *sim;
     struct event_base *base;
     struct event *timer, *wake;
-    evutil_socket_t wake_r;
     vs_time_t end, step, next_row;
     bool rows;
     uint64_t t0_ns, due_ns; /* wall: start, the timer's due time */
@@ -214,9 +208,6 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 
 static void on_wake(evutil_socket_t fd, short what, void *arg)
 {
-    char buf[64];
-    while (recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0)
-        ;
     rt_run *r = arg;
     event_del(r->timer);
     step(r);
@@ -224,40 +215,31 @@ static void on_wake(evutil_socket_t fd, short what, void *arg)
 
 static int open_inbox(rt_run *r)
 {
-    evutil_socket_t sv[2];
-    if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
-        return -1;
-    evutil_make_socket_nonblocking(sv[0]);
-    evutil_make_socket_nonblocking(sv[1]);
     pthread_mutex_lock(&inbox.mu);
     if (inbox.open) {
         pthread_mutex_unlock(&inbox.mu);
-        evutil_closesocket(sv[0]);
-        evutil_closesocket(sv[1]);
         fprintf(stderr, "vswitchsim: another real-time run is going on in this process\n");
         return -1;
     }
     inbox.open = true;
     inbox.signalled = false;
     inbox.n = 0;
-    inbox.wake_w = sv[1];
+    inbox.wake = r->wake;
     pthread_mutex_unlock(&inbox.mu);
-    r->wake_r = sv[0];
     return 0;
 }
 
-static void close_inbox(rt_run *r)
+static void close_inbox(void)
 {
     pthread_mutex_lock(&inbox.mu);
     inbox.open = false;
-    evutil_closesocket(inbox.wake_w);
-    inbox.wake_w = -1;
+    inbox.wake = NULL;
     pthread_mutex_unlock(&inbox.mu);
-    evutil_closesocket(r->wake_r);
 }
 
 static struct event_base *own_base(void)
 {
+    evthread_use_pthreads(); /* before the base: other threads activate its events */
     struct event_config *ec = event_config_new();
     if (!ec)
         return NULL;
@@ -271,21 +253,26 @@ int vs_realtime_run(vs_sim *sim, vs_time_t end)
 {
     vs_time_t interval = sim->cfg->metrics.interval;
     rt_run r = {.sim = sim, .end = end, .speed = sim->cfg->run.speed,
-                .rows = interval != 0, .wake_r = -1};
+                .rows = interval != 0};
     r.step = interval ? interval : (end / 256 ? end / 256 : 1);
     r.next_row = r.step;
     struct event_base *mine = sim->evbase ? NULL : own_base();
     r.base = sim->evbase ? sim->evbase : mine;
-    if (!r.base || open_inbox(&r) != 0) {
+    r.timer = r.base ? evtimer_new(r.base, on_timer, &r) : NULL;
+    /* No descriptor: only event_active from the inbox fires it. */
+    r.wake = r.base ? event_new(r.base, -1, EV_PERSIST, on_wake, &r) : NULL;
+    if (!r.timer || !r.wake || open_inbox(&r) != 0) {
+        if (r.timer)
+            event_free(r.timer);
+        if (r.wake)
+            event_free(r.wake);
         if (mine)
             event_base_free(mine);
         return -1;
     }
-    r.timer = evtimer_new(r.base, on_timer, &r);
-    r.wake = event_new(r.base, r.wake_r, EV_READ | EV_PERSIST, on_wake, &r);
     sim->stats.realtime.active = true;
     sim->stats.realtime.speed = r.speed;
-    if (!r.timer || !r.wake || event_add(r.wake, NULL) != 0) {
+    if (event_add(r.wake, NULL) != 0) {
         r.rc = -1;
     } else if (vs_engine_pending(sim->engine) > 0) {
         r.t0_ns = mono_ns() - (uint64_t)((double)vs_sim_now(sim) / r.speed);
@@ -294,7 +281,7 @@ int vs_realtime_run(vs_sim *sim, vs_time_t end)
     }
     if (stopped(&r))
         sim->interrupted = true;
-    close_inbox(&r);
+    close_inbox();
     /* Completions queued after the last step land now: none is lost. */
     drain_inbox(&r);
     if (r.rc == 0 && !sim->interrupted)
