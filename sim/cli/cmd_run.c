@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include <event2/event.h>
-#include <event2/thread.h>
 
 #include "cli/cli.h"
+#include "model/realtime.h"
 #include "model/sim.h"
 #include "plugin/guard.h"
 #include "plugin/instance.h"
@@ -65,20 +65,6 @@ static void show_progress(void *ctx, vs_time_t now, vs_time_t end, uint64_t even
     double eta = frac > 0 ? (t - ps->started) * (1 - frac) / frac : 0;
     fprintf(stderr, "\r\033[K%.3f s simulated  %5.1f%%  %.2f M events/s  ETA %.0f s",
             (double)now / 1e9, frac * 100, rate, eta);
-}
-
-/* An event base for the real-time clock: libevent's locking on (evthread_use_pthreads
- * before the base is made) and timers on the precise monotonic clock. */
-static struct event_base *realtime_base(void)
-{
-    evthread_use_pthreads();
-    struct event_config *ec = event_config_new();
-    if (!ec)
-        return NULL;
-    event_config_set_flag(ec, EVENT_BASE_FLAG_PRECISE_TIMER);
-    struct event_base *b = event_base_new_with_config(ec);
-    event_config_free(ec);
-    return b;
 }
 
 static int parse_args(run_args *a, int argc, char **argv)
@@ -228,7 +214,7 @@ static json_t *simulate(const vs_config *cfg, const run_args *a, run_end *end, i
     /* The real-time clock's loop; --listen may have made the base already: shared. */
     struct event_base *own_base = NULL;
     if (cfg->run.realtime && !sim->evbase)
-        sim->evbase = own_base = realtime_base();
+        sim->evbase = own_base = vs_realtime_base_new();
     progress_state ps = {wall_now(), wall_now()};
     if (!a->quiet && isatty(STDERR_FILENO)) {
         sim->progress = show_progress;

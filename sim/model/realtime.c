@@ -237,7 +237,7 @@ static void close_inbox(void)
     pthread_mutex_unlock(&inbox.mu);
 }
 
-static struct event_base *own_base(void)
+struct event_base *vs_realtime_base_new(void)
 {
     evthread_use_pthreads(); /* before the base: other threads activate its events */
     struct event_config *ec = event_config_new();
@@ -256,7 +256,7 @@ int vs_realtime_run(vs_sim *sim, vs_time_t end)
                 .rows = interval != 0};
     r.step = interval ? interval : (end / 256 ? end / 256 : 1);
     r.next_row = r.step;
-    struct event_base *mine = sim->evbase ? NULL : own_base();
+    struct event_base *mine = sim->evbase ? NULL : vs_realtime_base_new();
     r.base = sim->evbase ? sim->evbase : mine;
     r.timer = r.base ? evtimer_new(r.base, on_timer, &r) : NULL;
     /* No descriptor: only event_active from the inbox fires it. */

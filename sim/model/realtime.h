@@ -15,6 +15,12 @@
 /* A wakeup later than this (wall) after its due time is a late timer. */
 #define VS_RT_LATE_NS 1000000u
 
+/* The event base every libevent user here shares (the real-time clock, --listen):
+ * libevent's locking on (evthread_use_pthreads, before the base is made), so other
+ * threads may activate its events, and timers on the precise monotonic clock. NULL out
+ * of memory. */
+struct event_base *vs_realtime_base_new(void);
+
 /* Runs the engine to `end` in real time, as run_engine does in virtual time: time-series
  * rows at metrics.interval boundaries, progress, the stop flag. Uses sim->evbase, or a
  * base of its own when that is NULL. 0, or -1 out of memory or when another real-time

@@ -25,9 +25,9 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
-#include <event2/thread.h>
 #include <jansson.h>
 
+#include "model/realtime.h"
 #include "model/sim.h"
 #include "report/report.h"
 
@@ -234,15 +234,8 @@ vs_server *vs_server_start(vs_sim *sim, const char *host, uint16_t port, char er
     s->sim = sim;
     s->started = wall_now();
     s->base = sim->evbase;
-    if (!s->base) {
-        /* As the real-time clock makes its own, should it share this one: libevent's
-         * locking on (before the base is made) and precise timers (timerfd). */
-        evthread_use_pthreads();
-        struct event_config *ec = event_config_new();
-        if (ec)
-            event_config_set_flag(ec, EVENT_BASE_FLAG_PRECISE_TIMER);
-        s->base = ec ? event_base_new_with_config(ec) : NULL;
-        event_config_free(ec);
+    if (!s->base) { /* the one kind of base, which the real-time clock may share */
+        s->base = vs_realtime_base_new();
         s->own_base = true;
     }
     s->http = s->base ? evhttp_new(s->base) : NULL;
