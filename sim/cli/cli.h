@@ -9,14 +9,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "runner/runner.h" /* the exit codes */
 #include "scenario/scenario.h"
 
-enum {
-    VS_EXIT_OK = 0,        /* ran, and every SLO held */
-    VS_EXIT_FAILURE = 1,   /* anything else */
-    VS_EXIT_BAD_INPUT = 2, /* usage, scenario, plugin load */
-    VS_EXIT_BREACH = 3     /* ran, but an SLO was breached or the verifier found a bug */
-};
 
 #define VS_MAX_OVERRIDES 256
 #define VS_MAX_PLUGIN_DIRS 32

@@ -3,22 +3,15 @@
  * turn SLO verdicts, verifier findings, a signal or a crashed callout into the exit code.
  */
 #include <math.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <event2/event.h>
-
 #include "cli/cli.h"
-#include "model/realtime.h"
-#include "model/sim.h"
-#include "plugin/guard.h"
-#include "plugin/instance.h"
-#include "plugin/loader.h"
 #include "report/report.h"
+#include "runner/runner.h"
 #include "server/server.h"
 
 typedef struct run_args {
@@ -134,129 +127,28 @@ static int parse_args(run_args *a, int argc, char **argv)
     return 0;
 }
 
-/* How the run ended, for the report and the exit code. */
-typedef struct run_end {
-    vs_guard guard;  /* guard.first.signal: a callout crashed */
-    bool interrupted;
-} run_end;
-
-/* One line on stderr naming the callout that crashed and what was in flight. */
-static void print_crash(const vs_sim *sim, const vs_crash *c)
+/* Runs the scenario with the command line's options: a progress line on a terminal,
+ * --listen, --callback-timeout. */
+static json_t *simulate(const vs_config *cfg, const run_args *a, vs_run_end *end, int *exit_code)
 {
-    const char *plugin = sim->cfg->plugins[sim->instances[c->instance].plugin].name;
-    if (sim->progress)
-        fputs("\r\033[K", stderr);
-    fprintf(stderr, "vswitchsim: callout crashed: plugin \"%s\" in its %s callback: %s at %.9f s "
-            "simulated (%lld pending completions, %lld migrations in flight); the run stops "
-            "here and the report covers what ran\n", plugin, c->what,
-            vs_guard_signal_name(c->signal), (double)c->sim_time / 1e9,
-            (long long)sim->stats.pending.total.level,
-            (long long)sim->stats.migrations_in_flight.total.level);
-}
-
-/* Runs the model under the crash guard. A crashing callout lands back at the recovery
- * point (guard.c), once for the run and once more per crash in an unload: the run is
- * not resumed (its state is not to be trusted), the crashed plugin is quarantined (none
- * of its code runs again, not even its unload), the others are unloaded as usual. */
-static int run_guarded(vs_sim *sim, vs_plugin_set *plugins, run_end *end)
-{
-    volatile int rc = 0;
-    if (sigsetjmp(end->guard.env, 1) == 0) {
-        end->guard.can_jump = 1;
-        rc = vs_sim_run(sim);
-    } else {
-        print_crash(sim, &end->guard.last);
-        vs_guard_quarantine(&end->guard);
-        rc = vs_sim_collect(sim);
-    }
-    end->interrupted = sim->interrupted;
-    if (sigsetjmp(end->guard.env, 1) != 0) {
-        print_crash(sim, &end->guard.last);
-        vs_guard_quarantine(&end->guard);
-    }
-    vs_plugins_detach(plugins);
-    vs_guard_disarm(&end->guard);
-    return rc;
-}
-
-/* Runs the model with its plugins attached; the report is built after they unloaded,
- * so leaks found at unload are in it. */
-static json_t *simulate(const vs_config *cfg, const run_args *a, run_end *end, int *exit_code)
-{
-    char err[VS_ERROR_MAX];
-    vs_sim *sim = vs_sim_new(cfg);
-    if (!sim)
-        return fprintf(stderr, "vswitchsim: out of memory\n"), NULL;
-    vs_server *server = NULL; /* --listen: serves between sub-slices of the run */
-    if (a->listen && !(server = vs_server_start(sim, a->listen_host, a->listen_port, err))) {
-        fprintf(stderr, "vswitchsim: %s\n", err);
-        vs_sim_free(sim);
-        return NULL;
-    }
-    sim->verbosity = a->verbose ? 3 : 1;
-    sim->stop = vs_cli_catch_stop_signals();
-    if (vs_guard_install() != 0 || vs_guard_arm(&end->guard, sim, a->callback_timeout) != 0) {
-        perror("vswitchsim: installing the crash guard");
-        vs_server_free(server);
-        vs_sim_free(sim);
-        return NULL;
-    }
-    vs_plugin_set *plugins = vs_plugins_attach(sim, err);
-    if (!plugins) {
-        vs_guard_disarm(&end->guard);
-        fprintf(stderr, "vswitchsim: %s\n", err);
-        *exit_code = VS_EXIT_BAD_INPUT;
-        vs_fwps_bind(NULL);
-        vs_server_free(server);
-        vs_sim_free(sim);
-        return NULL;
-    }
-    /* The real-time clock's loop; --listen may have made the base already: shared. */
-    struct event_base *own_base = NULL;
-    if (cfg->run.realtime && !sim->evbase)
-        sim->evbase = own_base = vs_realtime_base_new();
     progress_state ps = {wall_now(), wall_now()};
+    vs_run_options o = {.callback_timeout = a->callback_timeout,
+                        .verbose = a->verbose,
+                        .stop = vs_cli_catch_stop_signals(),
+                        .listen_host = a->listen ? a->listen_host : NULL,
+                        .listen_port = a->listen_port,
+                        .linger = a->linger};
     if (!a->quiet && isatty(STDERR_FILENO)) {
-        sim->progress = show_progress;
-        sim->progress_ctx = &ps;
+        o.progress = show_progress;
+        o.progress_ctx = &ps;
     }
-    int rc = run_guarded(sim, plugins, end);
-    if (sim->progress)
-        fprintf(stderr, "\r\033[K");
-    if (end->interrupted)
-        fprintf(stderr, "vswitchsim: interrupted at %.9f s simulated; the report covers what ran\n",
-                (double)vs_sim_now(sim) / 1e9);
-    vs_fwps_bind(NULL);
-    const vs_crash *c = &end->guard.first;
-    vs_run_info info = {.sim_time_ns = vs_sim_now(sim),
-                        .events = vs_engine_events_run(sim->engine),
-                        .wall_time_s = wall_now() - ps.started,
-                        .interrupted = end->interrupted};
-    if (c->signal) {
-        info.crashed.plugin = cfg->plugins[sim->instances[c->instance].plugin].name;
-        info.crashed.callback = c->what;
-        info.crashed.signal = vs_guard_signal_name(c->signal);
-        info.crashed.sim_time_ns = c->sim_time;
-    }
-    json_t *report = rc == 0 ? vs_report_build(cfg, &sim->stats, &info) : NULL;
-    if (!report)
-        fprintf(stderr, "vswitchsim: out of memory\n");
-    vs_server_finish(server, a->linger);
-    vs_server_free(server);
-    if (own_base) { /* the real-time clock's, when --listen did not make one */
-        sim->evbase = NULL;
-        event_base_free(own_base);
-    }
-    vs_sim_free(sim);
-    return report;
+    return vs_run_simulate(cfg, &o, end, exit_code);
 }
 
-static int emit(json_t *report, const vs_config *cfg, const run_args *a, const run_end *end)
+static int emit(json_t *report, const vs_config *cfg, const run_args *a, const vs_run_end *end)
 {
     char err[VS_ERROR_MAX];
-    int breached = vs_report_eval_slos(report, cfg);
-    size_t violations =
-        json_array_size(json_object_get(json_object_get(report, "verifier"), "violations"));
+    int code = vs_run_verdict(report, cfg, end);
     bool json_on_stdout = a->json_path && strcmp(a->json_path, "-") == 0;
     if (!a->quiet)
         vs_report_print_table(json_on_stdout ? stderr : stdout, report);
@@ -267,11 +159,7 @@ static int emit(json_t *report, const vs_config *cfg, const run_args *a, const r
         fprintf(stderr, "vswitchsim: %s\n", err);
         return VS_EXIT_FAILURE;
     }
-    if (end->guard.first.signal)
-        return VS_EXIT_BREACH; /* a callout bug, even if the run was also interrupted */
-    if (end->interrupted)
-        return VS_EXIT_FAILURE;
-    return breached || violations ? VS_EXIT_BREACH : VS_EXIT_OK;
+    return code;
 }
 
 int vs_cmd_run(int argc, char **argv)
@@ -291,7 +179,7 @@ int vs_cmd_run(int argc, char **argv)
     if (a.speed > 0)
         cfg.run.speed = a.speed;
     code = VS_EXIT_FAILURE;
-    run_end end = {0};
+    vs_run_end end = {0};
     json_t *report = simulate(&cfg, &a, &end, &code);
     if (report)
         code = emit(report, &cfg, &a, &end);

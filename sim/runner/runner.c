@@ -1,0 +1,158 @@
+/*
+ * runner.c: one run of a loaded scenario (runner.h).
+ */
+#include "runner/runner.h"
+
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "model/realtime.h"
+#include "plugin/instance.h"
+#include "plugin/loader.h"
+#include "report/report.h"
+#include "server/server.h"
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One line on stderr naming the callout that crashed and what was in flight. */
+static void print_crash(const vs_sim *sim, const vs_crash *c)
+{
+    const char *plugin = sim->cfg->plugins[sim->instances[c->instance].plugin].name;
+    if (sim->progress)
+        fputs("\r\033[K", stderr);
+    fprintf(stderr, "vswitchsim: callout crashed: plugin \"%s\" in its %s callback: %s at %.9f s "
+            "simulated (%lld pending completions, %lld migrations in flight); the run stops "
+            "here and the report covers what ran\n", plugin, c->what,
+            vs_guard_signal_name(c->signal), (double)c->sim_time / 1e9,
+            (long long)sim->stats.pending.total.level,
+            (long long)sim->stats.migrations_in_flight.total.level);
+}
+
+/* Runs the model under the crash guard. A crashing callout lands back at the recovery
+ * point (guard.c), once for the run and once more per crash in an unload: the run is
+ * not resumed (its state is not to be trusted), the crashed plugin is quarantined (none
+ * of its code runs again, not even its unload), the others are unloaded as usual. */
+static int run_guarded(vs_sim *sim, vs_plugin_set *plugins, vs_run_end *end)
+{
+    volatile int rc = 0;
+    if (sigsetjmp(end->guard.env, 1) == 0) {
+        end->guard.can_jump = 1;
+        rc = vs_sim_run(sim);
+    } else {
+        print_crash(sim, &end->guard.last);
+        vs_guard_quarantine(&end->guard);
+        rc = vs_sim_collect(sim);
+    }
+    end->interrupted = sim->interrupted;
+    if (sigsetjmp(end->guard.env, 1) != 0) {
+        print_crash(sim, &end->guard.last);
+        vs_guard_quarantine(&end->guard);
+    }
+    vs_plugins_detach(plugins);
+    vs_guard_disarm(&end->guard);
+    return rc;
+}
+
+/* The report of a finished run: what it covered and, if a callout crashed, which. */
+static json_t *build_report(const vs_config *cfg, vs_sim *sim, const vs_run_end *end)
+{
+    const vs_crash *c = &end->guard.first;
+    vs_run_info info = {.sim_time_ns = vs_sim_now(sim),
+                        .events = vs_engine_events_run(sim->engine),
+                        .wall_time_s = end->wall_time_s,
+                        .interrupted = end->interrupted};
+    if (c->signal) {
+        info.crashed.plugin = cfg->plugins[sim->instances[c->instance].plugin].name;
+        info.crashed.callback = c->what;
+        info.crashed.signal = vs_guard_signal_name(c->signal);
+        info.crashed.sim_time_ns = c->sim_time;
+    }
+    return vs_report_build(cfg, &sim->stats, &info);
+}
+
+/* Attaches the plugins and runs; NULL (with *exit_code) when they did not load. */
+static json_t *run_attached(vs_sim *sim, const vs_run_options *o, vs_run_end *end,
+                            int *exit_code)
+{
+    char err[VS_ERROR_MAX];
+    const vs_config *cfg = sim->cfg;
+    if (vs_guard_install() != 0 || vs_guard_arm(&end->guard, sim, o->callback_timeout) != 0) {
+        perror("vswitchsim: installing the crash guard");
+        return NULL;
+    }
+    vs_plugin_set *plugins = vs_plugins_attach(sim, err);
+    if (!plugins) {
+        vs_guard_disarm(&end->guard);
+        fprintf(stderr, "vswitchsim: %s\n", err);
+        *exit_code = VS_EXIT_BAD_INPUT;
+        vs_fwps_bind(NULL);
+        return NULL;
+    }
+    /* The real-time clock's loop; --listen may have made the base already: shared. */
+    struct event_base *own_base = NULL;
+    if (cfg->run.realtime && !sim->evbase)
+        sim->evbase = own_base = vs_realtime_base_new();
+    double started = wall_now();
+    int rc = run_guarded(sim, plugins, end);
+    end->wall_time_s = wall_now() - started;
+    if (sim->progress)
+        fprintf(stderr, "\r\033[K");
+    if (end->interrupted)
+        fprintf(stderr, "vswitchsim: interrupted at %.9f s simulated; the report covers what ran\n",
+                (double)vs_sim_now(sim) / 1e9);
+    vs_fwps_bind(NULL);
+    json_t *report = rc == 0 ? build_report(cfg, sim, end) : NULL;
+    if (!report)
+        fprintf(stderr, "vswitchsim: out of memory\n");
+    if (own_base) { /* the real-time clock's, when --listen did not make one */
+        sim->evbase = NULL;
+        event_base_free(own_base);
+    }
+    return report;
+}
+
+json_t *vs_run_simulate(const vs_config *cfg, const vs_run_options *o, vs_run_end *end,
+                        int *exit_code)
+{
+    char err[VS_ERROR_MAX];
+    vs_sim *sim = vs_sim_new(cfg);
+    if (!sim)
+        return fprintf(stderr, "vswitchsim: out of memory\n"), NULL;
+    vs_server *server = NULL; /* --listen: serves between sub-slices of the run */
+    if (o->listen_host &&
+        !(server = vs_server_start(sim, o->listen_host, o->listen_port, err))) {
+        fprintf(stderr, "vswitchsim: %s\n", err);
+        vs_sim_free(sim);
+        return NULL;
+    }
+    sim->verbosity = o->verbose ? 3 : 1;
+    sim->stop = o->stop;
+    sim->progress = o->progress;
+    sim->progress_ctx = o->progress_ctx;
+    json_t *report = run_attached(sim, o, end, exit_code);
+    vs_server_finish(server, o->linger);
+    vs_server_free(server);
+    vs_sim_free(sim);
+    return report;
+}
+
+int vs_run_verdict(json_t *report, const vs_config *cfg, const vs_run_end *end)
+{
+    int breached = vs_report_eval_slos(report, cfg);
+    size_t violations =
+        json_array_size(json_object_get(json_object_get(report, "verifier"), "violations"));
+    if (end->guard.first.signal)
+        return VS_EXIT_BREACH; /* a callout bug, even if the run was also interrupted */
+    if (end->interrupted)
+        return VS_EXIT_FAILURE;
+    return breached || violations ? VS_EXIT_BREACH : VS_EXIT_OK;
+}
