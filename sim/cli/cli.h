@@ -40,5 +40,7 @@ volatile sig_atomic_t *vs_cli_catch_stop_signals(void);
 int vs_cmd_run(int argc, char **argv);
 int vs_cmd_validate(int argc, char **argv);
 int vs_cmd_plugin_info(int argc, char **argv);
+int vs_cmd_sweep(int argc, char **argv);
+int vs_cmd_plan(int argc, char **argv);
 
 #endif /* VS_CLI_H */

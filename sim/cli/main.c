@@ -124,6 +124,10 @@ int main(int argc, char **argv)
         return vs_cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "validate") == 0)
         return vs_cmd_validate(argc - 1, argv + 1);
+    if (strcmp(cmd, "plan") == 0)
+        return vs_cmd_plan(argc - 1, argv + 1);
+    if (strcmp(cmd, "sweep") == 0)
+        return vs_cmd_sweep(argc - 1, argv + 1);
     if (strcmp(cmd, "plugin-info") == 0)
         return vs_cmd_plugin_info(argc - 1, argv + 1);
     return vs_cli_usage_error("unknown command \"%s\"", cmd);

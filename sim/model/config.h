@@ -190,6 +190,10 @@ typedef struct vs_config {
 
     vs_slo *slos;
     size_t nslos;
+
+    /* The scenario's "sweep" section, validated, for `vswitchsim sweep` (a jansson
+     * json_t; NULL when there is none). The model never reads it. */
+    struct json_t *sweep;
 } vs_config;
 
 /* Plugin p's timing: "charged" (scale 1) unless the scenario said otherwise. */

@@ -42,7 +42,17 @@ typedef struct vs__series {
     const char *name;
     const double *x, *y;
     size_t n;
+    /* Optional error bars: a vertical bar from ylo[k] to yhi[k] at each drawn point where
+     * both are finite (a confidence interval). NULL for none; the y axis covers them. */
+    const double *ylo, *yhi;
 } vs__series;
+
+/* A horizontal reference line across the plot (an SLO limit), dashed and labelled; the y
+ * axis covers it when the chart draws anything. */
+typedef struct vs__threshold {
+    double y;
+    const char *label; /* "SLO < 300000" */
+} vs__threshold;
 
 typedef struct vs__chart {
     const char *id;    /* its data-chart attribute */
@@ -52,10 +62,17 @@ typedef struct vs__chart {
     vs__axis x, y;
     const vs__series *series;
     size_t nseries;
+    const vs__threshold *thresholds; /* optional, NULL for none */
+    size_t nthresholds;
+    /* Optional names for x = 0, 1, ..., n-1 (a parameter whose values are not numbers):
+     * the x axis then has one tick per name, labelled with it. NULL for numeric ticks. */
+    const char *const *xnames;
+    size_t nxnames;
 } vs__chart;
 
 /* Appends <figure><svg data-chart data-series data-points>...</svg></figure>: axes with
- * round ticks, one line per series with points, a legend, or the empty text. */
+ * round ticks, one line per series with points (and its error bars), the thresholds, a
+ * legend, or the empty text. A chart without the optional fields draws as it always did. */
 void vs__svg_chart(vs__buf *b, const vs__chart *c);
 
 /* Appends the report's charts: latency percentiles per callout (pending completion,

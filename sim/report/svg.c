@@ -22,6 +22,7 @@ typedef struct axis_plan {
     int nticks;
     double tick[MAX_TICKS];
     char label[MAX_TICKS][16];
+    const char *const *names; /* the chart's x names, written instead of label */
 } axis_plan;
 
 typedef struct extent {
@@ -45,20 +46,35 @@ static const double *values(const vs__series *s, bool y)
     return y ? s->y : s->x;
 }
 
-/* Over the points that have both coordinates finite. */
+static void extend(extent *e, double v)
+{
+    if (!isfinite(v))
+        return;
+    e->min = fmin(e->min, v);
+    e->max = fmax(e->max, v);
+    e->minpos = v > 0 ? fmin(e->minpos, v) : e->minpos;
+}
+
+/* Over the points that have both coordinates finite; for y, also their error bars and,
+ * when there is a point, the thresholds, so that neither is cut off. n counts points. */
 static extent extent_of(const vs__chart *c, bool y)
 {
     extent e = {INFINITY, -INFINITY, INFINITY, 0};
-    for (size_t i = 0; i < c->nseries; i++)
-        for (size_t k = 0; k < c->series[i].n; k++) {
-            double v = values(&c->series[i], y)[k];
-            if (!isfinite(c->series[i].x[k]) || !isfinite(c->series[i].y[k]))
+    for (size_t i = 0; i < c->nseries; i++) {
+        const vs__series *s = &c->series[i];
+        for (size_t k = 0; k < s->n; k++) {
+            if (!isfinite(s->x[k]) || !isfinite(s->y[k]))
                 continue;
-            e.min = fmin(e.min, v);
-            e.max = fmax(e.max, v);
-            e.minpos = v > 0 ? fmin(e.minpos, v) : e.minpos;
+            extend(&e, values(s, y)[k]);
             e.n++;
+            if (y && s->ylo && s->yhi) {
+                extend(&e, s->ylo[k]);
+                extend(&e, s->yhi[k]);
+            }
         }
+    }
+    for (size_t i = 0; y && e.n && i < c->nthresholds; i++)
+        extend(&e, c->thresholds[i].y);
     return e;
 }
 
@@ -135,9 +151,26 @@ static void plan_nines(axis_plan *p)
     }
 }
 
+/* One tick per name at x = 0, 1, ..., with half a step of room on either side. */
+static void plan_names(axis_plan *p, const vs__chart *c)
+{
+    p->scale = VS_SCALE_LINEAR;
+    p->lo = -0.5;
+    p->hi = (double)c->nxnames - 0.5;
+    p->nticks = (int)c->nxnames;
+    p->names = c->xnames;
+    for (int i = 0; i < p->nticks; i++)
+        p->tick[i] = i;
+}
+
 static axis_plan plan_axis(const vs__chart *c, bool y)
 {
     const vs__axis *a = y ? &c->y : &c->x;
+    if (!y && c->xnames && c->nxnames > 0 && c->nxnames <= MAX_TICKS) {
+        axis_plan p = {0};
+        plan_names(&p, c);
+        return p;
+    }
     extent e = extent_of(c, y);
     axis_plan p = {.scale = a->scale};
     if (p.scale == VS_SCALE_AUTO)
@@ -228,9 +261,15 @@ static void write_ticks(vs__buf *b, const frame *f)
 {
     int bottom = f->top + PLOT_H;
     vs__buf_puts(b, "<g class=\"ticks\">");
-    for (int i = 0; i < f->x.nticks; i++)
-        vs__buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>",
-                       tick_x(f, i), bottom + 17, f->x.label[i]);
+    for (int i = 0; i < f->x.nticks; i++) {
+        vs__buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">", tick_x(f, i),
+                       bottom + 17);
+        if (f->x.names)
+            vs__buf_escape(b, f->x.names[i]);
+        else
+            vs__buf_puts(b, f->x.label[i]);
+        vs__buf_puts(b, "</text>");
+    }
     for (int i = 0; i < f->y.nticks; i++)
         vs__buf_printf(b, "<text x=\"%d\" y=\"%.1f\" dy=\"0.32em\" text-anchor=\"end\">%s</text>",
                        ML - 7, tick_y(f, i), f->y.label[i]);
@@ -289,6 +328,49 @@ static void write_markers(vs__buf *b, const frame *f, const vs__series *s, style
     vs__buf_puts(b, "</g>\n");
 }
 
+/* y in pixels, or the plot's bottom for a value the scale cannot show (<= 0 on log). */
+static double px_y_clamped(const frame *f, double v)
+{
+    return isfinite(scaled(f->y.scale, v)) ? px_y(f, v) : f->top + PLOT_H;
+}
+
+/* A vertical bar with short caps from ylo to yhi at each drawn point that has both. */
+static void write_bars(vs__buf *b, const frame *f, const vs__series *s, style st)
+{
+    vs__buf_printf(b, "<g class=\"error-bars\" stroke=\"%s\" stroke-width=\"1.4\" "
+                   "fill=\"none\">", st.color);
+    for (size_t k = 0; k < s->n; k++) {
+        if (!drawable(&f->x, &f->y, s, k) || !isfinite(s->ylo[k]) || !isfinite(s->yhi[k]) ||
+            !isfinite(scaled(f->y.scale, s->yhi[k])))
+            continue;
+        double x = px_x(f, s->x[k]), lo = px_y_clamped(f, s->ylo[k]), hi = px_y(f, s->yhi[k]);
+        vs__buf_printf(b, "<path class=\"error-bar\" d=\"M%.1f %.1fV%.1fM%.1f %.1fH%.1fM%.1f "
+                       "%.1fH%.1f\"/>", x, lo, hi, x - 4, lo, x + 4, x - 4, hi, x + 4);
+    }
+    vs__buf_puts(b, "</g>\n");
+}
+
+/* Dashed lines across the plot, each labelled at its left end (where lines that grow
+ * with x are lowest), above the line unless that would leave the plot; a white halo
+ * keeps the label legible over the grid and lines. */
+static void write_thresholds(vs__buf *b, const vs__chart *c, const frame *f)
+{
+    for (size_t i = 0; i < c->nthresholds; i++) {
+        const vs__threshold *t = &c->thresholds[i];
+        if (!isfinite(scaled(f->y.scale, t->y)))
+            continue;
+        double y = px_y(f, t->y);
+        vs__buf_printf(b, "<g class=\"threshold\"><line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" "
+                       "y2=\"%.1f\" stroke=\"#b42318\" stroke-width=\"1.5\" "
+                       "stroke-dasharray=\"6 4\"/><text x=\"%d\" y=\"%.1f\" fill=\"#b42318\" "
+                       "stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">", ML, y,
+                       W - MR, y, ML + 6,
+                       y - f->top < 14 ? y + 13 : y - 5);
+        vs__buf_escape(b, t->label);
+        vs__buf_puts(b, "</text></g>\n");
+    }
+}
+
 static void write_series(vs__buf *b, const vs__chart *c, const frame *f)
 {
     vs__buf_puts(b, "<g class=\"series\">\n");
@@ -298,6 +380,8 @@ static void write_series(vs__buf *b, const vs__chart *c, const frame *f)
         if (n == 0)
             continue;
         write_line(b, f, s, style_of(i));
+        if (s->ylo && s->yhi)
+            write_bars(b, f, s, style_of(i));
         write_markers(b, f, s, style_of(i), n <= MARKERS_UP_TO);
     }
     vs__buf_puts(b, "</g>\n");
@@ -388,6 +472,7 @@ void vs__svg_chart(vs__buf *b, const vs__chart *c)
         write_grid(b, &f);
         write_axes(b, c, &f);
         write_ticks(b, &f);
+        write_thresholds(b, c, &f);
         write_series(b, c, &f);
     }
     vs__buf_puts(b, "</svg></figure>\n");

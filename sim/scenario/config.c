@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "model/config.h"
 
 static void free_plugins(vs_plugin_spec *plugins, size_t n)
@@ -42,5 +44,6 @@ void vs_config_close(vs_config *cfg)
     free(cfg->workload.stages);
     free(cfg->workload.trace);
     free_slos(cfg->slos, cfg->nslos);
+    json_decref(cfg->sweep);
     memset(cfg, 0, sizeof *cfg);
 }

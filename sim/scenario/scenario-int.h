@@ -131,6 +131,8 @@ int vs__sc_metrics(vs__sc *sc, const json_t *root, vs_config *cfg);
 int vs__sc_workload(vs__sc *sc, const json_t *root, vs_config *cfg);
 /* The "verifier" section: rules turned off, the callback time bound (verifier_json.c). */
 int vs__sc_verifier(vs__sc *sc, const json_t *root, vs_config *cfg);
+/* The "sweep" section, kept whole in cfg->sweep (sweep_json.c). */
+int vs__sc_sweep(vs__sc *sc, const json_t *root, vs_config *cfg);
 
 /* For the sections (validate.c): enters root[key] as an object, path pushed (*old for
  * vs__sc_pop), its members one of `keys`; an absent optional one reads as NULL, which

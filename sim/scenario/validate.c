@@ -191,6 +191,7 @@ static const struct section {
     {"wfp", parse_wfp},            {"ndis", parse_ndis},         {"migration", vs__sc_migration},
     {"workload", vs__sc_workload}, {"run", parse_run},           {"faults", parse_faults},
     {"metrics", vs__sc_metrics},    {"slo", vs__sc_slos},         {"verifier", vs__sc_verifier},
+    {"sweep", vs__sc_sweep},
 };
 #define NSECTIONS (sizeof sections / sizeof sections[0])
 

@@ -405,7 +405,7 @@ Test(scenario_errors, exact_messages)
     assert_error(with("\"Description\": \"0123456789012345678901234567890123456789xyz\""),
                  "t.json: $.Description: unknown key (expected one of: $schema, name, "
                  "description, seed, topology, plugins, wfp, ndis, migration, workload, run, "
-                 "faults, metrics, slo, verifier)");
+                 "faults, metrics, slo, verifier, sweep)");
     assert_error(with("\"slo\": [\"saves.failed = 0\"]"),
                  "t.json: $.slo[0]: expected \"<metric> <op> <number>\" with op one of < <= > "
                  ">= == !=, got \"saves.failed = 0\"");

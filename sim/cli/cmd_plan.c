@@ -1,0 +1,446 @@
+/*
+ * cmd_plan.c: `vswitchsim plan`: the largest value of one parameter at which the SLOs
+ * hold, found by bisection over replicated runs (sweep/plan.h), with the evidence: every
+ * value tried, its runs, and each SLO's interval and verdict.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/sweep_common.h"
+#include "report/report.h"
+#include "sweep/plan.h"
+
+#define MAX_SLOS 64
+
+typedef struct plan_args {
+    vs_batch_args b;
+    const char *param; /* KEY or KEY=LO..HI */
+    const char *slos[MAX_SLOS];
+    size_t nslos;
+    unsigned reps, max_reps;
+    double confidence, tolerance;
+    const char *json_path;
+    char *slo_text; /* the --set slo=[...] value that --slo became */
+} plan_args;
+
+static int take_number(const char *opt, const char *val, double lo, double hi, bool integer,
+                       double *out)
+{
+    char *end;
+    *out = strtod(val, &end);
+    if (*end || !isfinite(*out) || *out < lo || *out > hi || (integer && *out != floor(*out)))
+        return vs_cli_usage_error("plan: %s wants %s from %g to %g, got %s", opt,
+                                  integer ? "an integer" : "a number", lo, hi, val), -1;
+    return 0;
+}
+
+static int take_option(plan_args *a, int argc, char **argv, int *i)
+{
+    const char *opt = argv[*i];
+    if (strcmp(opt, "--quiet") == 0)
+        return a->b.quiet = true, 0;
+    if (*i + 1 >= argc)
+        return vs_cli_usage_error("plan: unknown option %s, or it needs a value", opt), -1;
+    const char *val = argv[++*i];
+    double v = 0;
+    if (strcmp(opt, "--param") == 0) {
+        if (a->param)
+            return vs_cli_usage_error("plan: one --param (the plan varies one parameter)"), -1;
+        a->param = val;
+    } else if (strcmp(opt, "--slo") == 0) {
+        if (a->nslos == MAX_SLOS)
+            return vs_cli_usage_error("plan: at most %d --slo", MAX_SLOS), -1;
+        a->slos[a->nslos++] = val;
+    } else if (strcmp(opt, "--reps") == 0 || strcmp(opt, "--max-reps") == 0) {
+        if (take_number(opt, val, 1, 10000, true, &v) != 0)
+            return -1;
+        *(opt[2] == 'r' ? &a->reps : &a->max_reps) = (unsigned)v;
+    } else if (strcmp(opt, "--confidence") == 0) {
+        if (take_number(opt, val, 0.5, 0.9999, false, &a->confidence) != 0)
+            return -1;
+    } else if (strcmp(opt, "--tolerance") == 0) {
+        if (take_number(opt, val, 1e-9, 1, false, &a->tolerance) != 0)
+            return -1;
+    } else if (strcmp(opt, "--json") == 0)
+        a->json_path = val;
+    else
+        return vs_cli_usage_error("plan: unknown option %s", opt), -1;
+    return 0;
+}
+
+/* --slo replaces the scenario's SLOs: handed to the loader as --set slo=[...], so that
+ * they are checked (and reported by every run) like the file's own. */
+static int slos_as_override(plan_args *a)
+{
+    if (a->nslos == 0)
+        return 0;
+    json_t *list = json_array();
+    for (size_t i = 0; list && i < a->nslos; i++)
+        json_array_append_new(list, json_string(a->slos[i]));
+    char *text = list ? json_dumps(list, JSON_COMPACT) : NULL;
+    json_decref(list);
+    vs_load_args *la = &a->b.load;
+    if (!text || la->opts.noverrides == VS_MAX_OVERRIDES)
+        return free(text), vs_cli_usage_error("plan: too many --set and --slo"), -1;
+    /* vs_cli_free_load_args frees the key; the value is a->slo_text */
+    la->overrides[la->opts.noverrides++] = (vs_override){strdup("slo"), text};
+    a->slo_text = text;
+    return 0;
+}
+
+static int parse_args(plan_args *a, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        int took = vs_batch_take_option(&a->b, "plan", argc, argv, &i);
+        if (took < 0)
+            return -1;
+        if (took)
+            continue;
+        if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            if (take_option(a, argc, argv, &i) != 0)
+                return -1;
+        } else if (!a->b.scenario)
+            a->b.scenario = argv[i];
+        else
+            return vs_cli_usage_error("plan: more than one scenario (%s)", argv[i]), -1;
+    }
+    if (!a->b.scenario || !a->param)
+        return vs_cli_usage_error("plan: usage: vswitchsim plan SCENARIO.json --param KEY[=LO..HI] "
+                                  "[--slo 'METRIC < LIMIT']..."), -1;
+    if (!a->max_reps)
+        a->max_reps = a->reps * 4;
+    if (a->max_reps < a->reps)
+        return vs_cli_usage_error("plan: --max-reps %u is below --reps %u", a->max_reps,
+                                  a->reps), -1;
+    if (slos_as_override(a) != 0)
+        return -1;
+    vs_cli_finish_load_args(&a->b.load);
+    return 0;
+}
+
+/* ---- The parameter: its key and where the search starts --------------------------- */
+
+/* "LO..HI": two numbers; integer when both are written as integers. */
+static int parse_range(const char *text, vs_plan_range *r)
+{
+    const char *dots = strstr(text, "..");
+    char lo[64], *end;
+    size_t lolen = dots ? (size_t)(dots - text) : 0;
+    if (!dots || lolen == 0 || lolen >= sizeof lo)
+        return -1;
+    memcpy(lo, text, lolen); /* alone, or strtod would read "2." of "2..40" */
+    lo[lolen] = '\0';
+    r->lo = strtod(lo, &end);
+    if (*end)
+        return -1;
+    r->hi = strtod(dots + 2, &end);
+    if (*end || dots[2] == '\0' || !isfinite(r->lo) || !isfinite(r->hi) || r->lo >= r->hi)
+        return -1;
+    r->integer = strcspn(lo, ".eE") == lolen && strcspn(dots + 2, ".eE") == strlen(dots + 2);
+    return 0;
+}
+
+/* The number at a dotted path of the scenario file, after --set: where a plan with no
+ * range starts. NULL when there is none. */
+static json_t *current_value(const plan_args *a, const char *key)
+{
+    const vs_scenario_options *o = &a->b.load.opts;
+    for (size_t i = o->noverrides; i-- > 0;)
+        if (strcmp(o->overrides[i].key, key) == 0)
+            return json_loads(o->overrides[i].value, JSON_DECODE_ANY, NULL);
+    json_t *root = json_load_file(a->b.scenario, 0, NULL), *node = root;
+    char *path = strdup(key);
+    for (char *seg = strtok(path, "."); node && seg; seg = strtok(NULL, "."))
+        node = json_is_array(node) ? json_array_get(node, strtoul(seg, NULL, 10))
+                                   : json_object_get(node, seg);
+    json_t *v = json_is_number(node) ? json_incref(node) : NULL;
+    free(path);
+    json_decref(root);
+    return v;
+}
+
+static int plan_range(const plan_args *a, char *key, vs_plan_range *r)
+{
+    *r = (vs_plan_range){.hi = NAN, .tolerance = a->tolerance, .max_doublings = 40};
+    char *eq = strchr(key, '=');
+    if (eq) {
+        *eq = '\0';
+        if (parse_range(eq + 1, r) != 0)
+            return vs_cli_usage_error("plan: --param %s=%s: expected LO..HI with LO < HI",
+                                      key, eq + 1), -1;
+    } else {
+        json_t *v = current_value(a, key);
+        if (!v || json_number_value(v) < 0)
+            return json_decref(v), vs_cli_usage_error(
+                       "plan: --param %s: the scenario has no number >= 0 there to start from; "
+                       "give a range: --param %s=LO..HI", key, key), -1;
+        r->lo = json_number_value(v);
+        r->integer = json_is_integer(v);
+        json_decref(v);
+    }
+    if (!*key || strcmp(key, "seed") == 0)
+        return vs_cli_usage_error("plan: --param %s: expected a scenario path such as "
+                                  "workload.rate_per_s (not the seed)", key), -1;
+    return 0;
+}
+
+/* ---- Evaluating a value: replications, verdicts, evidence --------------------------- */
+
+typedef struct planner {
+    const plan_args *a;
+    const vs_config *cfg;
+    const char *key;
+    bool integer;
+    vs_batch_exec *be;
+    const vs_job_base *base;
+    json_t *metrics;  /* each SLO's metric, in SLO order */
+    json_t *slo_text; /* each SLO as text */
+    json_t *evidence; /* one entry per value tried, in order */
+    json_t **results; /* of the value being evaluated, by rep */
+    unsigned nresults;
+} planner;
+
+static json_t *value_json(const planner *pl, double v)
+{
+    return pl->integer ? json_integer((json_int_t)v) : json_real(v);
+}
+
+static void on_result(void *ctx, size_t index, const json_t *result)
+{
+    planner *pl = ctx;
+    pl->results[pl->nresults + index] = json_deep_copy(result);
+}
+
+/* Runs replications [pl->nresults, target) of value v. Returns the executor's code. */
+static int run_reps(planner *pl, double v, unsigned target)
+{
+    char err[VS_ERROR_MAX];
+    size_t n = target - pl->nresults;
+    json_t *jobs[n];
+    for (size_t i = 0; i < n; i++)
+        jobs[i] = json_pack("{s:[[s,o]], s:I, s:O}", "set", pl->key, value_json(pl, v), "seed",
+                            (json_int_t)vs_replication_seed(pl->cfg->seed,
+                                                            (unsigned)(pl->nresults + i)),
+                            "metrics", pl->metrics);
+    int rc = pl->be->ex->run(pl->be->ex, pl->base, jobs, n, on_result, pl,
+                             vs_cli_catch_stop_signals(), err);
+    for (size_t i = 0; i < n; i++)
+        json_decref(jobs[i]);
+    if (rc < 0)
+        fprintf(stderr, "vswitchsim: %s\n", err);
+    pl->nresults = target;
+    return rc;
+}
+
+static json_t *number(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+/* SLO i over the runs so far, into the evaluation's evidence. */
+static vs_verdict judge_slo(const planner *pl, size_t i, json_t *slos)
+{
+    double x[pl->nresults + 1];
+    size_t n = 0, missing = 0;
+    for (unsigned r = 0; r < pl->nresults; r++) {
+        const json_t *v = json_array_get(json_object_get(pl->results[r], "values"), i);
+        if (json_is_number(v))
+            x[n++] = json_number_value(v);
+        else
+            missing++;
+    }
+    vs_summary s;
+    vs_verdict verdict = vs_plan_judge(&pl->cfg->slos[i], x, n, missing, pl->a->confidence, &s);
+    json_array_append_new(slos, json_pack("{s:O, s:I, s:I, s:o, s:o, s:o, s:o, s:s}", "slo",
+                                          json_array_get(pl->slo_text, i), "n", (json_int_t)n,
+                                          "missing", (json_int_t)missing, "mean", number(s.mean),
+                                          "half_width", number(s.half_width), "low",
+                                          number(s.low), "high", number(s.high), "verdict",
+                                          vs_verdict_name(verdict)));
+    return verdict;
+}
+
+/* The value's verdict from the runs so far: a failing SLO fails it, an inconclusive
+ * one leaves it open. Builds its evidence entry in *entry. */
+static vs_verdict judge(const planner *pl, double v, json_t **entry)
+{
+    json_t *slos = json_array();
+    vs_verdict verdict = VS_VERDICT_PASS;
+    const char *error = NULL;
+    for (unsigned r = 0; r < pl->nresults && !error; r++)
+        if (json_integer_value(json_object_get(pl->results[r], "exit")) == VS_EXIT_BAD_INPUT)
+            error = json_string_value(json_object_get(pl->results[r], "error"));
+    for (size_t i = 0; !error && i < pl->cfg->nslos; i++) {
+        vs_verdict one = judge_slo(pl, i, slos);
+        if (one == VS_VERDICT_FAIL || (one == VS_VERDICT_INCONCLUSIVE && verdict == VS_VERDICT_PASS))
+            verdict = one;
+    }
+    if (error)
+        verdict = VS_VERDICT_INVALID;
+    *entry = json_pack("{s:o, s:I, s:s, s:o}", "value", value_json(pl, v), "runs",
+                       (json_int_t)pl->nresults, "verdict", vs_verdict_name(verdict), "slos", slos);
+    if (error)
+        json_object_set_new(*entry, "error", json_string(error));
+    return verdict;
+}
+
+static void drop_results(planner *pl)
+{
+    for (unsigned r = 0; r < pl->nresults; r++)
+        json_decref(pl->results[r]);
+    pl->nresults = 0;
+}
+
+static void show_evaluation(const planner *pl, const json_t *entry)
+{
+    if (pl->a->b.quiet)
+        return;
+    fprintf(stderr, "plan: %s=", pl->key);
+    json_dumpf(json_object_get(entry, "value"), stderr, JSON_ENCODE_ANY);
+    fprintf(stderr, ": %s after %lld runs", json_string_value(json_object_get(entry, "verdict")),
+            (long long)json_integer_value(json_object_get(entry, "runs")));
+    size_t i;
+    const json_t *s;
+    json_array_foreach(json_object_get(entry, "slos"), i, s) {
+        fprintf(stderr, "%s %s = %.6g", i ? ";" : " (", json_string_value(json_object_get(s, "slo")),
+                json_number_value(json_object_get(s, "mean")));
+        if (json_is_number(json_object_get(s, "half_width")))
+            fprintf(stderr, " ± %.3g", json_number_value(json_object_get(s, "half_width")));
+        fprintf(stderr, " %s", json_string_value(json_object_get(s, "verdict")));
+    }
+    fputs(json_array_size(json_object_get(entry, "slos")) ? ")\n" : "\n", stderr);
+}
+
+/* vs_plan_eval_fn: replications of v, more of them while the verdict is open. */
+static vs_verdict evaluate(void *ctx, double v)
+{
+    planner *pl = ctx;
+    unsigned target = pl->a->reps;
+    json_t *entry = NULL;
+    vs_verdict verdict = VS_VERDICT_STOP;
+    for (;;) {
+        if (run_reps(pl, v, target) != 0) {
+            verdict = VS_VERDICT_STOP;
+            break;
+        }
+        json_decref(entry);
+        verdict = judge(pl, v, &entry);
+        if (verdict != VS_VERDICT_INCONCLUSIVE || target >= pl->a->max_reps)
+            break;
+        target = target * 2 < pl->a->max_reps ? target * 2 : pl->a->max_reps;
+    }
+    if (entry) {
+        show_evaluation(pl, entry);
+        json_array_append_new(pl->evidence, entry);
+    }
+    drop_results(pl);
+    return verdict;
+}
+
+/* ---- The answer ---------------------------------------------------------------------- */
+
+static json_t *plan_document(const planner *pl, const vs_plan_range *r, const vs_plan_answer *ans)
+{
+    json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:O, s:f, s:I, s:I, s:{s:o, s:o}}", "kind",
+                            "plan", "scenario", pl->a->b.scenario, "name",
+                            pl->cfg->name ? pl->cfg->name : "", "param", pl->key, "slos",
+                            pl->slo_text, "confidence", pl->a->confidence, "reps",
+                            (json_int_t)pl->a->reps, "max_reps", (json_int_t)pl->a->max_reps,
+                            "range", "lo", value_json(pl, r->lo), "hi",
+                            isnan(r->hi) ? json_null() : value_json(pl, r->hi));
+    if (!doc)
+        return NULL;
+    json_object_set_new(doc, "answer", ans->found ? value_json(pl, ans->pass) : json_null());
+    json_object_set_new(doc, "first_failing",
+                        ans->fail_known ? value_json(pl, ans->fail) : json_null());
+    json_object_set_new(doc, "complete", json_boolean(!ans->stopped));
+    json_object_set_new(doc, "evaluations", json_incref(pl->evidence));
+    return doc;
+}
+
+static void print_answer(FILE *out, const planner *pl, const vs_plan_range *r,
+                         const vs_plan_answer *ans)
+{
+    char slos[1024] = "";
+    for (size_t i = 0; i < json_array_size(pl->slo_text); i++)
+        snprintf(slos + strlen(slos), sizeof slos - strlen(slos), "%s%s", i ? " and " : "",
+                 json_string_value(json_array_get(pl->slo_text, i)));
+    if (ans->stopped) {
+        fprintf(out, "plan: stopped before an answer (after %u values)\n", ans->evaluations);
+    } else if (!ans->found) {
+        fprintf(out, "plan: no value meets %s: even %s=%.15g fails\n", slos, pl->key, r->lo);
+    } else {
+        fprintf(out, "plan: the largest %s that meets %s (%.0f%% confidence) is %.15g", pl->key,
+                slos, pl->a->confidence * 100, ans->pass);
+        if (ans->fail_known)
+            fprintf(out, "; %.15g fails\n", ans->fail);
+        else
+            fprintf(out, "; every value up to it passed: the limit lies above (%s)\n",
+                    isnan(r->hi) ? "the doubling stopped" : "raise the range's top");
+    }
+}
+
+static int plan_loaded(const plan_args *a, const vs_config *cfg, vs_batch_exec *be,
+                       const vs_job_base *base)
+{
+    char key[512], err[VS_ERROR_MAX];
+    snprintf(key, sizeof key, "%s", a->param);
+    vs_plan_range r;
+    if (plan_range(a, key, &r) != 0)
+        return VS_EXIT_BAD_INPUT;
+    if (cfg->nslos == 0)
+        return vs_cli_usage_error("plan: which SLO? the scenario has none: --slo "
+                                  "'latency_us.blackout.p99 < 300000'");
+    planner pl = {.a = a, .cfg = cfg, .key = key, .integer = r.integer, .be = be, .base = base,
+                  .metrics = json_array(), .slo_text = json_array(), .evidence = json_array(),
+                  .results = calloc(a->max_reps + 1, sizeof *pl.results)};
+    static const char *const op[] = {"<", "<=", ">", ">=", "==", "!="};
+    for (size_t i = 0; i < cfg->nslos; i++) {
+        json_array_append_new(pl.metrics, json_string(cfg->slos[i].metric));
+        json_array_append_new(pl.slo_text, json_sprintf("%s %s %.15g", cfg->slos[i].metric,
+                                                        op[cfg->slos[i].op], cfg->slos[i].limit));
+    }
+    vs_plan_answer ans;
+    vs_plan_search(&r, evaluate, &pl, &ans);
+    json_t *doc = plan_document(&pl, &r, &ans);
+    bool json_on_stdout = a->json_path && strcmp(a->json_path, "-") == 0;
+    print_answer(json_on_stdout ? stderr : stdout, &pl, &r, &ans);
+    int code = ans.stopped ? VS_EXIT_FAILURE : ans.found ? VS_EXIT_OK : VS_EXIT_BREACH;
+    if (a->json_path && (!doc || vs_report_write_json(doc, a->json_path, err) != 0)) {
+        fprintf(stderr, "vswitchsim: %s\n", doc ? err : "out of memory");
+        code = VS_EXIT_FAILURE;
+    }
+    json_decref(doc);
+    json_decref(pl.metrics);
+    json_decref(pl.slo_text);
+    json_decref(pl.evidence);
+    free(pl.results);
+    return code;
+}
+
+int vs_cmd_plan(int argc, char **argv)
+{
+    plan_args a = {.reps = 5, .confidence = 0.95, .tolerance = 0.01};
+    char err[VS_ERROR_MAX];
+    int code = VS_EXIT_BAD_INPUT;
+    vs_batch_exec be = {0};
+    if (parse_args(&a, argc, argv) != 0)
+        goto out;
+    vs_job_base base = {a.b.scenario, &a.b.load.opts, a.b.callback_timeout};
+    if (vs_batch_exec_open(&be, &a.b, &base, &argc, &argv, &code) != 0 || !be.ex)
+        goto out; /* an error, or an MPI worker rank whose part is done */
+    vs_config cfg;
+    if (vs_scenario_load(a.b.scenario, &a.b.load.opts, &cfg, err) != 0) {
+        fprintf(stderr, "vswitchsim: %s\n", err);
+        goto out;
+    }
+    code = plan_loaded(&a, &cfg, &be, &base);
+    vs_config_close(&cfg);
+out:
+    vs_batch_exec_close(&be);
+    vs_cli_free_load_args(&a.b.load);
+    free(a.slo_text);
+    return code;
+}

@@ -1,0 +1,431 @@
+/*
+ * cmd_sweep.c: `vswitchsim sweep`: run a scenario over a grid of parameter values,
+ * each point replicated, across this machine's cores or MPI ranks; summarize each
+ * metric per point with a confidence interval; keep finished runs in the output file
+ * as they come, so that an interrupted sweep resumes where it stopped.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/sweep_common.h"
+#include "report/metric_names.h"
+#include "report/report.h"
+#include "sweep/sweep.h"
+#include "sweep/sweep_output.h"
+
+#define SAVE_EVERY_S 2.0 /* how often finished runs are written while the sweep goes on */
+
+typedef struct sweep_args {
+    vs_batch_args b;
+    const char *params[VS_SWEEP_MAX_PARAMS];
+    size_t nparams;
+    const char *metrics[VS_SWEEP_MAX_METRICS];
+    size_t nmetrics;
+    unsigned reps;     /* 0: the scenario's sweep.reps, else 1 */
+    double confidence; /* 0: the scenario's sweep.confidence, else 0.95 */
+    const char *json_path, *csv_path, *html_path;
+    bool resume;
+} sweep_args;
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int take_number(const char *opt, const char *val, double lo, double hi, double *out)
+{
+    char *end;
+    *out = strtod(val, &end);
+    if (*end || !isfinite(*out) || *out < lo || *out > hi)
+        return vs_cli_usage_error("sweep: %s wants a number from %g to %g, got %s", opt, lo, hi,
+                                  val), -1;
+    return 0;
+}
+
+static int take_option(sweep_args *a, int argc, char **argv, int *i)
+{
+    const char *opt = argv[*i];
+    const char *val = *i + 1 < argc ? argv[*i + 1] : NULL;
+    double v;
+    if (strcmp(opt, "--resume") == 0)
+        return a->resume = true, 0;
+    if (strcmp(opt, "--quiet") == 0)
+        return a->b.quiet = true, 0;
+    if (!val)
+        return vs_cli_usage_error("sweep: unknown option %s, or it needs a value", opt), -1;
+    ++*i;
+    if (strcmp(opt, "--param") == 0) {
+        if (a->nparams == VS_SWEEP_MAX_PARAMS)
+            return vs_cli_usage_error("sweep: at most %d --param", VS_SWEEP_MAX_PARAMS), -1;
+        a->params[a->nparams++] = val;
+    } else if (strcmp(opt, "--metric") == 0) {
+        if (!vs_report_metric_known(val))
+            return vs_cli_usage_error("sweep: --metric %s: not a report metric (see "
+                                      "docs/report.md)", val), -1;
+        if (a->nmetrics == VS_SWEEP_MAX_METRICS)
+            return vs_cli_usage_error("sweep: at most %d --metric", VS_SWEEP_MAX_METRICS), -1;
+        a->metrics[a->nmetrics++] = val;
+    } else if (strcmp(opt, "--reps") == 0) {
+        if (take_number(opt, val, 1, 100000, &v) != 0 || v != floor(v))
+            return v != floor(v) ? vs_cli_usage_error("sweep: --reps wants an integer") : -1;
+        a->reps = (unsigned)v;
+    } else if (strcmp(opt, "--confidence") == 0) {
+        if (take_number(opt, val, 0.5, 0.9999, &v) != 0)
+            return -1;
+        a->confidence = v;
+    } else if (strcmp(opt, "--json") == 0)
+        a->json_path = val;
+    else if (strcmp(opt, "--csv") == 0)
+        a->csv_path = val;
+    else if (strcmp(opt, "--html") == 0)
+        a->html_path = val;
+    else
+        return vs_cli_usage_error("sweep: unknown option %s", opt), -1;
+    return 0;
+}
+
+static int parse_args(sweep_args *a, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        int took = vs_batch_take_option(&a->b, "sweep", argc, argv, &i);
+        if (took < 0)
+            return -1;
+        if (took)
+            continue;
+        if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            if (take_option(a, argc, argv, &i) != 0)
+                return -1;
+        } else if (!a->b.scenario)
+            a->b.scenario = argv[i];
+        else
+            return vs_cli_usage_error("sweep: more than one scenario (%s)", argv[i]), -1;
+    }
+    vs_cli_finish_load_args(&a->b.load);
+    if (!a->b.scenario)
+        return vs_cli_usage_error("sweep: which scenario? (vswitchsim sweep SCENARIO.json "
+                                  "--param KEY=V1,V2,...)"), -1;
+    if (a->resume && (!a->json_path || strcmp(a->json_path, "-") == 0))
+        return vs_cli_usage_error("sweep: --resume needs --json FILE (the runs it keeps)"), -1;
+    return 0;
+}
+
+/* ---- The sweep's definition: axes, reps, metrics ------------------------------------ */
+
+typedef struct sweep_plan {
+    vs_axis axes[VS_SWEEP_MAX_PARAMS];
+    size_t naxes;
+    unsigned reps;
+    double confidence;
+    const char **metrics;
+    size_t nmetrics;
+    json_t *slos;
+    char fingerprint[17];
+} sweep_plan;
+
+static int axes_from_args(const sweep_args *a, sweep_plan *sp)
+{
+    char why[VS_ERROR_MAX];
+    for (size_t i = 0; i < a->nparams; i++, sp->naxes++)
+        if (vs_axis_parse(a->params[i], &sp->axes[i], why) != 0)
+            return vs_cli_usage_error("sweep: --param: %s", why), -1;
+    return 0;
+}
+
+/* The scenario's "sweep" section, already validated by the loader. */
+static int axes_from_scenario(const vs_config *cfg, sweep_plan *sp)
+{
+    char why[VS_ERROR_MAX];
+    const char *key;
+    json_t *values;
+    json_object_foreach(json_object_get(cfg->sweep, "params"), key, values) {
+        if (vs_axis_from_json(key, values, &sp->axes[sp->naxes], why) != 0)
+            return fprintf(stderr, "vswitchsim: %s: $.sweep.params: %s\n", cfg->source_path,
+                           why), -1;
+        sp->naxes++;
+    }
+    return 0;
+}
+
+static int check_axes(const sweep_plan *sp)
+{
+    for (size_t i = 0; i < sp->naxes; i++) {
+        if (strcmp(sp->axes[i].key, "seed") == 0)
+            return vs_cli_usage_error("sweep: the seed is not swept: each of --reps N "
+                                      "replications gets its own"), -1;
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(sp->axes[i].key, sp->axes[k].key) == 0)
+                return vs_cli_usage_error("sweep: --param %s given twice", sp->axes[i].key), -1;
+    }
+    if (vs_grid_size(sp->axes, sp->naxes) == 0)
+        return vs_cli_usage_error("sweep: the grid has more than %d points",
+                                  VS_GRID_MAX_POINTS), -1;
+    return 0;
+}
+
+static json_t *slo_texts(const vs_config *cfg)
+{
+    static const char *const op[] = {"<", "<=", ">", ">=", "==", "!="};
+    json_t *list = json_array();
+    for (size_t i = 0; list && i < cfg->nslos; i++)
+        json_array_append_new(list, json_sprintf("%s %s %.17g", cfg->slos[i].metric,
+                                                 op[cfg->slos[i].op], cfg->slos[i].limit));
+    return list;
+}
+
+/* Everything but the runs, from the command line and the scenario's "sweep". */
+static int plan_sweep(const sweep_args *a, const vs_config *cfg, sweep_plan *sp)
+{
+    const json_t *sec = cfg->sweep;
+    if (a->nparams ? axes_from_args(a, sp) != 0 : axes_from_scenario(cfg, sp) != 0)
+        return -1;
+    if (sp->naxes == 0)
+        return vs_cli_usage_error("sweep: no --param KEY=V1,V2,... and the scenario has no "
+                                  "\"sweep\" section"), -1;
+    if (check_axes(sp) != 0)
+        return -1;
+    sp->reps = a->reps ? a->reps
+               : json_integer_value(json_object_get(sec, "reps")) > 0
+                   ? (unsigned)json_integer_value(json_object_get(sec, "reps"))
+                   : 1;
+    sp->confidence = a->confidence > 0 ? a->confidence
+                     : json_is_number(json_object_get(sec, "confidence"))
+                         ? json_number_value(json_object_get(sec, "confidence"))
+                         : 0.95;
+    const char *extra[VS_SWEEP_MAX_METRICS * 2];
+    size_t nextra = 0, i;
+    const json_t *m;
+    json_array_foreach(json_object_get(sec, "metrics"), i, m)
+        extra[nextra++] = json_string_value(m);
+    for (i = 0; i < a->nmetrics; i++)
+        extra[nextra++] = a->metrics[i];
+    sp->metrics = vs_batch_metrics(cfg, extra, nextra, &sp->nmetrics);
+    sp->slos = slo_texts(cfg);
+    if (!sp->metrics || !sp->slos ||
+        vs_batch_fingerprint(&a->b, sp->metrics, sp->nmetrics, sp->fingerprint) != 0)
+        return fprintf(stderr, "vswitchsim: %s: cannot read it again\n", a->b.scenario), -1;
+    return 0;
+}
+
+static void free_plan(sweep_plan *sp)
+{
+    for (size_t i = 0; i < sp->naxes; i++)
+        vs_axis_free(&sp->axes[i]);
+    free(sp->metrics);
+    json_decref(sp->slos);
+}
+
+/* ---- Running: jobs out, results in, the file kept current ---------------------------- */
+
+typedef struct sweep_run {
+    const sweep_args *a;
+    vs_sweep *sw;
+    size_t *point_of;
+    unsigned *rep_of;
+    size_t njobs, done;
+    double started, last_shown, last_saved;
+    bool progress;
+} sweep_run;
+
+static bool all_recorded(const vs_sweep *sw)
+{
+    return vs_sweep_recorded(sw) == vs_sweep_points(sw) * vs_sweep_reps(sw);
+}
+
+static int save(const sweep_run *r, bool complete, char err[VS_ERROR_MAX])
+{
+    if (!r->a->json_path)
+        return 0;
+    json_t *doc = vs_sweep_document(r->sw, complete);
+    /* 15 digits: the runs' values were rounded to them when recorded (sweep.c), so a
+     * resumed sweep reads back the same bits. */
+    char *text = doc ? json_dumps(doc, JSON_INDENT(1) | JSON_REAL_PRECISION(15)) : NULL;
+    json_decref(doc);
+    if (!text)
+        return snprintf(err, VS_ERROR_MAX, "out of memory"), -1;
+    int rc;
+    if (strcmp(r->a->json_path, "-") == 0)
+        rc = complete && (fputs(text, stdout) < 0 || fputc('\n', stdout) < 0 || fflush(stdout))
+                 ? (snprintf(err, VS_ERROR_MAX, "writing stdout failed"), -1)
+                 : 0;
+    else {
+        size_t len = strlen(text);
+        char *with_nl = realloc(text, len + 2);
+        if (with_nl) {
+            text = with_nl;
+            memcpy(text + len, "\n", 2);
+        }
+        rc = vs_report_write_atomically(r->a->json_path, text, err);
+    }
+    free(text);
+    return rc;
+}
+
+static void show_progress(sweep_run *r)
+{
+    double t = wall_now();
+    if (!r->progress || (t - r->last_shown < 0.25 && r->done < r->njobs))
+        return;
+    r->last_shown = t;
+    double eta = r->done ? (t - r->started) * (double)(r->njobs - r->done) / (double)r->done : 0;
+    fprintf(stderr, "\r\033[Ksweep: %zu/%zu runs  %.1f s  ETA %.0f s", r->done, r->njobs,
+            t - r->started, eta);
+}
+
+static void on_result(void *ctx, size_t index, const json_t *result)
+{
+    sweep_run *r = ctx;
+    vs_sweep_record(r->sw, r->point_of[index], r->rep_of[index], result);
+    r->done++;
+    show_progress(r);
+    char err[VS_ERROR_MAX];
+    if (wall_now() - r->last_saved >= SAVE_EVERY_S && r->a->json_path &&
+        strcmp(r->a->json_path, "-") != 0) {
+        r->last_saved = wall_now();
+        if (save(r, false, err) != 0)
+            fprintf(stderr, "\nvswitchsim: %s\n", err);
+    }
+}
+
+/* The jobs of the runs not recorded yet, point after point. */
+static json_t **make_jobs(sweep_run *r)
+{
+    size_t total = vs_sweep_points(r->sw) * vs_sweep_reps(r->sw);
+    json_t **jobs = calloc(total + 1, sizeof *jobs);
+    r->point_of = calloc(total + 1, sizeof *r->point_of);
+    r->rep_of = calloc(total + 1, sizeof *r->rep_of);
+    if (!jobs || !r->point_of || !r->rep_of)
+        return free(jobs), NULL;
+    for (size_t p = 0; p < vs_sweep_points(r->sw); p++)
+        for (unsigned rep = 0; rep < vs_sweep_reps(r->sw); rep++) {
+            if (vs_sweep_has(r->sw, p, rep))
+                continue;
+            r->point_of[r->njobs] = p;
+            r->rep_of[r->njobs] = rep;
+            if (!(jobs[r->njobs++] = vs_sweep_job(r->sw, p, rep)))
+                return NULL; /* the caller frees what was made */
+        }
+    return jobs;
+}
+
+/* Keeps the runs of an earlier output of this sweep (--resume). */
+static int resume(sweep_run *r)
+{
+    char why[VS_ERROR_MAX];
+    struct stat st;
+    if (stat(r->a->json_path, &st) != 0) {
+        fprintf(stderr, "vswitchsim: %s does not exist yet: nothing to resume, starting\n",
+                r->a->json_path);
+        return 0;
+    }
+    json_error_t jerr;
+    json_t *old = json_load_file(r->a->json_path, JSON_REJECT_DUPLICATES, &jerr);
+    long kept = old ? vs_sweep_resume(r->sw, old, why) : -1;
+    json_decref(old);
+    if (!old)
+        snprintf(why, sizeof why, "%d:%d: %s", jerr.line, jerr.column, jerr.text);
+    if (kept < 0)
+        return fprintf(stderr, "vswitchsim: --resume %s: %s\n", r->a->json_path, why), -1;
+    fprintf(stderr, "vswitchsim: resuming %s: %ld runs kept, %zu to go\n", r->a->json_path,
+                kept, vs_sweep_points(r->sw) * vs_sweep_reps(r->sw) - (size_t)kept);
+    return 0;
+}
+
+static int write_outputs(const sweep_run *r, const json_t *doc)
+{
+    char err[VS_ERROR_MAX];
+    const sweep_args *a = r->a;
+    bool json_on_stdout = a->json_path && strcmp(a->json_path, "-") == 0;
+    if (!a->b.quiet)
+        vs_sweep_print_table(json_on_stdout ? stderr : stdout, doc);
+    if ((a->csv_path && vs_sweep_write_csv(doc, a->csv_path, err) != 0) ||
+        (a->html_path && vs_sweep_write_html(doc, a->html_path, err) != 0) ||
+        save(r, all_recorded(r->sw), err) != 0)
+        return fprintf(stderr, "vswitchsim: %s\n", err), -1;
+    return 0;
+}
+
+/* Runs what is left of the sweep and writes its outputs; returns the exit code. */
+static int run_sweep(sweep_run *r, vs_batch_exec *be, const vs_job_base *base)
+{
+    char err[VS_ERROR_MAX];
+    json_t **jobs = make_jobs(r);
+    int code = VS_EXIT_FAILURE;
+    r->started = r->last_shown = r->last_saved = wall_now();
+    r->progress = !r->a->b.quiet && isatty(STDERR_FILENO);
+    int rc = jobs ? be->ex->run(be->ex, base, jobs, r->njobs, on_result, r,
+                                vs_cli_catch_stop_signals(), err)
+                  : (snprintf(err, sizeof err, "out of memory"), -1);
+    if (r->progress)
+        fputs("\r\033[K", stderr);
+    if (rc < 0)
+        fprintf(stderr, "vswitchsim: %s\n", err);
+    if (rc == 1)
+        fprintf(stderr, "vswitchsim: interrupted after %zu of %zu runs; %s keeps them for "
+                "--resume\n", r->done, r->njobs, r->a->json_path ? r->a->json_path : "no file");
+    json_t *doc = vs_sweep_document(r->sw, all_recorded(r->sw));
+    if (doc && write_outputs(r, doc) == 0 && rc == 0)
+        code = vs_sweep_exit(r->sw);
+    json_decref(doc);
+    for (size_t i = 0; jobs && i < r->njobs; i++)
+        json_decref(jobs[i]);
+    free(jobs);
+    return code;
+}
+
+static int sweep_loaded(const sweep_args *a, const vs_config *cfg, vs_batch_exec *be,
+                        const vs_job_base *base)
+{
+    sweep_plan sp = {0};
+    int code = VS_EXIT_BAD_INPUT;
+    if (plan_sweep(a, cfg, &sp) != 0 ||
+        vs_batch_check_values(&a->b, sp.axes, sp.naxes, 4096) != 0)
+        goto out;
+    vs_sweep_def def = {a->b.scenario, cfg->name ? cfg->name : "", cfg->seed, sp.axes,
+                        sp.naxes, sp.reps, sp.confidence, sp.metrics, sp.nmetrics, sp.slos,
+                        sp.fingerprint};
+    sweep_run r = {.a = a, .sw = vs_sweep_new(&def)};
+    code = VS_EXIT_FAILURE;
+    if (!r.sw)
+        fprintf(stderr, "vswitchsim: out of memory\n");
+    else if (a->resume && resume(&r) != 0)
+        code = VS_EXIT_BAD_INPUT;
+    else
+        code = run_sweep(&r, be, base);
+    free(r.point_of);
+    free(r.rep_of);
+    vs_sweep_free(r.sw);
+out:
+    free_plan(&sp);
+    return code;
+}
+
+int vs_cmd_sweep(int argc, char **argv)
+{
+    sweep_args a = {0};
+    char err[VS_ERROR_MAX];
+    int code = VS_EXIT_BAD_INPUT;
+    vs_batch_exec be = {0};
+    if (parse_args(&a, argc, argv) != 0)
+        goto out;
+    vs_job_base base = {a.b.scenario, &a.b.load.opts, a.b.callback_timeout};
+    if (vs_batch_exec_open(&be, &a.b, &base, &argc, &argv, &code) != 0 || !be.ex)
+        goto out; /* an error, or an MPI worker rank whose part is done */
+    vs_config cfg;
+    if (vs_scenario_load(a.b.scenario, &a.b.load.opts, &cfg, err) != 0) {
+        fprintf(stderr, "vswitchsim: %s\n", err);
+        goto out;
+    }
+    code = sweep_loaded(&a, &cfg, &be, &base);
+    vs_config_close(&cfg);
+out:
+    vs_batch_exec_close(&be);
+    vs_cli_free_load_args(&a.b.load);
+    return code;
+}

@@ -1,0 +1,219 @@
+/*
+ * sweep_common.c: what `sweep` and `plan` share (sweep_common.h).
+ */
+#include "cli/sweep_common.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const headline_metrics[] = {
+    "latency_us.blackout.p99",    "latency_us.blackout.mean",
+    "latency_us.pending_completion.p99", "latency_us.save.p99",
+    "latency_us.restore.p99",     "latency_us.migration.p99",
+    "throughput.saves_per_s",     "throughput.migrations_per_s",
+    "migrations.completed",       "migrations.failed",
+    "saves.timed_out",            "in_flight.pending_max",
+};
+#define NHEADLINE (sizeof headline_metrics / sizeof headline_metrics[0])
+
+int vs_batch_take_option(vs_batch_args *b, const char *cmd, int argc, char **argv, int *i)
+{
+    int took = vs_cli_take_load_option(&b->load, argc, argv, i);
+    if (took != 0)
+        return took;
+    const char *opt = argv[*i];
+    bool jobs = strcmp(opt, "-j") == 0 || strcmp(opt, "--jobs") == 0;
+    if (!jobs && strcmp(opt, "--callback-timeout") != 0)
+        return 0;
+    if (*i + 1 >= argc)
+        return vs_cli_usage_error("%s: %s needs a value", cmd, opt), -1;
+    const char *val = argv[++*i];
+    char *end;
+    double v = strtod(val, &end);
+    if (jobs) {
+        if (*end || v < 1 || v > 4096 || v != floor(v))
+            return vs_cli_usage_error("%s: %s wants an integer from 1 to 4096, got %s", cmd, opt,
+                                      val), -1;
+        b->jobs = (unsigned)v;
+    } else {
+        if (*end || !isfinite(v) || v <= 0 || v > 1e6)
+            return vs_cli_usage_error("%s: --callback-timeout wants seconds > 0, got %s", cmd,
+                                      val), -1;
+        b->callback_timeout = v;
+    }
+    return 1;
+}
+
+int vs_batch_exec_open(vs_batch_exec *be, vs_batch_args *b, const vs_job_base *base,
+                       int *argc, char ***argv, int *exit_code)
+{
+    char err[VS_ERROR_MAX];
+    *be = (vs_batch_exec){.rank = 0, .size = 1};
+    unsigned jobs = b->jobs ? b->jobs : vs_exec_default_jobs();
+    if (vs_mpi_launched()) {
+        if (vs_mpi_open(argc, argv, jobs, &be->ex, &be->rank, &be->size, err) != 0) {
+            fprintf(stderr, "vswitchsim: %s\n", err);
+            *exit_code = VS_EXIT_BAD_INPUT;
+            return -1;
+        }
+        be->mpi = true;
+        if (be->rank > 0) { /* a worker: serve rank 0 until it is done */
+            *exit_code = vs_mpi_serve(base, jobs, err) == 0 ? VS_EXIT_OK : VS_EXIT_FAILURE;
+            if (*exit_code != VS_EXIT_OK)
+                fprintf(stderr, "vswitchsim: rank %d: %s\n", be->rank, err);
+            return 0;
+        }
+        return 0;
+    }
+    if (!(be->ex = vs_exec_local(jobs))) {
+        fprintf(stderr, "vswitchsim: out of memory\n");
+        *exit_code = VS_EXIT_FAILURE;
+        return -1;
+    }
+    return 0;
+}
+
+void vs_batch_exec_close(vs_batch_exec *be)
+{
+    if (be->ex)
+        be->ex->free(be->ex);
+    be->ex = NULL;
+    if (be->mpi)
+        vs_mpi_close();
+    be->mpi = false;
+}
+
+static bool listed(const char **list, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i], s) == 0)
+            return true;
+    return false;
+}
+
+const char **vs_batch_metrics(const vs_config *cfg, const char *const *extra, size_t nextra,
+                              size_t *n)
+{
+    const char **list = calloc(NHEADLINE + cfg->nslos + nextra + 1, sizeof *list);
+    if (!list)
+        return NULL;
+    *n = 0;
+    for (size_t i = 0; i < NHEADLINE; i++)
+        list[(*n)++] = headline_metrics[i];
+    for (size_t i = 0; i < cfg->nslos; i++)
+        if (!listed(list, *n, cfg->slos[i].metric))
+            list[(*n)++] = cfg->slos[i].metric;
+    for (size_t i = 0; i < nextra; i++)
+        if (!listed(list, *n, extra[i]))
+            list[(*n)++] = extra[i];
+    return list;
+}
+
+/* Loads the scenario with `nset` more overrides; prints the error naming them. */
+static int check_load(const vs_batch_args *b, const vs_override *set, size_t nset)
+{
+    char err[VS_ERROR_MAX], what[512] = "";
+    size_t nbase = b->load.opts.noverrides;
+    vs_override ov[VS_MAX_OVERRIDES + VS_SWEEP_MAX_PARAMS];
+    memcpy(ov, b->load.opts.overrides, nbase * sizeof *ov);
+    memcpy(ov + nbase, set, nset * sizeof *ov);
+    vs_scenario_options opts = b->load.opts;
+    opts.overrides = ov;
+    opts.noverrides = nbase + nset;
+    vs_config cfg;
+    if (vs_scenario_load(b->scenario, &opts, &cfg, err) == 0) {
+        vs_config_close(&cfg);
+        return 0;
+    }
+    for (size_t i = 0; i < nset; i++)
+        snprintf(what + strlen(what), sizeof what - strlen(what), "%s%s=%.64s", i ? ", " : "",
+                 set[i].key, set[i].value);
+    fprintf(stderr, "vswitchsim: %s (with the swept value%s %s)\n", err, nset > 1 ? "s" : "",
+            what);
+    return -1;
+}
+
+/* The overrides of grid point p (values as JSON text, to free with free_set). */
+static void set_of_point(const vs_axis *axes, size_t naxes, size_t p, vs_override *set)
+{
+    size_t idx[VS_SWEEP_MAX_PARAMS];
+    vs_grid_point(axes, naxes, p, idx);
+    for (size_t a = 0; a < naxes; a++)
+        set[a] = (vs_override){axes[a].key,
+                               json_dumps(axes[a].values[idx[a]], JSON_ENCODE_ANY | JSON_COMPACT)};
+}
+
+static void free_set(vs_override *set, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free((char *)set[i].value);
+}
+
+int vs_batch_check_values(const vs_batch_args *b, const vs_axis *axes, size_t naxes,
+                          size_t grid_max)
+{
+    for (size_t a = 0; a < naxes; a++)
+        for (size_t v = 0; v < axes[a].nvalues; v++) {
+            vs_override one = {axes[a].key,
+                               json_dumps(axes[a].values[v], JSON_ENCODE_ANY | JSON_COMPACT)};
+            int rc = one.value ? check_load(b, &one, 1) : -1;
+            free((char *)one.value);
+            if (rc != 0)
+                return -1;
+        }
+    size_t npoints = vs_grid_size(axes, naxes);
+    if (naxes < 2 || npoints > grid_max)
+        return 0;
+    for (size_t p = 0; p < npoints; p++) {
+        vs_override set[VS_SWEEP_MAX_PARAMS];
+        set_of_point(axes, naxes, p, set);
+        int rc = check_load(b, set, naxes);
+        free_set(set, naxes);
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* FNV-1a, 64 bits: a digest for telling runs apart, not a defence. */
+static void fnv(uint64_t *h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++)
+        *h = (*h ^ p[i]) * 0x100000001b3ull;
+}
+
+static void fnv_str(uint64_t *h, const char *s)
+{
+    fnv(h, s, strlen(s) + 1); /* with its NUL, so that "ab","c" differs from "a","bc" */
+}
+
+int vs_batch_fingerprint(const vs_batch_args *b, const char *const *metrics, size_t nmetrics,
+                         char out[17])
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    fnv_str(&h, VSWITCHSIM_VERSION);
+    FILE *f = fopen(b->scenario, "rb");
+    if (!f)
+        return -1;
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        fnv(&h, buf, n);
+    fclose(f);
+    const vs_scenario_options *o = &b->load.opts;
+    for (size_t i = 0; i < o->noverrides; i++) {
+        fnv_str(&h, o->overrides[i].key);
+        fnv_str(&h, o->overrides[i].value ? o->overrides[i].value : "");
+    }
+    for (size_t i = 0; o->plugin_path && o->plugin_path[i]; i++)
+        fnv_str(&h, o->plugin_path[i]);
+    snprintf(buf, sizeof buf, "seed %d %llu", o->have_seed, o->seed);
+    fnv_str(&h, buf);
+    for (size_t i = 0; i < nmetrics; i++)
+        fnv_str(&h, metrics[i]);
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+    return 0;
+}

@@ -1,0 +1,60 @@
+/*
+ * sweep_common.h: what `sweep` and `plan` share: the job base from the command line,
+ * the executor (-j processes or MPI ranks, the worker ranks' side included), the
+ * metrics a run reports back, and checking swept values before anything runs.
+ */
+#ifndef VS_CLI_SWEEP_COMMON_H
+#define VS_CLI_SWEEP_COMMON_H
+
+#include <stdbool.h>
+
+#include "cli/cli.h"
+#include "sweep/exec.h"
+#include "sweep/job.h"
+#include "sweep/param.h"
+
+#define VS_SWEEP_MAX_PARAMS 16
+#define VS_SWEEP_MAX_METRICS 256
+
+/* The options sweep and plan both take, besides the load options. */
+typedef struct vs_batch_args {
+    vs_load_args load;
+    const char *scenario;
+    unsigned jobs; /* -j; 0: one per CPU */
+    double callback_timeout;
+    bool quiet;
+} vs_batch_args;
+
+/* Takes -j/--jobs N and --callback-timeout S (and the load options): 1 taken, 0 not
+ * one of them, -1 after a usage error. */
+int vs_batch_take_option(vs_batch_args *b, const char *cmd, int argc, char **argv, int *i);
+
+/* How jobs will run. Under mpirun this initializes MPI; on ranks other than 0 it runs
+ * the jobs rank 0 sends and returns 0 with *ex NULL: the command is over for them and
+ * returns *exit_code. Returns -1 after printing an error. */
+typedef struct vs_batch_exec {
+    vs_exec *ex;
+    bool mpi;
+    int rank, size;
+} vs_batch_exec;
+int vs_batch_exec_open(vs_batch_exec *be, vs_batch_args *b, const vs_job_base *base,
+                       int *argc, char ***argv, int *exit_code);
+void vs_batch_exec_close(vs_batch_exec *be);
+
+/* The metrics every run reports (the headline ones, then the scenario's SLO metrics,
+ * then `extra`), without duplicates; *n set. Returns NULL when out of memory. */
+const char **vs_batch_metrics(const vs_config *cfg, const char *const *extra, size_t nextra,
+                              size_t *n);
+
+/* Loads the scenario with each value of each axis set (others as in the scenario), so
+ * that a bad value is a usage error before anything runs; and the whole grid too when
+ * it has at most `grid_max` points. Returns 0, or -1 after printing the error. */
+int vs_batch_check_values(const vs_batch_args *b, const vs_axis *axes, size_t naxes,
+                          size_t grid_max);
+
+/* A hex digest of what makes runs comparable: the program's version, the scenario
+ * file's bytes, --set, --seed, --plugin-path and the metrics. */
+int vs_batch_fingerprint(const vs_batch_args *b, const char *const *metrics, size_t nmetrics,
+                         char out[17]);
+
+#endif /* VS_CLI_SWEEP_COMMON_H */

@@ -1,0 +1,52 @@
+/*
+ * sweep_output.h: a sweep's results (the JSON below, what `vswitchsim sweep --json`
+ * writes) as a summary table, CSV and an HTML page of charts.
+ *
+ * {
+ *   "kind": "sweep",
+ *   "scenario": "scenarios/x.json", "name": "x", "seed": 42,
+ *   "reps": 3,                     replications asked per point
+ *   "confidence": 0.95,
+ *   "params":  [ {"key": "topology.hosts", "values": [1, 2, 4]}, ... ],  grid axes,
+ *                                  the first slowest
+ *   "metrics": [ "latency_us.blackout.p99", ... ],   report paths, in column order
+ *   "slos":    [ "latency_us.blackout.p99 < 300000", ... ],  the scenario's, as text
+ *   "fingerprint": "9f0c...",      what --resume checks (scenario, options, metrics)
+ *   "complete": true,              false while running or after an interruption
+ *   "points": [                    grid order; a point appears once any run finished
+ *     { "index": 0,
+ *       "params": [1],             one value per axis, in axis order
+ *       "runs": [ {"rep": 0, "seed": 42, "exit": 0, "slo_breached": 0,
+ *                  "violations": 0, "crashed": null,
+ *                  "values": [812.5, ...]} ],       one per metric, null when absent;
+ *                                  a failed run has "error" and no "values"
+ *       "summary": { "latency_us.blackout.p99":
+ *                      {"n": 3, "mean": ..., "stddev": ..., "half_width": ...,
+ *                       "low": ..., "high": ..., "min": ..., "max": ...}, ... },
+ *                                  (half_width/low/high null when n < 2)
+ *       "runs_passed": 3           runs with exit 0 (every SLO held, no callout bug)
+ *     }, ... ]
+ * }
+ */
+#ifndef VS_SWEEP_OUTPUT_H
+#define VS_SWEEP_OUTPUT_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "scenario/scenario.h"
+
+/* One row per point: the parameter values, "mean ± half-width" of the table's metrics
+ * (the scenario's SLO metrics, else the headline ones), runs passed / runs. */
+void vs_sweep_print_table(FILE *out, const json_t *sweep);
+
+/* One row per point: params..., then per metric mean, half_width, low, high, n. */
+int vs_sweep_write_csv(const json_t *sweep, const char *path, char err[VS_ERROR_MAX]);
+
+/* A self-contained page: per metric, a chart of its mean against the first parameter
+ * with confidence-interval bars, one line per combination of the other parameters;
+ * SLO limits drawn as a horizontal line. Written atomically. */
+int vs_sweep_write_html(const json_t *sweep, const char *path, char err[VS_ERROR_MAX]);
+
+#endif /* VS_SWEEP_OUTPUT_H */

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# `vswitchsim plan` on a scenario with constant times, where the answer is worked out by
+# hand (tests/e2e/scenarios/plan-constant.json): host 0's V VMs are drained at once, two
+# at a time, each migration taking T = 1.001002 s (1 s pre-copy, 1 ms pause, 1 us of NIC
+# save/restore and OIDs), so the k-th VM waits floor(k/2) * T for a slot and the longest
+# wait is (ceil(V/2) - 1) * T. With the SLO "slot_wait.max < 4.5 s": V = 10 waits
+# 4 * T = 4.004 s and passes, V = 11 waits 5 * T = 5.005 s and fails: the answer is 10.
+source "$(dirname "$0")/lib.bash"
+P=$SCEN/plan-constant.json
+
+# The per-V numbers the hand calculation rests on.
+for v in 10 11; do
+  "$VSWITCHSIM_BIN" run "$P" --set topology.vms_per_host=$v --json "$WORK/run$v.json" --quiet || true
+done
+jq_true "$WORK/run10.json" '.latency_us.slot_wait.max == 4004008'
+jq_true "$WORK/run11.json" '.latency_us.slot_wait.max == 5005010'
+
+# From the scenario's value (4), doubling to a failure (16), then bisecting: 4 8 16 12 10 11.
+"$VSWITCHSIM_BIN" plan "$P" --param topology.vms_per_host --reps 3 -j 2 --json "$WORK/plan.json" \
+  >"$WORK/plan.out" 2>"$WORK/plan.err"
+grep -q 'is 10; 11 fails' "$WORK/plan.out" || { cat "$WORK/plan.out"; fail "plan did not answer 10"; }
+jq_true "$WORK/plan.json" '.kind == "plan" and .answer == 10 and .first_failing == 11 and .complete'
+jq_true "$WORK/plan.json" '[.evaluations[].value] == [4, 8, 16, 12, 10, 11]'
+jq_true "$WORK/plan.json" '[.evaluations[].verdict] == ["pass", "pass", "fail", "fail", "pass", "fail"]'
+jq_true "$WORK/plan.json" 'all(.evaluations[]; .runs == 3 and .slos[0].half_width == 0)'
+jq_true "$WORK/plan.json" '.evaluations[4].slos[0] | .mean == 4004008 and .verdict == "pass"'
+
+# A range given on the command line; --slo replaces the scenario's SLOs.
+"$VSWITCHSIM_BIN" plan "$P" --param topology.vms_per_host=2..40 --reps 2 -j 1 --quiet \
+  --slo 'latency_us.slot_wait.max < 2500000' --json "$WORK/plan2.json"
+jq_true "$WORK/plan2.json" '.answer == 6 and .first_failing == 7 and .range == {"lo": 2, "hi": 40}'
+
+# Results do not depend on -j.
+"$VSWITCHSIM_BIN" plan "$P" --param topology.vms_per_host --reps 3 -j 1 --json "$WORK/plan-j1.json" \
+  --quiet >/dev/null
+cmp "$WORK/plan.json" "$WORK/plan-j1.json" || fail "plan -j 1 and -j 2 differ"
+
+# No value meets the SLO: exit 3, the answer is null.
+expect_exit 3 "$VSWITCHSIM_BIN" plan "$P" --param topology.vms_per_host=12..40 --reps 2 --quiet \
+  --json "$WORK/none.json"
+jq_true "$WORK/none.json" '.answer == null and (.evaluations | length) == 1'
+
+# The whole range passes: the answer is its top, with no failing value.
+"$VSWITCHSIM_BIN" plan "$P" --param topology.vms_per_host=2..9 --reps 2 --quiet --json "$WORK/top.json"
+jq_true "$WORK/top.json" '.answer == 9 and .first_failing == null'
+
+# A value the scenario does not take counts as a failure and says why (nics_per_vm is
+# at most 68): the answer is the largest value it takes.
+"$VSWITCHSIM_BIN" plan "$P" --param topology.nics_per_vm=1..100 --reps 1 --quiet \
+  --slo 'migrations.failed == 0' --json "$WORK/invalid.json"
+jq_true "$WORK/invalid.json" '.answer == 68 and .first_failing == 69'
+jq_true "$WORK/invalid.json" 'any(.evaluations[]; .verdict == "invalid" and (.error | test("nics_per_vm")))'
+
+# Bad input: exit 2, one line, no file.
+expect_exit 2 "$VSWITCHSIM_BIN" plan "$P" --param topology.vms_per_host=9..2 --json "$WORK/bad.json"
+expect_exit 2 "$VSWITCHSIM_BIN" plan "$P" --param nope.nothing --json "$WORK/bad.json"
+expect_exit 2 "$VSWITCHSIM_BIN" plan "$P" --param topology.vms_per_host --slo 'nope < 3' \
+  --json "$WORK/bad.json" 2>"$WORK/bad.err"
+grep -q 'unknown metric "nope"' "$WORK/bad.err" || fail "bad --slo not named: $(cat "$WORK/bad.err")"
+[ ! -e "$WORK/bad.json" ] || fail "bad input left a file"
+echo ok
