@@ -25,17 +25,6 @@ typedef struct plan_args {
     char *slo_text; /* the --set slo=[...] value that --slo became */
 } plan_args;
 
-static int take_number(const char *opt, const char *val, double lo, double hi, bool integer,
-                       double *out)
-{
-    char *end;
-    *out = strtod(val, &end);
-    if (*end || !isfinite(*out) || *out < lo || *out > hi || (integer && *out != floor(*out)))
-        return vs_cli_usage_error("plan: %s wants %s from %g to %g, got %s", opt,
-                                  integer ? "an integer" : "a number", lo, hi, val), -1;
-    return 0;
-}
-
 static int take_option(plan_args *a, int argc, char **argv, int *i)
 {
     const char *opt = argv[*i];
@@ -54,14 +43,14 @@ static int take_option(plan_args *a, int argc, char **argv, int *i)
             return vs_cli_usage_error("plan: at most %d --slo", MAX_SLOS), -1;
         a->slos[a->nslos++] = val;
     } else if (strcmp(opt, "--reps") == 0 || strcmp(opt, "--max-reps") == 0) {
-        if (take_number(opt, val, 1, 10000, true, &v) != 0)
+        if (vs_batch_number("plan", opt, val, 1, 10000, true, &v) != 0)
             return -1;
         *(opt[2] == 'r' ? &a->reps : &a->max_reps) = (unsigned)v;
     } else if (strcmp(opt, "--confidence") == 0) {
-        if (take_number(opt, val, 0.5, 0.9999, false, &a->confidence) != 0)
+        if (vs_batch_number("plan", opt, val, 0.5, 0.9999, false, &a->confidence) != 0)
             return -1;
     } else if (strcmp(opt, "--tolerance") == 0) {
-        if (take_number(opt, val, 1e-9, 1, false, &a->tolerance) != 0)
+        if (vs_batch_number("plan", opt, val, 1e-9, 1, false, &a->tolerance) != 0)
             return -1;
     } else if (strcmp(opt, "--json") == 0)
         a->json_path = val;

@@ -39,16 +39,6 @@ static double wall_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int take_number(const char *opt, const char *val, double lo, double hi, double *out)
-{
-    char *end;
-    *out = strtod(val, &end);
-    if (*end || !isfinite(*out) || *out < lo || *out > hi)
-        return vs_cli_usage_error("sweep: %s wants a number from %g to %g, got %s", opt, lo, hi,
-                                  val), -1;
-    return 0;
-}
-
 static int take_option(sweep_args *a, int argc, char **argv, int *i)
 {
     const char *opt = argv[*i];
@@ -73,11 +63,11 @@ static int take_option(sweep_args *a, int argc, char **argv, int *i)
             return vs_cli_usage_error("sweep: at most %d --metric", VS_SWEEP_MAX_METRICS), -1;
         a->metrics[a->nmetrics++] = val;
     } else if (strcmp(opt, "--reps") == 0) {
-        if (take_number(opt, val, 1, 100000, &v) != 0 || v != floor(v))
-            return v != floor(v) ? vs_cli_usage_error("sweep: --reps wants an integer") : -1;
+        if (vs_batch_number("sweep", opt, val, 1, 100000, true, &v) != 0)
+            return -1;
         a->reps = (unsigned)v;
     } else if (strcmp(opt, "--confidence") == 0) {
-        if (take_number(opt, val, 0.5, 0.9999, &v) != 0)
+        if (vs_batch_number("sweep", opt, val, 0.5, 0.9999, false, &v) != 0)
             return -1;
         a->confidence = v;
     } else if (strcmp(opt, "--json") == 0)

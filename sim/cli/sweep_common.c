@@ -18,6 +18,18 @@ static const char *const headline_metrics[] = {
 };
 #define NHEADLINE (sizeof headline_metrics / sizeof headline_metrics[0])
 
+int vs_batch_number(const char *cmd, const char *opt, const char *val, double lo, double hi,
+                    bool integer, double *out)
+{
+    char *end;
+    *out = strtod(val, &end);
+    if (end == val || *end || !isfinite(*out) || *out < lo || *out > hi ||
+        (integer && *out != floor(*out)))
+        return vs_cli_usage_error("%s: %s wants %s from %g to %g, got %s", cmd, opt,
+                                  integer ? "an integer" : "a number", lo, hi, val), -1;
+    return 0;
+}
+
 int vs_batch_take_option(vs_batch_args *b, const char *cmd, int argc, char **argv, int *i)
 {
     int took = vs_cli_take_load_option(&b->load, argc, argv, i);
@@ -30,19 +42,13 @@ int vs_batch_take_option(vs_batch_args *b, const char *cmd, int argc, char **arg
     if (*i + 1 >= argc)
         return vs_cli_usage_error("%s: %s needs a value", cmd, opt), -1;
     const char *val = argv[++*i];
-    char *end;
-    double v = strtod(val, &end);
-    if (jobs) {
-        if (*end || v < 1 || v > 4096 || v != floor(v))
-            return vs_cli_usage_error("%s: %s wants an integer from 1 to 4096, got %s", cmd, opt,
-                                      val), -1;
+    double v;
+    if (vs_batch_number(cmd, opt, val, jobs ? 1 : 1e-6, jobs ? 4096 : 1e6, jobs, &v) != 0)
+        return -1;
+    if (jobs)
         b->jobs = (unsigned)v;
-    } else {
-        if (*end || !isfinite(v) || v <= 0 || v > 1e6)
-            return vs_cli_usage_error("%s: --callback-timeout wants seconds > 0, got %s", cmd,
-                                      val), -1;
+    else
         b->callback_timeout = v;
-    }
     return 1;
 }
 

@@ -25,6 +25,11 @@ typedef struct vs_batch_args {
     bool quiet;
 } vs_batch_args;
 
+/* A number option's value in [lo, hi] (an integer if asked): 0, or -1 after a usage
+ * error naming the command and the option. */
+int vs_batch_number(const char *cmd, const char *opt, const char *val, double lo, double hi,
+                    bool integer, double *out);
+
 /* Takes -j/--jobs N and --callback-timeout S (and the load options): 1 taken, 0 not
  * one of them, -1 after a usage error. */
 int vs_batch_take_option(vs_batch_args *b, const char *cmd, int argc, char **argv, int *i);

@@ -19,9 +19,12 @@
 
 static int check_params(vs__sc *sc, const json_t *params)
 {
+    if (!params)
+        return vs__sc_fail(sc, NULL, "missing required key");
     if (!json_is_object(params) || json_object_size(params) == 0 ||
         json_object_size(params) > MAX_PARAMS)
-        return vs__sc_fail(sc, params, "expected an object of 1..%d \"KEY\": values", MAX_PARAMS);
+        return vs__sc_fail(sc, params, "expected an object of 1..%d members, each a --set path "
+                                       "and its values", MAX_PARAMS);
     const char *key;
     json_t *values;
     json_object_foreach((json_t *)params, key, values) {
@@ -32,7 +35,8 @@ static int check_params(vs__sc *sc, const json_t *params)
             return vs__sc_fail(sc, NULL, "the seed is not swept: replications (\"reps\") "
                                          "each get their own");
         if (vs_axis_from_json(key, values, &axis, why) != 0)
-            return vs__sc_fail(sc, values, "%s", why);
+            /* why quotes a string (the list syntax) already */
+            return vs__sc_fail(sc, json_is_string(values) ? NULL : values, "%s", why);
         vs_axis_free(&axis);
         vs__sc_pop(sc, at);
     }

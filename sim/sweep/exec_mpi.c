@@ -4,8 +4,8 @@
  * child processes (procs.h), exactly as -j does on one machine, so a result does not
  * depend on which rank ran it.
  *
- * Protocol (MPI_COMM_WORLD, bytes): every message but the acks is an 8-byte batch
- * index followed by text.
+ * Protocol (MPI_COMM_WORLD, bytes): JOB, RESULT and FAIL are an 8-byte batch index
+ * followed by text; CANCEL and STOP are empty; ACK is an index (0) alone.
  *   rank 0 -> worker  JOB    index + the job's JSON (compact)
  *                     CANCEL kill the jobs in flight, drop their results, keep serving
  *                     STOP   kill what runs, leave vs_mpi_serve
@@ -15,7 +15,8 @@
  * Rank 0 never has more than `jobs` jobs outstanding at a worker, so a worker starts
  * every job the moment it arrives and needs no queue. MPI keeps the order of messages
  * between two ranks, so once rank 0 has a worker's ACK, no stale RESULT can reach a
- * later batch: that is why CANCEL and STOP are acknowledged.
+ * later batch: that is why CANCEL and STOP are acknowledged. Workers send without
+ * blocking (outbox below), so rank 0's blocking sends of jobs always complete.
  *
  * Nobody busy-waits: Open MPI's blocking calls spin a core, so both sides poll with
  * MPI_Iprobe and sleep in vs_procs_wait (or nanosleep) for POLL_MS between polls.
@@ -78,13 +79,36 @@ static void sleep_ms(int ms)
         ;
 }
 
-/* Sends index + text (len bytes, no NUL) with `tag` to `dest`. */
-static int send_indexed(int dest, int tag, size_t index, const char *text, size_t len,
-                        char err[VS_ERROR_MAX])
+/* A worker's sends in flight. A worker never blocks in a send: rank 0 may itself be
+ * blocked sending it a job too large for Open MPI's eager limit (4 KB in shared memory),
+ * and two blocking sends to each other would wait forever. */
+typedef struct outbox {
+    MPI_Request *req;
+    char **buf;
+    size_t n, cap;
+} outbox;
+
+/* Sends index + text (len bytes, no NUL) with `tag` to `dest`: through `ob` without
+ * waiting when it is given, else with MPI_Send. */
+static int send_indexed(outbox *ob, int dest, int tag, size_t index, const char *text,
+                        size_t len, char err[VS_ERROR_MAX])
 {
     if (len > (size_t)INT32_MAX - INDEX_BYTES) {
         snprintf(err, VS_ERROR_MAX, "MPI: a message of %zu bytes is too long", len);
         return -1;
+    }
+    if (ob && ob->n == ob->cap) {
+        size_t cap = ob->cap ? ob->cap * 2 : 8;
+        MPI_Request *req = realloc(ob->req, cap * sizeof *req);
+        if (req)
+            ob->req = req;
+        char **b = req ? realloc(ob->buf, cap * sizeof *b) : NULL;
+        if (!b) {
+            snprintf(err, VS_ERROR_MAX, "out of memory");
+            return -1;
+        }
+        ob->buf = b;
+        ob->cap = cap;
     }
     char *buf = malloc(INDEX_BYTES + len);
     if (!buf) {
@@ -93,23 +117,68 @@ static int send_indexed(int dest, int tag, size_t index, const char *text, size_
     }
     uint64_t ix = index;
     memcpy(buf, &ix, INDEX_BYTES);
-    memcpy(buf + INDEX_BYTES, text, len);
-    int rc = MPI_Send(buf, (int)(INDEX_BYTES + len), MPI_BYTE, dest, tag, MPI_COMM_WORLD);
-    free(buf);
-    return mpi_check(rc, "MPI_Send", err);
+    if (len)
+        memcpy(buf + INDEX_BYTES, text, len);
+    int count = (int)(INDEX_BYTES + len);
+    if (!ob) {
+        int rc = MPI_Send(buf, count, MPI_BYTE, dest, tag, MPI_COMM_WORLD);
+        free(buf);
+        return mpi_check(rc, "MPI_Send", err);
+    }
+    int rc = MPI_Isend(buf, count, MPI_BYTE, dest, tag, MPI_COMM_WORLD, &ob->req[ob->n]);
+    if (mpi_check(rc, "MPI_Isend", err) != 0) {
+        free(buf);
+        return -1;
+    }
+    ob->buf[ob->n++] = buf;
+    return 0;
 }
 
 /* Sends `value` as compact JSON after the index. */
-static int send_json(int dest, int tag, size_t index, const json_t *value, char err[VS_ERROR_MAX])
+static int send_json(outbox *ob, int dest, int tag, size_t index, const json_t *value,
+                     char err[VS_ERROR_MAX])
 {
     char *text = json_dumps(value, JSON_COMPACT);
     if (!text) {
         snprintf(err, VS_ERROR_MAX, "out of memory");
         return -1;
     }
-    int rc = send_indexed(dest, tag, index, text, strlen(text), err);
+    int rc = send_indexed(ob, dest, tag, index, text, strlen(text), err);
     free(text);
     return rc;
+}
+
+/* Frees the buffers of the sends that are done; with `wait`, waits for all first. */
+static int outbox_reap(outbox *ob, bool wait, char err[VS_ERROR_MAX])
+{
+    size_t kept = 0;
+    int rc = 0;
+    for (size_t i = 0; i < ob->n; i++) {
+        int flag = 1;
+        if (rc == 0)
+            rc = wait ? mpi_check(MPI_Wait(&ob->req[i], MPI_STATUS_IGNORE), "MPI_Wait", err)
+                      : mpi_check(MPI_Test(&ob->req[i], &flag, MPI_STATUS_IGNORE), "MPI_Test", err);
+        if (flag && rc == 0) {
+            free(ob->buf[i]);
+        } else {
+            ob->req[kept] = ob->req[i];
+            ob->buf[kept++] = ob->buf[i];
+        }
+    }
+    ob->n = kept;
+    return rc;
+}
+
+/* Waits for what is still in flight (rank 0 is draining: quiesce) and frees it all. */
+static void outbox_close(outbox *ob)
+{
+    char err[VS_ERROR_MAX];
+    if (outbox_reap(ob, true, err) != 0)
+        fprintf(stderr, "vswitchsim: %s\n", err);
+    for (size_t i = 0; i < ob->n; i++)
+        free(ob->buf[i]); /* only after a failed MPI_Wait: MPI is broken anyway */
+    free(ob->req);
+    free(ob->buf);
 }
 
 static int send_empty(int dest, int tag, char err[VS_ERROR_MAX])
@@ -234,7 +303,7 @@ static int dispatch(mpi_exec *m, const vs_job_base *base, json_t *const *jobs, s
     }
     for (int r = 1; r < m->size; r++) {
         while (*next < n && m->outstanding[r] < m->jobs) {
-            if (send_json(r, TAG_JOB, *next, jobs[*next], err) != 0)
+            if (send_json(NULL, r, TAG_JOB, *next, jobs[*next], err) != 0)
                 return -1;
             m->outstanding[r]++;
             (*next)++;
@@ -386,25 +455,24 @@ int vs_mpi_open(int *argc, char ***argv, unsigned jobs, vs_exec **ex, int *rank,
 /* ---- ranks 1..N-1 ---------------------------------------------------------------- */
 
 /* Starts the job in a JOB message; a failure goes back to rank 0 as FAIL. */
-static int serve_job(vs_procs *p, const vs_job_base *base, size_t index, const char *text,
-                     size_t len, char err[VS_ERROR_MAX])
+static int serve_job(vs_procs *p, outbox *ob, const vs_job_base *base, size_t index,
+                     const char *text, size_t len, char err[VS_ERROR_MAX])
 {
     char why[VS_ERROR_MAX];
     json_error_t jerr;
     json_t *job = text ? json_loadb(text, len, 0, &jerr) : NULL;
-    int rc;
     if (!job)
         snprintf(why, sizeof why, "a job that is not JSON: %s", text ? jerr.text : "empty");
-    rc = job ? vs_procs_start(p, base, job, index, why) : -1;
+    int rc = job ? vs_procs_start(p, base, job, index, why) : -1;
     json_decref(job);
     if (rc == 0)
         return 0;
-    return send_indexed(0, TAG_FAIL, index, why, strlen(why), err);
+    return send_indexed(ob, 0, TAG_FAIL, index, why, strlen(why), err);
 }
 
 /* Handles one message from rank 0. Returns 1 on STOP, 0 to go on, -1 with err. */
-static int serve_message(vs_procs *p, const vs_job_base *base, const MPI_Status *st,
-                         char err[VS_ERROR_MAX])
+static int serve_message(vs_procs *p, outbox *ob, const vs_job_base *base,
+                         const MPI_Status *st, char err[VS_ERROR_MAX])
 {
     size_t index, len;
     char *text;
@@ -413,12 +481,13 @@ static int serve_message(vs_procs *p, const vs_job_base *base, const MPI_Status 
     int rc;
     switch (st->MPI_TAG) {
     case TAG_JOB:
-        rc = serve_job(p, base, index, text, len, err);
+        rc = serve_job(p, ob, base, index, text, len, err);
         break;
     case TAG_CANCEL:
     case TAG_STOP:
+        /* Results sent before this still reach rank 0, ahead of the ACK: it drops them. */
         vs_procs_kill_all(p);
-        rc = send_empty(0, TAG_ACK, err);
+        rc = send_indexed(ob, 0, TAG_ACK, 0, NULL, 0, err);
         if (rc == 0 && st->MPI_TAG == TAG_STOP)
             rc = 1;
         break;
@@ -431,7 +500,7 @@ static int serve_message(vs_procs *p, const vs_job_base *base, const MPI_Status 
 }
 
 /* Sends back the result of a local job if one finished within POLL_MS. */
-static int serve_results(vs_procs *p, char err[VS_ERROR_MAX])
+static int serve_results(vs_procs *p, outbox *ob, char err[VS_ERROR_MAX])
 {
     if (vs_procs_busy(p) == 0) {
         sleep_ms(POLL_MS);
@@ -442,10 +511,10 @@ static int serve_results(vs_procs *p, char err[VS_ERROR_MAX])
     char why[VS_ERROR_MAX];
     int rc = vs_procs_wait(p, POLL_MS, &tag, &result, why);
     if (rc < 0)
-        return send_indexed(0, TAG_FAIL, 0, why, strlen(why), err);
+        return send_indexed(ob, 0, TAG_FAIL, 0, why, strlen(why), err);
     if (rc == 0)
         return 0;
-    rc = send_json(0, TAG_RESULT, tag, result, err);
+    rc = send_json(ob, 0, TAG_RESULT, tag, result, err);
     json_decref(result);
     return rc;
 }
@@ -457,15 +526,19 @@ int vs_mpi_serve(const vs_job_base *base, unsigned jobs, char err[VS_ERROR_MAX])
         snprintf(err, VS_ERROR_MAX, "out of memory");
         return -1;
     }
+    outbox ob = {0};
     int rc = 0;
     while (rc == 0) {
         int flag = 0;
         MPI_Status st;
         rc = mpi_check(MPI_Iprobe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st), "MPI_Iprobe", err);
         if (rc == 0)
-            rc = flag ? serve_message(p, base, &st, err) : serve_results(p, err);
+            rc = flag ? serve_message(p, &ob, base, &st, err) : serve_results(p, &ob, err);
+        if (rc == 0)
+            rc = outbox_reap(&ob, false, err);
     }
     vs_procs_free(p);
+    outbox_close(&ob);
     return rc > 0 ? 0 : -1;
 }
 
