@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "sweep/exec.h"
 
 static const char USAGE[] =
     "usage: vswitchsim run [SCENARIO.json] [--seed N] [--set KEY=VALUE]... [--plugin-path DIR]...\n"
@@ -129,7 +130,8 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0)
         return fputs(USAGE, stdout), VS_EXIT_OK;
     if (strcmp(cmd, "--version") == 0)
-        return printf("vswitchsim %s\n", VSWITCHSIM_VERSION), VS_EXIT_OK;
+        return printf("vswitchsim %s\nmpi: %s\n", VSWITCHSIM_VERSION,
+                      vs_mpi_available() ? "yes" : "no"), VS_EXIT_OK;
     if (strcmp(cmd, "run") == 0)
         return vs_cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "validate") == 0)

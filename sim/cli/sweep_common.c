@@ -59,7 +59,13 @@ int vs_batch_exec_open(vs_batch_exec *be, vs_batch_args *b, const vs_job_base *b
     *be = (vs_batch_exec){.rank = 0, .size = 1};
     unsigned jobs = b->jobs ? b->jobs : vs_exec_default_jobs();
     if (vs_mpi_launched()) {
+        /* Ranks that share a machine share its CPUs: -j's default divides them. */
+        const char *local = getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+        if (!b->jobs && local && atoi(local) > 1)
+            jobs = jobs / (unsigned)atoi(local) ? jobs / (unsigned)atoi(local) : 1;
         if (vs_mpi_open(argc, argv, jobs, &be->ex, &be->rank, &be->size, err) != 0) {
+            if (vs_mpi_available())
+                vs_mpi_close();
             fprintf(stderr, "vswitchsim: %s\n", err);
             *exit_code = VS_EXIT_BAD_INPUT;
             return -1;

@@ -4,7 +4,8 @@
 source "$(dirname "$0")/lib.bash"
 
 "$VSWITCHSIM_BIN" --help | grep -q "usage: vswitchsim run" || fail "--help"
-"$VSWITCHSIM_BIN" --version | grep -Eq '^vswitchsim [0-9]+\.[0-9]+\.[0-9]+$' || fail "--version"
+"$VSWITCHSIM_BIN" --version | head -1 | grep -Eq '^vswitchsim [0-9]+\.[0-9]+\.[0-9]+$' || fail "--version"
+"$VSWITCHSIM_BIN" --version | grep -Eq '^mpi: (yes|no)$' || fail "--version: no mpi line"
 for args in "" "frobnicate" "run --bogus" "run a.json b.json" "run --seed x" "run --set novalue" \
             "validate" "plugin-info"; do
   set +e; "$VSWITCHSIM_BIN" $args > "$WORK/out" 2> "$WORK/err"; code=$?; set -e
