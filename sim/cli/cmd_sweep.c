@@ -18,7 +18,8 @@
 #include "sweep/sweep.h"
 #include "sweep/sweep_output.h"
 
-#define SAVE_EVERY_S 2.0 /* how often finished runs are written while the sweep goes on */
+#define SAVE_EVERY_S 2.0 /* how often finished runs are written while the sweep goes on
+                            (and once after the first) */
 
 typedef struct sweep_args {
     vs_batch_args b;
@@ -347,7 +348,8 @@ static int run_sweep(sweep_run *r, vs_batch_exec *be, const vs_job_base *base)
     char err[VS_ERROR_MAX];
     json_t **jobs = make_jobs(r);
     int code = VS_EXIT_FAILURE;
-    r->started = r->last_shown = r->last_saved = wall_now();
+    r->started = r->last_shown = wall_now();
+    r->last_saved = 0; /* the first finished run is written at once */
     r->progress = !r->a->b.quiet && isatty(STDERR_FILENO);
     int rc = jobs ? be->ex->run(be->ex, base, jobs, r->njobs, on_result, r,
                                 vs_cli_catch_stop_signals(), err)

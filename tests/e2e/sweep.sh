@@ -56,13 +56,15 @@ expect_exit 3 "$VSWITCHSIM_BIN" sweep "$Q" --set run.duration=4s --param workloa
 jq_true "$WORK/breach.json" '[.points[].runs_passed] == [1, 0]'
 
 # Interrupted (SIGINT) and resumed: the same bytes as the sweep that ran through.
-long=(--set run.duration=10s --param workload.rate_per_s=1..24 --reps 2 -j 1)
+long=(--set run.duration=60s --param workload.rate_per_s=1..24 --reps 2 -j 1)
 "$VSWITCHSIM_BIN" sweep "$Q" "${long[@]}" --json "$WORK/full.json" --quiet
 "$VSWITCHSIM_BIN" sweep "$Q" "${long[@]}" --json "$WORK/part.json" --quiet 2>"$WORK/int.err" &
 pid=$!
-for _ in $(seq 600); do [ -s "$WORK/part.json" ] && break; sleep 0.1; done
+# The file appears with the first finished run (after ~30 ms); the sweep has 47 more
+# to go (~1.4 s here).
+for _ in $(seq 1200); do [ -s "$WORK/part.json" ] && break; sleep 0.05; done
 [ -s "$WORK/part.json" ] || fail "no partial output after 60 s"
-kill -INT $pid
+kill -INT $pid || fail "the sweep ended before it could be interrupted"
 set +e; wait $pid; rc=$?; set -e
 [ "$rc" -eq 1 ] || fail "interrupted sweep: exit $rc, want 1"
 grep -q 'interrupted after' "$WORK/int.err" || fail "no interruption message: $(cat "$WORK/int.err")"
