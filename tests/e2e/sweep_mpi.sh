@@ -63,8 +63,19 @@ run_mpi 3 2 mpi3.json || { cat "$WORK/mpi3.json.err" >&2; fail "mpirun -np 3 -j 
 cmp "$WORK/local.json" "$WORK/mpi3.json" || fail "-np 3 -j 2 differs from the local sweep"
 echo "-np 3 -j 2: same as local"
 
+# A plan under MPI: the same evidence, value for value, as on one machine.
+P=$SRC/tests/e2e/scenarios/plan-constant.json
+"${mpi_env[@]}" "${mpirun[@]}" -np 2 "$VSWITCHSIM_BIN" plan "$P" --param topology.vms_per_host \
+  --reps 3 -j 1 --quiet --json "$WORK/plan-mpi.json" >"$WORK/plan-mpi.out" 2>"$WORK/plan-mpi.json.err" ||
+  { cat "$WORK/plan-mpi.json.err" >&2; fail "mpirun -np 2 plan failed"; }
+"$VSWITCHSIM_BIN" plan "$P" --param topology.vms_per_host --reps 3 -j 2 --quiet \
+  --json "$WORK/plan-local.json" >/dev/null
+cmp "$WORK/plan-local.json" "$WORK/plan-mpi.json" || fail "plan under -np 2 differs from the local one"
+grep -q 'is 10; 11 fails' "$WORK/plan-mpi.out" || fail "plan under MPI: $(cat "$WORK/plan-mpi.out")"
+echo "plan -np 2: same as local"
+
 # Open MPI prints nothing of its own: no fork warning, no stack trace, no help text.
-for f in mpi.json.err mpi3.json.err; do
+for f in mpi.json.err mpi3.json.err plan-mpi.json.err; do
   if grep -qi 'fork\|Open MPI\|\*\*\* Process received signal' "$WORK/$f"; then
     cat "$WORK/$f" >&2
     fail "Open MPI printed something in $f"
