@@ -242,8 +242,8 @@ static int save(const sweep_run *r, bool complete, char err[VS_ERROR_MAX])
     if (!text)
         return snprintf(err, VS_ERROR_MAX, "out of memory"), -1;
     int rc;
-    if (strcmp(r->a->json_path, "-") == 0)
-        rc = complete && (fputs(text, stdout) < 0 || fputc('\n', stdout) < 0 || fflush(stdout))
+    if (strcmp(r->a->json_path, "-") == 0) /* once, at the end (on_result skips stdout) */
+        rc = fputs(text, stdout) < 0 || fputc('\n', stdout) < 0 || fflush(stdout)
                  ? (snprintf(err, VS_ERROR_MAX, "writing stdout failed"), -1)
                  : 0;
     else {
