@@ -263,7 +263,8 @@ static vs_verdict judge(const planner *pl, double v, json_t **entry)
             error = json_string_value(json_object_get(pl->results[r], "error"));
     for (size_t i = 0; !error && i < pl->cfg->nslos; i++) {
         vs_verdict one = judge_slo(pl, i, slos);
-        if (one == VS_VERDICT_FAIL || (one == VS_VERDICT_INCONCLUSIVE && verdict == VS_VERDICT_PASS))
+        if (one == VS_VERDICT_FAIL ||
+            (one == VS_VERDICT_INCONCLUSIVE && verdict == VS_VERDICT_PASS))
             verdict = one;
     }
     if (error)
@@ -293,7 +294,8 @@ static void show_evaluation(const planner *pl, const json_t *entry)
     size_t i;
     const json_t *s;
     json_array_foreach(json_object_get(entry, "slos"), i, s) {
-        fprintf(stderr, "%s %s = %.6g", i ? ";" : " (", json_string_value(json_object_get(s, "slo")),
+        fprintf(stderr, "%s %s = %.6g", i ? ";" : " (",
+                json_string_value(json_object_get(s, "slo")),
                 json_number_value(json_object_get(s, "mean")));
         if (json_is_number(json_object_get(s, "half_width")))
             fprintf(stderr, " ± %.3g", json_number_value(json_object_get(s, "half_width")));

@@ -222,6 +222,7 @@ typedef struct sweep_run {
     size_t njobs, done;
     double started, last_shown, last_saved;
     double save_cost; /* wall seconds the last save took */
+    size_t errors;    /* runs that failed outright (their "error" is in the document) */
     bool progress;
 } sweep_run;
 
@@ -275,6 +276,10 @@ static void on_result(void *ctx, size_t index, const json_t *result)
     sweep_run *r = ctx;
     vs_sweep_record(r->sw, r->point_of[index], r->rep_of[index], result);
     r->done++;
+    const char *error = json_string_value(json_object_get(result, "error"));
+    if (error && r->errors++ == 0) /* the first one in full; the count at the end */
+        fprintf(stderr, "%svswitchsim: point %zu, replication %u: %s\n",
+                r->progress ? "\r\033[K" : "", r->point_of[index], r->rep_of[index], error);
     show_progress(r);
     char err[VS_ERROR_MAX];
     double now = wall_now();
@@ -363,6 +368,9 @@ static int run_sweep(sweep_run *r, vs_batch_exec *be, const vs_job_base *base)
         fputs("\r\033[K", stderr);
     if (rc < 0)
         fprintf(stderr, "vswitchsim: %s\n", err);
+    if (r->errors > 1)
+        fprintf(stderr, "vswitchsim: %zu runs failed outright (see \"error\" in the runs)\n",
+                r->errors);
     if (rc == 1)
         fprintf(stderr, "vswitchsim: interrupted after %zu of %zu runs; %s keeps them for "
                 "--resume\n", r->done, r->njobs, r->a->json_path ? r->a->json_path : "no file");

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# make-corpus.sh SOURCE_DIR CORPUS_DIR: seeds CORPUS_DIR/{scenario,set} from the
+# make-corpus.sh SOURCE_DIR CORPUS_DIR: seeds CORPUS_DIR/{scenario,set,param} from the
 # scenarios, the small bad-scenario inputs, the bad cases' --set arguments and the
-# committed seeds and regression inputs under tests/fuzz/. Only adds files: what the
+# committed seeds and regression inputs under tests/fuzz/ (param has only those). Only adds files: what the
 # fuzzer found in earlier runs stays.
 set -euo pipefail
 src=${1:?usage: make-corpus.sh SOURCE_DIR CORPUS_DIR}
 out=${2:?usage: make-corpus.sh SOURCE_DIR CORPUS_DIR}
-mkdir -p "$out/scenario" "$out/set"
+mkdir -p "$out/scenario" "$out/set" "$out/param"
 
 for f in "$src"/scenarios/*.json; do
   [ "$(basename "$f")" = schema.json ] && continue
@@ -27,7 +27,7 @@ for dir in "$src"/tests/bad-scenarios/*/; do
   fi
 done
 
-for kind in scenario set; do
+for kind in scenario set param; do
   for d in "$src/tests/fuzz/seeds/$kind" "$src/tests/fuzz/regress/$kind"; do
     [ -d "$d" ] || continue
     for f in "$d"/*; do
@@ -35,4 +35,5 @@ for kind in scenario set; do
     done
   done
 done
-echo "make-corpus: $(ls "$out/scenario" | wc -l) scenario, $(ls "$out/set" | wc -l) set inputs"
+echo "make-corpus: $(ls "$out/scenario" | wc -l) scenario, $(ls "$out/set" | wc -l) set," \
+     "$(ls "$out/param" | wc -l) param inputs"

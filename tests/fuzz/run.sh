@@ -8,7 +8,7 @@ build=${1:?usage: run.sh BUILD_DIR [SECONDS] [TARGET...]}
 secs=${2:-30}
 shift $(( $# > 2 ? 2 : $# ))
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_scenario fuzz_set)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_scenario fuzz_set fuzz_param)
 here=$(cd "$(dirname "$0")" && pwd)
 dir=$build/tests/fuzz
 status=0

@@ -159,7 +159,8 @@ Test(sweep, worst_exit_code_wins_failure_over_bad_input_over_breach)
 {
     vs_sweep *sw = new_sweep(1, "f1");
     cr_assert_eq(vs_sweep_exit(sw), 0);
-    json_t *breach = json_pack("{s:i}", "exit", 3), *bad = json_pack("{s:i, s:s}", "exit", 2, "error", "x"),
+    json_t *breach = json_pack("{s:i}", "exit", 3),
+           *bad = json_pack("{s:i, s:s}", "exit", 2, "error", "x"),
            *died = json_pack("{s:i, s:s}", "exit", 1, "error", "signal");
     vs_sweep_record(sw, 0, 0, breach);
     cr_assert_eq(vs_sweep_exit(sw), 3);
