@@ -24,7 +24,7 @@ static const char USAGE[] =
     "                        [--metric PATH]... [--confidence C] [--quiet] [load options]\n"
     "       vswitchsim plan SCENARIO.json --param KEY[=LO..HI] [--slo 'METRIC OP LIMIT']...\n"
     "                       [--reps N] [--max-reps N] [--confidence C] [--tolerance T]\n"
-    "                       [-j N] [--json FILE|-] [--quiet] [load options]\n"
+    "                       [-j N] [--json FILE|-] [--html FILE] [--quiet] [load options]\n"
     "       vswitchsim --help | --version\n"
     "\n"
     "Simulates Hyper-V switches saving and restoring NIC state through WFP vSwitch\n"

@@ -788,7 +788,9 @@ static void write_head(vs__buf *b, const json_t *sweep)
 {
     vs__buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                    "<title>vswitchsim sweep: ");
+                    "<title>vswitchsim ");
+    vs__buf_escape(b, *str(sweep, "kind") ? str(sweep, "kind") : "sweep");
+    vs__buf_puts(b, ": ");
     vs__buf_escape(b, str(sweep, "name"));
     vs__buf_printf(b, "</title>\n<style>%s</style>\n</head>\n<body>\n<main>\n", CSS);
 }
@@ -799,7 +801,9 @@ static void write_header(vs__buf *b, const json_t *sweep)
     const json_t *pt;
     json_array_foreach(get(sweep, "points"), i, pt)
         done += has_runs(pt);
-    vs__buf_puts(b, "<header>\n<h1>vswitchsim sweep: <span class=\"scenario\">");
+    vs__buf_puts(b, "<header>\n<h1>vswitchsim ");
+    vs__buf_escape(b, *str(sweep, "kind") ? str(sweep, "kind") : "sweep");
+    vs__buf_puts(b, ": <span class=\"scenario\">");
     vs__buf_escape(b, str(sweep, "name"));
     vs__buf_puts(b, "</span></h1>\n<p class=\"meta\">");
     vs__buf_escape(b, str(sweep, "scenario"));

@@ -3,7 +3,7 @@
  * writes) as a summary table, CSV and an HTML page of charts.
  *
  * {
- *   "kind": "sweep",
+ *   "kind": "sweep",               (the page's title says it: `plan --html` passes "plan")
  *   "scenario": "scenarios/x.json", "name": "x", "seed": 42,
  *   "reps": 3,                     replications asked per point
  *   "confidence": 0.95,

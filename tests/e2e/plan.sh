@@ -30,6 +30,12 @@ jq_true "$WORK/plan.json" '.evaluations[4].slos[0] | .mean == 4004008 and .verdi
   --slo 'latency_us.slot_wait.max < 2500000' --json "$WORK/plan2.json"
 jq_true "$WORK/plan2.json" '.answer == 6 and .first_failing == 7 and .range == {"lo": 2, "hi": 40}'
 
+# --html: the values tried as a page: a chart per SLO metric, with the SLO line.
+"$VSWITCHSIM_BIN" plan "$P" --param topology.vms_per_host --reps 2 --quiet --html "$WORK/plan.html"
+[ "$(grep -c '<svg' "$WORK/plan.html")" -eq 1 ] || fail "plan --html: want one chart"
+grep -q 'vswitchsim plan' "$WORK/plan.html" && grep -q 'SLO &lt; 4500000' "$WORK/plan.html" ||
+  fail "plan --html: no title or SLO line"
+
 # Results do not depend on -j.
 "$VSWITCHSIM_BIN" plan "$P" --param topology.vms_per_host --reps 3 -j 1 --json "$WORK/plan-j1.json" \
   --quiet >/dev/null
