@@ -21,6 +21,7 @@ typedef struct plan_args {
     const char *slos[MAX_SLOS];
     size_t nslos;
     unsigned reps, max_reps;
+    unsigned probes; /* values per round (--probes) */
     double confidence, tolerance;
     const char *json_path, *html_path;
     char *slo_text; /* the --set slo=[...] value that --slo became */
@@ -47,6 +48,10 @@ static int take_option(plan_args *a, int argc, char **argv, int *i)
         if (vs_batch_number("plan", opt, val, 1, 10000, true, &v) != 0)
             return -1;
         *(opt[2] == 'r' ? &a->reps : &a->max_reps) = (unsigned)v;
+    } else if (strcmp(opt, "--probes") == 0) {
+        if (vs_batch_number("plan", opt, val, 1, VS_PLAN_MAX_PROBES, true, &v) != 0)
+            return -1;
+        a->probes = (unsigned)v;
     } else if (strcmp(opt, "--confidence") == 0) {
         if (vs_batch_number("plan", opt, val, 0.5, 0.9999, false, &a->confidence) != 0)
             return -1;
@@ -178,7 +183,7 @@ static int plan_range(const plan_args *a, char *key, vs_plan_range *r)
     return 0;
 }
 
-/* ---- Evaluating a value: replications, verdicts, evidence --------------------------- */
+/* ---- Evaluating values: replications, verdicts, evidence --------------------------- */
 
 typedef struct planner {
     const plan_args *a;
@@ -190,9 +195,24 @@ typedef struct planner {
     json_t *metrics;  /* each SLO's metric, in SLO order */
     json_t *slo_text; /* each SLO as text */
     json_t *evidence; /* one entry per value tried, in order */
-    json_t **results; /* of the value being evaluated, by rep */
-    unsigned nresults;
 } planner;
+
+/* One value of a round: its runs so far and how many it is to have. */
+typedef struct trial {
+    double value;
+    json_t **results; /* by replication, --max-reps of them */
+    unsigned nresults, target;
+    vs_verdict verdict;
+    json_t *entry;    /* its evidence, from the last judgement */
+    bool settled;
+} trial;
+
+/* Where each job of a batch goes back to. */
+typedef struct batch {
+    trial *trials;
+    size_t *trial_of;
+    unsigned *rep_of;
+} batch;
 
 static json_t *value_json(const planner *pl, double v)
 {
@@ -201,28 +221,41 @@ static json_t *value_json(const planner *pl, double v)
 
 static void on_result(void *ctx, size_t index, const json_t *result)
 {
-    planner *pl = ctx;
-    pl->results[pl->nresults + index] = json_deep_copy(result);
+    batch *b = ctx;
+    b->trials[b->trial_of[index]].results[b->rep_of[index]] = json_deep_copy(result);
 }
 
-/* Runs replications [pl->nresults, target) of value v. Returns the executor's code. */
-static int run_reps(planner *pl, double v, unsigned target)
+/* Runs, in one batch, the replications each open trial still needs. Returns the
+ * executor's code: 0 all ran, 1 stopped, -1 failed. */
+static int run_needed(const planner *pl, trial *t, size_t n)
 {
     char err[VS_ERROR_MAX];
-    size_t n = target - pl->nresults;
-    json_t *jobs[n];
+    size_t njobs = 0;
     for (size_t i = 0; i < n; i++)
-        jobs[i] = json_pack("{s:[[s,o]], s:I, s:O}", "set", pl->key, value_json(pl, v), "seed",
-                            (json_int_t)vs_replication_seed(pl->cfg->seed,
-                                                            (unsigned)(pl->nresults + i)),
-                            "metrics", pl->metrics);
-    int rc = pl->be->ex->run(pl->be->ex, pl->base, jobs, n, on_result, pl,
+        njobs += t[i].settled ? 0 : t[i].target - t[i].nresults;
+    json_t *jobs[njobs + 1];
+    size_t trial_of[njobs + 1];
+    unsigned rep_of[njobs + 1];
+    batch b = {t, trial_of, rep_of};
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++)
+        for (unsigned r = t[i].nresults; !t[i].settled && r < t[i].target; r++, j++) {
+            trial_of[j] = i;
+            rep_of[j] = r;
+            jobs[j] = json_pack("{s:[[s,o]], s:I, s:O}", "set", pl->key,
+                                value_json(pl, t[i].value), "seed",
+                                (json_int_t)vs_replication_seed(pl->cfg->seed, r), "metrics",
+                                pl->metrics);
+        }
+    int rc = pl->be->ex->run(pl->be->ex, pl->base, jobs, njobs, on_result, &b,
                              vs_cli_catch_stop_signals(), err);
-    for (size_t i = 0; i < n; i++)
-        json_decref(jobs[i]);
+    for (j = 0; j < njobs; j++)
+        json_decref(jobs[j]);
     if (rc < 0)
         fprintf(stderr, "vswitchsim: %s\n", err);
-    pl->nresults = target;
+    for (size_t i = 0; i < n; i++)
+        if (!t[i].settled)
+            t[i].nresults = t[i].target;
     return rc;
 }
 
@@ -231,13 +264,13 @@ static json_t *number(double v)
     return isfinite(v) ? json_real(v) : json_null();
 }
 
-/* SLO i over the runs so far, into the evaluation's evidence. */
-static vs_verdict judge_slo(const planner *pl, size_t i, json_t *slos)
+/* SLO i over the trial's runs, into its evidence. */
+static vs_verdict judge_slo(const planner *pl, const trial *t, size_t i, json_t *slos)
 {
-    double x[pl->nresults + 1];
+    double x[t->nresults + 1];
     size_t n = 0, missing = 0;
-    for (unsigned r = 0; r < pl->nresults; r++) {
-        const json_t *v = json_array_get(json_object_get(pl->results[r], "values"), i);
+    for (unsigned r = 0; r < t->nresults; r++) {
+        const json_t *v = json_array_get(json_object_get(t->results[r], "values"), i);
         if (json_is_number(v))
             x[n++] = json_number_value(v);
         else
@@ -254,36 +287,31 @@ static vs_verdict judge_slo(const planner *pl, size_t i, json_t *slos)
     return verdict;
 }
 
-/* The value's verdict from the runs so far: a failing SLO fails it, an inconclusive
- * one leaves it open. Builds its evidence entry in *entry. */
-static vs_verdict judge(const planner *pl, double v, json_t **entry)
+/* The trial's verdict from its runs so far: a failing SLO fails it, an inconclusive one
+ * leaves it open; a value the scenario refuses is invalid. Rebuilds its evidence. */
+static vs_verdict judge(const planner *pl, trial *t)
 {
     json_t *slos = json_array();
     vs_verdict verdict = VS_VERDICT_PASS;
     const char *error = NULL;
-    for (unsigned r = 0; r < pl->nresults && !error; r++)
-        if (json_integer_value(json_object_get(pl->results[r], "exit")) == VS_EXIT_BAD_INPUT)
-            error = json_string_value(json_object_get(pl->results[r], "error"));
+    for (unsigned r = 0; r < t->nresults && !error; r++)
+        if (json_integer_value(json_object_get(t->results[r], "exit")) == VS_EXIT_BAD_INPUT)
+            error = json_string_value(json_object_get(t->results[r], "error"));
     for (size_t i = 0; !error && i < pl->cfg->nslos; i++) {
-        vs_verdict one = judge_slo(pl, i, slos);
+        vs_verdict one = judge_slo(pl, t, i, slos);
         if (one == VS_VERDICT_FAIL ||
             (one == VS_VERDICT_INCONCLUSIVE && verdict == VS_VERDICT_PASS))
             verdict = one;
     }
     if (error)
         verdict = VS_VERDICT_INVALID;
-    *entry = json_pack("{s:o, s:I, s:s, s:o}", "value", value_json(pl, v), "runs",
-                       (json_int_t)pl->nresults, "verdict", vs_verdict_name(verdict), "slos", slos);
+    json_decref(t->entry);
+    t->entry = json_pack("{s:o, s:I, s:s, s:o}", "value", value_json(pl, t->value), "runs",
+                         (json_int_t)t->nresults, "verdict", vs_verdict_name(verdict), "slos",
+                         slos);
     if (error)
-        json_object_set_new(*entry, "error", json_string(error));
+        json_object_set_new(t->entry, "error", json_string(error));
     return verdict;
-}
-
-static void drop_results(planner *pl)
-{
-    for (unsigned r = 0; r < pl->nresults; r++)
-        json_decref(pl->results[r]);
-    pl->nresults = 0;
 }
 
 static void show_evaluation(const planner *pl, const json_t *entry)
@@ -307,41 +335,61 @@ static void show_evaluation(const planner *pl, const json_t *entry)
     fputs(json_array_size(json_object_get(entry, "slos")) ? ")\n" : "\n", stderr);
 }
 
-/* vs_plan_eval_fn: replications of v, more of them while the verdict is open. */
-static vs_verdict evaluate(void *ctx, double v)
+/* Judges every open trial; one still inconclusive gets twice the runs, up to
+ * --max-reps. Returns true when all are settled. */
+static bool settle(const planner *pl, trial *t, size_t n)
+{
+    bool all = true;
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].settled)
+            continue;
+        t[i].verdict = judge(pl, &t[i]);
+        t[i].settled = t[i].verdict != VS_VERDICT_INCONCLUSIVE || t[i].target >= pl->a->max_reps;
+        if (!t[i].settled)
+            t[i].target = t[i].target * 2 < pl->a->max_reps ? t[i].target * 2 : pl->a->max_reps;
+        all = all && t[i].settled;
+    }
+    return all;
+}
+
+/* vs_plan_eval_fn: the round's values, their replications in one batch, more of them
+ * for the values whose verdict is open; the evidence in value order. */
+static void evaluate(void *ctx, const double *values, size_t n, vs_verdict *out)
 {
     planner *pl = ctx;
-    unsigned target = pl->a->reps;
-    json_t *entry = NULL;
-    vs_verdict verdict = VS_VERDICT_STOP;
-    for (;;) {
-        if (run_reps(pl, v, target) != 0) {
-            verdict = VS_VERDICT_STOP;
+    trial t[n + 1];
+    bool stopped = false;
+    for (size_t i = 0; i < n; i++)
+        t[i] = (trial){.value = values[i], .target = pl->a->reps,
+                       .results = calloc(pl->a->max_reps + 1, sizeof(json_t *))};
+    while (!stopped) {
+        stopped = run_needed(pl, t, n) != 0;
+        if (!stopped && settle(pl, t, n))
             break;
+    }
+    for (size_t i = 0; i < n; i++) {
+        out[i] = stopped ? VS_VERDICT_STOP : t[i].verdict;
+        if (t[i].entry && !stopped) {
+            show_evaluation(pl, t[i].entry);
+            json_array_append(pl->evidence, t[i].entry);
         }
-        json_decref(entry);
-        verdict = judge(pl, v, &entry);
-        if (verdict != VS_VERDICT_INCONCLUSIVE || target >= pl->a->max_reps)
-            break;
-        target = target * 2 < pl->a->max_reps ? target * 2 : pl->a->max_reps;
+        json_decref(t[i].entry);
+        for (unsigned r = 0; r < pl->a->max_reps; r++)
+            json_decref(t[i].results[r]);
+        free(t[i].results);
     }
-    if (entry) {
-        show_evaluation(pl, entry);
-        json_array_append_new(pl->evidence, entry);
-    }
-    drop_results(pl);
-    return verdict;
 }
 
 /* ---- The answer ---------------------------------------------------------------------- */
 
 static json_t *plan_document(const planner *pl, const vs_plan_range *r, const vs_plan_answer *ans)
 {
-    json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:O, s:f, s:I, s:I, s:{s:o, s:o}}", "kind",
-                            "plan", "scenario", pl->a->b.scenario, "name",
+    json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:O, s:f, s:I, s:I, s:I, s:{s:o, s:o}}",
+                            "kind", "plan", "scenario", pl->a->b.scenario, "name",
                             pl->cfg->name ? pl->cfg->name : "", "param", pl->key, "slos",
                             pl->slo_text, "confidence", pl->a->confidence, "reps",
                             (json_int_t)pl->a->reps, "max_reps", (json_int_t)pl->a->max_reps,
+                            "probes", (json_int_t)pl->a->probes,
                             "range", "lo", value_json(pl, r->lo), "hi",
                             isnan(r->hi) ? json_null() : value_json(pl, r->hi));
     if (!doc)
@@ -452,9 +500,9 @@ static int plan_loaded(const plan_args *a, const vs_config *cfg, vs_batch_exec *
     if (cfg->nslos == 0)
         return vs_cli_usage_error("plan: which SLO? the scenario has none: --slo "
                                   "'latency_us.blackout.p99 < 300000'");
+    r.probes = a->probes;
     planner pl = {.a = a, .cfg = cfg, .key = key, .integer = r.integer, .be = be, .base = base,
-                  .metrics = json_array(), .slo_text = json_array(), .evidence = json_array(),
-                  .results = calloc(a->max_reps + 1, sizeof *pl.results)};
+                  .metrics = json_array(), .slo_text = json_array(), .evidence = json_array()};
     static const char *const op[] = {"<", "<=", ">", ">=", "==", "!="};
     for (size_t i = 0; i < cfg->nslos; i++) {
         json_array_append_new(pl.metrics, json_string(cfg->slos[i].metric));
@@ -481,13 +529,12 @@ static int plan_loaded(const plan_args *a, const vs_config *cfg, vs_batch_exec *
     json_decref(pl.metrics);
     json_decref(pl.slo_text);
     json_decref(pl.evidence);
-    free(pl.results);
     return code;
 }
 
 int vs_cmd_plan(int argc, char **argv)
 {
-    plan_args a = {.reps = 5, .confidence = 0.95, .tolerance = 0.01};
+    plan_args a = {.reps = 5, .probes = 1, .confidence = 0.95, .tolerance = 0.01};
     char err[VS_ERROR_MAX];
     int code = VS_EXIT_BAD_INPUT;
     vs_batch_exec be = {0};

@@ -23,7 +23,7 @@ static const char USAGE[] =
     "                        [-j N] [--json FILE|-] [--csv FILE] [--html FILE] [--resume]\n"
     "                        [--metric PATH]... [--confidence C] [--quiet] [load options]\n"
     "       vswitchsim plan SCENARIO.json --param KEY[=LO..HI] [--slo 'METRIC OP LIMIT']...\n"
-    "                       [--reps N] [--max-reps N] [--confidence C] [--tolerance T]\n"
+    "                       [--reps N] [--max-reps N] [--probes K] [--confidence C] [--tolerance T]\n"
     "                       [-j N] [--json FILE|-] [--html FILE] [--quiet] [load options]\n"
     "       vswitchsim --help | --version\n"
     "\n"

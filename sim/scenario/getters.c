@@ -101,7 +101,7 @@ static void append(vs__sc *sc, size_t *len, const char *fmt, ...)
     *len += n > 0 ? (size_t)n : 0;
 }
 
-void vs__sc_one_line(char *err)
+void vs_error_one_line(char *err)
 {
     char out[VS_ERROR_MAX];
     size_t len = 0;
@@ -139,7 +139,7 @@ static int vfail(vs__sc *sc, bool with_path, const json_t *got, const char *fmt,
         vs__sc_show(got, shown, sizeof shown);
         append(sc, &len, ", got %s", shown);
     }
-    vs__sc_one_line(sc->err); /* names and --set text come from the user, raw */
+    vs_error_one_line(sc->err); /* names and --set text come from the user, raw */
     return -1;
 }
 

@@ -43,9 +43,6 @@ int vs__sc_fail(vs__sc *sc, const json_t *got, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* "FILE: <what>" with no JSON path, for errors about the file or the command line. */
 int vs__sc_fail_file(vs__sc *sc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Escapes control characters in a message in place (\n, \r, \t, \xNN), cutting it to
- * VS_ERROR_MAX, so that it stays one line whatever the input held. */
-void vs__sc_one_line(char *err);
 /* Compact JSON of v, cut to VS__SC_GOT_MAX bytes with "..." appended. */
 void vs__sc_show(const json_t *v, char *buf, size_t size);
 

@@ -46,7 +46,7 @@ static json_t *parse(vs__sc *sc, const char *text, size_t len)
             snprintf(sc->err, VS_ERROR_MAX, "%s:%d:%d: %s", sc->file, e.line, e.column, e.text);
         else
             snprintf(sc->err, VS_ERROR_MAX, "%s: %s", sc->file, e.text);
-        vs__sc_one_line(sc->err); /* jansson quotes the bad token raw */
+        vs_error_one_line(sc->err); /* jansson quotes the bad token raw */
     }
     return root;
 }

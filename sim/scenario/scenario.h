@@ -42,6 +42,11 @@ int vs_scenario_load(const char *path, const vs_scenario_options *opts, vs_confi
 int vs_scenario_load_text(const char *text, size_t len, const char *name, const char *base_dir,
                           const vs_scenario_options *opts, vs_config *cfg, char err[VS_ERROR_MAX]);
 
+/* Escapes control characters in a message in place (\n, \r, \t, \xNN), cutting it to
+ * VS_ERROR_MAX, so that it stays one line whatever the input held (scenario names,
+ * --set and --param text come from the user, raw). */
+void vs_error_one_line(char *err);
+
 /* The scenario `vswitchsim run` uses without an argument: scenarios/quickstart.json from
  * the source tree while developing, else the installed copy. Never NULL. */
 const char *vs_scenario_default_path(void);

@@ -33,6 +33,7 @@ static int fail(parse_ctx *c, const char *fmt, ...)
     vsnprintf(reason, sizeof reason, fmt, ap);
     va_end(ap);
     snprintf(c->why, VS_ERROR_MAX, "\"%.200s\": %s", c->quote, reason);
+    vs_error_one_line(c->why); /* the quote is the user's text, newlines and all */
     return -1;
 }
 
@@ -122,7 +123,8 @@ static int parse_range(parse_ctx *c, const char *item, const char *dots, range *
 
 static int check_range(parse_ctx *c, const char *item, const range *r)
 {
-    if (r->a > r->b)
+    /* Integers compared as integers: beyond 2^53 two different ends can be one double. */
+    if (r->integral ? r->ia > r->ib : r->a > r->b)
         return fail(c, "range \"%.64s\" is empty (%.17g > %.17g)", item, r->a, r->b);
     if (!r->geometric && r->by <= 0)
         return fail(c, "range \"%.64s\": the step must be > 0", item);
@@ -310,6 +312,7 @@ int vs_axis_parse(const char *spec, vs_axis *axis, char why[VS_ERROR_MAX])
     if (!eq) {
         *axis = (vs_axis){0};
         snprintf(why, VS_ERROR_MAX, "\"%.200s\": expected KEY=VALUE,..., no '='", spec);
+        vs_error_one_line(why);
         return -1;
     }
     return parse_list(spec, (size_t)(eq - spec), eq + 1, spec, axis, why);

@@ -46,34 +46,57 @@ vs_verdict vs_plan_judge(const vs_slo *slo, const double *x, size_t n, size_t mi
     return VS_VERDICT_INCONCLUSIVE;
 }
 
-/* Evaluates v: 1 pass, 0 fail, -1 stop. */
-static int try_value(vs_plan_eval_fn eval, void *ctx, double v, vs_plan_answer *out)
+/* One round: values[0..n) at once. Returns the index of the first that failed (n when
+ * none did), or -1 when the evaluator said stop. Assuming monotony, what passes after
+ * a failure is not believed: the first failure bounds the answer. */
+static long run_round(vs_plan_eval_fn eval, void *ctx, const double *values, size_t n,
+                      vs_plan_answer *out)
 {
-    out->evaluations++;
-    vs_verdict verdict = eval(ctx, v);
-    if (verdict == VS_VERDICT_STOP) {
-        out->stopped = true;
-        return -1;
-    }
-    return verdict == VS_VERDICT_PASS;
+    vs_verdict verdict[VS_PLAN_MAX_PROBES + 1];
+    out->rounds++;
+    out->evaluations += (unsigned)n;
+    eval(ctx, values, n, verdict);
+    for (size_t i = 0; i < n; i++)
+        if (verdict[i] == VS_VERDICT_STOP) {
+            out->stopped = true;
+            return -1;
+        }
+    for (size_t i = 0; i < n; i++)
+        if (verdict[i] != VS_VERDICT_PASS)
+            return (long)i;
+    return (long)n;
 }
 
-/* Doubles from lo until a value fails; 0, or -1 when stopped. */
-static int find_failing(const vs_plan_range *r, vs_plan_eval_fn eval, void *ctx,
-                        vs_plan_answer *out)
+/* Moves the bracket after a round: the last value before the first failure passes. */
+static void take_round(const double *values, size_t n, long first_fail, vs_plan_answer *out)
 {
-    double v = out->pass;
-    for (unsigned i = 0; i < r->max_doublings; i++) {
-        v = v > 0 ? v * 2 : 1;
-        int ok = try_value(eval, ctx, v, out);
-        if (ok < 0)
+    if (first_fail > 0)
+        out->pass = values[first_fail - 1];
+    if ((size_t)first_fail < n) {
+        out->fail_known = true;
+        out->fail = values[first_fail];
+    }
+}
+
+static double doubled(double v)
+{
+    return v > 0 ? v * 2 : 1;
+}
+
+/* Doubles from the last passing value, k steps a round, until a value fails or
+ * max_doublings were tried; 0, or -1 when stopped. */
+static int find_failing(const vs_plan_range *r, unsigned k, vs_plan_eval_fn eval, void *ctx,
+                        unsigned done, vs_plan_answer *out)
+{
+    while (!out->fail_known && done < r->max_doublings) {
+        double values[VS_PLAN_MAX_PROBES];
+        size_t n = 0;
+        for (double v = out->pass; n < k && done < r->max_doublings; done++)
+            values[n++] = v = doubled(v);
+        long f = run_round(eval, ctx, values, n, out);
+        if (f < 0)
             return -1;
-        if (!ok) {
-            out->fail_known = true;
-            out->fail = v;
-            return 0;
-        }
-        out->pass = v;
+        take_round(values, n, f, out);
     }
     return 0;
 }
@@ -85,32 +108,64 @@ static bool narrow_enough(const vs_plan_range *r, double lo, double hi)
     return hi - lo <= r->tolerance * fmax(fabs(lo), 1e-300);
 }
 
+/* Up to k values cutting (lo, hi) into k + 1 parts, strictly inside and increasing. */
+static size_t cut(const vs_plan_range *r, unsigned k, double lo, double hi, double *values)
+{
+    size_t n = 0;
+    for (unsigned i = 1; i <= k; i++) {
+        double v = lo + (hi - lo) * i / (k + 1);
+        if (r->integer)
+            v = floor(v);
+        if (v > lo && v < hi && (n == 0 || v > values[n - 1]))
+            values[n++] = v;
+    }
+    return n;
+}
+
+/* The first round: the low end, and the high end too (k >= 2) or the first k - 1
+ * doublings. Returns how many doublings it tried, or -1 when the search is over. */
+static int first_round(const vs_plan_range *r, unsigned k, vs_plan_eval_fn eval, void *ctx,
+                       vs_plan_answer *out)
+{
+    double values[VS_PLAN_MAX_PROBES + 1] = {r->lo};
+    size_t n = 1;
+    int doublings = 0;
+    if (!isnan(r->hi) && k >= 2)
+        values[n++] = r->hi;
+    for (; isnan(r->hi) && n < k && (unsigned)doublings < r->max_doublings; doublings++, n++)
+        values[n] = doubled(values[n - 1]);
+    long f = run_round(eval, ctx, values, n, out);
+    if (f <= 0)
+        return -1; /* stopped, or even the low end fails: no answer */
+    out->found = true;
+    take_round(values, n, f, out);
+    return doublings;
+}
+
 void vs_plan_search(const vs_plan_range *r, vs_plan_eval_fn eval, void *ctx,
                     vs_plan_answer *out)
 {
     *out = (vs_plan_answer){0};
-    int ok = try_value(eval, ctx, r->lo, out);
-    if (ok <= 0)
+    unsigned k = r->probes < 1 ? 1 : r->probes > VS_PLAN_MAX_PROBES ? VS_PLAN_MAX_PROBES
+                                                                     : r->probes;
+    int doublings = first_round(r, k, eval, ctx, out);
+    if (doublings < 0)
         return;
-    out->found = true;
-    out->pass = r->lo;
     if (isnan(r->hi)) {
-        if (find_failing(r, eval, ctx, out) < 0)
+        if (find_failing(r, k, eval, ctx, (unsigned)doublings, out) < 0)
             return;
-    } else if ((ok = try_value(eval, ctx, r->hi, out)) != 0) {
-        if (ok > 0)
-            out->pass = r->hi; /* the whole range passes */
-        return;
-    } else {
-        out->fail_known = true;
-        out->fail = r->hi;
+    } else if (!out->fail_known && out->pass < r->hi) { /* k == 1: the high end alone */
+        long f = run_round(eval, ctx, &r->hi, 1, out);
+        if (f < 0)
+            return;
+        take_round(&r->hi, 1, f, out);
     }
     while (out->fail_known && !narrow_enough(r, out->pass, out->fail)) {
-        double mid = out->pass + (out->fail - out->pass) / 2;
-        if (r->integer)
-            mid = floor(mid);
-        if ((ok = try_value(eval, ctx, mid, out)) < 0)
+        double values[VS_PLAN_MAX_PROBES];
+        size_t n = cut(r, k, out->pass, out->fail, values);
+        long f = n ? run_round(eval, ctx, values, n, out) : -1;
+        if (f < 0)
             return;
-        *(ok ? &out->pass : &out->fail) = mid;
+        take_round(values, n, f, out);
     }
 }

@@ -7,6 +7,11 @@
  * fails only when the whole interval breaks it, and is inconclusive otherwise (the
  * caller adds replications; what stays inconclusive counts as a failure, so that the
  * answer is a value known to pass).
+ *
+ * Values are tried in rounds of up to `probes` values whose runs can all go at once:
+ * with 1, the search is a bisection; with K, each round cuts the bracket into K + 1
+ * parts (and the doubling takes K steps a round), so that a cluster's slots are used.
+ * The values tried depend on K only, never on how many processes run them.
  */
 #ifndef VS_SWEEP_PLAN_H
 #define VS_SWEEP_PLAN_H
@@ -33,8 +38,11 @@ const char *vs_verdict_name(vs_verdict v);
 vs_verdict vs_plan_judge(const vs_slo *slo, const double *x, size_t n, size_t missing,
                          double confidence, vs_summary *s);
 
-/* Decides a value: PASS or FAIL (INCONCLUSIVE and INVALID count as FAIL), or STOP. */
-typedef vs_verdict (*vs_plan_eval_fn)(void *ctx, double value);
+/* Decides values[0..n) (increasing), in one go: out[i] is PASS or FAIL (INCONCLUSIVE
+ * and INVALID count as FAIL), or STOP for any of them to end the search. */
+typedef void (*vs_plan_eval_fn)(void *ctx, const double *values, size_t n, vs_verdict *out);
+
+#define VS_PLAN_MAX_PROBES 64
 
 typedef struct vs_plan_range {
     double lo;         /* the search starts here; it must pass */
@@ -42,6 +50,7 @@ typedef struct vs_plan_range {
     bool integer;      /* integer values only */
     double tolerance;  /* real values: stop when hi - lo <= tolerance * lo */
     unsigned max_doublings;
+    unsigned probes;   /* values per round, 1..VS_PLAN_MAX_PROBES (0 counts as 1) */
 } vs_plan_range;
 
 typedef struct vs_plan_answer {
@@ -51,6 +60,7 @@ typedef struct vs_plan_answer {
     double fail;
     bool stopped;      /* the evaluator said STOP */
     unsigned evaluations;
+    unsigned rounds;
 } vs_plan_answer;
 
 void vs_plan_search(const vs_plan_range *r, vs_plan_eval_fn eval, void *ctx,

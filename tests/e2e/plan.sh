@@ -25,6 +25,16 @@ jq_true "$WORK/plan.json" '[.evaluations[].verdict] == ["pass", "pass", "fail", 
 jq_true "$WORK/plan.json" 'all(.evaluations[]; .runs == 3 and .slos[0].half_width == 0)'
 jq_true "$WORK/plan.json" '.evaluations[4].slos[0] | .mean == 4004008 and .verdict == "pass"'
 
+# --probes 3: three values a round, the same answer in 3 rounds instead of 6; the
+# values tried depend on --probes, not on -j.
+"$VSWITCHSIM_BIN" plan "$P" --param topology.vms_per_host --reps 3 --probes 3 -j 2 --quiet \
+  --json "$WORK/probes.json"
+jq_true "$WORK/probes.json" '.answer == 10 and .first_failing == 11 and .probes == 3'
+jq_true "$WORK/probes.json" '[.evaluations[].value] == [4, 8, 16, 10, 12, 14, 11]'
+"$VSWITCHSIM_BIN" plan "$P" --param topology.vms_per_host --reps 3 --probes 3 -j 1 --quiet \
+  --json "$WORK/probes-j1.json"
+cmp "$WORK/probes.json" "$WORK/probes-j1.json" || fail "plan --probes 3: -j 1 and -j 2 differ"
+
 # A range given on the command line; --slo replaces the scenario's SLOs.
 "$VSWITCHSIM_BIN" plan "$P" --param topology.vms_per_host=2..40 --reps 2 -j 1 --quiet \
   --slo 'latency_us.slot_wait.max < 2500000' --json "$WORK/plan2.json"

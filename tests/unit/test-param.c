@@ -184,6 +184,32 @@ Test(param, errors)
     assert_fails("k=-9223372036854775807..9223372036854775807", "more than 100000 values");
 }
 
+/* Found by tests/fuzz/fuzz_param.c (tests/fuzz/regress/param). */
+Test(param, control_characters_in_a_spec_stay_on_one_line)
+{
+    vs_axis axis;
+    char why[VS_ERROR_MAX] = "";
+    cr_assert_eq(vs_axis_parse("k=1\nx\n", &axis, why), 0); /* "1\nx\n" is a string item */
+    vs_axis_free(&axis);
+    cr_assert_eq(vs_axis_parse("k=1..\n", &axis, why), -1);
+    cr_assert_null(strchr(why, '\n'), "%s", why);
+    cr_assert(strstr(why, "1..\\n"), "%s", why);
+    cr_assert_eq(vs_axis_parse("no equals sign\r\n", &axis, why), -1);
+    cr_assert(!strchr(why, '\n') && !strchr(why, '\r'), "%s", why);
+    json_t *s = json_string("1..\n");
+    cr_assert_eq(vs_axis_from_json("k", s, &axis, why), -1);
+    cr_assert_null(strchr(why, '\n'), "%s", why);
+    json_decref(s);
+}
+
+/* Found by hand while fuzzing: both ends round to the same double, 2^53. */
+Test(param, integer_ends_beyond_2_to_the_53_compare_as_integers)
+{
+    assert_fails("k=9007199254740993..9007199254740992:+4611686018427387904", "is empty");
+    assert_fails("k=9007199254740993..9007199254740992:x2", "is empty");
+    assert_values("k=9007199254740992..9007199254740993", "9007199254740992 9007199254740993");
+}
+
 Test(param, limit_is_exact_and_counts_the_whole_list)
 {
     vs_axis axis = parse_ok("k=1..100000");

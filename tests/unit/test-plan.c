@@ -10,18 +10,24 @@
 /* A monotone system: values up to `limit` pass. Counts and records what was tried. */
 typedef struct fake {
     double limit;
-    double tried[64];
-    unsigned ntried;
-    int stop_after; /* STOP on this evaluation (1-based); 0: never */
+    double tried[256];
+    unsigned ntried, rounds;
+    int stop_after;    /* STOP on this evaluation (1-based); 0: never */
+    double noisy_from, noisy_to; /* these pass too (a non-monotone system); 0: none */
 } fake;
 
-static vs_verdict fake_eval(void *ctx, double v)
+static void fake_eval(void *ctx, const double *values, size_t n, vs_verdict *out)
 {
     fake *f = ctx;
-    f->tried[f->ntried++] = v;
-    if (f->stop_after && (int)f->ntried == f->stop_after)
-        return VS_VERDICT_STOP;
-    return v <= f->limit ? VS_VERDICT_PASS : VS_VERDICT_FAIL;
+    f->rounds++;
+    for (size_t i = 0; i < n; i++) {
+        double v = values[i];
+        cr_assert(i == 0 || v > values[i - 1], "a round's values increase");
+        f->tried[f->ntried++] = v;
+        out[i] = f->stop_after && (int)f->ntried == f->stop_after ? VS_VERDICT_STOP
+                 : v <= f->limit || (v >= f->noisy_from && v <= f->noisy_to) ? VS_VERDICT_PASS
+                                                                          : VS_VERDICT_FAIL;
+    }
 }
 
 Test(plan, doubles_then_bisects_to_the_exact_integer)
@@ -99,6 +105,53 @@ Test(plan, stop_ends_the_search_without_an_answer_beyond_what_passed)
     vs_plan_search(&r, fake_eval, &f, &a);
     cr_assert(a.stopped);
     cr_assert_eq(f.ntried, 3);
+}
+
+Test(plan, probes_cut_the_bracket_in_parts_and_double_several_steps_a_round)
+{
+    fake f = {.limit = 10};
+    vs_plan_range r = {.lo = 4, .hi = NAN, .integer = true, .max_doublings = 40, .probes = 3};
+    vs_plan_answer a;
+    vs_plan_search(&r, fake_eval, &f, &a);
+    cr_assert(a.found && a.fail_known);
+    cr_assert_eq(a.pass, 10);
+    cr_assert_eq(a.fail, 11);
+    /* [4 8 16]: 16 fails; (8, 16) in 4 parts: [10 12 14]: 12 fails; (10, 12): [11] */
+    double expect[] = {4, 8, 16, 10, 12, 14, 11};
+    cr_assert_eq(f.ntried, 7);
+    for (unsigned i = 0; i < 7; i++)
+        cr_assert_eq(f.tried[i], expect[i], "try %u: %g", i, f.tried[i]);
+    cr_assert_eq(a.rounds, 3);
+    cr_assert_eq(f.rounds, 3);
+}
+
+Test(plan, more_probes_take_fewer_rounds_to_the_same_answer)
+{
+    unsigned rounds[4];
+    unsigned probes[] = {1, 3, 7, 63};
+    for (int i = 0; i < 4; i++) {
+        fake f = {.limit = 777};
+        vs_plan_range r = {.lo = 1, .hi = 1024, .integer = true, .probes = probes[i]};
+        vs_plan_answer a;
+        vs_plan_search(&r, fake_eval, &f, &a);
+        cr_assert_eq(a.pass, 777, "probes %u", probes[i]);
+        cr_assert_eq(a.fail, 778, "probes %u", probes[i]);
+        rounds[i] = a.rounds;
+    }
+    cr_assert_eq(rounds[0], 12); /* lo, hi, then 10 halvings of 1023 */
+    cr_assert(rounds[1] < rounds[0] && rounds[2] < rounds[1] && rounds[3] < rounds[2],
+              "rounds %u %u %u %u", rounds[0], rounds[1], rounds[2], rounds[3]);
+}
+
+Test(plan, a_pass_after_a_failure_in_one_round_is_not_believed)
+{
+    /* Values 5..8 pass, 9 fails, 10..12 "pass" (noise): the first failure bounds it. */
+    fake f = {.limit = 8, .noisy_from = 10, .noisy_to = 12};
+    vs_plan_range r = {.lo = 1, .hi = 13, .integer = true, .probes = 11};
+    vs_plan_answer a;
+    vs_plan_search(&r, fake_eval, &f, &a);
+    cr_assert_eq(a.pass, 8);
+    cr_assert_eq(a.fail, 9);
 }
 
 static vs_slo slo(vs_slo_op op, double limit)
