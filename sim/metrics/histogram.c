@@ -116,10 +116,15 @@ void vs_hist_close(vs_hist *h)
     h->min = UINT64_MAX;
 }
 
+/* Nothing lies outside the buckets of min and max: reset and merge touch only those,
+ * so that a histogram's pages that never counted anything are never faulted in (the
+ * time series resets its window histograms every interval). */
 void vs_hist_reset(vs_hist *h)
 {
-    if (h->counts != NULL)
-        memset(h->counts, 0, h->nbuckets * sizeof(*h->counts));
+    if (h->counts != NULL && h->count > 0) {
+        size_t lo = hist_index(h->sub_bits, h->min), hi = hist_index(h->sub_bits, h->max);
+        memset(&h->counts[lo], 0, (hi - lo + 1) * sizeof(*h->counts));
+    }
     h->count = 0;
     h->min = UINT64_MAX;
     h->max = 0;
@@ -159,7 +164,8 @@ int vs_hist_merge(vs_hist *dst, const vs_hist *src)
         return -1;
     if (src->count == 0)
         return 0;
-    for (size_t i = 0; i < dst->nbuckets; i++)
+    size_t last = hist_index(src->sub_bits, src->max);
+    for (size_t i = hist_index(src->sub_bits, src->min); i <= last; i++)
         dst->counts[i] += src->counts[i];
     dst->count += src->count;
     hist_sum_add(dst, src->sum_lo, src->sum_hi);
