@@ -356,6 +356,10 @@ static int write_outputs(const sweep_run *r, const json_t *doc)
 static int run_sweep(sweep_run *r, vs_batch_exec *be, const vs_job_base *base)
 {
     char err[VS_ERROR_MAX];
+    /* The file first, with what it has (nothing, or the runs resumed): an unwritable
+     * --json fails now, not after the first run. */
+    if (r->a->json_path && strcmp(r->a->json_path, "-") != 0 && save(r, all_recorded(r->sw), err))
+        return fprintf(stderr, "vswitchsim: %s\n", err), VS_EXIT_FAILURE;
     json_t **jobs = make_jobs(r);
     int code = VS_EXIT_FAILURE;
     r->started = r->last_shown = wall_now();

@@ -60,15 +60,17 @@ long=(--set run.duration=60s --param workload.rate_per_s=1..24 --reps 2 -j 1)
 "$VSWITCHSIM_BIN" sweep "$Q" "${long[@]}" --json "$WORK/full.json" --quiet
 "$VSWITCHSIM_BIN" sweep "$Q" "${long[@]}" --json "$WORK/part.json" --quiet 2>"$WORK/int.err" &
 pid=$!
-# The file appears with the first finished run (after ~30 ms); the sweep has 47 more
-# to go (~1.4 s here).
-for _ in $(seq 1200); do [ -s "$WORK/part.json" ] && break; sleep 0.05; done
-[ -s "$WORK/part.json" ] || fail "no partial output after 60 s"
+# The file is written at the start and again after the first finished run (~30 ms);
+# the sweep has 47 more to go (~1.4 s here).
+has_runs() { jq -e '(.points | length) > 0' "$WORK/part.json" >/dev/null 2>&1; }
+for _ in $(seq 1200); do has_runs && break; sleep 0.05; done
+has_runs || fail "no run in the partial output after 60 s"
 kill -INT $pid || fail "the sweep ended before it could be interrupted"
 set +e; wait $pid; rc=$?; set -e
 [ "$rc" -eq 1 ] || fail "interrupted sweep: exit $rc, want 1"
 grep -q 'interrupted after' "$WORK/int.err" || fail "no interruption message: $(cat "$WORK/int.err")"
 jq_true "$WORK/part.json" '.complete == false and ([.points[].runs[]] | length) < 48'
+jq_true "$WORK/part.json" '([.points[].runs[]] | length) >= 1'
 "$VSWITCHSIM_BIN" sweep "$Q" "${long[@]}" --json "$WORK/part.json" --resume --quiet 2>"$WORK/res.err"
 grep -q 'runs kept' "$WORK/res.err" || fail "resume did not say what it kept"
 cmp "$WORK/full.json" "$WORK/part.json" || fail "the resumed sweep differs from the full one"
@@ -101,4 +103,12 @@ expect_exit 2 "$VSWITCHSIM_BIN" sweep "$Q" --metric nope.nothing --param workloa
 expect_exit 2 "$VSWITCHSIM_BIN" sweep "$Q"
 expect_exit 2 "$VSWITCHSIM_BIN" sweep "$Q" --param workload.rate_per_s=1 --resume
 [ ! -e "$WORK/bad.json" ] || fail "bad input left a file"
+
+# An output that cannot be written fails at the start, not after the first run.
+set +e
+"$VSWITCHSIM_BIN" sweep "$Q" --param workload.rate_per_s=1 --json "$WORK/no/such/dir/x.json" \
+  --quiet 2>"$WORK/nodir.err"
+rc=$?
+set -e
+[ "$rc" -eq 1 ] && grep -q 'no/such/dir/x.json' "$WORK/nodir.err" || fail "unwritable --json: exit $rc"
 echo ok
