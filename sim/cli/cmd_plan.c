@@ -87,22 +87,15 @@ static int slos_as_override(plan_args *a)
     return 0;
 }
 
+static int take_own(void *a, int argc, char **argv, int *i)
+{
+    return take_option(a, argc, argv, i);
+}
+
 static int parse_args(plan_args *a, int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++) {
-        int took = vs_batch_take_option(&a->b, "plan", argc, argv, &i);
-        if (took < 0)
-            return -1;
-        if (took)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            if (take_option(a, argc, argv, &i) != 0)
-                return -1;
-        } else if (!a->b.scenario)
-            a->b.scenario = argv[i];
-        else
-            return vs_cli_usage_error("plan: more than one scenario (%s)", argv[i]), -1;
-    }
+    if (vs_batch_parse(&a->b, "plan", argc, argv, take_own, a) != 0)
+        return -1;
     if (!a->b.scenario || !a->param)
         return vs_cli_usage_error("plan: usage: vswitchsim plan SCENARIO.json --param KEY[=LO..HI] "
                                   "[--slo 'METRIC < LIMIT']..."), -1;
@@ -502,13 +495,10 @@ static int plan_loaded(const plan_args *a, const vs_config *cfg, vs_batch_exec *
                                   "'latency_us.blackout.p99 < 300000'");
     r.probes = a->probes;
     planner pl = {.a = a, .cfg = cfg, .key = key, .integer = r.integer, .be = be, .base = base,
-                  .metrics = json_array(), .slo_text = json_array(), .evidence = json_array()};
-    static const char *const op[] = {"<", "<=", ">", ">=", "==", "!="};
-    for (size_t i = 0; i < cfg->nslos; i++) {
+                  .metrics = json_array(), .slo_text = vs_batch_slo_texts(cfg),
+                  .evidence = json_array()};
+    for (size_t i = 0; i < cfg->nslos; i++)
         json_array_append_new(pl.metrics, json_string(cfg->slos[i].metric));
-        json_array_append_new(pl.slo_text, json_sprintf("%s %s %.15g", cfg->slos[i].metric,
-                                                        op[cfg->slos[i].op], cfg->slos[i].limit));
-    }
     vs_plan_answer ans;
     vs_plan_search(&r, evaluate, &pl, &ans);
     json_t *doc = plan_document(&pl, &r, &ans);
@@ -532,26 +522,18 @@ static int plan_loaded(const plan_args *a, const vs_config *cfg, vs_batch_exec *
     return code;
 }
 
+static int plan_loaded_fn(void *a, const vs_config *cfg, vs_batch_exec *be,
+                          const vs_job_base *base)
+{
+    return plan_loaded(a, cfg, be, base);
+}
+
 int vs_cmd_plan(int argc, char **argv)
 {
     plan_args a = {.reps = 5, .probes = 1, .confidence = 0.95, .tolerance = 0.01};
-    char err[VS_ERROR_MAX];
-    int code = VS_EXIT_BAD_INPUT;
-    vs_batch_exec be = {0};
-    if (parse_args(&a, argc, argv) != 0)
-        goto out;
-    vs_job_base base = {a.b.scenario, &a.b.load.opts, a.b.callback_timeout};
-    if (vs_batch_exec_open(&be, &a.b, &base, &argc, &argv, &code) != 0 || !be.ex)
-        goto out; /* an error, or an MPI worker rank whose part is done */
-    vs_config cfg;
-    if (vs_scenario_load(a.b.scenario, &a.b.load.opts, &cfg, err) != 0) {
-        fprintf(stderr, "vswitchsim: %s\n", err);
-        goto out;
-    }
-    code = plan_loaded(&a, &cfg, &be, &base);
-    vs_config_close(&cfg);
-out:
-    vs_batch_exec_close(&be);
+    int code = parse_args(&a, argc, argv) != 0
+                   ? VS_EXIT_BAD_INPUT
+                   : vs_batch_run(&a.b, &argc, &argv, plan_loaded_fn, &a);
     vs_cli_free_load_args(&a.b.load);
     free(a.slo_text);
     return code;

@@ -82,22 +82,15 @@ static int take_option(sweep_args *a, int argc, char **argv, int *i)
     return 0;
 }
 
+static int take_own(void *a, int argc, char **argv, int *i)
+{
+    return take_option(a, argc, argv, i);
+}
+
 static int parse_args(sweep_args *a, int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++) {
-        int took = vs_batch_take_option(&a->b, "sweep", argc, argv, &i);
-        if (took < 0)
-            return -1;
-        if (took)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            if (take_option(a, argc, argv, &i) != 0)
-                return -1;
-        } else if (!a->b.scenario)
-            a->b.scenario = argv[i];
-        else
-            return vs_cli_usage_error("sweep: more than one scenario (%s)", argv[i]), -1;
-    }
+    if (vs_batch_parse(&a->b, "sweep", argc, argv, take_own, a) != 0)
+        return -1;
     vs_cli_finish_load_args(&a->b.load);
     if (!a->b.scenario)
         return vs_cli_usage_error("sweep: which scenario? (vswitchsim sweep SCENARIO.json "
@@ -160,16 +153,6 @@ static int check_axes(const sweep_plan *sp)
     return 0;
 }
 
-static json_t *slo_texts(const vs_config *cfg)
-{
-    static const char *const op[] = {"<", "<=", ">", ">=", "==", "!="};
-    json_t *list = json_array();
-    for (size_t i = 0; list && i < cfg->nslos; i++)
-        json_array_append_new(list, json_sprintf("%s %s %.17g", cfg->slos[i].metric,
-                                                 op[cfg->slos[i].op], cfg->slos[i].limit));
-    return list;
-}
-
 /* Everything but the runs, from the command line and the scenario's "sweep". */
 static int plan_sweep(const sweep_args *a, const vs_config *cfg, sweep_plan *sp)
 {
@@ -197,7 +180,7 @@ static int plan_sweep(const sweep_args *a, const vs_config *cfg, sweep_plan *sp)
     for (i = 0; i < a->nmetrics; i++)
         extra[nextra++] = a->metrics[i];
     sp->metrics = vs_batch_metrics(cfg, extra, nextra, &sp->nmetrics);
-    sp->slos = slo_texts(cfg);
+    sp->slos = vs_batch_slo_texts(cfg);
     if (!sp->metrics || !sp->slos ||
         vs_batch_fingerprint(&a->b, sp->metrics, sp->nmetrics, sp->fingerprint) != 0)
         return fprintf(stderr, "vswitchsim: %s: cannot read it again\n", a->b.scenario), -1;
@@ -415,26 +398,18 @@ out:
     return code;
 }
 
+static int sweep_loaded_fn(void *a, const vs_config *cfg, vs_batch_exec *be,
+                           const vs_job_base *base)
+{
+    return sweep_loaded(a, cfg, be, base);
+}
+
 int vs_cmd_sweep(int argc, char **argv)
 {
     sweep_args a = {0};
-    char err[VS_ERROR_MAX];
-    int code = VS_EXIT_BAD_INPUT;
-    vs_batch_exec be = {0};
-    if (parse_args(&a, argc, argv) != 0)
-        goto out;
-    vs_job_base base = {a.b.scenario, &a.b.load.opts, a.b.callback_timeout};
-    if (vs_batch_exec_open(&be, &a.b, &base, &argc, &argv, &code) != 0 || !be.ex)
-        goto out; /* an error, or an MPI worker rank whose part is done */
-    vs_config cfg;
-    if (vs_scenario_load(a.b.scenario, &a.b.load.opts, &cfg, err) != 0) {
-        fprintf(stderr, "vswitchsim: %s\n", err);
-        goto out;
-    }
-    code = sweep_loaded(&a, &cfg, &be, &base);
-    vs_config_close(&cfg);
-out:
-    vs_batch_exec_close(&be);
+    int code = parse_args(&a, argc, argv) != 0
+                   ? VS_EXIT_BAD_INPUT
+                   : vs_batch_run(&a.b, &argc, &argv, sweep_loaded_fn, &a);
     vs_cli_free_load_args(&a.b.load);
     return code;
 }

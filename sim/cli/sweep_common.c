@@ -3,6 +3,8 @@
  */
 #include "cli/sweep_common.h"
 
+#include "report/report.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +54,36 @@ int vs_batch_take_option(vs_batch_args *b, const char *cmd, int argc, char **arg
     return 1;
 }
 
+int vs_batch_parse(vs_batch_args *b, const char *cmd, int argc, char **argv,
+                   int (*take)(void *ctx, int argc, char **argv, int *i), void *ctx)
+{
+    for (int i = 1; i < argc; i++) {
+        int took = vs_batch_take_option(b, cmd, argc, argv, &i);
+        if (took < 0)
+            return -1;
+        if (took)
+            continue;
+        if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            if (take(ctx, argc, argv, &i) != 0)
+                return -1;
+        } else if (!b->scenario)
+            b->scenario = argv[i];
+        else
+            return vs_cli_usage_error("%s: more than one scenario (%s)", cmd, argv[i]), -1;
+    }
+    return 0;
+}
+
+json_t *vs_batch_slo_texts(const vs_config *cfg)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; list && i < cfg->nslos; i++)
+        json_array_append_new(list, json_sprintf("%s %s %.15g", cfg->slos[i].metric,
+                                                 vs_slo_op_text(cfg->slos[i].op),
+                                                 cfg->slos[i].limit));
+    return list;
+}
+
 int vs_batch_exec_open(vs_batch_exec *be, vs_batch_args *b, const vs_job_base *base,
                        int *argc, char ***argv, int *exit_code)
 {
@@ -95,6 +127,26 @@ void vs_batch_exec_close(vs_batch_exec *be)
     if (be->mpi)
         vs_mpi_close();
     be->mpi = false;
+}
+
+int vs_batch_run(vs_batch_args *b, int *argc, char ***argv, vs_batch_loaded_fn loaded,
+                 void *ctx)
+{
+    char err[VS_ERROR_MAX];
+    int code = VS_EXIT_BAD_INPUT;
+    vs_batch_exec be = {0};
+    vs_job_base base = {b->scenario, &b->load.opts, b->callback_timeout};
+    if (vs_batch_exec_open(&be, b, &base, argc, argv, &code) == 0 && be.ex) {
+        vs_config cfg;
+        if (vs_scenario_load(b->scenario, &b->load.opts, &cfg, err) == 0) {
+            code = loaded(ctx, &cfg, &be, &base);
+            vs_config_close(&cfg);
+        } else {
+            fprintf(stderr, "vswitchsim: %s\n", err);
+        }
+    } /* else an error, or an MPI worker rank whose part is done */
+    vs_batch_exec_close(&be);
+    return code;
 }
 
 static bool listed(const char **list, size_t n, const char *s)

@@ -34,6 +34,15 @@ int vs_batch_number(const char *cmd, const char *opt, const char *val, double lo
  * one of them, -1 after a usage error. */
 int vs_batch_take_option(vs_batch_args *b, const char *cmd, int argc, char **argv, int *i);
 
+/* The command line of `cmd`: the shared options, then `take` for the command's own
+ * (an option at argv[*i], which it may consume a value after: 0, or -1 after a usage
+ * error), and one scenario. Returns 0, or -1 after a usage error. */
+int vs_batch_parse(vs_batch_args *b, const char *cmd, int argc, char **argv,
+                   int (*take)(void *ctx, int argc, char **argv, int *i), void *ctx);
+
+/* The scenario's SLOs as text ("latency_us.blackout.p99 < 300000"), a new array. */
+json_t *vs_batch_slo_texts(const vs_config *cfg);
+
 /* How jobs will run. Under mpirun this initializes MPI; on ranks other than 0 it runs
  * the jobs rank 0 sends and returns 0 with *ex NULL: the command is over for them and
  * returns *exit_code. Returns -1 after printing an error. */
@@ -45,6 +54,14 @@ typedef struct vs_batch_exec {
 int vs_batch_exec_open(vs_batch_exec *be, vs_batch_args *b, const vs_job_base *base,
                        int *argc, char ***argv, int *exit_code);
 void vs_batch_exec_close(vs_batch_exec *be);
+
+/* What sweep and plan do once their options are parsed: set up how jobs run (on an MPI
+ * worker rank, serve rank 0 and return), load the scenario, call `loaded`, clean up.
+ * Returns the exit code. */
+typedef int (*vs_batch_loaded_fn)(void *ctx, const vs_config *cfg, vs_batch_exec *be,
+                                  const vs_job_base *base);
+int vs_batch_run(vs_batch_args *b, int *argc, char ***argv, vs_batch_loaded_fn loaded,
+                 void *ctx);
 
 /* The metrics every run reports (the headline ones, then the scenario's SLO metrics,
  * then `extra`), without duplicates; *n set. Returns NULL when out of memory. */

@@ -54,6 +54,20 @@ typedef enum vs_fanout_order {
 
 typedef enum vs_slo_op { VS_SLO_LT, VS_SLO_LE, VS_SLO_GT, VS_SLO_GE, VS_SLO_EQ, VS_SLO_NE } vs_slo_op;
 
+/* Whether `v op limit` holds: a run's SLO verdict (report/slo.c), a plan's (sweep/plan.c). */
+static inline bool vs_slo_holds(vs_slo_op op, double v, double limit)
+{
+    switch (op) {
+    case VS_SLO_LT: return v < limit;
+    case VS_SLO_LE: return v <= limit;
+    case VS_SLO_GT: return v > limit;
+    case VS_SLO_GE: return v >= limit;
+    case VS_SLO_EQ: return v == limit;
+    case VS_SLO_NE: return v != limit;
+    }
+    return false;
+}
+
 typedef struct vs_slo {
     char *metric; /* dotted path into the report, e.g. "latency_us.save.p99" */
     vs_slo_op op;

@@ -74,6 +74,10 @@ typedef struct vs__chart {
  * round ticks, one line per series with points (and its error bars), the thresholds, a
  * legend, or the empty text. A chart without the optional fields draws as it always did. */
 void vs__svg_chart(vs__buf *b, const vs__chart *c);
+/* The CSS that vs__svg_chart's output needs (a page's <style> includes it). */
+extern const char vs__chart_css[];
+/* The CSS every page starts with: colours, type, the page frame (html.c). */
+extern const char vs__page_css[];
 
 /* Appends the report's charts: latency percentiles per callout (pending completion,
  * callback), throughput and in flight over time, the blackout distribution and the

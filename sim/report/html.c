@@ -100,7 +100,8 @@ static json_t *get(const json_t *o, const char *key)
 
 /* ---- Page frame --------------------------------------------------------------------- */
 
-static const char CSS[] =
+/* What every page shares: colours, type, the page frame (sweep_output.c uses it too). */
+const char vs__page_css[] =
     ":root{--ink:#1f2933;--muted:#616e7c;--line:#e1e5ea;--bg:#f4f6f8;--card:#fff;"
     "--pass:#276749;--pass-bg:#e3f4e8;--fail:#b42318;--fail-bg:#fde8e6;--accent:#4e79a7}"
     "*{box-sizing:border-box}"
@@ -109,7 +110,9 @@ static const char CSS[] =
     "main{max-width:1240px;margin:0 auto;padding:24px 28px 40px}"
     "header{border-bottom:3px solid var(--accent);padding-bottom:12px;margin-bottom:18px}"
     "h1{font-size:24px;margin:0 0 4px}h1 .scenario{color:var(--accent)}"
-    "h2{font-size:17px;margin:26px 0 10px}"
+    "h2{font-size:17px;margin:26px 0 10px}";
+
+static const char CSS[] =
     ".meta{color:var(--muted);margin:0}"
     ".badge{display:inline-block;border-radius:4px;padding:1px 8px;font-weight:600;"
     "font-size:12px}"
@@ -130,20 +133,6 @@ static const char CSS[] =
     "td.text{white-space:normal}"
     "tr:last-child td{border-bottom:none}"
     ".none{color:var(--muted);font-style:italic;margin:0}table+.none{margin-top:6px}"
-    ".charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:16px}"
-    "figure.chart{margin:0;background:var(--card);border:1px solid var(--line);"
-    "border-radius:6px;padding:12px 12px 4px}"
-    "figcaption{font-weight:600;font-size:14px}"
-    "figcaption small{display:block;font-weight:400;color:var(--muted);font-size:12px}"
-    "svg.plot{display:block;width:100%;height:auto;"
-    "font:11px system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif}"
-    "svg .area{fill:#fbfcfd;stroke:none}svg .grid line{stroke:#e6e9ed}"
-    "svg .axis path{fill:none;stroke:#7b8794}svg .ticks text{fill:#52606d}"
-    "svg .axis-title{fill:#323f4b;font-weight:600}svg .legend text{fill:#323f4b}"
-    "svg .legend .no-data text{fill:#9aa5b1}"
-    "svg .line{fill:none;stroke-width:2;stroke-linejoin:round;stroke-linecap:round}"
-    "svg.empty .area{fill:#f7f8fa;stroke:#cbd2d9;stroke-dasharray:5 4}"
-    "svg .empty{fill:#7b8794;font-size:14px;font-style:italic}"
     "footer{margin-top:28px;color:var(--muted);font-size:12px}";
 
 static void write_head(vs__buf *b, const json_t *r)
@@ -152,8 +141,8 @@ static void write_head(vs__buf *b, const json_t *r)
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                     "<title>vswitchsim: ");
     vs__buf_escape(b, str(r, "scenario"));
-    vs__buf_printf(b, " (seed %.0f)</title>\n<style>%s</style>\n</head>\n<body>\n<main>\n",
-                   num(r, "seed"), CSS);
+    vs__buf_printf(b, " (seed %.0f)</title>\n<style>%s%s%s</style>\n</head>\n<body>\n<main>\n",
+                   num(r, "seed"), vs__page_css, CSS, vs__chart_css);
 }
 
 static size_t failed_slos(const json_t *r)

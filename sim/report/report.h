@@ -32,6 +32,9 @@ json_t *vs_report_build(const vs_config *cfg, const vs_stats *st, const vs_run_i
  * array. Returns how many were breached. */
 int vs_report_eval_slos(json_t *report, const vs_config *cfg);
 
+/* "<", "<=", ">", ">=", "==" or "!=". */
+const char *vs_slo_op_text(vs_slo_op op);
+
 /* The number at a dotted path ("latency_us.save.p99"); false when there is none. */
 bool vs_report_lookup(const json_t *report, const char *path, double *value);
 

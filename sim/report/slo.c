@@ -6,23 +6,10 @@
 
 #include "report/report.h"
 
-static const char *op_text(vs_slo_op op)
+const char *vs_slo_op_text(vs_slo_op op)
 {
     static const char *const text[] = {"<", "<=", ">", ">=", "==", "!="};
     return text[op];
-}
-
-static bool holds(double v, vs_slo_op op, double limit)
-{
-    switch (op) {
-    case VS_SLO_LT: return v < limit;
-    case VS_SLO_LE: return v <= limit;
-    case VS_SLO_GT: return v > limit;
-    case VS_SLO_GE: return v >= limit;
-    case VS_SLO_EQ: return v == limit;
-    case VS_SLO_NE: return v != limit;
-    }
-    return false;
 }
 
 int vs_report_eval_slos(json_t *report, const vs_config *cfg)
@@ -33,10 +20,10 @@ int vs_report_eval_slos(json_t *report, const vs_config *cfg)
         const vs_slo *s = &cfg->slos[i];
         double v = NAN;
         bool found = vs_report_lookup(report, s->metric, &v);
-        bool pass = found && holds(v, s->op, s->limit);
+        bool pass = found && vs_slo_holds(s->op, v, s->limit);
         breached += !pass;
         json_array_append_new(list, json_pack("{s:s, s:s, s:f, s:o, s:b}", "metric", s->metric,
-                                              "op", op_text(s->op), "limit", s->limit, "value",
+                                              "op", vs_slo_op_text(s->op), "limit", s->limit, "value",
                                               found ? json_real(v) : json_null(), "pass", pass));
     }
     return breached;

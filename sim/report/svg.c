@@ -11,6 +11,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The charts' styles, for every page that draws them (html.c, sweep_output.c). */
+const char vs__chart_css[] =
+    ".charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:16px}"
+    "figure.chart{margin:0;background:var(--card);border:1px solid var(--line);"
+    "border-radius:6px;padding:12px 12px 4px}"
+    "figcaption{font-weight:600;font-size:14px}"
+    "figcaption small{display:block;font-weight:400;color:var(--muted);font-size:12px}"
+    "svg.plot{display:block;width:100%;height:auto;"
+    "font:11px system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif}"
+    "svg .area{fill:#fbfcfd;stroke:none}svg .grid line{stroke:#e6e9ed}"
+    "svg .axis path{fill:none;stroke:#7b8794}svg .ticks text{fill:#52606d}"
+    "svg .axis-title{fill:#323f4b;font-weight:600}svg .legend text{fill:#323f4b}"
+    "svg .legend .no-data text{fill:#9aa5b1}"
+    "svg .line{fill:none;stroke-width:2;stroke-linejoin:round;stroke-linecap:round}"
+    "svg.empty .area{fill:#f7f8fa;stroke:#cbd2d9;stroke-dasharray:5 4}"
+    "svg .empty{fill:#7b8794;font-size:14px;font-style:italic}";
+
 /* ---- Planning: scales, round ticks, what can be drawn ------------------------------- */
 
 enum { MAX_TICKS = 12, MARKERS_UP_TO = 40 };

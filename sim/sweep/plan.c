@@ -11,19 +11,6 @@ const char *vs_verdict_name(vs_verdict v)
     return names[v];
 }
 
-static bool holds(vs_slo_op op, double v, double limit)
-{
-    switch (op) {
-    case VS_SLO_LT: return v < limit;
-    case VS_SLO_LE: return v <= limit;
-    case VS_SLO_GT: return v > limit;
-    case VS_SLO_GE: return v >= limit;
-    case VS_SLO_EQ: return v == limit;
-    case VS_SLO_NE: return v != limit;
-    }
-    return false;
-}
-
 vs_verdict vs_plan_judge(const vs_slo *slo, const double *x, size_t n, size_t missing,
                          double confidence, vs_summary *s)
 {
@@ -32,16 +19,16 @@ vs_verdict vs_plan_judge(const vs_slo *slo, const double *x, size_t n, size_t mi
         return VS_VERDICT_FAIL;
     if (slo->op == VS_SLO_EQ || slo->op == VS_SLO_NE || n == 1 || s->stddev == 0) {
         for (size_t i = 0; i < n; i++)
-            if (!holds(slo->op, x[i], slo->limit))
+            if (!vs_slo_holds(slo->op, x[i], slo->limit))
                 return VS_VERDICT_FAIL;
         return VS_VERDICT_PASS;
     }
     /* The interval's far end must hold for a pass; its near end failing is a failure. */
     bool upper_bound = slo->op == VS_SLO_LT || slo->op == VS_SLO_LE;
     double far = upper_bound ? s->high : s->low, near = upper_bound ? s->low : s->high;
-    if (holds(slo->op, far, slo->limit))
+    if (vs_slo_holds(slo->op, far, slo->limit))
         return VS_VERDICT_PASS;
-    if (!holds(slo->op, near, slo->limit))
+    if (!vs_slo_holds(slo->op, near, slo->limit))
         return VS_VERDICT_FAIL;
     return VS_VERDICT_INCONCLUSIVE;
 }

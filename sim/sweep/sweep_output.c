@@ -464,17 +464,8 @@ int vs_sweep_write_csv(const json_t *sweep, const char *path, char err[VS_ERROR_
 
 /* ---- HTML: charts ------------------------------------------------------------------- */
 
-/* The same look as the run report's page (report/html.c), for what this page uses. */
+/* The run report's page (vs__page_css) and charts, and what only this page has. */
 static const char CSS[] =
-    ":root{--ink:#1f2933;--muted:#616e7c;--line:#e1e5ea;--bg:#f4f6f8;--card:#fff;"
-    "--fail:#b42318;--accent:#4e79a7}"
-    "*{box-sizing:border-box}"
-    "body{margin:0;background:var(--bg);color:var(--ink);"
-    "font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif}"
-    "main{max-width:1240px;margin:0 auto;padding:24px 28px 40px}"
-    "header{border-bottom:3px solid var(--accent);padding-bottom:12px;margin-bottom:18px}"
-    "h1{font-size:24px;margin:0 0 4px}h1 .scenario{color:var(--accent)}"
-    "h2{font-size:17px;margin:26px 0 10px}"
     ".meta{color:var(--muted);margin:0}.meta.warn{color:var(--fail);font-weight:600}"
     "table{border-collapse:collapse;background:var(--card);border:1px solid var(--line);"
     "font-variant-numeric:tabular-nums;width:100%}"
@@ -484,20 +475,6 @@ static const char CSS[] =
     "th.text,td.text{text-align:left}td.fail{color:var(--fail);font-weight:600}"
     "tr:last-child td{border-bottom:none}"
     ".none{color:var(--muted);font-style:italic;margin:0}"
-    ".charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:16px}"
-    "figure.chart{margin:0;background:var(--card);border:1px solid var(--line);"
-    "border-radius:6px;padding:12px 12px 4px}"
-    "figcaption{font-weight:600;font-size:14px}"
-    "figcaption small{display:block;font-weight:400;color:var(--muted);font-size:12px}"
-    "svg.plot{display:block;width:100%;height:auto;"
-    "font:11px system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif}"
-    "svg .area{fill:#fbfcfd;stroke:none}svg .grid line{stroke:#e6e9ed}"
-    "svg .axis path{fill:none;stroke:#7b8794}svg .ticks text{fill:#52606d}"
-    "svg .axis-title{fill:#323f4b;font-weight:600}svg .legend text{fill:#323f4b}"
-    "svg .legend .no-data text{fill:#9aa5b1}"
-    "svg .line{fill:none;stroke-width:2;stroke-linejoin:round;stroke-linecap:round}"
-    "svg.empty .area{fill:#f7f8fa;stroke:#cbd2d9;stroke-dasharray:5 4}"
-    "svg .empty{fill:#7b8794;font-size:14px;font-style:italic}"
     "footer{margin-top:28px;color:var(--muted);font-size:12px}";
 
 /* The x of each value of the first axis: the values when all are numbers, else their
@@ -792,7 +769,8 @@ static void write_head(vs__buf *b, const json_t *sweep)
     vs__buf_escape(b, *str(sweep, "kind") ? str(sweep, "kind") : "sweep");
     vs__buf_puts(b, ": ");
     vs__buf_escape(b, str(sweep, "name"));
-    vs__buf_printf(b, "</title>\n<style>%s</style>\n</head>\n<body>\n<main>\n", CSS);
+    vs__buf_printf(b, "</title>\n<style>%s%s%s</style>\n</head>\n<body>\n<main>\n",
+                   vs__page_css, CSS, vs__chart_css);
 }
 
 static void write_header(vs__buf *b, const json_t *sweep)
