@@ -202,6 +202,7 @@ typedef struct trial {
 
 /* Where each job of a batch goes back to. */
 typedef struct batch {
+    const planner *pl;
     trial *trials;
     size_t *trial_of;
     unsigned *rep_of;
@@ -218,6 +219,16 @@ static void on_result(void *ctx, size_t index, const json_t *result)
     b->trials[b->trial_of[index]].results[b->rep_of[index]] = json_deep_copy(result);
 }
 
+/* vs_jobs' make: replication rep_of[index] of trial trial_of[index]. */
+static json_t *job_at(void *ctx, size_t index)
+{
+    const batch *b = ctx;
+    const trial *t = &b->trials[b->trial_of[index]];
+    return json_pack("{s:[[s,o]], s:I, s:O}", "set", b->pl->key, value_json(b->pl, t->value),
+                     "seed", (json_int_t)vs_replication_seed(b->pl->cfg->seed, b->rep_of[index]),
+                     "metrics", b->pl->metrics);
+}
+
 /* Runs, in one batch, the replications each open trial still needs. Returns the
  * executor's code: 0 all ran, 1 stopped, -1 failed. */
 static int run_needed(const planner *pl, trial *t, size_t n)
@@ -226,24 +237,18 @@ static int run_needed(const planner *pl, trial *t, size_t n)
     size_t njobs = 0;
     for (size_t i = 0; i < n; i++)
         njobs += t[i].settled ? 0 : t[i].target - t[i].nresults;
-    json_t *jobs[njobs + 1];
     size_t trial_of[njobs + 1];
     unsigned rep_of[njobs + 1];
-    batch b = {t, trial_of, rep_of};
+    batch b = {pl, t, trial_of, rep_of};
     size_t j = 0;
     for (size_t i = 0; i < n; i++)
         for (unsigned r = t[i].nresults; !t[i].settled && r < t[i].target; r++, j++) {
             trial_of[j] = i;
             rep_of[j] = r;
-            jobs[j] = json_pack("{s:[[s,o]], s:I, s:O}", "set", pl->key,
-                                value_json(pl, t[i].value), "seed",
-                                (json_int_t)vs_replication_seed(pl->cfg->seed, r), "metrics",
-                                pl->metrics);
         }
-    int rc = pl->be->ex->run(pl->be->ex, pl->base, jobs, njobs, on_result, &b,
+    vs_jobs jobs = {njobs, job_at, &b};
+    int rc = pl->be->ex->run(pl->be->ex, pl->base, &jobs, on_result, &b,
                              vs_cli_catch_stop_signals(), err);
-    for (j = 0; j < njobs; j++)
-        json_decref(jobs[j]);
     if (rc < 0)
         fprintf(stderr, "vswitchsim: %s\n", err);
     for (size_t i = 0; i < n; i++)

@@ -277,25 +277,28 @@ static void on_result(void *ctx, size_t index, const json_t *result)
     }
 }
 
-/* The jobs of the runs not recorded yet, point after point. */
-static json_t **make_jobs(sweep_run *r)
+/* Which runs are left, point after point: (point, rep) by job index; their jobs are
+ * made as they are handed out (job_at). Returns -1 when out of memory. */
+static int list_jobs(sweep_run *r)
 {
     size_t total = vs_sweep_points(r->sw) * vs_sweep_reps(r->sw);
-    json_t **jobs = calloc(total + 1, sizeof *jobs);
     r->point_of = calloc(total + 1, sizeof *r->point_of);
     r->rep_of = calloc(total + 1, sizeof *r->rep_of);
-    if (!jobs || !r->point_of || !r->rep_of)
-        return free(jobs), NULL;
+    if (!r->point_of || !r->rep_of)
+        return -1;
     for (size_t p = 0; p < vs_sweep_points(r->sw); p++)
-        for (unsigned rep = 0; rep < vs_sweep_reps(r->sw); rep++) {
-            if (vs_sweep_has(r->sw, p, rep))
-                continue;
-            r->point_of[r->njobs] = p;
-            r->rep_of[r->njobs] = rep;
-            if (!(jobs[r->njobs++] = vs_sweep_job(r->sw, p, rep)))
-                return NULL; /* the caller frees what was made */
-        }
-    return jobs;
+        for (unsigned rep = 0; rep < vs_sweep_reps(r->sw); rep++)
+            if (!vs_sweep_has(r->sw, p, rep)) {
+                r->point_of[r->njobs] = p;
+                r->rep_of[r->njobs++] = rep;
+            }
+    return 0;
+}
+
+static json_t *job_at(void *ctx, size_t index)
+{
+    const sweep_run *r = ctx;
+    return vs_sweep_job(r->sw, r->point_of[index], r->rep_of[index]);
 }
 
 /* Keeps the runs of an earlier output of this sweep (--resume). */
@@ -343,14 +346,14 @@ static int run_sweep(sweep_run *r, vs_batch_exec *be, const vs_job_base *base)
      * --json fails now, not after the first run. */
     if (r->a->json_path && strcmp(r->a->json_path, "-") != 0 && save(r, all_recorded(r->sw), err))
         return fprintf(stderr, "vswitchsim: %s\n", err), VS_EXIT_FAILURE;
-    json_t **jobs = make_jobs(r);
     int code = VS_EXIT_FAILURE;
     r->started = r->last_shown = wall_now();
     r->last_saved = 0; /* the first finished run is written at once */
     r->progress = !r->a->b.quiet && isatty(STDERR_FILENO);
-    int rc = jobs ? be->ex->run(be->ex, base, jobs, r->njobs, on_result, r,
-                                vs_cli_catch_stop_signals(), err)
-                  : (snprintf(err, sizeof err, "out of memory"), -1);
+    if (list_jobs(r) != 0)
+        return fprintf(stderr, "vswitchsim: out of memory\n"), VS_EXIT_FAILURE;
+    vs_jobs jobs = {r->njobs, job_at, r};
+    int rc = be->ex->run(be->ex, base, &jobs, on_result, r, vs_cli_catch_stop_signals(), err);
     if (r->progress)
         fputs("\r\033[K", stderr);
     if (rc < 0)
@@ -365,9 +368,6 @@ static int run_sweep(sweep_run *r, vs_batch_exec *be, const vs_job_base *base)
     if (doc && write_outputs(r, doc) == 0 && rc == 0)
         code = vs_sweep_exit(r->sw);
     json_decref(doc);
-    for (size_t i = 0; jobs && i < r->njobs; i++)
-        json_decref(jobs[i]);
-    free(jobs);
     return code;
 }
 

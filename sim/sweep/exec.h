@@ -15,15 +15,26 @@
 
 #include "sweep/job.h"
 
+/* A batch of n jobs, each made when it is handed out (make returns a new reference,
+ * NULL when out of memory): a million-run sweep never holds a million jobs at once. */
+typedef struct vs_jobs {
+    size_t n;
+    json_t *(*make)(void *ctx, size_t index);
+    void *ctx;
+} vs_jobs;
+
+/* A batch over an array the caller keeps. */
+vs_jobs vs_jobs_of_array(json_t *const *jobs, size_t n);
+
 /* Called once per finished job with its index in the batch; result is borrowed. */
 typedef void (*vs_exec_done_fn)(void *ctx, size_t index, const json_t *result);
 
 typedef struct vs_exec vs_exec;
 
 struct vs_exec {
-    /* Runs jobs[0..n). Returns 0 when all finished, 1 when *stop was raised (the jobs
+    /* Runs the batch. Returns 0 when all finished, 1 when *stop was raised (the jobs
      * in flight are killed; done was not called for them), -1 with err. */
-    int (*run)(vs_exec *ex, const vs_job_base *base, json_t *const *jobs, size_t n,
+    int (*run)(vs_exec *ex, const vs_job_base *base, const vs_jobs *jobs,
                vs_exec_done_fn done, void *ctx, volatile sig_atomic_t *stop,
                char err[VS_ERROR_MAX]);
     unsigned (*slots)(const vs_exec *ex); /* how many jobs run at once */

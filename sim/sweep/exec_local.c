@@ -3,6 +3,7 @@
  */
 #include "sweep/exec.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -19,19 +20,40 @@ static bool stopped(volatile sig_atomic_t *stop)
     return stop && *stop;
 }
 
-static int local_run(vs_exec *ex, const vs_job_base *base, json_t *const *jobs, size_t n,
+static json_t *array_job(void *ctx, size_t index)
+{
+    return json_incref(((json_t *const *)ctx)[index]);
+}
+
+vs_jobs vs_jobs_of_array(json_t *const *jobs, size_t n)
+{
+    return (vs_jobs){n, array_job, (void *)jobs};
+}
+
+/* Makes job `index` and starts it in a child. */
+static int start_job(vs_procs *procs, const vs_job_base *base, const vs_jobs *jobs,
+                     size_t index, char err[VS_ERROR_MAX])
+{
+    json_t *job = jobs->make(jobs->ctx, index);
+    int rc = job ? vs_procs_start(procs, base, job, index, err)
+                 : (snprintf(err, VS_ERROR_MAX, "out of memory"), -1);
+    json_decref(job);
+    return rc;
+}
+
+static int local_run(vs_exec *ex, const vs_job_base *base, const vs_jobs *jobs,
                      vs_exec_done_fn done, void *ctx, volatile sig_atomic_t *stop,
                      char err[VS_ERROR_MAX])
 {
     local_exec *le = (local_exec *)ex;
-    size_t next = 0, finished = 0;
+    size_t next = 0, finished = 0, n = jobs->n;
     while (finished < n) {
         if (stopped(stop)) {
             vs_procs_kill_all(le->procs);
             return 1;
         }
         while (next < n && !vs_procs_full(le->procs) && !stopped(stop))
-            if (vs_procs_start(le->procs, base, jobs[next], next, err) != 0)
+            if (start_job(le->procs, base, jobs, next, err) != 0)
                 return vs_procs_kill_all(le->procs), -1;
             else
                 next++;

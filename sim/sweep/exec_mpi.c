@@ -293,17 +293,26 @@ static int quiesce(mpi_exec *m, int tag, char err[VS_ERROR_MAX])
 }
 
 /* Hands out jobs while there are slots: this rank's first, then each worker's. */
-static int dispatch(mpi_exec *m, const vs_job_base *base, json_t *const *jobs, size_t n,
-                    size_t *next, char err[VS_ERROR_MAX])
+static int dispatch(mpi_exec *m, const vs_job_base *base, const vs_jobs *jobs, size_t *next,
+                    char err[VS_ERROR_MAX])
 {
+    size_t n = jobs->n;
     while (*next < n && !vs_procs_full(m->local)) {
-        if (vs_procs_start(m->local, base, jobs[*next], *next, err) != 0)
+        json_t *job = jobs->make(jobs->ctx, *next);
+        int rc = job ? vs_procs_start(m->local, base, job, *next, err)
+                     : (snprintf(err, VS_ERROR_MAX, "out of memory"), -1);
+        json_decref(job);
+        if (rc != 0)
             return -1;
         (*next)++;
     }
     for (int r = 1; r < m->size; r++) {
         while (*next < n && m->outstanding[r] < m->jobs) {
-            if (send_json(NULL, r, TAG_JOB, *next, jobs[*next], err) != 0)
+            json_t *job = jobs->make(jobs->ctx, *next);
+            int rc = job ? send_json(NULL, r, TAG_JOB, *next, job, err)
+                         : (snprintf(err, VS_ERROR_MAX, "out of memory"), -1);
+            json_decref(job);
+            if (rc != 0)
                 return -1;
             m->outstanding[r]++;
             (*next)++;
@@ -346,19 +355,19 @@ static int collect(mpi_exec *m, size_t n, vs_exec_done_fn done, void *ctx, size_
     return 0;
 }
 
-static int mpi_run(vs_exec *ex, const vs_job_base *base, json_t *const *jobs, size_t n,
+static int mpi_run(vs_exec *ex, const vs_job_base *base, const vs_jobs *jobs,
                    vs_exec_done_fn done, void *ctx, volatile sig_atomic_t *stop,
                    char err[VS_ERROR_MAX])
 {
     mpi_exec *m = (mpi_exec *)ex;
-    size_t next = 0, finished = 0;
+    size_t next = 0, finished = 0, n = jobs->n;
     int rc = 0;
     while (finished < n) {
         if (stop && *stop) {
             rc = 1;
             break;
         }
-        if (dispatch(m, base, jobs, n, &next, err) != 0 ||
+        if (dispatch(m, base, jobs, &next, err) != 0 ||
             collect(m, n, done, ctx, &finished, err) != 0) {
             rc = -1;
             break;

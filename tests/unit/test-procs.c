@@ -124,7 +124,8 @@ Test(procs, local_exec_runs_a_batch_and_reports_each_job_once_by_index)
         jobs[i] = job("topology.vms_per_host", json_integer(12 - 2 * i), 1);
     batch b = {{0}, {0}};
     char err[VS_ERROR_MAX];
-    cr_assert_eq(ex->run(ex, &base, jobs, 6, on_done, &b, NULL, err), 0, "%s", err);
+    vs_jobs all = vs_jobs_of_array(jobs, 6);
+    cr_assert_eq(ex->run(ex, &base, &all, on_done, &b, NULL, err), 0, "%s", err);
     for (int i = 0; i < 6; i++) {
         cr_assert_eq(b.seen[i], 1);
         /* V = 12 - 2i VMs, two at a time: the last waits (V/2 - 1) * 1001002 us */
@@ -143,7 +144,8 @@ Test(procs, a_raised_stop_flag_ends_the_batch_early)
     volatile sig_atomic_t stop = 1;
     batch b = {{0}, {0}};
     char err[VS_ERROR_MAX];
-    cr_assert_eq(ex->run(ex, &base, jobs, 1, on_done, &b, &stop, err), 1);
+    vs_jobs all = vs_jobs_of_array(jobs, 1);
+    cr_assert_eq(ex->run(ex, &base, &all, on_done, &b, &stop, err), 1);
     cr_assert_eq(b.seen[0], 0);
     json_decref(jobs[0]);
     ex->free(ex);
