@@ -152,18 +152,29 @@ static bool in_metrics(const json_t *sweep, const char *name)
     return false;
 }
 
-/* The SLOs' metrics in SLO order; else the headline metrics the sweep collected; else
- * its first three, so that a table never has only the parameters. */
+/* An SLO with a bound (< <= > >=), whose metric's value is worth a column: an "== 0" on
+ * a counter is all zeros where it holds, and the "passed" column tells where not. */
+static bool slo_is_bound(const char *slo)
+{
+    const char *op = slo_rest(slo);
+    return (op[0] == '<' || op[0] == '>');
+}
+
+#define TABLE_METRICS_MAX 5
+
+/* The metrics of the SLOs with a bound, in SLO order, then the headline metrics the sweep
+ * collected, up to TABLE_METRICS_MAX; else its first three, so that a table never has
+ * only the parameters. */
 static metric_list table_metrics(const json_t *sweep)
 {
     metric_list m = {0};
     size_t i;
     const json_t *v;
     json_array_foreach(get(sweep, "slos"), i, v)
-        if (json_is_string(v) && slo_metric_len(json_string_value(v)) > 0)
+        if (json_is_string(v) && slo_metric_len(json_string_value(v)) > 0 &&
+            slo_is_bound(json_string_value(v)) && m.n < TABLE_METRICS_MAX)
             metric_list_add(&m, json_string_value(v), slo_metric_len(json_string_value(v)));
-    bool from_slos = m.n > 0;
-    for (i = 0; !from_slos && i < sizeof HEADLINE / sizeof HEADLINE[0]; i++)
+    for (i = 0; i < sizeof HEADLINE / sizeof HEADLINE[0] && m.n < TABLE_METRICS_MAX; i++)
         if (in_metrics(sweep, HEADLINE[i]))
             metric_list_add(&m, HEADLINE[i], strlen(HEADLINE[i]));
     if (m.n == 0)

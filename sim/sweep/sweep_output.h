@@ -38,7 +38,8 @@
 #include "scenario/scenario.h"
 
 /* One row per point: the parameter values, "mean ± half-width" of the table's metrics
- * (the scenario's SLO metrics, else the headline ones), runs passed / runs. */
+ * (those of the SLOs with a bound, < <= > >=, then the headline ones: blackout p99,
+ * saves/s, migrations/s; five at most), runs passed / runs. */
 void vs_sweep_print_table(FILE *out, const json_t *sweep);
 
 /* One row per point: params..., then per metric mean, half_width, low, high, n. */

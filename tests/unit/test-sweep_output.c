@@ -164,17 +164,27 @@ Test(sweep_output, table_opens_with_what_was_swept)
                  "%s", text);
 }
 
-Test(sweep_output, table_has_params_then_slo_metrics_then_passed)
+Test(sweep_output, table_has_params_then_slo_metrics_then_headline_ones_then_passed)
 {
     char line[256];
     const char *t = table();
     line_with(t, "topology.hosts", line);
     const char *hosts = strstr(line, "topology.hosts"), *mode = strstr(line, "plugin.mode");
     const char *p99 = strstr(line, "latency_us.blackout.p99"), *passed = strstr(line, "passed");
-    cr_assert(hosts && mode && p99 && passed, "header: %s", line);
-    cr_assert(hosts < mode && mode < p99 && p99 < passed, "header order: %s", line);
-    /* the SLO names one metric: the other is in the CSV and the charts, not the table */
-    cr_assert_null(strstr(t, "throughput.saves_per_s"), "%s", t);
+    const char *saves = strstr(line, "throughput.saves_per_s");
+    cr_assert(hosts && mode && p99 && saves && passed, "header: %s", line);
+    cr_assert(hosts < mode && mode < p99 && p99 < saves && saves < passed, "header order: %s",
+              line);
+}
+
+Test(sweep_output, table_leaves_out_equality_slos)
+{
+    /* "== 0" on a counter is zeros where it holds; "passed" says where it does not */
+    json_array_append_new(json_object_get(sweep, "slos"), json_string("saves.failed == 0"));
+    json_array_append_new(json_object_get(sweep, "metrics"), json_string("saves.failed"));
+    const char *t = table();
+    cr_assert_null(strstr(t, "saves.failed"), "%s", t);
+    cr_assert_not_null(strstr(t, "latency_us.blackout.p99"), "%s", t);
 }
 
 Test(sweep_output, table_cells_are_mean_plus_minus_half_width)
@@ -189,7 +199,7 @@ Test(sweep_output, table_cells_are_mean_plus_minus_half_width)
                        line);
     /* no interval with one value: the mean alone */
     line_with(t, "640.0", line);
-    cr_assert_null(strstr(line, "\u00b1"), "%s", line);
+    cr_assert_null(strstr(line, "640.0 \u00b1"), "%s", line);
     cr_assert_eq(count(t, "\n  "), 5, "a header and 4 rows:\n%s", t);
 }
 
