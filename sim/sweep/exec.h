@@ -37,7 +37,6 @@ struct vs_exec {
     int (*run)(vs_exec *ex, const vs_job_base *base, const vs_jobs *jobs,
                vs_exec_done_fn done, void *ctx, volatile sig_atomic_t *stop,
                char err[VS_ERROR_MAX]);
-    unsigned (*slots)(const vs_exec *ex); /* how many jobs run at once */
     void (*free)(vs_exec *ex);
 };
 

@@ -12,7 +12,6 @@
 typedef struct local_exec {
     vs_exec base;
     vs_procs *procs;
-    unsigned jobs;
 } local_exec;
 
 static bool stopped(volatile sig_atomic_t *stop)
@@ -72,11 +71,6 @@ static int local_run(vs_exec *ex, const vs_job_base *base, const vs_jobs *jobs,
     return 0;
 }
 
-static unsigned local_slots(const vs_exec *ex)
-{
-    return ((const local_exec *)ex)->jobs;
-}
-
 static void local_free(vs_exec *ex)
 {
     local_exec *le = (local_exec *)ex;
@@ -91,8 +85,7 @@ vs_exec *vs_exec_local(unsigned jobs)
         free(le);
         return NULL;
     }
-    le->base = (vs_exec){local_run, local_slots, local_free};
-    le->jobs = jobs ? jobs : 1;
+    le->base = (vs_exec){local_run, local_free};
     return &le->base;
 }
 

@@ -384,12 +384,6 @@ static int mpi_run(vs_exec *ex, const vs_job_base *base, const vs_jobs *jobs,
     return rc;
 }
 
-static unsigned mpi_slots(const vs_exec *ex)
-{
-    const mpi_exec *m = (const mpi_exec *)ex;
-    return m->jobs * (unsigned)m->size;
-}
-
 static void mpi_free(vs_exec *ex)
 {
     mpi_exec *m = (mpi_exec *)ex;
@@ -410,7 +404,7 @@ static mpi_exec *mpi_exec_new(unsigned jobs, int size)
     mpi_exec *m = calloc(1, sizeof *m);
     if (!m)
         return NULL;
-    m->ex = (vs_exec){.run = mpi_run, .slots = mpi_slots, .free = mpi_free};
+    m->ex = (vs_exec){.run = mpi_run, .free = mpi_free};
     m->jobs = jobs;
     m->size = size;
     m->local = vs_procs_new(jobs);
