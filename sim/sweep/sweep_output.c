@@ -485,6 +485,7 @@ static const char CSS[] =
     "th{background:#eef1f4;font-weight:600;font-size:12px}"
     "th.text,td.text{text-align:left}td.fail{color:var(--fail);font-weight:600}"
     "tr:last-child td{border-bottom:none}"
+    ".scroll{overflow-x:auto;border:1px solid var(--line)}.scroll table{border:none}"
     ".none{color:var(--muted);font-style:italic;margin:0}"
     "footer{margin-top:28px;color:var(--muted);font-size:12px}";
 
@@ -820,7 +821,8 @@ static void write_table(vs__buf *b, const json_t *sweep)
         metric_list_free(&m);
         return;
     }
-    vs__buf_puts(b, "<table class=\"sweep\">\n");
+    /* Wide grids scroll inside their box, not the page. */
+    vs__buf_puts(b, "<div class=\"scroll\"><table class=\"sweep\">\n");
     for (size_t r = 0; r < g.rows; r++) {
         vs__buf_puts(b, "<tr>");
         for (size_t c = 0; c < g.cols; c++) {
@@ -833,7 +835,7 @@ static void write_table(vs__buf *b, const json_t *sweep)
         }
         vs__buf_puts(b, "</tr>\n");
     }
-    vs__buf_puts(b, "</table>\n");
+    vs__buf_puts(b, "</table></div>\n");
     grid_free(&g);
     metric_list_free(&m);
 }
