@@ -465,6 +465,24 @@ static json_t *plan_as_sweep(const json_t *plan, const planner *pl)
                      json_is_true(json_object_get(plan, "complete")), "points", points);
 }
 
+/* Why value v did not pass, from its evidence: "fails", or "is inconclusive (or
+ * invalid), which counts as failing". */
+static const char *why_not(const planner *pl, double v)
+{
+    size_t i;
+    const json_t *e;
+    json_array_foreach(pl->evidence, i, e) {
+        const char *verdict = json_string_value(json_object_get(e, "verdict"));
+        if (json_number_value(json_object_get(e, "value")) != v || !verdict)
+            continue;
+        if (strcmp(verdict, "inconclusive") == 0)
+            return "is inconclusive at --max-reps, which counts as failing";
+        if (strcmp(verdict, "invalid") == 0)
+            return "is not a value the scenario takes";
+    }
+    return "fails";
+}
+
 static void print_answer(FILE *out, const planner *pl, const vs_plan_range *r,
                          const vs_plan_answer *ans)
 {
@@ -475,12 +493,13 @@ static void print_answer(FILE *out, const planner *pl, const vs_plan_range *r,
     if (ans->stopped) {
         fprintf(out, "plan: stopped before an answer (after %u values)\n", ans->evaluations);
     } else if (!ans->found) {
-        fprintf(out, "plan: no value meets %s: even %s=%.15g fails\n", slos, pl->key, r->lo);
+        fprintf(out, "plan: no value meets %s: even %s=%.15g %s\n", slos, pl->key, r->lo,
+                why_not(pl, r->lo));
     } else {
         fprintf(out, "plan: the largest %s that meets %s (%.0f%% confidence) is %.15g", pl->key,
                 slos, pl->a->confidence * 100, ans->pass);
         if (ans->fail_known)
-            fprintf(out, "; %.15g fails\n", ans->fail);
+            fprintf(out, "; %.15g %s\n", ans->fail, why_not(pl, ans->fail));
         else
             fprintf(out, "; every value up to it passed: the limit lies above (%s)\n",
                     isnan(r->hi) ? "the doubling stopped" : "raise the range's top");
