@@ -5,13 +5,13 @@
  * and written atomically.
  */
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "report/report.h"
+#include "tmpdir.h"
 
 enum { CURVE_POINTS = 16, ROWS = 5 };
 
@@ -20,22 +20,12 @@ static char *page; /* the last page read back */
 
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/vs-html-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
+    tmpdir_make(dir, sizeof dir, "html");
 }
 
 static void teardown(void)
 {
-    DIR *d = opendir(dir);
-    for (struct dirent *e; d && (e = readdir(d));) {
-        char path[512];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (e->d_name[0] != '.')
-            unlink(path);
-    }
-    if (d)
-        closedir(d);
-    rmdir(dir);
+    tmpdir_remove(dir);
     free(page);
     page = NULL;
 }
@@ -112,20 +102,6 @@ static json_t *empty_report(void)
     return r;
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "%s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *s = malloc((size_t)n + 1);
-    cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-    s[n] = '\0';
-    fclose(f);
-    return s;
-}
-
 /* Writes the report as `name` in the test's folder and reads it back into `page`. */
 static const char *render(json_t *report, const char *name)
 {
@@ -134,7 +110,7 @@ static const char *render(json_t *report, const char *name)
     cr_assert_eq(vs_report_write_html(report, path, err), 0, "%s", err);
     json_decref(report);
     free(page);
-    page = slurp(path);
+    page = tmpdir_read(path);
     return page;
 }
 

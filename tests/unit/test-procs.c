@@ -32,6 +32,18 @@ static json_t *job(const char *key, json_t *value, long long seed)
 
 TestSuite(procs, .init = setup);
 
+/* The next finished job's result (a new reference), and its tag. */
+static json_t *next_result(vs_procs *p, size_t *tag)
+{
+    char err[VS_ERROR_MAX];
+    json_t *res = NULL;
+    int rc;
+    while ((rc = vs_procs_wait(p, 1000, tag, &res, err)) == 0)
+        ;
+    cr_assert_eq(rc, 1, "%s", err);
+    return res;
+}
+
 Test(procs, results_come_back_with_their_tags)
 {
     vs_job_base base = {scenario, &opts, 0};
@@ -45,11 +57,7 @@ Test(procs, results_come_back_with_their_tags)
     double got[16] = {0};
     for (int i = 0; i < 2; i++) {
         size_t tag;
-        json_t *res = NULL;
-        int rc;
-        while ((rc = vs_procs_wait(p, 1000, &tag, &res, err)) == 0)
-            ;
-        cr_assert_eq(rc, 1, "%s", err);
+        json_t *res = next_result(p, &tag);
         cr_assert(tag == 7 || tag == 9);
         got[tag] = json_number_value(json_array_get(json_object_get(res, "values"), 0));
         /* V = 11 breaks the scenario's SLO (slot_wait.max < 4.5 s): exit 3 */
@@ -72,9 +80,7 @@ Test(procs, a_value_the_scenario_refuses_is_exit_2_with_the_loaders_message)
     json_t *bad = job("topology.hosts", json_integer(1), 1);
     cr_assert_eq(vs_procs_start(p, &base, bad, 0, err), 0);
     size_t tag;
-    json_t *res = NULL;
-    while (vs_procs_wait(p, 1000, &tag, &res, err) == 0)
-        ;
+    json_t *res = next_result(p, &tag);
     cr_assert_eq(json_integer_value(json_object_get(res, "exit")), 2);
     cr_assert(strstr(json_string_value(json_object_get(res, "error")), "$.topology.hosts"),
               "%s", json_string_value(json_object_get(res, "error")));

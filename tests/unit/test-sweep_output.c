@@ -6,7 +6,6 @@
  * chart additions in svg.c (error bars, thresholds, named x ticks).
  */
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 
 #include "report/html-int.h"
 #include "sweep/sweep_output.h"
+#include "tmpdir.h"
 
 /* Axis 2 holds user text: a comma (CSV quoting) and markup (HTML escaping). The second
  * point misses 1 of 3 runs; the third has one value of blackout, so no interval. */
@@ -62,44 +62,20 @@ static char *text; /* the last output read back */
 static void setup(void)
 {
     json_error_t e;
-    snprintf(dir, sizeof dir, "/tmp/vs-sweep-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
+    tmpdir_make(dir, sizeof dir, "sweep");
     sweep = json_loads(SWEEP, JSON_REJECT_DUPLICATES, &e);
     cr_assert_not_null(sweep, "fixture: %s at %d:%d", e.text, e.line, e.column);
 }
 
 static void teardown(void)
 {
-    DIR *d = opendir(dir);
-    for (struct dirent *e; d && (e = readdir(d));) {
-        char path[512];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (e->d_name[0] != '.')
-            unlink(path);
-    }
-    if (d)
-        closedir(d);
-    rmdir(dir);
+    tmpdir_remove(dir);
     json_decref(sweep);
     free(text);
     text = NULL;
 }
 
 TestSuite(sweep_output, .init = setup, .fini = teardown);
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "%s was not written", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *s = malloc((size_t)n + 1);
-    cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-    s[n] = '\0';
-    fclose(f);
-    return s;
-}
 
 static const char *table(void)
 {
@@ -116,7 +92,7 @@ static const char *csv(void)
     char path[128], err[VS_ERROR_MAX] = "";
     snprintf(path, sizeof path, "%s/sweep.csv", dir);
     cr_assert_eq(vs_sweep_write_csv(sweep, path, err), 0, "%s", err);
-    return text = slurp(path);
+    return text = tmpdir_read(path);
 }
 
 static const char *html(void)
@@ -124,7 +100,7 @@ static const char *html(void)
     char path[128], err[VS_ERROR_MAX] = "";
     snprintf(path, sizeof path, "%s/sweep.html", dir);
     cr_assert_eq(vs_sweep_write_html(sweep, path, err), 0, "%s", err);
-    return text = slurp(path);
+    return text = tmpdir_read(path);
 }
 
 static size_t count(const char *hay, const char *needle)
