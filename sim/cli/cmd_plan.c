@@ -323,12 +323,12 @@ static void show_evaluation(const planner *pl, const json_t *entry)
     size_t i;
     const json_t *s;
     json_array_foreach(json_object_get(entry, "slos"), i, s) {
-        fprintf(stderr, "%s %s = %.6g", i ? ";" : " (",
-                json_string_value(json_object_get(s, "slo")),
+        /* "SLO: measured mean ± half-width, verdict" */
+        fprintf(stderr, "%s%s: %.6g", i ? "; " : " (", json_string_value(json_object_get(s, "slo")),
                 json_number_value(json_object_get(s, "mean")));
         if (json_is_number(json_object_get(s, "half_width")))
             fprintf(stderr, " ± %.3g", json_number_value(json_object_get(s, "half_width")));
-        fprintf(stderr, " %s", json_string_value(json_object_get(s, "verdict")));
+        fprintf(stderr, ", %s", json_string_value(json_object_get(s, "verdict")));
     }
     fputs(json_array_size(json_object_get(entry, "slos")) ? ")\n" : "\n", stderr);
 }

@@ -67,6 +67,13 @@ jq_true "$WORK/top.json" '.answer == 9 and .first_failing == null'
 jq_true "$WORK/invalid.json" '.answer == 68 and .first_failing == 69'
 jq_true "$WORK/invalid.json" 'any(.evaluations[]; .verdict == "invalid" and (.error | test("nics_per_vm")))'
 
+# The README's example, with random times: the intervals decide, 14 stays inconclusive
+# at --max-reps (20) and counts as failing.
+"$VSWITCHSIM_BIN" plan "$SRC/scenarios/drain-one-host.json" --param topology.vms_per_host=1..40 \
+  --slo 'drain.duration_s < 60' --reps 5 --json "$WORK/drain.json" >"$WORK/drain.out" 2>&1
+grep -q 'is 13; 14 is inconclusive at --max-reps' "$WORK/drain.out" || fail "$(cat "$WORK/drain.out")"
+jq_true "$WORK/drain.json" '.answer == 13 and (.evaluations[-1] | .value == 14 and .runs == 20 and .verdict == "inconclusive")'
+
 # Bad input: exit 2, one line, no file.
 expect_exit 2 "$VSWITCHSIM_BIN" plan "$P" --param topology.vms_per_host=9..2 --json "$WORK/bad.json"
 expect_exit 2 "$VSWITCHSIM_BIN" plan "$P" --param nope.nothing --json "$WORK/bad.json"
