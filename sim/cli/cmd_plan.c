@@ -382,9 +382,10 @@ static void evaluate(void *ctx, const double *values, size_t n, vs_verdict *out)
 
 static json_t *plan_document(const planner *pl, const vs_plan_range *r, const vs_plan_answer *ans)
 {
-    json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:O, s:f, s:I, s:I, s:I, s:{s:o, s:o}}",
+    json_t *doc = json_pack("{s:s, s:s, s:s, s:I, s:s, s:O, s:f, s:I, s:I, s:I, s:{s:o, s:o}}",
                             "kind", "plan", "scenario", pl->a->b.scenario, "name",
-                            pl->cfg->name ? pl->cfg->name : "", "param", pl->key, "slos",
+                            pl->cfg->name ? pl->cfg->name : "", "seed",
+                            (json_int_t)pl->cfg->seed, "param", pl->key, "slos",
                             pl->slo_text, "confidence", pl->a->confidence, "reps",
                             (json_int_t)pl->a->reps, "max_reps", (json_int_t)pl->a->max_reps,
                             "probes", (json_int_t)pl->a->probes,
@@ -398,71 +399,6 @@ static json_t *plan_document(const planner *pl, const vs_plan_range *r, const vs
     json_object_set_new(doc, "complete", json_boolean(!ans->stopped));
     json_object_set_new(doc, "evaluations", json_incref(pl->evidence));
     return doc;
-}
-
-static int by_value(const void *a, const void *b)
-{
-    double x = json_number_value(json_object_get(*(json_t *const *)a, "value"));
-    double y = json_number_value(json_object_get(*(json_t *const *)b, "value"));
-    return (x > y) - (x < y);
-}
-
-/* The metrics of the SLOs, each once. */
-static json_t *slo_metrics(const planner *pl)
-{
-    json_t *metrics = json_array(), *m;
-    size_t i, k;
-    json_array_foreach(pl->metrics, i, m) {
-        for (k = 0; k < json_array_size(metrics) && !json_equal(json_array_get(metrics, k), m);)
-            k++;
-        if (k == json_array_size(metrics))
-            json_array_append(metrics, m);
-    }
-    return metrics;
-}
-
-/* One value tried as a sweep point: the first SLO on each metric gives its summary. */
-static json_t *plan_point(const planner *pl, const json_t *e, size_t index)
-{
-    json_t *summary = json_object(), *runs = json_array(), *s;
-    size_t j;
-    json_int_t nruns = json_integer_value(json_object_get(e, "runs"));
-    for (json_int_t r = 0; r < nruns; r++)
-        json_array_append_new(runs, json_null());
-    json_array_foreach(json_object_get(e, "slos"), j, s) {
-        const char *metric = json_string_value(json_array_get(pl->metrics, j));
-        if (!json_object_get(summary, metric))
-            json_object_set(summary, metric, s);
-    }
-    bool passed = strcmp(json_string_value(json_object_get(e, "verdict")), "pass") == 0;
-    return json_pack("{s:I, s:[O], s:o, s:o, s:I}", "index", (json_int_t)index, "params",
-                     json_object_get(e, "value"), "runs", runs, "summary", summary,
-                     "runs_passed", passed ? nruns : 0);
-}
-
-/* The values tried, in increasing order, as a one-parameter sweep document
- * (sweep_output.h): so that `--html` draws each SLO metric against the value, with its
- * intervals and the SLO line, as a sweep's page does. A value's "runs_passed" is all
- * its runs when it passed, else none. */
-static json_t *plan_as_sweep(const json_t *plan, const planner *pl)
-{
-    const json_t *evals = json_object_get(plan, "evaluations");
-    size_t n = json_array_size(evals);
-    json_t *sorted[n + 1], *values = json_array(), *points = json_array();
-    for (size_t i = 0; i < n; i++)
-        sorted[i] = json_array_get(evals, i);
-    qsort(sorted, n, sizeof *sorted, by_value);
-    for (size_t i = 0; i < n; i++) {
-        json_array_append(values, json_object_get(sorted[i], "value"));
-        json_array_append_new(points, plan_point(pl, sorted[i], i));
-    }
-    return json_pack("{s:s, s:O, s:O, s:I, s:O, s:O, s:[{s:s, s:o}], s:o, s:O, s:b, s:o}", "kind",
-                     "plan", "scenario", json_object_get(plan, "scenario"), "name",
-                     json_object_get(plan, "name"), "seed", (json_int_t)pl->cfg->seed, "reps",
-                     json_object_get(plan, "reps"), "confidence",
-                     json_object_get(plan, "confidence"), "params", "key", pl->key, "values",
-                     values, "metrics", slo_metrics(pl), "slos", pl->slo_text, "complete",
-                     json_is_true(json_object_get(plan, "complete")), "points", points);
 }
 
 /* Why value v did not pass, from its evidence: "fails", or "is inconclusive (or
@@ -533,12 +469,10 @@ static int plan_loaded(const plan_args *a, const vs_config *cfg, vs_batch_exec *
         fprintf(stderr, "vswitchsim: %s\n", doc ? err : "out of memory");
         code = VS_EXIT_FAILURE;
     }
-    json_t *page = a->html_path && doc ? plan_as_sweep(doc, &pl) : NULL;
-    if (a->html_path && (!page || vs_sweep_write_html(page, a->html_path, err) != 0)) {
-        fprintf(stderr, "vswitchsim: %s\n", page ? err : "out of memory");
+    if (a->html_path && (!doc || vs_plan_write_html(doc, a->html_path, err) != 0)) {
+        fprintf(stderr, "vswitchsim: %s\n", doc ? err : "out of memory");
         code = VS_EXIT_FAILURE;
     }
-    json_decref(page);
     json_decref(doc);
     json_decref(pl.metrics);
     json_decref(pl.slo_text);

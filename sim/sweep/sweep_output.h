@@ -50,4 +50,9 @@ int vs_sweep_write_csv(const json_t *sweep, const char *path, char err[VS_ERROR_
  * SLO limits drawn as a horizontal line. Written atomically. */
 int vs_sweep_write_html(const json_t *sweep, const char *path, char err[VS_ERROR_MAX]);
 
+/* A plan's document (`vswitchsim plan --json`, docs/sweep.md) as the same page: the
+ * values tried in increasing order, each SLO metric's mean and interval against them,
+ * the SLO lines (plan_output.c). */
+int vs_plan_write_html(const json_t *plan, const char *path, char err[VS_ERROR_MAX]);
+
 #endif /* VS_SWEEP_OUTPUT_H */
