@@ -32,7 +32,9 @@ int vs_batch_number(const char *cmd, const char *opt, const char *val, double lo
     return 0;
 }
 
-int vs_batch_take_option(vs_batch_args *b, const char *cmd, int argc, char **argv, int *i)
+/* Takes -j/--jobs N and --callback-timeout S (and the load options): 1 taken, 0 not
+ * one of them, -1 after a usage error. */
+static int take_batch_option(vs_batch_args *b, const char *cmd, int argc, char **argv, int *i)
 {
     int took = vs_cli_take_load_option(&b->load, argc, argv, i);
     if (took != 0)
@@ -58,7 +60,7 @@ int vs_batch_parse(vs_batch_args *b, const char *cmd, int argc, char **argv,
                    int (*take)(void *ctx, int argc, char **argv, int *i), void *ctx)
 {
     for (int i = 1; i < argc; i++) {
-        int took = vs_batch_take_option(b, cmd, argc, argv, &i);
+        int took = take_batch_option(b, cmd, argc, argv, &i);
         if (took < 0)
             return -1;
         if (took)
@@ -84,8 +86,11 @@ json_t *vs_batch_slo_texts(const vs_config *cfg)
     return list;
 }
 
-int vs_batch_exec_open(vs_batch_exec *be, vs_batch_args *b, const vs_job_base *base,
-                       int *argc, char ***argv, int *exit_code)
+/* Under mpirun this initializes MPI; on ranks other than 0 it runs the jobs rank 0
+ * sends and returns 0 with be->ex NULL: the command is over for them and returns
+ * *exit_code. Returns -1 after printing an error. */
+static int exec_open(vs_batch_exec *be, vs_batch_args *b, const vs_job_base *base,
+                     int *argc, char ***argv, int *exit_code)
 {
     char err[VS_ERROR_MAX];
     *be = (vs_batch_exec){.rank = 0, .size = 1};
@@ -119,7 +124,7 @@ int vs_batch_exec_open(vs_batch_exec *be, vs_batch_args *b, const vs_job_base *b
     return 0;
 }
 
-void vs_batch_exec_close(vs_batch_exec *be)
+static void exec_close(vs_batch_exec *be)
 {
     if (be->ex)
         be->ex->free(be->ex);
@@ -136,7 +141,7 @@ int vs_batch_run(vs_batch_args *b, int *argc, char ***argv, vs_batch_loaded_fn l
     int code = VS_EXIT_BAD_INPUT;
     vs_batch_exec be = {0};
     vs_job_base base = {b->scenario, &b->load.opts, b->callback_timeout};
-    if (vs_batch_exec_open(&be, b, &base, argc, argv, &code) == 0 && be.ex) {
+    if (exec_open(&be, b, &base, argc, argv, &code) == 0 && be.ex) {
         vs_config cfg;
         if (vs_scenario_load(b->scenario, &b->load.opts, &cfg, err) == 0) {
             code = loaded(ctx, &cfg, &be, &base);
@@ -145,7 +150,7 @@ int vs_batch_run(vs_batch_args *b, int *argc, char ***argv, vs_batch_loaded_fn l
             fprintf(stderr, "vswitchsim: %s\n", err);
         }
     } /* else an error, or an MPI worker rank whose part is done */
-    vs_batch_exec_close(&be);
+    exec_close(&be);
     return code;
 }
 

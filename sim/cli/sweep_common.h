@@ -30,10 +30,6 @@ typedef struct vs_batch_args {
 int vs_batch_number(const char *cmd, const char *opt, const char *val, double lo, double hi,
                     bool integer, double *out);
 
-/* Takes -j/--jobs N and --callback-timeout S (and the load options): 1 taken, 0 not
- * one of them, -1 after a usage error. */
-int vs_batch_take_option(vs_batch_args *b, const char *cmd, int argc, char **argv, int *i);
-
 /* The command line of `cmd`: the shared options, then `take` for the command's own
  * (an option at argv[*i], which it may consume a value after: 0, or -1 after a usage
  * error), and one scenario. Returns 0, or -1 after a usage error. */
@@ -43,17 +39,12 @@ int vs_batch_parse(vs_batch_args *b, const char *cmd, int argc, char **argv,
 /* The scenario's SLOs as text ("latency_us.blackout.p99 < 300000"), a new array. */
 json_t *vs_batch_slo_texts(const vs_config *cfg);
 
-/* How jobs will run. Under mpirun this initializes MPI; on ranks other than 0 it runs
- * the jobs rank 0 sends and returns 0 with *ex NULL: the command is over for them and
- * returns *exit_code. Returns -1 after printing an error. */
+/* How jobs run: -j child processes here, or MPI ranks (sweep/exec.h). */
 typedef struct vs_batch_exec {
     vs_exec *ex;
     bool mpi;
     int rank, size;
 } vs_batch_exec;
-int vs_batch_exec_open(vs_batch_exec *be, vs_batch_args *b, const vs_job_base *base,
-                       int *argc, char ***argv, int *exit_code);
-void vs_batch_exec_close(vs_batch_exec *be);
 
 /* What sweep and plan do once their options are parsed: set up how jobs run (on an MPI
  * worker rank, serve rank 0 and return), load the scenario, call `loaded`, clean up.
