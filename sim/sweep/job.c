@@ -49,6 +49,8 @@ static vs_override *overrides_of(const vs_job_base *base, const json_t *set, siz
     return ov;
 }
 
+/* The values overrides_of made: up to n, and the one at n if it stopped there on a bad
+ * pair (else ov[n] is the zeroed terminator). */
 static void free_overrides(vs_override *ov, size_t nbase, size_t n)
 {
     for (size_t i = nbase; i < n + 1; i++)
