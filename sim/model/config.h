@@ -116,6 +116,72 @@ typedef struct vs_trace_entry {
     uint32_t target; /* host index, or UINT32_MAX: by migration.placement */
 } vs_trace_entry;
 
+/* The order of a migration's switch events (docs/sequence.md). */
+typedef enum vs_sequence {
+    VS_SEQ_DOCUMENTED, /* D-LMS: validation port, operational port, save, source teardown,
+                          NIC create and connect, restore */
+    VS_SEQ_LEGACY      /* vswitchsim 1.x: save, target port, NIC, policy, restore, connect,
+                          then source teardown; kept to show an order-sensitive callout */
+} vs_sequence;
+
+/* A destination refused the validation port or one of its policies (D-LMS step 1: the
+ * migration "does not continue for that destination node and switch"). */
+typedef enum vs_on_refused {
+    VS_REFUSED_FAIL,     /* the migration fails; the VM runs on at the source */
+    VS_REFUSED_NEXT_HOST /* try another destination, up to migration.max_destinations */
+} vs_on_refused;
+
+/* A NIC create, connect or restore failed on the destination after the source's NIC and
+ * port are gone (D-LMS step 5); the docs do not say what becomes of the VM. */
+typedef enum vs_on_restore_failure {
+    VS_RESTORE_FAILURE_VM_OFF, /* the VM does not come up: its NICs and ports are torn down */
+    VS_RESTORE_FAILURE_ONLINE  /* the VM comes up without the callouts' state */
+} vs_on_restore_failure;
+
+/* The VMs a run starts with. */
+typedef enum vs_vm_start {
+    VS_START_RUNNING, /* already running: VSWITCH_CREATE lists their ports and NICs */
+    VS_START_POWER_ON /* powered on at time 0 (D-VALPORT: validation port, operational
+                         port, NIC create, connect) */
+} vs_vm_start;
+
+/* A custom port property (policy) every VM port carries: it reaches the callout whose
+ * provider GUID equals its PropertyId as POLICY_ADD (D-POLICY, D-VALPORT). */
+typedef struct vs_policy {
+    char *plugin;      /* the instance whose provider GUID is the PropertyId, or NULL */
+    uint8_t guid[16];  /* the PropertyId when plugin is NULL, in GUID memory layout */
+    uint16_t version;  /* PropertyVersion */
+    uint8_t *data;     /* the property's bytes (NDIS_SWITCH_PORT_PROPERTY_CUSTOM) */
+    uint32_t len;
+} vs_policy;
+
+typedef enum vs_policy_op { VS_POLICY_UPDATE, VS_POLICY_DELETE } vs_policy_op;
+
+/* A change to a policy during the run: POLICY_UPDATE or POLICY_DELETE on the ports of
+ * one VM, or of all VMs, where they are at that time. */
+typedef struct vs_policy_change {
+    vs_time_t at;
+    vs_policy_op op;
+    uint32_t policy;  /* index into cfg->policies */
+    uint32_t vm;      /* a VM, or UINT32_MAX: every VM */
+    uint8_t *data;    /* update: the new bytes (NULL: unchanged); version goes up by 1 */
+    uint32_t len;
+} vs_policy_change;
+
+/* What happens to one host's extension stack at a time (FilterPause/FilterRestart). */
+typedef enum vs_stack_action {
+    VS_STACK_RESTART, /* pause, then restart: VSWITCH_CREATE with the current arrays */
+    VS_STACK_REORDER  /* pause, reorder, restart: VSWITCH_CREATE, then the reorder callback */
+} vs_stack_action;
+
+typedef struct vs_stack_event {
+    vs_time_t at;
+    uint32_t host;
+    vs_stack_action action;
+    vs_time_t pause;  /* paused this long: OIDs on the host wait */
+    uint32_t *order;  /* reorder: a permutation of indices into cfg->extensions.names */
+} vs_stack_event;
+
 typedef struct vs_config {
     char *name;
     char *description;
@@ -128,6 +194,7 @@ typedef struct vs_config {
         uint32_t vms_per_host;      /* placed at the start */
         uint32_t nics_per_vm;
         uint32_t cpus_per_host;     /* run callbacks and OID handling */
+        vs_vm_start vm_start;
     } topology;
 
     vs_plugin_spec *plugins;
@@ -158,7 +225,24 @@ typedef struct vs_config {
         vs_placement placement;
         uint32_t target_host;    /* with VS_PLACE_FIXED */
         vs_dist disk_time;       /* local save/restore: time the saved VM stays on disk */
+        vs_sequence sequence;
+        vs_on_refused on_refused;
+        uint32_t max_destinations; /* next_host: destinations tried in all, default 3 */
+        vs_on_restore_failure on_restore_failure;
     } migration;
+
+    vs_policy *policies;    /* every VM port's custom properties, in order */
+    size_t npolicies;
+    vs_policy_change *policy_changes; /* sorted by time */
+    size_t npolicy_changes;
+
+    struct {
+        char **names;       /* the extension stack, ingress first; WFP is one of them */
+        size_t nnames;
+        uint32_t wfp;       /* WFP's index in names; in its required position when first */
+        vs_stack_event *events; /* sorted by time */
+        size_t nevents;
+    } extensions;
 
     struct {
         vs_workload_kind kind;

@@ -137,6 +137,29 @@ typedef struct vs_drain_state {
     bool done;
 } vs_drain_state;
 
+/* One line of `run --trace`: a callback a callout got, or an OID the switch issued.
+ * Callbacks are reported when their outcome is known (at return, or at completion after
+ * a pend); OIDs when they complete, after the callbacks they caused. */
+typedef enum vs_trace_kind { VS_TRACE_CALLBACK, VS_TRACE_OID } vs_trace_kind;
+
+#define VS_TRACE_NONE UINT32_MAX /* a field that does not apply (a switch event's NIC) */
+
+typedef struct vs_trace_record {
+    vs_trace_kind kind;
+    vs_time_t t;            /* when it was called or issued */
+    vs_time_t duration;     /* until its outcome: CPU charged, plus the pend if it pended */
+    uint32_t host, sw;
+    NDIS_SWITCH_PORT_ID port; /* VS_TRACE_NONE for switch-wide events */
+    uint32_t vm, nic;       /* the VM and the NIC's index in it, or VS_TRACE_NONE */
+    const char *event;      /* callbacks: the FWPS_VSWITCH_EVENT_ name without its prefix
+                               ("PORT_CREATE", "FILTER_ENGINE_REORDER"); OIDs: the OID's name
+                               ("OID_SWITCH_NIC_SAVE") */
+    const char *plugin;     /* callbacks: the instance's name; OIDs: NULL */
+    NTSTATUS status;        /* the outcome (after a pend, the completion's status) */
+    bool pended;
+    bool validation_port;   /* a port or policy event on a validation port */
+} vs_trace_record;
+
 struct vs_sim {
     const vs_config *cfg;
     vs_engine *engine;
@@ -170,6 +193,10 @@ struct vs_sim {
     vs_activity activity;
     uint64_t activities; /* activities begun: a watchdog sees one that does not return */
     int verbosity; /* most verbose plugin log level shown */
+
+    /* Set by the CLI for --trace (NULL otherwise): every callback and OID, as it ends. */
+    void (*trace)(void *ctx, const vs_trace_record *rec);
+    void *trace_ctx;
 
     /* Called between slices of the run, for a progress line; `end` is run.duration. */
     void (*progress)(void *ctx, vs_time_t now, vs_time_t end, uint64_t events);
