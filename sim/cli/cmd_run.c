@@ -11,13 +11,14 @@
 
 #include "cli/cli.h"
 #include "report/report.h"
+#include "report/trace.h"
 #include "runner/runner.h"
 #include "server/server.h"
 
 typedef struct run_args {
     vs_load_args load;
     const char *scenario;
-    const char *json_path, *csv_path, *html_path, *bench_path;
+    const char *json_path, *csv_path, *html_path, *bench_path, *trace_path;
     double callback_timeout; /* wall seconds; 0: none */
     int clock;               /* --clock: -1 as the scenario says, 0 virtual, 1 realtime */
     double speed;            /* --speed: 0 as the scenario says */
@@ -60,6 +61,11 @@ static void show_progress(void *ctx, vs_time_t now, vs_time_t end, uint64_t even
             (double)now / 1e9, frac * 100, rate, eta);
 }
 
+static bool is_stdout(const char *path)
+{
+    return path && strcmp(path, "-") == 0;
+}
+
 static int parse_args(run_args *a, int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
@@ -76,6 +82,8 @@ static int parse_args(run_args *a, int argc, char **argv)
             a->html_path = argv[++i];
         else if (strcmp(argv[i], "--bench-json") == 0 && i + 1 < argc)
             a->bench_path = argv[++i];
+        else if (strcmp(argv[i], "--trace") == 0 && i + 1 < argc)
+            a->trace_path = argv[++i];
         else if (strcmp(argv[i], "--callback-timeout") == 0 && i + 1 < argc) {
             char *end;
             a->callback_timeout = strtod(argv[++i], &end);
@@ -121,6 +129,8 @@ static int parse_args(run_args *a, int argc, char **argv)
         return vs_cli_usage_error("run: %s", err), -1;
     if ((a->listen_any || a->linger > 0) && !a->listen)
         return vs_cli_usage_error("run: --listen-any and --linger go with --listen"), -1;
+    if (is_stdout(a->json_path) && is_stdout(a->trace_path))
+        return vs_cli_usage_error("run: --json - and --trace - cannot both write to stdout"), -1;
     vs_cli_finish_load_args(&a->load);
     if (!a->scenario)
         a->scenario = vs_scenario_default_path();
@@ -128,8 +138,9 @@ static int parse_args(run_args *a, int argc, char **argv)
 }
 
 /* Runs the scenario with the command line's options: a progress line on a terminal,
- * --listen, --callback-timeout. */
-static json_t *simulate(const vs_config *cfg, const run_args *a, vs_run_end *end, int *exit_code)
+ * --listen, --callback-timeout, --trace (trace: NULL for none). */
+static json_t *simulate(const vs_config *cfg, const run_args *a, vs_trace_file *trace,
+                        vs_run_end *end, int *exit_code)
 {
     progress_state ps = {wall_now(), wall_now()};
     vs_run_options o = {.callback_timeout = a->callback_timeout,
@@ -137,7 +148,9 @@ static json_t *simulate(const vs_config *cfg, const run_args *a, vs_run_end *end
                         .stop = vs_cli_catch_stop_signals(),
                         .listen_host = a->listen ? a->listen_host : NULL,
                         .listen_port = a->listen_port,
-                        .linger = a->linger};
+                        .linger = a->linger,
+                        .trace = trace ? vs_trace_file_record : NULL,
+                        .trace_ctx = trace};
     if (!a->quiet && isatty(STDERR_FILENO)) {
         o.progress = show_progress;
         o.progress_ctx = &ps;
@@ -145,14 +158,19 @@ static json_t *simulate(const vs_config *cfg, const run_args *a, vs_run_end *end
     return vs_run_simulate(cfg, &o, end, exit_code);
 }
 
-static int emit(json_t *report, const vs_config *cfg, const run_args *a, const vs_run_end *end)
+/* Writes every requested output for what ran; the trace, written as the run went, is
+ * finished (renamed into place) first, and on stdout it comes before anything else. */
+static int emit(json_t *report, const vs_config *cfg, const run_args *a, const vs_run_end *end,
+                vs_trace_file *trace)
 {
     char err[VS_ERROR_MAX];
     int code = vs_run_verdict(report, cfg, end);
-    bool json_on_stdout = a->json_path && strcmp(a->json_path, "-") == 0;
-    if (!a->quiet)
-        vs_report_print_table(json_on_stdout ? stderr : stdout, report);
-    if ((a->json_path && vs_report_write_json(report, a->json_path, err) != 0) ||
+    int trace_rc = vs_trace_file_finish(trace, err);
+    if (!a->quiet) /* stdout may be taken by the JSON report or the trace */
+        vs_report_print_table(is_stdout(a->json_path) || is_stdout(a->trace_path) ? stderr : stdout,
+                              report);
+    if (trace_rc != 0 ||
+        (a->json_path && vs_report_write_json(report, a->json_path, err) != 0) ||
         (a->csv_path && vs_report_write_csv(report, a->csv_path, err) != 0) ||
         (a->html_path && vs_report_write_html(report, a->html_path, err) != 0) ||
         (a->bench_path && vs_report_write_bench(report, a->bench_path, err) != 0)) {
@@ -178,11 +196,21 @@ int vs_cmd_run(int argc, char **argv)
         cfg.run.realtime = a.clock == 1;
     if (a.speed > 0)
         cfg.run.speed = a.speed;
+    /* The trace is written while the run goes: a file that cannot be made stops it
+     * before it starts. */
+    vs_trace_file *trace = NULL;
+    if (a.trace_path && !(trace = vs_trace_file_new(a.trace_path, err))) {
+        fprintf(stderr, "vswitchsim: %s\n", err);
+        vs_config_close(&cfg);
+        goto out;
+    }
     code = VS_EXIT_FAILURE;
     vs_run_end end = {0};
-    json_t *report = simulate(&cfg, &a, &end, &code);
+    json_t *report = simulate(&cfg, &a, trace, &end, &code);
     if (report)
-        code = emit(report, &cfg, &a, &end);
+        code = emit(report, &cfg, &a, &end, trace);
+    else /* no report of what ran (a plugin did not load): no trace of it either */
+        vs_trace_file_discard(trace);
     json_decref(report);
     vs_config_close(&cfg);
 out:

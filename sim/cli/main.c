@@ -14,7 +14,7 @@
 static const char USAGE[] =
     "usage: vswitchsim run [SCENARIO.json] [--seed N] [--set KEY=VALUE]... [--plugin-path DIR]...\n"
     "                      [--json FILE|-] [--csv FILE] [--html FILE] [--bench-json FILE]\n"
-    "                      [--callback-timeout SECONDS] [--quiet] [--verbose]\n"
+    "                      [--trace FILE|-] [--callback-timeout SECONDS] [--quiet] [--verbose]\n"
     "                      [--clock virtual|realtime] [--speed X]\n"
     "                      [--listen [ADDR:]PORT [--listen-any] [--linger SECONDS]]\n"
     "       vswitchsim validate SCENARIO.json [--seed N] [--set KEY=VALUE]... [--plugin-path DIR]...\n"

@@ -102,7 +102,9 @@ typedef enum vs_workload_kind {
 /* What one arrival does to its VM. */
 typedef enum vs_operation {
     VS_OP_MIGRATE,           /* live migration to another host */
-    VS_OP_LOCAL_SAVE_RESTORE /* saved to disk and restored on the same host */
+    VS_OP_LOCAL_SAVE_RESTORE, /* saved to disk and restored on the same host */
+    VS_OP_POWER_ON            /* the model's own, not a workload's: a VM starts
+                                 (topology.vm_start "power_on") */
 } vs_operation;
 
 typedef struct vs_ramp_stage {

@@ -14,7 +14,7 @@ static void on_cpu_free(vs_engine *eng, void *ctx, uint64_t host_index)
 {
     vs_sim *sim = ctx;
     vs_host *h = &sim->hosts[host_index];
-    while (h->cpu_len > 0) {
+    while (h->cpu_len > 0 && !h->stack_paused) {
         vs_cpu_work w = h->cpu_queue[h->cpu_head];
         h->cpu_head = (h->cpu_head + 1) & (h->cpu_cap - 1);
         h->cpu_len--;
@@ -52,7 +52,7 @@ static void queue_push(vs_host *h, vs_cpu_work w)
 void vs_cpu_submit(vs_sim *sim, uint32_t host, vs_cpu_fn fn, void *ctx, uint64_t arg)
 {
     vs_host *h = &sim->hosts[host];
-    if (h->cpus_free == 0) {
+    if (h->cpus_free == 0 || h->stack_paused) { /* paused: no OID gets through the stack */
         queue_push(h, (vs_cpu_work){fn, ctx, arg});
         return;
     }
@@ -63,4 +63,13 @@ void vs_cpu_submit(vs_sim *sim, uint32_t host, vs_cpu_fn fn, void *ctx, uint64_t
         vs_engine_schedule(sim->engine, hold, on_cpu_free, sim, host);
     else
         on_cpu_free(sim->engine, sim, host);
+}
+
+void vs_cpu_resume(vs_sim *sim, uint32_t host)
+{
+    vs_host *h = &sim->hosts[host];
+    while (h->cpus_free > 0 && h->cpu_len > 0 && !h->stack_paused) {
+        h->cpus_free--;
+        on_cpu_free(sim->engine, sim, host); /* runs waiting work, gives the CPU back */
+    }
 }

@@ -1,6 +1,7 @@
 /*
- * migration.c: a VM's migration or local save/restore through its phases, the
- * per-host migration slots it waits for, where it goes, and what the report counts.
+ * migration.c: a VM's migration, local save/restore or power-on: the per-host migration
+ * slots it waits for, where it goes, the states of its flow's table (sequence.c) one
+ * after the other, and what the report counts of how it ended.
  */
 #include "model/migration.h"
 
@@ -10,7 +11,8 @@
 #include "engine/dist.h"
 #include "model/nic_ops.h"
 
-static void start_phase(vs_sim *sim, vs_migration *mig, vs_mig_phase phase);
+static void enter(vs_sim *sim, vs_migration *mig, vs_mig_state state);
+static void raise_event(vs_sim *sim, vs_migration *mig);
 
 /* ---- Records ----------------------------------------------------------------------
  *
@@ -45,6 +47,9 @@ static void attach_nic_ops(vs_sim *sim, vs_migration *mig)
 
 static void detach_nic_ops(vs_sim *sim, vs_migration *mig)
 {
+    free(mig->tried);
+    mig->tried = NULL;
+    mig->ntried = 0;
     if (!mig->nics)
         return;
     vs_pool_put(&sim->nic_sets, set_of(mig->nics));
@@ -109,14 +114,20 @@ static uint32_t bound_target(const vs_sim *sim, const vs_migration *mig)
  * loaded: the fewest VMs, counting those on their way, ties to the lowest index. */
 static uint32_t pick_target(vs_sim *sim, const vs_migration *mig)
 {
-    if (mig->op == VS_OP_LOCAL_SAVE_RESTORE)
+    if (mig->op != VS_OP_MIGRATE)
         return mig->src;
     uint32_t want = bound_target(sim, mig);
     if (want != VS_ANY_HOST)
-        return can_take(sim, want) ? want : VS_ANY_HOST;
-    if (sim->cfg->migration.placement == VS_PLACE_RANDOM)
-        return vs_targets_random(&sim->targets, mig->src, &sim->placement_rng);
-    return vs_targets_least_loaded(&sim->targets, mig->src);
+        return can_take(sim, want) && !mig->ntried ? want : VS_ANY_HOST;
+    /* Destinations that refused it are out of the index while it chooses. */
+    for (uint32_t i = 0; i < mig->ntried; i++)
+        vs_targets_update(&sim->targets, mig->tried[i], false, 0);
+    uint32_t dst = sim->cfg->migration.placement == VS_PLACE_RANDOM
+                       ? vs_targets_random(&sim->targets, mig->src, &sim->placement_rng)
+                       : vs_targets_least_loaded(&sim->targets, mig->src);
+    for (uint32_t i = 0; i < mig->ntried; i++)
+        vs_migration_host_changed(sim, mig->tried[i]);
+    return dst;
 }
 
 /* ---- Slots ------------------------------------------------------------------------- */
@@ -129,23 +140,34 @@ static void take_slot(vs_sim *sim, uint32_t host)
     vs_migration_host_changed(sim, host);
 }
 
+static vs_op_counts *counts_of(vs_sim *sim, const vs_migration *mig)
+{
+    return mig->op == VS_OP_MIGRATE              ? &sim->stats.migrations
+           : mig->op == VS_OP_LOCAL_SAVE_RESTORE ? &sim->stats.local
+                                                 : &sim->stats.starts;
+}
+
+/* Slots taken (or none needed): the flow's first state after WAITING. A retry after a
+ * refusal comes back here with another destination and counts once. */
 static void start_migration(vs_sim *sim, vs_migration *mig, uint32_t dst)
 {
+    bool retry = mig->ntried > 0;
     mig->dst = dst;
-    mig->started = vs_sim_now(sim);
-    attach_nic_ops(sim, mig);
-    vs_stats_latency(&sim->stats, VS_LAT_SLOT_WAIT, mig->src, mig->started - mig->arrived);
-    if (mig->op == VS_OP_LOCAL_SAVE_RESTORE) {
-        sim->stats.local.started++;
-        start_phase(sim, mig, VS_MIG_SAVING);
-        return;
+    if (!mig->nics)
+        attach_nic_ops(sim, mig);
+    if (!retry) {
+        mig->started = vs_sim_now(sim);
+        vs_stats_latency(&sim->stats, VS_LAT_SLOT_WAIT, mig->src, mig->started - mig->arrived);
+        counts_of(sim, mig)->started++;
     }
-    sim->hosts[dst].incoming++;
-    take_slot(sim, mig->src);
-    take_slot(sim, dst);
-    sim->stats.migrations.started++;
-    vs_level_add(&sim->stats.migrations_in_flight, mig->started, +1);
-    start_phase(sim, mig, VS_MIG_PRECOPY);
+    if (mig->op == VS_OP_MIGRATE) {
+        sim->hosts[dst].incoming++;
+        take_slot(sim, mig->src);
+        take_slot(sim, dst);
+        if (!retry)
+            vs_level_add(&sim->stats.migrations_in_flight, mig->started, +1);
+    }
+    raise_event(sim, mig); /* WAITING ends well */
 }
 
 /* ---- Waiting for slots ------------------------------------------------------------------
@@ -224,24 +246,31 @@ static void serve_starved(vs_sim *sim)
     }
 }
 
-/* The VM is free: its operation waits for slots (local ones need none). */
+/* The VM is free: its operation waits for slots (local ones and power-ons need none). */
 static void admit(vs_sim *sim, vs_migration *mig)
 {
     vs_vm *vm = &sim->vms[mig->vm];
     vm->busy = true;
     mig->src = vm->host;
-    mig->phase = VS_MIG_WAITING;
-    if (mig->op == VS_OP_LOCAL_SAVE_RESTORE) {
+    mig->state = VS_MIG_WAITING;
+    if (mig->op != VS_OP_MIGRATE) {
         start_migration(sim, mig, mig->src);
         return;
     }
     vs_host *h = &sim->hosts[mig->src];
     mig->next = NULL;
-    if (h->wait_tail)
-        h->wait_tail->next = mig;
-    else
+    if (mig->ntried) { /* a retry goes first: it held its slot a moment ago */
+        mig->next = h->wait_head;
         h->wait_head = mig;
-    h->wait_tail = mig;
+        if (!h->wait_tail)
+            h->wait_tail = mig;
+    } else {
+        if (h->wait_tail)
+            h->wait_tail->next = mig;
+        else
+            h->wait_head = mig;
+        h->wait_tail = mig;
+    }
     sim->targeted_waiting += bound_target(sim, mig) != VS_ANY_HOST;
     start_from(sim, mig->src);
 }
@@ -253,14 +282,22 @@ int vs_migration_request(vs_sim *sim, uint32_t vm_index, uint32_t target, vs_ope
     if (!mig)
         return -1;
     *mig = (vs_migration){.vm = vm_index, .target_hint = target, .op = op,
+                          .flow = (uint8_t)vs_flow_of(op, sim->cfg->migration.sequence),
                           .from_closed = from_closed, .arrived = vs_sim_now(sim)};
     vs_vm *vm = &sim->vms[vm_index];
+    if (vm->off && op != VS_OP_POWER_ON) { /* nothing to save or move */
+        sim->stats.skipped_vm_off++;
+        if (sim->operation_done)
+            sim->operation_done(sim, mig, false);
+        vs_pool_put(&sim->migrations, mig);
+        return 0;
+    }
     if (!vm->busy) {
         admit(sim, mig);
         return 0;
     }
     /* One operation at a time per VM, as one save sequence at a time per NIC. */
-    mig->phase = VS_MIG_QUEUED;
+    mig->state = VS_MIG_QUEUED;
     sim->stats.operations_queued++;
     if (vm->queue_tail)
         vm->queue_tail->next = mig;
@@ -270,25 +307,50 @@ int vs_migration_request(vs_sim *sim, uint32_t vm_index, uint32_t target, vs_ope
     return 0;
 }
 
-/* ---- Phases ------------------------------------------------------------------------ */
+/* ---- Parts of a state ---------------------------------------------------------------
+ *
+ * A state's work is its parts: one per NIC, or a timer. Each part reports back once;
+ * when none is left the state ends with ok, or failed if any part failed.
+ */
 
-static void on_phase_timer(vs_engine *eng, void *ctx, uint64_t arg)
+static void part_done(vs_sim *sim, vs_migration *mig, bool ok)
 {
-    vs_migration_nic_done(ctx, (vs_migration *)(uintptr_t)arg);
+    if (!ok)
+        mig->failed_here = true;
+    if (--mig->waiting == 0)
+        raise_event(sim, mig);
 }
 
-static void on_blackout_timeout(vs_engine *eng, void *ctx, uint64_t arg)
+static void on_nic_done(vs_sim *sim, vs_nic_op *op, bool ok)
 {
-    vs_migration *mig = (vs_migration *)(uintptr_t)arg;
-    mig->timeout = 0;
-    /* Work under way finishes (or its pend times out); then the migration rolls back. */
-    mig->failed = mig->timed_out = true;
+    part_done(sim, op->mig, ok);
+}
+
+static void on_timer(vs_engine *eng, void *ctx, uint64_t arg)
+{
+    part_done(ctx, (vs_migration *)(uintptr_t)arg, true);
 }
 
 static void after(vs_sim *sim, vs_migration *mig, vs_time_t delay)
 {
     mig->waiting++;
-    vs_engine_schedule(sim->engine, delay, on_phase_timer, sim, (uint64_t)(uintptr_t)mig);
+    vs_engine_schedule(sim->engine, delay, on_timer, sim, (uint64_t)(uintptr_t)mig);
+}
+
+static void for_each_nic(vs_sim *sim, vs_migration *mig, vs_nic_part part)
+{
+    mig->waiting += mig->nnics;
+    for (uint32_t i = 0; i < mig->nnics; i++)
+        vs_nic_op_start(sim, &mig->nics[i], part, on_nic_done);
+}
+
+/* The blackout went past migration.timeout: work under way finishes (or its pend times
+ * out), and the state it is in then fails. */
+static void on_blackout_timeout(vs_engine *eng, void *ctx, uint64_t arg)
+{
+    vs_migration *mig = (vs_migration *)(uintptr_t)arg;
+    mig->timeout = 0;
+    mig->timed_out = mig->failed_here = true;
 }
 
 static vs_time_t transfer_time(vs_sim *sim, vs_migration *mig)
@@ -298,7 +360,7 @@ static vs_time_t transfer_time(vs_sim *sim, vs_migration *mig)
     return (vs_time_t)(bytes_ns + 0.5) + vs_dist_sample(&sim->cfg->migration.latency, &vm->rng);
 }
 
-/* Fault injection: one bit of a NIC's saved state flips on its way to the target. */
+/* Fault injection: one bit of a NIC's saved state flips on its way to the destination. */
 static void maybe_corrupt(vs_sim *sim, vs_nic_op *op)
 {
     double p = sim->cfg->faults.corrupt_restore_probability;
@@ -310,146 +372,261 @@ static void maybe_corrupt(vs_sim *sim, vs_nic_op *op)
     sim->stats.corrupted_in_transfer++;
 }
 
-static void start_saving(vs_sim *sim, vs_migration *mig)
+/* The destination switch gives each NIC a port id: the validation port has it, and the
+ * operational port created "in its place" (D-LMS 2) keeps it. It may differ from the
+ * source's (D-OIDREST). */
+static void assign_dst_ports(vs_sim *sim, vs_migration *mig)
+{
+    uint32_t n = sim->cfg->topology.nics_per_vm;
+    for (uint32_t i = 0; i < n; i++) {
+        vs_nic_op *op = &mig->nics[i];
+        *op = (vs_nic_op){.mig = mig, .nic = mig->vm * n + i, .index = i, .state = op->state};
+        vs_switch *sw = &sim->hosts[mig->dst].switches[sim->nics[op->nic].sw];
+        op->dst_port = sw->next_port_id++;
+    }
+}
+
+static void start_blackout(vs_sim *sim, vs_migration *mig)
 {
     vs_vm *vm = &sim->vms[mig->vm];
-    uint32_t n = sim->cfg->topology.nics_per_vm;
-    mig->blackout_started = vs_sim_now(sim);
     mig->state_bytes = 0;
     mig->timeout = vs_engine_schedule(sim->engine, sim->cfg->migration.timeout,
                                       on_blackout_timeout, sim, (uint64_t)(uintptr_t)mig);
     /* The rest of the blackout's work (last dirty pages, device state) runs alongside. */
     after(sim, mig, vs_dist_sample(&sim->cfg->migration.pause, &vm->rng));
-    mig->waiting += n;
-    for (uint32_t i = 0; i < n; i++) {
-        mig->nics[i].nic = mig->vm * n + i;
-        mig->nics[i].index = i;
-        vs_nic_op_save(sim, &mig->nics[i]);
-    }
 }
 
-static void start_restoring(vs_sim *sim, vs_migration *mig)
+/* ---- Decisions the docs leave open (docs/sequence.md) -------------------------------- */
+
+/* REFUSED: another destination, or fail. */
+static bool refused_goes_on(vs_sim *sim, vs_migration *mig)
 {
-    uint32_t n = sim->cfg->topology.nics_per_vm;
-    mig->waiting += n;
-    for (uint32_t i = 0; i < n; i++) {
-        vs_nic_op *op = &mig->nics[i];
-        vs_switch *sw = &sim->hosts[mig->dst].switches[sim->nics[op->nic].sw];
-        maybe_corrupt(sim, op);
-        /* The target switch gives the NIC a new port; its PortId may differ. */
-        sw->params.NumSwitchPorts++;
-        vs_nic_op_restore(sim, op, sw->next_port_id++);
-    }
+    vs_op_counts *c = counts_of(sim, mig);
+    c->refused++;
+    /* Another destination must exist: not the source, not one tried, not a bound one. */
+    if (mig->op != VS_OP_MIGRATE || sim->cfg->migration.on_refused != VS_REFUSED_NEXT_HOST ||
+        mig->ntried + 1 >= sim->cfg->migration.max_destinations ||
+        mig->ntried + 2 >= sim->cfg->topology.hosts || bound_target(sim, mig) != VS_ANY_HOST)
+        return false;
+    uint32_t *t = realloc(mig->tried, (mig->ntried + 1) * sizeof *t);
+    if (!t)
+        abort(); /* out of memory mid-run */
+    mig->tried = t;
+    mig->tried[mig->ntried++] = mig->dst;
+    c->retried++;
+    return true;
 }
 
-static void for_each_nic(vs_sim *sim, vs_migration *mig, void (*fn)(vs_sim *, vs_nic_op *))
+/* A retry gives its slots back and waits again, first in its source's line. */
+static void release_slots(vs_sim *sim, vs_migration *mig)
 {
-    uint32_t n = sim->cfg->topology.nics_per_vm;
-    mig->waiting += n;
-    for (uint32_t i = 0; i < n; i++)
-        fn(sim, &mig->nics[i]);
+    sim->hosts[mig->src].slots_used--;
+    sim->hosts[mig->dst].slots_used--;
+    sim->hosts[mig->dst].incoming--;
+    vs_migration_host_changed(sim, mig->src);
+    vs_migration_host_changed(sim, mig->dst);
 }
 
-static void start_phase(vs_sim *sim, vs_migration *mig, vs_mig_phase phase)
+/* ---- States ------------------------------------------------------------------------ */
+
+static void finish(vs_sim *sim, vs_migration *mig);
+
+/* What each state starts. Decision states decide at once. */
+static void start_state(vs_sim *sim, vs_migration *mig)
 {
     vs_vm *vm = &sim->vms[mig->vm];
-    mig->phase = phase;
-    mig->waiting = 0;
-    switch (phase) {
+    switch ((vs_mig_state)mig->state) {
+    case VS_MIG_WAITING: /* a retry */
+        release_slots(sim, mig);
+        mig->dst = VS_ANY_HOST;
+        admit(sim, mig);
+        start_from(sim, mig->src);
+        serve_starved(sim);
+        return;
+    case VS_MIG_VALIDATE:
+        assign_dst_ports(sim, mig);
+        for_each_nic(sim, mig, VS_PART_VALIDATE);
+        return;
+    case VS_MIG_LEGACY_RESTORE:
+        if (mig->op != VS_OP_MIGRATE) /* legacy local: new ports on the same host */
+            assign_dst_ports(sim, mig);
+        for_each_nic(sim, mig, VS_PART_LEGACY_RESTORE);
+        return;
+    case VS_MIG_PORT_SETUP:
+        for_each_nic(sim, mig, VS_PART_PORT_SETUP);
+        return;
     case VS_MIG_PRECOPY:
         after(sim, mig, vs_dist_sample(&sim->cfg->migration.precopy, &vm->rng));
-        break;
-    case VS_MIG_SAVING:
-        start_saving(sim, mig);
-        break;
+        return;
+    case VS_MIG_SAVE:
+        if (mig->flow == VS_FLOW_MIGRATE_LEGACY)
+            assign_dst_ports(sim, mig); /* legacy: creates them after the transfer */
+        else if (mig->op != VS_OP_MIGRATE)
+            mig->state_bytes = 0;
+        if (mig->op == VS_OP_MIGRATE)
+            start_blackout(sim, mig);
+        for_each_nic(sim, mig, VS_PART_SAVE);
+        return;
+    case VS_MIG_SRC_TEARDOWN:
+        for_each_nic(sim, mig, VS_PART_SRC_TEARDOWN);
+        return;
     case VS_MIG_TRANSFER:
+        for (uint32_t i = 0; i < mig->nnics; i++)
+            maybe_corrupt(sim, &mig->nics[i]);
         after(sim, mig, transfer_time(sim, mig));
-        break;
+        return;
     case VS_MIG_DISK:
         after(sim, mig, vs_dist_sample(&sim->cfg->migration.disk_time, &vm->rng));
-        break;
-    case VS_MIG_RESTORING:
-        start_restoring(sim, mig);
-        break;
-    case VS_MIG_CLEANUP:
-        for_each_nic(sim, mig, vs_nic_op_cleanup);
-        break;
-    case VS_MIG_ROLLBACK:
-        for_each_nic(sim, mig, vs_nic_op_rollback);
-        break;
-    default:
-        break;
+        return;
+    case VS_MIG_NIC_CONNECT:
+        for_each_nic(sim, mig, VS_PART_NIC_CONNECT);
+        return;
+    case VS_MIG_RESTORE:
+        if (mig->op != VS_OP_MIGRATE)
+            for (uint32_t i = 0; i < mig->nnics; i++)
+                maybe_corrupt(sim, &mig->nics[i]);
+        for_each_nic(sim, mig, VS_PART_RESTORE);
+        return;
+    case VS_MIG_DST_ROLLBACK:
+        for_each_nic(sim, mig, VS_PART_DST_ROLLBACK);
+        return;
+    case VS_MIG_DST_TEARDOWN:
+        for_each_nic(sim, mig, VS_PART_DST_TEARDOWN);
+        return;
+    case VS_MIG_REFUSED:
+        mig->failed_here = !refused_goes_on(sim, mig);
+        raise_event(sim, mig);
+        return;
+    case VS_MIG_RESTORE_FAILED:
+        mig->without_state = sim->cfg->migration.on_restore_failure == VS_RESTORE_FAILURE_ONLINE;
+        mig->failed_here = !mig->without_state;
+        raise_event(sim, mig);
+        return;
+    default: /* ONLINE, FAILED, VM_OFF */
+        finish(sim, mig);
+        return;
     }
+}
+
+/* Which cause a failure of this state is, the first time the operation fails. */
+static void note_cause(vs_migration *mig)
+{
+    static const uint8_t cause_of[VS_MIG_STATES] = {
+        [VS_MIG_VALIDATE] = VS_CAUSE_VALIDATION, [VS_MIG_PORT_SETUP] = VS_CAUSE_PORT,
+        [VS_MIG_SAVE] = VS_CAUSE_SAVE, [VS_MIG_NIC_CONNECT] = VS_CAUSE_NIC_CONNECT,
+        [VS_MIG_RESTORE] = VS_CAUSE_RESTORE, [VS_MIG_LEGACY_RESTORE] = VS_CAUSE_RESTORE};
+    if (mig->cause != VS_CAUSE_NONE)
+        return;
+    mig->cause = mig->timed_out ? VS_CAUSE_TIMEOUT : cause_of[mig->state];
+}
+
+static void enter(vs_sim *sim, vs_migration *mig, vs_mig_state state)
+{
+    if (vs_flow_blackout_part(mig->flow, state) == VS_BO_NONE && mig->timeout) { /* the blackout is over */
+        vs_engine_cancel(sim->engine, mig->timeout);
+        mig->timeout = 0;
+    }
+    mig->state = (uint8_t)state;
+    mig->state_started = vs_sim_now(sim);
+    mig->waiting = 0;
+    mig->failed_here = false;
+    start_state(sim, mig);
+}
+
+/* The current state has ended: its table row says what comes next. */
+static void raise_event(vs_sim *sim, vs_migration *mig)
+{
+    vs_mig_state from = (vs_mig_state)mig->state;
+    vs_mig_event ev = mig->failed_here ? VS_EV_FAILED : VS_EV_OK;
+    vs_blackout_part part = vs_flow_blackout_part(mig->flow, from);
+    if (part != VS_BO_NONE)
+        mig->blackout[part] += vs_sim_now(sim) - mig->state_started;
+    if (ev == VS_EV_FAILED && from != VS_MIG_REFUSED && from != VS_MIG_RESTORE_FAILED)
+        note_cause(mig);
+    vs_mig_state to = vs_flow_next(mig->flow, from, ev);
+    if (to == VS_MIG_NONE)
+        abort(); /* a table without this transition: a bug in sequence.c */
+    if (sim->on_transition)
+        sim->on_transition(sim->transition_ctx, mig->vm, from, ev, to);
+    enter(sim, mig, to);
 }
 
 /* ---- The end ------------------------------------------------------------------------ */
 
-static void record_end(vs_sim *sim, vs_migration *mig, bool ok)
+static void record_end(vs_sim *sim, vs_migration *mig)
 {
     vs_time_t now = vs_sim_now(sim);
-    bool local = mig->op == VS_OP_LOCAL_SAVE_RESTORE;
-    vs_op_counts *c = local ? &sim->stats.local : &sim->stats.migrations;
-    if (ok) {
+    vs_op_counts *c = counts_of(sim, mig);
+    switch ((vs_mig_state)mig->state) {
+    case VS_MIG_ONLINE:
         c->completed++;
+        c->online_without_state += mig->without_state;
+        if (mig->without_state)
+            c->failed_at[mig->cause]++;
         vs_stats_latency(&sim->stats, VS_LAT_MIGRATION, mig->src, now - mig->started);
-    } else {
+        break;
+    case VS_MIG_VM_OFF:
+        c->vm_off++;
+        /* fall through */
+    default:
         c->failed++;
         c->timed_out += mig->timed_out;
+        c->failed_at[mig->cause]++;
     }
-    if (!local)
+    if (mig->op == VS_OP_MIGRATE)
         vs_level_add(&sim->stats.migrations_in_flight, now, -1);
 }
 
-/* The VM moves: its NICs now sit on the ports the restore created. */
-static void move_vm(vs_sim *sim, vs_migration *mig)
+/* A completed migration's blackout: its parts, which add up to it. */
+static void record_blackout(vs_sim *sim, const vs_migration *mig)
 {
-    uint32_t n = sim->cfg->topology.nics_per_vm;
-    sim->vms[mig->vm].host = mig->dst;
-    sim->hosts[mig->src].vms_here--;
-    sim->hosts[mig->dst].vms_here++;
-    for (uint32_t i = 0; i < n; i++)
-        sim->nics[mig->nics[i].nic].port = mig->nics[i].dst_port;
+    vs_time_t total = 0;
+    for (int p = 0; p < VS_BO_PARTS; p++) {
+        total += mig->blackout[p];
+        vs_hist_record(&sim->stats.blackout_parts[p], mig->blackout[p]);
+    }
+    vs_stats_latency(&sim->stats, VS_LAT_BLACKOUT, mig->src, total);
 }
 
-/* Ports the operation deleted: the source's after a move or a local save, the target's
- * after a rollback. */
-static void count_deleted_ports(vs_sim *sim, vs_migration *mig, bool ok)
+/* Where the VM is now: on the destination's ports, on the source's, or off. */
+static void place_vm(vs_sim *sim, vs_migration *mig)
 {
-    for (uint32_t i = 0; i < mig->nnics; i++) {
-        const vs_nic_op *op = &mig->nics[i];
-        uint16_t sw = sim->nics[op->nic].sw;
-        if (ok || mig->op == VS_OP_LOCAL_SAVE_RESTORE)
-            sim->hosts[mig->src].switches[sw].params.NumSwitchPorts--;
-        else if (op->port_created)
-            sim->hosts[mig->dst].switches[sw].params.NumSwitchPorts--;
+    vs_vm *vm = &sim->vms[mig->vm];
+    bool moved = mig->state != VS_MIG_FAILED;
+    if (!moved)
+        return;
+    if (mig->op == VS_OP_MIGRATE) {
+        vm->host = mig->dst;
+        sim->hosts[mig->src].vms_here--;
+        sim->hosts[mig->dst].vms_here++;
     }
+    vm->off = mig->state == VS_MIG_VM_OFF;
+    for (uint32_t i = 0; i < mig->nnics; i++)
+        sim->nics[mig->nics[i].nic].port = vm->off ? 0 : mig->nics[i].dst_port;
 }
 
 static void finish(vs_sim *sim, vs_migration *mig)
 {
-    bool ok = !mig->failed;
-    if (mig->phase != VS_MIG_SAVING) /* a failed save created and deleted nothing */
-        count_deleted_ports(sim, mig, ok);
+    bool ok = mig->state == VS_MIG_ONLINE;
     vs_vm *vm = &sim->vms[mig->vm];
-    if (mig->timeout)
+    if (mig->timeout) {
         vs_engine_cancel(sim->engine, mig->timeout);
-    if (mig->op == VS_OP_MIGRATE) {
-        sim->hosts[mig->src].slots_used--;
-        sim->hosts[mig->dst].slots_used--;
-        sim->hosts[mig->dst].incoming--;
+        mig->timeout = 0;
+    }
+    if (ok && vs_flow_blackout_part(mig->flow, VS_MIG_SAVE) != VS_BO_NONE)
+        record_blackout(sim, mig);
+    place_vm(sim, mig);
+    bool migrated = mig->op == VS_OP_MIGRATE;
+    if (migrated) {
+        release_slots(sim, mig);
         if (ok) {
-            move_vm(sim, mig);
             sim->hosts[mig->src].migrations_out++;
             sim->hosts[mig->dst].migrations_in++;
         }
-        vs_migration_host_changed(sim, mig->src);
-        vs_migration_host_changed(sim, mig->dst);
-    } else if (mig->phase != VS_MIG_SAVING) { /* local: the NICs came back on new ports */
-        for (uint32_t i = 0; i < sim->cfg->topology.nics_per_vm; i++)
-            sim->nics[mig->nics[i].nic].port = mig->nics[i].dst_port;
     }
-    record_end(sim, mig, ok);
-    vs_workload_operation_done(sim, mig, ok);
+    record_end(sim, mig);
+    if (sim->operation_done)
+        sim->operation_done(sim, mig, ok);
     vm->busy = false;
     vs_migration *next = vm->queue_head;
     if (next) {
@@ -458,75 +635,20 @@ static void finish(vs_sim *sim, vs_migration *mig)
             vm->queue_tail = NULL;
     }
     uint32_t src = mig->src, dst = mig->dst;
-    bool migrated = mig->op == VS_OP_MIGRATE;
     detach_nic_ops(sim, mig);
     vs_pool_put(&sim->migrations, mig);
-    if (next)
-        admit(sim, next);
+    if (next) {
+        if (vm->off && next->op != VS_OP_POWER_ON) { /* what waited for it has nothing to do */
+            vs_migration_request(sim, next->vm, next->target_hint, next->op, next->from_closed);
+            vs_pool_put(&sim->migrations, next);
+        } else {
+            admit(sim, next);
+        }
+    }
     if (migrated) { /* a slot freed on both hosts: each may start its own next, then
                      * the hosts that waited for a target get their turn */
         start_from(sim, src);
         start_from(sim, dst);
         serve_starved(sim);
     }
-}
-
-/* The VM runs again, on the target or (after a failure) still on the source. */
-static void resume(vs_sim *sim, vs_migration *mig)
-{
-    if (mig->timeout) {
-        vs_engine_cancel(sim->engine, mig->timeout);
-        mig->timeout = 0;
-    }
-    if (!mig->failed)
-        vs_stats_latency(&sim->stats, VS_LAT_BLACKOUT, mig->src,
-                       vs_sim_now(sim) - mig->blackout_started);
-}
-
-/* What follows a phase whose every part has ended. */
-static void phase_over(vs_sim *sim, vs_migration *mig)
-{
-    bool local = mig->op == VS_OP_LOCAL_SAVE_RESTORE;
-    switch (mig->phase) {
-    case VS_MIG_PRECOPY:
-        start_phase(sim, mig, VS_MIG_SAVING);
-        return;
-    case VS_MIG_SAVING:
-        if (mig->failed) {
-            resume(sim, mig); /* nothing reached the target: the VM goes on at the source */
-            finish(sim, mig);
-            return;
-        }
-        start_phase(sim, mig, local ? VS_MIG_CLEANUP : VS_MIG_TRANSFER);
-        return;
-    case VS_MIG_TRANSFER:
-    case VS_MIG_DISK:
-        start_phase(sim, mig, VS_MIG_RESTORING);
-        return;
-    case VS_MIG_RESTORING:
-        resume(sim, mig);
-        if (local || !mig->failed) {
-            if (local)
-                finish(sim, mig);
-            else
-                start_phase(sim, mig, VS_MIG_CLEANUP);
-            return;
-        }
-        start_phase(sim, mig, VS_MIG_ROLLBACK);
-        return;
-    case VS_MIG_CLEANUP:
-        if (local)
-            start_phase(sim, mig, VS_MIG_DISK);
-        else
-            finish(sim, mig);
-        return;
-    default: /* rollback */
-        finish(sim, mig);
-    }
-}
-
-void vs_migration_nic_done(vs_sim *sim, vs_migration *mig)
-{
-    if (--mig->waiting == 0)
-        phase_over(sim, mig);
 }

@@ -1,41 +1,35 @@
 /*
- * migration.h: a VM's live migration (or local save/restore), end to end: a slot on
- * the source and the target, pre-copy, the blackout in which every NIC goes through the
- * NDIS save loop, the state's transfer, the target's port, interface, policy and
- * restore loop, the VM's resume, and the source's cleanup; or the rollback.
+ * migration.h: a VM's live migration, local save/restore or power-on, end to end: a
+ * slot on the source and the destination, then the states of its flow's table
+ * (sequence.h), each one the NICs' parts (nic_ops.h) or a timed phase, and the counts
+ * the report keeps of how it ended.
  */
 #ifndef VS_MIGRATION_H
 #define VS_MIGRATION_H
 
 #include "model/sim.h"
+#include "model/sequence.h"
 #include "model/wfp.h"
 
 #define VS_ANY_HOST UINT32_MAX
 
-typedef enum vs_mig_phase {
-    VS_MIG_QUEUED,    /* behind another operation on the same VM */
-    VS_MIG_WAITING,   /* for a slot on the source and on a target */
-    VS_MIG_PRECOPY,
-    VS_MIG_SAVING,    /* blackout: NIC saves and the pause */
-    VS_MIG_TRANSFER,
-    VS_MIG_DISK,      /* local save/restore: the VM sits on disk */
-    VS_MIG_RESTORING, /* target: port, interface, policy, restore loop, connect */
-    VS_MIG_CLEANUP,   /* source: disconnect, interface and port delete */
-    VS_MIG_ROLLBACK   /* target: what was created is deleted again */
-} vs_mig_phase;
-
-/* One NIC's part: a small sequence of fan-outs and OID round trips per phase. */
+/* One NIC's part of a state: a table of steps (nic_ops.h), each a WFP fan-out or OID
+ * round trips. */
 typedef struct vs_nic_op {
     vs_migration *mig;
+    void (*done)(vs_sim *sim, struct vs_nic_op *op, bool ok); /* the part has ended */
     uint32_t nic;         /* global NIC index */
     uint32_t index;       /* in its VM */
-    NDIS_SWITCH_PORT_ID dst_port;
-    uint8_t step;         /* position in the phase's sequence */
-    uint32_t oids_left;   /* OID round trips still to make in this step */
+    NDIS_SWITCH_PORT_ID dst_port; /* the destination's port: validation, then operational */
+    uint8_t part;         /* vs_nic_part */
+    uint8_t row;          /* position in the part's table */
+    uint8_t stage;        /* within a step: the save loop's or restore loop's stage */
+    uint32_t oids_left;   /* OID round trips still to make in this stage */
     uint32_t group;       /* restore loop: which group of segments */
+    uint32_t policy;      /* policy steps: the next policy to add */
     uint32_t segments;    /* NDIS save segments the saved state took */
-    bool port_created, iface_created;
-    vs_time_t seq_started;
+    bool port_created, iface_created, connected; /* on the destination */
+    vs_time_t seq_started, oid_started;
     vs_state state;
     vs_fanout fan;
 } vs_nic_op;
@@ -45,17 +39,23 @@ struct vs_migration {
     uint32_t vm, src, dst;
     uint32_t target_hint; /* a host, or VS_ANY_HOST: by migration.placement */
     vs_operation op;
-    vs_mig_phase phase;
-    bool failed, timed_out, from_closed, saves_failed;
-    uint32_t waiting;     /* NIC operations, or the pause, still running in this phase */
-    vs_time_t arrived, started, blackout_started;
+    uint8_t flow;         /* vs_flow: the table it follows */
+    uint8_t state;        /* vs_mig_state */
+    uint8_t cause;        /* vs_fail_cause of the first failure */
+    bool failed_here;     /* a part of the current state failed */
+    bool timed_out, from_closed, without_state;
+    uint32_t waiting;     /* NIC parts, or the state's timer, still running */
+    vs_time_t arrived, started, state_started;
+    vs_time_t blackout[VS_BO_PARTS]; /* time spent in each part of the blackout */
     vs_event_id timeout;
     uint64_t state_bytes;
+    uint32_t *tried;      /* destinations that refused it (migration.on_refused next_host) */
+    uint32_t ntried;
     vs_nic_op *nics;      /* nics_per_vm of them while it runs, else NULL */
     uint32_t nnics;
 };
 
-/* The model calls back into the workload when an operation ends. */
+/* Where the operation ended, for whoever asked for it (the workload). */
 typedef void (*vs_operation_done_fn)(vs_sim *sim, const vs_migration *mig, bool ok);
 
 /* After the topology is built. Returns -1 out of memory. */
@@ -70,8 +70,5 @@ int vs_migration_request(vs_sim *sim, uint32_t vm, uint32_t target, vs_operation
 /* A host's VMs, slots or draining flag changed: it may have become, or stopped being, a
  * target. */
 void vs_migration_host_changed(vs_sim *sim, uint32_t host);
-
-/* Called by the migration code when an operation has finished (workload.c). */
-void vs_workload_operation_done(vs_sim *sim, const vs_migration *mig, bool ok);
 
 #endif /* VS_MIGRATION_H */

@@ -1,8 +1,8 @@
 /*
- * nic_ops.c: one NIC's part of a migration, phase by phase: the NDIS save loop on the
- * source, the port, interface, policy and restore loop on the target, the cleanup on the
- * source, or the rollback on the target. Each step is a WFP fan-out or OID round trips
- * on the host's CPUs; when a NIC ends its phase it tells the migration (migration.c).
+ * nic_ops.c: runs one NIC's part of a migration state, row by row of the part's table
+ * (sequence.c): each step a WFP fan-out on the source or destination, or OID round
+ * trips on the host's CPUs. When the part ends it calls the done callback its starter
+ * gave.
  */
 #include <stdlib.h>
 
@@ -12,24 +12,12 @@
 /* What the combined envelope adds per callout blob: its provider GUID and length. */
 #define ENVELOPE_PER_BLOB 20u
 
-typedef enum vs_step {
-    ST_SAVE_OID,          /* OID_SWITCH_NIC_SAVE #1 reaches WFP */
-    ST_SAVE_FAN,          /* WFP calls every callout's save */
-    ST_SAVE_MORE_OIDS,    /* a SAVE per further segment, an empty one, SAVE_COMPLETE */
-    ST_PORT_CREATE,
-    ST_IFACE_CREATE,
-    ST_POLICY_ADD,
-    ST_RESTORE_OIDS,      /* one OID_SWITCH_NIC_RESTORE per segment of a group */
-    ST_RESTORE_FAN,       /* the group's blobs to their callouts' restore */
-    ST_RESTORE_COMPLETE,
-    ST_IFACE_CONNECT,
-    ST_IFACE_DISCONNECT,
-    ST_IFACE_DELETE,
-    ST_PORT_DELETE,
-    ST_DONE
-} vs_step;
+/* Stages of the save and restore steps. */
+enum { SAVE_FIRST_OID, SAVE_CALLBACKS, SAVE_MORE_OIDS };
+enum { RESTORE_OIDS, RESTORE_CALLBACKS };
 
 static void step_run(vs_sim *sim, vs_nic_op *op);
+static void step_end(vs_sim *sim, vs_nic_op *op, bool ok);
 
 static const vs_config *cfg_of(const vs_sim *sim)
 {
@@ -40,6 +28,14 @@ static uint32_t ceil_div(uint64_t a, uint64_t b)
 {
     return (uint32_t)((a + b - 1) / b);
 }
+
+static vs_nic_step current_step(const vs_nic_op *op)
+{
+    uint32_t n;
+    return (vs_nic_step)vs_nic_part_rows((vs_nic_part)op->part, &n)[op->row].step;
+}
+
+/* ---- Segments ------------------------------------------------------------------------ */
 
 /* Segments of a group: per_callout groups are single blobs, combined is one group. */
 static uint32_t group_count(const vs_sim *sim, const vs_nic_op *op)
@@ -59,66 +55,79 @@ static uint32_t group_segments(const vs_sim *sim, const vs_nic_op *op, uint32_t 
                     VS_SEGMENT_MAX);
 }
 
-/* ---- Where a step runs ------------------------------------------------------------ */
-
-static bool on_target(const vs_nic_op *op)
+/* After the save callbacks: how many segments the state takes, and whether it fits. */
+static bool plan_segments(vs_sim *sim, vs_nic_op *op)
 {
-    vs_mig_phase p = op->mig->phase;
-    return p == VS_MIG_RESTORING || p == VS_MIG_ROLLBACK;
+    op->segments = 0;
+    for (uint32_t g = 0; g < group_count(sim, op); g++)
+        op->segments += group_segments(sim, op, g);
+    sim->stats.segments += op->segments;
+    op->mig->state_bytes += op->state.nbytes;
+    /* Combined state over one segment: nobody's bug, but "fail" does not split it. */
+    return !(cfg_of(sim)->wfp.segments == VS_SEGMENTS_COMBINED && op->segments > 1 &&
+             cfg_of(sim)->ndis.oversize == VS_OVERSIZE_FAIL);
 }
 
-static vs_fanout_target target_of(const vs_sim *sim, const vs_nic_op *op)
+/* ---- Where a step runs ---------------------------------------------------------------- */
+
+static bool on_dst(const vs_nic_op *op)
 {
-    const vs_nic *nic = &sim->nics[op->nic];
-    bool dst = on_target(op);
-    return (vs_fanout_target){.host = dst ? op->mig->dst : op->mig->src,
-                              .sw = nic->sw,
-                              .port = dst ? op->dst_port : nic->port,
-                              .vm = op->mig->vm,
-                              .nic_index = op->index};
+    return op->part != VS_PART_SAVE && op->part != VS_PART_SRC_TEARDOWN;
 }
 
-/* ---- Ending steps and phases ---------------------------------------------------------- */
-
-static void finish_phase(vs_sim *sim, vs_nic_op *op)
+static uint32_t host_of(const vs_nic_op *op)
 {
-    op->step = ST_DONE;
-    vs_migration_nic_done(sim, op->mig);
+    return on_dst(op) ? op->mig->dst : op->mig->src;
 }
 
-/* The next step of the phase; some are skipped for what this NIC did or did not do. */
-static void step_next(vs_sim *sim, vs_nic_op *op)
+static NDIS_SWITCH_PORT_ID port_of(const vs_sim *sim, const vs_nic_op *op)
 {
-    switch (op->step) {
-    case ST_SAVE_MORE_OIDS:
-    case ST_IFACE_CONNECT:
-    case ST_PORT_DELETE:
-        finish_phase(sim, op);
+    return on_dst(op) ? op->dst_port : sim->nics[op->nic].port;
+}
+
+static vs_switch *switch_of(vs_sim *sim, const vs_nic_op *op)
+{
+    return &sim->hosts[host_of(op)].switches[sim->nics[op->nic].sw];
+}
+
+/* Key of the NIC's validation port, for the reservation rule: unique per host's switch
+ * and port id, never 0. */
+static uint64_t vport_key(const vs_sim *sim, const vs_nic_op *op)
+{
+    return ((uint64_t)host_of(op) << 40) | ((uint64_t)sim->nics[op->nic].sw << 32) |
+           op->dst_port;
+}
+
+/* ---- Tracing OIDs ----------------------------------------------------------------------- */
+
+static void trace_oid(vs_sim *sim, const vs_nic_op *op, const char *oid, vs_time_t started,
+                      NTSTATUS status)
+{
+    if (!sim->trace)
         return;
-    case ST_POLICY_ADD:
-        op->group = 0;
-        op->step = group_count(sim, op) ? ST_RESTORE_OIDS : ST_RESTORE_COMPLETE;
-        break;
-    case ST_RESTORE_FAN:
-        op->step = ++op->group < group_count(sim, op) ? ST_RESTORE_OIDS : ST_RESTORE_COMPLETE;
-        break;
-    default:
-        op->step++;
-    }
-    step_run(sim, op);
+    vs_trace_record r = {.kind = VS_TRACE_OID, .t = started,
+                         .duration = vs_sim_now(sim) - started, .host = host_of(op),
+                         .sw = sim->nics[op->nic].sw, .port = port_of(sim, op),
+                         .vm = op->mig->vm, .nic = op->index, .event = oid, .status = status,
+                         .validation_port = op->part == VS_PART_VALIDATE};
+    sim->trace(sim->trace_ctx, &r);
 }
 
-static void record_save(vs_sim *sim, vs_nic_op *op, const vs_fanout *fan, bool ok)
+/* ---- Statistics of save and restore sequences ------------------------------------------ */
+
+static void record_save(vs_sim *sim, vs_nic_op *op, bool ok)
 {
     vs_seq_counts *c = &sim->stats.saves;
     vs_stats_latency(&sim->stats, VS_LAT_SAVE, op->mig->src, vs_sim_now(sim) - op->seq_started);
     vs_level_add(&sim->stats.saves_in_flight, vs_sim_now(sim), -1);
-    c->pended += fan->pended;
+    c->pended += op->fan.pended;
     if (ok)
         c->completed++;
     else
         c->failed++;
-    c->timed_out += fan->timed_out;
+    c->timed_out += op->fan.timed_out;
+    if (ok)
+        vs_hist_record(&sim->stats.oids_per_save, 1 + (op->segments ? op->segments + 1 : 1));
 }
 
 static void record_restore(vs_sim *sim, vs_nic_op *op, bool ok)
@@ -134,23 +143,40 @@ static void record_restore(vs_sim *sim, vs_nic_op *op, bool ok)
     c->timed_out += op->fan.timed_out;
 }
 
-/* ---- OID round trips ---------------------------------------------------------------- */
+/* ---- OID round trips -------------------------------------------------------------------- */
+
+static const char *oid_name(const vs_nic_op *op)
+{
+    switch (current_step(op)) {
+    case VS_STEP_SAVE:
+        return op->oids_left == 1 ? "OID_SWITCH_NIC_SAVE_COMPLETE" : "OID_SWITCH_NIC_SAVE";
+    case VS_STEP_RESTORE:
+        return "OID_SWITCH_NIC_RESTORE";
+    case VS_STEP_RESTORE_COMPLETE:
+        return "OID_SWITCH_NIC_RESTORE_COMPLETE";
+    default:
+        return "OID_SWITCH_PORT_TEARDOWN";
+    }
+}
+
+static void oids_done(vs_sim *sim, vs_nic_op *op);
+static vs_time_t oid_on_cpu(vs_sim *sim, void *ctx, uint64_t arg);
 
 static void on_oid_done(vs_engine *eng, void *ctx, uint64_t arg)
 {
     vs_sim *sim = ctx;
     vs_nic_op *op = (vs_nic_op *)(uintptr_t)arg;
-    if (--op->oids_left > 0) {
-        step_run(sim, op); /* the loop issues the OID again */
+    /* The OID that carries the first save, or a group's last restore segment, is traced
+     * after the callbacks it causes, with them in its duration. */
+    bool carries_callbacks = (current_step(op) == VS_STEP_SAVE && op->stage == SAVE_FIRST_OID) ||
+                             (current_step(op) == VS_STEP_RESTORE && op->oids_left == 1);
+    if (!carries_callbacks)
+        trace_oid(sim, op, oid_name(op), op->oid_started, STATUS_SUCCESS);
+    if (--op->oids_left > 0) { /* the loop issues the OID again */
+        vs_cpu_submit(sim, host_of(op), oid_on_cpu, op, 0);
         return;
     }
-    if (op->step == ST_SAVE_MORE_OIDS) {
-        record_save(sim, op, &op->fan, true);
-        vs_hist_record(&sim->stats.oids_per_save, 1 + (op->segments ? op->segments + 1 : 1));
-    }
-    else if (op->step == ST_RESTORE_COMPLETE)
-        record_restore(sim, op, true);
-    step_next(sim, op);
+    oids_done(sim, op);
 }
 
 /* One OID round trip through the extension stack, on a host CPU for ndis.oid_cost. */
@@ -158,7 +184,8 @@ static vs_time_t oid_on_cpu(vs_sim *sim, void *ctx, uint64_t arg)
 {
     vs_nic_op *op = ctx;
     vs_time_t cost = cfg_of(sim)->ndis.oid_cost;
-    if (on_target(op))
+    op->oid_started = vs_sim_now(sim);
+    if (on_dst(op))
         sim->stats.restore_oids++;
     else
         sim->stats.save_oids++;
@@ -172,51 +199,80 @@ static vs_time_t oid_on_cpu(vs_sim *sim, void *ctx, uint64_t arg)
 static void issue_oids(vs_sim *sim, vs_nic_op *op, uint32_t count)
 {
     op->oids_left = count;
-    step_run(sim, op);
+    vs_cpu_submit(sim, host_of(op), oid_on_cpu, op, 0);
 }
 
-/* ---- Fan-outs ------------------------------------------------------------------------ */
+/* ---- Fan-outs ------------------------------------------------------------------------------ */
 
-/* After the save callbacks: how many segments the state takes, and whether it fits. */
-static bool plan_segments(vs_sim *sim, vs_nic_op *op)
+static const char *fan_oid_name(vs_fanout_kind kind)
 {
-    op->segments = 0;
-    for (uint32_t g = 0; g < group_count(sim, op); g++)
-        op->segments += group_segments(sim, op, g);
-    sim->stats.segments += op->segments;
-    op->mig->state_bytes += op->state.nbytes;
-    /* Combined state over one segment: nobody's bug, but "fail" does not split it. */
-    return !(cfg_of(sim)->wfp.segments == VS_SEGMENTS_COMBINED && op->segments > 1 &&
-             cfg_of(sim)->ndis.oversize == VS_OVERSIZE_FAIL);
+    static const char *const names[VS_FAN_KINDS] = {
+        [VS_FAN_PORT_CREATE] = "OID_SWITCH_PORT_CREATE",
+        [VS_FAN_PORT_DELETE] = "OID_SWITCH_PORT_DELETE",
+        [VS_FAN_IFACE_CREATE] = "OID_SWITCH_NIC_CREATE",
+        [VS_FAN_IFACE_CONNECT] = "OID_SWITCH_NIC_CONNECT",
+        [VS_FAN_IFACE_DISCONNECT] = "OID_SWITCH_NIC_DISCONNECT",
+        [VS_FAN_IFACE_DELETE] = "OID_SWITCH_NIC_DELETE",
+        [VS_FAN_POLICY_ADD] = "OID_SWITCH_PORT_PROPERTY_ADD",
+        [VS_FAN_SAVE] = "OID_SWITCH_NIC_SAVE",
+        [VS_FAN_RESTORE] = "OID_SWITCH_NIC_RESTORE"};
+    return names[kind];
 }
 
 static void on_fan_done(vs_sim *sim, vs_fanout *fan)
 {
     vs_nic_op *op = fan->owner;
     bool ok = fan->status == STATUS_SUCCESS;
-    if (op->step == ST_SAVE_FAN && ok && !plan_segments(sim, op)) {
-        sim->stats.oversized_states++;
-        ok = false;
-    }
-    if (op->step == ST_PORT_CREATE && ok)
-        op->port_created = true;
-    if (op->step == ST_IFACE_CREATE && ok)
-        op->iface_created = true;
-    if (ok || op->mig->phase == VS_MIG_CLEANUP || op->mig->phase == VS_MIG_ROLLBACK) {
-        step_next(sim, op); /* cleanup goes on whatever a callout says */
+    vs_time_t started = fan->kind == VS_FAN_SAVE || fan->kind == VS_FAN_RESTORE
+                            ? op->oid_started : fan->started;
+    trace_oid(sim, op, fan_oid_name(fan->kind), started, fan->status);
+    switch (current_step(op)) {
+    case VS_STEP_SAVE:
+        if (ok && !plan_segments(sim, op)) {
+            sim->stats.oversized_states++;
+            ok = false;
+        }
+        if (!ok) {
+            record_save(sim, op, false);
+            step_end(sim, op, false);
+            return;
+        }
+        op->stage = SAVE_MORE_OIDS;
+        issue_oids(sim, op, op->segments ? op->segments + 1 : 1);
         return;
+    case VS_STEP_RESTORE:
+        if (!ok) {
+            record_restore(sim, op, false);
+            step_end(sim, op, false);
+            return;
+        }
+        op->group++;
+        op->stage = RESTORE_OIDS;
+        step_run(sim, op);
+        return;
+    case VS_STEP_VPOLICY:
+    case VS_STEP_POLICY:
+        if (!ok) {
+            step_end(sim, op, false);
+            return;
+        }
+        op->policy++;
+        step_run(sim, op);
+        return;
+    default:
+        step_end(sim, op, ok);
     }
-    if (op->step == ST_SAVE_FAN)
-        record_save(sim, op, fan, false);
-    else if (op->mig->phase == VS_MIG_RESTORING)
-        record_restore(sim, op, false);
-    op->mig->failed = true;
-    finish_phase(sim, op);
 }
 
-static void start_fan(vs_sim *sim, vs_nic_op *op, vs_fanout_kind kind)
+static void start_fan(vs_sim *sim, vs_nic_op *op, vs_fanout_kind kind, uint8_t flags)
 {
-    vs_fanout_target where = target_of(sim, op);
+    bool restoring = op->mig->op != VS_OP_POWER_ON;
+    vs_fanout_target where = {.host = host_of(op), .sw = sim->nics[op->nic].sw,
+                              .port = port_of(sim, op), .vm = op->mig->vm,
+                              .nic_index = op->index,
+                              .flags = (uint8_t)(flags | (restoring ? VS_FAN_RESTORING : 0)),
+                              .policy = op->policy,
+                              .vport = flags & VS_FAN_VALIDATION ? vport_key(sim, op) : 0};
     op->fan.owner = op;
     op->fan.state = &op->state;
     if (kind == VS_FAN_RESTORE) {
@@ -227,79 +283,242 @@ static void start_fan(vs_sim *sim, vs_nic_op *op, vs_fanout_kind kind)
     vs_fanout_start(sim, &op->fan, kind, &where, on_fan_done);
 }
 
-/* ---- The steps ----------------------------------------------------------------------- */
+/* ---- The steps ----------------------------------------------------------------------------- */
+
+/* Steps that undo something apply only to what this NIC built on the destination. */
+static bool step_applies(const vs_nic_op *op, vs_nic_step step)
+{
+    if (!on_dst(op))
+        return true;
+    switch (step) {
+    case VS_STEP_VPORT_DELETE:
+    case VS_STEP_PORT_TEARDOWN:
+    case VS_STEP_PORT_DELETE:
+        return op->port_created;
+    case VS_STEP_IFACE_DELETE:
+        return op->iface_created;
+    case VS_STEP_IFACE_DISCONNECT:
+        return op->connected;
+    default:
+        return true;
+    }
+}
+
+/* Policy steps: the next policy this VM's ports carry, or npolicies when none is left. */
+static uint32_t next_policy(const vs_sim *sim, const vs_nic_op *op, uint32_t p)
+{
+    size_t n = cfg_of(sim)->npolicies;
+    while (p < n && sim->policy_state &&
+           sim->policy_state[(size_t)op->mig->vm * n + p].deleted)
+        p++;
+    return (uint32_t)p;
+}
+
+static void run_policy(vs_sim *sim, vs_nic_op *op, uint8_t flags)
+{
+    op->policy = next_policy(sim, op, op->policy);
+    if (op->policy >= cfg_of(sim)->npolicies) {
+        step_end(sim, op, true);
+        return;
+    }
+    start_fan(sim, op, VS_FAN_POLICY_ADD, flags);
+}
+
+/* OID_SWITCH_NIC_SAVE reaches WFP, which calls every save callback (on_fan_done goes
+ * on with the OIDs of the segments and SAVE_COMPLETE). */
+static void run_save(vs_sim *sim, vs_nic_op *op)
+{
+    if (op->stage == SAVE_FIRST_OID) {
+        vs_state_reset(&op->state);
+        op->segments = 0;
+        op->seq_started = vs_sim_now(sim);
+        sim->stats.saves.issued++;
+        vs_level_add(&sim->stats.saves_in_flight, op->seq_started, +1);
+        issue_oids(sim, op, 1);
+        return;
+    }
+    start_fan(sim, op, VS_FAN_SAVE, 0);
+}
+
+/* Per group of segments: its OIDs, then the callbacks of the blobs it carries. */
+static void run_restore(vs_sim *sim, vs_nic_op *op)
+{
+    if (op->group == 0 && op->stage == RESTORE_OIDS) { /* the step begins */
+        op->seq_started = vs_sim_now(sim);
+        sim->stats.restores.issued++;
+    }
+    if (op->group >= group_count(sim, op)) {
+        step_end(sim, op, true);
+        return;
+    }
+    if (op->stage == RESTORE_OIDS) {
+        issue_oids(sim, op, group_segments(sim, op, op->group));
+        return;
+    }
+    start_fan(sim, op, VS_FAN_RESTORE, 0);
+}
+
+/* The OIDs of the current stage have all been made. */
+static void oids_done(vs_sim *sim, vs_nic_op *op)
+{
+    switch (current_step(op)) {
+    case VS_STEP_SAVE:
+        if (op->stage == SAVE_FIRST_OID) {
+            op->stage = SAVE_CALLBACKS;
+            run_save(sim, op);
+            return;
+        }
+        record_save(sim, op, true); /* the segments' OIDs and SAVE_COMPLETE are through */
+        step_end(sim, op, true);
+        return;
+    case VS_STEP_RESTORE:
+        op->stage = RESTORE_CALLBACKS;
+        run_restore(sim, op);
+        return;
+    case VS_STEP_RESTORE_COMPLETE:
+        record_restore(sim, op, true);
+        step_end(sim, op, true);
+        return;
+    default: /* port teardown */
+        step_end(sim, op, true);
+    }
+}
 
 static void step_run(vs_sim *sim, vs_nic_op *op)
 {
-    static const vs_fanout_kind fan_of[] = {
-        [ST_SAVE_FAN] = VS_FAN_SAVE, [ST_PORT_CREATE] = VS_FAN_PORT_CREATE,
-        [ST_IFACE_CREATE] = VS_FAN_IFACE_CREATE, [ST_POLICY_ADD] = VS_FAN_POLICY_ADD,
-        [ST_RESTORE_FAN] = VS_FAN_RESTORE, [ST_IFACE_CONNECT] = VS_FAN_IFACE_CONNECT,
-        [ST_IFACE_DISCONNECT] = VS_FAN_IFACE_DISCONNECT, [ST_IFACE_DELETE] = VS_FAN_IFACE_DELETE,
-        [ST_PORT_DELETE] = VS_FAN_PORT_DELETE};
-    switch (op->step) {
-    case ST_SAVE_OID:
-    case ST_SAVE_MORE_OIDS:
-    case ST_RESTORE_OIDS:
-    case ST_RESTORE_COMPLETE:
-        if (op->oids_left == 0) { /* entering the step: how many round trips it takes */
-            uint32_t n = op->step == ST_SAVE_MORE_OIDS ? (op->segments ? op->segments + 1 : 1)
-                         : op->step == ST_RESTORE_OIDS  ? group_segments(sim, op, op->group)
-                                                        : 1;
-            issue_oids(sim, op, n);
+    vs_nic_step step = current_step(op);
+    switch (step) {
+    case VS_STEP_VPORT_CREATE:
+        start_fan(sim, op, VS_FAN_PORT_CREATE, VS_FAN_VALIDATION);
+        return;
+    case VS_STEP_VPOLICY:
+        run_policy(sim, op, VS_FAN_VALIDATION);
+        return;
+    case VS_STEP_VPORT_DELETE:
+        start_fan(sim, op, VS_FAN_PORT_DELETE, VS_FAN_VALIDATION);
+        return;
+    case VS_STEP_PORT_CREATE:
+        start_fan(sim, op, VS_FAN_PORT_CREATE, 0);
+        return;
+    case VS_STEP_POLICY:
+        run_policy(sim, op, 0);
+        return;
+    case VS_STEP_SAVE:
+        run_save(sim, op);
+        return;
+    case VS_STEP_IFACE_CREATE:
+        start_fan(sim, op, VS_FAN_IFACE_CREATE, 0);
+        return;
+    case VS_STEP_IFACE_CONNECT:
+        start_fan(sim, op, VS_FAN_IFACE_CONNECT, 0);
+        return;
+    case VS_STEP_IFACE_DISCONNECT:
+        start_fan(sim, op, VS_FAN_IFACE_DISCONNECT, 0);
+        return;
+    case VS_STEP_IFACE_DELETE:
+        start_fan(sim, op, VS_FAN_IFACE_DELETE, 0);
+        return;
+    case VS_STEP_PORT_TEARDOWN:
+        issue_oids(sim, op, 1);
+        return;
+    case VS_STEP_PORT_DELETE:
+        start_fan(sim, op, VS_FAN_PORT_DELETE, VS_FAN_TEARDOWN);
+        return;
+    case VS_STEP_RESTORE:
+        run_restore(sim, op);
+        return;
+    default: /* VS_STEP_RESTORE_COMPLETE */
+        issue_oids(sim, op, 1);
+    }
+}
+
+/* What a step's success changed on the switch: its ports, and what this NIC has built
+ * on the destination (the source's port and NIC are the VM's own, not flags here). */
+static void apply_step(vs_sim *sim, vs_nic_op *op, vs_nic_step step)
+{
+    vs_switch *sw = switch_of(sim, op);
+    if (step == VS_STEP_VPORT_CREATE || step == VS_STEP_PORT_CREATE)
+        sw->params.NumSwitchPorts++;
+    if (step == VS_STEP_VPORT_DELETE || step == VS_STEP_PORT_DELETE)
+        sw->params.NumSwitchPorts--;
+    if (step == VS_STEP_VPORT_DELETE)
+        vs_sim_check_reservations(sim, vport_key(sim, op));
+    if (!on_dst(op))
+        return;
+    switch (step) {
+    case VS_STEP_VPORT_CREATE:
+    case VS_STEP_PORT_CREATE:
+        op->port_created = true;
+        break;
+    case VS_STEP_VPORT_DELETE:
+    case VS_STEP_PORT_DELETE:
+        op->port_created = false;
+        break;
+    case VS_STEP_IFACE_CREATE:
+        op->iface_created = true;
+        break;
+    case VS_STEP_IFACE_CONNECT:
+        op->connected = true;
+        break;
+    case VS_STEP_IFACE_DISCONNECT:
+        op->connected = false;
+        break;
+    case VS_STEP_IFACE_DELETE:
+        op->iface_created = false;
+        break;
+    default:
+        break;
+    }
+}
+
+/* From the current row on `ok`: the next row whose step applies, or the part's end. */
+static void advance(vs_sim *sim, vs_nic_op *op, bool ok)
+{
+    uint32_t n;
+    const vs_nic_row *rows = vs_nic_part_rows((vs_nic_part)op->part, &n);
+    for (;;) {
+        uint8_t next = ok ? rows[op->row].on_ok : rows[op->row].on_fail;
+        if (next == VS_ROW_END_OK || next == VS_ROW_END_FAILED) {
+            op->done(sim, op, next == VS_ROW_END_OK);
             return;
         }
-        vs_cpu_submit(sim, on_target(op) ? op->mig->dst : op->mig->src, oid_on_cpu, op, 0);
-        return;
-    case ST_DONE:
-        return;
-    default:
-        start_fan(sim, op, fan_of[op->step]);
-    }
-}
-
-/* ---- Starting a phase ------------------------------------------------------------------ */
-
-void vs_nic_op_save(vs_sim *sim, vs_nic_op *op)
-{
-    vs_state_reset(&op->state);
-    op->segments = 0;
-    op->oids_left = 0;
-    op->port_created = op->iface_created = false;
-    op->seq_started = vs_sim_now(sim);
-    sim->stats.saves.issued++;
-    vs_level_add(&sim->stats.saves_in_flight, op->seq_started, +1);
-    op->step = ST_SAVE_OID;
-    step_run(sim, op);
-}
-
-void vs_nic_op_restore(vs_sim *sim, vs_nic_op *op, NDIS_SWITCH_PORT_ID port)
-{
-    op->dst_port = port;
-    op->oids_left = 0;
-    op->seq_started = vs_sim_now(sim);
-    sim->stats.restores.issued++;
-    op->step = ST_PORT_CREATE;
-    step_run(sim, op);
-}
-
-void vs_nic_op_cleanup(vs_sim *sim, vs_nic_op *op)
-{
-    op->oids_left = 0;
-    op->step = ST_IFACE_DISCONNECT;
-    step_run(sim, op);
-}
-
-void vs_nic_op_rollback(vs_sim *sim, vs_nic_op *op)
-{
-    op->oids_left = 0;
-    if (op->iface_created)
-        op->step = ST_IFACE_DELETE;
-    else if (op->port_created)
-        op->step = ST_PORT_DELETE;
-    else {
-        finish_phase(sim, op);
-        return;
+        op->row = next;
+        op->stage = 0;
+        op->oids_left = 0;
+        op->policy = 0;
+        op->group = 0;
+        if (step_applies(op, (vs_nic_step)rows[op->row].step))
+            break;
+        ok = true; /* nothing to undo here: as if done */
     }
     step_run(sim, op);
+}
+
+/* The current step has ended. A delete or disconnect happens whatever a callout says
+ * (the docs give callouts no way to refuse one). */
+static void step_end(vs_sim *sim, vs_nic_op *op, bool ok)
+{
+    vs_nic_step step = current_step(op);
+    bool undo = step == VS_STEP_VPORT_DELETE || step == VS_STEP_PORT_DELETE ||
+                step == VS_STEP_IFACE_DISCONNECT || step == VS_STEP_IFACE_DELETE;
+    if (ok || undo)
+        apply_step(sim, op, step);
+    advance(sim, op, ok);
+}
+
+void vs_nic_op_start(vs_sim *sim, vs_nic_op *op, vs_nic_part part, vs_nic_done_fn done)
+{
+    uint32_t n;
+    const vs_nic_row *rows = vs_nic_part_rows(part, &n);
+    op->part = (uint8_t)part;
+    op->row = 0;
+    op->stage = 0;
+    op->oids_left = 0;
+    op->policy = 0;
+    op->group = 0;
+    op->done = done;
+    if (step_applies(op, (vs_nic_step)rows[0].step))
+        step_run(sim, op);
+    else
+        advance(sim, op, true); /* a rollback of what was never built */
 }

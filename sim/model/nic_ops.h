@@ -1,26 +1,65 @@
 /*
- * nic_ops.h: one NIC's part of a migration phase (nic_ops.c). Each call starts the
- * phase's sequence for the NIC; vs_migration_nic_done is called when it ends, and a
- * failure is recorded in the migration.
+ * nic_ops.h: one NIC's part of a migration state (nic_ops.c). Each part is a short
+ * sequence of steps (WFP fan-outs and OID round trips) written as a table of step x
+ * outcome -> next step, so that each documented order reads as data. A part ends with
+ * ok or failed, reported through the done callback its starter gave.
  */
 #ifndef VS_NIC_OPS_H
 #define VS_NIC_OPS_H
 
 #include "model/migration.h"
 
-/* Source: OID_SWITCH_NIC_SAVE (WFP calls every save callback), one more per further
- * segment, an empty one, then SAVE_COMPLETE. */
-void vs_nic_op_save(vs_sim *sim, vs_nic_op *op);
-/* Target: port create, interface create, policy add, one OID_SWITCH_NIC_RESTORE per
- * segment (restore callbacks as each callout's segments are in), RESTORE_COMPLETE,
- * interface connect. */
-void vs_nic_op_restore(vs_sim *sim, vs_nic_op *op, NDIS_SWITCH_PORT_ID port);
-/* Source after the VM resumed elsewhere: interface disconnect, delete, port delete. */
-void vs_nic_op_cleanup(vs_sim *sim, vs_nic_op *op);
-/* Target after a failure: delete what the restore phase created. */
-void vs_nic_op_rollback(vs_sim *sim, vs_nic_op *op);
+/* The parts a NIC takes in a migration, local save/restore or VM start (docs/sequence.md
+ * gives each its WDK source). */
+typedef enum vs_nic_part {
+    VS_PART_VALIDATE,       /* dst: validation PORT_CREATE, POLICY_ADD each, PORT_DELETE */
+    VS_PART_PORT_SETUP,     /* dst: operational PORT_CREATE, POLICY_ADD each */
+    VS_PART_SAVE,           /* src: OID_SWITCH_NIC_SAVE loop (save callbacks), SAVE_COMPLETE */
+    VS_PART_SRC_TEARDOWN,   /* src: NIC disconnect, delete, port teardown, port delete */
+    VS_PART_NIC_CONNECT,    /* dst: NIC create, connect */
+    VS_PART_RESTORE,        /* dst: OID_SWITCH_NIC_RESTORE per segment, RESTORE_COMPLETE */
+    VS_PART_DST_ROLLBACK,   /* dst: delete the operational port, if it was created */
+    VS_PART_DST_TEARDOWN,   /* dst: what NIC_CONNECT and PORT_SETUP built, torn down */
+    VS_PART_LEGACY_RESTORE, /* vswitchsim 1.x: port, NIC, policy, restore, connect */
+    VS_PART_COUNT
+} vs_nic_part;
 
-/* migration.c: a NIC has ended its part of the current phase. */
-void vs_migration_nic_done(vs_sim *sim, vs_migration *mig);
+/* The steps parts are made of. */
+typedef enum vs_nic_step {
+    VS_STEP_VPORT_CREATE,   /* PORT_CREATE of the validation port (IsValidationPort) */
+    VS_STEP_VPOLICY,        /* POLICY_ADD of each policy to the validation port */
+    VS_STEP_VPORT_DELETE,   /* PORT_DELETE of the validation port */
+    VS_STEP_PORT_CREATE,    /* PORT_CREATE of the operational port */
+    VS_STEP_POLICY,         /* POLICY_ADD of each policy to the operational port */
+    VS_STEP_SAVE,           /* the save loop: OID, save callbacks, OIDs per segment, COMPLETE */
+    VS_STEP_IFACE_CREATE,
+    VS_STEP_IFACE_CONNECT,
+    VS_STEP_IFACE_DISCONNECT,
+    VS_STEP_IFACE_DELETE,
+    VS_STEP_PORT_TEARDOWN,  /* OID_SWITCH_PORT_TEARDOWN: no WFP event of its own */
+    VS_STEP_PORT_DELETE,
+    VS_STEP_RESTORE,        /* RESTORE OIDs and callbacks per segment group */
+    VS_STEP_RESTORE_COMPLETE,
+    VS_STEP_COUNT
+} vs_nic_step;
+
+/* A row of a part's table: its step, then the row that follows when the step succeeds
+ * and when it fails, or one of the two ends. */
+#define VS_ROW_END_OK 0xfe
+#define VS_ROW_END_FAILED 0xff
+typedef struct vs_nic_row {
+    uint8_t step, on_ok, on_fail;
+} vs_nic_row;
+
+/* The part's table (rows in order, starting at row 0) and its length. */
+const vs_nic_row *vs_nic_part_rows(vs_nic_part part, uint32_t *nrows);
+const char *vs_nic_part_name(vs_nic_part part);
+const char *vs_nic_step_name(vs_nic_step step);
+
+typedef void (*vs_nic_done_fn)(vs_sim *sim, vs_nic_op *op, bool ok);
+
+/* Starts the NIC's part; `done` runs when it ends, possibly before this returns. The
+ * part runs on op->mig->src or op->mig->dst as its steps say. */
+void vs_nic_op_start(vs_sim *sim, vs_nic_op *op, vs_nic_part part, vs_nic_done_fn done);
 
 #endif /* VS_NIC_OPS_H */

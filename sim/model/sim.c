@@ -1,6 +1,7 @@
 /*
- * sim.c: the simulation handle: topology, callout instances, host services on virtual
- * time, and the run from switch creation to switch deletion.
+ * sim.c: the simulation handle: topology, callout instances, policies, and the host
+ * services callouts use on virtual time (activities, charges, routines, violations,
+ * validation-port reservations). The run itself is run.c.
  */
 #include "model/sim.h"
 #include "model/realtime.h"
@@ -39,6 +40,34 @@ static int instances_init(vs_sim *sim)
     return 0;
 }
 
+/* Each policy's plugin by instance name, and per-VM policy states when the scenario
+ * changes policies during the run. */
+static int policies_init(vs_sim *sim)
+{
+    const vs_config *cfg = sim->cfg;
+    if (cfg->npolicies == 0)
+        return 0;
+    sim->policy_plugin = malloc(cfg->npolicies * sizeof *sim->policy_plugin);
+    if (!sim->policy_plugin)
+        return -1;
+    for (size_t p = 0; p < cfg->npolicies; p++) {
+        sim->policy_plugin[p] = UINT32_MAX;
+        for (size_t i = 0; cfg->policies[p].plugin && i < cfg->nplugins; i++)
+            if (strcmp(cfg->plugins[i].name, cfg->policies[p].plugin) == 0)
+                sim->policy_plugin[p] = (uint32_t)i;
+    }
+    if (cfg->npolicy_changes == 0)
+        return 0;
+    sim->policy_state = calloc((size_t)sim->nvms * cfg->npolicies, sizeof *sim->policy_state);
+    if (!sim->policy_state)
+        return -1;
+    for (uint32_t v = 0; v < sim->nvms; v++)
+        for (size_t p = 0; p < cfg->npolicies; p++)
+            sim->policy_state[(size_t)v * cfg->npolicies + p] = (vs_policy_state){
+                cfg->policies[p].data, cfg->policies[p].len, cfg->policies[p].version, false};
+    return 0;
+}
+
 static bool per_host_latency(const vs_config *cfg)
 {
     if (cfg->metrics.per_host >= 0)
@@ -57,7 +86,7 @@ vs_sim *vs_sim_new(const vs_config *cfg)
     vs_pool_init(&sim->routines, sizeof(struct vs_routine), 256);
     sim->engine = vs_engine_new(1024);
     if (!sim->engine || vs_topology_build(sim) != 0 || vs_migration_init(sim) != 0 ||
-        instances_init(sim) != 0 ||
+        instances_init(sim) != 0 || policies_init(sim) != 0 ||
         vs_stats_init(&sim->stats, cfg->nplugins, per_host_latency(cfg) ? cfg->topology.hosts : 0,
                       cfg->metrics.histogram_rel_error, cfg->metrics.interval) != 0) {
         vs_sim_free(sim);
@@ -77,6 +106,9 @@ void vs_sim_free(vs_sim *sim)
     vs_pool_close(&sim->routines);
     vs_topology_free(sim);
     free(sim->instances);
+    free(sim->policy_plugin);
+    free(sim->policy_state);
+    free(sim->reservations);
     free(sim->subs);
     for (uint32_t i = 0; i < sim->ncalls; i++)
         free(sim->calls[i].out);
@@ -235,128 +267,53 @@ void vs_sim_violation(vs_sim *sim, vs_rule rule, uint32_t instance, const char *
         fprintf(stderr, "vswitchsim: out of memory recording a violation\n");
 }
 
-/* ---- The run ---------------------------------------------------------------------- */
+/* ---- Validation-port reservations ------------------------------------------------ */
 
-static double wall_s(void)
+static vs_reservation *reservation_of(vs_sim *sim, uint32_t instance, uint64_t vport)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    for (uint32_t i = 0; i < sim->nreservations; i++)
+        if (sim->reservations[i].instance == instance && sim->reservations[i].vport == vport)
+            return &sim->reservations[i];
+    return NULL;
 }
 
-/* Runs the engine to `until`. With no stop flag, in one go. With one, in sub-slices of
- * simulated time sized as the run goes so that each takes 2-8 ms of wall time, and the
- * flag is looked at between them: a signal stops the run within about 10 ms however
- * dense the scenario, yet nothing is added per event (no check in the engine's loop, no
- * extra events, so the results do not change) and only one clock read per sub-slice.
- * `*sub` carries the sub-slice's length from one call to the next. */
-static void run_slice(vs_sim *sim, vs_time_t until, vs_time_t *sub)
+void vs_sim_reservation(vs_sim *sim, uint32_t instance, uint64_t vport, int64_t blocks,
+                        int64_t bytes)
 {
-    if (!sim->stop && !sim->poll) {
-        vs_engine_run(sim->engine, until);
-        return;
-    }
-    while (!(sim->stop && *sim->stop) && vs_sim_now(sim) < until &&
-           vs_engine_pending(sim->engine) > 0) {
-        if (sim->poll)
-            sim->poll(sim->poll_ctx);
-        vs_time_t now = vs_sim_now(sim);
-        double started = wall_s();
-        vs_engine_run(sim->engine, until - now > *sub ? now + *sub : until);
-        double took = wall_s() - started;
-        if (took > 0.008 && *sub > 1000)
-            *sub /= 2;
-        else if (took < 0.002 && *sub < VS_TIME_MAX / 2)
-            *sub *= 2;
-    }
-}
-
-/* Runs the engine to `end` in slices: one per time-series interval, whose row is taken
- * at its boundary (so intervals cost no events and never keep a finished run going),
- * and between them a progress line can follow the run. A stop flag ends it early, at the
- * simulated time reached; the partial interval's row is still taken. */
-static int run_engine(vs_sim *sim, vs_time_t end)
-{
-    if (sim->cfg->run.realtime) /* the same, paced by the wall clock (realtime.c) */
-        return vs_realtime_run(sim, end);
-    vs_time_t interval = sim->cfg->metrics.interval;
-    vs_time_t step = interval ? interval : (end / 256 ? end / 256 : 1);
-    vs_time_t sub = 1000000; /* 1 ms simulated: the first sub-slice under a stop flag */
-    for (vs_time_t next = step; vs_engine_pending(sim->engine) > 0 && vs_sim_now(sim) < end;
-         next = next + step < next ? VS_TIME_MAX : next + step) {
-        vs_time_t until = next < end ? next : end;
-        run_slice(sim, until, &sub);
-        if (sim->stop && *sim->stop) {
-            sim->interrupted = true;
-            break;
+    vs_reservation *r = reservation_of(sim, instance, vport);
+    if (!r && blocks < 0)
+        return; /* reported already, or its port is gone: nothing to track */
+    if (!r) {
+        if (sim->nreservations == sim->reservations_cap) {
+            uint32_t cap = sim->reservations_cap ? sim->reservations_cap * 2 : 8;
+            vs_reservation *p = realloc(sim->reservations, cap * sizeof *p);
+            if (!p)
+                return; /* the check is lost, the run goes on */
+            sim->reservations = p;
+            sim->reservations_cap = cap;
         }
-        if (interval && vs_sim_now(sim) == next &&
-            vs_stats_series_row(&sim->stats, next) != 0)
-            return -1;
-        if (sim->progress) /* arrivals end at run.duration; what follows is the drain */
-            sim->progress(sim->progress_ctx, vs_sim_now(sim), sim->cfg->run.duration,
-                          vs_engine_events_run(sim->engine));
+        r = &sim->reservations[sim->nreservations++];
+        *r = (vs_reservation){.instance = instance, .vport = vport};
     }
-    /* The last, partial interval. */
-    return interval ? vs_stats_series_row(&sim->stats, vs_sim_now(sim)) : 0;
+    r->blocks += (uint64_t)blocks;
+    r->bytes += (uint64_t)bytes;
 }
 
-int vs_sim_collect(vs_sim *sim)
+void vs_sim_check_reservations(vs_sim *sim, uint64_t vport)
 {
-    const vs_config *cfg = sim->cfg;
-    vs_time_t t = vs_sim_now(sim);
-    if (sim->stats.hosts)
-        return 0; /* collected already */
-    sim->stats.hosts = calloc(cfg->topology.hosts, sizeof *sim->stats.hosts);
-    if (!sim->stats.hosts)
-        return -1;
-    sim->stats.nhosts = cfg->topology.hosts;
-    for (uint32_t h = 0; h < cfg->topology.hosts; h++) {
-        const vs_host *host = &sim->hosts[h];
-        sim->stats.hosts[h] = (vs_host_stats){
-            .migrations_peak = host->slots_peak, .cpu_queue_peak = host->cpu_queue_peak,
-            .vms_end = host->vms_here, .migrations_out = host->migrations_out,
-            .migrations_in = host->migrations_in,
-            .cpu_busy = t ? (double)((long double)host->cpu_busy_ns / t) : 0.0};
+    for (uint32_t i = 0; i < sim->nreservations;) {
+        vs_reservation *r = &sim->reservations[i];
+        if (r->vport != vport) {
+            i++;
+            continue;
+        }
+        if (r->blocks > 0)
+            vs_sim_violation(sim, VS_RULE_VALIDATION_PORT_RESERVATION, r->instance,
+                             "%llu bytes in %llu blocks allocated while handling validation port "
+                             "%u are still held after its PORT_DELETE; reserve on the operational "
+                             "port only (Validation Ports)",
+                             (unsigned long long)r->bytes, (unsigned long long)r->blocks,
+                             (unsigned)(vport & 0xffffffffu));
+        *r = sim->reservations[--sim->nreservations];
     }
-    if (cfg->workload.kind == VS_WORKLOAD_DRAIN)
-        sim->stats.drain = (vs_drain_stats){
-            .active = true, .finished = sim->drain.done, .hosts = (uint32_t)cfg->workload.ndrain_hosts,
-            .vms = sim->drain.vms_total, .failed = sim->drain.failed,
-            .started_ns = sim->drain.started, .finished_ns = sim->drain.finished};
-    return 0;
-}
-
-static void on_warmup_over(vs_engine *eng, void *ctx, uint64_t arg)
-{
-    vs_sim *sim = ctx;
-    vs_stats_restart(&sim->stats, vs_sim_now(sim));
-}
-
-static int start_measuring(vs_sim *sim)
-{
-    const vs_config *cfg = sim->cfg;
-    if (cfg->metrics.warmup > 0 &&
-        !vs_engine_schedule(sim->engine, cfg->metrics.warmup, on_warmup_over, sim, 0))
-        return -1;
-    return 0;
-}
-
-int vs_sim_run(vs_sim *sim)
-{
-    const vs_config *cfg = sim->cfg;
-    for (uint32_t h = 0; h < cfg->topology.hosts; h++)
-        vs_wfp_lifetime_event(sim, h, FWPS_VSWITCH_EVENT_VSWITCH_CREATE);
-    if (vs_workload_start(sim) != 0 || start_measuring(sim) != 0)
-        return -1;
-    vs_time_t end = cfg->run.duration + cfg->run.drain < cfg->run.duration
-                        ? VS_TIME_MAX
-                        : cfg->run.duration + cfg->run.drain;
-    if (run_engine(sim, end) != 0)
-        return -1;
-    if (!sim->interrupted) /* stopped early, work is unfinished because of us */
-        vs_wfp_report_unfinished(sim);
-    for (uint32_t h = 0; h < cfg->topology.hosts; h++)
-        vs_wfp_lifetime_event(sim, h, FWPS_VSWITCH_EVENT_VSWITCH_DELETE);
-    return vs_sim_collect(sim);
 }

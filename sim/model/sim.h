@@ -69,6 +69,8 @@ typedef struct vs_host {
     uint32_t slots_peak;
     uint64_t migrations_out, migrations_in;
     bool draining;            /* no migration may target it */
+    bool stack_paused;        /* its extension stack is paused: OIDs wait for the restart */
+    bool restarted;           /* its stack has restarted at least once */
     /* CPUs: how many are free, and the FIFO of work waiting for one (a ring). */
     uint32_t cpus_free;
     vs_cpu_work *cpu_queue;
@@ -82,11 +84,28 @@ typedef struct vs_host {
     uint32_t next_starved;
 } vs_host;
 
+/* Tagged memory a callout allocated while handling a validation port, still held: the
+ * Validation Ports page says to reserve only for the operational port. */
+typedef struct vs_reservation {
+    uint32_t instance;
+    uint64_t vport;
+    uint64_t blocks, bytes;
+} vs_reservation;
+
+/* A VM's view of a policy when policy_changes touch it (else the config's). */
+typedef struct vs_policy_state {
+    const uint8_t *data;
+    uint32_t len;
+    uint16_t version;
+    bool deleted;
+} vs_policy_state;
+
 typedef struct vs_vm {
     uint32_t host;
     vs_migration *queue_head, *queue_tail; /* waiting behind the running one: one at a time */
     bool busy;
     bool in_drain;   /* counted towards the drain's completion */
+    bool off;        /* not running: did not come up after a failed restore or start */
     vs_rng rng;      /* the VM's own stream: its phase times */
 } vs_vm;
 
@@ -103,6 +122,8 @@ typedef struct vs_activity {
     bool measured;    /* the instance's plugin has timing "measured" */
     uint32_t instance;
     const char *what; /* which callback: "save", "restore", "entry", "routine"... */
+    bool callback;    /* a vSwitch callback, at <= DISPATCH_LEVEL: no (un)subscribing */
+    uint64_t vport;   /* handling a validation port's create or policy: its key, else 0 */
     vs_time_t charged;
     uint64_t cpu_start; /* measured: CLOCK_THREAD_CPUTIME_ID at the start, ns */
     uint64_t overhead;  /* measured: ns taken off (the clock reads' own cost) */
@@ -120,7 +141,9 @@ typedef struct vs_call {
     vs_fanout *fanout;
     uint32_t blob;           /* restore: which saved blob */
     NTSTATUS early_status;   /* completed inside the callback */
+    vs_time_t called_at;
     vs_time_t pended_at;
+    bool pended;             /* returned STATUS_PENDING */
     vs_event_id timeout;
     /* Save out-parameters: the callout may write them until completion, from another
      * thread too, so they live apart from `calls` (which moves as it grows). */
@@ -190,9 +213,21 @@ struct vs_sim {
     vs_pool nic_sets;   /* a running operation's NIC operations (migration.c) */
     uint64_t operations_issued;
     vs_drain_state drain;
+    /* Policies: each one's plugin (UINT32_MAX: matched on its GUID instead), and per VM
+     * their current state when the scenario changes them during the run. */
+    uint32_t *policy_plugin;
+    vs_policy_state *policy_state; /* [vm * npolicies + p], NULL without changes */
+    vs_reservation *reservations;
+    uint32_t nreservations, reservations_cap;
     vs_activity activity;
     uint64_t activities; /* activities begun: a watchdog sees one that does not return */
     int verbosity; /* most verbose plugin log level shown */
+
+    /* Set by the workload: an operation asked for has ended (ok: the VM runs there). */
+    void (*operation_done)(vs_sim *sim, const vs_migration *mig, bool ok);
+    /* Set by tests (NULL otherwise): every transition of a migration's table. */
+    void (*on_transition)(void *ctx, uint32_t vm, int from, int event, int to);
+    void *transition_ctx;
 
     /* Set by the CLI for --trace (NULL otherwise): every callback and OID, as it ends. */
     void (*trace)(void *ctx, const vs_trace_record *rec);
@@ -262,11 +297,20 @@ const char *vs_sim_fanout_what(unsigned kind);
 
 /* Run fn on one of the host's CPUs as soon as one is free (now, if one is). */
 void vs_cpu_submit(vs_sim *sim, uint32_t host, vs_cpu_fn fn, void *ctx, uint64_t arg);
+/* The host's extension stack restarted: work that waited while it was paused runs. */
+void vs_cpu_resume(vs_sim *sim, uint32_t host);
 
 /* FWPS entry points, as the exported functions forward them. */
 NTSTATUS vs_wfp_subscribe(vs_sim *sim, uint32_t instance, const GUID *provider, void *notify_ctx,
                           const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 *table, UINT32 *id);
 void vs_wfp_unsubscribe(vs_sim *sim, UINT32 id);
 void vs_wfp_notify_complete(vs_sim *sim, void *completion_context, NTSTATUS status);
+
+/* Tagged memory allocated (blocks > 0) or freed (< 0) by an instance while handling
+ * validation port `vport` (vs_activity.vport); the plugin layer reports both. */
+void vs_sim_reservation(vs_sim *sim, uint32_t instance, uint64_t vport, int64_t blocks,
+                        int64_t bytes);
+/* The validation port `vport` is deleted: what is still reserved for it is a violation. */
+void vs_sim_check_reservations(vs_sim *sim, uint64_t vport);
 
 #endif /* VS_SIM_H */

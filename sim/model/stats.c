@@ -11,6 +11,9 @@
 const char *const vs_latency_names[VS_LAT_COUNT] = {
     "pending_completion", "save", "restore", "callback", "blackout", "migration", "slot_wait"};
 
+const char *const vs_fail_cause_names[VS_CAUSES] = {
+    "none", "validation", "operational_port", "save", "nic_connect", "restore", "timeout"};
+
 const char *const vs_ts_column_names[VS_TS_COLUMNS] = {
     "t_s", "saves_per_s", "restores_per_s", "migrations_per_s", "pending_in_flight_mean",
     "pending_in_flight_max", "migrations_in_flight_mean", "migrations_in_flight_max",
@@ -53,6 +56,7 @@ int vs_stats_init(vs_stats *st, size_t nplugins, uint32_t nhosts, double rel_err
     if (!st->plugins || (nhosts && !st->host_latency) ||
         hists_init(st->latency, VS_LAT_COUNT, rel_error) != 0 ||
         hists_init(&st->oids_per_save, 1, rel_error) != 0 ||
+        hists_init(st->blackout_parts, VS_BLACKOUT_PARTS, rel_error) != 0 ||
         hists_init(st->series.latency, VS_TS_LATENCIES, rel_error) != 0 ||
         hists_init(st->host_latency, (size_t)nhosts * VS_LAT_COUNT, rel_error) != 0)
         return -1;
@@ -66,6 +70,7 @@ void vs_stats_close(vs_stats *st)
 {
     hists_close(st->latency, VS_LAT_COUNT);
     hists_close(&st->oids_per_save, 1);
+    hists_close(st->blackout_parts, VS_BLACKOUT_PARTS);
     hists_close(st->series.latency, VS_TS_LATENCIES);
     hists_close(st->host_latency, (size_t)st->latency_hosts * VS_LAT_COUNT);
     free(st->host_latency);
@@ -197,11 +202,14 @@ void vs_stats_restart(vs_stats *st, uint64_t now)
     memset(&st->restores, 0, sizeof st->restores);
     memset(&st->migrations, 0, sizeof st->migrations);
     memset(&st->local, 0, sizeof st->local);
+    memset(&st->starts, 0, sizeof st->starts);
+    st->skipped_vm_off = 0;
     st->operations_queued = st->state_bytes = st->corrupted_in_transfer = 0;
     st->oversized_states = st->callbacks = st->save_oids = st->restore_oids = 0;
     st->segments = 0;
     hists_reset(st->latency, VS_LAT_COUNT);
     hists_reset(&st->oids_per_save, 1);
+    hists_reset(st->blackout_parts, VS_BLACKOUT_PARTS);
     hists_reset(st->host_latency, (size_t)st->latency_hosts * VS_LAT_COUNT);
     vs_gauge_restart(&st->pending.total, now);
     vs_gauge_restart(&st->migrations_in_flight.total, now);

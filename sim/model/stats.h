@@ -22,13 +22,36 @@ typedef struct vs_seq_counts {
     uint64_t timed_out; /* of failed: a pended callout missed wfp.pending_timeout */
 } vs_seq_counts;
 
-/* Counts of migrations, or of local save/restores. */
+/* Where an operation failed first (docs/sequence.md "Failure paths"). */
+typedef enum vs_fail_cause {
+    VS_CAUSE_NONE,
+    VS_CAUSE_VALIDATION,  /* the validation port or one of its policies was refused */
+    VS_CAUSE_PORT,        /* the operational port or one of its policies was refused */
+    VS_CAUSE_SAVE,        /* a save callback failed (or its pend timed out) */
+    VS_CAUSE_NIC_CONNECT, /* the destination's NIC create or connect failed */
+    VS_CAUSE_RESTORE,     /* a restore callback failed */
+    VS_CAUSE_TIMEOUT,     /* the blackout went past migration.timeout */
+    VS_CAUSES
+} vs_fail_cause;
+
+extern const char *const vs_fail_cause_names[VS_CAUSES];
+
+/* Counts of migrations, local save/restores, or VM power-ons. */
 typedef struct vs_op_counts {
     uint64_t started;   /* got their slots (migrations) or began (local) */
-    uint64_t completed;
-    uint64_t failed;    /* a save or restore failed, or the blackout timed out */
+    uint64_t completed; /* the VM runs at the destination (with its state or without) */
+    uint64_t failed;    /* the VM runs on at the source, or did not come up */
     uint64_t timed_out; /* of failed: the blackout went past migration.timeout */
+    uint64_t refused;   /* destinations that refused the validation port or a policy */
+    uint64_t retried;   /* of those, went on to another destination */
+    uint64_t online_without_state; /* of completed: a restore failed, the VM came up
+                                      without it (migration.on_restore_failure "online") */
+    uint64_t vm_off;    /* of failed: the VM did not come up */
+    uint64_t failed_at[VS_CAUSES]; /* of failed or online_without_state, by first cause */
 } vs_op_counts;
+
+/* The parts of a blackout (sequence.h's vs_blackout_part). */
+#define VS_BLACKOUT_PARTS 5
 
 /* The latency histograms the report names, in this order. */
 typedef enum vs_latency {
@@ -137,7 +160,9 @@ typedef struct vs_realtime_stats {
 typedef struct vs_stats {
     vs_realtime_stats realtime;
     vs_seq_counts saves, restores;
-    vs_op_counts migrations, local;
+    vs_op_counts migrations, local, starts;
+    uint64_t skipped_vm_off;        /* operations asked of a VM that is not running */
+    vs_hist blackout_parts[VS_BLACKOUT_PARTS]; /* completed migrations' blackout, by part */
     uint64_t operations_queued;     /* waited behind another operation on the same VM */
     uint64_t state_bytes;           /* saved by all callouts */
     uint64_t corrupted_in_transfer; /* fault injection: NIC states flipped in transfer */

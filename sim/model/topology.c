@@ -30,6 +30,7 @@ static void switch_init(vs_switch *sw, uint32_t host, uint32_t index)
     snprintf(name, sizeof name, "Host %u switch %u", host, index);
     set_counted_string(&sw->params.SwitchFriendlyName, name);
     sw->params.IsActive = TRUE;
+    sw->params.NumSwitchPorts = 1; /* the external port */
     sw->next_port_id = 1; /* port 0 is the default (external) port */
 }
 
@@ -62,6 +63,12 @@ static void place_vms(vs_sim *sim)
         vs_rng_init(&vm->rng, cfg->seed, vs_rng_stream_id(VS_STREAM_VM, v, 0));
         vs_host *host = &sim->hosts[vm->host];
         host->vms_here++;
+        if (cfg->topology.vm_start == VS_START_POWER_ON) {
+            vm->off = true; /* its ports come with its power-on (run.c) */
+            for (uint32_t i = 0; i < per_vm; i++)
+                sim->nics[v * per_vm + i].sw = (uint16_t)(i % cfg->topology.switches_per_host);
+            continue;
+        }
         for (uint32_t i = 0; i < per_vm; i++) {
             vs_switch *sw = &host->switches[i % cfg->topology.switches_per_host];
             sim->nics[v * per_vm + i] = (vs_nic){.port = sw->next_port_id++,
@@ -98,11 +105,32 @@ void vs_topology_free(vs_sim *sim)
 
 /* ---- What a switch holds, as VSWITCH_CREATE reports it ------------------------------ */
 
+/* The default port: the external one, id 0, with the host's physical NIC on it. */
+static void fill_external(NDIS_SWITCH_PORT_PARAMETERS *p, NDIS_SWITCH_NIC_PARAMETERS *n)
+{
+    p->Header = (NDIS_OBJECT_HEADER){NDIS_OBJECT_TYPE_DEFAULT,
+                                     NDIS_SWITCH_PORT_PARAMETERS_REVISION_1,
+                                     NDIS_SIZEOF_NDIS_SWITCH_PORT_PARAMETERS_REVISION_1};
+    p->PortId = NDIS_SWITCH_DEFAULT_PORT_ID;
+    p->PortType = NdisSwitchPortTypeExternal;
+    p->PortState = NdisSwitchPortStateCreated;
+    set_counted_string(&p->PortName, "external");
+    n->Header = (NDIS_OBJECT_HEADER){NDIS_OBJECT_TYPE_DEFAULT,
+                                     NDIS_SWITCH_NIC_PARAMETERS_REVISION_1,
+                                     NDIS_SIZEOF_NDIS_SWITCH_NIC_PARAMETERS_REVISION_1};
+    n->PortId = NDIS_SWITCH_DEFAULT_PORT_ID;
+    n->NicIndex = NDIS_SWITCH_DEFAULT_NIC_INDEX;
+    n->NicType = NdisSwitchNicTypeExternal;
+    n->NicState = NdisSwitchNicStateConnected;
+    n->MTU = 1500;
+    set_counted_string(&n->NicName, "physical");
+}
+
 static void fill_port(NDIS_SWITCH_PORT_PARAMETERS *p, NDIS_SWITCH_PORT_ID id)
 {
     p->Header = (NDIS_OBJECT_HEADER){NDIS_OBJECT_TYPE_DEFAULT,
                                      NDIS_SWITCH_PORT_PARAMETERS_REVISION_1,
-                                     sizeof(NDIS_SWITCH_PORT_PARAMETERS)};
+                                     NDIS_SIZEOF_NDIS_SWITCH_PORT_PARAMETERS_REVISION_1};
     p->PortId = id;
     p->PortType = NdisSwitchPortTypeSynthetic;
     p->PortState = NdisSwitchPortStateCreated;
@@ -112,7 +140,7 @@ static void fill_nic(NDIS_SWITCH_NIC_PARAMETERS *n, NDIS_SWITCH_PORT_ID port)
 {
     n->Header = (NDIS_OBJECT_HEADER){NDIS_OBJECT_TYPE_DEFAULT,
                                      NDIS_SWITCH_NIC_PARAMETERS_REVISION_1,
-                                     (USHORT)sizeof(NDIS_SWITCH_NIC_PARAMETERS)};
+                                     NDIS_SIZEOF_NDIS_SWITCH_NIC_PARAMETERS_REVISION_1};
     n->PortId = port;
     n->NicType = NdisSwitchNicTypeSynthetic;
     n->NicState = NdisSwitchNicStateConnected;
@@ -135,7 +163,7 @@ static void *array_new(uint32_t count, size_t header, size_t element)
     return a;
 }
 
-int vs_topology_switch_arrays(const vs_sim *sim, uint32_t host, uint32_t sw,
+int vs_topology_switch_arrays(const vs_sim *sim, uint32_t host, uint32_t sw, bool initial,
                               NDIS_SWITCH_PORT_ARRAY **ports, NDIS_SWITCH_NIC_ARRAY **nics)
 {
     uint32_t count = sim->hosts[host].switches[sw].params.NumSwitchPorts;
@@ -146,11 +174,18 @@ int vs_topology_switch_arrays(const vs_sim *sim, uint32_t host, uint32_t sw,
         free(*nics);
         return -1;
     }
-    /* Switches are created before anything moves: the host's VMs are its initial ones. */
+    fill_external(NDIS_SWITCH_PORT_AT_ARRAY_INDEX(*ports, 0),
+                  NDIS_SWITCH_NIC_AT_ARRAY_INDEX(*nics, 0));
+    /* At the start a host holds its initial VMs only; later (an extension stack's
+     * restart), whichever run there now. Ports in the middle of a migration's setup are
+     * not in the arrays: NumSwitchPorts counts them, the arrays list running VMs'. */
     uint32_t per_host = sim->cfg->topology.vms_per_host, per_vm = sim->cfg->topology.nics_per_vm;
-    uint32_t i = 0;
-    for (uint32_t n = host * per_host * per_vm; n < (host + 1) * per_host * per_vm; n++) {
-        if (sim->vms[n / per_vm].host != host || sim->nics[n].sw != sw || i == count)
+    uint32_t first = initial ? host * per_host * per_vm : 0;
+    uint32_t last = initial ? (host + 1) * per_host * per_vm : sim->nnics;
+    uint32_t i = 1;
+    for (uint32_t n = first; n < last && i < count; n++) {
+        const vs_vm *vm = &sim->vms[n / per_vm];
+        if (vm->host != host || vm->off || sim->nics[n].sw != sw || sim->nics[n].port == 0)
             continue;
         fill_port(NDIS_SWITCH_PORT_AT_ARRAY_INDEX(*ports, i), sim->nics[n].port);
         fill_nic(NDIS_SWITCH_NIC_AT_ARRAY_INDEX(*nics, i), sim->nics[n].port);

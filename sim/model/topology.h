@@ -15,10 +15,11 @@ enum { VS_STREAM_WORKLOAD = 1, VS_STREAM_INSTANCE, VS_STREAM_FAULTS, VS_STREAM_V
 int vs_topology_build(vs_sim *sim);
 void vs_topology_free(vs_sim *sim);
 
-/* The ports and NICs on one switch at the start of the run, as the arrays VSWITCH_CREATE
- * carries (WFP queries OID_SWITCH_PORT_ARRAY and OID_SWITCH_NIC_ARRAY). Caller frees
- * both. */
-int vs_topology_switch_arrays(const vs_sim *sim, uint32_t host, uint32_t sw,
+/* The ports and NICs on one switch, the external port first, as the arrays
+ * VSWITCH_CREATE carries (WFP queries OID_SWITCH_PORT_ARRAY and OID_SWITCH_NIC_ARRAY
+ * from FilterRestart, D-LIFE). `initial`: at the start of the run, when a host holds its
+ * initial VMs only (a cheaper walk). Caller frees both. */
+int vs_topology_switch_arrays(const vs_sim *sim, uint32_t host, uint32_t sw, bool initial,
                               NDIS_SWITCH_PORT_ARRAY **ports, NDIS_SWITCH_NIC_ARRAY **nics);
 
 #endif /* VS_TOPOLOGY_H */

@@ -22,7 +22,8 @@
        "completed inside the callback, which then did not return STATUS_PENDING")            \
     XX(PENDING_NEVER_COMPLETED, "pending_never_completed",                                   \
        "a pend not completed within wfp.pending_timeout or by the end of the run")           \
-    XX(PEND_NOT_ALLOWED, "pend_not_allowed", "a lifetime callback that returns STATUS_PENDING") \
+    XX(PEND_NOT_ALLOWED, "pend_not_allowed",                                                 \
+       "STATUS_PENDING from a callback that may not pend (lifetime, reorder, interface)")    \
     XX(NULL_STATE_BUFFER, "null_state_buffer",                                               \
        "a save's SUCCESS with a NULL buffer and a non-zero length")                          \
     XX(BUFFER_LENGTH_MISMATCH, "buffer_length_mismatch",                                     \
@@ -39,7 +40,11 @@
        "FwpsvSwitchEventsUnsubscribe0 of an id that is not subscribed")                      \
     XX(LEAKED_MEMORY, "leaked_memory", "tagged memory still allocated at unload")            \
     XX(FREE_TAG_MISMATCH, "free_tag_mismatch", "FreeWithTag with another tag than the allocation's") \
-    XX(BAD_FREE, "bad_free", "FreeWithTag of a pointer AllocateWithTag did not return")
+    XX(BAD_FREE, "bad_free", "FreeWithTag of a pointer AllocateWithTag did not return")      \
+    XX(SUBSCRIBE_IN_CALLBACK, "subscribe_in_callback",                                       \
+       "FwpsvSwitchEventsSubscribe0 or Unsubscribe0 (PASSIVE_LEVEL only) inside a callback") \
+    XX(VALIDATION_PORT_RESERVATION, "validation_port_reservation",                           \
+       "tagged memory allocated for a validation port and still held after its delete")
 
 typedef enum vs_rule {
 #define XX(code, name, desc) VS_RULE_##code,

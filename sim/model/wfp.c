@@ -13,6 +13,7 @@
 
 static void fanout_step(vs_sim *sim, vs_fanout *fan);
 static void call_finish(vs_sim *sim, uint32_t idx, NTSTATUS status);
+static void trace_call(vs_sim *sim, const vs_call *c, const vs_fanout *fan, NTSTATUS status);
 
 /* ---- Subscriptions ---------------------------------------------------------- */
 
@@ -43,9 +44,20 @@ static void recount_handled_kinds(vs_sim *sim, uint32_t host)
                 h->handled_kinds |= 1u << k;
 }
 
+/* Subscribe and Unsubscribe are PASSIVE_LEVEL only (D-SUB, D-UNSUB); every vSwitch
+ * callback runs at <= DISPATCH_LEVEL. */
+static void check_passive(vs_sim *sim, uint32_t instance, const char *fn)
+{
+    if (sim->activity.active && sim->activity.callback)
+        vs_sim_violation(sim, VS_RULE_SUBSCRIBE_IN_CALLBACK, instance,
+                         "%s called from inside its %s callback (IRQL <= DISPATCH_LEVEL); it "
+                         "may be called at PASSIVE_LEVEL only", fn, sim->activity.what);
+}
+
 NTSTATUS vs_wfp_subscribe(vs_sim *sim, uint32_t instance, const GUID *provider, void *notify_ctx,
                           const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 *table, UINT32 *id)
 {
+    check_passive(sim, instance, "FwpsvSwitchEventsSubscribe0");
     if (!table || !id)
         return STATUS_INVALID_PARAMETER;
     if (sim->nsubs == sim->subs_cap) {
@@ -72,6 +84,8 @@ NTSTATUS vs_wfp_subscribe(vs_sim *sim, uint32_t instance, const GUID *provider, 
 
 void vs_wfp_unsubscribe(vs_sim *sim, UINT32 id)
 {
+    if (sim->activity.active)
+        check_passive(sim, sim->activity.instance, "FwpsvSwitchEventsUnsubscribe0");
     if (id == 0 || id > sim->nsubs || !sim->subs[id - 1].active) {
         vs_sim_violation(sim, VS_RULE_UNKNOWN_SUBSCRIPTION, sim->activity.instance,
                          "FwpsvSwitchEventsUnsubscribe0(%u): no such subscription", id);
@@ -132,6 +146,8 @@ static const vs_subscription *fanout_sub_at(vs_sim *sim, const vs_fanout *fan, u
     const vs_host *h = &sim->hosts[fan->host];
     if (fan->kind != VS_FAN_RESTORE) {
         const vs_subscription *s = &sim->subs[h->subs[pos]];
+        if (fan->kind >= VS_FAN_POLICY_ADD && !vs_wfp_policy_matches(sim, s, fan->policy))
+            return NULL; /* WFP hands a policy only to the callout it names */
         return s->active ? s : NULL;
     }
     /* Restore: WFP finds the blob's owner by the provider GUID it subscribed with. */
@@ -207,10 +223,14 @@ static vs_time_t invoke_on_cpu(vs_sim *sim, void *ctx, uint64_t pos)
     c->sub = (uint32_t)(s - sim->subs);
     c->fanout = fan;
     c->blob = blob;
+    c->called_at = vs_sim_now(sim);
+    c->pended = false;
 
     if (fan->kind == VS_FAN_RESTORE)
         check_restore_blob(sim, s, fan, blob);
     vs_sim_activity_begin(sim, s->instance, vs_sim_fanout_what(fan->kind));
+    sim->activity.callback = true;
+    sim->activity.vport = fan->vport;
     NTSTATUS st = vs_wfp_call_callout(sim, s, fan, c, token_of(sim, idx));
     vs_time_t cost = vs_sim_activity_end(sim);
     check_callback_time(sim, s->instance, cost);
@@ -240,6 +260,7 @@ static void start_pending(vs_sim *sim, uint32_t idx)
     ps->pended++;
     c->fanout->pended = true;
     c->state = VS_CALL_PENDING;
+    c->pended = true;
     c->pended_at = vs_sim_now(sim);
     vs_level_add(&sim->stats.pending, c->pended_at, +1);
     c->timeout = vs_engine_schedule(sim->engine, sim->cfg->wfp.pending_timeout, on_call_timeout,
@@ -267,6 +288,10 @@ static void on_call_returned(vs_engine *eng, void *ctx, uint64_t arg)
         call_finish(sim, idx, st);
         return;
     }
+    if (c->fanout->kind >= VS_FAN_IFACE_CREATE && c->fanout->kind <= VS_FAN_IFACE_DELETE)
+        vs_sim_violation(sim, VS_RULE_PEND_NOT_ALLOWED, sim->subs[c->sub].instance,
+                         "the interface callback returned STATUS_PENDING, which its return "
+                         "table does not allow (D-IFACE); followed to its completion");
     bool completed_early = c->state == VS_CALL_COMPLETED_EARLY;
     start_pending(sim, idx);
     if (completed_early) /* completed inside the callback, before it returned */
@@ -288,6 +313,7 @@ static void on_call_timeout(vs_engine *eng, void *ctx, uint64_t arg)
     vs_level_add(&sim->stats.pending, vs_sim_now(sim), -1);
     /* Keep the record (its out-parameters may still be written) until a late
      * completion or the end of the run; detach it from the fan-out, which moves on. */
+    trace_call(sim, c, fan, STATUS_UNSUCCESSFUL);
     c->state = VS_CALL_TIMED_OUT;
     c->fanout = NULL;
     fan->timed_out = true;
@@ -346,6 +372,33 @@ static bool keep_saved_state(vs_sim *sim, vs_call *c, uint32_t instance)
     return true;
 }
 
+const char *vs_wfp_event_name(unsigned kind)
+{
+    static const char *const names[VS_FAN_KINDS] = {
+        [VS_FAN_SAVE] = "RUNTIME_STATE_SAVE", [VS_FAN_RESTORE] = "RUNTIME_STATE_RESTORE",
+        [VS_FAN_PORT_CREATE] = "PORT_CREATE", [VS_FAN_PORT_DELETE] = "PORT_DELETE",
+        [VS_FAN_IFACE_CREATE] = "INTERFACE_CREATE", [VS_FAN_IFACE_CONNECT] = "INTERFACE_CONNECT",
+        [VS_FAN_IFACE_DISCONNECT] = "INTERFACE_DISCONNECT",
+        [VS_FAN_IFACE_DELETE] = "INTERFACE_DELETE", [VS_FAN_POLICY_ADD] = "POLICY_ADD",
+        [VS_FAN_POLICY_UPDATE] = "POLICY_UPDATE", [VS_FAN_POLICY_DELETE] = "POLICY_DELETE"};
+    return kind < VS_FAN_KINDS ? names[kind] : "NONE";
+}
+
+static void trace_call(vs_sim *sim, const vs_call *c, const vs_fanout *fan, NTSTATUS status)
+{
+    if (!sim->trace)
+        return;
+    const vs_subscription *s = &sim->subs[c->sub];
+    vs_trace_record r = {.kind = VS_TRACE_CALLBACK, .t = c->called_at,
+                         .duration = vs_sim_now(sim) - c->called_at, .host = fan->host,
+                         .sw = fan->sw, .port = fan->port, .vm = fan->vm, .nic = fan->nic_index,
+                         .event = vs_wfp_event_name(fan->kind),
+                         .plugin = sim->cfg->plugins[sim->instances[s->instance].plugin].name,
+                         .status = status, .pended = c->pended,
+                         .validation_port = (fan->flags & VS_FAN_VALIDATION) != 0};
+    sim->trace(sim->trace_ctx, &r);
+}
+
 /* A call is over: record its outcome in its fan-out and let the fan-out go on. */
 static void call_finish(vs_sim *sim, uint32_t idx, NTSTATUS status)
 {
@@ -354,6 +407,7 @@ static void call_finish(vs_sim *sim, uint32_t idx, NTSTATUS status)
     uint32_t instance = sim->subs[c->sub].instance;
     if (status == STATUS_SUCCESS && fan->kind == VS_FAN_SAVE && !keep_saved_state(sim, c, instance))
         status = STATUS_INVALID_PARAMETER;
+    trace_call(sim, c, fan, status);
     if (!NT_SUCCESS(status)) {
         sim->stats.plugins[sim->instances[instance].plugin].failed++;
         if (fan->status == STATUS_SUCCESS)
@@ -489,6 +543,9 @@ void vs_fanout_start(vs_sim *sim, vs_fanout *fan, vs_fanout_kind kind,
     fan->port = where->port;
     fan->vm = where->vm;
     fan->nic_index = where->nic_index;
+    fan->flags = where->flags;
+    fan->policy = where->policy;
+    fan->vport = where->vport;
     fan->done = done;
     fan->next = 0;
     const vs_host *h = &sim->hosts[where->host];
@@ -579,6 +636,20 @@ static bool lifetime_subscribed(const vs_sim *sim, const vs_host *h)
     return false;
 }
 
+/* Switch-wide callbacks (lifetime, reorder) cannot pend: traced as they return. */
+static void trace_switch_event(vs_sim *sim, const vs_subscription *s, uint32_t host, uint32_t sw,
+                               const char *event, NTSTATUS st, vs_time_t cost)
+{
+    if (!sim->trace)
+        return;
+    vs_trace_record r = {.kind = VS_TRACE_CALLBACK, .t = vs_sim_now(sim), .duration = cost,
+                         .host = host, .sw = sw, .port = VS_TRACE_NONE, .vm = VS_TRACE_NONE,
+                         .nic = VS_TRACE_NONE, .event = event,
+                         .plugin = sim->cfg->plugins[sim->instances[s->instance].plugin].name,
+                         .status = st};
+    sim->trace(sim->trace_ctx, &r);
+}
+
 static void lifetime_on_switch(vs_sim *sim, uint32_t host, uint32_t sw,
                                FWPS_VSWITCH_EVENT_TYPE type)
 {
@@ -589,16 +660,23 @@ static void lifetime_on_switch(vs_sim *sim, uint32_t host, uint32_t sw,
         return; /* the arrays cost about 1.6 KB per port: build them only for a reader */
     /* Create reports what the switch already holds; delete reports nothing. */
     if (type == FWPS_VSWITCH_EVENT_VSWITCH_CREATE &&
-        vs_topology_switch_arrays(sim, host, sw, &ports, &nics) != 0)
+        vs_topology_switch_arrays(sim, host, sw, vs_sim_now(sim) == 0 && !h->restarted,
+                                  &ports, &nics) != 0)
         abort(); /* out of memory */
     for (uint32_t i = 0; i < h->nsubs; i++) {
         const vs_subscription *s = &sim->subs[h->subs[i]];
         if (!s->active || !s->table.vSwitchLifetimeNotifyFn)
             continue;
         vs_sim_activity_begin(sim, s->instance, "lifetime");
+        sim->activity.callback = true;
         NTSTATUS st = s->table.vSwitchLifetimeNotifyFn(s->notify_context, type,
                                                        &h->switches[sw].params, ports, nics);
-        check_callback_time(sim, s->instance, vs_sim_activity_end(sim));
+        vs_time_t cost = vs_sim_activity_end(sim);
+        check_callback_time(sim, s->instance, cost);
+        trace_switch_event(sim, s, host, sw,
+                           type == FWPS_VSWITCH_EVENT_VSWITCH_CREATE ? "VSWITCH_CREATE"
+                                                                     : "VSWITCH_DELETE",
+                           st, cost);
         if (st == STATUS_PENDING)
             vs_sim_violation(sim, VS_RULE_PEND_NOT_ALLOWED, s->instance,
                              "the lifetime callback returned STATUS_PENDING, which it may not");
@@ -611,6 +689,74 @@ void vs_wfp_lifetime_event(vs_sim *sim, uint32_t host, FWPS_VSWITCH_EVENT_TYPE t
 {
     for (uint32_t sw = 0; sw < sim->cfg->topology.switches_per_host; sw++)
         lifetime_on_switch(sim, host, sw, type);
+}
+
+/* NDIS_ENUM_FILTERS with the host's extensions in `order`, ingress first. The names
+ * are UNICODE_STRINGs pointing into the same block, after the filter records. */
+static NDIS_ENUM_FILTERS *filter_list_new(const vs_sim *sim, const uint32_t *order)
+{
+    size_t n = sim->cfg->extensions.nnames, names = 0;
+    for (size_t i = 0; i < n; i++)
+        names += strlen(sim->cfg->extensions.names[i]) * sizeof(WCHAR);
+    size_t head = offsetof(NDIS_ENUM_FILTERS, Filter), recs = n * sizeof(NDIS_FILTER_INTERFACE);
+    NDIS_ENUM_FILTERS *list = calloc(1, sizeof(NDIS_ENUM_FILTERS) + recs + names + 8);
+    if (!list)
+        abort(); /* out of memory */
+    list->Header = (NDIS_OBJECT_HEADER){NDIS_OBJECT_TYPE_DEFAULT, NDIS_ENUM_FILTERS_REVISION_1,
+                                        (USHORT)NDIS_SIZEOF_ENUM_FILTERS_REVISION_1};
+    list->NumberOfFilters = (ULONG)n;
+    list->OffsetFirstFilter = (ULONG)head;
+    WCHAR *text = (WCHAR *)(void *)((char *)list + head + recs);
+    for (size_t i = 0; i < n; i++) {
+        NDIS_FILTER_INTERFACE *f = &list->Filter[i];
+        const char *name = sim->cfg->extensions.names[order ? order[i] : i];
+        size_t len = strlen(name);
+        f->Header = (NDIS_OBJECT_HEADER){NDIS_OBJECT_TYPE_DEFAULT,
+                                         NDIS_FILTER_INTERFACE_REVISION_1,
+                                         (USHORT)NDIS_SIZEOF_FILTER_INTERFACE_REVISION_1};
+        f->FilterInstanceName.Buffer = text;
+        f->FilterInstanceName.Length = f->FilterInstanceName.MaximumLength =
+            (USHORT)(len * sizeof(WCHAR));
+        for (size_t c = 0; c < len; c++)
+            *text++ = (WCHAR)(unsigned char)name[c];
+    }
+    return list;
+}
+
+void vs_wfp_reorder_event(vs_sim *sim, uint32_t host, const uint32_t *order)
+{
+    const vs_host *h = &sim->hosts[host];
+    /* WFP's default position is first at ingress (D-REORDER, D-USING). */
+    BOOLEAN required = order[0] == sim->cfg->extensions.wfp;
+    NDIS_ENUM_FILTERS *list = filter_list_new(sim, order);
+    for (uint32_t i = 0; i < h->nsubs; i++) {
+        const vs_subscription *s = &sim->subs[h->subs[i]];
+        if (!s->active || !s->table.vSwitchFilterEngineReorderNotifyRn)
+            continue;
+        vs_sim_activity_begin(sim, s->instance, "filter engine reorder");
+        sim->activity.callback = true;
+        /* The reorder callback has a completionContext but may not pend: a token that
+         * no call record owns, so a completion of it is reported as unknown. */
+        NTSTATUS st = s->table.vSwitchFilterEngineReorderNotifyRn(s->notify_context,
+                                                                  (void *)(uintptr_t)~0ull,
+                                                                  required, list);
+        vs_time_t cost = vs_sim_activity_end(sim);
+        check_callback_time(sim, s->instance, cost);
+        trace_switch_event(sim, s, host, 0, "FILTER_ENGINE_REORDER", st, cost);
+        if (st == STATUS_PENDING)
+            vs_sim_violation(sim, VS_RULE_PEND_NOT_ALLOWED, s->instance,
+                             "the filter engine reorder callback returned STATUS_PENDING, "
+                             "which it may not (D-REORDER)");
+    }
+    free(list);
+}
+
+bool vs_wfp_policy_matches(const vs_sim *sim, const vs_subscription *s, uint32_t policy)
+{
+    uint32_t plugin = sim->policy_plugin ? sim->policy_plugin[policy] : UINT32_MAX;
+    if (plugin != UINT32_MAX)
+        return sim->instances[s->instance].plugin == plugin;
+    return memcmp(&s->provider, sim->cfg->policies[policy].guid, sizeof(GUID)) == 0;
 }
 
 void vs_wfp_report_unfinished(vs_sim *sim)

@@ -10,8 +10,13 @@
 
 #include "model/sim.h"
 
-/* A save segment's size is a USHORT (NDIS_SWITCH_NIC_SAVE_STATE.SaveDataSize). */
-#define VS_SEGMENT_MAX 65535u
+/* What one save segment's data can hold. NDIS_OBJECT_HEADER.Size is a USHORT and covers
+ * the whole NDIS_SWITCH_NIC_SAVE_STATE buffer (D-OIDSAVE: "Size = full buffer size"),
+ * and the data starts at SaveDataOffset, after the 568 bytes of the REVISION_1 header:
+ * 65535 - 568 bytes. (SaveDataSize, also a USHORT, would allow 65535; the header's Size
+ * is the tighter bound. docs/sequence.md "Segment capacity".) */
+#define VS_SAVE_STATE_HEADER 568u
+#define VS_SEGMENT_MAX (65535u - VS_SAVE_STATE_HEADER)
 
 typedef enum vs_fanout_kind {
     VS_FAN_SAVE,
@@ -23,8 +28,15 @@ typedef enum vs_fanout_kind {
     VS_FAN_IFACE_DISCONNECT,
     VS_FAN_IFACE_DELETE,
     VS_FAN_POLICY_ADD,
+    VS_FAN_POLICY_UPDATE,
+    VS_FAN_POLICY_DELETE,
     VS_FAN_KINDS
 } vs_fanout_kind;
+
+/* What a port or policy event is about (vs_fanout.flags). */
+#define VS_FAN_VALIDATION 0x1 /* a validation port (IsValidationPort) */
+#define VS_FAN_RESTORING 0x2  /* created to restore a VM: ..._FLAG_RESTORING_PORT */
+#define VS_FAN_TEARDOWN 0x4   /* a delete after the port's teardown (PortState) */
 
 /* One callout's saved state for a NIC: the bytes it returned, with their checksum so
  * that the restore can be checked to get exactly those bytes. */
@@ -53,6 +65,9 @@ struct vs_fanout {
     NDIS_SWITCH_PORT_ID port;
     uint32_t vm;          /* for interface events */
     uint32_t nic_index;   /* NIC's index in its VM */
+    uint8_t flags;        /* VS_FAN_VALIDATION, ... */
+    uint32_t policy;      /* policy events: index into cfg->policies */
+    uint64_t vport;       /* a validation port's key (vs_sim_check_reservations), else 0 */
     vs_state *state;      /* save: filled; restore: read */
     uint32_t first_blob;  /* restore: blobs [first_blob, first_blob + total) */
     vs_fanout_done_fn done;
@@ -71,6 +86,9 @@ typedef struct vs_fanout_target {
     uint16_t sw;
     NDIS_SWITCH_PORT_ID port;
     uint32_t vm, nic_index;
+    uint8_t flags;
+    uint32_t policy;
+    uint64_t vport;
 } vs_fanout_target;
 
 /* Start a fan-out; `done` runs when it finishes, possibly before this returns. */
@@ -79,6 +97,13 @@ void vs_fanout_start(vs_sim *sim, vs_fanout *fan, vs_fanout_kind kind,
 
 /* Lifetime events (switch create/delete): may not pend. */
 void vs_wfp_lifetime_event(vs_sim *sim, uint32_t host, FWPS_VSWITCH_EVENT_TYPE type);
+/* The reorder callback after the host's extensions were reordered: may not pend.
+ * `order` lists indices into cfg->extensions.names, ingress first. */
+void vs_wfp_reorder_event(vs_sim *sim, uint32_t host, const uint32_t *order);
+/* The FWPS_VSWITCH_EVENT_ name, without its prefix, of a fan-out kind's callbacks. */
+const char *vs_wfp_event_name(unsigned kind);
+/* Does subscription s get policy p (its PropertyId is s's provider GUID)? */
+bool vs_wfp_policy_matches(const vs_sim *sim, const vs_subscription *s, uint32_t policy);
 
 /* At the end of the run: calls still pending are reported as never completed. */
 void vs_wfp_report_unfinished(vs_sim *sim);

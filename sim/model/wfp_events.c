@@ -3,7 +3,10 @@
  * declares them: port, interface (NIC) and policy parameters, saved state for restore.
  */
 #include <assert.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "model/wfp.h"
 
@@ -20,6 +23,8 @@ bool vs_wfp_sub_handles(const vs_subscription *s, vs_fanout_kind kind)
     case VS_FAN_PORT_DELETE:
         return s->table.vSwitchPortEventNotifyFn != NULL;
     case VS_FAN_POLICY_ADD:
+    case VS_FAN_POLICY_UPDATE:
+    case VS_FAN_POLICY_DELETE:
         return s->table.vSwitchPolicyEventNotifyFn != NULL;
     default:
         return s->table.vSwitchInterfaceEventNotifyFn != NULL;
@@ -35,6 +40,9 @@ static void set_name(NDIS_IF_COUNTED_STRING *s, const char *text)
     s->Length = (USHORT)(n * (int)sizeof(WCHAR));
 }
 
+/* The port's parameters are the same on every host and for the validation port as for
+ * the operational one (D-LMS 2: "the same NDIS_SWITCH_PORT_PARAMETERS that created the
+ * port on the source"), but for IsValidationPort, the restoring flag and the state. */
 static NTSTATUS call_port_event(const vs_subscription *s, const vs_fanout *fan, void *token,
                                 const NDIS_SWITCH_PARAMETERS *sw)
 {
@@ -42,12 +50,18 @@ static NTSTATUS call_port_event(const vs_subscription *s, const vs_fanout *fan, 
     bool create = fan->kind == VS_FAN_PORT_CREATE;
     NDIS_SWITCH_PORT_PARAMETERS p = {
         .Header = {NDIS_OBJECT_TYPE_DEFAULT, NDIS_SWITCH_PORT_PARAMETERS_REVISION_1,
-                   sizeof(NDIS_SWITCH_PORT_PARAMETERS)},
+                   NDIS_SIZEOF_NDIS_SWITCH_PORT_PARAMETERS_REVISION_1},
+        .Flags = fan->flags & VS_FAN_RESTORING ? NDIS_SWITCH_PORT_PARAMETERS_FLAG_RESTORING_PORT
+                                               : 0,
         .PortId = fan->port,
         .PortType = NdisSwitchPortTypeSynthetic,
-        .PortState = create ? NdisSwitchPortStateCreated : NdisSwitchPortStateTeardown};
+        .IsValidationPort = (fan->flags & VS_FAN_VALIDATION) != 0,
+        .PortState = create || !(fan->flags & VS_FAN_TEARDOWN) ? NdisSwitchPortStateCreated
+                                                               : NdisSwitchPortStateTeardown};
     snprintf(name, sizeof name, "vm%u-nic%u-port", fan->vm, fan->nic_index);
     set_name(&p.PortName, name);
+    snprintf(name, sizeof name, "VM %u network adapter %u", fan->vm, fan->nic_index);
+    set_name(&p.PortFriendlyName, name);
     return s->table.vSwitchPortEventNotifyFn(
         s->notify_context, token,
         create ? FWPS_VSWITCH_EVENT_PORT_CREATE : FWPS_VSWITCH_EVENT_PORT_DELETE, sw, &p);
@@ -69,7 +83,9 @@ static NTSTATUS call_interface_event(const vs_subscription *s, const vs_fanout *
     char name[48];
     NDIS_SWITCH_NIC_PARAMETERS n = {
         .Header = {NDIS_OBJECT_TYPE_DEFAULT, NDIS_SWITCH_NIC_PARAMETERS_REVISION_1,
-                   (USHORT)sizeof(NDIS_SWITCH_NIC_PARAMETERS)},
+                   NDIS_SIZEOF_NDIS_SWITCH_NIC_PARAMETERS_REVISION_1},
+        /* Set while the VM's NIC is being brought up (the NIC parameters page). */
+        .Flags = fan->kind == VS_FAN_IFACE_CREATE ? NDIS_SWITCH_NIC_FLAGS_NIC_INITIALIZING : 0,
         .PortId = fan->port,
         .NicIndex = NDIS_SWITCH_DEFAULT_NIC_INDEX,
         .NicType = NdisSwitchNicTypeSynthetic,
@@ -86,19 +102,66 @@ static NTSTATUS call_interface_event(const vs_subscription *s, const vs_fanout *
                                                   sw, &n);
 }
 
-/* The target learns the port's custom policy before the restore: one property per
- * callout, matched on property GUID == provider GUID. */
-static NTSTATUS call_policy_add(const vs_subscription *s, const vs_fanout *fan, void *token,
-                                const NDIS_SWITCH_PARAMETERS *sw)
+/* A policy as a custom port property (D-POLICY, NDIS_SWITCH_PORT_PROPERTY_CUSTOM): the
+ * parameters, then the custom header at PropertyBufferOffset, then its bytes. */
+typedef struct policy_buffer {
+    NDIS_SWITCH_PORT_PROPERTY_PARAMETERS params;
+    NDIS_SWITCH_PORT_PROPERTY_CUSTOM custom;
+    UCHAR bytes[]; /* the policy's data */
+} policy_buffer;
+
+static const vs_policy_state *policy_now(const vs_sim *sim, const vs_fanout *fan,
+                                         vs_policy_state *from_cfg)
 {
-    NDIS_SWITCH_PORT_PROPERTY_PARAMETERS p = {
+    const vs_policy *p = &sim->cfg->policies[fan->policy];
+    if (sim->policy_state)
+        return &sim->policy_state[(size_t)fan->vm * sim->cfg->npolicies + fan->policy];
+    *from_cfg = (vs_policy_state){p->data, p->len, p->version, false};
+    return from_cfg;
+}
+
+static NTSTATUS call_policy_event(vs_sim *sim, const vs_subscription *s, const vs_fanout *fan,
+                                  void *token, const NDIS_SWITCH_PARAMETERS *sw)
+{
+    static const FWPS_VSWITCH_EVENT_TYPE types[VS_FAN_KINDS] = {
+        [VS_FAN_POLICY_ADD] = FWPS_VSWITCH_EVENT_POLICY_ADD,
+        [VS_FAN_POLICY_UPDATE] = FWPS_VSWITCH_EVENT_POLICY_UPDATE,
+        [VS_FAN_POLICY_DELETE] = FWPS_VSWITCH_EVENT_POLICY_DELETE};
+    vs_policy_state cfg_state;
+    const vs_policy_state *ps = policy_now(sim, fan, &cfg_state);
+    GUID id = s->provider; /* the policy names this callout: its PropertyId is the GUID */
+    if (fan->kind == VS_FAN_POLICY_DELETE) {
+        NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS d = {
+            .Header = {NDIS_OBJECT_TYPE_DEFAULT, NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS_REVISION_1,
+                       NDIS_SIZEOF_NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS_REVISION_1},
+            .PortId = fan->port, .PropertyType = NdisSwitchPortPropertyTypeCustom,
+            .PropertyId = id};
+        return s->table.vSwitchPolicyEventNotifyFn(s->notify_context, token, types[fan->kind],
+                                                   sw, NULL, &d);
+    }
+    policy_buffer *b = calloc(1, sizeof *b + ps->len);
+    if (!b)
+        abort(); /* out of memory mid-run */
+    b->params = (NDIS_SWITCH_PORT_PROPERTY_PARAMETERS){
         .Header = {NDIS_OBJECT_TYPE_DEFAULT, NDIS_SWITCH_PORT_PROPERTY_PARAMETERS_REVISION_1,
-                   sizeof(NDIS_SWITCH_PORT_PROPERTY_PARAMETERS)},
+                   NDIS_SIZEOF_NDIS_SWITCH_PORT_PROPERTY_PARAMETERS_REVISION_1},
         .PortId = fan->port,
         .PropertyType = NdisSwitchPortPropertyTypeCustom,
-        .PropertyId = s->provider};
-    return s->table.vSwitchPolicyEventNotifyFn(s->notify_context, token,
-                                               FWPS_VSWITCH_EVENT_POLICY_ADD, sw, &p, NULL);
+        .PropertyId = id,
+        .PropertyVersion = ps->version,
+        .PropertyBufferLength = (ULONG)(sizeof b->custom + ps->len),
+        .PropertyBufferOffset = (ULONG)offsetof(policy_buffer, custom)};
+    b->custom = (NDIS_SWITCH_PORT_PROPERTY_CUSTOM){
+        .Header = {NDIS_OBJECT_TYPE_DEFAULT, NDIS_SWITCH_PORT_PROPERTY_CUSTOM_REVISION_1,
+                   NDIS_SIZEOF_NDIS_SWITCH_PORT_PROPERTY_CUSTOM_REVISION_1},
+        .PropertyBufferLength = ps->len,
+        .PropertyBufferOffset = (ULONG)sizeof b->custom};
+    if (ps->len)
+        memcpy(b->bytes, ps->data, ps->len);
+    NTSTATUS st = s->table.vSwitchPolicyEventNotifyFn(s->notify_context, token,
+                                                      types[fan->kind], sw, &b->params, NULL);
+    free(b); /* the callout copies what it needs before it returns (D-POLICY) */
+    return st;
 }
 
 NTSTATUS vs_wfp_call_callout(vs_sim *sim, const vs_subscription *s, vs_fanout *fan, vs_call *c,
@@ -123,7 +186,9 @@ NTSTATUS vs_wfp_call_callout(vs_sim *sim, const vs_subscription *s, vs_fanout *f
     case VS_FAN_PORT_DELETE:
         return call_port_event(s, fan, token, sw);
     case VS_FAN_POLICY_ADD:
-        return call_policy_add(s, fan, token, sw);
+    case VS_FAN_POLICY_UPDATE:
+    case VS_FAN_POLICY_DELETE:
+        return call_policy_event(sim, s, fan, token, sw);
     default:
         return call_interface_event(s, fan, token, sw);
     }

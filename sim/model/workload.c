@@ -129,9 +129,30 @@ static void on_trace(vs_engine *eng, void *ctx, uint64_t index)
 
 /* ---- Start and completions ------------------------------------------------------------ */
 
+/* An operation the workload asked for has ended: a drain counts it, a closed
+ * population thinks, then asks again. */
+static void operation_done(vs_sim *sim, const vs_migration *mig, bool ok)
+{
+    vs_vm *vm = &sim->vms[mig->vm];
+    if (vm->in_drain) {
+        /* A VM that failed to leave stays: the drain counts it and does not retry. */
+        vm->in_drain = false;
+        sim->drain.failed += !ok;
+        if (--sim->drain.vms_left == 0) {
+            sim->drain.done = true;
+            sim->drain.finished = vs_sim_now(sim);
+        }
+    }
+    if (mig->from_closed) {
+        vs_time_t think = vs_dist_sample(&sim->cfg->workload.think, &sim->workload_rng);
+        vs_engine_schedule(sim->engine, think, on_closed_start, sim, 0);
+    }
+}
+
 int vs_workload_start(vs_sim *sim)
 {
     const vs_config *cfg = sim->cfg;
+    sim->operation_done = operation_done;
     switch (cfg->workload.kind) {
     case VS_WORKLOAD_POISSON:
     case VS_WORKLOAD_RAMP:
@@ -152,20 +173,3 @@ int vs_workload_start(vs_sim *sim)
     return 0;
 }
 
-void vs_workload_operation_done(vs_sim *sim, const vs_migration *mig, bool ok)
-{
-    vs_vm *vm = &sim->vms[mig->vm];
-    if (vm->in_drain) {
-        /* A VM that failed to leave stays: the drain counts it and does not retry. */
-        vm->in_drain = false;
-        sim->drain.failed += !ok;
-        if (--sim->drain.vms_left == 0) {
-            sim->drain.done = true;
-            sim->drain.finished = vs_sim_now(sim);
-        }
-    }
-    if (mig->from_closed) {
-        vs_time_t think = vs_dist_sample(&sim->cfg->workload.think, &sim->workload_rng);
-        vs_engine_schedule(sim->engine, think, on_closed_start, sim, 0);
-    }
-}

@@ -10,12 +10,16 @@
 #include "plugin/instance.h"
 
 /* Every block carries its size and tag ahead of it, like a pool header, and is linked
- * into its instance's list of live blocks. 32 bytes: the block stays 16-aligned. */
+ * into its instance's list of live blocks; and, if it was allocated while its callout
+ * handled a validation port, that port's key (the validation_port_reservation rule).
+ * 48 bytes: the block stays 16-aligned. */
 typedef struct vs_block {
     struct vs_block *prev, *next;
     uint64_t size;
     ULONG tag;
     uint32_t magic;
+    uint64_t vport;
+    uint64_t reserved;
 } block_header;
 
 #define BLOCK_MAGIC 0x566d656du /* "Vmem" */
@@ -107,11 +111,16 @@ static void *host_alloc(const VSWITCHSIM_HOST *host, SIZE_T size, ULONG tag)
     block_header *b = calloc(1, sizeof *b + size);
     if (!b)
         return NULL;
-    *b = (block_header){NULL, pi->blocks, size, tag, BLOCK_MAGIC};
+    *b = (block_header){NULL, pi->blocks, size, tag, BLOCK_MAGIC, 0, 0};
     if (pi->blocks)
         pi->blocks->prev = b;
     pi->blocks = b;
     account(pi, u, (int64_t)size, 1);
+    const vs_activity *a = &pi->sim->activity;
+    if (a->active && a->instance == pi->index && a->vport) {
+        b->vport = a->vport;
+        vs_sim_reservation(pi->sim, pi->index, b->vport, 1, (int64_t)size);
+    }
     return b + 1;
 }
 
@@ -143,7 +152,10 @@ static void host_free(const VSWITCHSIM_HOST *host, void *p, ULONG tag)
     vs_tag_usage *u = tag_usage(pi, b->tag);
     if (u)
         account(pi, u, -(int64_t)b->size, -1);
+    if (b->vport)
+        vs_sim_reservation(pi->sim, pi->index, b->vport, -1, -(int64_t)b->size);
     unlink_block(pi, b);
+    b->magic = 0; /* a second free of it is a bad free, not a use of freed memory's header */
     free(b);
 }
 

@@ -138,6 +138,8 @@ json_t *vs_run_simulate(const vs_config *cfg, const vs_run_options *o, vs_run_en
     sim->stop = o->stop;
     sim->progress = o->progress;
     sim->progress_ctx = o->progress_ctx;
+    sim->trace = o->trace;
+    sim->trace_ctx = o->trace_ctx;
     json_t *report = run_attached(sim, o, end, exit_code);
     vs_server_finish(server, o->linger);
     vs_server_free(server);

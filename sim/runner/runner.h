@@ -29,6 +29,9 @@ typedef struct vs_run_options {
     /* A progress line (sim.h); NULL: none. */
     void (*progress)(void *ctx, vs_time_t now, vs_time_t end, uint64_t events);
     void *progress_ctx;
+    /* --trace: every callback and OID as it ends (sim.h); NULL: none. */
+    void (*trace)(void *ctx, const vs_trace_record *rec);
+    void *trace_ctx;
     /* --listen: live metrics over HTTP while running (sim/server); host NULL: none. */
     const char *listen_host;
     uint16_t listen_port;

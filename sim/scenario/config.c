@@ -25,6 +25,28 @@ static void free_slos(vs_slo *slos, size_t n)
     free(slos);
 }
 
+static void free_policies(vs_config *cfg)
+{
+    for (size_t i = 0; i < cfg->npolicies; i++) {
+        free(cfg->policies[i].plugin);
+        free(cfg->policies[i].data);
+    }
+    free(cfg->policies);
+    for (size_t i = 0; i < cfg->npolicy_changes; i++)
+        free(cfg->policy_changes[i].data);
+    free(cfg->policy_changes);
+}
+
+static void free_extensions(vs_config *cfg)
+{
+    for (size_t i = 0; i < cfg->extensions.nnames; i++)
+        free(cfg->extensions.names[i]);
+    free(cfg->extensions.names);
+    for (size_t i = 0; i < cfg->extensions.nevents; i++)
+        free(cfg->extensions.events[i].order);
+    free(cfg->extensions.events);
+}
+
 void vs_config_close(vs_config *cfg)
 {
     if (!cfg)
@@ -34,6 +56,8 @@ void vs_config_close(vs_config *cfg)
     free(cfg->source_path);
     free_plugins(cfg->plugins, cfg->nplugins);
     free(cfg->plugin_timing);
+    free_policies(cfg);
+    free_extensions(cfg);
     vs_dist_close(&cfg->migration.precopy);
     vs_dist_close(&cfg->migration.pause);
     vs_dist_close(&cfg->migration.latency);

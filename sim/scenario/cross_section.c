@@ -1,8 +1,13 @@
 /*
  * cross_section.c: what ties the scenario's sections together, checked once each passed
- * on its own: host indices against topology.hosts, a migration needing two hosts, a
- * closed population against the VMs, and a trace workload's rows (trace_csv.c).
+ * on its own: host indices against topology.hosts, a migration needing two hosts, the
+ * policies' plugins and the timed events against the rest (policies_json.c,
+ * extensions_json.c), a closed population against the VMs, and a trace workload's rows
+ * (trace_csv.c).
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "scenario/scenario-int.h"
 
 /* The path $.a.b, for an error about root[a][b]; returns that value. */
@@ -11,6 +16,53 @@ const json_t *vs__sc_at_key(vs__sc *sc, const json_t *root, const char *a, const
     vs__sc_push_key(sc, a);
     vs__sc_push_key(sc, b);
     return json_object_get(json_object_get(root, a), b);
+}
+
+const json_t *vs__sc_at_item(vs__sc *sc, const json_t *root, const char *a, size_t i,
+                             const char *b)
+{
+    vs__sc_push_key(sc, a);
+    vs__sc_push_index(sc, i);
+    vs__sc_push_key(sc, b);
+    return json_object_get(json_array_get(json_object_get(root, a), i), b);
+}
+
+typedef struct timed {
+    vs_time_t at;
+    size_t index; /* in file order: the tie-break that makes the sort stable */
+} timed;
+
+static int by_time(const void *a, const void *b)
+{
+    const timed *x = a, *y = b;
+    if (x->at != y->at)
+        return x->at < y->at ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+int vs__sc_sort_by_time(vs__sc *sc, void *base, size_t n, size_t size, size_t at_offset)
+{
+    if (n < 2)
+        return 0;
+    timed *keys = malloc(n * sizeof *keys);
+    unsigned char *copy = malloc(n * size);
+    if (!keys || !copy) {
+        free(keys);
+        free(copy);
+        return vs__sc_fail(sc, NULL, "out of memory");
+    }
+    unsigned char *bytes = base;
+    memcpy(copy, bytes, n * size);
+    for (size_t i = 0; i < n; i++) {
+        memcpy(&keys[i].at, bytes + i * size + at_offset, sizeof keys[i].at);
+        keys[i].index = i;
+    }
+    qsort(keys, n, sizeof *keys, by_time);
+    for (size_t i = 0; i < n; i++)
+        memcpy(bytes + i * size, copy + keys[i].index * size, size);
+    free(keys);
+    free(copy);
+    return 0;
 }
 
 /* drain: the hosts exist, one is left to migrate to, a fixed target is not drained,
@@ -61,6 +113,8 @@ int vs__sc_check_across(vs__sc *sc, const json_t *root, vs_config *cfg)
     if (cfg->metrics.warmup >= cfg->run.duration)
         return vs__sc_fail(sc, vs__sc_at_key(sc, root, "metrics", "warmup"),
                            "expected a duration below run.duration");
+    if (vs__sc_check_policies(sc, root, cfg) < 0 || vs__sc_check_extensions(sc, root, cfg) < 0)
+        return -1;
     switch (cfg->workload.kind) {
     case VS_WORKLOAD_DRAIN:
         return check_drain(sc, root, cfg);

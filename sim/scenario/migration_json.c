@@ -1,11 +1,13 @@
 /*
  * migration_json.c: the scenario's "migration" section: how long each phase of a live
- * migration takes, how many run at once, and where the VMs go.
+ * migration takes, how many run at once, where the VMs go, the order of the switch's
+ * events, and what a refused destination or a failed restore leads to.
  */
 #include "scenario/scenario-int.h"
 
 #define MAX_MIGRATIONS_PER_HOST 1024
 #define MAX_GBPS 1e6
+#define MAX_DESTINATIONS 64
 
 static const char *const placements[] = {"least_loaded", "random", "fixed", NULL};
 
@@ -24,11 +26,36 @@ static int parse_target_host(vs__sc *sc, const json_t *m, vs_config *cfg)
                       &cfg->migration.target_host);
 }
 
+/* The order of events and the failure options, which the WDK docs leave open
+ * (docs/sequence.md). max_destinations only matters with on_refused "next_host", but is
+ * allowed always, so that --set can flip on_refused alone. */
+static int parse_sequence(vs__sc *sc, const json_t *m, vs_config *cfg)
+{
+    static const char *const sequences[] = {"documented", "legacy", NULL};
+    static const char *const refusals[] = {"fail", "next_host", NULL};
+    static const char *const restore_failures[] = {"vm_off", "online", NULL};
+    int seq, refused, restore;
+    cfg->migration.max_destinations = 3;
+    if (vs__sc_enum(sc, m, "sequence", sequences, VS_SEQ_DOCUMENTED, &seq) < 0 ||
+        vs__sc_enum(sc, m, "on_refused", refusals, VS_REFUSED_FAIL, &refused) < 0 ||
+        vs__sc_u32(sc, m, "max_destinations", false, 1, MAX_DESTINATIONS,
+                   &cfg->migration.max_destinations) < 0 ||
+        vs__sc_enum(sc, m, "on_restore_failure", restore_failures, VS_RESTORE_FAILURE_VM_OFF,
+                    &restore) < 0)
+        return -1;
+    cfg->migration.sequence = (vs_sequence)seq;
+    cfg->migration.on_refused = (vs_on_refused)refused;
+    cfg->migration.on_restore_failure = (vs_on_restore_failure)restore;
+    return 0;
+}
+
 int vs__sc_migration(vs__sc *sc, const json_t *root, vs_config *cfg)
 {
-    static const char *const keys[] = {"max_per_host", "precopy",   "pause",     "bandwidth_gbps",
-                                       "latency",      "timeout",   "placement", "target_host",
-                                       "disk_time",    NULL};
+    static const char *const keys[] = {"max_per_host",     "precopy",    "pause",
+                                       "bandwidth_gbps",   "latency",    "timeout",
+                                       "placement",        "target_host", "disk_time",
+                                       "sequence",         "on_refused", "max_destinations",
+                                       "on_restore_failure", NULL};
     const json_t *m;
     size_t old;
     int placement;
@@ -48,7 +75,8 @@ int vs__sc_migration(vs__sc *sc, const json_t *root, vs_config *cfg)
     cfg->migration.bandwidth_bytes_per_s = gbps * 1e9 / 8;
     cfg->migration.placement = (vs_placement)placement;
     if (parse_target_host(sc, m, cfg) < 0 ||
-        vs__sc_dist(sc, m, "disk_time", "\"1s\"", &cfg->migration.disk_time) < 0)
+        vs__sc_dist(sc, m, "disk_time", "\"1s\"", &cfg->migration.disk_time) < 0 ||
+        parse_sequence(sc, m, cfg) < 0)
         return -1;
     vs__sc_pop(sc, old);
     return 0;

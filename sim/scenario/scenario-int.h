@@ -122,6 +122,17 @@ int vs__sc_apply_overrides(vs__sc *sc, json_t *root, const vs_override *ov, size
 int vs__sc_plugins(vs__sc *sc, const json_t *root, vs_config *cfg);
 int vs__sc_slos(vs__sc *sc, const json_t *root, vs_config *cfg);
 
+/* The "policies" and "policy_changes" sections (policies_json.c). What they name in other
+ * sections (plugins, VMs, run.duration) is checked once every section passed, and then
+ * the changes are sorted by time (vs__sc_check_policies). */
+int vs__sc_policies(vs__sc *sc, const json_t *root, vs_config *cfg);
+int vs__sc_policy_changes(vs__sc *sc, const json_t *root, vs_config *cfg);
+int vs__sc_check_policies(vs__sc *sc, const json_t *root, vs_config *cfg);
+/* The "extensions" section: the stack (a default one when absent) and its events
+ * (extensions_json.c); hosts and times are checked, then events sorted, later. */
+int vs__sc_extensions(vs__sc *sc, const json_t *root, vs_config *cfg);
+int vs__sc_check_extensions(vs__sc *sc, const json_t *root, vs_config *cfg);
+
 /* The "migration" and "workload" sections of root (migration_json.c, workload_json.c). */
 int vs__sc_migration(vs__sc *sc, const json_t *root, vs_config *cfg);
 int vs__sc_metrics(vs__sc *sc, const json_t *root, vs_config *cfg);
@@ -144,6 +155,12 @@ int vs__sc_u32(vs__sc *sc, const json_t *obj, const char *key, bool required, in
 int vs__sc_check_across(vs__sc *sc, const json_t *root, vs_config *cfg);
 /* The path $.a.b, for an error about root[a][b]; returns that value. */
 const json_t *vs__sc_at_key(vs__sc *sc, const json_t *root, const char *a, const char *b);
+/* The path $.a[i].b, for an error about an array element's member; returns that value. */
+const json_t *vs__sc_at_item(vs__sc *sc, const json_t *root, const char *a, size_t i,
+                             const char *b);
+/* Sorts n elements of `size` bytes by the vs_time_t at `at_offset` in each, keeping the
+ * order of equal times (a stable sort, so that equal times happen in file order). */
+int vs__sc_sort_by_time(vs__sc *sc, void *base, size_t n, size_t size, size_t at_offset);
 /* A trace workload's rows from the CSV file workload.file, into cfg->workload.trace;
  * errors are at $.workload.file (trace_csv.c). */
 int vs__sc_load_trace(vs__sc *sc, const json_t *root, vs_config *cfg);

@@ -2,9 +2,9 @@
  * validate.c: the scenario schema, one small function per section. Top-level keys are
  * checked in the order the file has them, so that the error reported is the first one
  * a reader meets; missing sections get their defaults (or a "missing" error) after.
- * The larger sections have their own files (plugins.c, migration_json.c,
- * workload_json.c, slo_parse.c); what ties sections together is checked last, once
- * every section passed (cross_section.c).
+ * The larger sections have their own files (plugins.c, policies_json.c,
+ * extensions_json.c, migration_json.c, workload_json.c, slo_parse.c); what ties sections
+ * together is checked last, once every section passed (cross_section.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -91,9 +91,11 @@ int vs__sc_u32(vs__sc *sc, const json_t *obj, const char *key, bool required, in
 static int parse_topology(vs__sc *sc, const json_t *root, vs_config *cfg)
 {
     static const char *const keys[] = {"hosts", "switches_per_host", "vms_per_host",
-                                       "nics_per_vm", "cpus_per_host", NULL};
+                                       "nics_per_vm", "cpus_per_host", "vm_start", NULL};
+    static const char *const starts[] = {"running", "power_on", NULL};
     const json_t *topo;
     size_t old;
+    int start;
     cfg->topology.switches_per_host = 1;
     cfg->topology.cpus_per_host = 16;
     if (vs__sc_enter(sc, root, "topology", true, keys, &topo, &old) < 0 ||
@@ -105,8 +107,10 @@ static int parse_topology(vs__sc *sc, const json_t *root, vs_config *cfg)
         vs__sc_u32(sc, topo, "nics_per_vm", true, 1, VS_MAX_NICS_PER_VM,
                    &cfg->topology.nics_per_vm) < 0 ||
         vs__sc_u32(sc, topo, "cpus_per_host", false, 1, MAX_CPUS_PER_HOST,
-                   &cfg->topology.cpus_per_host) < 0)
+                   &cfg->topology.cpus_per_host) < 0 ||
+        vs__sc_enum(sc, topo, "vm_start", starts, VS_START_RUNNING, &start) < 0)
         return -1;
+    cfg->topology.vm_start = (vs_vm_start)start;
     vs__sc_pop(sc, old);
     return 0;
 }
@@ -186,11 +190,24 @@ static const struct section {
     const char *key;
     section_fn *fn;
 } sections[] = {
-    {"$schema", parse_schema_ref}, {"name", parse_name},         {"description", parse_description},
-    {"seed", parse_seed},          {"topology", parse_topology}, {"plugins", vs__sc_plugins},
-    {"wfp", parse_wfp},            {"ndis", parse_ndis},         {"migration", vs__sc_migration},
-    {"workload", vs__sc_workload}, {"run", parse_run},           {"faults", parse_faults},
-    {"metrics", vs__sc_metrics},    {"slo", vs__sc_slos},         {"verifier", vs__sc_verifier},
+    {"$schema", parse_schema_ref},
+    {"name", parse_name},
+    {"description", parse_description},
+    {"seed", parse_seed},
+    {"topology", parse_topology},
+    {"plugins", vs__sc_plugins},
+    {"policies", vs__sc_policies},
+    {"policy_changes", vs__sc_policy_changes},
+    {"wfp", parse_wfp},
+    {"ndis", parse_ndis},
+    {"extensions", vs__sc_extensions},
+    {"migration", vs__sc_migration},
+    {"workload", vs__sc_workload},
+    {"run", parse_run},
+    {"faults", parse_faults},
+    {"metrics", vs__sc_metrics},
+    {"slo", vs__sc_slos},
+    {"verifier", vs__sc_verifier},
     {"sweep", vs__sc_sweep},
 };
 #define NSECTIONS (sizeof sections / sizeof sections[0])

@@ -161,8 +161,24 @@ Test(scenario, defaults_are_filled)
     cr_assert_eq(cfg.faults.corrupt_restore_probability, 0.0);
     cr_assert_eq(cfg.metrics.histogram_rel_error, 0.01);
     cr_assert_eq(cfg.nslos, 0);
+    cr_assert_eq(cfg.topology.vm_start, VS_START_RUNNING);
+    cr_assert_eq(cfg.migration.sequence, VS_SEQ_DOCUMENTED);
+    cr_assert_eq(cfg.migration.on_refused, VS_REFUSED_FAIL);
+    cr_assert_eq(cfg.migration.max_destinations, 3);
+    cr_assert_eq(cfg.migration.on_restore_failure, VS_RESTORE_FAILURE_VM_OFF);
+    cr_assert_eq(cfg.npolicies, 0);
+    cr_assert_null(cfg.policies);
+    cr_assert_eq(cfg.npolicy_changes, 0);
+    cr_assert_null(cfg.policy_changes);
+    cr_assert_eq(cfg.extensions.nnames, 2, "the default stack");
+    cr_assert_str_eq(cfg.extensions.names[0], "Microsoft Windows Filtering Platform");
+    cr_assert_str_eq(cfg.extensions.names[1], "Microsoft NDIS Capture");
+    cr_assert_eq(cfg.extensions.wfp, 0);
+    cr_assert_eq(cfg.extensions.nevents, 0);
+    cr_assert_null(cfg.extensions.events);
     vs_config_close(&cfg);
     cr_assert_null(cfg.name);
+    cr_assert_null(cfg.extensions.names);
 }
 
 static const char full[] =
@@ -242,6 +258,317 @@ Test(scenario, every_key_is_read)
     cr_assert_eq(cfg.slos[1].limit, -1500.0);
     vs_config_close(&cfg);
     vs_config_close(&cfg); /* closing twice is harmless */
+}
+
+#define WFP "Microsoft Windows Filtering Platform"
+#define CAPTURE "Microsoft NDIS Capture"
+
+/* Every key of the sequence, the failure options, the policies and the extension stack;
+ * changes and events are out of time order, with ties, to show the stable sort. */
+static const char full_policies[] =
+    "{\"topology\": {\"hosts\": 3, \"vms_per_host\": 2, \"nics_per_vm\": 1, "
+    "\"vm_start\": \"power_on\"},\n"
+    " \"plugins\": [{\"name\": \"a\", \"path\": \"x\"}],\n"
+    " \"policies\": [{\"plugin\": \"a\", \"version\": 7, \"data\": \"00ffA1\"},\n"
+    "              {\"guid\": \"{01234567-89ab-cdef-0123-456789ABCDEF}\", \"size\": 5},\n"
+    "              {\"guid\": \"00112233-4455-6677-8899-aabbccddeeff\", \"version\": 0}],\n"
+    " \"policy_changes\": [{\"at\": \"2s\", \"op\": \"update\", \"policy\": 1, \"vm\": 5, "
+    "\"data\": \"\"},\n"
+    "                    {\"at\": \"1s\", \"op\": \"delete\", \"policy\": 0},\n"
+    "                    {\"at\": \"1s\", \"op\": \"update\", \"policy\": 2, \"size\": 3},\n"
+    "                    {\"at\": \"0s\", \"op\": \"update\", \"policy\": 0}],\n"
+    " \"extensions\": {\"stack\": [\"Capture X\", \"" WFP "\", \"Third\"],\n"
+    "   \"events\": [{\"at\": \"3s\", \"host\": 2, \"action\": \"reorder\", \"pause\": \"0s\", "
+    "\"order\": [\"Third\", \"" WFP "\", \"Capture X\"]},\n"
+    "              {\"at\": \"1s\", \"host\": 0, \"action\": \"restart\"},\n"
+    "              {\"at\": \"1s\", \"host\": 1, \"action\": \"restart\", \"pause\": \"5ms\"}]},\n"
+    " \"migration\": {\"sequence\": \"legacy\", \"on_refused\": \"next_host\", "
+    "\"max_destinations\": 64, \"on_restore_failure\": \"online\"},\n"
+    " \"workload\": {\"rate_per_s\": 1}, \"run\": {\"duration\": \"10s\"}}";
+
+static void assert_bytes(const uint8_t *got, uint32_t len, const uint8_t *want, uint32_t n)
+{
+    cr_assert_eq(len, n);
+    cr_assert_not_null(got, "given bytes are never NULL, even 0 of them");
+    cr_assert_arr_eq(got, want, n);
+}
+
+Test(scenario, every_policy_and_extension_key_is_read)
+{
+    vs_config cfg;
+    char err[VS_ERROR_MAX];
+    cr_assert_eq(load(full_policies, &cfg, err), 0, "%s", err);
+    cr_assert_eq(cfg.topology.vm_start, VS_START_POWER_ON);
+    cr_assert_eq(cfg.migration.sequence, VS_SEQ_LEGACY);
+    cr_assert_eq(cfg.migration.on_refused, VS_REFUSED_NEXT_HOST);
+    cr_assert_eq(cfg.migration.max_destinations, 64);
+    cr_assert_eq(cfg.migration.on_restore_failure, VS_RESTORE_FAILURE_ONLINE);
+
+    cr_assert_eq(cfg.npolicies, 3);
+    const vs_policy *p = cfg.policies;
+    cr_assert_str_eq(p[0].plugin, "a");
+    cr_assert_eq(p[0].version, 7);
+    assert_bytes(p[0].data, p[0].len, (const uint8_t[]){0x00, 0xff, 0xa1}, 3);
+    /* Data1, Data2, Data3 little-endian, then Data4 as written. */
+    static const uint8_t guid1[16] = {0x67, 0x45, 0x23, 0x01, 0xab, 0x89, 0xef, 0xcd,
+                                      0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef};
+    static const uint8_t guid2[16] = {0x33, 0x22, 0x11, 0x00, 0x55, 0x44, 0x77, 0x66,
+                                      0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff};
+    cr_assert_null(p[1].plugin);
+    cr_assert_arr_eq(p[1].guid, guid1, 16);
+    cr_assert_eq(p[1].version, 1, "the default version");
+    /* The pattern: byte i = (i * 31 + policy index) & 0xff. */
+    assert_bytes(p[1].data, p[1].len, (const uint8_t[]){1, 32, 63, 94, 125}, 5);
+    cr_assert_arr_eq(p[2].guid, guid2, 16, "no braces");
+    cr_assert_eq(p[2].version, 0);
+    cr_assert_null(p[2].data, "neither data nor size: no bytes");
+    cr_assert_eq(p[2].len, 0);
+
+    /* Sorted by time; equal times keep the file's order. */
+    cr_assert_eq(cfg.npolicy_changes, 4);
+    const vs_policy_change *c = cfg.policy_changes;
+    cr_assert(c[0].at == 0 && c[0].op == VS_POLICY_UPDATE && c[0].policy == 0);
+    cr_assert(c[0].vm == UINT32_MAX, "no vm: every VM");
+    cr_assert(c[0].data == NULL && c[0].len == 0, "an update without bytes keeps them");
+    cr_assert(c[1].at == 1000000000 && c[1].op == VS_POLICY_DELETE && c[1].policy == 0);
+    cr_assert_null(c[1].data);
+    cr_assert(c[2].at == 1000000000 && c[2].op == VS_POLICY_UPDATE && c[2].policy == 2);
+    assert_bytes(c[2].data, c[2].len, (const uint8_t[]){2, 33, 64}, 3);
+    cr_assert(c[3].at == 2000000000 && c[3].policy == 1 && c[3].vm == 5);
+    assert_bytes(c[3].data, c[3].len, (const uint8_t[]){0}, 0);
+
+    cr_assert_eq(cfg.extensions.nnames, 3);
+    cr_assert_str_eq(cfg.extensions.names[0], "Capture X");
+    cr_assert_str_eq(cfg.extensions.names[1], WFP);
+    cr_assert_str_eq(cfg.extensions.names[2], "Third");
+    cr_assert_eq(cfg.extensions.wfp, 1);
+    cr_assert_eq(cfg.extensions.nevents, 3);
+    const vs_stack_event *e = cfg.extensions.events;
+    cr_assert(e[0].at == 1000000000 && e[0].host == 0 && e[0].action == VS_STACK_RESTART);
+    cr_assert(e[0].pause == 1000000, "1ms by default");
+    cr_assert_null(e[0].order);
+    cr_assert(e[1].at == 1000000000 && e[1].host == 1 && e[1].pause == 5000000);
+    cr_assert(e[2].at == 3000000000 && e[2].host == 2 && e[2].action == VS_STACK_REORDER);
+    cr_assert_eq(e[2].pause, 0, "a zero pause is allowed");
+    cr_assert_arr_eq(e[2].order, ((const uint32_t[]){2, 1, 0}), 3 * sizeof(uint32_t));
+    vs_config_close(&cfg);
+    cr_assert_null(cfg.policies);
+    cr_assert_null(cfg.extensions.events);
+}
+
+Test(scenario, extensions_without_a_stack_get_the_default)
+{
+    vs_config cfg;
+    char err[VS_ERROR_MAX];
+    cr_assert_eq(load(with("\"extensions\": {\"events\": [{\"at\": \"0s\", \"host\": 1, "
+                           "\"action\": \"reorder\", \"order\": [\"" CAPTURE "\", \"" WFP "\"]}]}"),
+                      &cfg, err),
+                 0, "%s", err);
+    cr_assert_eq(cfg.extensions.nnames, 2);
+    cr_assert_str_eq(cfg.extensions.names[0], WFP);
+    cr_assert_arr_eq(cfg.extensions.events[0].order, ((const uint32_t[]){1, 0}),
+                     2 * sizeof(uint32_t));
+    vs_config_close(&cfg);
+}
+
+Test(scenario, policies_name_the_plugin_or_a_guid)
+{
+    vs_config cfg;
+    char err[VS_ERROR_MAX];
+    char text[1024];
+    /* The largest blob, as a pattern and as hex. */
+    snprintf(text, sizeof text, "\"policies\": [{\"guid\": \"{ffffffff-FFFF-0000-0000-"
+             "000000000000}\", \"size\": 65535, \"version\": 65535}], "
+             "\"policy_changes\": [{\"at\": \"999ms\", \"op\": \"update\", \"policy\": 0, "
+             "\"vm\": 1, \"size\": 0}]");
+    cr_assert_eq(load(with(text), &cfg, err), 0, "%s", err);
+    cr_assert_eq(cfg.policies[0].len, 65535);
+    cr_assert_eq(cfg.policies[0].version, 65535);
+    cr_assert_eq(cfg.policies[0].data[65534], (uint8_t)((65534 * 31) & 0xff));
+    cr_assert_eq(cfg.policy_changes[0].len, 0);
+    cr_assert_not_null(cfg.policy_changes[0].data, "0 bytes, not \"unchanged\"");
+    cr_assert_eq(cfg.policy_changes[0].vm, 1);
+    vs_config_close(&cfg);
+
+    /* MINIMAL with a policy of n hex digits (too long for with()'s buffer). */
+    size_t n = 2 * 65535;
+    char tail[512];
+    snprintf(tail, sizeof tail, "\"}], %s", MINIMAL + 1);
+    char *big = malloc(n + strlen(tail) + 128);
+    cr_assert_not_null(big);
+    int len = sprintf(big, "{\"policies\": [{\"guid\": \"00000000-0000-0000-0000-000000000000\", "
+                           "\"data\": \"");
+    memset(big + len, 'e', n);
+    strcpy(big + len + n, tail);
+    cr_assert_eq(load(big, &cfg, err), 0, "%s", err);
+    cr_assert(cfg.policies[0].len == 65535 && cfg.policies[0].data[100] == 0xee);
+    vs_config_close(&cfg);
+    memcpy(big + len + n, "ee", 2);
+    strcpy(big + len + n + 2, tail);
+    assert_error(big, "t.json: $.policies[0].data: expected at most 65535 bytes (131070 hex "
+                      "digits), got \"eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee...");
+    free(big);
+}
+
+Test(scenario_errors, policies)
+{
+    const char *const G = "\"guid\": \"00000000-0000-0000-0000-000000000000\"";
+    char text[1024];
+#define POLICY(...) (snprintf(text, sizeof text, __VA_ARGS__), with(text))
+    assert_error(POLICY("\"policies\": {}"),
+                 "t.json: $.policies: expected an array of 0..64 policies, got {}");
+    assert_error(POLICY("\"policies\": [3]"), "t.json: $.policies[0]: expected an object, got 3");
+    assert_error(POLICY("\"policies\": [{%s, \"id\": 1}]", G),
+                 "t.json: $.policies[0].id: unknown key (expected one of: plugin, guid, version, "
+                 "data, size)");
+    assert_error(POLICY("\"policies\": [{\"version\": 1}]"),
+                 "t.json: $.policies[0]: expected \"plugin\" or \"guid\": the PropertyId, got "
+                 "{\"version\":1}");
+    assert_error(POLICY("\"policies\": [{\"plugin\": \"a\", %s}]", G),
+                 "t.json: $.policies[0].guid: not with \"plugin\" (the PropertyId is that "
+                 "plugin's provider GUID: give one of the two)");
+    assert_error(POLICY("\"policies\": [{\"plugin\": 1}]"),
+                 "t.json: $.policies[0].plugin: expected a string, got 1");
+    assert_error(POLICY("\"policies\": [{\"plugin\": \"a\"}]"),
+                 "t.json: $.policies[0].plugin: expected the name of a plugin in $.plugins (it "
+                 "has none), got \"a\"");
+    static const char *const bad_guids[] = {
+        "{00000000-0000-0000-0000-000000000000", "00000000-0000-0000-0000-000000000000}",
+        "00000000-0000-0000-0000-00000000000g", "000000000-000-0000-0000-000000000000",
+        "00000000-0000-0000-0000-0000000000000", "", "00000000000000000000000000000000",
+        " 00000000-0000-0000-0000-000000000000"};
+    for (size_t i = 0; i < sizeof bad_guids / sizeof bad_guids[0]; i++)
+        assert_error_has(POLICY("\"policies\": [{\"guid\": \"%s\"}]", bad_guids[i]),
+                         "t.json: $.policies[0].guid: expected a GUID \"{xxxxxxxx-xxxx-xxxx-"
+                         "xxxx-xxxxxxxxxxxx}\" (hex digits, braces optional), got");
+    assert_error(POLICY("\"policies\": [{\"guid\": 7}]"),
+                 "t.json: $.policies[0].guid: expected a GUID \"{xxxxxxxx-xxxx-xxxx-xxxx-"
+                 "xxxxxxxxxxxx}\" (hex digits, braces optional), got 7");
+    assert_error(POLICY("\"policies\": [{%s, \"version\": 65536}]", G),
+                 "t.json: $.policies[0].version: expected an integer in 0..65535, got 65536");
+    assert_error(POLICY("\"policies\": [{%s, \"data\": \"abc\"}]", G),
+                 "t.json: $.policies[0].data: expected an even number of hex digits, two a byte "
+                 "(this has 3), got \"abc\"");
+    assert_error(POLICY("\"policies\": [{%s, \"data\": \"0x12\"}]", G),
+                 "t.json: $.policies[0].data: expected a string of hex digits, two a byte "
+                 "(character 1 is not one), got \"0x12\"");
+    assert_error(POLICY("\"policies\": [{%s, \"data\": [1]}]", G),
+                 "t.json: $.policies[0].data: expected a string of hex digits, two a byte, got "
+                 "[1]");
+    assert_error(POLICY("\"policies\": [{%s, \"data\": \"00\", \"size\": 1}]", G),
+                 "t.json: $.policies[0].size: not with \"data\" (give the bytes or how many, not "
+                 "both)");
+    assert_error(POLICY("\"policies\": [{%s, \"size\": 65536}]", G),
+                 "t.json: $.policies[0].size: expected an integer in 0..65535, got 65536");
+#undef POLICY
+}
+
+Test(scenario_errors, policy_changes)
+{
+    char text[1024];
+#define CHANGE(...)                                                                        \
+    (snprintf(text, sizeof text, "\"policies\": [{\"guid\": \"00000000-0000-0000-0000-"      \
+              "000000000000\"}], \"policy_changes\": [" __VA_ARGS__), with(text))
+    assert_error(CHANGE("{\"at\": \"0s\", \"op\": \"update\"}]"),
+                 "t.json: $.policy_changes[0].policy: missing required key");
+    assert_error(CHANGE("{\"op\": \"update\", \"policy\": 0}]"),
+                 "t.json: $.policy_changes[0].at: missing required key");
+    assert_error(CHANGE("{\"at\": \"0s\", \"policy\": 0}]"),
+                 "t.json: $.policy_changes[0].op: missing required key");
+    assert_error(CHANGE("{\"at\": \"0s\", \"op\": \"add\", \"policy\": 0}]"),
+                 "t.json: $.policy_changes[0].op: expected one of \"update\", \"delete\", got "
+                 "\"add\"");
+    assert_error(CHANGE("{\"at\": \"0s\", \"op\": \"delete\", \"policy\": 0, \"size\": 1}]"),
+                 "t.json: $.policy_changes[0].size: only with op \"update\" (op is \"delete\")");
+    assert_error(CHANGE("{\"at\": \"0s\", \"op\": \"delete\", \"policy\": 0, \"data\": \"\"}]"),
+                 "t.json: $.policy_changes[0].data: only with op \"update\" (op is \"delete\")");
+    assert_error(CHANGE("{\"at\": \"0s\", \"op\": \"delete\", \"policy\": 1}]"),
+                 "t.json: $.policy_changes[0].policy: expected a policy index below the number "
+                 "of $.policies (1), got 1");
+    assert_error(CHANGE("{\"at\": \"0s\", \"op\": \"delete\", \"policy\": 64}]"),
+                 "t.json: $.policy_changes[0].policy: expected an integer in 0..63, got 64");
+    assert_error(CHANGE("{\"at\": \"0s\", \"op\": \"delete\", \"policy\": 0, \"vm\": 2}]"),
+                 "t.json: $.policy_changes[0].vm: expected a VM index below topology.hosts * "
+                 "vms_per_host (2), got 2");
+    assert_error(CHANGE("{\"at\": \"0s\", \"op\": \"delete\", \"policy\": 0, \"vm\": -1}]"),
+                 "t.json: $.policy_changes[0].vm: expected an integer in 0..4294967294, got -1");
+    assert_error(CHANGE("{\"at\": \"0s\", \"op\": \"delete\", \"policy\": 0}, "
+                        "{\"at\": \"1s\", \"op\": \"delete\", \"policy\": 0}]"),
+                 "t.json: $.policy_changes[1].at: expected a time before run.duration (1 s), got "
+                 "\"1s\"");
+    assert_error(with("\"policy_changes\": [{\"at\": \"0s\", \"op\": \"delete\", "
+                      "\"policy\": 0}]"),
+                 "t.json: $.policy_changes[0].policy: expected a policy index below the number "
+                 "of $.policies (0), got 0");
+#undef CHANGE
+}
+
+Test(scenario_errors, extensions)
+{
+    assert_error(with("\"extensions\": {\"stack\": [\"" WFP "\"], \"order\": []}"),
+                 "t.json: $.extensions.order: unknown key (expected one of: stack, events)");
+    assert_error(with("\"extensions\": {\"stack\": \"" WFP "\"}"),
+                 "t.json: $.extensions.stack: expected an array of 1..16 extension names, ingress "
+                 "first, got \"Microsoft Windows Filtering Platform\"");
+    assert_error(with("\"extensions\": {\"stack\": [\"" WFP "\", \"\"]}"),
+                 "t.json: $.extensions.stack[1]: expected an extension's name, a string of 1..256 "
+                 "characters, got \"\"");
+    assert_error(with("\"extensions\": {\"stack\": [\"" CAPTURE "\"]}"),
+                 "t.json: $.extensions.stack: expected \"" WFP "\" in the stack (WFP carries the "
+                 "callouts), got [\"" CAPTURE "\"]");
+    assert_error(with("\"extensions\": {\"stack\": [\"" WFP "\", \"" WFP "\"]}"),
+                 "t.json: $.extensions.stack[1]: expected a name not in the stack already "
+                 "($.extensions.stack[0] is the same), got \"" WFP "\"");
+#define EVENT(json) with("\"extensions\": {\"events\": [" json "]}")
+    assert_error(EVENT("{\"at\": \"0s\", \"host\": 0}"),
+                 "t.json: $.extensions.events[0].action: missing required key");
+    assert_error(EVENT("{\"at\": \"0s\", \"host\": 0, \"action\": \"pause\"}"),
+                 "t.json: $.extensions.events[0].action: expected one of \"restart\", "
+                 "\"reorder\", got \"pause\"");
+    assert_error(EVENT("{\"at\": \"0s\", \"host\": 0, \"action\": \"restart\", \"pause\": 1}"),
+                 "t.json: $.extensions.events[0].pause: expected a duration: a number with a unit "
+                 "ns, us, ms, s, m or h, like \"1.5ms\", got 1");
+    assert_error(EVENT("{\"at\": \"0s\", \"host\": 0, \"action\": \"reorder\"}"),
+                 "t.json: $.extensions.events[0].order: missing required key (action is "
+                 "\"reorder\")");
+    assert_error(EVENT("{\"at\": \"0s\", \"host\": 0, \"action\": \"reorder\", \"order\": "
+                       "[\"" WFP "\", \"NDIS Capture\"]}"),
+                 "t.json: $.extensions.events[0].order[1]: expected a name in extensions.stack, "
+                 "got \"NDIS Capture\"");
+    assert_error(EVENT("{\"at\": \"0s\", \"host\": 0, \"action\": \"reorder\", \"order\": "
+                       "[\"" WFP "\", \"" CAPTURE "\", \"" WFP "\"]}"),
+                 "t.json: $.extensions.events[0].order[2]: expected each name of extensions.stack "
+                 "once (order[0] is the same), got \"" WFP "\"");
+    assert_error(EVENT("{\"at\": \"0s\", \"host\": 0, \"action\": \"reorder\", \"order\": "
+                       "[\"" CAPTURE "\"]}"),
+                 "t.json: $.extensions.events[0].order: expected all 2 names of extensions.stack "
+                 "($.extensions.stack[0] is missing), got [\"" CAPTURE "\"]");
+    assert_error(EVENT("{\"at\": \"0s\", \"host\": 2, \"action\": \"restart\"}"),
+                 "t.json: $.extensions.events[0].host: expected a host index below "
+                 "topology.hosts (2), got 2");
+    assert_error(EVENT("{\"at\": \"2s\", \"host\": 0, \"action\": \"restart\"}"),
+                 "t.json: $.extensions.events[0].at: expected a time before run.duration (1 s), "
+                 "got \"2s\"");
+#undef EVENT
+}
+
+Test(scenario_errors, new_migration_and_topology_keys)
+{
+    assert_error(with("\"migration\": {\"sequence\": \"D-LMS\"}"),
+                 "t.json: $.migration.sequence: expected one of \"documented\", \"legacy\", got "
+                 "\"D-LMS\"");
+    assert_error(with("\"migration\": {\"on_refused\": \"retry\"}"),
+                 "t.json: $.migration.on_refused: expected one of \"fail\", \"next_host\", got "
+                 "\"retry\"");
+    assert_error(with("\"migration\": {\"max_destinations\": 65}"),
+                 "t.json: $.migration.max_destinations: expected an integer in 1..64, got 65");
+    assert_error(with("\"migration\": {\"on_restore_failure\": true}"),
+                 "t.json: $.migration.on_restore_failure: expected one of \"vm_off\", \"online\", "
+                 "got true");
+    assert_error(with("\"topology\": {\"hosts\": 2, \"vms_per_host\": 1, \"nics_per_vm\": 1, "
+                      "\"vm_start\": \"booted\"}"),
+                 "t.json: $.topology.vm_start: expected one of \"running\", \"power_on\", got "
+                 "\"booted\"");
 }
 
 /* MINIMAL with "migration": {"precopy": json}: the precopy distribution. */
@@ -404,8 +731,8 @@ Test(scenario_errors, exact_messages)
                  "t.json: $.seed: expected an integer in 0..9223372036854775807, got -1");
     assert_error(with("\"Description\": \"0123456789012345678901234567890123456789xyz\""),
                  "t.json: $.Description: unknown key (expected one of: $schema, name, "
-                 "description, seed, topology, plugins, wfp, ndis, migration, workload, run, "
-                 "faults, metrics, slo, verifier, sweep)");
+                 "description, seed, topology, plugins, policies, policy_changes, wfp, ndis, "
+                 "extensions, migration, workload, run, faults, metrics, slo, verifier, sweep)");
     assert_error(with("\"slo\": [\"saves.failed = 0\"]"),
                  "t.json: $.slo[0]: expected \"<metric> <op> <number>\" with op one of < <= > "
                  ">= == !=, got \"saves.failed = 0\"");
@@ -857,7 +1184,7 @@ Test(scenario_errors, migration)
     assert_error(scen(TOPO4, "\"rate_per_s\": 1", "\"migration\": {\"blackout\": \"1s\"}"),
                  "t.json: $.migration.blackout: unknown key (expected one of: max_per_host, "
                  "precopy, pause, bandwidth_gbps, latency, timeout, placement, target_host, "
-                 "disk_time)");
+                 "disk_time, sequence, on_refused, max_destinations, on_restore_failure)");
     assert_error(scen(TOPO4, "\"rate_per_s\": 1", "\"wfp\": {\"segments\": \"one\"}"),
                  "t.json: $.wfp.segments: expected one of \"per_callout\", \"combined\", got "
                  "\"one\"");
@@ -1032,6 +1359,29 @@ Test(scenario_set, new_sections)
     cr_assert_eq(load_with(MINIMAL, type_only, 1, &cfg, err), -1);
     cr_assert_str_eq(err, "t.json: $.workload.rate_per_s: only for types \"poisson\", \"ramp\" "
                           "(workload.type is \"closed\")");
+}
+
+Test(scenario_set, sequence_and_stack_keys)
+{
+    const vs_override ov[] = {
+        {"migration.sequence", "legacy"},
+        {"migration.on_refused", "next_host"},
+        {"migration.max_destinations", "5"},
+        {"migration.on_restore_failure", "online"},
+        {"topology.vm_start", "power_on"},
+        {"extensions.stack", "[\"A\", \"" WFP "\"]"},
+    };
+    vs_config cfg;
+    char err[VS_ERROR_MAX];
+    cr_assert_eq(load_with(MINIMAL, ov, sizeof ov / sizeof ov[0], &cfg, err), 0, "%s", err);
+    cr_assert_eq(cfg.migration.sequence, VS_SEQ_LEGACY);
+    cr_assert_eq(cfg.migration.on_refused, VS_REFUSED_NEXT_HOST);
+    cr_assert_eq(cfg.migration.max_destinations, 5);
+    cr_assert_eq(cfg.migration.on_restore_failure, VS_RESTORE_FAILURE_ONLINE);
+    cr_assert_eq(cfg.topology.vm_start, VS_START_POWER_ON);
+    cr_assert_eq(cfg.extensions.nnames, 2);
+    cr_assert_eq(cfg.extensions.wfp, 1);
+    vs_config_close(&cfg);
 }
 
 Test(scenario_set, key_value_in_one_string)

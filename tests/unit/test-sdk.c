@@ -135,6 +135,10 @@ Test(sdk, port_and_nic_array_layout)
     ASSERT_OFFSET(NDIS_SWITCH_NIC_ARRAY, FirstElementOffset, 8);
     ASSERT_OFFSET(NDIS_SWITCH_NIC_ARRAY, NumElements, 12);
     ASSERT_OFFSET(NDIS_SWITCH_NIC_ARRAY, ElementSize, 16);
+    cr_assert_eq(NDIS_SIZEOF_NDIS_SWITCH_PORT_ARRAY_REVISION_1, 20, "the elements are not counted");
+    cr_assert_eq(NDIS_SIZEOF_NDIS_SWITCH_NIC_ARRAY_REVISION_1, 20, "the elements are not counted");
+    cr_assert_eq(NDIS_SWITCH_PORT_ARRAY_REVISION_1, 1);
+    cr_assert_eq(NDIS_SWITCH_NIC_ARRAY_REVISION_1, 1);
 }
 
 /* The element macros step by ElementSize from FirstElementOffset, not by sizeof: a
@@ -183,14 +187,239 @@ Test(sdk, port_property_parameters_layout)
     ASSERT_OFFSET(NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS, PropertyId, 16);
     ASSERT_OFFSET(NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS, PropertyInstanceId, 32);
     cr_assert_eq(NDIS_SIZEOF_NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS_REVISION_1, 48);
+    cr_assert_eq(NDIS_SWITCH_PORT_PROPERTY_PARAMETERS_REVISION_1, 1);
+    cr_assert_eq(NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS_REVISION_1, 1);
 }
 
-Test(sdk, enum_filters_head_layout)
+/* Revision 1 runs through PropertyBufferOffset: 16 bytes, the ISV's bytes not counted. */
+Test(sdk, port_property_custom_layout)
 {
-    ASSERT_SIZE(NDIS_ENUM_FILTERS, 16);
+    ASSERT_SIZE(NDIS_SWITCH_PORT_PROPERTY_CUSTOM, 16);
+    ASSERT_OFFSET(NDIS_SWITCH_PORT_PROPERTY_CUSTOM, Header, 0);
+    ASSERT_OFFSET(NDIS_SWITCH_PORT_PROPERTY_CUSTOM, Flags, 4);
+    ASSERT_OFFSET(NDIS_SWITCH_PORT_PROPERTY_CUSTOM, PropertyBufferLength, 8);
+    ASSERT_OFFSET(NDIS_SWITCH_PORT_PROPERTY_CUSTOM, PropertyBufferOffset, 12);
+    cr_assert_eq(NDIS_SIZEOF_NDIS_SWITCH_PORT_PROPERTY_CUSTOM_REVISION_1, 16);
+    cr_assert_eq(NDIS_SWITCH_PORT_PROPERTY_CUSTOM_REVISION_1, 1);
+}
+
+/*
+ * A policy as the switch hands it over: NDIS_SWITCH_PORT_PROPERTY_PARAMETERS, then (at
+ * its PropertyBufferOffset) an NDIS_SWITCH_PORT_PROPERTY_CUSTOM, then (at the custom
+ * struct's own PropertyBufferOffset) the ISV's bytes. The offsets here leave gaps, so a
+ * macro that stepped by sizeof instead would land on the wrong bytes.
+ */
+Test(sdk, get_property_and_get_buffer_follow_the_offsets)
+{
+    static union {
+        uint64_t align;
+        UCHAR bytes[256];
+    } buf;
+    static const UCHAR isv[] = {0xDE, 0xAD, 0xBE, 0xEF, 0x42};
+    const ULONG custom_at = sizeof(NDIS_SWITCH_PORT_PROPERTY_PARAMETERS) + 8;
+    const ULONG bytes_at = sizeof(NDIS_SWITCH_PORT_PROPERTY_CUSTOM) + 8;
+    memset(buf.bytes, 0xCC, sizeof(buf.bytes));
+
+    NDIS_SWITCH_PORT_PROPERTY_PARAMETERS *params = (NDIS_SWITCH_PORT_PROPERTY_PARAMETERS *)buf.bytes;
+    memset(params, 0, sizeof(*params));
+    params->Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    params->Header.Revision = NDIS_SWITCH_PORT_PROPERTY_PARAMETERS_REVISION_1;
+    params->Header.Size = NDIS_SIZEOF_NDIS_SWITCH_PORT_PROPERTY_PARAMETERS_REVISION_1;
+    params->PropertyType = NdisSwitchPortPropertyTypeCustom;
+    params->PropertyBufferOffset = custom_at;
+    params->PropertyBufferLength = bytes_at + sizeof(isv);
+
+    NDIS_SWITCH_PORT_PROPERTY_CUSTOM *custom =
+        (NDIS_SWITCH_PORT_PROPERTY_CUSTOM *)(buf.bytes + custom_at);
+    memset(custom, 0, sizeof(*custom));
+    custom->Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    custom->Header.Revision = NDIS_SWITCH_PORT_PROPERTY_CUSTOM_REVISION_1;
+    custom->Header.Size = NDIS_SIZEOF_NDIS_SWITCH_PORT_PROPERTY_CUSTOM_REVISION_1;
+    custom->PropertyBufferOffset = bytes_at;
+    custom->PropertyBufferLength = sizeof(isv);
+    memcpy(buf.bytes + custom_at + bytes_at, isv, sizeof(isv));
+
+    /* Read through const pointers, as the policy callback receives them. */
+    const NDIS_SWITCH_PORT_PROPERTY_PARAMETERS *in = params;
+    const NDIS_SWITCH_PORT_PROPERTY_CUSTOM *got = NDIS_SWITCH_PORT_PROPERTY_PARAMETERS_GET_PROPERTY(in);
+    cr_assert_eq((const UCHAR *)got, buf.bytes + custom_at);
+    cr_assert_eq(got->PropertyBufferLength, sizeof(isv));
+    const UCHAR *data = NDIS_SWITCH_PORT_PROPERTY_CUSTOM_GET_BUFFER(got);
+    cr_assert_eq(data, buf.bytes + custom_at + bytes_at);
+    cr_assert_eq(memcmp(data, isv, sizeof(isv)), 0);
+}
+
+Test(sdk, unicode_string_and_net_luid_layout)
+{
+    ASSERT_SIZE(UNICODE_STRING, 16);
+    ASSERT_OFFSET(UNICODE_STRING, Length, 0);
+    ASSERT_OFFSET(UNICODE_STRING, MaximumLength, 2);
+    ASSERT_OFFSET(UNICODE_STRING, Buffer, 8);
+    ASSERT_SIZE(NDIS_STRING, 16);
+    ASSERT_SIZE(NET_IFINDEX, 4);
+    ASSERT_SIZE(NET_LUID, 8);
+}
+
+/* Reserved is bits 0-23 of Value, NetLuidIndex 24-47, IfType 48-63, as MSVC packs them. */
+Test(sdk, net_luid_bit_fields_pack_low_bits_first)
+{
+    NET_LUID luid;
+    luid.Value = 0;
+    luid.Info.IfType = 6; /* IF_TYPE_ETHERNET_CSMACD */
+    luid.Info.NetLuidIndex = 0x1234;
+    cr_assert_eq(luid.Value, (6ull << 48) | (0x1234ull << 24), "0x%016llx",
+                 (unsigned long long)luid.Value);
+    luid.Value = 0xFFFFFFull;
+    cr_assert_eq(luid.Info.Reserved, 0xFFFFFFu);
+    cr_assert_eq(luid.Info.NetLuidIndex, 0u);
+    cr_assert_eq(luid.Info.IfType, 0u);
+}
+
+/* Windows x64: IfIndex at 16, 4 bytes of padding, NetLuid at 24, two 16-byte strings. */
+Test(sdk, filter_interface_layout)
+{
+    ASSERT_SIZE(NDIS_FILTER_INTERFACE, 64);
+    ASSERT_OFFSET(NDIS_FILTER_INTERFACE, Header, 0);
+    ASSERT_OFFSET(NDIS_FILTER_INTERFACE, Flags, 4);
+    ASSERT_OFFSET(NDIS_FILTER_INTERFACE, FilterType, 8);
+    ASSERT_OFFSET(NDIS_FILTER_INTERFACE, FilterRunType, 12);
+    ASSERT_OFFSET(NDIS_FILTER_INTERFACE, IfIndex, 16);
+    ASSERT_OFFSET(NDIS_FILTER_INTERFACE, NetLuid, 24);
+    ASSERT_OFFSET(NDIS_FILTER_INTERFACE, FilterClass, 32);
+    ASSERT_OFFSET(NDIS_FILTER_INTERFACE, FilterInstanceName, 48);
+    cr_assert_eq(NDIS_SIZEOF_FILTER_INTERFACE_REVISION_1, 64);
+    cr_assert_eq(NDIS_SIZEOF_FILTER_INTERFACE_REVISION_2, 64);
+    cr_assert_eq(NDIS_FILTER_INTERFACE_REVISION_1, 1);
+    cr_assert_eq(NDIS_FILTER_INTERFACE_REVISION_2, 2);
+}
+
+/* Filter[1] as in ndis.h: sizeof is the WDK's 80 even for an empty list. */
+Test(sdk, enum_filters_layout)
+{
+    ASSERT_SIZE(NDIS_ENUM_FILTERS, 80);
+    ASSERT_OFFSET(NDIS_ENUM_FILTERS, Header, 0);
     ASSERT_OFFSET(NDIS_ENUM_FILTERS, Flags, 4);
     ASSERT_OFFSET(NDIS_ENUM_FILTERS, NumberOfFilters, 8);
     ASSERT_OFFSET(NDIS_ENUM_FILTERS, OffsetFirstFilter, 12);
+    ASSERT_OFFSET(NDIS_ENUM_FILTERS, Filter, 16);
+    cr_assert_eq(NDIS_SIZEOF_ENUM_FILTERS_REVISION_1, 80);
+    cr_assert_eq(NDIS_ENUM_FILTERS_REVISION_1, 1);
+}
+
+/* Writes an ASCII name as UTF-16 at *cursor and points s at it (no NUL, as Windows may). */
+static void put_name(UNICODE_STRING *s, WCHAR **cursor, const char *ascii)
+{
+    size_t n = strlen(ascii);
+    for (size_t i = 0; i < n; i++)
+        (*cursor)[i] = (WCHAR)ascii[i];
+    s->Buffer = *cursor;
+    s->Length = (USHORT)(n * sizeof(WCHAR));
+    s->MaximumLength = s->Length;
+    *cursor += n;
+}
+
+static int name_is(const UNICODE_STRING *s, const char *ascii)
+{
+    size_t n = strlen(ascii);
+    if (s->Length != n * sizeof(WCHAR))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (s->Buffer[i] != (WCHAR)ascii[i])
+            return 0;
+    return 1;
+}
+
+/* The reader's walk that fwps.h documents: NumberOfFilters elements, contiguous,
+ * from OffsetFirstFilter bytes after the start of the list. */
+static const NDIS_FILTER_INTERFACE *filter_at(const NDIS_ENUM_FILTERS *list, ULONG i)
+{
+    const NDIS_FILTER_INTERFACE *first =
+        (const NDIS_FILTER_INTERFACE *)((const UCHAR *)list + list->OffsetFirstFilter);
+    return &first[i];
+}
+
+/* A two-filter stack laid out as NdisEnumerateFilterModules lays one out: the head, the
+ * array, then the strings the array points into. The WFP filter sits below a monitor. */
+Test(sdk, enum_filters_walk_two_filters_from_offset_first_filter)
+{
+    static union {
+        uint64_t align;
+        UCHAR bytes[1024];
+    } buf;
+    memset(buf.bytes, 0, sizeof(buf.bytes));
+    NDIS_ENUM_FILTERS *list = (NDIS_ENUM_FILTERS *)buf.bytes;
+    list->Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    list->Header.Revision = NDIS_ENUM_FILTERS_REVISION_1;
+    list->Header.Size = NDIS_SIZEOF_ENUM_FILTERS_REVISION_1;
+    list->NumberOfFilters = 2;
+    list->OffsetFirstFilter = offsetof(NDIS_ENUM_FILTERS, Filter);
+
+    NDIS_FILTER_INTERFACE *f = (NDIS_FILTER_INTERFACE *)(buf.bytes + list->OffsetFirstFilter);
+    WCHAR *names = (WCHAR *)(buf.bytes + list->OffsetFirstFilter + 2 * sizeof(*f));
+    static const struct {
+        ULONG flags, type, run;
+        NET_IFINDEX ifindex;
+        const char *cls, *instance;
+    } want[2] = {
+        {NDIS_FILTER_INTERFACE_LW_FILTER, NdisFilterTypeMonitoring, NdisFilterRunTypeOptional, 7,
+         "ms_switch_capture", "Capture-0000"},
+        {NDIS_FILTER_INTERFACE_LW_FILTER | NDIS_FILTER_INTERFACE_SEND_BYPASS,
+         NdisFilterTypeModifying, NdisFilterRunTypeMandatory, 7, "ms_switch_wfp", "WFP-0000"},
+    };
+    for (ULONG i = 0; i < 2; i++) {
+        f[i].Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+        f[i].Header.Revision = NDIS_FILTER_INTERFACE_REVISION_2;
+        f[i].Header.Size = NDIS_SIZEOF_FILTER_INTERFACE_REVISION_2;
+        f[i].Flags = want[i].flags;
+        f[i].FilterType = want[i].type;
+        f[i].FilterRunType = want[i].run;
+        f[i].IfIndex = want[i].ifindex;
+        f[i].NetLuid.Info.IfType = 6;
+        put_name(&f[i].FilterClass, &names, want[i].cls);
+        put_name(&f[i].FilterInstanceName, &names, want[i].instance);
+    }
+
+    const NDIS_ENUM_FILTERS *in = list; /* as the reorder callback receives it */
+    cr_assert_eq(filter_at(in, 0), &in->Filter[0], "the usual offset is that of Filter");
+    for (ULONG i = 0; i < in->NumberOfFilters; i++) {
+        const NDIS_FILTER_INTERFACE *got = filter_at(in, i);
+        cr_assert_eq((const UCHAR *)got - buf.bytes, 16 + 64 * (ptrdiff_t)i);
+        cr_assert_eq(got->Header.Size, 64);
+        cr_assert_eq(got->Flags, want[i].flags, "filter %u", (unsigned)i);
+        cr_assert_eq(got->FilterType, want[i].type, "filter %u", (unsigned)i);
+        cr_assert_eq(got->FilterRunType, want[i].run, "filter %u", (unsigned)i);
+        cr_assert_eq(got->IfIndex, want[i].ifindex, "filter %u", (unsigned)i);
+        cr_assert_eq(got->NetLuid.Info.IfType, 6u, "filter %u", (unsigned)i);
+        cr_assert(name_is(&got->FilterClass, want[i].cls), "filter %u class", (unsigned)i);
+        cr_assert(name_is(&got->FilterInstanceName, want[i].instance), "filter %u name",
+                  (unsigned)i);
+    }
+}
+
+/* ndis.h values, on the NDIS_FILTER_INTERFACE page and in the Windows SDK metadata. */
+Test(sdk, filter_interface_flag_and_type_values)
+{
+    cr_assert_eq(NDIS_FILTER_INTERFACE_IM_FILTER, 0x1);
+    cr_assert_eq(NDIS_FILTER_INTERFACE_LW_FILTER, 0x2);
+    cr_assert_eq(NDIS_FILTER_INTERFACE_SEND_BYPASS, 0x4);
+    cr_assert_eq(NDIS_FILTER_INTERFACE_RECEIVE_BYPASS, 0x8);
+    cr_assert_eq(NdisFilterTypeMonitoring, 1);
+    cr_assert_eq(NdisFilterTypeModifying, 2);
+    cr_assert_eq(NdisFilterRunTypeMandatory, 1);
+    cr_assert_eq(NdisFilterRunTypeOptional, 2);
+}
+
+/* wfp-vswitch-api.md section 7 (ntddndis.h values via the Windows SDK metadata). */
+Test(sdk, port_and_nic_flag_values)
+{
+    cr_assert_eq(NDIS_SWITCH_PORT_PARAMETERS_FLAG_UNTRUSTED_INTERNAL_PORT, 0x1);
+    cr_assert_eq(NDIS_SWITCH_PORT_PARAMETERS_FLAG_RESTORING_PORT, 0x2);
+    cr_assert_eq(NDIS_SWITCH_NIC_FLAGS_NIC_INITIALIZING, 0x1);
+    cr_assert_eq(NDIS_SWITCH_NIC_FLAGS_NIC_SUSPENDED, 0x2);
+    cr_assert_eq(NDIS_SWITCH_NIC_FLAGS_MAPPED_NIC_UPDATED, 0x4);
+    cr_assert_eq(NDIS_SWITCH_NIC_FLAGS_NIC_SUSPENDED_LM, 0x10);
+    cr_assert_eq(NDIS_SWITCH_DEFAULT_PORT_ID, 0);
+    cr_assert_eq(NDIS_SWITCH_DEFAULT_NIC_INDEX, 0);
 }
 
 /* ---- enum values ------------------------------------------------------------------ */
@@ -276,13 +505,16 @@ Test(sdk, status_code_values)
         {STATUS_BUFFER_OVERFLOW, 0x80000005u, "STATUS_BUFFER_OVERFLOW"},
         {STATUS_UNSUCCESSFUL, 0xC0000001u, "STATUS_UNSUCCESSFUL"},
         {STATUS_INVALID_PARAMETER, 0xC000000Du, "STATUS_INVALID_PARAMETER"},
+        {STATUS_INVALID_DEVICE_REQUEST, 0xC0000010u, "STATUS_INVALID_DEVICE_REQUEST"},
         {STATUS_NO_MEMORY, 0xC0000017u, "STATUS_NO_MEMORY"},
+        {STATUS_ACCESS_DENIED, 0xC0000022u, "STATUS_ACCESS_DENIED"},
         {STATUS_BUFFER_TOO_SMALL, 0xC0000023u, "STATUS_BUFFER_TOO_SMALL"},
         {STATUS_DATA_ERROR, 0xC000003Eu, "STATUS_DATA_ERROR"},
         {STATUS_REVISION_MISMATCH, 0xC0000059u, "STATUS_REVISION_MISMATCH"},
         {STATUS_INSUFFICIENT_RESOURCES, 0xC000009Au, "STATUS_INSUFFICIENT_RESOURCES"},
         {STATUS_NOT_SUPPORTED, 0xC00000BBu, "STATUS_NOT_SUPPORTED"},
         {STATUS_INVALID_DEVICE_STATE, 0xC0000184u, "STATUS_INVALID_DEVICE_STATE"},
+        {STATUS_DATA_NOT_ACCEPTED, 0xC000021Bu, "STATUS_DATA_NOT_ACCEPTED"},
         {STATUS_NOT_FOUND, 0xC0000225u, "STATUS_NOT_FOUND"},
         {NDIS_STATUS_SUCCESS, 0x00000000u, "NDIS_STATUS_SUCCESS"},
         {NDIS_STATUS_PENDING, 0x00000103u, "NDIS_STATUS_PENDING"},

@@ -61,20 +61,39 @@ typedef struct _GUID {
     uint8_t Data4[8];
 } GUID;
 
+/* UNICODE_STRING (ntdef.h, learn.microsoft.com .../ntdef/ns-ntdef-_unicode_string):
+ * Length and MaximumLength in bytes, Buffer not necessarily NUL-terminated. With the
+ * pointer 8-aligned it is 16 bytes on x64. NDIS_STRING (ndis.h) is the same type. */
+typedef struct _UNICODE_STRING {
+    USHORT Length;
+    USHORT MaximumLength;
+    WCHAR *Buffer;
+} UNICODE_STRING, *PUNICODE_STRING;
+typedef const UNICODE_STRING *PCUNICODE_STRING;
+typedef UNICODE_STRING NDIS_STRING, *PNDIS_STRING;
+
 /* ---- Status codes (ntstatus.h, ndis.h) ------------------------------------- */
+
+/* ntstatus.h values (checked against the Windows SDK metadata that windows-sys
+ * publishes). A callout refuses a port or a policy with any failure status;
+ * STATUS_DATA_NOT_ACCEPTED, STATUS_ACCESS_DENIED and STATUS_INVALID_DEVICE_REQUEST
+ * are the common ones. */
 
 #define STATUS_SUCCESS ((NTSTATUS)0x00000000L)
 #define STATUS_PENDING ((NTSTATUS)0x00000103L)
 #define STATUS_BUFFER_OVERFLOW ((NTSTATUS)0x80000005L)
 #define STATUS_UNSUCCESSFUL ((NTSTATUS)0xC0000001L)
 #define STATUS_INVALID_PARAMETER ((NTSTATUS)0xC000000DL)
+#define STATUS_INVALID_DEVICE_REQUEST ((NTSTATUS)0xC0000010L)
 #define STATUS_NO_MEMORY ((NTSTATUS)0xC0000017L)
+#define STATUS_ACCESS_DENIED ((NTSTATUS)0xC0000022L)
 #define STATUS_BUFFER_TOO_SMALL ((NTSTATUS)0xC0000023L)
 #define STATUS_DATA_ERROR ((NTSTATUS)0xC000003EL)
 #define STATUS_REVISION_MISMATCH ((NTSTATUS)0xC0000059L)
 #define STATUS_INSUFFICIENT_RESOURCES ((NTSTATUS)0xC000009AL)
 #define STATUS_NOT_SUPPORTED ((NTSTATUS)0xC00000BBL)
 #define STATUS_INVALID_DEVICE_STATE ((NTSTATUS)0xC0000184L)
+#define STATUS_DATA_NOT_ACCEPTED ((NTSTATUS)0xC000021BL)
 #define STATUS_NOT_FOUND ((NTSTATUS)0xC0000225L)
 
 #define NDIS_STATUS_SUCCESS ((NDIS_STATUS)STATUS_SUCCESS)
@@ -166,6 +185,11 @@ typedef enum _NDIS_SWITCH_PORT_STATE {
 
 #define NDIS_SWITCH_PORT_PARAMETERS_REVISION_1 1
 
+/* NDIS_SWITCH_PORT_PARAMETERS.Flags (ntddndis.h; values from the Windows SDK metadata,
+ * wfp-vswitch-api.md section 7). RESTORING_PORT marks a port created to restore a VM. */
+#define NDIS_SWITCH_PORT_PARAMETERS_FLAG_UNTRUSTED_INTERNAL_PORT 0x00000001
+#define NDIS_SWITCH_PORT_PARAMETERS_FLAG_RESTORING_PORT 0x00000002
+
 typedef struct _NDIS_SWITCH_PORT_PARAMETERS {
     NDIS_OBJECT_HEADER Header;
     ULONG Flags;
@@ -182,7 +206,8 @@ typedef struct _NDIS_SWITCH_PORT_PARAMETERS {
 
 #define NDIS_SWITCH_PORT_ARRAY_REVISION_1 1
 
-/* Flags is a ULONG, so FirstElementOffset sits at 8 and 2 bytes of padding follow it. */
+/* Flags is a ULONG, so FirstElementOffset sits at 8 and 2 bytes of padding follow it.
+ * Revision 1 runs through ElementSize: the elements are not part of the size. */
 typedef struct _NDIS_SWITCH_PORT_ARRAY {
     NDIS_OBJECT_HEADER Header;
     ULONG Flags;
@@ -190,6 +215,9 @@ typedef struct _NDIS_SWITCH_PORT_ARRAY {
     ULONG NumElements;
     ULONG ElementSize;
 } NDIS_SWITCH_PORT_ARRAY, *PNDIS_SWITCH_PORT_ARRAY;
+
+#define NDIS_SIZEOF_NDIS_SWITCH_PORT_ARRAY_REVISION_1 \
+    (offsetof(NDIS_SWITCH_PORT_ARRAY, ElementSize) + sizeof(ULONG))
 
 #define NDIS_SWITCH_PORT_AT_ARRAY_INDEX(_PortArray_, _Index_)                                \
     ((PNDIS_SWITCH_PORT_PARAMETERS)((UCHAR *)(_PortArray_) + (_PortArray_)->FirstElementOffset + \
@@ -213,6 +241,13 @@ typedef enum _NDIS_SWITCH_NIC_STATE {
 } NDIS_SWITCH_NIC_STATE;
 
 #define NDIS_SWITCH_NIC_PARAMETERS_REVISION_1 1
+
+/* NDIS_SWITCH_NIC_PARAMETERS.Flags (ntddndis.h; values from the Windows SDK metadata,
+ * wfp-vswitch-api.md section 7). */
+#define NDIS_SWITCH_NIC_FLAGS_NIC_INITIALIZING 0x00000001
+#define NDIS_SWITCH_NIC_FLAGS_NIC_SUSPENDED 0x00000002
+#define NDIS_SWITCH_NIC_FLAGS_MAPPED_NIC_UPDATED 0x00000004
+#define NDIS_SWITCH_NIC_FLAGS_NIC_SUSPENDED_LM 0x00000010
 
 /* Revision 1 (NDIS 6.30) ends at VFAssigned; NDIS 6.40 appended NdisReserved, which the
  * current WDK docs show, and so do we. Its 8-byte alignment makes sizeof 2224, while
@@ -243,7 +278,7 @@ typedef struct _NDIS_SWITCH_NIC_PARAMETERS {
 
 #define NDIS_SWITCH_NIC_ARRAY_REVISION_1 1
 
-/* Same header as NDIS_SWITCH_PORT_ARRAY: a ULONG Flags. */
+/* Same header as NDIS_SWITCH_PORT_ARRAY: a ULONG Flags, and a size through ElementSize. */
 typedef struct _NDIS_SWITCH_NIC_ARRAY {
     NDIS_OBJECT_HEADER Header;
     ULONG Flags;
@@ -251,6 +286,9 @@ typedef struct _NDIS_SWITCH_NIC_ARRAY {
     ULONG NumElements;
     ULONG ElementSize;
 } NDIS_SWITCH_NIC_ARRAY, *PNDIS_SWITCH_NIC_ARRAY;
+
+#define NDIS_SIZEOF_NDIS_SWITCH_NIC_ARRAY_REVISION_1 \
+    (offsetof(NDIS_SWITCH_NIC_ARRAY, ElementSize) + sizeof(ULONG))
 
 #define NDIS_SWITCH_NIC_AT_ARRAY_INDEX(_NicArray_, _Index_)                                \
     ((PNDIS_SWITCH_NIC_PARAMETERS)((UCHAR *)(_NicArray_) + (_NicArray_)->FirstElementOffset + \
@@ -290,6 +328,32 @@ typedef struct _NDIS_SWITCH_PORT_PROPERTY_PARAMETERS {
 #define NDIS_SIZEOF_NDIS_SWITCH_PORT_PROPERTY_PARAMETERS_REVISION_1 \
     (offsetof(NDIS_SWITCH_PORT_PROPERTY_PARAMETERS, Reserved) + sizeof(ULONG))
 
+/* The property's bytes, at PropertyBufferOffset from the start of the parameters
+ * (ntddndis.h; learn.microsoft.com ".../nf-ntddndis-ndis_switch_port_property_parameters_get_property").
+ * For NdisSwitchPortPropertyTypeCustom they begin with an NDIS_SWITCH_PORT_PROPERTY_CUSTOM. */
+#define NDIS_SWITCH_PORT_PROPERTY_PARAMETERS_GET_PROPERTY(_PortParameters_) \
+    ((void *)((UCHAR *)(_PortParameters_) + (_PortParameters_)->PropertyBufferOffset))
+
+#define NDIS_SWITCH_PORT_PROPERTY_CUSTOM_REVISION_1 1
+
+/* A custom (ISV-defined) port policy (ntddndis.h; learn.microsoft.com
+ * ".../ns-ntddndis-_ndis_switch_port_property_custom"). It follows the
+ * NDIS_SWITCH_PORT_PROPERTY_PARAMETERS; the ISV's bytes lie at PropertyBufferOffset from
+ * the start of this struct, PropertyBufferLength of them. 16 bytes, no padding. */
+typedef struct _NDIS_SWITCH_PORT_PROPERTY_CUSTOM {
+    NDIS_OBJECT_HEADER Header;
+    ULONG Flags;
+    ULONG PropertyBufferLength;
+    ULONG PropertyBufferOffset;
+} NDIS_SWITCH_PORT_PROPERTY_CUSTOM, *PNDIS_SWITCH_PORT_PROPERTY_CUSTOM;
+
+#define NDIS_SIZEOF_NDIS_SWITCH_PORT_PROPERTY_CUSTOM_REVISION_1 \
+    (offsetof(NDIS_SWITCH_PORT_PROPERTY_CUSTOM, PropertyBufferOffset) + sizeof(ULONG))
+
+/* learn.microsoft.com ".../nf-ntddndis-ndis_switch_port_property_custom_get_buffer". */
+#define NDIS_SWITCH_PORT_PROPERTY_CUSTOM_GET_BUFFER(_PortPropertyCustom_) \
+    ((void *)((UCHAR *)(_PortPropertyCustom_) + (_PortPropertyCustom_)->PropertyBufferOffset))
+
 #define NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS_REVISION_1 1
 
 typedef struct _NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS {
@@ -307,16 +371,88 @@ typedef struct _NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS {
 
 /* ---- Filter enumeration (reorder callback) --------------------------------- */
 
-/* ndis.h ends this struct with NDIS_FILTER_INTERFACE Filter[1], a pointer-bearing
- * struct the simulator does not model; it passes no elements (NumberOfFilters 0), so only
- * the fixed head is declared and sizeof is 16, not the WDK's. Find elements through
- * OffsetFirstFilter, as the WDK docs say to, never through sizeof. */
+/* Interface identifiers (ifdef.h; learn.microsoft.com ".../ifdef/ns-ifdef-net_luid_lh").
+ * GCC and Clang pack the ULONG64 bit-fields LSB first into one 64-bit unit, as MSVC
+ * does: IfType is the top 16 bits of Value. */
+typedef ULONG NET_IFINDEX, *PNET_IFINDEX;
+
+typedef union _NET_LUID_LH {
+    ULONG64 Value;
+    struct {
+        ULONG64 Reserved : 24;
+        ULONG64 NetLuidIndex : 24;
+        ULONG64 IfType : 16;
+    } Info;
+} NET_LUID_LH, *PNET_LUID_LH;
+typedef NET_LUID_LH NET_LUID, *PNET_LUID;
+typedef NET_LUID IF_LUID, *PIF_LUID;
+
+/* NDIS_FILTER_INTERFACE.Flags, revisions and type values (ndis.h; learn.microsoft.com
+ * ".../ndis/ns-ndis-_ndis_filter_interface"; flag values from the Windows SDK metadata).
+ * NDIS 6.30 and later fill revision 2; the BYPASS flags are set only there. The page
+ * lists the same fields for both revisions. The enum values are the page's; the enum
+ * type names are those that ndis.sys's public symbols show. */
+#define NDIS_FILTER_INTERFACE_IM_FILTER 0x00000001
+#define NDIS_FILTER_INTERFACE_LW_FILTER 0x00000002
+#define NDIS_FILTER_INTERFACE_SEND_BYPASS 0x00000004
+#define NDIS_FILTER_INTERFACE_RECEIVE_BYPASS 0x00000008
+#define NDIS_FILTER_INTERFACE_REVISION_1 1
+#define NDIS_FILTER_INTERFACE_REVISION_2 2
+
+typedef enum _NDIS_FILTER_TYPE {
+    NdisFilterTypeMonitoring = 1,
+    NdisFilterTypeModifying = 2
+} NDIS_FILTER_TYPE, *PNDIS_FILTER_TYPE;
+
+typedef enum _NDIS_FILTER_RUN_TYPE {
+    NdisFilterRunTypeMandatory = 1,
+    NdisFilterRunTypeOptional = 2
+} NDIS_FILTER_RUN_TYPE, *PNDIS_FILTER_RUN_TYPE;
+
+/* One filter module of the stack. FilterType and FilterRunType are ULONGs holding the
+ * enum values above. x64: 4 bytes of padding after IfIndex put NetLuid at 24; the two
+ * strings (16 bytes each, pointer-bearing) end the struct at 64. */
+typedef struct _NDIS_FILTER_INTERFACE {
+    NDIS_OBJECT_HEADER Header;
+    ULONG Flags;
+    ULONG FilterType;
+    ULONG FilterRunType;
+    NET_IFINDEX IfIndex;
+    NET_LUID NetLuid;
+    NDIS_STRING FilterClass;
+    NDIS_STRING FilterInstanceName;
+} NDIS_FILTER_INTERFACE, *PNDIS_FILTER_INTERFACE;
+
+/* [INFERRED] Through the last field, as ntddndis.h defines its NDIS_SIZEOF_* macros; no
+ * public header copy gives these two. Both revisions have the same fields. */
+#define NDIS_SIZEOF_FILTER_INTERFACE_REVISION_1 \
+    (offsetof(NDIS_FILTER_INTERFACE, FilterInstanceName) + sizeof(NDIS_STRING))
+#define NDIS_SIZEOF_FILTER_INTERFACE_REVISION_2 NDIS_SIZEOF_FILTER_INTERFACE_REVISION_1
+
+#define NDIS_ENUM_FILTERS_REVISION_1 1
+
+/* The extension stack as the reorder callback sees it (ndis.h; learn.microsoft.com
+ * ".../ndis/ns-ndis-_ndis_enum_filters"), declared as ndis.h has it, with Filter[1], so
+ * sizeof is the WDK's 80 even for an empty list. A reader walks NumberOfFilters
+ * contiguous NDIS_FILTER_INTERFACEs starting OffsetFirstFilter bytes from the start of
+ * this struct, not through Filter[]:
+ *     const NDIS_FILTER_INTERFACE *f = (const NDIS_FILTER_INTERFACE *)
+ *         ((const UCHAR *)list + list->OffsetFirstFilter);
+ *     for (ULONG i = 0; i < list->NumberOfFilters; i++) use(&f[i]);
+ * NumberOfFilters may be 0. Treat the list and the strings' Buffers as the caller's,
+ * valid for the call: copy what you keep. */
 typedef struct _NDIS_ENUM_FILTERS {
     NDIS_OBJECT_HEADER Header;
     ULONG Flags;
     ULONG NumberOfFilters;
     ULONG OffsetFirstFilter;
+    NDIS_FILTER_INTERFACE Filter[1];
 } NDIS_ENUM_FILTERS, *PNDIS_ENUM_FILTERS;
+
+/* [INFERRED] Through Filter[1], as ntddndis.h sizes structs that end in a [1] array
+ * (NDIS_WMI_ENUM_ADAPTER runs through DeviceName[1]). */
+#define NDIS_SIZEOF_ENUM_FILTERS_REVISION_1 \
+    (offsetof(NDIS_ENUM_FILTERS, Filter) + sizeof(NDIS_FILTER_INTERFACE))
 
 /* ---- NIC save state (OID_SWITCH_NIC_SAVE / _RESTORE) ------------------------ */
 
@@ -533,11 +669,15 @@ VSWITCHSIM_STATIC_ASSERT(NDIS_SIZEOF_NDIS_SWITCH_NIC_PARAMETERS_REVISION_1 == 22
                          sizeof_nic_parameters_revision_1);
 
 VSWITCHSIM_PIN_SIZE(NDIS_SWITCH_PORT_ARRAY, 20);
+VSWITCHSIM_STATIC_ASSERT(NDIS_SIZEOF_NDIS_SWITCH_PORT_ARRAY_REVISION_1 == 20,
+                         sizeof_port_array_revision_1);
 VSWITCHSIM_PIN_OFFSET(NDIS_SWITCH_PORT_ARRAY, Flags, 4);
 VSWITCHSIM_PIN_OFFSET(NDIS_SWITCH_PORT_ARRAY, FirstElementOffset, 8);
 VSWITCHSIM_PIN_OFFSET(NDIS_SWITCH_PORT_ARRAY, NumElements, 12);
 VSWITCHSIM_PIN_OFFSET(NDIS_SWITCH_PORT_ARRAY, ElementSize, 16);
 VSWITCHSIM_PIN_SIZE(NDIS_SWITCH_NIC_ARRAY, 20);
+VSWITCHSIM_STATIC_ASSERT(NDIS_SIZEOF_NDIS_SWITCH_NIC_ARRAY_REVISION_1 == 20,
+                         sizeof_nic_array_revision_1);
 VSWITCHSIM_PIN_OFFSET(NDIS_SWITCH_NIC_ARRAY, Flags, 4);
 VSWITCHSIM_PIN_OFFSET(NDIS_SWITCH_NIC_ARRAY, FirstElementOffset, 8);
 VSWITCHSIM_PIN_OFFSET(NDIS_SWITCH_NIC_ARRAY, NumElements, 12);
@@ -553,14 +693,46 @@ VSWITCHSIM_PIN_OFFSET(NDIS_SWITCH_PORT_PROPERTY_PARAMETERS, PropertyInstanceId, 
 VSWITCHSIM_PIN_OFFSET(NDIS_SWITCH_PORT_PROPERTY_PARAMETERS, PropertyBufferLength, 52);
 VSWITCHSIM_PIN_OFFSET(NDIS_SWITCH_PORT_PROPERTY_PARAMETERS, PropertyBufferOffset, 56);
 VSWITCHSIM_PIN_OFFSET(NDIS_SWITCH_PORT_PROPERTY_PARAMETERS, Reserved, 60);
+VSWITCHSIM_STATIC_ASSERT(NDIS_SIZEOF_NDIS_SWITCH_PORT_PROPERTY_PARAMETERS_REVISION_1 == 64,
+                         sizeof_port_property_parameters_revision_1);
+
+VSWITCHSIM_PIN_SIZE(NDIS_SWITCH_PORT_PROPERTY_CUSTOM, 16);
+VSWITCHSIM_PIN_OFFSET(NDIS_SWITCH_PORT_PROPERTY_CUSTOM, Flags, 4);
+VSWITCHSIM_PIN_OFFSET(NDIS_SWITCH_PORT_PROPERTY_CUSTOM, PropertyBufferLength, 8);
+VSWITCHSIM_PIN_OFFSET(NDIS_SWITCH_PORT_PROPERTY_CUSTOM, PropertyBufferOffset, 12);
+VSWITCHSIM_STATIC_ASSERT(NDIS_SIZEOF_NDIS_SWITCH_PORT_PROPERTY_CUSTOM_REVISION_1 == 16,
+                         sizeof_port_property_custom_revision_1);
 
 VSWITCHSIM_PIN_SIZE(NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS, 48);
 VSWITCHSIM_PIN_OFFSET(NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS, PropertyType, 12);
 VSWITCHSIM_PIN_OFFSET(NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS, PropertyId, 16);
 VSWITCHSIM_PIN_OFFSET(NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS, PropertyInstanceId, 32);
+VSWITCHSIM_STATIC_ASSERT(NDIS_SIZEOF_NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS_REVISION_1 == 48,
+                         sizeof_port_property_delete_parameters_revision_1);
 
-VSWITCHSIM_PIN_SIZE(NDIS_ENUM_FILTERS, 16); /* head only, see above */
+/* Pointer-bearing: these hold for LP64 and Windows x64 (8-byte pointers) only. */
+VSWITCHSIM_PIN_SIZE(UNICODE_STRING, 16);
+VSWITCHSIM_PIN_OFFSET(UNICODE_STRING, MaximumLength, 2);
+VSWITCHSIM_PIN_OFFSET(UNICODE_STRING, Buffer, 8);
+VSWITCHSIM_PIN_SIZE(NET_LUID, 8);
+
+VSWITCHSIM_PIN_SIZE(NDIS_FILTER_INTERFACE, 64);
+VSWITCHSIM_PIN_OFFSET(NDIS_FILTER_INTERFACE, Flags, 4);
+VSWITCHSIM_PIN_OFFSET(NDIS_FILTER_INTERFACE, FilterType, 8);
+VSWITCHSIM_PIN_OFFSET(NDIS_FILTER_INTERFACE, FilterRunType, 12);
+VSWITCHSIM_PIN_OFFSET(NDIS_FILTER_INTERFACE, IfIndex, 16);
+VSWITCHSIM_PIN_OFFSET(NDIS_FILTER_INTERFACE, NetLuid, 24);
+VSWITCHSIM_PIN_OFFSET(NDIS_FILTER_INTERFACE, FilterClass, 32);
+VSWITCHSIM_PIN_OFFSET(NDIS_FILTER_INTERFACE, FilterInstanceName, 48);
+VSWITCHSIM_STATIC_ASSERT(NDIS_SIZEOF_FILTER_INTERFACE_REVISION_1 == 64,
+                         sizeof_filter_interface_revision_1);
+
+VSWITCHSIM_PIN_SIZE(NDIS_ENUM_FILTERS, 80);
+VSWITCHSIM_PIN_OFFSET(NDIS_ENUM_FILTERS, Flags, 4);
+VSWITCHSIM_PIN_OFFSET(NDIS_ENUM_FILTERS, NumberOfFilters, 8);
 VSWITCHSIM_PIN_OFFSET(NDIS_ENUM_FILTERS, OffsetFirstFilter, 12);
+VSWITCHSIM_PIN_OFFSET(NDIS_ENUM_FILTERS, Filter, 16);
+VSWITCHSIM_STATIC_ASSERT(NDIS_SIZEOF_ENUM_FILTERS_REVISION_1 == 80, sizeof_enum_filters_revision_1);
 
 /* ==== end of ABI pins ============================================================= */
 
