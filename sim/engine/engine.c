@@ -168,6 +168,7 @@ static uint32_t slot_take(vs_engine *eng)
         eng->free_head = eng->pool[s].next_free;
         return s;
     }
+    eng->pool[eng->used].gen = 0; /* a fresh record: its ids start from generation 0 */
     return (uint32_t)eng->used++;
 }
 

@@ -152,10 +152,8 @@ static const char *oid_name(const vs_nic_op *op)
         return op->oids_left == 1 ? "OID_SWITCH_NIC_SAVE_COMPLETE" : "OID_SWITCH_NIC_SAVE";
     case VS_STEP_RESTORE:
         return "OID_SWITCH_NIC_RESTORE";
-    case VS_STEP_RESTORE_COMPLETE:
-        return "OID_SWITCH_NIC_RESTORE_COMPLETE";
     default:
-        return "OID_SWITCH_PORT_TEARDOWN";
+        return "OID_SWITCH_NIC_RESTORE_COMPLETE";
     }
 }
 
@@ -375,11 +373,8 @@ static void oids_done(vs_sim *sim, vs_nic_op *op)
         op->stage = RESTORE_CALLBACKS;
         run_restore(sim, op);
         return;
-    case VS_STEP_RESTORE_COMPLETE:
+    default: /* VS_STEP_RESTORE_COMPLETE */
         record_restore(sim, op, true);
-        step_end(sim, op, true);
-        return;
-    default: /* port teardown */
         step_end(sim, op, true);
     }
 }
@@ -419,7 +414,10 @@ static void step_run(vs_sim *sim, vs_nic_op *op)
         start_fan(sim, op, VS_FAN_IFACE_DELETE, 0);
         return;
     case VS_STEP_PORT_TEARDOWN:
-        issue_oids(sim, op, 1);
+        /* No WFP event; like the other port and NIC OIDs it costs only what callouts
+         * charge (ndis.oid_cost is the save and restore loops' round trip). */
+        trace_oid(sim, op, "OID_SWITCH_PORT_TEARDOWN", vs_sim_now(sim), STATUS_SUCCESS);
+        step_end(sim, op, true);
         return;
     case VS_STEP_PORT_DELETE:
         start_fan(sim, op, VS_FAN_PORT_DELETE, VS_FAN_TEARDOWN);

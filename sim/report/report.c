@@ -116,11 +116,30 @@ static json_t *in_flight_json(const vs__report_ctx *rc)
                      "saves_max", (json_int_t)st->saves_in_flight.total.peak);
 }
 
+/* How operations ended, and where the failed ones failed first (docs/sequence.md). */
 static json_t *ops_json(const vs_op_counts *c, uint64_t queued)
 {
-    return json_pack("{s:I, s:I, s:I, s:I, s:I}", "started", (json_int_t)c->started,
-                     "completed", (json_int_t)c->completed, "failed", (json_int_t)c->failed,
-                     "timed_out", (json_int_t)c->timed_out, "queued", (json_int_t)queued);
+    json_t *at = json_object();
+    for (int k = VS_CAUSE_VALIDATION; at && k < VS_CAUSES; k++)
+        json_object_set_new(at, vs_fail_cause_names[k], json_integer((json_int_t)c->failed_at[k]));
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+                     "started", (json_int_t)c->started, "completed", (json_int_t)c->completed,
+                     "failed", (json_int_t)c->failed, "timed_out", (json_int_t)c->timed_out,
+                     "queued", (json_int_t)queued, "refused", (json_int_t)c->refused,
+                     "retried_elsewhere", (json_int_t)c->retried,
+                     "online_without_state", (json_int_t)c->online_without_state,
+                     "vm_off", (json_int_t)c->vm_off, "failed_at", at);
+}
+
+/* A completed migration's blackout by part; the parts' means add up to the blackout's. */
+static json_t *blackout_parts_json(const vs__report_ctx *rc)
+{
+    static const char *const names[VS_BLACKOUT_PARTS] = {"save", "source_teardown", "transfer",
+                                                         "nic_connect", "restore"};
+    json_t *o = json_object();
+    for (int p = 0; o && p < VS_BLACKOUT_PARTS; p++)
+        json_object_set_new(o, names[p], vs__report_latency(rc, &rc->st->blackout_parts[p]));
+    return o;
 }
 
 static json_t *ndis_json(const vs_stats *st)
@@ -179,7 +198,7 @@ static json_t *body_json(const vs__report_ctx *rc)
     const vs_stats *st = rc->st;
     return json_pack(
         "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:[], "
-        "s:{s:o}}",
+        "s:{s:o}, s:o, s:o, s:I}",
         "saves", seq_json(&st->saves), "restores", seq_json(&st->restores),
         "migrations", ops_json(&st->migrations, st->operations_queued),
         "local_save_restores", ops_json(&st->local, 0), "throughput", throughput_json(rc),
@@ -189,7 +208,9 @@ static json_t *body_json(const vs__report_ctx *rc)
         "state_bytes", (json_int_t)st->state_bytes,
         "corrupted_in_transfer", (json_int_t)st->corrupted_in_transfer,
         "timeseries", vs__report_timeseries(st), "plugins", plugins_json(rc), "slo",
-        "verifier", "violations", violations_json(st));
+        "verifier", "violations", violations_json(st),
+        "blackout_us", blackout_parts_json(rc), "vm_starts", ops_json(&st->starts, 0),
+        "skipped_vm_off", (json_int_t)st->skipped_vm_off);
 }
 
 /* Only in realtime runs: a virtual-time report keeps its bytes. */

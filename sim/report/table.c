@@ -87,16 +87,34 @@ static void print_counts(FILE *out, const json_t *r)
             num(r, "ndis.save_oids_per_save"), num(r, "ndis.segments"));
 }
 
+/* Where operations failed, when some did: "refused 3 (2 went elsewhere), VM off 1, ..." */
+static void print_failures(FILE *out, const json_t *o)
+{
+    static const char *const causes[] = {"validation", "operational_port", "save",
+                                         "nic_connect", "restore", "timeout"};
+    if (num(o, "failed") == 0 && num(o, "refused") == 0 && num(o, "online_without_state") == 0)
+        return;
+    fprintf(out, "  %-22s refused %.0f (%.0f went elsewhere), online without state %.0f, "
+            "VM off %.0f; failed at:", "", num(o, "refused"), num(o, "retried_elsewhere"),
+            num(o, "online_without_state"), num(o, "vm_off"));
+    const json_t *at = json_object_get(o, "failed_at");
+    for (size_t k = 0; k < sizeof causes / sizeof causes[0]; k++)
+        if (num(at, causes[k]) > 0)
+            fprintf(out, " %s %.0f", causes[k], num(at, causes[k]));
+    fputc('\n', out);
+}
+
 static void print_operations(FILE *out, const json_t *r)
 {
-    static const char *const rows[] = {"migrations", "local_save_restores"};
-    for (size_t i = 0; i < 2; i++) {
+    static const char *const rows[] = {"migrations", "local_save_restores", "vm_starts"};
+    for (size_t i = 0; i < 3; i++) {
         const json_t *o = json_object_get(r, rows[i]);
         if (num(o, "started") == 0 && num(o, "queued") == 0)
             continue;
         fprintf(out, "  %-22s started %.0f, completed %.0f, failed %.0f (timed out %.0f), "
                 "queued behind the same VM %.0f\n", rows[i], num(o, "started"),
                 num(o, "completed"), num(o, "failed"), num(o, "timed_out"), num(o, "queued"));
+        print_failures(out, o);
     }
     fprintf(out, "  hosts: at most %.0f migrations at once on one host; CPU queue peak %.0f\n",
             num(r, "hosts.migrations_peak"), num(r, "hosts.cpu_queue_peak"));
@@ -145,10 +163,27 @@ static void print_verdicts(FILE *out, const json_t *r)
     fprintf(out, "  verifier: %zu violation%s\n", nv, nv == 1 ? "" : "s");
 }
 
+/* The blackout's parts, whose means add up to its mean (docs/sequence.md). */
+static void print_blackout_parts(FILE *out, const json_t *r)
+{
+    static const char *const parts[] = {"save", "source_teardown", "transfer", "nic_connect",
+                                        "restore"};
+    const json_t *b = json_object_get(r, "blackout_us");
+    if (num(json_object_get(b, "save"), "count") == 0)
+        return;
+    fprintf(out, "  blackout parts (mean sim us):");
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        fprintf(out, " %s %.1f%s", parts[i], num(json_object_get(b, parts[i]), "mean"),
+                i + 1 < sizeof parts / sizeof parts[0] ? " +" : "");
+    fprintf(out, " = %.1f\n\n", num(json_object_get(json_object_get(r, "latency_us"), "blackout"),
+                                      "mean"));
+}
+
 void vs_report_print_table(FILE *out, const json_t *r)
 {
     print_header(out, r);
     print_latencies(out, json_object_get(r, "latency_us"), "latency (sim us)");
+    print_blackout_parts(out, r);
     print_counts(out, r);
     print_operations(out, r);
     print_plugins(out, json_object_get(r, "plugins"));

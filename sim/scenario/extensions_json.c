@@ -2,7 +2,7 @@
  * extensions_json.c: the scenario's "extensions" section: the extension stack of every
  * host's switch, ingress first, with WFP (which carries the callouts) one of them by its
  * name, and what happens to one host's stack during the run: a restart (FilterPause,
- * FilterRestart) or a reorder. Without the section, the stack is Windows' default.
+ * FilterRestart) or a reorder. Without the section, the stack is WFP, then NDIS Capture.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -220,7 +220,8 @@ Test(sdk, get_property_and_get_buffer_follow_the_offsets)
     const ULONG bytes_at = sizeof(NDIS_SWITCH_PORT_PROPERTY_CUSTOM) + 8;
     memset(buf.bytes, 0xCC, sizeof(buf.bytes));
 
-    NDIS_SWITCH_PORT_PROPERTY_PARAMETERS *params = (NDIS_SWITCH_PORT_PROPERTY_PARAMETERS *)buf.bytes;
+    NDIS_SWITCH_PORT_PROPERTY_PARAMETERS *params =
+        (NDIS_SWITCH_PORT_PROPERTY_PARAMETERS *)buf.bytes;
     memset(params, 0, sizeof(*params));
     params->Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
     params->Header.Revision = NDIS_SWITCH_PORT_PROPERTY_PARAMETERS_REVISION_1;
@@ -241,7 +242,8 @@ Test(sdk, get_property_and_get_buffer_follow_the_offsets)
 
     /* Read through const pointers, as the policy callback receives them. */
     const NDIS_SWITCH_PORT_PROPERTY_PARAMETERS *in = params;
-    const NDIS_SWITCH_PORT_PROPERTY_CUSTOM *got = NDIS_SWITCH_PORT_PROPERTY_PARAMETERS_GET_PROPERTY(in);
+    const NDIS_SWITCH_PORT_PROPERTY_CUSTOM *got =
+        NDIS_SWITCH_PORT_PROPERTY_PARAMETERS_GET_PROPERTY(in);
     cr_assert_eq((const UCHAR *)got, buf.bytes + custom_at);
     cr_assert_eq(got->PropertyBufferLength, sizeof(isv));
     const UCHAR *data = NDIS_SWITCH_PORT_PROPERTY_CUSTOM_GET_BUFFER(got);
@@ -810,6 +812,53 @@ Test(sdk, headers_compile_strict_c11_in_either_order)
                  0);
     cr_assert_eq(compile_snippet("#include <vswitchsim/fwps.h>\n#include <vswitchsim/plugin.h>\n",
                                  flags),
+                 0);
+}
+
+/* Callout code as written against the WDK: a policy callback that refuses a custom
+ * property through the two property macros, and a reorder callback that walks the
+ * filter list, compile warning-free under the build's C17 with -pedantic. */
+#define WDK_CALLOUT_SNIPPET                                                                   \
+    "#include <vswitchsim/fwps.h>\n"                                                          \
+    "static NTSTATUS NTAPI policy(void *n, void *c, FWPS_VSWITCH_EVENT_TYPE e,\n"             \
+    "    const NDIS_SWITCH_PARAMETERS *s, const NDIS_SWITCH_PORT_PROPERTY_PARAMETERS *p,\n"   \
+    "    const NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS *d)\n"                             \
+    "{\n"                                                                                     \
+    "    const NDIS_SWITCH_PORT_PROPERTY_CUSTOM *cp;\n"                                       \
+    "    const UCHAR *bytes;\n"                                                               \
+    "    (void)n; (void)c; (void)s; (void)d;\n"                                               \
+    "    if (e == FWPS_VSWITCH_EVENT_POLICY_DELETE\n"                                         \
+    "        || p->PropertyType != NdisSwitchPortPropertyTypeCustom)\n"                       \
+    "        return STATUS_SUCCESS;\n"                                                        \
+    "    cp = (const NDIS_SWITCH_PORT_PROPERTY_CUSTOM *)\n"                                   \
+    "        NDIS_SWITCH_PORT_PROPERTY_PARAMETERS_GET_PROPERTY(p);\n"                         \
+    "    bytes = (const UCHAR *)NDIS_SWITCH_PORT_PROPERTY_CUSTOM_GET_BUFFER(cp);\n"           \
+    "    if (cp->PropertyBufferLength < 1 || bytes[0] != 1)\n"                                \
+    "        return STATUS_DATA_NOT_ACCEPTED;\n"                                              \
+    "    return STATUS_SUCCESS;\n"                                                            \
+    "}\n"                                                                                     \
+    "static NTSTATUS NTAPI reorder(void *n, void *c, BOOLEAN inPlace,\n"                      \
+    "    const NDIS_ENUM_FILTERS *list)\n"                                                    \
+    "{\n"                                                                                     \
+    "    const NDIS_FILTER_INTERFACE *f = (const NDIS_FILTER_INTERFACE *)\n"                  \
+    "        ((const UCHAR *)list + list->OffsetFirstFilter);\n"                              \
+    "    ULONG i, lw = 0;\n"                                                                  \
+    "    (void)n; (void)c;\n"                                                                 \
+    "    for (i = 0; i < list->NumberOfFilters; i++)\n"                                       \
+    "        if ((f[i].Flags & NDIS_FILTER_INTERFACE_LW_FILTER) != 0\n"                       \
+    "            && f[i].FilterClass.Length > 0)\n"                                           \
+    "            lw++;\n"                                                                     \
+    "    return inPlace || lw == 0 ? STATUS_SUCCESS : STATUS_INVALID_DEVICE_REQUEST;\n"       \
+    "}\n"                                                                                     \
+    "FWPS_VSWITCH_POLICY_EVENT_CALLBACK0 policy_fn = policy;\n"                               \
+    "FWPS_VSWITCH_FILTER_ENGINE_REORDER_CALLBACK0 reorder_fn = reorder;\n"
+
+Test(sdk, wdk_style_policy_and_reorder_callouts_compile_strict_c17)
+{
+    cr_assert_eq(compile_snippet("#include <vswitchsim/fwps.h>\n",
+                                 "-std=c17 -Wall -Wextra -Werror -pedantic"),
+                 0);
+    cr_assert_eq(compile_snippet(WDK_CALLOUT_SNIPPET, "-std=c17 -Wall -Wextra -Werror -pedantic"),
                  0);
 }
 

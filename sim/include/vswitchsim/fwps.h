@@ -329,8 +329,9 @@ typedef struct _NDIS_SWITCH_PORT_PROPERTY_PARAMETERS {
     (offsetof(NDIS_SWITCH_PORT_PROPERTY_PARAMETERS, Reserved) + sizeof(ULONG))
 
 /* The property's bytes, at PropertyBufferOffset from the start of the parameters
- * (ntddndis.h; learn.microsoft.com ".../nf-ntddndis-ndis_switch_port_property_parameters_get_property").
- * For NdisSwitchPortPropertyTypeCustom they begin with an NDIS_SWITCH_PORT_PROPERTY_CUSTOM. */
+ * (ntddndis.h; learn.microsoft.com
+ * ".../nf-ntddndis-ndis_switch_port_property_parameters_get_property"). For
+ * NdisSwitchPortPropertyTypeCustom they begin with an NDIS_SWITCH_PORT_PROPERTY_CUSTOM. */
 #define NDIS_SWITCH_PORT_PROPERTY_PARAMETERS_GET_PROPERTY(_PortParameters_) \
     ((void *)((UCHAR *)(_PortParameters_) + (_PortParameters_)->PropertyBufferOffset))
 
