@@ -57,7 +57,10 @@ static void check_passive(vs_sim *sim, uint32_t instance, const char *fn)
 NTSTATUS vs_wfp_subscribe(vs_sim *sim, uint32_t instance, const GUID *provider, void *notify_ctx,
                           const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 *table, UINT32 *id)
 {
-    check_passive(sim, instance, "FwpsvSwitchEventsSubscribe0");
+    if (sim->activity.active && sim->activity.callback) {
+        check_passive(sim, instance, "FwpsvSwitchEventsSubscribe0");
+        return STATUS_INVALID_DEVICE_STATE; /* refused: a fan-out is walking the list */
+    }
     if (!table || !id)
         return STATUS_INVALID_PARAMETER;
     if (sim->nsubs == sim->subs_cap) {

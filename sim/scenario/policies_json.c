@@ -191,8 +191,9 @@ static int parse_change(vs__sc *sc, const json_t *entry, vs_policy_change *c)
     c->vm = (uint32_t)vm; /* UINT32_MAX when absent: every VM */
     if (c->op == VS_POLICY_UPDATE)
         return parse_bytes(sc, entry, c->policy, &c->data, &c->len);
-    return vs__sc_absent(sc, entry, "data", "only with op \"update\" (op is \"delete\")") < 0 ||
-                   vs__sc_absent(sc, entry, "size", "only with op \"update\" (op is \"delete\")") < 0
+    static const char only_update[] = "only with op \"update\" (op is \"delete\")";
+    return vs__sc_absent(sc, entry, "data", "%s", only_update) < 0 ||
+                   vs__sc_absent(sc, entry, "size", "%s", only_update) < 0
                ? -1
                : 0;
 }
