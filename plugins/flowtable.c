@@ -6,7 +6,7 @@
  * rebuilds the table on the target port; both charge ns_per_flow of CPU per flow.
  *
  * Params: flows_per_port (0..4000, default 64, and the blob must fit one 64 KiB save
- * segment: at most 1637 flows), ns_per_flow (int ns, default 50).
+ * segment, NDIS_SWITCH_NIC_SAVE_STATE_MAX_DATA_SIZE bytes: at most 1623 flows), ns_per_flow (int ns, default 50).
  *
  * Blob (version 1), all integers little endian:
  *   header, 24 bytes:
@@ -33,7 +33,7 @@ VSWITCHSIM_PLUGIN_DECLARE();
 #define HEADER_BYTES 24
 #define ENTRY_BYTES 40
 #define CHECKSUM_OFFSET 16
-#define MAX_SEGMENT_BYTES 65535
+#define MAX_SEGMENT_BYTES NDIS_SWITCH_NIC_SAVE_STATE_MAX_DATA_SIZE
 #define MAX_FLOWS_PARAM 4000
 #define MAX_FLOWS ((MAX_SEGMENT_BYTES - HEADER_BYTES) / ENTRY_BYTES)
 
@@ -260,7 +260,7 @@ static NTSTATUS blob_check_header(const VSWITCHSIM_HOST *host, NDIS_SWITCH_PORT_
         CORRUPT("restore port %u: entry size %u, want %d", portId, get16(blob + 6),
                 ENTRY_BYTES);
     *count = get32(blob + 8);
-    if (*count > MAX_FLOWS || length != HEADER_BYTES + (SIZE_T)*count * ENTRY_BYTES)
+    if (*count > (UINT32)MAX_FLOWS || length != HEADER_BYTES + (SIZE_T)*count * ENTRY_BYTES)
         CORRUPT("restore port %u: blob of %llu bytes does not hold the %u flows its header "
                 "counts",
                 portId, (unsigned long long)length, *count);
@@ -439,12 +439,12 @@ static NTSTATUS parse_params(flowtable_instance *instance, const char *paramsJso
                                            &flowsPerPort)) &&
         NT_SUCCESS(status = vsp_params_int(&params, "ns_per_flow", 0,
                                            (long long)VSWITCHSIM_NS_PER_S, &nsPerFlow))) {
-        if (flowsPerPort > MAX_FLOWS) {
+        if (flowsPerPort > (long long)MAX_FLOWS) {
             host->Log(host, VSWITCHSIM_LOG_ERROR,
                       "params.flows_per_port: %lld flows need a %lld-byte blob, over the "
                       "%d bytes of one save segment (at most %d flows)",
                       flowsPerPort, HEADER_BYTES + flowsPerPort * ENTRY_BYTES,
-                      MAX_SEGMENT_BYTES, MAX_FLOWS);
+                      (int)MAX_SEGMENT_BYTES, (int)MAX_FLOWS);
             status = STATUS_INVALID_PARAMETER;
         }
         instance->flowsPerPort = (UINT32)flowsPerPort;

@@ -29,7 +29,7 @@
     XX(BUFFER_LENGTH_MISMATCH, "buffer_length_mismatch",                                     \
        "a save's SUCCESS with one of buffer and length written and the other not")           \
     XX(STATE_EXCEEDS_SEGMENT, "state_exceeds_segment",                                       \
-       "one callout's state over 65535 bytes when ndis.oversize is fail")                    \
+       "one callout's state over one segment (64967 bytes) with ndis.oversize fail")     \
     XX(RESTORE_STATE_MISMATCH, "restore_state_mismatch",                                     \
        "a restore handed bytes its save did not produce")                                    \
     XX(CALLBACK_TOO_LONG, "callback_too_long",                                               \

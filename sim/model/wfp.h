@@ -15,8 +15,7 @@
  * and the data starts at SaveDataOffset, after the 568 bytes of the REVISION_1 header:
  * 65535 - 568 bytes. (SaveDataSize, also a USHORT, would allow 65535; the header's Size
  * is the tighter bound. docs/sequence.md "Segment capacity".) */
-#define VS_SAVE_STATE_HEADER 568u
-#define VS_SEGMENT_MAX (65535u - VS_SAVE_STATE_HEADER)
+#define VS_SEGMENT_MAX ((uint32_t)NDIS_SWITCH_NIC_SAVE_STATE_MAX_DATA_SIZE)
 
 typedef enum vs_fanout_kind {
     VS_FAN_SAVE,

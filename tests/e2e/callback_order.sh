@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The callbacks a callout gets during one live migration, in order, against the
-# documented sequence (docs/scenario.md "What a migration does"): the source saves; the
-# target creates the port and the interface, learns the policy, restores and connects;
-# then the source disconnects and deletes the interface and the port.
+# The callbacks a callout gets during one live migration, in order, as it logs them,
+# against the documented sequence (docs/sequence.md, D-LMS steps 1-5): the destination
+# creates a validation port and checks its policy, deletes it, and creates the operational
+# port with the policy; the source saves, disconnects and deletes the NIC and its port;
+# the destination creates and connects the NIC, then restores.
 source "$(dirname "$0")/lib.bash"
 
 cp "$SCEN/one-migration.json" "$SCEN/one-migration.csv" "$WORK/"
@@ -14,15 +15,18 @@ sed -n 's/^vswitchsim: \[[0-9.]* s\] rec@\(host[0-9]*\): debug: \([A-Z_]*\) swit
 cat > "$WORK/want" <<'SEQ'
 host0 VSWITCH_CREATE
 host1 VSWITCH_CREATE
-host0 RUNTIME_STATE_SAVE port=1
 host1 PORT_CREATE port=2
-host1 INTERFACE_CREATE port=2
 host1 POLICY_ADD port=2
-host1 RUNTIME_STATE_RESTORE port=2
-host1 INTERFACE_CONNECT port=2
+host1 PORT_DELETE port=2
+host1 PORT_CREATE port=2
+host1 POLICY_ADD port=2
+host0 RUNTIME_STATE_SAVE port=1
 host0 INTERFACE_DISCONNECT port=1
 host0 INTERFACE_DELETE port=1
 host0 PORT_DELETE port=1
+host1 INTERFACE_CREATE port=2
+host1 INTERFACE_CONNECT port=2
+host1 RUNTIME_STATE_RESTORE port=2
 host0 VSWITCH_DELETE
 host1 VSWITCH_DELETE
 SEQ

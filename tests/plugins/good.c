@@ -2,7 +2,9 @@
  * good: a minimal correct callout for the loader and WFP tests. It subscribes all seven
  * callbacks, logs each one it receives at DEBUG (one line: the event, the switch, the
  * port or NIC) so a test can read back the sequence, and completes every one at once.
- * Save returns an 8-byte blob, "GOOD" and the port id; restore checks it.
+ * Save returns an 8-byte blob, "GOOD" and the port id; restore checks it. PORT_CREATE,
+ * PORT_DELETE and POLICY_* lines of a validation port end in " validation=1"; a policy's
+ * port is known as one from its validation PORT_CREATE to its PORT_DELETE.
  */
 #include <string.h>
 
@@ -14,6 +16,20 @@ static const GUID GOOD_BASE = {
     0x6be37207, 0x6041, 0x4abb, {0xbd, 0x55, 0x96, 0xa7, 0xd1, 0x52, 0x94, 0x4e}};
 
 #define GOOD_BLOB_BYTES 8
+#define GOOD_VALIDATION_SLOTS 64
+
+/* A validation port between its PORT_CREATE and its PORT_DELETE. */
+typedef struct good_validation_port {
+    UINT64 switchKey;
+    NDIS_SWITCH_PORT_ID portId;
+    BOOLEAN used;
+} good_validation_port;
+
+/* instance->buffer: allocated at entry, so that no callback allocates. */
+typedef struct good_state {
+    UCHAR blob[GOOD_BLOB_BYTES]; /* copied at a SUCCESS return, so one per instance */
+    good_validation_port validation[GOOD_VALIDATION_SLOTS];
+} good_state;
 
 static const char *event_name(FWPS_VSWITCH_EVENT_TYPE eventType)
 {
@@ -52,6 +68,55 @@ static const char *switch_name(const NDIS_SWITCH_PARAMETERS *vSwitch, char *buf,
     return buf;
 }
 
+/* The switch's identity for the validation-port table: FNV-1a over its name. */
+static UINT64 switch_key(const NDIS_SWITCH_PARAMETERS *vSwitch)
+{
+    UINT64 h = 0xcbf29ce484222325ull;
+    size_t n = vSwitch != NULL ? vSwitch->SwitchName.Length : 0;
+    const UCHAR *p = vSwitch != NULL ? (const UCHAR *)vSwitch->SwitchName.String : NULL;
+
+    if (n > IF_MAX_STRING_SIZE * sizeof(WCHAR))
+        n = IF_MAX_STRING_SIZE * sizeof(WCHAR);
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ull;
+    return h;
+}
+
+static good_validation_port *validation_find(fixture_instance *instance, UINT64 key,
+                                             NDIS_SWITCH_PORT_ID portId)
+{
+    good_state *state = instance->buffer;
+
+    for (int i = 0; i < GOOD_VALIDATION_SLOTS; i++) {
+        good_validation_port *v = &state->validation[i];
+        if (v->used && v->switchKey == key && v->portId == portId)
+            return v;
+    }
+    return NULL;
+}
+
+/* Remembers a validation port from its PORT_CREATE and forgets it at any PORT_DELETE or
+ * operational PORT_CREATE of the same port; returns whether the event is a validation
+ * port's. With all slots taken a validation port's policies are logged without the flag. */
+static BOOLEAN validation_track(fixture_instance *instance, FWPS_VSWITCH_EVENT_TYPE eventType,
+                                const NDIS_SWITCH_PARAMETERS *vSwitch,
+                                const NDIS_SWITCH_PORT_PARAMETERS *vSwitchPort)
+{
+    good_state *state = instance->buffer;
+    UINT64 key = switch_key(vSwitch);
+    good_validation_port *v = validation_find(instance, key, vSwitchPort->PortId);
+
+    if (v != NULL)
+        v->used = FALSE;
+    if (eventType == FWPS_VSWITCH_EVENT_PORT_CREATE && vSwitchPort->IsValidationPort)
+        for (int i = 0; i < GOOD_VALIDATION_SLOTS; i++)
+            if (!state->validation[i].used) {
+                state->validation[i] = (good_validation_port){key, vSwitchPort->PortId, TRUE};
+                break;
+            }
+    return vSwitchPort->IsValidationPort;
+}
+
 #define LOG_EVENT(instance, vSwitch, fmt, ...)                                             \
     do {                                                                                   \
         char name_[IF_MAX_STRING_SIZE + 1];                                                \
@@ -77,7 +142,11 @@ static NTSTATUS NTAPI good_port(void *notifyContext, void *completionContext,
                                 const NDIS_SWITCH_PARAMETERS *vSwitch,
                                 const NDIS_SWITCH_PORT_PARAMETERS *vSwitchPort)
 {
-    LOG_EVENT((fixture_instance *)notifyContext, vSwitch, "port=%u", vSwitchPort->PortId);
+    fixture_instance *instance = notifyContext;
+    BOOLEAN validation = validation_track(instance, eventType, vSwitch, vSwitchPort);
+
+    LOG_EVENT(instance, vSwitch, "port=%u%s", vSwitchPort->PortId,
+              validation ? " validation=1" : "");
     return STATUS_SUCCESS;
 }
 
@@ -113,7 +182,10 @@ static NTSTATUS NTAPI good_policy(
                                      ? vSwitchPortPropertyDelete->PortId
                                      : 0;
 
-    LOG_EVENT((fixture_instance *)notifyContext, vSwitch, "port=%u", portId);
+    fixture_instance *instance = notifyContext;
+    BOOLEAN validation = validation_find(instance, switch_key(vSwitch), portId) != NULL;
+
+    LOG_EVENT(instance, vSwitch, "port=%u%s", portId, validation ? " validation=1" : "");
     return STATUS_SUCCESS;
 }
 
@@ -124,7 +196,7 @@ static NTSTATUS NTAPI good_save(void *notifyContext, void *completionContext,
                                 SIZE_T *runtimeStateLength)
 {
     fixture_instance *instance = notifyContext;
-    UCHAR *blob = instance->buffer; /* copied at a SUCCESS return, so one per instance */
+    UCHAR *blob = ((good_state *)instance->buffer)->blob;
 
     LOG_EVENT(instance, vSwitch, "port=%u", portId);
     memcpy(blob, "GOOD", 4);
@@ -172,7 +244,7 @@ VSWITCHSIM_PLUGIN_EXPORT NTSTATUS VswitchsimPluginEntry(const VSWITCHSIM_HOST *h
     if (!NT_SUCCESS(status))
         return status;
     fixture_instance *instance = *instanceContext;
-    instance->buffer = host->AllocateWithTag(host, GOOD_BLOB_BYTES, FIXTURE_TAG);
+    instance->buffer = host->AllocateWithTag(host, sizeof(good_state), FIXTURE_TAG);
     if (instance->buffer == NULL) {
         fixture_unload(instance);
         return STATUS_INSUFFICIENT_RESOURCES;

@@ -55,7 +55,9 @@ static NTSTATUS NTAPI pend_interface_notify(void *notifyContext, void *completio
     if (p == NULL)
         return STATUS_INSUFFICIENT_RESOURCES;
     *p = (pended_interface){instance->pended, instance, completionContext};
-    if (!NT_SUCCESS(host->ScheduleRoutine(host, 10 * VSWITCHSIM_NS_PER_US, complete_interface, p))) {
+    NTSTATUS status =
+        host->ScheduleRoutine(host, 10 * VSWITCHSIM_NS_PER_US, complete_interface, p);
+    if (!NT_SUCCESS(status)) {
         host->FreeWithTag(host, p, PEND_INTERFACE_TAG);
         return STATUS_INSUFFICIENT_RESOURCES;
     }

@@ -36,14 +36,14 @@ static const GUID REFUSE_BASE = {
 #define REFUSE_UNLIMITED UINT64_MAX
 
 /* The points it can refuse, in the order of the params' names. */
-#define REFUSE_POINT_MAP(XX)                 \
-    XX(VALIDATION_PORT, "validation_port")   \
-    XX(VALIDATION_POLICY, "validation_policy") \
-    XX(OPERATIONAL_PORT, "operational_port") \
+#define REFUSE_POINT_MAP(XX)                     \
+    XX(VALIDATION_PORT, "validation_port")       \
+    XX(VALIDATION_POLICY, "validation_policy")   \
+    XX(OPERATIONAL_PORT, "operational_port")     \
     XX(OPERATIONAL_POLICY, "operational_policy") \
-    XX(SAVE, "save")                         \
-    XX(RESTORE, "restore")                   \
-    XX(INTERFACE_CREATE, "interface_create") \
+    XX(SAVE, "save")                             \
+    XX(RESTORE, "restore")                       \
+    XX(INTERFACE_CREATE, "interface_create")     \
     XX(INTERFACE_CONNECT, "interface_connect")
 
 typedef enum refuse_point {

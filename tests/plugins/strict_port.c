@@ -107,7 +107,8 @@ static BOOLEAN table_grow(strict_instance *instance)
 }
 
 /* The port's entry, allocated if it has none: this is the port's reservation. */
-static strict_port_entry *port_add(strict_instance *instance, UINT64 key, NDIS_SWITCH_PORT_ID portId)
+static strict_port_entry *port_add(strict_instance *instance, UINT64 key,
+                                   NDIS_SWITCH_PORT_ID portId)
 {
     const VSWITCHSIM_HOST *host = instance->host;
     strict_port_entry *entry = port_find(instance, key, portId);
@@ -152,7 +153,8 @@ static NTSTATUS NTAPI strict_lifetime(void *notifyContext, FWPS_VSWITCH_EVENT_TY
             NULL)
             return STATUS_INSUFFICIENT_RESOURCES;
     for (ULONG i = 0; vSwitchInterfaces != NULL && i < vSwitchInterfaces->NumElements; i++) {
-        const NDIS_SWITCH_NIC_PARAMETERS *nic = NDIS_SWITCH_NIC_AT_ARRAY_INDEX(vSwitchInterfaces, i);
+        const NDIS_SWITCH_NIC_PARAMETERS *nic =
+            NDIS_SWITCH_NIC_AT_ARRAY_INDEX(vSwitchInterfaces, i);
         strict_port_entry *entry = port_find(instance, key, nic->PortId);
         if (entry != NULL)
             entry->nicConnected = nic->NicState == NdisSwitchNicStateConnected;

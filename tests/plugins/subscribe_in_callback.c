@@ -1,13 +1,15 @@
 /* subscribe_in_callback: in the first PORT_CREATE it gets, subscribes a second time
- * (another provider GUID, no callbacks) with FwpsvSwitchEventsSubscribe0, and in the next
- * port or interface callback after that unsubscribes the second subscription with
- * FwpsvSwitchEventsUnsubscribe0; once per instance. Unload unsubscribes whatever is
- * still subscribed.
+ * (another provider GUID, no callbacks) with FwpsvSwitchEventsSubscribe0; if that
+ * succeeds, it unsubscribes the second subscription with FwpsvSwitchEventsUnsubscribe0 in
+ * the next port or interface callback after that. Once per instance. Unload unsubscribes
+ * whatever is still subscribed.
  * Buggy result: Subscribe and Unsubscribe run at PASSIVE_LEVEL only (D-SUB, D-UNSUB); a
  * callback runs at <= DISPATCH_LEVEL.
- * Expected result: subscribe_in_callback for the subscribe (in the port callback) and for
- * the unsubscribe (in the next callback) of every instance that saw a PORT_CREATE and
- * then another event, and no other rule. */
+ * Expected result: subscribe_in_callback once per instance that gets a PORT_CREATE (the
+ * Subscribe), and no other rule. vswitchsim refuses that Subscribe
+ * (STATUS_INVALID_DEVICE_STATE), so there is no second subscription to unsubscribe; a
+ * simulator that let it through would report the Unsubscribe in the next callback as a
+ * second subscribe_in_callback. */
 #include "fixture.h"
 
 VSWITCHSIM_PLUGIN_DECLARE();

@@ -691,7 +691,7 @@ Test(flowtable, refuses_corrupt_blobs)
 Test(flowtable, refuses_bad_params)
 {
     static const char *const bad[] = {
-        "{\"flows_per_port\": 1638}", /* 24 + 1638 * 40 > 65535 */
+        "{\"flows_per_port\": 1624}", /* 24 + 1624 * 40 > 64967 */
         "{\"flows_per_port\": 4001}",
         "{\"flows_per_port\": -1}",
         "{\"flows_per_port\": \"64\"}",
@@ -715,10 +715,10 @@ Test(flowtable, largest_table_fits_one_segment)
     instance in;
     size_t n;
 
-    instance_start(&in, "flowtable", 0, "{\"flows_per_port\": 1637}");
+    instance_start(&in, "flowtable", 0, "{\"flows_per_port\": 1623}");
     UCHAR *blob = ft_save(&in, &sw, 1, &n);
-    cr_assert_eq(n, FT_HEADER + 1637 * FT_ENTRY);
-    cr_assert_leq(n, 65535);
+    cr_assert_eq(n, FT_HEADER + 1623 * FT_ENTRY);
+    cr_assert_leq(n, NDIS_SWITCH_NIC_SAVE_STATE_MAX_DATA_SIZE);
     cr_assert_eq(ft_restore(&in, &sw, 2, blob, n), STATUS_SUCCESS);
     free(blob);
     instance_stop(&in);

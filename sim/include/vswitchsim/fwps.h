@@ -476,6 +476,17 @@ typedef struct _NDIS_SWITCH_NIC_SAVE_STATE {
 #define NDIS_SIZEOF_NDIS_SWITCH_NIC_SAVE_STATE_REVISION_1 \
     (offsetof(NDIS_SWITCH_NIC_SAVE_STATE, SaveDataOffset) + sizeof(USHORT))
 
+/* [INFERRED] The OID_SWITCH_NIC_SAVE page bounds SaveDataSize by
+ * NDIS_SWITCH_NIC_SAVE_STATE_MAX_DATA_SIZE but gives no value, and no public header copy
+ * has one. The same page says Header.Size, a USHORT, is the size of the whole buffer, and
+ * the data starts at SaveDataOffset, after the REVISION_1 struct: so one segment carries
+ * at most 65535 - 568 = 64967 bytes. The simulator splits or refuses state by this value
+ * (docs/sequence.md "Segment capacity"); define it yourself if your WDK does. */
+#ifndef NDIS_SWITCH_NIC_SAVE_STATE_MAX_DATA_SIZE
+#define NDIS_SWITCH_NIC_SAVE_STATE_MAX_DATA_SIZE \
+    (0xFFFFu - NDIS_SIZEOF_NDIS_SWITCH_NIC_SAVE_STATE_REVISION_1)
+#endif
+
 #define OID_SWITCH_NIC_SAVE 0x00010290
 #define OID_SWITCH_NIC_SAVE_COMPLETE 0x00010291
 #define OID_SWITCH_NIC_RESTORE 0x00010292
