@@ -39,8 +39,11 @@ static void attach_nic_ops(vs_sim *sim, vs_migration *mig)
     if (!set)
         abort(); /* out of memory mid-run */
     set->count = sim->cfg->topology.nics_per_vm;
-    for (uint32_t i = 0; i < set->count; i++)
+    for (uint32_t i = 0; i < set->count; i++) {
         set->ops[i].mig = mig;
+        set->ops[i].nic = mig->vm * set->count + i;
+        set->ops[i].index = i;
+    }
     mig->nics = set->ops;
     mig->nnics = set->count;
 }
@@ -374,15 +377,14 @@ static void maybe_corrupt(vs_sim *sim, vs_nic_op *op)
 
 /* The destination switch gives each NIC a port id: the validation port has it, and the
  * operational port created "in its place" (D-LMS 2) keeps it. It may differ from the
- * source's (D-OIDREST). */
+ * source's (D-OIDREST). Nothing is built there yet (a retry starts afresh). */
 static void assign_dst_ports(vs_sim *sim, vs_migration *mig)
 {
-    uint32_t n = sim->cfg->topology.nics_per_vm;
-    for (uint32_t i = 0; i < n; i++) {
+    for (uint32_t i = 0; i < mig->nnics; i++) {
         vs_nic_op *op = &mig->nics[i];
-        *op = (vs_nic_op){.mig = mig, .nic = mig->vm * n + i, .index = i, .state = op->state};
         vs_switch *sw = &sim->hosts[mig->dst].switches[sim->nics[op->nic].sw];
         op->dst_port = sw->next_port_id++;
+        op->port_created = op->iface_created = op->connected = false;
     }
 }
 

@@ -29,6 +29,7 @@ typedef struct vs_nic_op {
     uint32_t policy;      /* policy steps: the next policy to add */
     uint32_t segments;    /* NDIS save segments the saved state took */
     bool port_created, iface_created, connected; /* on the destination */
+    bool seq_pended, seq_timed_out; /* a callout pended, or timed out, in this save or restore */
     vs_time_t seq_started, oid_started;
     vs_state state;
     vs_fanout fan;

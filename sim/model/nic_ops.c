@@ -120,12 +120,12 @@ static void record_save(vs_sim *sim, vs_nic_op *op, bool ok)
     vs_seq_counts *c = &sim->stats.saves;
     vs_stats_latency(&sim->stats, VS_LAT_SAVE, op->mig->src, vs_sim_now(sim) - op->seq_started);
     vs_level_add(&sim->stats.saves_in_flight, vs_sim_now(sim), -1);
-    c->pended += op->fan.pended;
+    c->pended += op->seq_pended;
     if (ok)
         c->completed++;
     else
         c->failed++;
-    c->timed_out += op->fan.timed_out;
+    c->timed_out += op->seq_timed_out;
     if (ok)
         vs_hist_record(&sim->stats.oids_per_save, 1 + (op->segments ? op->segments + 1 : 1));
 }
@@ -135,12 +135,12 @@ static void record_restore(vs_sim *sim, vs_nic_op *op, bool ok)
     vs_seq_counts *c = &sim->stats.restores;
     vs_stats_latency(&sim->stats, VS_LAT_RESTORE, op->mig->dst,
                      vs_sim_now(sim) - op->seq_started);
-    c->pended += op->fan.pended;
+    c->pended += op->seq_pended;
     if (ok)
         c->completed++;
     else
         c->failed++;
-    c->timed_out += op->fan.timed_out;
+    c->timed_out += op->seq_timed_out;
 }
 
 /* ---- OID round trips -------------------------------------------------------------------- */
@@ -224,6 +224,10 @@ static void on_fan_done(vs_sim *sim, vs_fanout *fan)
     vs_time_t started = fan->kind == VS_FAN_SAVE || fan->kind == VS_FAN_RESTORE
                             ? op->oid_started : fan->started;
     trace_oid(sim, op, fan_oid_name(fan->kind), started, fan->status);
+    if (fan->kind == VS_FAN_SAVE || fan->kind == VS_FAN_RESTORE) {
+        op->seq_pended |= fan->pended;
+        op->seq_timed_out |= fan->timed_out;
+    }
     switch (current_step(op)) {
     case VS_STEP_SAVE:
         if (ok && !plan_segments(sim, op)) {
@@ -329,6 +333,7 @@ static void run_save(vs_sim *sim, vs_nic_op *op)
     if (op->stage == SAVE_FIRST_OID) {
         vs_state_reset(&op->state);
         op->segments = 0;
+        op->seq_pended = op->seq_timed_out = false;
         op->seq_started = vs_sim_now(sim);
         sim->stats.saves.issued++;
         vs_level_add(&sim->stats.saves_in_flight, op->seq_started, +1);
@@ -343,6 +348,7 @@ static void run_restore(vs_sim *sim, vs_nic_op *op)
 {
     if (op->group == 0 && op->stage == RESTORE_OIDS) { /* the step begins */
         op->seq_started = vs_sim_now(sim);
+        op->seq_pended = op->seq_timed_out = false;
         sim->stats.restores.issued++;
     }
     if (op->group >= group_count(sim, op)) {

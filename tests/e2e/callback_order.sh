@@ -9,15 +9,16 @@ source "$(dirname "$0")/lib.bash"
 cp "$SCEN/one-migration.json" "$SCEN/one-migration.csv" "$WORK/"
 "$VSWITCHSIM_BIN" run "$WORK/one-migration.json" --plugin-path "$VSWITCHSIM_TEST_PLUGIN_DIR" \
   --verbose --json "$WORK/r.json" 2> "$WORK/log" > /dev/null
-# "vswitchsim: [t s] rec@hostN: debug: EVENT switch=... port=P" -> "hostN EVENT port=P"
-sed -n 's/^vswitchsim: \[[0-9.]* s\] rec@\(host[0-9]*\): debug: \([A-Z_]*\) switch=[^ ]*\( port=[0-9]*\)\{0,1\}.*/\1 \2\3/p' \
+# "vswitchsim: [t s] rec@hostN: debug: EVENT switch=... port=P ... [validation=1]" ->
+# "hostN EVENT port=P[ validation=1]"
+sed -n 's/^vswitchsim: \[[0-9.]* s\] rec@\(host[0-9]*\): debug: \([A-Z_]*\) switch=[^ ]*\( port=[0-9]*\)\{0,1\}\( validation=1\)\{0,1\}.*/\1 \2\3\4/p' \
   "$WORK/log" > "$WORK/got"
 cat > "$WORK/want" <<'SEQ'
 host0 VSWITCH_CREATE
 host1 VSWITCH_CREATE
-host1 PORT_CREATE port=2
-host1 POLICY_ADD port=2
-host1 PORT_DELETE port=2
+host1 PORT_CREATE port=2 validation=1
+host1 POLICY_ADD port=2 validation=1
+host1 PORT_DELETE port=2 validation=1
 host1 PORT_CREATE port=2
 host1 POLICY_ADD port=2
 host0 RUNTIME_STATE_SAVE port=1
