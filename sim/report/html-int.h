@@ -80,8 +80,8 @@ extern const char vs__chart_css[];
 extern const char vs__page_css[];
 
 /* Appends the report's charts: latency percentiles per callout (pending completion,
- * callback), throughput and in flight over time, the blackout distribution and the
- * blackout per interval. Each chart draws what the report has, or says it has none. */
+ * callback), throughput and in flight over time, the blackout distribution, the
+ * blackout by part and the blackout per interval. Each chart draws what the report has, or says it has none. */
 void vs__html_charts(vs__buf *b, const json_t *report);
 
 #endif /* VS_HTML_INT_H */

@@ -193,6 +193,35 @@ static void chart_blackout_cdf(vs__buf *b, const json_t *r)
         &l);
 }
 
+/* The blackout's five parts (save, source teardown, transfer, NIC connect, restore), in
+ * order: their means add up to the blackout's mean, so a tall part is where it goes. */
+static void chart_blackout_parts(vs__buf *b, const json_t *r)
+{
+    static const char *const keys[] = {"save", "source_teardown", "transfer", "nic_connect",
+                                       "restore"};
+    static const char *const names[] = {"save", "source teardown", "transfer", "NIC connect",
+                                        "restore"};
+    static const char *const stats[] = {"mean", "p99"};
+    enum { PARTS = sizeof keys / sizeof keys[0] };
+    const json_t *parts = get(r, "blackout_us");
+    lines l = {0};
+    for (size_t k = 0; num(get(parts, "save"), "count") > 0 && k < 2; k++) {
+        double *xy = lines_add(b, &l, stats[k], PARTS);
+        for (size_t i = 0; xy && i < PARTS; i++) {
+            xy[i] = (double)i;
+            xy[PARTS + i] = num(get(parts, keys[i]), stats[k]);
+        }
+    }
+    draw(b, (vs__chart){
+        .id = "blackout-parts", .title = "Blackout by part",
+        .note = "where a completed migration's blackout goes; the parts' means add up to "
+                "the blackout's mean (docs/sequence.md)",
+        .empty = "no data: no live migration completed",
+        .x = {"part of the blackout, in order", VS_SCALE_LINEAR},
+        .y = {"time (µs)", VS_SCALE_AUTO}, .xnames = names, .nxnames = PARTS},
+        &l);
+}
+
 void vs__html_charts(vs__buf *b, const json_t *r)
 {
     static const ts_line throughput[] = {{"saves_per_s", "NIC saves/s"},
@@ -219,6 +248,7 @@ void vs__html_charts(vs__buf *b, const json_t *r)
         .empty = "no data: the report has no time series",
         .y = {"in flight, interval mean (count)", VS_SCALE_LINEAR}});
     chart_blackout_cdf(b, r);
+    chart_blackout_parts(b, r);
     chart_series(b, r, blackout, 2, true, (vs__chart){
         .id = "blackout-over-time", .title = "Blackout per interval",
         .empty = "no data: no blackout in any interval of the time series",

@@ -71,6 +71,7 @@ want = {
     "throughput": sum(column(c) for c in ("saves_per_s", "restores_per_s", "migrations_per_s")),
     "in-flight": sum(column(c) for c in ("pending_in_flight_mean", "migrations_in_flight_mean")),
     "blackout-cdf": curve_points(report["latency_us"]["blackout"]),
+    "blackout-parts": 2 * len(report["blackout_us"]),
     "blackout-over-time": sum(column(c, True) for c in ("blackout_p50_us", "blackout_p99_us")),
 }
 bad = []

@@ -89,6 +89,13 @@ static json_t *full_report(void)
     cr_assert_not_null(rest);
     cr_assert_eq(json_object_update(r, rest), 0);
     json_decref(rest);
+    /* Five parts of a blackout, as vs_report_build writes them. */
+    json_t *parts = json_object();
+    static const char *const keys[] = {"save", "source_teardown", "transfer", "nic_connect",
+                                       "restore"};
+    for (size_t i = 0; i < 5; i++)
+        json_object_set_new(parts, keys[i], latency(5, 100 * (double)(i + 1)));
+    cr_assert_eq(json_object_set_new(r, "blackout_us", parts), 0);
     return r;
 }
 
@@ -145,14 +152,15 @@ static size_t count(const char *s, const char *what)
 }
 
 static const char *const CHARTS[] = {"latency-pending", "latency-callback", "throughput",
-                                     "in-flight", "blackout-cdf", "blackout-over-time"};
+                                     "in-flight",       "blackout-cdf",     "blackout-parts",
+                                     "blackout-over-time"};
 
 Test(html, every_chart_counts_what_it_drew)
 {
     const char *html = render(full_report(), "r.html");
-    static const long series[] = {1, 2, 3, 2, 1, 2};
-    static const long points[] = {CURVE_POINTS,     2 * CURVE_POINTS, 3 * ROWS,
-                                  2 * ROWS,         CURVE_POINTS,     2 * ROWS - 1};
+    static const long series[] = {1, 2, 3, 2, 1, 2, 2}; /* blackout parts: mean and p99 */
+    static const long points[] = {CURVE_POINTS, 2 * CURVE_POINTS, 3 * ROWS,    2 * ROWS,
+                                  CURVE_POINTS, 2 * 5,            2 * ROWS - 1};
     for (size_t i = 0; i < sizeof CHARTS / sizeof CHARTS[0]; i++) {
         cr_assert_eq(chart_attr(html, CHARTS[i], "data-series"), series[i], "%s", CHARTS[i]);
         cr_assert_eq(chart_attr(html, CHARTS[i], "data-points"), points[i], "%s", CHARTS[i]);
