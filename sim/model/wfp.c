@@ -537,6 +537,12 @@ static void fanout_step(vs_sim *sim, vs_fanout *fan)
     }
 }
 
+static vs_time_t fanout_after_pause(vs_sim *sim, void *ctx, uint64_t arg)
+{
+    fanout_step(sim, ctx);
+    return 0;
+}
+
 void vs_fanout_start(vs_sim *sim, vs_fanout *fan, vs_fanout_kind kind,
                      const vs_fanout_target *where, vs_fanout_done_fn done)
 {
@@ -560,6 +566,10 @@ void vs_fanout_start(vs_sim *sim, vs_fanout *fan, vs_fanout_kind kind,
     fan->status = STATUS_SUCCESS;
     fan->pended = fan->timed_out = false;
     fan->started = vs_sim_now(sim);
+    if (h->stack_paused) { /* the OID waits for the stack's restart, callouts or not */
+        vs_cpu_submit(sim, where->host, fanout_after_pause, fan, 0);
+        return;
+    }
     fanout_step(sim, fan);
 }
 
