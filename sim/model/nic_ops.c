@@ -171,6 +171,7 @@ static void on_oid_done(vs_engine *eng, void *ctx, uint64_t arg)
     if (!carries_callbacks)
         trace_oid(sim, op, oid_name(op), op->oid_started, STATUS_SUCCESS);
     if (--op->oids_left > 0) { /* the loop issues the OID again */
+        op->oid_started = vs_sim_now(sim);
         vs_cpu_submit(sim, host_of(op), oid_on_cpu, op, 0);
         return;
     }
@@ -182,7 +183,6 @@ static vs_time_t oid_on_cpu(vs_sim *sim, void *ctx, uint64_t arg)
 {
     vs_nic_op *op = ctx;
     vs_time_t cost = cfg_of(sim)->ndis.oid_cost;
-    op->oid_started = vs_sim_now(sim);
     if (on_dst(op))
         sim->stats.restore_oids++;
     else
@@ -194,9 +194,12 @@ static vs_time_t oid_on_cpu(vs_sim *sim, void *ctx, uint64_t arg)
     return cost;
 }
 
+/* An OID's trace time is when it is issued; its duration includes any wait for a CPU
+ * (or for a paused stack), as a port event's does. */
 static void issue_oids(vs_sim *sim, vs_nic_op *op, uint32_t count)
 {
     op->oids_left = count;
+    op->oid_started = vs_sim_now(sim);
     vs_cpu_submit(sim, host_of(op), oid_on_cpu, op, 0);
 }
 

@@ -134,6 +134,17 @@ typedef struct vs_policy_fan {
 
 static void on_policy_fan_done(vs_sim *sim, vs_fanout *fan)
 {
+    if (sim->trace) {
+        vs_trace_record r = {.kind = VS_TRACE_OID, .t = fan->started,
+                             .duration = vs_sim_now(sim) - fan->started, .host = fan->host,
+                             .sw = fan->sw, .port = fan->port, .vm = fan->vm,
+                             .nic = fan->nic_index,
+                             .event = fan->kind == VS_FAN_POLICY_DELETE
+                                          ? "OID_SWITCH_PORT_PROPERTY_DELETE"
+                                          : "OID_SWITCH_PORT_PROPERTY_UPDATE",
+                             .status = fan->status};
+        sim->trace(sim->trace_ctx, &r);
+    }
     free(fan->owner);
 }
 

@@ -8,6 +8,8 @@
  */
 #include <string.h>
 
+#include <stdio.h>
+
 #include "fixture.h"
 
 VSWITCHSIM_PLUGIN_DECLARE();
@@ -184,8 +186,21 @@ static NTSTATUS NTAPI good_policy(
 
     fixture_instance *instance = notifyContext;
     BOOLEAN validation = validation_find(instance, switch_key(vSwitch), portId) != NULL;
+    char data[2 * 4 + 1] = "";
 
-    LOG_EVENT(instance, vSwitch, "port=%u%s", portId, validation ? " validation=1" : "");
+    if (vSwitchPortProperty == NULL) {
+        LOG_EVENT(instance, vSwitch, "port=%u%s", portId, validation ? " validation=1" : "");
+        return STATUS_SUCCESS;
+    }
+    /* The custom property's bytes, as a callout reads them (D-POLICY): the first 4 in hex. */
+    const NDIS_SWITCH_PORT_PROPERTY_CUSTOM *custom =
+        NDIS_SWITCH_PORT_PROPERTY_PARAMETERS_GET_PROPERTY(vSwitchPortProperty);
+    const UCHAR *bytes = NDIS_SWITCH_PORT_PROPERTY_CUSTOM_GET_BUFFER(custom);
+    for (ULONG i = 0; i < custom->PropertyBufferLength && i < 4; i++)
+        snprintf(data + 2 * i, 3, "%02x", bytes[i]);
+    LOG_EVENT(instance, vSwitch, "port=%u%s version=%u bytes=%lu data=%s", portId,
+              validation ? " validation=1" : "", vSwitchPortProperty->PropertyVersion,
+              (unsigned long)custom->PropertyBufferLength, data);
     return STATUS_SUCCESS;
 }
 
