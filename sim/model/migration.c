@@ -429,86 +429,114 @@ static void release_slots(vs_sim *sim, vs_migration *mig)
     vs_migration_host_changed(sim, mig->dst);
 }
 
-/* ---- States ------------------------------------------------------------------------ */
+
+/* ---- What each state starts when it is entered ------------------------------------- */
+
+/* The NIC part each state runs on every NIC of the VM (VS_PART_COUNT: none). */
+static const uint8_t part_of[VS_MIG_STATES] = {
+    [VS_MIG_QUEUED] = VS_PART_COUNT, [VS_MIG_WAITING] = VS_PART_COUNT,
+    [VS_MIG_VALIDATE] = VS_PART_VALIDATE, [VS_MIG_PORT_SETUP] = VS_PART_PORT_SETUP,
+    [VS_MIG_PRECOPY] = VS_PART_COUNT, [VS_MIG_SAVE] = VS_PART_SAVE,
+    [VS_MIG_SRC_TEARDOWN] = VS_PART_SRC_TEARDOWN, [VS_MIG_TRANSFER] = VS_PART_COUNT,
+    [VS_MIG_DISK] = VS_PART_COUNT, [VS_MIG_NIC_CONNECT] = VS_PART_NIC_CONNECT,
+    [VS_MIG_RESTORE] = VS_PART_RESTORE, [VS_MIG_LEGACY_RESTORE] = VS_PART_LEGACY_RESTORE,
+    [VS_MIG_REFUSED] = VS_PART_COUNT, [VS_MIG_RESTORE_FAILED] = VS_PART_COUNT,
+    [VS_MIG_DST_ROLLBACK] = VS_PART_DST_ROLLBACK, [VS_MIG_DST_TEARDOWN] = VS_PART_DST_TEARDOWN,
+    [VS_MIG_ONLINE] = VS_PART_COUNT, [VS_MIG_FAILED] = VS_PART_COUNT,
+    [VS_MIG_VM_OFF] = VS_PART_COUNT};
+
+static void run_part(vs_sim *sim, vs_migration *mig)
+{
+    for_each_nic(sim, mig, (vs_nic_part)part_of[mig->state]);
+}
+
+/* WAITING again: a retry after a refusal. */
+static void enter_retry(vs_sim *sim, vs_migration *mig)
+{
+    release_slots(sim, mig);
+    mig->dst = VS_ANY_HOST;
+    admit(sim, mig);
+    start_from(sim, mig->src);
+    serve_starved(sim);
+}
+
+static void enter_validate(vs_sim *sim, vs_migration *mig)
+{
+    assign_dst_ports(sim, mig);
+    run_part(sim, mig);
+}
+
+static void enter_legacy_restore(vs_sim *sim, vs_migration *mig)
+{
+    if (mig->op != VS_OP_MIGRATE) /* legacy local: new ports on the same host */
+        assign_dst_ports(sim, mig);
+    run_part(sim, mig);
+}
+
+static void enter_precopy(vs_sim *sim, vs_migration *mig)
+{
+    after(sim, mig, vs_dist_sample(&sim->cfg->migration.precopy, &sim->vms[mig->vm].rng));
+}
+
+/* The VM pauses: a migration's blackout starts. */
+static void enter_save(vs_sim *sim, vs_migration *mig)
+{
+    if (mig->flow == VS_FLOW_MIGRATE_LEGACY)
+        assign_dst_ports(sim, mig); /* legacy: created after the transfer */
+    mig->state_bytes = 0;
+    if (mig->op == VS_OP_MIGRATE)
+        start_blackout(sim, mig);
+    run_part(sim, mig);
+}
+
+static void enter_transfer(vs_sim *sim, vs_migration *mig)
+{
+    for (uint32_t i = 0; i < mig->nnics; i++)
+        maybe_corrupt(sim, &mig->nics[i]);
+    after(sim, mig, transfer_time(sim, mig));
+}
+
+static void enter_disk(vs_sim *sim, vs_migration *mig)
+{
+    after(sim, mig, vs_dist_sample(&sim->cfg->migration.disk_time, &sim->vms[mig->vm].rng));
+}
+
+static void enter_restore(vs_sim *sim, vs_migration *mig)
+{
+    if (mig->op != VS_OP_MIGRATE) /* a local state's bytes come back from disk now */
+        for (uint32_t i = 0; i < mig->nnics; i++)
+            maybe_corrupt(sim, &mig->nics[i]);
+    run_part(sim, mig);
+}
+
+/* Decision states decide at once, by the scenario's option. */
+static void decide_refused(vs_sim *sim, vs_migration *mig)
+{
+    mig->failed_here = !refused_goes_on(sim, mig);
+    raise_event(sim, mig);
+}
+
+static void decide_restore_failed(vs_sim *sim, vs_migration *mig)
+{
+    mig->without_state = sim->cfg->migration.on_restore_failure == VS_RESTORE_FAILURE_ONLINE;
+    mig->failed_here = !mig->without_state;
+    raise_event(sim, mig);
+}
 
 static void finish(vs_sim *sim, vs_migration *mig);
 
-/* What each state starts. Decision states decide at once. */
-static void start_state(vs_sim *sim, vs_migration *mig)
-{
-    vs_vm *vm = &sim->vms[mig->vm];
-    switch ((vs_mig_state)mig->state) {
-    case VS_MIG_WAITING: /* a retry */
-        release_slots(sim, mig);
-        mig->dst = VS_ANY_HOST;
-        admit(sim, mig);
-        start_from(sim, mig->src);
-        serve_starved(sim);
-        return;
-    case VS_MIG_VALIDATE:
-        assign_dst_ports(sim, mig);
-        for_each_nic(sim, mig, VS_PART_VALIDATE);
-        return;
-    case VS_MIG_LEGACY_RESTORE:
-        if (mig->op != VS_OP_MIGRATE) /* legacy local: new ports on the same host */
-            assign_dst_ports(sim, mig);
-        for_each_nic(sim, mig, VS_PART_LEGACY_RESTORE);
-        return;
-    case VS_MIG_PORT_SETUP:
-        for_each_nic(sim, mig, VS_PART_PORT_SETUP);
-        return;
-    case VS_MIG_PRECOPY:
-        after(sim, mig, vs_dist_sample(&sim->cfg->migration.precopy, &vm->rng));
-        return;
-    case VS_MIG_SAVE:
-        if (mig->flow == VS_FLOW_MIGRATE_LEGACY)
-            assign_dst_ports(sim, mig); /* legacy: creates them after the transfer */
-        else if (mig->op != VS_OP_MIGRATE)
-            mig->state_bytes = 0;
-        if (mig->op == VS_OP_MIGRATE)
-            start_blackout(sim, mig);
-        for_each_nic(sim, mig, VS_PART_SAVE);
-        return;
-    case VS_MIG_SRC_TEARDOWN:
-        for_each_nic(sim, mig, VS_PART_SRC_TEARDOWN);
-        return;
-    case VS_MIG_TRANSFER:
-        for (uint32_t i = 0; i < mig->nnics; i++)
-            maybe_corrupt(sim, &mig->nics[i]);
-        after(sim, mig, transfer_time(sim, mig));
-        return;
-    case VS_MIG_DISK:
-        after(sim, mig, vs_dist_sample(&sim->cfg->migration.disk_time, &vm->rng));
-        return;
-    case VS_MIG_NIC_CONNECT:
-        for_each_nic(sim, mig, VS_PART_NIC_CONNECT);
-        return;
-    case VS_MIG_RESTORE:
-        if (mig->op != VS_OP_MIGRATE)
-            for (uint32_t i = 0; i < mig->nnics; i++)
-                maybe_corrupt(sim, &mig->nics[i]);
-        for_each_nic(sim, mig, VS_PART_RESTORE);
-        return;
-    case VS_MIG_DST_ROLLBACK:
-        for_each_nic(sim, mig, VS_PART_DST_ROLLBACK);
-        return;
-    case VS_MIG_DST_TEARDOWN:
-        for_each_nic(sim, mig, VS_PART_DST_TEARDOWN);
-        return;
-    case VS_MIG_REFUSED:
-        mig->failed_here = !refused_goes_on(sim, mig);
-        raise_event(sim, mig);
-        return;
-    case VS_MIG_RESTORE_FAILED:
-        mig->without_state = sim->cfg->migration.on_restore_failure == VS_RESTORE_FAILURE_ONLINE;
-        mig->failed_here = !mig->without_state;
-        raise_event(sim, mig);
-        return;
-    default: /* ONLINE, FAILED, VM_OFF */
-        finish(sim, mig);
-        return;
-    }
-}
+typedef void (*vs_enter_fn)(vs_sim *sim, vs_migration *mig);
+static const vs_enter_fn enter_action[VS_MIG_STATES] = {
+    [VS_MIG_WAITING] = enter_retry,          [VS_MIG_VALIDATE] = enter_validate,
+    [VS_MIG_PORT_SETUP] = run_part,          [VS_MIG_PRECOPY] = enter_precopy,
+    [VS_MIG_SAVE] = enter_save,              [VS_MIG_SRC_TEARDOWN] = run_part,
+    [VS_MIG_TRANSFER] = enter_transfer,      [VS_MIG_DISK] = enter_disk,
+    [VS_MIG_NIC_CONNECT] = run_part,         [VS_MIG_RESTORE] = enter_restore,
+    [VS_MIG_LEGACY_RESTORE] = enter_legacy_restore,
+    [VS_MIG_REFUSED] = decide_refused,       [VS_MIG_RESTORE_FAILED] = decide_restore_failed,
+    [VS_MIG_DST_ROLLBACK] = run_part,        [VS_MIG_DST_TEARDOWN] = run_part,
+    [VS_MIG_ONLINE] = finish,                [VS_MIG_FAILED] = finish,
+    [VS_MIG_VM_OFF] = finish};
 
 /* Which cause a failure of this state is, the first time the operation fails. */
 static void note_cause(vs_migration *mig)
@@ -524,7 +552,8 @@ static void note_cause(vs_migration *mig)
 
 static void enter(vs_sim *sim, vs_migration *mig, vs_mig_state state)
 {
-    if (vs_flow_blackout_part(mig->flow, state) == VS_BO_NONE && mig->timeout) { /* the blackout is over */
+    /* Leaving the blackout (or never in it): its timeout no longer applies. */
+    if (vs_flow_blackout_part(mig->flow, state) == VS_BO_NONE && mig->timeout) {
         vs_engine_cancel(sim->engine, mig->timeout);
         mig->timeout = 0;
     }
@@ -532,7 +561,7 @@ static void enter(vs_sim *sim, vs_migration *mig, vs_mig_state state)
     mig->state_started = vs_sim_now(sim);
     mig->waiting = 0;
     mig->failed_here = false;
-    start_state(sim, mig);
+    enter_action[state](sim, mig);
 }
 
 /* The current state has ended: its table row says what comes next. */
