@@ -21,8 +21,10 @@ typedef struct vs_nic_op {
     uint32_t nic;         /* global NIC index */
     uint32_t index;       /* in its VM */
     NDIS_SWITCH_PORT_ID dst_port; /* the destination's port: validation, then operational */
+    const struct vs_nic_row *rows; /* the part's table (nic_ops.h) */
     uint8_t part;         /* vs_nic_part */
     uint8_t row;          /* position in the part's table */
+    uint8_t step;         /* rows[row].step, kept at hand */
     uint8_t stage;        /* within a step: the save loop's or restore loop's stage */
     uint32_t oids_left;   /* OID round trips still to make in this stage */
     uint32_t group;       /* restore loop: which group of segments */

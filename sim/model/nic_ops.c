@@ -31,8 +31,7 @@ static uint32_t ceil_div(uint64_t a, uint64_t b)
 
 static vs_nic_step current_step(const vs_nic_op *op)
 {
-    uint32_t n;
-    return (vs_nic_step)vs_nic_part_rows((vs_nic_part)op->part, &n)[op->row].step;
+    return (vs_nic_step)op->step;
 }
 
 /* ---- Segments ------------------------------------------------------------------------ */
@@ -166,8 +165,9 @@ static void on_oid_done(vs_engine *eng, void *ctx, uint64_t arg)
     vs_nic_op *op = (vs_nic_op *)(uintptr_t)arg;
     /* The OID that carries the first save, or a group's last restore segment, is traced
      * after the callbacks it causes, with them in its duration. */
-    bool carries_callbacks = (current_step(op) == VS_STEP_SAVE && op->stage == SAVE_FIRST_OID) ||
-                             (current_step(op) == VS_STEP_RESTORE && op->oids_left == 1);
+    vs_nic_step step = current_step(op);
+    bool carries_callbacks = (step == VS_STEP_SAVE && op->stage == SAVE_FIRST_OID) ||
+                             (step == VS_STEP_RESTORE && op->oids_left == 1);
     if (!carries_callbacks)
         trace_oid(sim, op, oid_name(op), op->oid_started, STATUS_SUCCESS);
     if (--op->oids_left > 0) { /* the loop issues the OID again */
@@ -443,11 +443,10 @@ static void step_run(vs_sim *sim, vs_nic_op *op)
  * on the destination (the source's port and NIC are the VM's own, not flags here). */
 static void apply_step(vs_sim *sim, vs_nic_op *op, vs_nic_step step)
 {
-    vs_switch *sw = switch_of(sim, op);
     if (step == VS_STEP_VPORT_CREATE || step == VS_STEP_PORT_CREATE)
-        sw->params.NumSwitchPorts++;
+        switch_of(sim, op)->params.NumSwitchPorts++;
     if (step == VS_STEP_VPORT_DELETE || step == VS_STEP_PORT_DELETE)
-        sw->params.NumSwitchPorts--;
+        switch_of(sim, op)->params.NumSwitchPorts--;
     if (step == VS_STEP_VPORT_DELETE)
         vs_sim_check_reservations(sim, vport_key(sim, op));
     if (!on_dst(op))
@@ -478,11 +477,35 @@ static void apply_step(vs_sim *sim, vs_nic_op *op, vs_nic_step step)
     }
 }
 
+/* The fan-out kind of each step that is one (VS_FAN_KINDS: not a fan-out). */
+static const uint8_t fan_kind_of[VS_STEP_COUNT] = {
+    [VS_STEP_VPORT_CREATE] = VS_FAN_PORT_CREATE, [VS_STEP_VPOLICY] = VS_FAN_POLICY_ADD,
+    [VS_STEP_VPORT_DELETE] = VS_FAN_PORT_DELETE, [VS_STEP_PORT_CREATE] = VS_FAN_PORT_CREATE,
+    [VS_STEP_POLICY] = VS_FAN_POLICY_ADD,        [VS_STEP_SAVE] = VS_FAN_KINDS,
+    [VS_STEP_IFACE_CREATE] = VS_FAN_IFACE_CREATE, [VS_STEP_IFACE_CONNECT] = VS_FAN_IFACE_CONNECT,
+    [VS_STEP_IFACE_DISCONNECT] = VS_FAN_IFACE_DISCONNECT,
+    [VS_STEP_IFACE_DELETE] = VS_FAN_IFACE_DELETE, [VS_STEP_PORT_TEARDOWN] = VS_FAN_KINDS,
+    [VS_STEP_PORT_DELETE] = VS_FAN_PORT_DELETE,  [VS_STEP_RESTORE] = VS_FAN_KINDS,
+    [VS_STEP_RESTORE_COMPLETE] = VS_FAN_KINDS};
+
+/* Would the current step end at once, with nothing to call and nothing to trace? Then
+ * it is taken in the loop below instead of through a fan-out (a drain's callouts mostly
+ * subscribe save and restore only: most port and NIC steps pass like this). */
+static bool step_passes(const vs_sim *sim, const vs_nic_op *op)
+{
+    const vs_host *h = &sim->hosts[host_of(op)];
+    if (sim->trace || h->stack_paused)
+        return false;
+    if (op->step == VS_STEP_PORT_TEARDOWN)
+        return true;
+    unsigned kind = fan_kind_of[op->step];
+    return kind < VS_FAN_KINDS && !(h->handled_kinds & 1u << kind);
+}
+
 /* From the current row on `ok`: the next row whose step applies, or the part's end. */
 static void advance(vs_sim *sim, vs_nic_op *op, bool ok)
 {
-    uint32_t n;
-    const vs_nic_row *rows = vs_nic_part_rows((vs_nic_part)op->part, &n);
+    const vs_nic_row *rows = op->rows;
     for (;;) {
         uint8_t next = ok ? rows[op->row].on_ok : rows[op->row].on_fail;
         if (next == VS_ROW_END_OK || next == VS_ROW_END_FAILED) {
@@ -490,13 +513,17 @@ static void advance(vs_sim *sim, vs_nic_op *op, bool ok)
             return;
         }
         op->row = next;
+        op->step = rows[next].step;
         op->stage = 0;
         op->oids_left = 0;
         op->policy = 0;
         op->group = 0;
-        if (step_applies(op, (vs_nic_step)rows[op->row].step))
+        ok = true;
+        if (!step_applies(op, (vs_nic_step)op->step))
+            continue; /* nothing to undo here: as if done */
+        if (!step_passes(sim, op))
             break;
-        ok = true; /* nothing to undo here: as if done */
+        apply_step(sim, op, (vs_nic_step)op->step);
     }
     step_run(sim, op);
 }
@@ -517,15 +544,56 @@ void vs_nic_op_start(vs_sim *sim, vs_nic_op *op, vs_nic_part part, vs_nic_done_f
 {
     uint32_t n;
     const vs_nic_row *rows = vs_nic_part_rows(part, &n);
+    op->rows = rows;
     op->part = (uint8_t)part;
     op->row = 0;
+    op->step = rows[0].step;
     op->stage = 0;
     op->oids_left = 0;
     op->policy = 0;
     op->group = 0;
     op->done = done;
-    if (step_applies(op, (vs_nic_step)rows[0].step))
-        step_run(sim, op);
-    else
+    if (!step_applies(op, (vs_nic_step)op->step)) {
         advance(sim, op, true); /* a rollback of what was never built */
+        return;
+    }
+    if (step_passes(sim, op)) {
+        apply_step(sim, op, (vs_nic_step)op->step);
+        advance(sim, op, true);
+        return;
+    }
+    step_run(sim, op);
+}
+
+/* ---- Parts that pass at once ---------------------------------------------------------- */
+
+bool vs_nic_part_silent(const vs_sim *sim, uint32_t host, vs_nic_part part)
+{
+    const vs_host *h = &sim->hosts[host];
+    if (sim->trace || h->stack_paused)
+        return false;
+    uint32_t n;
+    const vs_nic_row *rows = vs_nic_part_rows(part, &n);
+    for (uint32_t r = 0; r < n; r++) {
+        unsigned kind = fan_kind_of[rows[r].step];
+        if (rows[r].step == VS_STEP_PORT_TEARDOWN)
+            continue;
+        if (kind >= VS_FAN_KINDS || h->handled_kinds & 1u << kind)
+            return false; /* an OID round trip, or a callout to call */
+    }
+    return true;
+}
+
+void vs_nic_op_pass(vs_sim *sim, vs_nic_op *op, vs_nic_part part)
+{
+    uint32_t n;
+    const vs_nic_row *rows = vs_nic_part_rows(part, &n);
+    op->rows = rows;
+    op->part = (uint8_t)part;
+    for (uint8_t r = 0; r != VS_ROW_END_OK && r != VS_ROW_END_FAILED; r = rows[r].on_ok) {
+        op->row = r;
+        op->step = rows[r].step;
+        if (step_applies(op, (vs_nic_step)op->step))
+            apply_step(sim, op, (vs_nic_step)op->step);
+    }
 }

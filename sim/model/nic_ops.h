@@ -51,8 +51,18 @@ typedef struct vs_nic_row {
     uint8_t step, on_ok, on_fail;
 } vs_nic_row;
 
-/* The part's table (rows in order, starting at row 0) and its length. */
-const vs_nic_row *vs_nic_part_rows(vs_nic_part part, uint32_t *nrows);
+/* The part's table (rows in order, starting at row 0) and its length (sequence.c). */
+typedef struct vs_nic_part_table {
+    const vs_nic_row *rows;
+    uint32_t n;
+} vs_nic_part_table;
+extern const vs_nic_part_table vs__nic_parts[VS_PART_COUNT];
+
+static inline const vs_nic_row *vs_nic_part_rows(vs_nic_part part, uint32_t *nrows)
+{
+    *nrows = vs__nic_parts[part].n;
+    return vs__nic_parts[part].rows;
+}
 const char *vs_nic_part_name(vs_nic_part part);
 const char *vs_nic_step_name(vs_nic_step step);
 
@@ -61,5 +71,18 @@ typedef void (*vs_nic_done_fn)(vs_sim *sim, vs_nic_op *op, bool ok);
 /* Starts the NIC's part; `done` runs when it ends, possibly before this returns. The
  * part runs on op->mig->src or op->mig->dst as its steps say. */
 void vs_nic_op_start(vs_sim *sim, vs_nic_op *op, vs_nic_part part, vs_nic_done_fn done);
+
+/* Would every step of the part pass at once on `host`: no callout there handles any of
+ * its events, it has no OID round trip, the host's stack runs and nobody traces? Then
+ * vs_nic_op_pass does its work on a NIC without events: what the steps change (ports,
+ * the NIC's state on the destination), as if each had run. */
+bool vs_nic_part_silent(const vs_sim *sim, uint32_t host, vs_nic_part part);
+void vs_nic_op_pass(vs_sim *sim, vs_nic_op *op, vs_nic_part part);
+
+/* Does the part run on the source (else on the destination)? */
+static inline bool vs_nic_part_on_source(vs_nic_part part)
+{
+    return part == VS_PART_SAVE || part == VS_PART_SRC_TEARDOWN;
+}
 
 #endif /* VS_NIC_OPS_H */

@@ -18,12 +18,7 @@
 #define VS_MIG_NONE_ NONE_
 #define NO NONE_
 
-typedef struct vs_mig_row {
-    uint8_t next[VS_MIG_EVENTS]; /* vs_mig_state + 1, 0: none */
-    uint8_t blackout;            /* vs_blackout_part + 1, 0: none */
-} vs_mig_row;
-
-static const vs_mig_row flows[VS_FLOWS][VS_MIG_STATES] = {
+const vs_mig_row vs__flows[VS_FLOWS][VS_MIG_STATES] = {
     /* D-LMS. Steps 1-2 (validation, then operational port with its policies) before the
      * blackout; a refusal there stops the migration to that destination before anything
      * on the source changes. Step 3 (save) only if they applied, step 4 (source
@@ -103,22 +98,6 @@ vs_flow vs_flow_of(vs_operation op, vs_sequence sequence)
     }
 }
 
-vs_mig_state vs_flow_next(vs_flow flow, vs_mig_state state, vs_mig_event event)
-{
-    if ((unsigned)flow >= VS_FLOWS || (unsigned)state >= VS_MIG_STATES ||
-        (unsigned)event >= VS_MIG_EVENTS || flows[flow][state].next[event] == 0)
-        return VS_MIG_NONE;
-    return (vs_mig_state)(flows[flow][state].next[event] - 1);
-}
-
-vs_blackout_part vs_flow_blackout_part(vs_flow flow, vs_mig_state state)
-{
-    if ((unsigned)flow >= VS_FLOWS || (unsigned)state >= VS_MIG_STATES ||
-        flows[flow][state].blackout == 0)
-        return VS_BO_NONE;
-    return (vs_blackout_part)(flows[flow][state].blackout - 1);
-}
-
 bool vs_mig_state_final(vs_mig_state state)
 {
     return state == VS_MIG_ONLINE || state == VS_MIG_FAILED || state == VS_MIG_VM_OFF;
@@ -183,21 +162,12 @@ static const vs_nic_row legacy_restore[] = {
     STEP(RESTORE, 4, FAIL), STEP(RESTORE_COMPLETE, 5, FAIL), STEP(IFACE_CONNECT, OK, FAIL)};
 
 #define PART(name) {name, sizeof name / sizeof name[0]}
-static const struct {
-    const vs_nic_row *rows;
-    uint32_t n;
-} parts[VS_PART_COUNT] = {
+const vs_nic_part_table vs__nic_parts[VS_PART_COUNT] = {
     [VS_PART_VALIDATE] = PART(validate),         [VS_PART_PORT_SETUP] = PART(port_setup),
     [VS_PART_SAVE] = PART(save),                 [VS_PART_SRC_TEARDOWN] = PART(src_teardown),
     [VS_PART_NIC_CONNECT] = PART(nic_connect),   [VS_PART_RESTORE] = PART(restore),
     [VS_PART_DST_ROLLBACK] = PART(dst_rollback), [VS_PART_DST_TEARDOWN] = PART(dst_teardown),
     [VS_PART_LEGACY_RESTORE] = PART(legacy_restore)};
-
-const vs_nic_row *vs_nic_part_rows(vs_nic_part part, uint32_t *nrows)
-{
-    *nrows = parts[part].n;
-    return parts[part].rows;
-}
 
 const char *vs_nic_part_name(vs_nic_part part)
 {

@@ -62,10 +62,32 @@ typedef enum vs_blackout_part {
 } vs_blackout_part;
 
 vs_flow vs_flow_of(vs_operation op, vs_sequence sequence);
-/* The state after `state` on `event` in `flow`, or VS_MIG_NONE. */
-vs_mig_state vs_flow_next(vs_flow flow, vs_mig_state state, vs_mig_event event);
+/* A row of a flow's table (sequence.c), stored plus one so that the rows a flow leaves
+ * out (zero) read as "no transition". Read it through the two functions below. */
+typedef struct vs_mig_row {
+    uint8_t next[VS_MIG_EVENTS]; /* vs_mig_state + 1, 0: none */
+    uint8_t blackout;            /* vs_blackout_part + 1, 0: none */
+} vs_mig_row;
+extern const vs_mig_row vs__flows[VS_FLOWS][VS_MIG_STATES];
+
+/* The state after `state` on `event` in `flow`, or VS_MIG_NONE. Inline: a migration
+ * takes about ten transitions. */
+static inline vs_mig_state vs_flow_next(vs_flow flow, vs_mig_state state, vs_mig_event event)
+{
+    if ((unsigned)flow >= VS_FLOWS || (unsigned)state >= VS_MIG_STATES ||
+        (unsigned)event >= VS_MIG_EVENTS || vs__flows[flow][state].next[event] == 0)
+        return VS_MIG_NONE;
+    return (vs_mig_state)(vs__flows[flow][state].next[event] - 1);
+}
+
 /* The part of the blackout `state`'s time counts towards in `flow`, or VS_BO_NONE. */
-vs_blackout_part vs_flow_blackout_part(vs_flow flow, vs_mig_state state);
+static inline vs_blackout_part vs_flow_blackout_part(vs_flow flow, vs_mig_state state)
+{
+    if ((unsigned)flow >= VS_FLOWS || (unsigned)state >= VS_MIG_STATES ||
+        vs__flows[flow][state].blackout == 0)
+        return VS_BO_NONE;
+    return (vs_blackout_part)(vs__flows[flow][state].blackout - 1);
+}
 bool vs_mig_state_final(vs_mig_state state);
 
 const char *vs_mig_state_name(vs_mig_state state);
