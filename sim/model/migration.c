@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "engine/dist.h"
 #include "model/nic_ops.h"
@@ -22,54 +23,47 @@ static void raise_event(vs_sim *sim, vs_migration *mig);
  * steady state allocates nothing.
  */
 
-typedef struct vs_nic_set {
-    void *pool_link; /* the pool's free list writes here, not over the operations */
-    uint32_t count;
-    vs_nic_op ops[];
-} vs_nic_set;
-
-static vs_nic_set *set_of(vs_nic_op *ops)
+static void attach_run(vs_sim *sim, vs_migration *mig)
 {
-    return (vs_nic_set *)(void *)((char *)ops - offsetof(vs_nic_set, ops));
-}
-
-static void attach_nic_ops(vs_sim *sim, vs_migration *mig)
-{
-    vs_nic_set *set = vs_pool_get(&sim->nic_sets);
-    if (!set)
+    vs_mig_run *run = vs_pool_get(&sim->runs);
+    if (!run)
         abort(); /* out of memory mid-run */
-    set->count = sim->cfg->topology.nics_per_vm;
-    for (uint32_t i = 0; i < set->count; i++) {
-        set->ops[i].mig = mig;
-        set->ops[i].nic = mig->vm * set->count + i;
-        set->ops[i].index = i;
+    uint32_t n = sim->cfg->topology.nics_per_vm;
+    run->waiting = run->ntried = 0;
+    run->tried = NULL;
+    run->state_started = 0;
+    memset(run->blackout, 0, sizeof run->blackout);
+    run->timeout = 0;
+    run->state_bytes = 0;
+    run->nnics = n;
+    for (uint32_t i = 0; i < n; i++) {
+        run->nics[i].mig = mig;
+        run->nics[i].nic = mig->vm * n + i;
+        run->nics[i].index = i;
     }
-    mig->nics = set->ops;
-    mig->nnics = set->count;
+    mig->run = run;
 }
 
-static void detach_nic_ops(vs_sim *sim, vs_migration *mig)
+static void detach_run(vs_sim *sim, vs_migration *mig)
 {
-    free(mig->tried);
-    mig->tried = NULL;
-    mig->ntried = 0;
-    if (!mig->nics)
+    if (!mig->run)
         return;
-    vs_pool_put(&sim->nic_sets, set_of(mig->nics));
-    mig->nics = NULL;
+    free(mig->run->tried);
+    vs_pool_put(&sim->runs, mig->run);
+    mig->run = NULL;
 }
 
-static void free_nic_set(void *item)
+static void free_run(void *item)
 {
-    vs_nic_set *set = item;
-    for (uint32_t i = 0; i < set->count; i++)
-        vs_state_close(&set->ops[i].state);
+    vs_mig_run *run = item;
+    for (uint32_t i = 0; i < run->nnics; i++)
+        vs_state_close(&run->nics[i].state);
 }
 
 int vs_migration_init(vs_sim *sim)
 {
     vs_pool_init(&sim->migrations, sizeof(vs_migration), 256);
-    vs_pool_init(&sim->nic_sets, sizeof(vs_nic_set) +
+    vs_pool_init(&sim->runs, sizeof(vs_mig_run) +
                  sim->cfg->topology.nics_per_vm * sizeof(vs_nic_op), 64);
     sim->starved_head = sim->starved_tail = VS_NO_HOST;
     uint32_t hosts = sim->cfg->topology.hosts;
@@ -82,8 +76,8 @@ int vs_migration_init(vs_sim *sim)
 
 void vs_migration_close(vs_sim *sim)
 {
-    vs_pool_foreach(&sim->nic_sets, free_nic_set);
-    vs_pool_close(&sim->nic_sets);
+    vs_pool_foreach(&sim->runs, free_run);
+    vs_pool_close(&sim->runs);
     vs_pool_close(&sim->migrations);
     vs_targets_close(&sim->targets);
 }
@@ -121,15 +115,16 @@ static uint32_t pick_target(vs_sim *sim, const vs_migration *mig)
         return mig->src;
     uint32_t want = bound_target(sim, mig);
     if (want != VS_ANY_HOST)
-        return can_take(sim, want) && !mig->ntried ? want : VS_ANY_HOST;
+        return can_take(sim, want) && !mig->run ? want : VS_ANY_HOST;
     /* Destinations that refused it are out of the index while it chooses. */
-    for (uint32_t i = 0; i < mig->ntried; i++)
-        vs_targets_update(&sim->targets, mig->tried[i], false, 0);
+    uint32_t ntried = mig->run ? mig->run->ntried : 0;
+    for (uint32_t i = 0; i < ntried; i++)
+        vs_targets_update(&sim->targets, mig->run->tried[i], false, 0);
     uint32_t dst = sim->cfg->migration.placement == VS_PLACE_RANDOM
                        ? vs_targets_random(&sim->targets, mig->src, &sim->placement_rng)
                        : vs_targets_least_loaded(&sim->targets, mig->src);
-    for (uint32_t i = 0; i < mig->ntried; i++)
-        vs_migration_host_changed(sim, mig->tried[i]);
+    for (uint32_t i = 0; i < ntried; i++)
+        vs_migration_host_changed(sim, mig->run->tried[i]);
     return dst;
 }
 
@@ -154,10 +149,10 @@ static vs_op_counts *counts_of(vs_sim *sim, const vs_migration *mig)
  * refusal comes back here with another destination and counts once. */
 static void start_migration(vs_sim *sim, vs_migration *mig, uint32_t dst)
 {
-    bool retry = mig->ntried > 0;
+    bool retry = mig->run != NULL; /* a retry keeps what it ran with */
     mig->dst = dst;
-    if (!mig->nics)
-        attach_nic_ops(sim, mig);
+    if (!retry)
+        attach_run(sim, mig);
     if (!retry) {
         mig->started = vs_sim_now(sim);
         vs_stats_latency(&sim->stats, VS_LAT_SLOT_WAIT, mig->src, mig->started - mig->arrived);
@@ -262,7 +257,7 @@ static void admit(vs_sim *sim, vs_migration *mig)
     }
     vs_host *h = &sim->hosts[mig->src];
     mig->next = NULL;
-    if (mig->ntried) { /* a retry goes first: it held its slot a moment ago */
+    if (mig->run) { /* a retry goes first: it held its slot a moment ago */
         mig->next = h->wait_head;
         h->wait_head = mig;
         if (!h->wait_tail)
@@ -320,7 +315,7 @@ static void part_done(vs_sim *sim, vs_migration *mig, bool ok)
 {
     if (!ok)
         mig->failed_here = true;
-    if (--mig->waiting == 0)
+    if (--mig->run->waiting == 0)
         raise_event(sim, mig);
 }
 
@@ -336,7 +331,7 @@ static void on_timer(vs_engine *eng, void *ctx, uint64_t arg)
 
 static void after(vs_sim *sim, vs_migration *mig, vs_time_t delay)
 {
-    mig->waiting++;
+    mig->run->waiting++;
     vs_engine_schedule(sim->engine, delay, on_timer, sim, (uint64_t)(uintptr_t)mig);
 }
 
@@ -344,15 +339,19 @@ static void for_each_nic(vs_sim *sim, vs_migration *mig, vs_nic_part part)
 {
     uint32_t host = vs_nic_part_on_source(part) ? mig->src : mig->dst;
     if (vs_nic_part_silent(sim, host, part)) { /* nothing to call: done at once */
-        mig->waiting++;
-        for (uint32_t i = 0; i < mig->nnics; i++)
-            vs_nic_op_pass(sim, &mig->nics[i], part);
+        mig->run->waiting++;
+        for (uint32_t i = 0; i < mig->run->nnics; i++)
+            vs_nic_op_pass(sim, &mig->run->nics[i], part);
         part_done(sim, mig, true);
         return;
     }
-    mig->waiting += mig->nnics;
-    for (uint32_t i = 0; i < mig->nnics; i++)
-        vs_nic_op_start(sim, &mig->nics[i], part, on_nic_done);
+    /* The last NIC to end may end the operation, and its run with it: nothing of the
+     * run is read after that call. */
+    vs_mig_run *run = mig->run;
+    uint32_t n = run->nnics;
+    run->waiting += n;
+    for (uint32_t i = 0; i < n; i++)
+        vs_nic_op_start(sim, &run->nics[i], part, on_nic_done);
 }
 
 /* The blackout went past migration.timeout: work under way finishes (or its pend times
@@ -360,14 +359,14 @@ static void for_each_nic(vs_sim *sim, vs_migration *mig, vs_nic_part part)
 static void on_blackout_timeout(vs_engine *eng, void *ctx, uint64_t arg)
 {
     vs_migration *mig = (vs_migration *)(uintptr_t)arg;
-    mig->timeout = 0;
+    mig->run->timeout = 0;
     mig->timed_out = mig->failed_here = true;
 }
 
 static vs_time_t transfer_time(vs_sim *sim, vs_migration *mig)
 {
     vs_vm *vm = &sim->vms[mig->vm];
-    double bytes_ns = (double)mig->state_bytes * 1e9 / sim->cfg->migration.bandwidth_bytes_per_s;
+    double bytes_ns = (double)mig->run->state_bytes * 1e9 / sim->cfg->migration.bandwidth_bytes_per_s;
     return (vs_time_t)(bytes_ns + 0.5) + vs_dist_sample(&sim->cfg->migration.latency, &vm->rng);
 }
 
@@ -388,8 +387,8 @@ static void maybe_corrupt(vs_sim *sim, vs_nic_op *op)
  * source's (D-OIDREST). Nothing is built there yet (a retry starts afresh). */
 static void assign_dst_ports(vs_sim *sim, vs_migration *mig)
 {
-    for (uint32_t i = 0; i < mig->nnics; i++) {
-        vs_nic_op *op = &mig->nics[i];
+    for (uint32_t i = 0; i < mig->run->nnics; i++) {
+        vs_nic_op *op = &mig->run->nics[i];
         vs_switch *sw = &sim->hosts[mig->dst].switches[sim->nics[op->nic].sw];
         op->dst_port = sw->next_port_id++;
         op->port_created = op->iface_created = op->connected = false;
@@ -399,8 +398,8 @@ static void assign_dst_ports(vs_sim *sim, vs_migration *mig)
 static void start_blackout(vs_sim *sim, vs_migration *mig)
 {
     vs_vm *vm = &sim->vms[mig->vm];
-    mig->state_bytes = 0;
-    mig->timeout = vs_engine_schedule(sim->engine, sim->cfg->migration.timeout,
+    mig->run->state_bytes = 0;
+    mig->run->timeout = vs_engine_schedule(sim->engine, sim->cfg->migration.timeout,
                                       on_blackout_timeout, sim, (uint64_t)(uintptr_t)mig);
     /* The rest of the blackout's work (last dirty pages, device state) runs alongside. */
     after(sim, mig, vs_dist_sample(&sim->cfg->migration.pause, &vm->rng));
@@ -415,14 +414,14 @@ static bool refused_goes_on(vs_sim *sim, vs_migration *mig)
     c->refused++;
     /* Another destination must exist: not the source, not one tried, not a bound one. */
     if (mig->op != VS_OP_MIGRATE || sim->cfg->migration.on_refused != VS_REFUSED_NEXT_HOST ||
-        mig->ntried + 1 >= sim->cfg->migration.max_destinations ||
-        mig->ntried + 2 >= sim->cfg->topology.hosts || bound_target(sim, mig) != VS_ANY_HOST)
+        mig->run->ntried + 1 >= sim->cfg->migration.max_destinations ||
+        mig->run->ntried + 2 >= sim->cfg->topology.hosts || bound_target(sim, mig) != VS_ANY_HOST)
         return false;
-    uint32_t *t = realloc(mig->tried, (mig->ntried + 1) * sizeof *t);
+    uint32_t *t = realloc(mig->run->tried, (mig->run->ntried + 1) * sizeof *t);
     if (!t)
         abort(); /* out of memory mid-run */
-    mig->tried = t;
-    mig->tried[mig->ntried++] = mig->dst;
+    mig->run->tried = t;
+    mig->run->tried[mig->run->ntried++] = mig->dst;
     c->retried++;
     return true;
 }
@@ -491,7 +490,7 @@ static void enter_save(vs_sim *sim, vs_migration *mig)
 {
     if (mig->flow == VS_FLOW_MIGRATE_LEGACY)
         assign_dst_ports(sim, mig); /* legacy: created after the transfer */
-    mig->state_bytes = 0;
+    mig->run->state_bytes = 0;
     if (mig->op == VS_OP_MIGRATE)
         start_blackout(sim, mig);
     run_part(sim, mig);
@@ -499,8 +498,8 @@ static void enter_save(vs_sim *sim, vs_migration *mig)
 
 static void enter_transfer(vs_sim *sim, vs_migration *mig)
 {
-    for (uint32_t i = 0; i < mig->nnics; i++)
-        maybe_corrupt(sim, &mig->nics[i]);
+    for (uint32_t i = 0; i < mig->run->nnics; i++)
+        maybe_corrupt(sim, &mig->run->nics[i]);
     after(sim, mig, transfer_time(sim, mig));
 }
 
@@ -512,8 +511,8 @@ static void enter_disk(vs_sim *sim, vs_migration *mig)
 static void enter_restore(vs_sim *sim, vs_migration *mig)
 {
     if (mig->op != VS_OP_MIGRATE) /* a local state's bytes come back from disk now */
-        for (uint32_t i = 0; i < mig->nnics; i++)
-            maybe_corrupt(sim, &mig->nics[i]);
+        for (uint32_t i = 0; i < mig->run->nnics; i++)
+            maybe_corrupt(sim, &mig->run->nics[i]);
     run_part(sim, mig);
 }
 
@@ -561,13 +560,13 @@ static void note_cause(vs_migration *mig)
 static void enter(vs_sim *sim, vs_migration *mig, vs_mig_state state)
 {
     /* Leaving the blackout (or never in it): its timeout no longer applies. */
-    if (vs_flow_blackout_part(mig->flow, state) == VS_BO_NONE && mig->timeout) {
-        vs_engine_cancel(sim->engine, mig->timeout);
-        mig->timeout = 0;
+    if (vs_flow_blackout_part(mig->flow, state) == VS_BO_NONE && mig->run->timeout) {
+        vs_engine_cancel(sim->engine, mig->run->timeout);
+        mig->run->timeout = 0;
     }
     mig->state = (uint8_t)state;
-    mig->state_started = vs_sim_now(sim);
-    mig->waiting = 0;
+    mig->run->state_started = vs_sim_now(sim);
+    mig->run->waiting = 0;
     mig->failed_here = false;
     enter_action[state](sim, mig);
 }
@@ -579,7 +578,7 @@ static void raise_event(vs_sim *sim, vs_migration *mig)
     vs_mig_event ev = mig->failed_here ? VS_EV_FAILED : VS_EV_OK;
     vs_blackout_part part = vs_flow_blackout_part(mig->flow, from);
     if (part != VS_BO_NONE)
-        mig->blackout[part] += vs_sim_now(sim) - mig->state_started;
+        mig->run->blackout[part] += vs_sim_now(sim) - mig->run->state_started;
     if (ev == VS_EV_FAILED && from != VS_MIG_REFUSED && from != VS_MIG_RESTORE_FAILED)
         note_cause(mig);
     vs_mig_state to = vs_flow_next(mig->flow, from, ev);
@@ -621,8 +620,8 @@ static void record_blackout(vs_sim *sim, const vs_migration *mig)
 {
     vs_time_t total = 0;
     for (int p = 0; p < VS_BO_PARTS; p++) {
-        total += mig->blackout[p];
-        vs_hist_record(&sim->stats.blackout_parts[p], mig->blackout[p]);
+        total += mig->run->blackout[p];
+        vs_hist_record(&sim->stats.blackout_parts[p], mig->run->blackout[p]);
     }
     vs_stats_latency(&sim->stats, VS_LAT_BLACKOUT, mig->src, total);
 }
@@ -640,17 +639,17 @@ static void place_vm(vs_sim *sim, vs_migration *mig)
         sim->hosts[mig->dst].vms_here++;
     }
     vm->off = mig->state == VS_MIG_VM_OFF;
-    for (uint32_t i = 0; i < mig->nnics; i++)
-        sim->nics[mig->nics[i].nic].port = vm->off ? 0 : mig->nics[i].dst_port;
+    for (uint32_t i = 0; i < mig->run->nnics; i++)
+        sim->nics[mig->run->nics[i].nic].port = vm->off ? 0 : mig->run->nics[i].dst_port;
 }
 
 static void finish(vs_sim *sim, vs_migration *mig)
 {
     bool ok = mig->state == VS_MIG_ONLINE;
     vs_vm *vm = &sim->vms[mig->vm];
-    if (mig->timeout) {
-        vs_engine_cancel(sim->engine, mig->timeout);
-        mig->timeout = 0;
+    if (mig->run->timeout) {
+        vs_engine_cancel(sim->engine, mig->run->timeout);
+        mig->run->timeout = 0;
     }
     if (ok && vs_flow_blackout_part(mig->flow, VS_MIG_SAVE) != VS_BO_NONE)
         record_blackout(sim, mig);
@@ -674,7 +673,7 @@ static void finish(vs_sim *sim, vs_migration *mig)
             vm->queue_tail = NULL;
     }
     uint32_t src = mig->src, dst = mig->dst;
-    detach_nic_ops(sim, mig);
+    detach_run(sim, mig);
     vs_pool_put(&sim->migrations, mig);
     if (next) {
         if (vm->off && next->op != VS_OP_POWER_ON) { /* what waited for it has nothing to do */

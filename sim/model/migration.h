@@ -13,6 +13,8 @@
 
 #define VS_ANY_HOST UINT32_MAX
 
+typedef struct vs_mig_run vs_mig_run;
+
 /* One NIC's part of a state: a table of steps (nic_ops.h), each a WFP fan-out or OID
  * round trips. */
 typedef struct vs_nic_op {
@@ -47,15 +49,23 @@ struct vs_migration {
     uint8_t cause;        /* vs_fail_cause of the first failure */
     bool failed_here;     /* a part of the current state failed */
     bool timed_out, from_closed, without_state;
+    vs_time_t arrived, started;
+    vs_mig_run *run;      /* while it runs (from its slots to its end), else NULL */
+};
+
+/* What a migration needs only while it runs, from a pool of its own: a drain queues tens
+ * of thousands of migrations at once, and only those with slots need this. */
+struct vs_mig_run {
+    void *pool_link;      /* the pool's free list writes here, not over what follows */
     uint32_t waiting;     /* NIC parts, or the state's timer, still running */
-    vs_time_t arrived, started, state_started;
+    uint32_t ntried;
+    uint32_t *tried;      /* destinations that refused it (migration.on_refused next_host) */
+    vs_time_t state_started;
     vs_time_t blackout[VS_BO_PARTS]; /* time spent in each part of the blackout */
     vs_event_id timeout;
     uint64_t state_bytes;
-    uint32_t *tried;      /* destinations that refused it (migration.on_refused next_host) */
-    uint32_t ntried;
-    vs_nic_op *nics;      /* nics_per_vm of them while it runs, else NULL */
     uint32_t nnics;
+    vs_nic_op nics[];     /* nics_per_vm of them */
 };
 
 /* Where the operation ended, for whoever asked for it (the workload). */

@@ -61,7 +61,7 @@ static bool plan_segments(vs_sim *sim, vs_nic_op *op)
     for (uint32_t g = 0; g < group_count(sim, op); g++)
         op->segments += group_segments(sim, op, g);
     sim->stats.segments += op->segments;
-    op->mig->state_bytes += op->state.nbytes;
+    op->mig->run->state_bytes += op->state.nbytes;
     /* Combined state over one segment: nobody's bug, but "fail" does not split it. */
     return !(cfg_of(sim)->wfp.segments == VS_SEGMENTS_COMBINED && op->segments > 1 &&
              cfg_of(sim)->ndis.oversize == VS_OVERSIZE_FAIL);

@@ -210,7 +210,7 @@ struct vs_sim {
 
     vs_pool routines;   /* deferred routines plugins scheduled */
     vs_pool migrations; /* vs_migration */
-    vs_pool nic_sets;   /* a running operation's NIC operations (migration.c) */
+    vs_pool runs;       /* what running operations need: vs_mig_run (migration.c) */
     uint64_t operations_issued;
     vs_drain_state drain;
     /* Policies: each one's plugin (UINT32_MAX: matched on its GUID instead), and per VM
