@@ -515,17 +515,30 @@ void vs_wfp_notify_complete(vs_sim *sim, void *completion_context, NTSTATUS stat
 
 /* ---- The fan-out ---------------------------------------------------------------- */
 
+/* Calls what may be called now. A call that ends at once steps the fan-out again from
+ * inside this loop: that nested step only asks the loop to go on, so that `done`, which
+ * may free the fan-out or start the next on it, runs last, with nothing of this frame
+ * reading the fan-out after it. */
 static void fanout_step(vs_sim *sim, vs_fanout *fan)
 {
-    bool sequential = sim->cfg->wfp.fanout == VS_FANOUT_SEQUENTIAL;
-    /* Sequential mode stops at the first failure, as WFP fails the OID. */
-    while (fan->next < fan->total && (!sequential || fan->outstanding == 0) &&
-           !(sequential && fan->status != STATUS_SUCCESS)) {
-        uint32_t pos = fan->next++;
-        if (sim->cfg->wfp.order == VS_ORDER_REVERSE && fan->kind != VS_FAN_RESTORE)
-            pos = fan->total - 1 - pos;
-        fanout_call(sim, fan, pos);
+    if (fan->stepping) {
+        fan->again = true;
+        return;
     }
+    bool sequential = sim->cfg->wfp.fanout == VS_FANOUT_SEQUENTIAL;
+    fan->stepping = true;
+    do {
+        fan->again = false;
+        /* Sequential mode stops at the first failure, as WFP fails the OID. */
+        while (fan->next < fan->total && (!sequential || fan->outstanding == 0) &&
+               !(sequential && fan->status != STATUS_SUCCESS)) {
+            uint32_t pos = fan->next++;
+            if (sim->cfg->wfp.order == VS_ORDER_REVERSE && fan->kind != VS_FAN_RESTORE)
+                pos = fan->total - 1 - pos;
+            fanout_call(sim, fan, pos);
+        }
+    } while (fan->again);
+    fan->stepping = false;
     if (fan->outstanding == 0 && (fan->next >= fan->total || fan->status != STATUS_SUCCESS)) {
         fan->next = fan->total; /* done: a late step must not call `done` twice */
         fan->total = 0;
@@ -565,6 +578,7 @@ void vs_fanout_start(vs_sim *sim, vs_fanout *fan, vs_fanout_kind kind,
     fan->outstanding = 0;
     fan->status = STATUS_SUCCESS;
     fan->pended = fan->timed_out = false;
+    fan->stepping = fan->again = false;
     fan->started = vs_sim_now(sim);
     if (h->stack_paused) { /* the OID waits for the stack's restart, callouts or not */
         vs_cpu_submit(sim, where->host, fanout_after_pause, fan, 0);

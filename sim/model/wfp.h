@@ -76,6 +76,7 @@ struct vs_fanout {
     uint32_t outstanding; /* calls made and not finished */
     NTSTATUS status;      /* the first failure, else STATUS_SUCCESS */
     bool pended, timed_out;
+    bool stepping, again; /* fanout_step is running; a nested call asked it to go on */
     vs_time_t started;
 };
 
