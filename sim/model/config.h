@@ -184,6 +184,13 @@ typedef struct vs_stack_event {
     uint32_t *order;  /* reorder: a permutation of indices into cfg->extensions.names */
 } vs_stack_event;
 
+/* Where a live migration's memory pre-copy comes from (docs/capacity.md). */
+typedef enum vs_precopy_model {
+    VS_PRECOPY_MEMORY,  /* from the VM's memory and dirty pages over the shared migration
+                           network: rounds as in SimGrid's model (Hirofuchi et al.) */
+    VS_PRECOPY_MEASURED /* a duration drawn from migration.precopy, whatever the network */
+} vs_precopy_model;
+
 typedef struct vs_config {
     char *name;
     char *description;
@@ -231,7 +238,27 @@ typedef struct vs_config {
         vs_on_refused on_refused;
         uint32_t max_destinations; /* next_host: destinations tried in all, default 3 */
         vs_on_restore_failure on_restore_failure;
+        vs_precopy_model model;
+        uint32_t max_rounds;     /* memory: pre-copy rounds at most, round 1 included */
+        vs_time_t max_downtime;  /* memory: stop the rounds once the rest fits in this */
     } migration;
+
+    /* Memory: each VM's, drawn once per VM from its own stream at placement. */
+    struct {
+        vs_dist memory;       /* bytes of RAM */
+        vs_dist dirty_rate;   /* bytes per second it dirties while it runs */
+        vs_dist working_set;  /* bytes: the most one round can find dirty */
+    } vms;
+
+    /* Each host's live-migration link, each way (network.h): the memory model sends its
+     * rounds, the last dirty pages and the NIC state over it. (The measured model times
+     * the NIC state's transfer with migration.bandwidth_bytes_per_s instead.) */
+    struct {
+        double bandwidth_bytes_per_s; /* line rate */
+        vs_time_t latency;            /* added to each transfer */
+        double efficiency;            /* share of the line rate a transfer gets */
+        double compression;           /* memory bytes per byte on the wire (1: none) */
+    } network;
 
     vs_policy *policies;    /* every VM port's custom properties, in order */
     size_t npolicies;
