@@ -186,9 +186,9 @@ typedef struct vs_stack_event {
 
 /* Where a live migration's memory pre-copy comes from (docs/capacity.md). */
 typedef enum vs_precopy_model {
-    VS_PRECOPY_MEMORY,  /* from the VM's memory and dirty pages over the shared migration
-                           network: rounds as in SimGrid's model (Hirofuchi et al.) */
-    VS_PRECOPY_MEASURED /* a duration drawn from migration.precopy, whatever the network */
+    VS_PRECOPY_MEASURED, /* a duration drawn from migration.precopy, whatever the network */
+    VS_PRECOPY_MEMORY    /* from the VM's memory and dirty pages over the shared migration
+                            network: rounds as in SimGrid's model (Hirofuchi et al.) */
 } vs_precopy_model;
 
 typedef struct vs_config {

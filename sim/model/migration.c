@@ -11,6 +11,7 @@
 
 #include "engine/dist.h"
 #include "model/nic_ops.h"
+#include "model/precopy.h"
 
 static void enter(vs_sim *sim, vs_migration *mig, vs_mig_state state);
 static void raise_event(vs_sim *sim, vs_migration *mig);
@@ -335,6 +336,26 @@ static void after(vs_sim *sim, vs_migration *mig, vs_time_t delay)
     vs_engine_schedule(sim->engine, delay, on_timer, sim, (uint64_t)(uintptr_t)mig);
 }
 
+static bool memory_model(const vs_sim *sim, const vs_migration *mig)
+{
+    return sim->cfg->migration.model == VS_PRECOPY_MEMORY && mig->op == VS_OP_MIGRATE;
+}
+
+static void on_flow_part_done(void *ctx, uint64_t arg)
+{
+    part_done(ctx, (vs_migration *)(uintptr_t)arg, true);
+}
+
+/* A part of the state that is bytes crossing the migration network. */
+static void send_bytes(vs_sim *sim, vs_migration *mig, double bytes)
+{
+    mig->run->waiting++;
+    mig->run->sent += bytes;
+    if (!vs_net_start(&sim->net, mig->src, mig->dst, bytes, on_flow_part_done, sim,
+                      (uint64_t)(uintptr_t)mig))
+        abort(); /* out of memory mid-run */
+}
+
 static void for_each_nic(vs_sim *sim, vs_migration *mig, vs_nic_part part)
 {
     uint32_t host = vs_nic_part_on_source(part) ? mig->src : mig->dst;
@@ -401,8 +422,11 @@ static void start_blackout(vs_sim *sim, vs_migration *mig)
     mig->run->state_bytes = 0;
     mig->run->timeout = vs_engine_schedule(sim->engine, sim->cfg->migration.timeout,
                                       on_blackout_timeout, sim, (uint64_t)(uintptr_t)mig);
-    /* The rest of the blackout's work (last dirty pages, device state) runs alongside. */
+    /* The rest of the blackout's work runs alongside the NIC saves: the device state
+     * (migration.pause), and with the memory model the last dirty pages' copy. */
     after(sim, mig, vs_dist_sample(&sim->cfg->migration.pause, &vm->rng));
+    if (memory_model(sim, mig) && mig->run->dirty > 0)
+        send_bytes(sim, mig, mig->run->dirty);
 }
 
 /* ---- Decisions the docs leave open (docs/sequence.md) -------------------------------- */
@@ -480,10 +504,26 @@ static void enter_legacy_restore(vs_sim *sim, vs_migration *mig)
     run_part(sim, mig);
 }
 
+static void on_precopy_done(vs_sim *sim, vs_migration *mig)
+{
+    mig->run->precopy_ns = vs_sim_now(sim) - mig->run->precopy_started;
+    mig->run->precopy_bytes = mig->run->sent;
+    part_done(sim, mig, true);
+}
+
+/* Measured: a duration. Memory: rounds on the network (precopy.c). */
 static void enter_precopy(vs_sim *sim, vs_migration *mig)
 {
-    after(sim, mig, vs_dist_sample(&sim->cfg->migration.precopy, &sim->vms[mig->vm].rng));
+    mig->run->precopy_started = vs_sim_now(sim);
+    if (!memory_model(sim, mig)) {
+        after(sim, mig, vs_dist_sample(&sim->cfg->migration.precopy, &sim->vms[mig->vm].rng));
+        return;
+    }
+    mig->run->waiting++;
+    vs_precopy_start(sim, mig, on_precopy_done);
 }
+
+
 
 /* The VM pauses: a migration's blackout starts. */
 static void enter_save(vs_sim *sim, vs_migration *mig)
@@ -500,7 +540,10 @@ static void enter_transfer(vs_sim *sim, vs_migration *mig)
 {
     for (uint32_t i = 0; i < mig->run->nnics; i++)
         maybe_corrupt(sim, &mig->run->nics[i]);
-    after(sim, mig, transfer_time(sim, mig));
+    if (memory_model(sim, mig)) /* the NIC state shares the network with the others */
+        send_bytes(sim, mig, (double)mig->run->state_bytes);
+    else
+        after(sim, mig, transfer_time(sim, mig));
 }
 
 static void enter_disk(vs_sim *sim, vs_migration *mig)
@@ -616,6 +659,22 @@ static void record_end(vs_sim *sim, vs_migration *mig)
 }
 
 /* A completed migration's blackout: its parts, which add up to it. */
+/* What a planner reads of a completed migration with the memory model (report
+ * "precopy"): its rounds, bytes on the wire and the bandwidth its rounds got. */
+static void record_precopy(vs_sim *sim, const vs_migration *mig)
+{
+    const vs_mig_run *run = mig->run;
+    if (!memory_model(sim, mig))
+        return;
+    sim->stats.precopy.migrations++;
+    sim->stats.precopy.rounds_sum += run->rounds;
+    if (run->rounds > sim->stats.precopy.rounds_max)
+        sim->stats.precopy.rounds_max = run->rounds;
+    sim->stats.precopy.bytes_sum += run->sent;
+    sim->stats.precopy.precopy_ns_sum += (double)run->precopy_ns;
+    sim->stats.precopy.precopy_bytes_sum += run->precopy_bytes;
+}
+
 static void record_blackout(vs_sim *sim, const vs_migration *mig)
 {
     vs_time_t total = 0;
@@ -653,6 +712,8 @@ static void finish(vs_sim *sim, vs_migration *mig)
     }
     if (ok && vs_flow_blackout_part(mig->flow, VS_MIG_SAVE) != VS_BO_NONE)
         record_blackout(sim, mig);
+    if (ok)
+        record_precopy(sim, mig);
     place_vm(sim, mig);
     bool migrated = mig->op == VS_OP_MIGRATE;
     if (migrated) {

@@ -64,6 +64,15 @@ struct vs_mig_run {
     vs_time_t blackout[VS_BO_PARTS]; /* time spent in each part of the blackout */
     vs_event_id timeout;
     uint64_t state_bytes;
+    /* The memory model's pre-copy (precopy.c). */
+    void (*precopy_done)(vs_sim *sim, vs_migration *mig);
+    uint32_t rounds;
+    vs_time_t round_started, precopy_started;
+    double round_bytes;   /* on the wire, this round */
+    double sent;          /* on the wire, all rounds and the last copy */
+    double dirty;         /* left for the blackout */
+    vs_time_t precopy_ns; /* the rounds' time in all */
+    double precopy_bytes; /* the rounds' bytes in all */
     uint32_t nnics;
     vs_nic_op nics[];     /* nics_per_vm of them */
 };

@@ -10,7 +10,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-struct vs_flow {
+struct vs_net_flow {
     void *pool_link;    /* the pool's free list writes here */
     vs_link *link[2];   /* source egress, destination ingress */
     uint32_t pos[2];    /* its index in each link's list */
@@ -18,7 +18,7 @@ struct vs_flow {
     double rate;        /* bytes per ns */
     vs_time_t since;
     vs_event_id end;
-    vs_flow_done_fn done;
+    vs_net_done_fn done;
     void *ctx;
     uint64_t arg;
     uint32_t stamp;
@@ -37,7 +37,7 @@ int vs_net_init(vs_net *net, vs_engine *engine, uint32_t hosts, double bytes_per
     }
     for (uint32_t h = 0; h < hosts; h++)
         net->egress[h].capacity = net->ingress[h].capacity = bytes_per_ns;
-    vs_pool_init(&net->flows, sizeof(vs_flow), 64);
+    vs_pool_init(&net->flows, sizeof(vs_net_flow), 64);
     return 0;
 }
 
@@ -58,11 +58,11 @@ void vs_net_close(vs_net *net)
 
 /* ---- Links' flow lists ------------------------------------------------------------------ */
 
-static int link_add(vs_link *l, vs_flow *f, int side)
+static int link_add(vs_link *l, vs_net_flow *f, int side)
 {
     if (l->nflows == l->cap) {
         uint32_t cap = l->cap ? l->cap * 2 : 4;
-        vs_flow **p = realloc(l->flows, cap * sizeof *p);
+        vs_net_flow **p = realloc(l->flows, cap * sizeof *p);
         if (!p)
             return -1;
         l->flows = p;
@@ -73,9 +73,9 @@ static int link_add(vs_link *l, vs_flow *f, int side)
     return 0;
 }
 
-static void link_remove(vs_link *l, vs_flow *f, int side)
+static void link_remove(vs_link *l, vs_net_flow *f, int side)
 {
-    vs_flow *last = l->flows[--l->nflows];
+    vs_net_flow *last = l->flows[--l->nflows];
     l->flows[f->pos[side]] = last;
     last->pos[last->link[0] == l ? 0 : 1] = f->pos[side];
 }
@@ -121,7 +121,7 @@ static int collect(vs_net *net, vs_link *const start[2])
     for (uint32_t i = 0; i < net->nclinks; i++) {
         vs_link *l = net->clinks[i];
         for (uint32_t k = 0; k < l->nflows; k++) {
-            vs_flow *f = l->flows[k];
+            vs_net_flow *f = l->flows[k];
             if (f->stamp == net->stamp)
                 continue;
             f->stamp = net->stamp;
@@ -162,7 +162,7 @@ static void share_out(vs_net *net)
         if (share < 0)
             share = 0;
         for (uint32_t k = 0; k < bottleneck->nflows; k++) {
-            vs_flow *f = bottleneck->flows[k];
+            vs_net_flow *f = bottleneck->flows[k];
             if (f->frozen)
                 continue;
             f->frozen = true;
@@ -178,7 +178,7 @@ static void share_out(vs_net *net)
 static void on_flow_end(vs_engine *eng, void *ctx, uint64_t arg);
 
 /* Its end: when the bytes left are through at its rate (rounded up to a whole ns). */
-static void schedule_end(vs_net *net, vs_flow *f)
+static void schedule_end(vs_net *net, vs_net_flow *f)
 {
     vs_time_t now = vs_engine_now(net->engine);
     if (f->end)
@@ -199,7 +199,7 @@ static void recompute(vs_net *net, vs_link *const start[2])
     if (collect(net, start) != 0)
         abort(); /* out of memory mid-run */
     for (uint32_t i = 0; i < net->ncflows; i++) {
-        vs_flow *f = net->cflows[i];
+        vs_net_flow *f = net->cflows[i];
         f->remaining -= f->rate * (double)(now - f->since);
         f->since = now;
     }
@@ -220,9 +220,9 @@ static void recompute(vs_net *net, vs_link *const start[2])
 
 static void on_latency_over(vs_engine *eng, void *ctx, uint64_t arg)
 {
-    vs_flow *f = (vs_flow *)(uintptr_t)arg;
+    vs_net_flow *f = (vs_net_flow *)(uintptr_t)arg;
     vs_net *net = ctx;
-    vs_flow_done_fn done = f->done;
+    vs_net_done_fn done = f->done;
     void *dctx = f->ctx;
     uint64_t darg = f->arg;
     vs_pool_put(&net->flows, f);
@@ -232,7 +232,7 @@ static void on_latency_over(vs_engine *eng, void *ctx, uint64_t arg)
 static void on_flow_end(vs_engine *eng, void *ctx, uint64_t arg)
 {
     vs_net *net = ctx;
-    vs_flow *f = (vs_flow *)(uintptr_t)arg;
+    vs_net_flow *f = (vs_net_flow *)(uintptr_t)arg;
     vs_link *links[2] = {f->link[0], f->link[1]};
     vs_time_t now = vs_engine_now(eng);
     link_settle(links[0], now);
@@ -251,13 +251,13 @@ static void on_flow_end(vs_engine *eng, void *ctx, uint64_t arg)
     vs_engine_schedule(eng, net->latency, on_latency_over, net, arg);
 }
 
-vs_flow *vs_net_start(vs_net *net, uint32_t src, uint32_t dst, double bytes,
-                      vs_flow_done_fn done, void *ctx, uint64_t arg)
+vs_net_flow *vs_net_start(vs_net *net, uint32_t src, uint32_t dst, double bytes,
+                      vs_net_done_fn done, void *ctx, uint64_t arg)
 {
-    vs_flow *f = vs_pool_get(&net->flows);
+    vs_net_flow *f = vs_pool_get(&net->flows);
     if (!f)
         return NULL;
-    *f = (vs_flow){.link = {&net->egress[src], &net->ingress[dst]},
+    *f = (vs_net_flow){.link = {&net->egress[src], &net->ingress[dst]},
                    .remaining = bytes > 0 ? bytes : 0,
                    .since = vs_engine_now(net->engine),
                    .done = done, .ctx = ctx, .arg = arg};
@@ -267,7 +267,7 @@ vs_flow *vs_net_start(vs_net *net, uint32_t src, uint32_t dst, double bytes,
     return f;
 }
 
-double vs_net_flow_rate(const vs_flow *flow)
+double vs_net_flow_rate(const vs_net_flow *flow)
 {
     return flow->rate;
 }

@@ -16,14 +16,14 @@
 #include "engine/engine.h"
 #include "engine/pool.h"
 
-typedef void (*vs_flow_done_fn)(void *ctx, uint64_t arg);
+typedef void (*vs_net_done_fn)(void *ctx, uint64_t arg);
 
-typedef struct vs_flow vs_flow;
+typedef struct vs_net_flow vs_net_flow;
 
 /* One side of a host's link. */
 typedef struct vs_link {
     double capacity;     /* bytes per ns */
-    vs_flow **flows;     /* the flows on it now */
+    vs_net_flow **flows;     /* the flows on it now */
     uint32_t nflows, cap;
     double rate;         /* the flows' rates summed: what it carries now */
     double bytes;        /* carried so far */
@@ -42,7 +42,7 @@ typedef struct vs_net {
     uint32_t stamp;
     /* Scratch for a recomputation: the component's links and flows. */
     vs_link **clinks;
-    vs_flow **cflows;
+    vs_net_flow **cflows;
     uint32_t nclinks, ncflows, clinks_cap, cflows_cap;
     uint64_t recomputations; /* for tests and benchmarks */
 } vs_net;
@@ -55,11 +55,11 @@ void vs_net_close(vs_net *net);
 
 /* Starts a flow of `bytes` from src to dst (two different hosts); done(ctx, arg) runs
  * once its last byte is through and the latency has passed. NULL out of memory. */
-vs_flow *vs_net_start(vs_net *net, uint32_t src, uint32_t dst, double bytes,
-                      vs_flow_done_fn done, void *ctx, uint64_t arg);
+vs_net_flow *vs_net_start(vs_net *net, uint32_t src, uint32_t dst, double bytes,
+                      vs_net_done_fn done, void *ctx, uint64_t arg);
 
 /* A flow's current rate, bytes per ns (0 when it is not running). */
-double vs_net_flow_rate(const vs_flow *flow);
+double vs_net_flow_rate(const vs_net_flow *flow);
 
 /* Bytes a host's link has carried (egress or ingress) until now. */
 double vs_net_link_bytes(vs_net *net, uint32_t host, bool egress);

@@ -87,6 +87,9 @@ vs_sim *vs_sim_new(const vs_config *cfg)
     sim->engine = vs_engine_new(1024);
     if (!sim->engine || vs_topology_build(sim) != 0 || vs_migration_init(sim) != 0 ||
         instances_init(sim) != 0 || policies_init(sim) != 0 ||
+        vs_net_init(&sim->net, sim->engine, cfg->topology.hosts,
+                    cfg->network.bandwidth_bytes_per_s * cfg->network.efficiency / 1e9,
+                    cfg->network.latency) != 0 ||
         vs_stats_init(&sim->stats, cfg->nplugins, per_host_latency(cfg) ? cfg->topology.hosts : 0,
                       cfg->metrics.histogram_rel_error, cfg->metrics.interval) != 0) {
         vs_sim_free(sim);
@@ -103,6 +106,7 @@ void vs_sim_free(vs_sim *sim)
     if (!sim)
         return;
     vs_migration_close(sim);
+    vs_net_close(&sim->net);
     vs_pool_close(&sim->routines);
     vs_topology_free(sim);
     free(sim->instances);

@@ -17,6 +17,7 @@
 #include "engine/pool.h"
 #include "engine/rng.h"
 #include "model/config.h"
+#include "model/network.h"
 #include "model/targets.h"
 #include "model/stats.h"
 
@@ -197,6 +198,7 @@ struct vs_sim {
     vs_nic *nics; /* [vm * nics_per_vm + i] */
     uint32_t nnics;
     vs_targets targets;         /* hosts that may take a migration now */
+    vs_net net;                 /* the live-migration network (network.h) */
     uint32_t starved_head, starved_tail; /* FIFO of starved hosts; UINT32_MAX: none */
     uint32_t targeted_waiting;  /* waiting migrations bound to one target host */
 

@@ -203,6 +203,7 @@ void vs_stats_restart(vs_stats *st, uint64_t now)
     memset(&st->migrations, 0, sizeof st->migrations);
     memset(&st->local, 0, sizeof st->local);
     memset(&st->starts, 0, sizeof st->starts);
+    memset(&st->precopy, 0, sizeof st->precopy);
     st->skipped_vm_off = 0;
     st->operations_queued = st->state_bytes = st->corrupted_in_transfer = 0;
     st->oversized_states = st->callbacks = st->save_oids = st->restore_oids = 0;

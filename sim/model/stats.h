@@ -163,6 +163,13 @@ typedef struct vs_stats {
     vs_op_counts migrations, local, starts;
     uint64_t skipped_vm_off;        /* operations asked of a VM that is not running */
     vs_hist blackout_parts[VS_BLACKOUT_PARTS]; /* completed migrations' blackout, by part */
+    /* The memory model's completed migrations: sums, for means (precopy.h). */
+    struct {
+        uint64_t migrations, rounds_sum, rounds_max;
+        double bytes_sum;      /* on the wire: rounds, last copy and NIC state */
+        double precopy_ns_sum; /* time in pre-copy */
+        double precopy_bytes_sum;
+    } precopy;
     uint64_t operations_queued;     /* waited behind another operation on the same VM */
     uint64_t state_bytes;           /* saved by all callouts */
     uint64_t corrupted_in_transfer; /* fault injection: NIC states flipped in transfer */

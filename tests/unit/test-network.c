@@ -62,10 +62,10 @@ Test(network, crossing_flows_get_max_min_fair_rates)
     cr_assert_eq(vs_net_init(&g_net, g_eng, 5, 1.0, 0), 0);
     /* Host 2's ingress carries three flows: a third each. Host 0's egress carries two,
      * one of them held to a third at host 2: the other gets the two thirds left. */
-    vs_flow *a = vs_net_start(&g_net, 0, 1, GB, on_done, NULL, 0);
-    vs_flow *b = vs_net_start(&g_net, 0, 2, GB, on_done, NULL, 1);
-    vs_flow *c = vs_net_start(&g_net, 3, 2, GB, on_done, NULL, 2);
-    vs_flow *d = vs_net_start(&g_net, 4, 2, GB, on_done, NULL, 3);
+    vs_net_flow *a = vs_net_start(&g_net, 0, 1, GB, on_done, NULL, 0);
+    vs_net_flow *b = vs_net_start(&g_net, 0, 2, GB, on_done, NULL, 1);
+    vs_net_flow *c = vs_net_start(&g_net, 3, 2, GB, on_done, NULL, 2);
+    vs_net_flow *d = vs_net_start(&g_net, 4, 2, GB, on_done, NULL, 3);
     cr_expect_float_eq(vs_net_flow_rate(a), 2.0 / 3, 1e-12);
     cr_expect_float_eq(vs_net_flow_rate(b), 1.0 / 3, 1e-12);
     cr_expect_float_eq(vs_net_flow_rate(c), 1.0 / 3, 1e-12);
@@ -75,8 +75,8 @@ Test(network, crossing_flows_get_max_min_fair_rates)
 Test(network, two_flows_sharing_a_source_to_different_destinations_split_it)
 {
     cr_assert_eq(vs_net_init(&g_net, g_eng, 3, 1.0, 0), 0);
-    vs_flow *a = vs_net_start(&g_net, 0, 1, GB, on_done, NULL, 0);
-    vs_flow *b = vs_net_start(&g_net, 0, 2, GB, on_done, NULL, 1);
+    vs_net_flow *a = vs_net_start(&g_net, 0, 1, GB, on_done, NULL, 0);
+    vs_net_flow *b = vs_net_start(&g_net, 0, 2, GB, on_done, NULL, 1);
     cr_expect_float_eq(vs_net_flow_rate(a), 0.5, 1e-12);
     cr_expect_float_eq(vs_net_flow_rate(b), 0.5, 1e-12);
 }
