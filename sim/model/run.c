@@ -96,7 +96,12 @@ int vs_sim_collect(vs_sim *sim)
             .migrations_peak = host->slots_peak, .cpu_queue_peak = host->cpu_queue_peak,
             .vms_end = host->vms_here, .migrations_out = host->migrations_out,
             .migrations_in = host->migrations_in,
-            .cpu_busy = t ? (double)((long double)host->cpu_busy_ns / t) : 0.0};
+            .cpu_busy = t ? (double)((long double)host->cpu_busy_ns / t) : 0.0,
+            .bytes_out = vs_net_link_bytes(&sim->net, h, true),
+            .bytes_in = vs_net_link_bytes(&sim->net, h, false)};
+        double capacity = sim->net.egress[h].capacity * (double)t; /* bytes it could carry */
+        sim->stats.hosts[h].link_out = capacity > 0 ? sim->stats.hosts[h].bytes_out / capacity : 0;
+        sim->stats.hosts[h].link_in = capacity > 0 ? sim->stats.hosts[h].bytes_in / capacity : 0;
     }
     if (cfg->workload.kind == VS_WORKLOAD_DRAIN)
         sim->stats.drain = (vs_drain_stats){

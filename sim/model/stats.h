@@ -126,6 +126,8 @@ typedef struct vs_host_stats {
     uint32_t vms_end;
     uint64_t migrations_out, migrations_in;
     double cpu_busy;           /* mean busy CPUs over the run */
+    double link_out, link_in;  /* mean use of its migration link's capacity, each way */
+    double bytes_out, bytes_in; /* carried over it */
 } vs_host_stats;
 
 /* The drain workload's outcome. */

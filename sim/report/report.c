@@ -131,6 +131,24 @@ static json_t *ops_json(const vs_op_counts *c, uint64_t queued)
                      "vm_off", (json_int_t)c->vm_off, "failed_at", at);
 }
 
+/* The memory model's migrations (docs/capacity.md): rounds, bytes on the wire, and the
+ * bandwidth their rounds got; all zero with the measured model. */
+static json_t *precopy_json(const vs__report_ctx *rc)
+{
+    const vs_stats *st = rc->st;
+    double n = (double)st->precopy.migrations;
+    double gbps = st->precopy.precopy_ns_sum > 0
+                      ? st->precopy.precopy_bytes_sum * 8 / st->precopy.precopy_ns_sum
+                      : 0.0;
+    return json_pack("{s:s, s:I, s:f, s:I, s:f, s:f}",
+                     "model", rc->cfg->migration.model == VS_PRECOPY_MEMORY ? "memory" : "measured",
+                     "migrations", (json_int_t)st->precopy.migrations,
+                     "rounds_mean", n > 0 ? (double)st->precopy.rounds_sum / n : 0.0,
+                     "rounds_max", (json_int_t)st->precopy.rounds_max,
+                     "gib_sent_mean", n > 0 ? st->precopy.bytes_sum / n / (1024.0 * 1024 * 1024) : 0.0,
+                     "effective_gbps", gbps);
+}
+
 /* A completed migration's blackout by part; the parts' means add up to the blackout's. */
 static json_t *blackout_parts_json(const vs__report_ctx *rc)
 {
@@ -198,7 +216,7 @@ static json_t *body_json(const vs__report_ctx *rc)
     const vs_stats *st = rc->st;
     return json_pack(
         "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:[], "
-        "s:{s:o}, s:o, s:o, s:I}",
+        "s:{s:o}, s:o, s:o, s:I, s:o}",
         "saves", seq_json(&st->saves), "restores", seq_json(&st->restores),
         "migrations", ops_json(&st->migrations, st->operations_queued),
         "local_save_restores", ops_json(&st->local, 0), "throughput", throughput_json(rc),
@@ -210,7 +228,7 @@ static json_t *body_json(const vs__report_ctx *rc)
         "timeseries", vs__report_timeseries(st), "plugins", plugins_json(rc), "slo",
         "verifier", "violations", violations_json(st),
         "blackout_us", blackout_parts_json(rc), "vm_starts", ops_json(&st->starts, 0),
-        "skipped_vm_off", (json_int_t)st->skipped_vm_off);
+        "skipped_vm_off", (json_int_t)st->skipped_vm_off, "precopy", precopy_json(rc));
 }
 
 /* Only in realtime runs: a virtual-time report keeps its bytes. */

@@ -40,12 +40,13 @@ static json_t *host_latencies(const vs__report_ctx *rc, uint32_t h)
 static json_t *host_json(const vs__report_ctx *rc, uint32_t h)
 {
     const vs_host_stats *hs = &rc->st->hosts[h];
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:o}", "host", (json_int_t)h,
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:o}", "host", (json_int_t)h,
                      "migrations_peak", (json_int_t)hs->migrations_peak,
                      "migrations_out", (json_int_t)hs->migrations_out,
                      "migrations_in", (json_int_t)hs->migrations_in,
                      "vms_end", (json_int_t)hs->vms_end,
                      "cpu_queue_peak", (json_int_t)hs->cpu_queue_peak, "cpu_busy", hs->cpu_busy,
+                     "link_out", hs->link_out, "link_in", hs->link_in,
                      "latency_us", host_latencies(rc, h));
 }
 
@@ -53,13 +54,17 @@ json_t *vs__report_hosts(const vs__report_ctx *rc)
 {
     const vs_stats *st = rc->st;
     uint32_t peak = 0, queue_peak = 0;
+    double link_peak = 0;
     json_t *per_host = json_array();
     for (uint32_t h = 0; per_host && h < st->nhosts; h++) {
         const vs_host_stats *hs = &st->hosts[h];
         peak = hs->migrations_peak > peak ? hs->migrations_peak : peak;
+        link_peak = hs->link_out > link_peak ? hs->link_out : link_peak;
+        link_peak = hs->link_in > link_peak ? hs->link_in : link_peak;
         queue_peak = hs->cpu_queue_peak > queue_peak ? hs->cpu_queue_peak : queue_peak;
         json_array_append_new(per_host, host_json(rc, h));
     }
-    return json_pack("{s:I, s:I, s:o}", "migrations_peak", (json_int_t)peak, "cpu_queue_peak",
-                     (json_int_t)queue_peak, "per_host", per_host);
+    return json_pack("{s:I, s:I, s:f, s:o}", "migrations_peak", (json_int_t)peak,
+                     "cpu_queue_peak", (json_int_t)queue_peak, "link_busiest", link_peak,
+                     "per_host", per_host);
 }
