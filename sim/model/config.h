@@ -239,6 +239,8 @@ typedef struct vs_config {
         uint32_t max_destinations; /* next_host: destinations tried in all, default 3 */
         vs_on_restore_failure on_restore_failure;
         vs_precopy_model model;
+        vs_dist setup;           /* memory: from the slots to round 1 (the destination VM
+                                    made, the connection set up) */
         uint32_t max_rounds;     /* memory: pre-copy rounds at most, round 1 included */
         vs_time_t max_downtime;  /* memory: stop the rounds once the rest fits in this */
     } migration;

@@ -511,7 +511,13 @@ static void on_precopy_done(vs_sim *sim, vs_migration *mig)
     part_done(sim, mig, true);
 }
 
-/* Measured: a duration. Memory: rounds on the network (precopy.c). */
+static void on_setup_over(vs_engine *eng, void *ctx, uint64_t arg)
+{
+    vs_precopy_start(ctx, (vs_migration *)(uintptr_t)arg, on_precopy_done);
+}
+
+/* Measured: a duration. Memory: the migration's setup, then rounds on the network
+ * (precopy.c). */
 static void enter_precopy(vs_sim *sim, vs_migration *mig)
 {
     mig->run->precopy_started = vs_sim_now(sim);
@@ -520,7 +526,12 @@ static void enter_precopy(vs_sim *sim, vs_migration *mig)
         return;
     }
     mig->run->waiting++;
-    vs_precopy_start(sim, mig, on_precopy_done);
+    vs_time_t setup = vs_dist_sample(&sim->cfg->migration.setup, &sim->vms[mig->vm].rng);
+    if (setup == 0) {
+        vs_precopy_start(sim, mig, on_precopy_done);
+        return;
+    }
+    vs_engine_schedule(sim->engine, setup, on_setup_over, sim, (uint64_t)(uintptr_t)mig);
 }
 
 
