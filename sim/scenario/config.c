@@ -62,6 +62,10 @@ void vs_config_close(vs_config *cfg)
     vs_dist_close(&cfg->migration.pause);
     vs_dist_close(&cfg->migration.latency);
     vs_dist_close(&cfg->migration.disk_time);
+    vs_dist_close(&cfg->migration.setup);
+    vs_dist_close(&cfg->vms.memory);
+    vs_dist_close(&cfg->vms.dirty_rate);
+    vs_dist_close(&cfg->vms.working_set);
     vs_dist_close(&cfg->workload.think);
     free(cfg->workload.drain_hosts);
     free(cfg->metrics.percentiles);

@@ -305,21 +305,25 @@ int vs__sc_enum(vs__sc *sc, const json_t *obj, const char *key, const char *cons
     return vs__sc_fail(sc, v, "expected %s%s", names[1] ? "one of " : "", list);
 }
 
-int vs__sc_duration_value(vs__sc *sc, const json_t *v, vs_time_t min_ns, vs_time_t *out)
+int vs__sc_quantity_value(vs__sc *sc, const vs__sc_unit *u, const json_t *v, bool positive,
+                          uint64_t *ticks)
 {
     const char *s = json_string_value(v);
-    int rc = s ? vs__sc_duration_parse(s, out) : -1;
+    int rc = s ? u->parse(s, ticks) : -1;
     if (rc == -2)
-        return vs__sc_fail(sc, v, "expected a duration of at most %lldns (292 years)",
-                           (long long)INT64_MAX);
+        return vs__sc_fail(sc, v, "expected a %s of at most %s", u->name, u->most);
     if (rc < 0 && s && s[0] == '-')
-        return vs__sc_fail(sc, v, "expected a duration >= 0");
+        return vs__sc_fail(sc, v, "expected a %s >= 0", u->name);
     if (rc < 0)
-        return vs__sc_fail(sc, v, "expected a duration: a number with a unit ns, us, ms, s, m "
-                                  "or h, like \"1.5ms\"");
-    if (*out < min_ns)
-        return vs__sc_fail(sc, v, "expected a duration > 0");
+        return vs__sc_fail(sc, v, "expected a %s: %s", u->name, u->syntax);
+    if (positive && *ticks == 0)
+        return vs__sc_fail(sc, v, "expected a %s > 0", u->name);
     return 0;
+}
+
+int vs__sc_duration_value(vs__sc *sc, const json_t *v, vs_time_t min_ns, vs_time_t *out)
+{
+    return vs__sc_quantity_value(sc, &vs__sc_durations, v, min_ns > 0, out);
 }
 
 int vs__sc_duration(vs__sc *sc, const json_t *obj, const char *key, bool required,

@@ -63,6 +63,26 @@ int vs__sc_string(vs__sc *sc, const json_t *obj, const char *key, const char *df
 /* One of the NULL-terminated `names`: its index. */
 int vs__sc_enum(vs__sc *sc, const json_t *obj, const char *key, const char *const *names,
                 int dflt, int *out);
+/* What a quantity is and how it is written (quantity.c): a duration, a size or a rate.
+ * A distribution's parameters are all of one. `parse` gives whole ticks of the base
+ * unit: 0, -1 not a number with one of the units, -2 more than INT64_MAX ticks. */
+typedef struct vs__sc_unit {
+    const char *name;      /* "duration", as in "expected a duration > 0" */
+    const char *plural;    /* "durations" */
+    const char *syntax;    /* what one looks like, after "expected a duration: " */
+    const char *most;      /* the largest, after "expected a duration of at most " */
+    const char *base;      /* the unit of the value a vs_dist holds: "ns", "B", "B/s" */
+    double ticks_per_base; /* rates are read in bit/s: 8 ticks a B/s; 1 for the others */
+    bool file;             /* an empirical "file" (of microseconds) may hold them */
+    int (*parse)(const char *text, uint64_t *ticks);
+} vs__sc_unit;
+extern const vs__sc_unit vs__sc_durations; /* ns, us, ms, s, m, h -> ns */
+extern const vs__sc_unit vs__sc_sizes;     /* B, KB, ... TB, KiB, ... TiB -> bytes */
+extern const vs__sc_unit vs__sc_rates;     /* B/s, ..., TiB/s, bps, ..., Tbps -> B/s */
+
+/* A string of unit u at v, in whole ticks; `positive`: 0 is an error. */
+int vs__sc_quantity_value(vs__sc *sc, const vs__sc_unit *u, const json_t *v, bool positive,
+                          uint64_t *ticks);
 /* A duration string; `min_ns` is the least allowed (1 for "must be > 0"). */
 int vs__sc_duration(vs__sc *sc, const json_t *obj, const char *key, bool required,
                     const char *dflt, vs_time_t min_ns, vs_time_t *out);
@@ -73,6 +93,10 @@ int vs__sc_duration_parse(const char *text, vs_time_t *out_ns);
 /* A distribution, {"dist": ...} or a duration string; dflt (JSON text) when missing. */
 int vs__sc_dist(vs__sc *sc, const json_t *obj, const char *key, const char *dflt,
                 vs_dist *out);
+/* The same for a distribution of sizes or rates (or durations): its values in u's base
+ * unit, a bare string of u for a constant. */
+int vs__sc_dist_of(vs__sc *sc, const vs__sc_unit *u, const json_t *obj, const char *key,
+                   const char *dflt, vs_dist *out);
 
 /* Nothing at obj[key], else "$.path.key: <why>": for keys that only some choices take. */
 int vs__sc_absent(vs__sc *sc, const json_t *obj, const char *key, const char *fmt, ...)
@@ -135,6 +159,10 @@ int vs__sc_check_extensions(vs__sc *sc, const json_t *root, vs_config *cfg);
 
 /* The "migration" and "workload" sections of root (migration_json.c, workload_json.c). */
 int vs__sc_migration(vs__sc *sc, const json_t *root, vs_config *cfg);
+/* The "vms" and "network" sections: what the memory pre-copy model needs (vms_json.c,
+ * network_json.c). */
+int vs__sc_vms(vs__sc *sc, const json_t *root, vs_config *cfg);
+int vs__sc_network(vs__sc *sc, const json_t *root, vs_config *cfg);
 int vs__sc_metrics(vs__sc *sc, const json_t *root, vs_config *cfg);
 int vs__sc_workload(vs__sc *sc, const json_t *root, vs_config *cfg);
 /* The "verifier" section: rules turned off, the callback time bound (verifier_json.c). */

@@ -3,8 +3,9 @@
  * checked in the order the file has them, so that the error reported is the first one
  * a reader meets; missing sections get their defaults (or a "missing" error) after.
  * The larger sections have their own files (plugins.c, policies_json.c,
- * extensions_json.c, migration_json.c, workload_json.c, slo_parse.c); what ties sections
- * together is checked last, once every section passed (cross_section.c).
+ * extensions_json.c, migration_json.c, vms_json.c, network_json.c, workload_json.c,
+ * slo_parse.c); what ties sections together is checked last, once every section passed
+ * (cross_section.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -202,6 +203,8 @@ static const struct section {
     {"ndis", parse_ndis},
     {"extensions", vs__sc_extensions},
     {"migration", vs__sc_migration},
+    {"vms", vs__sc_vms},
+    {"network", vs__sc_network},
     {"workload", vs__sc_workload},
     {"run", parse_run},
     {"faults", parse_faults},

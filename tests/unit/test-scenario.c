@@ -701,6 +701,301 @@ Test(scenario, durations)
     }
 }
 
+/* ---- The memory pre-copy model's keys, and distributions of sizes and rates ---------- */
+
+Test(scenario, memory_model_by_default)
+{
+    vs_config cfg;
+    char err[VS_ERROR_MAX];
+    cr_assert_eq(load(MINIMAL, &cfg, err), 0, "%s", err);
+    cr_assert_eq(cfg.migration.model, VS_PRECOPY_MEMORY, "no precopy: the memory model");
+    cr_assert_eq(cfg.migration.max_rounds, 5, "Hyper-V since WS2012 R2");
+    cr_assert_eq(cfg.migration.max_downtime, 300000000ull, "QEMU's default");
+    cr_assert(cfg.migration.setup.kind == VS_DIST_CONSTANT && cfg.migration.setup.a == 2.5e9,
+              "fitted to Finn's single-VM times (docs/capacity.md)");
+    cr_assert(cfg.vms.memory.kind == VS_DIST_CONSTANT && cfg.vms.memory.a == 4294967296.0);
+    cr_assert(cfg.vms.dirty_rate.kind == VS_DIST_CONSTANT && cfg.vms.dirty_rate.a == 25e6);
+    cr_assert(cfg.vms.working_set.kind == VS_DIST_CONSTANT &&
+              cfg.vms.working_set.a == 1073741824.0);
+    cr_assert_eq(cfg.network.bandwidth_bytes_per_s, 1.25e9, "10 Gbit/s");
+    cr_assert_eq(cfg.network.latency, 200000ull);
+    cr_assert_eq(cfg.network.efficiency, 0.95);
+    cr_assert_eq(cfg.network.compression, 1.0);
+    cr_assert(cfg.migration.precopy.kind == VS_DIST_LOGNORMAL, "still filled, unused");
+    vs_config_close(&cfg);
+}
+
+Test(scenario, a_precopy_keeps_the_measured_model)
+{
+    vs_config cfg;
+    char err[VS_ERROR_MAX];
+    cr_assert_eq(load(with("\"migration\": {\"precopy\": \"2s\"}"), &cfg, err), 0, "%s", err);
+    cr_assert_eq(cfg.migration.model, VS_PRECOPY_MEASURED, "as before the memory model");
+    cr_assert(cfg.migration.precopy.kind == VS_DIST_CONSTANT && cfg.migration.precopy.a == 2e9);
+    cr_assert_eq(cfg.migration.max_rounds, 5);
+    vs_config_close(&cfg);
+    cr_assert_eq(load(with("\"migration\": {\"model\": \"measured\"}"), &cfg, err), 0, "%s",
+                 err);
+    cr_assert_eq(cfg.migration.model, VS_PRECOPY_MEASURED);
+    cr_assert_float_eq(vs_dist_mean(&cfg.migration.precopy), 8e9, 1, "the default precopy");
+    vs_config_close(&cfg);
+    /* vms and network are allowed with "measured", though it does not read them */
+    cr_assert_eq(load(with("\"migration\": {\"precopy\": \"2s\"}, \"vms\": {\"memory\": "
+                           "\"1GiB\"}, \"network\": {\"bandwidth_gbps\": 1}"),
+                      &cfg, err),
+                 0, "%s", err);
+    cr_assert_eq(cfg.migration.model, VS_PRECOPY_MEASURED);
+    cr_assert_eq(cfg.vms.memory.a, 1073741824.0);
+    vs_config_close(&cfg);
+}
+
+Test(scenario, every_memory_model_key_is_read)
+{
+    vs_config cfg;
+    char err[VS_ERROR_MAX];
+    const char *text = with(
+        "\"migration\": {\"model\": \"memory\", \"setup\": \"1.5s\", \"max_rounds\": 30, "
+        "\"max_downtime\": \"1ms\"},\n"
+        " \"vms\": {\"memory\": {\"dist\": \"uniform\", \"min\": \"512MiB\", \"max\": \"80GB\"}, "
+        "\"dirty_rate\": {\"dist\": \"exponential\", \"mean\": \"100Mbps\"}, "
+        "\"working_set\": {\"dist\": \"empirical\", \"values\": [\"1.5GiB\", \"2KB\"]}},\n"
+        " \"network\": {\"bandwidth_gbps\": 40, \"latency\": \"1ms\", \"efficiency\": 1, "
+        "\"compression\": 2.5}");
+    cr_assert_eq(load(text, &cfg, err), 0, "%s", err);
+    cr_assert_eq(cfg.migration.model, VS_PRECOPY_MEMORY);
+    cr_assert(cfg.migration.setup.kind == VS_DIST_CONSTANT && cfg.migration.setup.a == 1.5e9);
+    cr_assert_eq(cfg.migration.max_rounds, 30);
+    cr_assert_eq(cfg.migration.max_downtime, 1000000ull);
+    cr_assert(cfg.vms.memory.kind == VS_DIST_UNIFORM && cfg.vms.memory.a == 536870912.0 &&
+              cfg.vms.memory.b == 8e10);
+    cr_assert(cfg.vms.dirty_rate.kind == VS_DIST_EXPONENTIAL && cfg.vms.dirty_rate.a == 12.5e6);
+    cr_assert(cfg.vms.working_set.kind == VS_DIST_EMPIRICAL && cfg.vms.working_set.nvalues == 2);
+    cr_assert_eq(cfg.vms.working_set.values[0], 2000.0, "sorted");
+    cr_assert_eq(cfg.vms.working_set.values[1], 1610612736.0);
+    cr_assert_eq(cfg.network.bandwidth_bytes_per_s, 5e9);
+    cr_assert_eq(cfg.network.latency, 1000000ull);
+    cr_assert_eq(cfg.network.efficiency, 1.0);
+    cr_assert_eq(cfg.network.compression, 2.5);
+    vs_config_close(&cfg);
+    cr_assert_null(cfg.vms.working_set.values, "closed");
+}
+
+/* MINIMAL with "vms": {key: json}: that distribution, in cfg (close it). */
+static vs_dist vms_dist(const char *key, const char *json, vs_config *cfg)
+{
+    char member[512], err[VS_ERROR_MAX];
+    snprintf(member, sizeof member, "\"vms\": {\"%s\": %s}", key, json);
+    cr_assert_eq(load(with(member), cfg, err), 0, "%s: %s", json, err);
+    return strcmp(key, "memory") == 0 ? cfg->vms.memory
+           : strcmp(key, "dirty_rate") == 0 ? cfg->vms.dirty_rate
+                                            : cfg->vms.working_set;
+}
+
+Test(scenario, sizes_are_exact_bytes)
+{
+    static const struct {
+        const char *text;
+        double bytes;
+    } good[] = {
+        {"0B", 0},
+        {"1B", 1},
+        {"0.5B", 1}, /* rounded to whole bytes, halves up */
+        {"0.4B", 0},
+        {"1KB", 1000},
+        {"1KiB", 1024},
+        {"512MiB", 536870912},
+        {"1.5GiB", 1610612736},
+        {"4GiB", 4294967296},
+        {"80GB", 8e10},
+        {"4444MB", 4444e6},
+        {"1TB", 1e12},
+        {"1TiB", 1099511627776},
+        {"1e3KB", 1e6},
+        {"0.001GiB", 1073742}, /* 1073741.824 */
+        {"9223372036854775807B", 9223372036854775807.0},
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        /* the min of a uniform, which may be 0 where a constant could not */
+        char json[128];
+        vs_config cfg;
+        snprintf(json, sizeof json,
+                 "{\"dist\": \"uniform\", \"min\": \"%s\", \"max\": \"9223372036854775807B\"}",
+                 good[i].text);
+        vs_dist d = vms_dist("memory", json, &cfg);
+        cr_expect(d.kind == VS_DIST_UNIFORM && d.a == good[i].bytes, "%s: %.17g",
+                  good[i].text, d.a);
+        vs_config_close(&cfg);
+    }
+}
+
+Test(scenario, rates_are_exact_bytes_per_second)
+{
+    static const struct {
+        const char *text;
+        double bytes_per_s;
+    } good[] = {
+        {"0B/s", 0},
+        {"25MB/s", 25e6},
+        {"50MB/s", 50e6},
+        {"1KiB/s", 1024},
+        {"1.5GiB/s", 1610612736},
+        {"1GB/s", 1e9},
+        {"1TiB/s", 1099511627776},
+        {"1bps", 0.125}, /* bits: exact to the bit */
+        {"1Kbps", 125},
+        {"100Mbps", 12.5e6},
+        {"10Gbps", 1.25e9},
+        {"1Tbps", 1.25e11},
+        {"0.5B/s", 0.5},
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        char json[64];
+        vs_config cfg;
+        snprintf(json, sizeof json, "\"%s\"", good[i].text);
+        vs_dist d = vms_dist("dirty_rate", json, &cfg);
+        cr_expect(d.kind == VS_DIST_CONSTANT && d.a == good[i].bytes_per_s, "%s: %.17g",
+                  good[i].text, d.a);
+        vs_config_close(&cfg);
+    }
+}
+
+Test(scenario, every_distribution_kind_of_sizes)
+{
+    vs_config c;
+    vs_dist d = vms_dist("memory", "{\"dist\": \"constant\", \"value\": \"2GiB\"}", &c);
+    cr_assert(d.kind == VS_DIST_CONSTANT && d.a == 2147483648.0);
+    vs_config_close(&c);
+    d = vms_dist("memory", "{\"dist\": \"exponential\", \"mean\": \"1GB\"}", &c);
+    cr_assert(d.kind == VS_DIST_EXPONENTIAL && d.a == 1e9);
+    vs_config_close(&c);
+    d = vms_dist("memory", "{\"dist\": \"lognormal\", \"mean\": \"4GB\", \"p99\": \"16GB\"}", &c);
+    cr_assert_eq(d.kind, VS_DIST_LOGNORMAL);
+    cr_assert_float_eq(vs_dist_mean(&d), 4e9, 1, "the fit keeps the mean, in bytes");
+    vs_config_close(&c);
+    d = vms_dist("memory", "{\"dist\": \"lognormal\", \"mu\": 22, \"sigma\": 0.5}", &c);
+    cr_assert(d.kind == VS_DIST_LOGNORMAL && d.a == 22 && d.b == 0.5);
+    vs_config_close(&c);
+    d = vms_dist("dirty_rate", "{\"dist\": \"empirical\", \"values\": [\"1MB/s\", \"8Mbps\", "
+                               "\"0B/s\"]}", &c);
+    cr_assert(d.kind == VS_DIST_EMPIRICAL && d.nvalues == 3);
+    cr_assert_float_eq(vs_dist_mean(&d), 2e6 / 3, 1e-6);
+    vs_config_close(&c);
+    d = vms_dist("dirty_rate", "{\"dist\": \"uniform\", \"min\": \"0B/s\", \"max\": \"1Gbps\"}",
+                 &c);
+    cr_assert(d.kind == VS_DIST_UNIFORM && d.a == 0 && d.b == 1.25e8);
+    vs_config_close(&c);
+}
+
+Test(scenario_errors, sizes_and_rates)
+{
+    static const char size_syntax[] =
+        "expected a size: a number with a unit B, KB, MB, GB, TB (powers of 1000) or KiB, "
+        "MiB, GiB, TiB (powers of 1024), like \"512MiB\"";
+    static const char rate_syntax[] =
+        "expected a rate: a number with a unit B/s, KB/s, MB/s, GB/s, TB/s, KiB/s, MiB/s, "
+        "GiB/s, TiB/s or bps, Kbps, Mbps, Gbps, Tbps (bits), like \"50MB/s\" or \"10Gbps\"";
+    static const char *const bad_sizes[] = {"4096", "4 GiB", " 4GiB", "4gib", "4G", "4GB/s",
+                                            "4Gbps", "4KIB", "4kB", "1.GiB", ".5GiB",
+                                            "NaNB", "infB", "4GiBs", "0x10B", ""};
+    for (size_t i = 0; i < sizeof bad_sizes / sizeof bad_sizes[0]; i++) {
+        char member[128], want[512];
+        snprintf(member, sizeof member, "\"vms\": {\"memory\": \"%s\"}", bad_sizes[i]);
+        snprintf(want, sizeof want, "t.json: $.vms.memory: %s, got \"%s\"", size_syntax,
+                 bad_sizes[i]);
+        assert_error(with(member), want);
+    }
+    static const char *const bad_rates[] = {"25MB", "25", "25MBps", "25Mb/s", "25mbps",
+                                            "25MiBps", "25MB/S", "25 MB/s", "25B/sec"};
+    for (size_t i = 0; i < sizeof bad_rates / sizeof bad_rates[0]; i++) {
+        char member[128], want[512];
+        snprintf(member, sizeof member, "\"vms\": {\"dirty_rate\": \"%s\"}", bad_rates[i]);
+        snprintf(want, sizeof want, "t.json: $.vms.dirty_rate: %s, got \"%s\"", rate_syntax,
+                 bad_rates[i]);
+        assert_error(with(member), want);
+    }
+    assert_error(with("\"vms\": {\"memory\": 4096}"),
+                 "t.json: $.vms.memory: expected a distribution: {\"dist\": \"constant\", ...} "
+                 "or a size string, got 4096");
+    assert_error(with("\"vms\": {\"memory\": \"-1GiB\"}"),
+                 "t.json: $.vms.memory: expected a size >= 0, got \"-1GiB\"");
+    assert_error(with("\"vms\": {\"memory\": \"8TiB\", \"working_set\": \"1e19B\"}"),
+                 "t.json: $.vms.working_set: expected a size of at most 9223372036854775807B "
+                 "(8 EiB), got \"1e19B\"");
+    assert_error(with("\"vms\": {\"dirty_rate\": \"1.2e18B/s\"}"),
+                 "t.json: $.vms.dirty_rate: expected a rate of at most 9223372036854775807bps, "
+                 "got \"1.2e18B/s\"");
+    assert_error(with("\"vms\": {\"memory\": \"0GiB\"}"),
+                 "t.json: $.vms.memory: expected a size > 0, got \"0GiB\"");
+    assert_error(with("\"vms\": {\"working_set\": {\"dist\": \"constant\", \"value\": \"0.4B\"}}"),
+                 "t.json: $.vms.working_set.value: expected a size > 0, got \"0.4B\"");
+    assert_error(with("\"vms\": {\"memory\": {\"dist\": \"empirical\", \"values\": [\"0B\"]}}"),
+                 "t.json: $.vms.memory: expected sizes whose mean is > 0, got "
+                 "{\"dist\":\"empirical\",\"values\":[\"0B\"]}");
+    assert_error(with("\"vms\": {\"memory\": {\"dist\": \"uniform\", \"min\": \"2GiB\", "
+                      "\"max\": \"1GiB\"}}"),
+                 "t.json: $.vms.memory.max: expected a size >= min, got \"1GiB\"");
+    assert_error(with("\"vms\": {\"memory\": {\"dist\": \"exponential\", \"mean\": \"0B\"}}"),
+                 "t.json: $.vms.memory.mean: expected a size > 0, got \"0B\"");
+    assert_error(with("\"vms\": {\"memory\": {\"dist\": \"empirical\", \"values\": []}}"),
+                 "t.json: $.vms.memory.values: expected an array of 1..1000000 sizes, got []");
+    assert_error(with("\"vms\": {\"memory\": {\"dist\": \"empirical\", \"values\": [\"1s\"]}}"),
+                 "t.json: $.vms.memory.values[0]: expected a size: a number with a unit B, KB, "
+                 "MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024), like "
+                 "\"512MiB\", got \"1s\"");
+    assert_error(with("\"vms\": {\"memory\": {\"dist\": \"empirical\", \"file\": \"m.csv\"}}"),
+                 "t.json: $.vms.memory.file: expected values: a file of samples (microseconds) "
+                 "is for durations only, not sizes, got \"m.csv\"");
+    assert_error(with("\"vms\": {\"memory\": {\"dist\": \"lognormal\", \"mu\": 43, "
+                      "\"sigma\": 2}}"),
+                 "t.json: $.vms.memory: expected a lognormal whose mean fits in int64 B "
+                 "(mu + sigma^2/2 <= 43.6683), got {\"dist\":\"lognormal\",\"mu\":43,"
+                 "\"sigma\":2}");
+    assert_error(with("\"vms\": {\"dirty_rate\": {\"dist\": \"uniform\", \"min\": \"1Gbps\", "
+                      "\"max\": \"1MB/s\"}}"),
+                 "t.json: $.vms.dirty_rate.max: expected a rate >= min, got \"1MB/s\"");
+    assert_error(with("\"vms\": {\"dirty_rate\": {\"dist\": \"constant\"}}"),
+                 "t.json: $.vms.dirty_rate.value: missing required key");
+}
+
+Test(scenario_errors, memory_model_keys)
+{
+    assert_error(with("\"migration\": {\"model\": \"simgrid\"}"),
+                 "t.json: $.migration.model: expected one of \"measured\", \"memory\", got "
+                 "\"simgrid\"");
+    assert_error(with("\"migration\": {\"model\": \"memory\", \"precopy\": \"8s\"}"),
+                 "t.json: $.migration.precopy: only with migration.model \"measured\" "
+                 "(migration.model is \"memory\")");
+    assert_error(with("\"migration\": {\"max_rounds\": 0}"),
+                 "t.json: $.migration.max_rounds: expected an integer in 1..30, got 0");
+    assert_error(with("\"migration\": {\"max_rounds\": 31}"),
+                 "t.json: $.migration.max_rounds: expected an integer in 1..30, got 31");
+    assert_error(with("\"migration\": {\"max_downtime\": \"0ms\"}"),
+                 "t.json: $.migration.max_downtime: expected a duration > 0, got \"0ms\"");
+    assert_error(with("\"migration\": {\"setup\": \"1GiB\"}"),
+                 "t.json: $.migration.setup: expected a duration: a number with a unit ns, us, "
+                 "ms, s, m or h, like \"1.5ms\", got \"1GiB\"");
+    assert_error(with("\"vms\": {\"ram\": \"4GiB\"}"),
+                 "t.json: $.vms.ram: unknown key (expected one of: memory, dirty_rate, "
+                 "working_set)");
+    assert_error(with("\"vms\": []"), "t.json: $.vms: expected an object, got []");
+    assert_error(with("\"network\": {\"mtu\": 9000}"),
+                 "t.json: $.network.mtu: unknown key (expected one of: bandwidth_gbps, latency, "
+                 "efficiency, compression)");
+    assert_error(with("\"network\": {\"bandwidth_gbps\": 0}"),
+                 "t.json: $.network.bandwidth_gbps: expected a number in (0, 1000000], got 0");
+    assert_error(with("\"network\": {\"latency\": 200}"),
+                 "t.json: $.network.latency: expected a duration: a number with a unit ns, us, "
+                 "ms, s, m or h, like \"1.5ms\", got 200");
+    assert_error(with("\"network\": {\"efficiency\": 0}"),
+                 "t.json: $.network.efficiency: expected a number in (0, 1], got 0");
+    assert_error(with("\"network\": {\"efficiency\": 1.5}"),
+                 "t.json: $.network.efficiency: expected a number in (0, 1], got 1.5");
+    assert_error(with("\"network\": {\"compression\": 0.5}"),
+                 "t.json: $.network.compression: expected a number in [1, 100], got 0.5");
+    assert_error(with("\"network\": {\"compression\": 101}"),
+                 "t.json: $.network.compression: expected a number in [1, 100], got 101");
+}
+
 Test(scenario_errors, exact_messages)
 {
     assert_error(with("\"seed\": \"42\""),
@@ -732,7 +1027,8 @@ Test(scenario_errors, exact_messages)
     assert_error(with("\"Description\": \"0123456789012345678901234567890123456789xyz\""),
                  "t.json: $.Description: unknown key (expected one of: $schema, name, "
                  "description, seed, topology, plugins, policies, policy_changes, wfp, ndis, "
-                 "extensions, migration, workload, run, faults, metrics, slo, verifier, sweep)");
+                 "extensions, migration, vms, network, workload, run, faults, metrics, slo, "
+                 "verifier, sweep)");
     assert_error(with("\"slo\": [\"saves.failed = 0\"]"),
                  "t.json: $.slo[0]: expected \"<metric> <op> <number>\" with op one of < <= > "
                  ">= == !=, got \"saves.failed = 0\"");
@@ -1183,8 +1479,9 @@ Test(scenario_errors, migration)
                  "\"fixed\", got \"nearest\"");
     assert_error(scen(TOPO4, "\"rate_per_s\": 1", "\"migration\": {\"blackout\": \"1s\"}"),
                  "t.json: $.migration.blackout: unknown key (expected one of: max_per_host, "
-                 "precopy, pause, bandwidth_gbps, latency, timeout, placement, target_host, "
-                 "disk_time, sequence, on_refused, max_destinations, on_restore_failure)");
+                 "model, precopy, setup, max_rounds, max_downtime, pause, bandwidth_gbps, "
+                 "latency, timeout, placement, target_host, disk_time, sequence, on_refused, "
+                 "max_destinations, on_restore_failure)");
     assert_error(scen(TOPO4, "\"rate_per_s\": 1", "\"wfp\": {\"segments\": \"one\"}"),
                  "t.json: $.wfp.segments: expected one of \"per_callout\", \"combined\", got "
                  "\"one\"");
@@ -1359,6 +1656,38 @@ Test(scenario_set, new_sections)
     cr_assert_eq(load_with(MINIMAL, type_only, 1, &cfg, err), -1);
     cr_assert_str_eq(err, "t.json: $.workload.rate_per_s: only for types \"poisson\", \"ramp\" "
                           "(workload.type is \"closed\")");
+}
+
+Test(scenario_set, memory_model_keys)
+{
+    const vs_override ov[] = {
+        {"network.bandwidth_gbps", "1"}, /* creates "network" */
+        {"vms.memory", "512MiB"},        /* not JSON: a string, a size */
+        {"vms.dirty_rate", "{\"dist\": \"uniform\", \"min\": \"0B/s\", \"max\": \"1Gbps\"}"},
+        {"migration.max_rounds", "10"},
+    };
+    vs_config cfg;
+    char err[VS_ERROR_MAX];
+    cr_assert_eq(load_with(MINIMAL, ov, 4, &cfg, err), 0, "%s", err);
+    cr_assert_eq(cfg.network.bandwidth_bytes_per_s, 1.25e8);
+    cr_assert(cfg.vms.memory.kind == VS_DIST_CONSTANT && cfg.vms.memory.a == 536870912.0);
+    cr_assert(cfg.vms.dirty_rate.kind == VS_DIST_UNIFORM && cfg.vms.dirty_rate.b == 1.25e8);
+    cr_assert_eq(cfg.migration.max_rounds, 10);
+    vs_config_close(&cfg);
+    /* flipping the model alone: "measured" keeps the default precopy; "memory" refuses a
+     * precopy the file gives */
+    const vs_override measured[] = {{"migration.model", "measured"}};
+    cr_assert_eq(load_with(MINIMAL, measured, 1, &cfg, err), 0, "%s", err);
+    cr_assert_eq(cfg.migration.model, VS_PRECOPY_MEASURED);
+    vs_config_close(&cfg);
+    const vs_override memory[] = {{"migration.model", "memory"}};
+    const char *text = with("\"migration\": {\"precopy\": \"2s\", \"max_rounds\": 3}");
+    cr_assert_eq(load_with(text, memory, 1, &cfg, err), -1);
+    cr_assert_str_eq(err, "t.json: $.migration.precopy: only with migration.model "
+                          "\"measured\" (migration.model is \"memory\")");
+    cr_assert_eq(load_with(MINIMAL, memory, 1, &cfg, err), 0, "%s", err);
+    cr_assert_eq(cfg.migration.model, VS_PRECOPY_MEMORY);
+    vs_config_close(&cfg);
 }
 
 Test(scenario_set, sequence_and_stack_keys)
