@@ -131,9 +131,19 @@ static uint32_t pick_target(vs_sim *sim, const vs_migration *mig)
 
 /* ---- Slots ------------------------------------------------------------------------- */
 
+/* The host's migrations at once, integrated over time: a migration's mean of it is
+ * the difference over its life, divided by its length. */
+static void slots_settle(vs_sim *sim, vs_host *h)
+{
+    vs_time_t now = vs_sim_now(sim);
+    h->slot_area += (double)h->slots_used * (double)(now - h->slot_since);
+    h->slot_since = now;
+}
+
 static void take_slot(vs_sim *sim, uint32_t host)
 {
     vs_host *h = &sim->hosts[host];
+    slots_settle(sim, h);
     if (++h->slots_used > h->slots_peak)
         h->slots_peak = h->slots_used;
     vs_migration_host_changed(sim, host);
@@ -163,6 +173,8 @@ static void start_migration(vs_sim *sim, vs_migration *mig, uint32_t dst)
         sim->hosts[dst].incoming++;
         take_slot(sim, mig->src);
         take_slot(sim, dst);
+        if (!retry)
+            mig->run->slot_area = sim->hosts[mig->src].slot_area;
         if (!retry)
             vs_level_add(&sim->stats.migrations_in_flight, mig->started, +1);
     }
@@ -453,6 +465,8 @@ static bool refused_goes_on(vs_sim *sim, vs_migration *mig)
 /* A retry gives its slots back and waits again, first in its source's line. */
 static void release_slots(vs_sim *sim, vs_migration *mig)
 {
+    slots_settle(sim, &sim->hosts[mig->src]);
+    slots_settle(sim, &sim->hosts[mig->dst]);
     sim->hosts[mig->src].slots_used--;
     sim->hosts[mig->dst].slots_used--;
     sim->hosts[mig->dst].incoming--;
@@ -656,6 +670,15 @@ static void record_end(vs_sim *sim, vs_migration *mig)
         if (mig->without_state)
             c->failed_at[mig->cause]++;
         vs_stats_latency(&sim->stats, VS_LAT_MIGRATION, mig->src, now - mig->started);
+        if (mig->op == VS_OP_MIGRATE && now > mig->started) {
+            vs_host *h = &sim->hosts[mig->src];
+            slots_settle(sim, h);
+            double mean = (h->slot_area - mig->run->slot_area) / (double)(now - mig->started);
+            uint32_t k = (uint32_t)(mean + 0.5);
+            k = k < 1 ? 1 : k < VS_AT_ONCE_MAX ? k : VS_AT_ONCE_MAX;
+            sim->stats.by_at_once[k].count++;
+            sim->stats.by_at_once[k].ns_sum += (double)(now - mig->started);
+        }
         break;
     case VS_MIG_VM_OFF:
         c->vm_off++;

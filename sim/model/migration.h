@@ -72,6 +72,7 @@ struct vs_mig_run {
     double sent;          /* on the wire, all rounds and the last copy */
     double dirty;         /* left for the blackout */
     vs_time_t precopy_ns; /* the rounds' time in all */
+    double slot_area;     /* its source's slot_area when it started */
     double precopy_bytes; /* the rounds' bytes in all */
     uint32_t nnics;
     vs_nic_op nics[];     /* nics_per_vm of them */

@@ -68,6 +68,8 @@ typedef struct vs_host {
     uint32_t incoming;        /* migrations under way towards this host */
     uint32_t slots_used;      /* migrations this host takes part in now */
     uint32_t slots_peak;
+    double slot_area;         /* slots_used integrated over time, until slot_since */
+    vs_time_t slot_since;
     uint64_t migrations_out, migrations_in;
     bool draining;            /* no migration may target it */
     bool stack_paused;        /* its extension stack is paused: OIDs wait for the restart */

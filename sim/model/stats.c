@@ -204,6 +204,7 @@ void vs_stats_restart(vs_stats *st, uint64_t now)
     memset(&st->local, 0, sizeof st->local);
     memset(&st->starts, 0, sizeof st->starts);
     memset(&st->precopy, 0, sizeof st->precopy);
+    memset(st->by_at_once, 0, sizeof st->by_at_once);
     st->skipped_vm_off = 0;
     st->operations_queued = st->state_bytes = st->corrupted_in_transfer = 0;
     st->oversized_states = st->callbacks = st->save_oids = st->restore_oids = 0;

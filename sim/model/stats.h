@@ -50,6 +50,8 @@ typedef struct vs_op_counts {
     uint64_t failed_at[VS_CAUSES]; /* of failed or online_without_state, by first cause */
 } vs_op_counts;
 
+#define VS_AT_ONCE_MAX 64
+
 /* The parts of a blackout (sequence.h's vs_blackout_part). */
 #define VS_BLACKOUT_PARTS 5
 
@@ -165,6 +167,13 @@ typedef struct vs_stats {
     vs_op_counts migrations, local, starts;
     uint64_t skipped_vm_off;        /* operations asked of a VM that is not running */
     vs_hist blackout_parts[VS_BLACKOUT_PARTS]; /* completed migrations' blackout, by part */
+    /* Completed migrations' time by how many ran at once on their source over their life
+     * (its time-weighted mean, rounded; 1..VS_AT_ONCE_MAX, the last counting the more):
+     * sums, for means. */
+    struct {
+        uint64_t count;
+        double ns_sum;
+    } by_at_once[VS_AT_ONCE_MAX + 1];
     /* The memory model's completed migrations: sums, for means (precopy.h). */
     struct {
         uint64_t migrations, rounds_sum, rounds_max;

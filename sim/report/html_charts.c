@@ -222,6 +222,55 @@ static void chart_blackout_parts(vs__buf *b, const json_t *r)
         &l);
 }
 
+/* Completed migrations' mean time against how many ran at once on their source: where
+ * sharing the migration network makes each one longer (docs/capacity.md). */
+static void chart_by_at_once(vs__buf *b, const json_t *r)
+{
+    const json_t *rows = get(r, "migration_by_at_once"), *row;
+    size_t n = json_array_size(rows), i;
+    lines l = {0};
+    double *xy = n ? lines_add(b, &l, "mean migration time", n) : NULL;
+    json_array_foreach(rows, i, row) {
+        if (!xy)
+            break;
+        xy[i] = num(row, "at_once");
+        xy[n + i] = num(row, "mean_s");
+    }
+    draw(b, (vs__chart){
+        .id = "migration-at-once", .title = "Migration time against migrations at once",
+        .note = "completed migrations' mean time, by how many ran at once on their source "
+                "(time-weighted over each one's life)",
+        .empty = "no data: no live migration completed",
+        .x = {"migrations at once on the source", VS_SCALE_LINEAR},
+        .y = {"migration time (s)", VS_SCALE_LINEAR}},
+        &l);
+}
+
+/* Each host's mean use of its migration link, each way. */
+static void chart_link_use(vs__buf *b, const json_t *r)
+{
+    static const char *const sides[] = {"link_out", "link_in"};
+    static const char *const names[] = {"egress (out)", "ingress (in)"};
+    const json_t *hosts = get(get(r, "hosts"), "per_host"), *h;
+    size_t n = json_array_size(hosts), i;
+    lines l = {0};
+    for (size_t s = 0; n && num(get(r, "hosts"), "link_busiest") > 0 && s < 2; s++) {
+        double *xy = lines_add(b, &l, names[s], n);
+        json_array_foreach(hosts, i, h) {
+            if (!xy)
+                break;
+            xy[i] = num(h, "host");
+            xy[n + i] = 100 * num(h, sides[s]);
+        }
+    }
+    draw(b, (vs__chart){
+        .id = "link-use", .title = "Migration network use per host",
+        .note = "share of each host's live-migration link used over the run, each way",
+        .empty = "no data: nothing crossed the migration network",
+        .x = {"host", VS_SCALE_LINEAR}, .y = {"link use (%)", VS_SCALE_LINEAR}},
+        &l);
+}
+
 void vs__html_charts(vs__buf *b, const json_t *r)
 {
     static const ts_line throughput[] = {{"saves_per_s", "NIC saves/s"},
@@ -249,6 +298,8 @@ void vs__html_charts(vs__buf *b, const json_t *r)
         .y = {"in flight, interval mean (count)", VS_SCALE_LINEAR}});
     chart_blackout_cdf(b, r);
     chart_blackout_parts(b, r);
+    chart_by_at_once(b, r);
+    chart_link_use(b, r);
     chart_series(b, r, blackout, 2, true, (vs__chart){
         .id = "blackout-over-time", .title = "Blackout per interval",
         .empty = "no data: no blackout in any interval of the time series",

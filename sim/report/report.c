@@ -149,6 +149,19 @@ static json_t *precopy_json(const vs__report_ctx *rc)
                      "effective_gbps", gbps);
 }
 
+/* Completed migrations' mean time by how many ran at once on their source. */
+static json_t *by_at_once_json(const vs_stats *st)
+{
+    json_t *a = json_array();
+    for (int k = 1; a && k <= VS_AT_ONCE_MAX; k++)
+        if (st->by_at_once[k].count)
+            json_array_append_new(a, json_pack("{s:i, s:I, s:f}", "at_once", k, "count",
+                                               (json_int_t)st->by_at_once[k].count, "mean_s",
+                                               st->by_at_once[k].ns_sum /
+                                                   (double)st->by_at_once[k].count / 1e9));
+    return a;
+}
+
 /* A completed migration's blackout by part; the parts' means add up to the blackout's. */
 static json_t *blackout_parts_json(const vs__report_ctx *rc)
 {
@@ -216,7 +229,7 @@ static json_t *body_json(const vs__report_ctx *rc)
     const vs_stats *st = rc->st;
     return json_pack(
         "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:[], "
-        "s:{s:o}, s:o, s:o, s:I, s:o}",
+        "s:{s:o}, s:o, s:o, s:I, s:o, s:o}",
         "saves", seq_json(&st->saves), "restores", seq_json(&st->restores),
         "migrations", ops_json(&st->migrations, st->operations_queued),
         "local_save_restores", ops_json(&st->local, 0), "throughput", throughput_json(rc),
@@ -228,7 +241,8 @@ static json_t *body_json(const vs__report_ctx *rc)
         "timeseries", vs__report_timeseries(st), "plugins", plugins_json(rc), "slo",
         "verifier", "violations", violations_json(st),
         "blackout_us", blackout_parts_json(rc), "vm_starts", ops_json(&st->starts, 0),
-        "skipped_vm_off", (json_int_t)st->skipped_vm_off, "precopy", precopy_json(rc));
+        "skipped_vm_off", (json_int_t)st->skipped_vm_off, "precopy", precopy_json(rc),
+        "migration_by_at_once", by_at_once_json(st));
 }
 
 /* Only in realtime runs: a virtual-time report keeps its bytes. */

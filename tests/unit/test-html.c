@@ -96,6 +96,18 @@ static json_t *full_report(void)
     for (size_t i = 0; i < 5; i++)
         json_object_set_new(parts, keys[i], latency(5, 100 * (double)(i + 1)));
     cr_assert_eq(json_object_set_new(r, "blackout_us", parts), 0);
+    /* Migrations by how many ran at once, and two hosts' link use. */
+    cr_assert_eq(json_object_set_new(r, "migration_by_at_once",
+                                     json_pack("[{s:i, s:i, s:f}, {s:i, s:i, s:f}, {s:i, s:i, s:f}]",
+                                               "at_once", 1, "count", 3, "mean_s", 2.0,
+                                               "at_once", 2, "count", 5, "mean_s", 3.9,
+                                               "at_once", 4, "count", 8, "mean_s", 7.7)), 0);
+    cr_assert_eq(json_object_set_new(r, "hosts",
+                                     json_pack("{s:i, s:f, s:[{s:i, s:f, s:f}, {s:i, s:f, s:f}]}",
+                                               "migrations_peak", 2, "link_busiest", 0.8,
+                                               "per_host", "host", 0, "link_out", 0.8, "link_in",
+                                               0.0, "host", 1, "link_out", 0.0, "link_in", 0.8)),
+                 0);
     return r;
 }
 
@@ -151,16 +163,18 @@ static size_t count(const char *s, const char *what)
     return n;
 }
 
-static const char *const CHARTS[] = {"latency-pending", "latency-callback", "throughput",
-                                     "in-flight",       "blackout-cdf",     "blackout-parts",
-                                     "blackout-over-time"};
+static const char *const CHARTS[] = {"latency-pending",    "latency-callback", "throughput",
+                                     "in-flight",          "blackout-cdf",     "blackout-parts",
+                                     "migration-at-once",  "link-use",         "blackout-over-time"};
 
 Test(html, every_chart_counts_what_it_drew)
 {
     const char *html = render(full_report(), "r.html");
-    static const long series[] = {1, 2, 3, 2, 1, 2, 2}; /* blackout parts: mean and p99 */
+    /* blackout parts: mean and p99; link use: out and in */
+    static const long series[] = {1, 2, 3, 2, 1, 2, 1, 2, 2};
     static const long points[] = {CURVE_POINTS, 2 * CURVE_POINTS, 3 * ROWS,    2 * ROWS,
-                                  CURVE_POINTS, 2 * 5,            2 * ROWS - 1};
+                                  CURVE_POINTS, 2 * 5,            3,           2 * 2,
+                                  2 * ROWS - 1};
     for (size_t i = 0; i < sizeof CHARTS / sizeof CHARTS[0]; i++) {
         cr_assert_eq(chart_attr(html, CHARTS[i], "data-series"), series[i], "%s", CHARTS[i]);
         cr_assert_eq(chart_attr(html, CHARTS[i], "data-points"), points[i], "%s", CHARTS[i]);
