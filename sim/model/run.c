@@ -50,6 +50,30 @@ static void run_slice(vs_sim *sim, vs_time_t until, vs_time_t *sub)
     }
 }
 
+/* The migration network over the interval ending now, for its time-series row: every
+ * host's egress, and the busiest link's use. O(hosts) per interval, memory model only. */
+static void sample_network(vs_sim *sim, vs_time_t now)
+{
+    vs_timeseries *ts = &sim->stats.series;
+    double span = (double)(now - ts->window_start), total = 0, peak = 0;
+    ts->network_gbps = ts->link_busiest_pct = 0;
+    if (!sim->link_marks || span <= 0)
+        return;
+    for (uint32_t h = 0; h < sim->cfg->topology.hosts; h++) {
+        double cap = sim->net.egress[h].capacity * span;
+        for (int side = 0; side < 2; side++) {
+            double bytes = vs_net_link_bytes(&sim->net, h, side == 0);
+            double delta = bytes - sim->link_marks[2 * h + side];
+            sim->link_marks[2 * h + side] = bytes;
+            total += side == 0 ? delta : 0;
+            if (cap > 0 && delta / cap > peak)
+                peak = delta / cap;
+        }
+    }
+    ts->network_gbps = total * 8 / span;
+    ts->link_busiest_pct = 100 * peak;
+}
+
 /* Runs the engine to `end` in slices: one per time-series interval, whose row is taken
  * at its boundary (so intervals cost no events and never keep a finished run going),
  * and between them a progress line can follow the run. A stop flag ends it early, at the
@@ -69,14 +93,18 @@ static int run_engine(vs_sim *sim, vs_time_t end)
             sim->interrupted = true;
             break;
         }
-        if (interval && vs_sim_now(sim) == next &&
-            vs_stats_series_row(&sim->stats, next) != 0)
-            return -1;
+        if (interval && vs_sim_now(sim) == next) {
+            sample_network(sim, next);
+            if (vs_stats_series_row(&sim->stats, next) != 0)
+                return -1;
+        }
         if (sim->progress) /* arrivals end at run.duration; what follows is the drain */
             sim->progress(sim->progress_ctx, vs_sim_now(sim), sim->cfg->run.duration,
                           vs_engine_events_run(sim->engine));
     }
     /* The last, partial interval. */
+    if (interval)
+        sample_network(sim, vs_sim_now(sim));
     return interval ? vs_stats_series_row(&sim->stats, vs_sim_now(sim)) : 0;
 }
 

@@ -95,6 +95,11 @@ vs_sim *vs_sim_new(const vs_config *cfg)
         vs_sim_free(sim);
         return NULL;
     }
+    if (cfg->metrics.interval && cfg->migration.model == VS_PRECOPY_MEMORY &&
+        !(sim->link_marks = calloc(2 * (size_t)cfg->topology.hosts, sizeof(double)))) {
+        vs_sim_free(sim);
+        return NULL;
+    }
     vs_rng_init(&sim->workload_rng, cfg->seed, vs_rng_stream_id(VS_STREAM_WORKLOAD, 0, 0));
     vs_rng_init(&sim->fault_rng, cfg->seed, vs_rng_stream_id(VS_STREAM_FAULTS, 0, 0));
     vs_rng_init(&sim->placement_rng, cfg->seed, vs_rng_stream_id(VS_STREAM_PLACEMENT, 0, 0));
@@ -111,6 +116,7 @@ void vs_sim_free(vs_sim *sim)
     vs_topology_free(sim);
     free(sim->instances);
     free(sim->policy_plugin);
+    free(sim->link_marks);
     free(sim->policy_state);
     free(sim->reservations);
     free(sim->subs);

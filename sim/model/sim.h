@@ -201,6 +201,8 @@ struct vs_sim {
     uint32_t nnics;
     vs_targets targets;         /* hosts that may take a migration now */
     vs_net net;                 /* the live-migration network (network.h) */
+    double *link_marks;         /* [2 * host + side]: bytes carried at the interval's start,
+                                   for the time series (memory model only), else NULL */
     uint32_t starved_head, starved_tail; /* FIFO of starved hosts; UINT32_MAX: none */
     uint32_t targeted_waiting;  /* waiting migrations bound to one target host */
 

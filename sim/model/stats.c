@@ -18,7 +18,7 @@ const char *const vs_ts_column_names[VS_TS_COLUMNS] = {
     "t_s", "saves_per_s", "restores_per_s", "migrations_per_s", "pending_in_flight_mean",
     "pending_in_flight_max", "migrations_in_flight_mean", "migrations_in_flight_max",
     "saves_in_flight_mean", "blackout_p50_us", "blackout_p99_us", "pending_completion_p50_us",
-    "pending_completion_p99_us", "save_p99_us"};
+    "pending_completion_p99_us", "save_p99_us", "network_gbps", "link_busiest_pct"};
 
 static int hists_init(vs_hist *h, size_t n, double rel_error)
 {
@@ -142,6 +142,8 @@ static void fill_row(vs_stats *st, double *row, uint64_t now)
     row[VS_TS_PENDING_P50] = us_at(&ts->latency[VS_TS_LAT_PENDING], 0.50);
     row[VS_TS_PENDING_P99] = us_at(&ts->latency[VS_TS_LAT_PENDING], 0.99);
     row[VS_TS_SAVE_P99] = us_at(&ts->latency[VS_TS_LAT_SAVE], 0.99);
+    row[VS_TS_NETWORK_GBPS] = ts->network_gbps;
+    row[VS_TS_LINK_BUSIEST] = ts->link_busiest_pct;
 }
 
 /* The next interval starts at `now`: counts, levels and histograms measure from here. */

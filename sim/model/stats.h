@@ -104,6 +104,8 @@ typedef enum vs_ts_column {
     VS_TS_PENDING_P50,
     VS_TS_PENDING_P99,
     VS_TS_SAVE_P99,
+    VS_TS_NETWORK_GBPS,  /* migration network: all hosts' egress over the interval */
+    VS_TS_LINK_BUSIEST,  /* the busiest link's use over the interval, % */
     VS_TS_COLUMNS
 } vs_ts_column;
 
@@ -118,6 +120,7 @@ typedef struct vs_timeseries {
     size_t nrows, cap;
     uint64_t window_start;
     uint64_t saves_before, restores_before, migrations_before; /* counts at window start */
+    double network_gbps, link_busiest_pct; /* the interval's, set by the run before a row */
     vs_hist latency[VS_TS_LATENCIES];
 } vs_timeseries;
 

@@ -280,6 +280,7 @@ void vs__html_charts(vs__buf *b, const json_t *r)
                                         {"migrations_in_flight_mean", "migrations"}};
     static const ts_line blackout[] = {{"blackout_p50_us", "blackout p50"},
                                        {"blackout_p99_us", "blackout p99"}};
+    static const ts_line network[] = {{"link_busiest_pct", "busiest link"}};
     vs__buf_puts(b, "<h2>Charts</h2>\n<div class=\"charts\">\n");
     chart_per_callout(b, r, "pending_completion", (vs__chart){
         .id = "latency-pending", .title = "Latency percentiles per callout: pending completion",
@@ -300,6 +301,10 @@ void vs__html_charts(vs__buf *b, const json_t *r)
     chart_blackout_parts(b, r);
     chart_by_at_once(b, r);
     chart_link_use(b, r);
+    chart_series(b, r, network, 1, false, (vs__chart){
+        .id = "link-over-time", .title = "Migration network over time",
+        .empty = "no data: the report has no time series",
+        .y = {"busiest host link's use in the interval (%)", VS_SCALE_LINEAR}});
     chart_series(b, r, blackout, 2, true, (vs__chart){
         .id = "blackout-over-time", .title = "Blackout per interval",
         .empty = "no data: no blackout in any interval of the time series",

@@ -73,6 +73,7 @@ want = {
     "blackout-cdf": curve_points(report["latency_us"]["blackout"]),
     "blackout-parts": 2 * len(report["blackout_us"]),
     "migration-at-once": len(report["migration_by_at_once"]),
+    "link-over-time": column("link_busiest_pct"),
     "blackout-over-time": sum(column(c, True) for c in ("blackout_p50_us", "blackout_p99_us")),
 }
 # The quickstart's measured pre-copy sends nothing over the migration network: its

@@ -59,13 +59,14 @@ static json_t *timeseries(void)
 {
     json_t *rows = json_array();
     for (int i = 0; i < ROWS; i++)
-        json_array_append_new(rows, json_pack("[f, f, f, f, f, f, f, f, f]", 1.0 + i, 0.5 * i,
+        json_array_append_new(rows, json_pack("[f, f, f, f, f, f, f, f, f, f]", 1.0 + i, 0.5 * i,
                                               2.0 + i, 2.0 + i, 1.0, 0.3 * i, 7.0,
-                                              i == 2 ? 0.0 : 5000.0 + i, 9000.0 + i));
-    return json_pack("{s:f, s:[s, s, s, s, s, s, s, s, s], s:o}", "interval_s", 1.0, "columns",
-                     "t_s", "migrations_per_s", "saves_per_s", "restores_per_s",
+                                              i == 2 ? 0.0 : 5000.0 + i, 9000.0 + i,
+                                              10.0 * i));
+    return json_pack("{s:f, s:[s, s, s, s, s, s, s, s, s, s], s:o}", "interval_s", 1.0,
+                     "columns", "t_s", "migrations_per_s", "saves_per_s", "restores_per_s",
                      "migrations_in_flight_mean", "pending_in_flight_mean", "future_column",
-                     "blackout_p50_us", "blackout_p99_us", "rows", rows);
+                     "blackout_p50_us", "blackout_p99_us", "link_busiest_pct", "rows", rows);
 }
 
 static json_t *full_report(void)
@@ -165,16 +166,17 @@ static size_t count(const char *s, const char *what)
 
 static const char *const CHARTS[] = {"latency-pending",    "latency-callback", "throughput",
                                      "in-flight",          "blackout-cdf",     "blackout-parts",
-                                     "migration-at-once",  "link-use",         "blackout-over-time"};
+                                     "migration-at-once",  "link-use",         "link-over-time",
+                                     "blackout-over-time"};
 
 Test(html, every_chart_counts_what_it_drew)
 {
     const char *html = render(full_report(), "r.html");
     /* blackout parts: mean and p99; link use: out and in */
-    static const long series[] = {1, 2, 3, 2, 1, 2, 1, 2, 2};
+    static const long series[] = {1, 2, 3, 2, 1, 2, 1, 2, 1, 2};
     static const long points[] = {CURVE_POINTS, 2 * CURVE_POINTS, 3 * ROWS,    2 * ROWS,
                                   CURVE_POINTS, 2 * 5,            3,           2 * 2,
-                                  2 * ROWS - 1};
+                                  ROWS,         2 * ROWS - 1};
     for (size_t i = 0; i < sizeof CHARTS / sizeof CHARTS[0]; i++) {
         cr_assert_eq(chart_attr(html, CHARTS[i], "data-series"), series[i], "%s", CHARTS[i]);
         cr_assert_eq(chart_attr(html, CHARTS[i], "data-points"), points[i], "%s", CHARTS[i]);
