@@ -93,4 +93,76 @@ static inline void fixture_pended_free(fixture_pended *pended)
     pended->host->FreeWithTag(pended->host, pended, FIXTURE_TAG);
 }
 
+/* ---- Switches and validation ports -------------------------------------------------- */
+
+/* A switch is known by its name (FNV-1a over the UTF-16 bytes): the parameters WFP
+ * passes are a copy per call, so their address says nothing. */
+static inline UINT64 fixture_switch_key(const NDIS_SWITCH_PARAMETERS *vSwitch)
+{
+    UINT64 h = 0xcbf29ce484222325ull;
+    size_t n = vSwitch != NULL ? vSwitch->SwitchName.Length : 0;
+    const UCHAR *p = vSwitch != NULL ? (const UCHAR *)vSwitch->SwitchName.String : NULL;
+
+    if (n > IF_MAX_STRING_SIZE * sizeof(WCHAR))
+        n = IF_MAX_STRING_SIZE * sizeof(WCHAR);
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ull;
+    return h;
+}
+
+/* The validation ports between their PORT_CREATE and their PORT_DELETE, in a fixed table
+ * (so that no callback allocates): a policy event says only the port's id, so a fixture
+ * remembers which ports are validation ports. */
+#define FIXTURE_VALIDATION_SLOTS 64
+typedef struct fixture_validation_ports {
+    struct {
+        UINT64 switchKey;
+        NDIS_SWITCH_PORT_ID portId;
+        BOOLEAN used;
+    } slot[FIXTURE_VALIDATION_SLOTS];
+} fixture_validation_ports;
+
+static inline int fixture_validation_index(const fixture_validation_ports *t, UINT64 key,
+                                           NDIS_SWITCH_PORT_ID portId)
+{
+    for (int i = 0; i < FIXTURE_VALIDATION_SLOTS; i++)
+        if (t->slot[i].used && t->slot[i].switchKey == key && t->slot[i].portId == portId)
+            return i;
+    return -1;
+}
+
+static inline BOOLEAN fixture_validation_port(const fixture_validation_ports *t,
+                                              const NDIS_SWITCH_PARAMETERS *vSwitch,
+                                              NDIS_SWITCH_PORT_ID portId)
+{
+    return fixture_validation_index(t, fixture_switch_key(vSwitch), portId) >= 0;
+}
+
+/* A port event: any PORT_DELETE of the port, or the operational PORT_CREATE that replaces
+ * it, ends a validation port; a validation PORT_CREATE the callout accepted (`created`)
+ * begins one. FALSE when a validation port found the table full. */
+static inline BOOLEAN fixture_validation_event(fixture_validation_ports *t,
+                                               FWPS_VSWITCH_EVENT_TYPE eventType,
+                                               const NDIS_SWITCH_PARAMETERS *vSwitch,
+                                               const NDIS_SWITCH_PORT_PARAMETERS *vSwitchPort,
+                                               BOOLEAN created)
+{
+    UINT64 key = fixture_switch_key(vSwitch);
+    int i = fixture_validation_index(t, key, vSwitchPort->PortId);
+
+    if (i >= 0)
+        t->slot[i].used = FALSE;
+    if (eventType != FWPS_VSWITCH_EVENT_PORT_CREATE || !vSwitchPort->IsValidationPort ||
+        !created)
+        return TRUE;
+    for (i = 0; i < FIXTURE_VALIDATION_SLOTS; i++)
+        if (!t->slot[i].used) {
+            t->slot[i].switchKey = key;
+            t->slot[i].portId = vSwitchPort->PortId;
+            t->slot[i].used = TRUE;
+            return TRUE;
+        }
+    return FALSE;
+}
+
 #endif /* VS_FIXTURE_H */

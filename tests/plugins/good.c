@@ -18,19 +18,11 @@ static const GUID GOOD_BASE = {
     0x6be37207, 0x6041, 0x4abb, {0xbd, 0x55, 0x96, 0xa7, 0xd1, 0x52, 0x94, 0x4e}};
 
 #define GOOD_BLOB_BYTES 8
-#define GOOD_VALIDATION_SLOTS 64
-
-/* A validation port between its PORT_CREATE and its PORT_DELETE. */
-typedef struct good_validation_port {
-    UINT64 switchKey;
-    NDIS_SWITCH_PORT_ID portId;
-    BOOLEAN used;
-} good_validation_port;
 
 /* instance->buffer: allocated at entry, so that no callback allocates. */
 typedef struct good_state {
     UCHAR blob[GOOD_BLOB_BYTES]; /* copied at a SUCCESS return, so one per instance */
-    good_validation_port validation[GOOD_VALIDATION_SLOTS];
+    fixture_validation_ports validation;
 } good_state;
 
 static const char *event_name(FWPS_VSWITCH_EVENT_TYPE eventType)
@@ -70,55 +62,6 @@ static const char *switch_name(const NDIS_SWITCH_PARAMETERS *vSwitch, char *buf,
     return buf;
 }
 
-/* The switch's identity for the validation-port table: FNV-1a over its name. */
-static UINT64 switch_key(const NDIS_SWITCH_PARAMETERS *vSwitch)
-{
-    UINT64 h = 0xcbf29ce484222325ull;
-    size_t n = vSwitch != NULL ? vSwitch->SwitchName.Length : 0;
-    const UCHAR *p = vSwitch != NULL ? (const UCHAR *)vSwitch->SwitchName.String : NULL;
-
-    if (n > IF_MAX_STRING_SIZE * sizeof(WCHAR))
-        n = IF_MAX_STRING_SIZE * sizeof(WCHAR);
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 0x100000001b3ull;
-    return h;
-}
-
-static good_validation_port *validation_find(fixture_instance *instance, UINT64 key,
-                                             NDIS_SWITCH_PORT_ID portId)
-{
-    good_state *state = instance->buffer;
-
-    for (int i = 0; i < GOOD_VALIDATION_SLOTS; i++) {
-        good_validation_port *v = &state->validation[i];
-        if (v->used && v->switchKey == key && v->portId == portId)
-            return v;
-    }
-    return NULL;
-}
-
-/* Remembers a validation port from its PORT_CREATE and forgets it at any PORT_DELETE or
- * operational PORT_CREATE of the same port; returns whether the event is a validation
- * port's. With all slots taken a validation port's policies are logged without the flag. */
-static BOOLEAN validation_track(fixture_instance *instance, FWPS_VSWITCH_EVENT_TYPE eventType,
-                                const NDIS_SWITCH_PARAMETERS *vSwitch,
-                                const NDIS_SWITCH_PORT_PARAMETERS *vSwitchPort)
-{
-    good_state *state = instance->buffer;
-    UINT64 key = switch_key(vSwitch);
-    good_validation_port *v = validation_find(instance, key, vSwitchPort->PortId);
-
-    if (v != NULL)
-        v->used = FALSE;
-    if (eventType == FWPS_VSWITCH_EVENT_PORT_CREATE && vSwitchPort->IsValidationPort)
-        for (int i = 0; i < GOOD_VALIDATION_SLOTS; i++)
-            if (!state->validation[i].used) {
-                state->validation[i] = (good_validation_port){key, vSwitchPort->PortId, TRUE};
-                break;
-            }
-    return vSwitchPort->IsValidationPort;
-}
-
 #define LOG_EVENT(instance, vSwitch, fmt, ...)                                             \
     do {                                                                                   \
         char name_[IF_MAX_STRING_SIZE + 1];                                                \
@@ -145,7 +88,11 @@ static NTSTATUS NTAPI good_port(void *notifyContext, void *completionContext,
                                 const NDIS_SWITCH_PORT_PARAMETERS *vSwitchPort)
 {
     fixture_instance *instance = notifyContext;
-    BOOLEAN validation = validation_track(instance, eventType, vSwitch, vSwitchPort);
+    BOOLEAN validation = vSwitchPort->IsValidationPort;
+
+    /* With all slots taken a validation port's policies are logged without the flag. */
+    fixture_validation_event(&((good_state *)instance->buffer)->validation, eventType, vSwitch,
+                             vSwitchPort, TRUE);
 
     LOG_EVENT(instance, vSwitch, "port=%u%s", vSwitchPort->PortId,
               validation ? " validation=1" : "");
@@ -185,7 +132,8 @@ static NTSTATUS NTAPI good_policy(
                                      : 0;
 
     fixture_instance *instance = notifyContext;
-    BOOLEAN validation = validation_find(instance, switch_key(vSwitch), portId) != NULL;
+    BOOLEAN validation =
+        fixture_validation_port(&((good_state *)instance->buffer)->validation, vSwitch, portId);
     char data[2 * 4 + 1] = "";
 
     if (vSwitchPortProperty == NULL) {

@@ -32,7 +32,6 @@ static const GUID REFUSE_BASE = {
 
 #define REFUSE_TAG VSWITCHSIM_TAG('R', 'f', 's', 'e')
 #define REFUSE_BLOB_BYTES 8
-#define REFUSE_VALIDATION_SLOTS 64
 #define REFUSE_UNLIMITED UINT64_MAX
 
 /* The points it can refuse, in the order of the params' names. */
@@ -61,19 +60,13 @@ static const char *const refuse_names[REFUSE_POINT_COUNT] = {
 #undef XX
 };
 
-typedef struct validation_slot {
-    UINT64 switchKey;
-    NDIS_SWITCH_PORT_ID portId;
-    BOOLEAN used;
-} validation_slot;
-
 typedef struct refuse_instance {
     const VSWITCHSIM_HOST *host;
     UINT32 subscriptionId;
     refuse_point point;
     UINT64 times;   /* refusals to make; REFUSE_UNLIMITED: every time */
     UINT64 refused; /* refusals made */
-    validation_slot validation[REFUSE_VALIDATION_SLOTS];
+    fixture_validation_ports validation;
     UCHAR blob[REFUSE_BLOB_BYTES];
 } refuse_instance;
 
@@ -155,46 +148,6 @@ static BOOLEAN refuse_now(refuse_instance *instance, refuse_point point, NDIS_SW
     return TRUE;
 }
 
-/* ---- Validation ports, remembered from their PORT_CREATE to their PORT_DELETE ------ */
-
-static UINT64 switch_key(const NDIS_SWITCH_PARAMETERS *vSwitch)
-{
-    UINT64 h = 0xcbf29ce484222325ull;
-    size_t n = vSwitch != NULL ? vSwitch->SwitchName.Length : 0;
-    const UCHAR *p = vSwitch != NULL ? (const UCHAR *)vSwitch->SwitchName.String : NULL;
-
-    if (n > IF_MAX_STRING_SIZE * sizeof(WCHAR))
-        n = IF_MAX_STRING_SIZE * sizeof(WCHAR);
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 0x100000001b3ull;
-    return h;
-}
-
-static validation_slot *validation_find(refuse_instance *instance, UINT64 key,
-                                        NDIS_SWITCH_PORT_ID portId)
-{
-    for (int i = 0; i < REFUSE_VALIDATION_SLOTS; i++) {
-        validation_slot *s = &instance->validation[i];
-        if (s->used && s->switchKey == key && s->portId == portId)
-            return s;
-    }
-    return NULL;
-}
-
-static void validation_add(refuse_instance *instance, UINT64 key, NDIS_SWITCH_PORT_ID portId)
-{
-    for (int i = 0; i < REFUSE_VALIDATION_SLOTS; i++) {
-        validation_slot *s = &instance->validation[i];
-        if (!s->used) {
-            *s = (validation_slot){key, portId, TRUE};
-            return;
-        }
-    }
-    instance->host->Log(instance->host, VSWITCHSIM_LOG_WARNING,
-                        "more than %d validation ports at once: port %u is taken as operational",
-                        REFUSE_VALIDATION_SLOTS, portId);
-}
-
 /* ---- Callbacks -------------------------------------------------------------------- */
 
 static NTSTATUS NTAPI refuse_lifetime(void *notifyContext, FWPS_VSWITCH_EVENT_TYPE eventType,
@@ -211,20 +164,18 @@ static NTSTATUS NTAPI refuse_port(void *notifyContext, void *completionContext,
                                   const NDIS_SWITCH_PORT_PARAMETERS *vSwitchPort)
 {
     refuse_instance *instance = notifyContext;
-    UINT64 key = switch_key(vSwitch);
-    validation_slot *slot = validation_find(instance, key, vSwitchPort->PortId);
-
-    if (slot != NULL) /* deleted, or replaced by the operational port */
-        slot->used = FALSE;
-    if (eventType != FWPS_VSWITCH_EVENT_PORT_CREATE)
-        return STATUS_SUCCESS;
-    if (refuse_now(instance,
+    BOOLEAN refused =
+        eventType == FWPS_VSWITCH_EVENT_PORT_CREATE &&
+        refuse_now(instance,
                    vSwitchPort->IsValidationPort ? REFUSE_VALIDATION_PORT : REFUSE_OPERATIONAL_PORT,
-                   vSwitchPort->PortId))
-        return STATUS_DATA_NOT_ACCEPTED;
-    if (vSwitchPort->IsValidationPort)
-        validation_add(instance, key, vSwitchPort->PortId);
-    return STATUS_SUCCESS;
+                   vSwitchPort->PortId);
+
+    if (!fixture_validation_event(&instance->validation, eventType, vSwitch, vSwitchPort,
+                                  !refused))
+        instance->host->Log(instance->host, VSWITCHSIM_LOG_WARNING,
+                            "more than %d validation ports at once: port %u is taken as "
+                            "operational", FIXTURE_VALIDATION_SLOTS, vSwitchPort->PortId);
+    return refused ? STATUS_DATA_NOT_ACCEPTED : STATUS_SUCCESS;
 }
 
 static NTSTATUS NTAPI refuse_interface(void *notifyContext, void *completionContext,
@@ -261,7 +212,7 @@ static NTSTATUS NTAPI refuse_policy(
     if (eventType == FWPS_VSWITCH_EVENT_POLICY_DELETE || vSwitchPortProperty == NULL)
         return STATUS_SUCCESS;
     NDIS_SWITCH_PORT_ID portId = vSwitchPortProperty->PortId;
-    BOOLEAN validation = validation_find(instance, switch_key(vSwitch), portId) != NULL;
+    BOOLEAN validation = fixture_validation_port(&instance->validation, vSwitch, portId);
     if (refuse_now(instance, validation ? REFUSE_VALIDATION_POLICY : REFUSE_OPERATIONAL_POLICY,
                    portId))
         return STATUS_DATA_NOT_ACCEPTED;

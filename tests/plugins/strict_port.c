@@ -60,21 +60,6 @@ typedef struct strict_instance {
 
 /* ---- The port table ------------------------------------------------------------- */
 
-/* A switch is known by its name (FNV-1a over the UTF-16 bytes): the parameters WFP
- * passes are a copy per call, so their address says nothing. */
-static UINT64 switch_key(const NDIS_SWITCH_PARAMETERS *vSwitch)
-{
-    UINT64 h = 0xcbf29ce484222325ull;
-    size_t n = vSwitch != NULL ? vSwitch->SwitchName.Length : 0;
-    const UCHAR *p = vSwitch != NULL ? (const UCHAR *)vSwitch->SwitchName.String : NULL;
-
-    if (n > IF_MAX_STRING_SIZE * sizeof(WCHAR))
-        n = IF_MAX_STRING_SIZE * sizeof(WCHAR);
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 0x100000001b3ull;
-    return h;
-}
-
 static UINT32 port_index(const strict_instance *instance, UINT64 key, NDIS_SWITCH_PORT_ID portId)
 {
     for (UINT32 i = 0; i < instance->count; i++)
@@ -139,7 +124,7 @@ static NTSTATUS NTAPI strict_lifetime(void *notifyContext, FWPS_VSWITCH_EVENT_TY
                                       const NDIS_SWITCH_NIC_ARRAY *vSwitchInterfaces)
 {
     strict_instance *instance = notifyContext;
-    UINT64 key = switch_key(vSwitch);
+    UINT64 key = fixture_switch_key(vSwitch);
 
     if (eventType == FWPS_VSWITCH_EVENT_VSWITCH_DELETE) {
         for (UINT32 i = instance->count; i-- > 0;)
@@ -168,7 +153,7 @@ static NTSTATUS NTAPI strict_port_event(void *notifyContext, void *completionCon
                                         const NDIS_SWITCH_PORT_PARAMETERS *vSwitchPort)
 {
     strict_instance *instance = notifyContext;
-    UINT64 key = switch_key(vSwitch);
+    UINT64 key = fixture_switch_key(vSwitch);
 
     if (vSwitchPort->IsValidationPort)
         return STATUS_SUCCESS; /* checked (nothing here to reject), never reserved for */
@@ -188,7 +173,8 @@ static NTSTATUS NTAPI strict_interface(void *notifyContext, void *completionCont
                                        const NDIS_SWITCH_NIC_PARAMETERS *vSwitchNic)
 {
     strict_instance *instance = notifyContext;
-    strict_port_entry *entry = port_find(instance, switch_key(vSwitch), vSwitchNic->PortId);
+    strict_port_entry *entry =
+        port_find(instance, fixture_switch_key(vSwitch), vSwitchNic->PortId);
 
     if (entry == NULL) {
         instance->host->Log(instance->host, VSWITCHSIM_LOG_WARNING,
@@ -220,7 +206,7 @@ static NTSTATUS NTAPI strict_policy(
         vSwitchPortProperty->PropertyType != NdisSwitchPortPropertyTypeCustom)
         return STATUS_INVALID_PARAMETER;
     /* A port not in the table is a validation port: the policy is checked, not applied. */
-    strict_port_entry *entry = port_find(instance, switch_key(vSwitch), portId);
+    strict_port_entry *entry = port_find(instance, fixture_switch_key(vSwitch), portId);
     if (entry == NULL)
         return STATUS_SUCCESS;
     if (eventType == FWPS_VSWITCH_EVENT_POLICY_ADD)
@@ -238,7 +224,7 @@ static NTSTATUS NTAPI strict_save(void *notifyContext, void *completionContext,
 {
     strict_instance *instance = notifyContext;
 
-    if (port_find(instance, switch_key(vSwitch), portId) == NULL)
+    if (port_find(instance, fixture_switch_key(vSwitch), portId) == NULL)
         instance->host->Log(instance->host, VSWITCHSIM_LOG_WARNING,
                             "save on port %u: port not created", portId);
     memset(instance->blob, 0, sizeof(instance->blob));
@@ -256,7 +242,7 @@ static NTSTATUS NTAPI strict_restore(void *notifyContext, void *completionContex
 {
     strict_instance *instance = notifyContext;
     const VSWITCHSIM_HOST *host = instance->host;
-    const strict_port_entry *entry = port_find(instance, switch_key(vSwitch), portId);
+    const strict_port_entry *entry = port_find(instance, fixture_switch_key(vSwitch), portId);
 
     if (entry == NULL) {
         host->Log(host, VSWITCHSIM_LOG_ERROR, "restore on port %u: port not created", portId);
