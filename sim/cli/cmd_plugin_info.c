@@ -10,6 +10,7 @@
 #include "model/sim.h"
 #include "plugin/instance.h"
 #include "plugin/loader.h"
+#include "supervisor/supervisor.h"
 
 static void print_subscriptions(const vs_sim *sim)
 {
@@ -29,11 +30,19 @@ static void print_subscriptions(const vs_sim *sim)
     }
 }
 
-static int inspect(const char *path, const char *params)
+static int inspect(const char *path, const char *params, vs_supervisor *sup)
 {
     char err[VS_ERROR_MAX];
     vs_plugin p;
-    if (vs_plugin_open(&p, path, path, err) != 0) {
+    vs_plugin_spec spec = {.name = (char *)path, .path = (char *)path, .params_json = (char *)params};
+    vs_config cfg = {.name = "plugin-info", .topology = {2, 1, 1, 1, 1}, .plugins = &spec, .nplugins = 1,
+                     .metrics.histogram_rel_error = 0.01};
+    vs_supervisor_know_plugins(sup, &cfg);
+    vs_breadcrumb *crumb = sup ? vs_supervisor_crumb(sup) : NULL;
+    vs_breadcrumb_enter(crumb, 0, "load", 0); /* its constructors run */
+    int opened = vs_plugin_open(&p, path, path, err);
+    vs_breadcrumb_leave(crumb);
+    if (opened != 0) {
         fprintf(stderr, "vswitchsim: %s\n", err);
         return VS_EXIT_BAD_INPUT;
     }
@@ -41,12 +50,10 @@ static int inspect(const char *path, const char *params)
            VSWITCHSIM_PLUGIN_ENTRY_NAME, p.unload ? VSWITCHSIM_PLUGIN_UNLOAD_NAME : "(none)");
     vs_plugin_close(&p);
 
-    vs_plugin_spec spec = {.name = "plugin", .path = (char *)path, .params_json = (char *)params};
-    vs_config cfg = {.name = "plugin-info", .topology = {2, 1, 1, 1, 1}, .plugins = &spec, .nplugins = 1,
-                     .metrics.histogram_rel_error = 0.01};
     vs_sim *sim = vs_sim_new(&cfg);
     if (!sim)
         return fprintf(stderr, "vswitchsim: out of memory\n"), VS_EXIT_FAILURE;
+    sim->crumb = crumb;
     vs_plugin_set *set = vs_plugins_attach(sim, err);
     int code = VS_EXIT_OK;
     if (set) {
@@ -76,5 +83,21 @@ int vs_cmd_plugin_info(int argc, char **argv)
     }
     if (!path)
         return vs_cli_usage_error("plugin-info: which plugin?");
-    return inspect(path, params);
+    /* Opening the plugin and running its entry run its code: in a supervised child. */
+    vs_supervisor sup;
+    int code = VS_EXIT_FAILURE;
+    switch (vs_supervisor_start(&sup)) {
+    case VS_SUPERVISED_PARENT:
+        code = vs_supervisor_settle(&sup);
+        break;
+    case VS_SUPERVISED_CHILD:
+        code = inspect(path, params, &sup);
+        vs_supervisor_child_done(&sup);
+        break;
+    case VS_UNSUPERVISED:
+        code = inspect(path, params, NULL);
+        break;
+    }
+    vs_supervisor_close(&sup);
+    return code;
 }

@@ -14,6 +14,7 @@
 #include "report/trace.h"
 #include "runner/runner.h"
 #include "server/server.h"
+#include "supervisor/supervisor.h"
 
 typedef struct run_args {
     vs_load_args load;
@@ -140,7 +141,7 @@ static int parse_args(run_args *a, int argc, char **argv)
 /* Runs the scenario with the command line's options: a progress line on a terminal,
  * --listen, --callback-timeout, --trace (trace: NULL for none). */
 static json_t *simulate(const vs_config *cfg, const run_args *a, vs_trace_file *trace,
-                        vs_run_end *end, int *exit_code)
+                        vs_supervisor *sup, vs_run_end *end, int *exit_code)
 {
     progress_state ps = {wall_now(), wall_now()};
     vs_run_options o = {.callback_timeout = a->callback_timeout,
@@ -150,12 +151,31 @@ static json_t *simulate(const vs_config *cfg, const run_args *a, vs_trace_file *
                         .listen_port = a->listen_port,
                         .linger = a->linger,
                         .trace = trace ? vs_trace_file_record : NULL,
-                        .trace_ctx = trace};
+                        .trace_ctx = trace,
+                        .supervisor = sup};
     if (!a->quiet && isatty(STDERR_FILENO)) {
         o.progress = show_progress;
         o.progress_ctx = &ps;
     }
     return vs_run_simulate(cfg, &o, end, exit_code);
+}
+
+/* The summary table and every requested file, of `report`: 0, or -1 with a line on
+ * stderr. */
+static int write_outputs(json_t *report, const run_args *a)
+{
+    char err[VS_ERROR_MAX];
+    if (!a->quiet) /* stdout may be taken by the JSON report or the trace */
+        vs_report_print_table(is_stdout(a->json_path) || is_stdout(a->trace_path) ? stderr : stdout,
+                              report);
+    if ((a->json_path && vs_report_write_json(report, a->json_path, err) != 0) ||
+        (a->csv_path && vs_report_write_csv(report, a->csv_path, err) != 0) ||
+        (a->html_path && vs_report_write_html(report, a->html_path, err) != 0) ||
+        (a->bench_path && vs_report_write_bench(report, a->bench_path, err) != 0)) {
+        fprintf(stderr, "vswitchsim: %s\n", err);
+        return -1;
+    }
+    return 0;
 }
 
 /* Writes every requested output for what ran; the trace, written as the run went, is
@@ -165,54 +185,113 @@ static int emit(json_t *report, const vs_config *cfg, const run_args *a, const v
 {
     char err[VS_ERROR_MAX];
     int code = vs_run_verdict(report, cfg, end);
-    int trace_rc = vs_trace_file_finish(trace, err);
-    if (!a->quiet) /* stdout may be taken by the JSON report or the trace */
-        vs_report_print_table(is_stdout(a->json_path) || is_stdout(a->trace_path) ? stderr : stdout,
-                              report);
-    if (trace_rc != 0 ||
-        (a->json_path && vs_report_write_json(report, a->json_path, err) != 0) ||
-        (a->csv_path && vs_report_write_csv(report, a->csv_path, err) != 0) ||
-        (a->html_path && vs_report_write_html(report, a->html_path, err) != 0) ||
-        (a->bench_path && vs_report_write_bench(report, a->bench_path, err) != 0)) {
+    if (vs_trace_file_finish(trace, err) != 0) {
         fprintf(stderr, "vswitchsim: %s\n", err);
         return VS_EXIT_FAILURE;
     }
-    return code;
+    return write_outputs(report, a) == 0 ? code : VS_EXIT_FAILURE;
 }
 
-int vs_cmd_run(int argc, char **argv)
+/* The work of `run`: load the scenario, simulate, write what was asked for. sup: the
+ * supervisor of this child, NULL unsupervised. Takes the trace. */
+static int load_run_emit(run_args *a, vs_trace_file *trace, vs_supervisor *sup)
 {
-    run_args a = {.clock = -1};
     char err[VS_ERROR_MAX];
     vs_config cfg;
-    int code = VS_EXIT_BAD_INPUT;
-    if (parse_args(&a, argc, argv) != 0)
-        goto out;
-    if (vs_scenario_load(a.scenario, &a.load.opts, &cfg, err) != 0) {
+    if (vs_scenario_load(a->scenario, &a->load.opts, &cfg, err) != 0) {
         fprintf(stderr, "vswitchsim: %s\n", err);
-        goto out;
+        vs_trace_file_discard(trace);
+        return VS_EXIT_BAD_INPUT;
     }
-    if (a.clock >= 0) /* --clock and --speed override run.clock and run.speed */
-        cfg.run.realtime = a.clock == 1;
-    if (a.speed > 0)
-        cfg.run.speed = a.speed;
-    /* The trace is written while the run goes: a file that cannot be made stops it
-     * before it starts. */
-    vs_trace_file *trace = NULL;
-    if (a.trace_path && !(trace = vs_trace_file_new(a.trace_path, err))) {
-        fprintf(stderr, "vswitchsim: %s\n", err);
-        vs_config_close(&cfg);
-        goto out;
-    }
-    code = VS_EXIT_FAILURE;
+    vs_supervisor_know_plugins(sup, &cfg);
+    if (a->clock >= 0) /* --clock and --speed override run.clock and run.speed */
+        cfg.run.realtime = a->clock == 1;
+    if (a->speed > 0)
+        cfg.run.speed = a->speed;
+    int code = VS_EXIT_FAILURE;
     vs_run_end end = {0};
-    json_t *report = simulate(&cfg, &a, trace, &end, &code);
+    json_t *report = simulate(&cfg, a, trace, sup, &end, &code);
     if (report)
-        code = emit(report, &cfg, &a, &end, trace);
+        code = emit(report, &cfg, a, &end, trace);
     else /* no report of what ran (a plugin did not load): no trace of it either */
         vs_trace_file_discard(trace);
     json_decref(report);
     vs_config_close(&cfg);
+    return code;
+}
+
+/* The last snapshot, as the report of a run whose process died: who crashed, and that
+ * its numbers are as of the snapshot. */
+static void mark_died(json_t *report, const vs_child_end *end, const char *plugin)
+{
+    char why[32];
+    json_object_set_new(report, "crashed",
+                        json_pack("{s:s?, s:s, s:s, s:I, s:b}", "plugin", plugin, "callback",
+                                  end->crumb.what ? end->crumb.what : "callback", "signal",
+                                  vs_supervisor_cause(end, why), "sim_time_ns",
+                                  (json_int_t)end->crumb.at, "outside_callout",
+                                  !end->crumb.active));
+    json_object_set_new(report, "snapshot", json_true());
+}
+
+/* The parent of a supervised run, once the child has ended: the child's exit code; or,
+ * if it died, one line and the report of what ran as far as its last snapshot. */
+static int after_child(vs_supervisor *sup, const run_args *a, vs_trace_file *trace)
+{
+    vs_child_end end;
+    vs_supervisor_end(sup, &end);
+    if (end.finished) {
+        vs_trace_file_forget(trace);
+        vs_supervisor_exit_as_child(sup, &end); /* no return */
+    }
+    vs_trace_file_discard(trace); /* the child did not finish it: half a trace */
+    if (end.stopped)
+        vs_supervisor_die_like_child(&end);
+    const char *plugin = end.crumb.runs ? vs_supervisor_plugin_name(sup, end.crumb.plugin) : NULL;
+    json_t *report = vs_supervisor_last_snapshot(sup);
+    char after[160] = "; no report: it died before the run began";
+    if (report)
+        snprintf(after, sizeof after, "; the report covers what ran until its last snapshot, "
+                 "at %.3f s simulated", (double)end.snapshot_at / 1e9);
+    int code = vs_supervisor_say_death(&end, plugin, after);
+    if (!report)
+        return code;
+    mark_died(report, &end, plugin);
+    int written = write_outputs(report, a);
+    json_decref(report);
+    return written == 0 ? code : VS_EXIT_FAILURE;
+}
+
+/* The work runs in a child process forked before anything is loaded: the fork is cheap
+ * while the process is small, and the child then pays for its own page faults alone. */
+int vs_cmd_run(int argc, char **argv)
+{
+    run_args a = {.clock = -1};
+    char err[VS_ERROR_MAX];
+    int code = VS_EXIT_BAD_INPUT;
+    if (parse_args(&a, argc, argv) != 0)
+        goto out;
+    /* The trace is written while the run goes: a file that cannot be made stops it
+     * before it starts. Made here, so that the parent can remove it after a death. */
+    vs_trace_file *trace = NULL;
+    if (a.trace_path && !(trace = vs_trace_file_new(a.trace_path, err))) {
+        fprintf(stderr, "vswitchsim: %s\n", err);
+        goto out;
+    }
+    vs_supervisor sup;
+    switch (vs_supervisor_start(&sup)) {
+    case VS_SUPERVISED_PARENT:
+        code = after_child(&sup, &a, trace);
+        break;
+    case VS_SUPERVISED_CHILD:
+        code = load_run_emit(&a, trace, &sup);
+        vs_supervisor_child_done(&sup);
+        break;
+    case VS_UNSUPERVISED:
+        code = load_run_emit(&a, trace, NULL);
+        break;
+    }
+    vs_supervisor_close(&sup);
 out:
     vs_cli_free_load_args(&a.load);
     return code;

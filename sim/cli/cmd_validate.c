@@ -7,13 +7,17 @@
 
 #include "cli/cli.h"
 #include "plugin/loader.h"
+#include "supervisor/supervisor.h"
 
-static int check_plugins(const vs_config *cfg)
+static int check_plugins(const vs_config *cfg, vs_breadcrumb *crumb)
 {
     char err[VS_ERROR_MAX];
     for (size_t i = 0; i < cfg->nplugins; i++) {
         vs_plugin p;
-        if (vs_plugin_open(&p, cfg->plugins[i].name, cfg->plugins[i].path, err) != 0) {
+        vs_breadcrumb_enter(crumb, (uint32_t)i, "load", 0); /* its constructors run */
+        int rc = vs_plugin_open(&p, cfg->plugins[i].name, cfg->plugins[i].path, err);
+        vs_breadcrumb_leave(crumb);
+        if (rc != 0) {
             fprintf(stderr, "vswitchsim: %s: $.plugins[%zu]: %s\n", cfg->source_path, i, err);
             return -1;
         }
@@ -22,11 +26,33 @@ static int check_plugins(const vs_config *cfg)
     return 0;
 }
 
+/* The work of `validate`, in the supervised child (sup NULL: unsupervised). */
+static int validate(const char *path, vs_load_args *la, vs_supervisor *sup)
+{
+    char err[VS_ERROR_MAX];
+    vs_config cfg;
+    if (vs_scenario_load(path, &la->opts, &cfg, err) != 0) {
+        fprintf(stderr, "vswitchsim: %s\n", err);
+        return VS_EXIT_BAD_INPUT;
+    }
+    vs_supervisor_know_plugins(sup, &cfg);
+    int code = VS_EXIT_BAD_INPUT;
+    if (check_plugins(&cfg, sup ? vs_supervisor_crumb(sup) : NULL) == 0) {
+        printf("%s: ok: \"%s\", %u hosts x %u VMs x %u NICs, %zu plugins, %zu SLOs\n", path,
+               cfg.name, cfg.topology.hosts, cfg.topology.vms_per_host, cfg.topology.nics_per_vm,
+               cfg.nplugins, cfg.nslos);
+        code = VS_EXIT_OK;
+    }
+    vs_config_close(&cfg);
+    return code;
+}
+
+/* Opening a plugin runs its constructors, and a file the loader cannot map kills the
+ * loader: the work runs in a supervised child (sim/supervisor). */
 int vs_cmd_validate(int argc, char **argv)
 {
     vs_load_args la = {0};
     const char *path = NULL;
-    char err[VS_ERROR_MAX];
     int code = VS_EXIT_BAD_INPUT;
     for (int i = 1; i < argc; i++) {
         int took = vs_cli_take_load_option(&la, argc, argv, &i);
@@ -49,18 +75,20 @@ int vs_cmd_validate(int argc, char **argv)
         goto out;
     }
     vs_cli_finish_load_args(&la);
-    vs_config cfg;
-    if (vs_scenario_load(path, &la.opts, &cfg, err) != 0) {
-        fprintf(stderr, "vswitchsim: %s\n", err);
-        goto out;
+    vs_supervisor sup;
+    switch (vs_supervisor_start(&sup)) {
+    case VS_SUPERVISED_PARENT:
+        code = vs_supervisor_settle(&sup);
+        break;
+    case VS_SUPERVISED_CHILD:
+        code = validate(path, &la, &sup);
+        vs_supervisor_child_done(&sup);
+        break;
+    case VS_UNSUPERVISED:
+        code = validate(path, &la, NULL);
+        break;
     }
-    if (check_plugins(&cfg) == 0) {
-        printf("%s: ok: \"%s\", %u hosts x %u VMs x %u NICs, %zu plugins, %zu SLOs\n", path,
-               cfg.name, cfg.topology.hosts, cfg.topology.vms_per_host, cfg.topology.nics_per_vm,
-               cfg.nplugins, cfg.nslos);
-        code = VS_EXIT_OK;
-    }
-    vs_config_close(&cfg);
+    vs_supervisor_close(&sup);
 out:
     vs_cli_free_load_args(&la);
     return code;

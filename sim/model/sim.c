@@ -177,6 +177,8 @@ void vs_sim_activity_begin(vs_sim *sim, uint32_t instance, const char *what)
     sim->activities++;
     if (instance >= sim->ninstances)
         return;
+    if (sim->crumb)
+        vs_breadcrumb_enter(sim->crumb, sim->instances[instance].plugin, what, vs_sim_now(sim));
     vs_plugin_timing t = vs_config_timing(sim->cfg, sim->instances[instance].plugin);
     if (t.mode != VS_TIMING_MEASURED)
         return;
@@ -188,6 +190,7 @@ void vs_sim_activity_begin(vs_sim *sim, uint32_t instance, const char *what)
 
 vs_time_t vs_sim_activity_end(vs_sim *sim)
 {
+    vs_breadcrumb_leave(sim->crumb);
     /* First: the callout's code has just returned. A nested activity (one that began
      * and ended inside this one) has cleared it, and then it costs 0, as charges do. */
     uint64_t now = sim->activity.active && sim->activity.measured ? thread_cpu_ns() : 0;

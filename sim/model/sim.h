@@ -133,6 +133,40 @@ typedef struct vs_activity {
     double scale;       /* measured: timing_scale */
 } vs_activity;
 
+/* Who runs, in memory another process can read: the supervisor's shared page (see
+ * sim/supervisor), so that a parent that outlives the death of this process can name
+ * the callout that was running. Plain stores, in the order a reader needs: `what` is a
+ * string literal of this program, at the same address in a forked parent. */
+typedef struct vs_breadcrumb {
+    volatile uint32_t active;  /* a callout's code is running now */
+    volatile uint32_t plugin;  /* the last one to run: its config index */
+    const char *volatile what; /* ... in which callback */
+    volatile vs_time_t at;     /* ... from what simulated time */
+    volatile uint64_t runs;    /* activities begun: 0, no plugin code has run */
+    volatile uint32_t reported; /* the process printed its last word and chose its exit
+                                 * code itself (guard.c: a crash with no recovery point) */
+} vs_breadcrumb;
+
+/* Plugin `plugin`'s code runs from now, in `what` (b NULL: no breadcrumb kept). */
+static inline void vs_breadcrumb_enter(vs_breadcrumb *b, uint32_t plugin, const char *what,
+                                       vs_time_t at)
+{
+    if (!b)
+        return;
+    b->active = 0; /* a reader never sees one callout's name with another's time */
+    b->plugin = plugin;
+    b->what = what;
+    b->at = at;
+    b->runs++;
+    b->active = 1;
+}
+
+static inline void vs_breadcrumb_leave(vs_breadcrumb *b)
+{
+    if (b)
+        b->active = 0;
+}
+
 typedef enum vs_call_state { VS_CALL_FREE, VS_CALL_RUNNING, VS_CALL_COMPLETED_EARLY,
                              VS_CALL_PENDING, VS_CALL_COMPLETING, VS_CALL_TIMED_OUT } vs_call_state;
 
@@ -226,6 +260,7 @@ struct vs_sim {
     vs_reservation *reservations;
     uint32_t nreservations, reservations_cap;
     vs_activity activity;
+    vs_breadcrumb *crumb; /* set by a supervised command, else NULL: see vs_breadcrumb */
     uint64_t activities; /* activities begun: a watchdog sees one that does not return */
     int verbosity; /* most verbose plugin log level shown */
 

@@ -180,9 +180,14 @@ vs_plugin_set *vs_plugins_attach(vs_sim *sim, char err[VS_ERROR_MAX])
         return snprintf(err, VS_ERROR_MAX, "out of memory"), NULL;
     }
     vs_fwps_bind(sim);
-    for (size_t i = 0; i < cfg->nplugins; i++, set->nplugins++)
-        if (vs_plugin_open(&set->plugins[i], cfg->plugins[i].name, cfg->plugins[i].path, err) != 0)
+    for (size_t i = 0; i < cfg->nplugins; i++, set->nplugins++) {
+        /* Loading runs the plugin's constructors: a supervisor names it if it dies. */
+        vs_breadcrumb_enter(sim->crumb, (uint32_t)i, "load", 0);
+        int rc = vs_plugin_open(&set->plugins[i], cfg->plugins[i].name, cfg->plugins[i].path, err);
+        vs_breadcrumb_leave(sim->crumb);
+        if (rc != 0)
             goto fail;
+    }
     for (; set->ninstances < sim->ninstances; set->ninstances++)
         if (instantiate(set, set->ninstances, err) != 0) {
             set->ninstances++;

@@ -180,3 +180,12 @@ void vs_trace_file_discard(vs_trace_file *tf)
     }
     free_file(tf);
 }
+
+void vs_trace_file_forget(vs_trace_file *tf)
+{
+    if (!tf)
+        return;
+    if (!tf->to_stdout)
+        fclose(tf->out); /* empty: stdio was flushed before the fork */
+    free_file(tf);
+}

@@ -31,6 +31,10 @@ int vs_trace_file_finish(vs_trace_file *tf, char err[VS_ERROR_MAX]);
  * report, which leaves no trace either. */
 void vs_trace_file_discard(vs_trace_file *tf);
 
+/* Closes this process's handle and frees tf (NULL: nothing), leaving the file to the
+ * supervised child that wrote and finished it (sim/supervisor). */
+void vs_trace_file_forget(vs_trace_file *tf);
+
 /* rec as one line of JSON with its newline, as vs_trace_file_record writes it. Returns
  * 0, or -1 on a write error (errno says which). */
 int vs_trace_write_line(FILE *out, const vs_trace_record *rec);

@@ -5,8 +5,10 @@
 
 #include <setjmp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
@@ -27,7 +29,7 @@ static double wall_now(void)
 static void print_crash(const vs_sim *sim, const vs_crash *c)
 {
     const char *plugin = sim->cfg->plugins[sim->instances[c->instance].plugin].name;
-    if (sim->progress)
+    if (isatty(STDERR_FILENO)) /* a progress line may be there: harmless if not */
         fputs("\r\033[K", stderr);
     fprintf(stderr, "vswitchsim: callout crashed: plugin \"%s\" in its %s callback: %s at %.9f s "
             "simulated (%lld pending completions, %lld migrations in flight); the run stops "
@@ -79,6 +81,46 @@ static json_t *build_report(const vs_config *cfg, vs_sim *sim, const vs_run_end 
     return vs_report_build(cfg, &sim->stats, &info);
 }
 
+/* A supervised run hands over its report as it stands between slices of the run, for
+ * the parent to write should this process die (supervisor.h). */
+typedef struct snapshot_hook {
+    vs_sim *sim;
+    vs_run_end *end;
+    vs_supervisor *sup;
+    double started;
+    void (*progress)(void *ctx, vs_time_t now, vs_time_t end, uint64_t events);
+    void *progress_ctx;
+} snapshot_hook;
+
+/* The report as of now. The end-of-run collection of per-host figures is taken for it
+ * and then undone, so that the real end collects afresh. */
+static void hand_over(snapshot_hook *h)
+{
+    vs_sim *sim = h->sim;
+    bool collected = sim->stats.hosts != NULL;
+    if (!collected && vs_sim_collect(sim) != 0)
+        return;
+    h->end->wall_time_s = wall_now() - h->started;
+    json_t *report = build_report(sim->cfg, sim, h->end);
+    if (!collected) {
+        free(sim->stats.hosts);
+        sim->stats.hosts = NULL;
+        sim->stats.nhosts = 0;
+    }
+    if (report)
+        vs_supervisor_snapshot(h->sup, report, vs_sim_now(sim));
+    json_decref(report);
+}
+
+static void progress_and_snapshot(void *ctx, vs_time_t now, vs_time_t end, uint64_t events)
+{
+    snapshot_hook *h = ctx;
+    if (h->progress)
+        h->progress(h->progress_ctx, now, end, events);
+    if (vs_supervisor_snapshot_due(h->sup))
+        hand_over(h);
+}
+
 /* Attaches the plugins and runs; NULL (with *exit_code) when they did not load. */
 static json_t *run_attached(vs_sim *sim, const vs_run_options *o, vs_run_end *end,
                             int *exit_code)
@@ -102,7 +144,15 @@ static json_t *run_attached(vs_sim *sim, const vs_run_options *o, vs_run_end *en
     if (cfg->run.realtime && !sim->evbase)
         sim->evbase = own_base = vs_realtime_base_new();
     double started = wall_now();
+    snapshot_hook hook = {sim, end, o->supervisor, started, sim->progress, sim->progress_ctx};
+    if (o->supervisor) { /* the first: the plugins are in, nothing has run */
+        hand_over(&hook);
+        sim->progress = progress_and_snapshot;
+        sim->progress_ctx = &hook;
+    }
     int rc = run_guarded(sim, plugins, end);
+    sim->progress = hook.progress; /* the hook's frame ends here */
+    sim->progress_ctx = hook.progress_ctx;
     end->wall_time_s = wall_now() - started;
     if (sim->progress)
         fprintf(stderr, "\r\033[K");
@@ -134,6 +184,7 @@ json_t *vs_run_simulate(const vs_config *cfg, const vs_run_options *o, vs_run_en
         vs_sim_free(sim);
         return NULL;
     }
+    sim->crumb = o->supervisor ? vs_supervisor_crumb(o->supervisor) : NULL;
     sim->verbosity = o->verbose ? 3 : 1;
     sim->stop = o->stop;
     sim->progress = o->progress;

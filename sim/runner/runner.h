@@ -14,6 +14,7 @@
 
 #include "model/sim.h"
 #include "plugin/guard.h"
+#include "supervisor/supervisor.h"
 
 enum {
     VS_EXIT_OK = 0,        /* ran, and every SLO held */
@@ -36,6 +37,9 @@ typedef struct vs_run_options {
     const char *listen_host;
     uint16_t listen_port;
     double linger;
+    /* Supervised (sim/supervisor; NULL: not): the run keeps its breadcrumb and hands
+     * over a snapshot of its report when the plugins are in and then now and then. */
+    vs_supervisor *supervisor;
 } vs_run_options;
 
 /* How the run ended, for the report and the exit code. */
