@@ -38,6 +38,10 @@ const char *vs_slo_op_text(vs_slo_op op);
 /* The number at a dotted path ("latency_us.save.p99"); false when there is none. */
 bool vs_report_lookup(const json_t *report, const char *path, double *value);
 
+/* How many violations the verifier found: verifier.total, or, in a report without it,
+ * the length of verifier.violations (which keeps only each rule's first ones). */
+uint64_t vs_report_violations(const json_t *report);
+
 /* The summary table, aligned, units in the headers. */
 void vs_report_print_table(FILE *out, const json_t *report);
 

@@ -159,8 +159,15 @@ static void print_verdicts(FILE *out, const json_t *r)
                 json_string_value(json_object_get(s, "op")), num(s, "limit"),
                 json_is_number(v) ? "" : "missing ", json_is_number(v) ? json_number_value(v) : 0);
     }
-    size_t nv = json_array_size(json_object_get(json_object_get(r, "verifier"), "violations"));
-    fprintf(out, "  verifier: %zu violation%s\n", nv, nv == 1 ? "" : "s");
+    uint64_t nv = vs_report_violations(r);
+    fprintf(out, "  verifier: %llu violation%s", (unsigned long long)nv, nv == 1 ? "" : "s");
+    const char *rule, *sep = " (";
+    const json_t *n;
+    json_object_foreach(json_object_get(json_object_get(r, "verifier"), "counts"), rule, n) {
+        fprintf(out, "%s%s %lld", sep, rule, (long long)json_integer_value(n));
+        sep = ", ";
+    }
+    fprintf(out, "%s\n", nv ? ")" : "");
 }
 
 /* The blackout's parts, whose means add up to its mean (docs/sequence.md). */
