@@ -118,6 +118,10 @@ static const char CSS[] =
     "font-size:12px}"
     ".pass{color:var(--pass);background:var(--pass-bg)}"
     ".fail{color:var(--fail);background:var(--fail-bg)}"
+    ".neutral{color:var(--muted);background:#eef1f4}"
+    ".unfinished{background:var(--fail-bg);color:var(--fail);border:2px solid var(--fail);"
+    "border-radius:6px;padding:10px 14px;margin:0 0 16px;font-weight:600}"
+    ".unfinished p{margin:0}.unfinished p+p{margin-top:4px}"
     ".verdict{margin-top:10px;font-size:14px;padding:4px 12px}"
     ".facts{display:flex;flex-wrap:wrap;gap:12px}"
     ".fact{background:var(--card);border:1px solid var(--line);border-radius:6px;"
@@ -163,6 +167,30 @@ static void format_grouped(char out[80], double v, int decimals)
     strcpy(o, digits + whole);
 }
 
+/* A run that crashed, was interrupted or is a snapshot: none of its verdicts is whole. */
+static bool unfinished(const json_t *r)
+{
+    char lines[VS_UNFINISHED_LINES][VS_UNFINISHED_MAX];
+    return vs_report_unfinished(r, lines) > 0;
+}
+
+/* The page opens with it, so that no number below is read as a whole run's. */
+static void write_unfinished(vs__buf *b, const json_t *r)
+{
+    char lines[VS_UNFINISHED_LINES][VS_UNFINISHED_MAX];
+    int n = vs_report_unfinished(r, lines);
+    if (n == 0)
+        return;
+    vs__buf_puts(b, "<section class=\"unfinished\" role=\"alert\">\n");
+    for (int i = 0; i < n; i++) {
+        vs__buf_puts(b, "<p>");
+        vs__buf_escape(b, lines[i]);
+        vs__buf_puts(b, "</p>\n");
+    }
+    vs__buf_puts(b, "<p>The run did not finish: every number below covers only what ran until "
+                    "then, and no verdict on this page is a pass.</p>\n</section>\n");
+}
+
 static size_t failed_slos(const json_t *r)
 {
     size_t i, failed = 0;
@@ -176,7 +204,13 @@ static void write_verdict(vs__buf *b, const json_t *r)
 {
     size_t slos = json_array_size(get(r, "slo")), failed = failed_slos(r);
     uint64_t violations = vs_report_violations(r);
-    vs__buf_printf(b, "<div class=\"badge verdict %s\">", failed || violations ? "fail" : "pass");
+    bool crashed = json_is_object(get(r, "crashed"));
+    const char *kind = failed || violations || crashed ? "fail"
+                       : unfinished(r)                  ? "neutral"
+                                                        : "pass";
+    vs__buf_printf(b, "<div class=\"badge verdict %s\">", kind);
+    if (strcmp(kind, "pass") != 0 && unfinished(r))
+        vs__buf_puts(b, crashed ? "crashed: " : "did not finish: ");
     if (failed)
         vs__buf_printf(b, "%zu of %zu SLOs breached", failed, slos);
     else if (slos)
@@ -278,6 +312,7 @@ static void write_slos(vs__buf *b, const json_t *r)
     }
     vs__buf_puts(b, "<table class=\"slo\"><tr><th>metric</th><th class=\"text\">op</th>"
                     "<th>limit</th><th>value</th><th>verdict</th></tr>\n");
+    bool whole = !unfinished(r); /* a pass over part of a run is not a pass */
     json_array_foreach(slos, i, slo) {
         bool pass = json_is_true(get(slo, "pass"));
         vs__buf_puts(b, "<tr>");
@@ -286,7 +321,8 @@ static void write_slos(vs__buf *b, const json_t *r)
         write_cell_num(b, get(slo, "limit"), -1);
         write_cell_num(b, get(slo, "value"), -1);
         vs__buf_printf(b, "<td><span class=\"badge %s\">%s</span></td></tr>\n",
-                       pass ? "pass" : "fail", pass ? "pass" : "FAIL");
+                       !pass ? "fail" : whole ? "pass" : "neutral",
+                       !pass ? "FAIL" : whole ? "pass" : "met so far");
     }
     vs__buf_puts(b, "</table>\n");
 }
@@ -411,6 +447,7 @@ static void write_plugins(vs__buf *b, const json_t *r)
 static void write_page(vs__buf *b, const json_t *r)
 {
     write_head(b, r);
+    write_unfinished(b, r);
     write_header(b, r);
     write_facts(b, r);
     write_slos(b, r);
