@@ -261,6 +261,10 @@ int vs_sim_schedule_routine(vs_sim *sim, uint32_t instance, vs_time_t delay,
     return 0;
 }
 
+/* Each rule prints its first this many violations; the rest are counted, and said once
+ * at the end (vs_sim_violations_summary), unless the run is verbose. */
+#define VS_VIOLATIONS_PRINTED 10
+
 void vs_sim_violation(vs_sim *sim, vs_rule rule, uint32_t instance, const char *fmt, ...)
 {
     if (sim->cfg->verifier.disabled & VS_RULE_BIT(rule))
@@ -270,14 +274,43 @@ void vs_sim_violation(vs_sim *sim, vs_rule rule, uint32_t instance, const char *
     va_start(ap, fmt);
     vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
-    const char *plugin = instance < sim->ninstances
-                             ? sim->cfg->plugins[sim->instances[instance].plugin].name
-                             : "(unknown)";
+    bool known = instance < sim->ninstances;
+    size_t p = known ? sim->instances[instance].plugin : sim->cfg->nplugins;
+    const char *plugin = known ? sim->cfg->plugins[p].name : "(unknown)";
     vs_time_t now = vs_sim_now(sim);
-    fprintf(stderr, "vswitchsim: verifier: %s: %s at %.9f s: %s\n", vs_rule_name(rule), plugin,
-            (double)now / 1e9, detail);
-    if (vs_stats_add_violation(&sim->stats, vs_rule_name(rule), plugin, now, detail) != 0)
+    if (vs_stats_add_violation(&sim->stats, rule, p, plugin, now, detail) != 0)
         fprintf(stderr, "vswitchsim: out of memory recording a violation\n");
+    if (sim->verbosity >= 3 || sim->stats.violations.by_rule[rule] <= VS_VIOLATIONS_PRINTED)
+        fprintf(stderr, "vswitchsim: verifier: %s: %s at %.9f s: %s\n", vs_rule_name(rule),
+                plugin, (double)now / 1e9, detail);
+}
+
+/* "15,990": counts of a buggy callout's repeats get large. */
+static const char *grouped(uint64_t n, char out[32])
+{
+    char raw[24];
+    int len = snprintf(raw, sizeof raw, "%llu", (unsigned long long)n);
+    char *o = out;
+    for (int i = 0; i < len; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            *o++ = ',';
+        *o++ = raw[i];
+    }
+    *o = '\0';
+    return out;
+}
+
+void vs_sim_violations_summary(const vs_sim *sim)
+{
+    if (sim->verbosity >= 3)
+        return; /* every one was printed */
+    for (int r = 0; r < VS_RULE_COUNT; r++) {
+        uint64_t n = sim->stats.violations.by_rule[r];
+        char more[32];
+        if (n > VS_VIOLATIONS_PRINTED)
+            fprintf(stderr, "vswitchsim: verifier: ... and %s more %s, see the report\n",
+                    grouped(n - VS_VIOLATIONS_PRINTED, more), vs_rule_name((vs_rule)r));
+    }
 }
 
 /* ---- Validation-port reservations ------------------------------------------------ */

@@ -313,10 +313,13 @@ vs_time_t vs_sim_now(const vs_sim *sim);
 int vs_sim_schedule_routine(vs_sim *sim, uint32_t instance, vs_time_t delay,
                             void (*routine)(void *), void *context);
 void vs_sim_charge(vs_sim *sim, uint32_t instance, vs_time_t ns);
-/* Records and prints a violation of `rule` by the instance, unless the scenario turned
- * the rule off. */
+/* Records a violation of `rule` by the instance, unless the scenario turned the rule
+ * off, and prints it if it is one of the rule's first 10 (or sim->verbosity is 3). */
 void vs_sim_violation(vs_sim *sim, vs_rule rule, uint32_t instance, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* At the end of a run: one stderr line per rule with more violations than were printed,
+ * saying how many more. */
+void vs_sim_violations_summary(const vs_sim *sim);
 
 /* Enter and leave a callout's code: what it charges while inside is its cost, or, for a
  * plugin with timing "measured", the thread CPU time between the two calls (two

@@ -18,7 +18,8 @@ const char *const vs_ts_column_names[VS_TS_COLUMNS] = {
     "t_s", "saves_per_s", "restores_per_s", "migrations_per_s", "pending_in_flight_mean",
     "pending_in_flight_max", "migrations_in_flight_mean", "migrations_in_flight_max",
     "saves_in_flight_mean", "blackout_p50_us", "blackout_p99_us", "pending_completion_p50_us",
-    "pending_completion_p99_us", "save_p99_us", "network_gbps", "link_busiest_pct"};
+    "pending_completion_p99_us", "save_p99_us", "network_gbps", "link_busiest_pct",
+    "violations"};
 
 static int hists_init(vs_hist *h, size_t n, double rel_error)
 {
@@ -48,12 +49,13 @@ int vs_stats_init(vs_stats *st, size_t nplugins, uint32_t nhosts, double rel_err
 {
     memset(st, 0, sizeof *st);
     st->plugins = calloc(nplugins ? nplugins : 1, sizeof *st->plugins);
+    st->violations.by_plugin = calloc((nplugins + 1) * VS_RULE_COUNT, sizeof(uint64_t));
     st->host_latency = nhosts ? calloc((size_t)nhosts * VS_LAT_COUNT, sizeof(vs_hist)) : NULL;
     st->nplugins = nplugins;
     st->latency_hosts = nhosts;
     st->series.interval_ns = interval_ns;
     levels_init(st);
-    if (!st->plugins || (nhosts && !st->host_latency) ||
+    if (!st->plugins || !st->violations.by_plugin || (nhosts && !st->host_latency) ||
         hists_init(st->latency, VS_LAT_COUNT, rel_error) != 0 ||
         hists_init(&st->oids_per_save, 1, rel_error) != 0 ||
         hists_init(st->blackout_parts, VS_BLACKOUT_PARTS, rel_error) != 0 ||
@@ -79,12 +81,13 @@ void vs_stats_close(vs_stats *st)
         hists_close(st->plugins[p].latency, VS_LAT_COUNT);
     free(st->plugins);
     free(st->hosts);
-    for (size_t i = 0; i < st->nviolations; i++) {
-        free(st->violations[i].rule);
-        free(st->violations[i].plugin);
-        free(st->violations[i].detail);
+    for (size_t i = 0; i < st->violations.nkept; i++) {
+        free(st->violations.kept[i].rule);
+        free(st->violations.kept[i].plugin);
+        free(st->violations.kept[i].detail);
     }
-    free(st->violations);
+    free(st->violations.kept);
+    free(st->violations.by_plugin);
     memset(st, 0, sizeof *st);
 }
 
@@ -144,6 +147,7 @@ static void fill_row(vs_stats *st, double *row, uint64_t now)
     row[VS_TS_SAVE_P99] = us_at(&ts->latency[VS_TS_LAT_SAVE], 0.99);
     row[VS_TS_NETWORK_GBPS] = ts->network_gbps;
     row[VS_TS_LINK_BUSIEST] = ts->link_busiest_pct;
+    row[VS_TS_VIOLATIONS] = (double)(st->violations.total - ts->violations_before);
 }
 
 /* The next interval starts at `now`: counts, levels and histograms measure from here. */
@@ -154,6 +158,7 @@ static void window_restart(vs_stats *st, uint64_t now)
     ts->saves_before = st->saves.completed;
     ts->restores_before = st->restores.completed;
     ts->migrations_before = st->migrations.completed;
+    ts->violations_before = st->violations.total;
     vs_gauge_restart(&st->pending.window, now);
     vs_gauge_restart(&st->migrations_in_flight.window, now);
     vs_gauge_restart(&st->saves_in_flight.window, now);
@@ -224,16 +229,16 @@ void vs_stats_restart(vs_stats *st, uint64_t now)
     window_restart(st, now);
 }
 
-int vs_stats_add_violation(vs_stats *st, const char *rule, const char *plugin, uint64_t t,
-                           const char *detail)
+static int keep_violation(vs_violations *vs, const char *rule, const char *plugin,
+                          uint64_t t, const char *detail)
 {
-    if (st->nviolations == st->violations_cap) {
-        size_t cap = st->violations_cap ? st->violations_cap * 2 : 8;
-        vs_violation *p = realloc(st->violations, cap * sizeof *p);
+    if (vs->nkept == vs->kept_cap) {
+        size_t cap = vs->kept_cap ? vs->kept_cap * 2 : 8;
+        vs_violation *p = realloc(vs->kept, cap * sizeof *p);
         if (!p)
             return -1;
-        st->violations = p;
-        st->violations_cap = cap;
+        vs->kept = p;
+        vs->kept_cap = cap;
     }
     vs_violation v = {strdup(rule), strdup(plugin), strdup(detail), t};
     if (!v.rule || !v.plugin || !v.detail) {
@@ -242,6 +247,21 @@ int vs_stats_add_violation(vs_stats *st, const char *rule, const char *plugin, u
         free(v.detail);
         return -1;
     }
-    st->violations[st->nviolations++] = v;
+    vs->kept[vs->nkept++] = v;
     return 0;
+}
+
+int vs_stats_add_violation(vs_stats *st, vs_rule rule, size_t plugin, const char *plugin_name,
+                           uint64_t t, const char *detail)
+{
+    vs_violations *vs = &st->violations;
+    if ((unsigned)rule >= VS_RULE_COUNT)
+        return -1;
+    if (plugin > st->nplugins)
+        plugin = st->nplugins;
+    vs->total++;
+    vs->by_plugin[plugin * VS_RULE_COUNT + rule]++;
+    if (++vs->by_rule[rule] > VS_VIOLATIONS_KEPT)
+        return 0;
+    return keep_violation(vs, vs_rule_name(rule), plugin_name, t, detail);
 }

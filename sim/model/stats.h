@@ -11,6 +11,7 @@
 
 #include "metrics/gauge.h"
 #include "metrics/histogram.h"
+#include "model/verifier.h"
 
 /* Counts of NIC save or restore sequences (one OID_SWITCH_NIC_SAVE..SAVE_COMPLETE, or
  * RESTORE..RESTORE_COMPLETE, through WFP's fan-out to every callout). */
@@ -106,6 +107,7 @@ typedef enum vs_ts_column {
     VS_TS_SAVE_P99,
     VS_TS_NETWORK_GBPS,  /* migration network: all hosts' egress over the interval */
     VS_TS_LINK_BUSIEST,  /* the busiest link's use over the interval, % */
+    VS_TS_VIOLATIONS,    /* verifier violations found in the interval */
     VS_TS_COLUMNS
 } vs_ts_column;
 
@@ -120,6 +122,7 @@ typedef struct vs_timeseries {
     size_t nrows, cap;
     uint64_t window_start;
     uint64_t saves_before, restores_before, migrations_before; /* counts at window start */
+    uint64_t violations_before;
     double network_gbps, link_busiest_pct; /* the interval's, set by the run before a row */
     vs_hist latency[VS_TS_LATENCIES];
 } vs_timeseries;
@@ -148,6 +151,19 @@ typedef struct vs_violation {
     char *detail;
     uint64_t sim_time_ns;
 } vs_violation;
+
+/* Each rule keeps the details of its first this many violations; past them, only counts.
+ * A buggy callout repeats one bug for every operation, and the report stays small. */
+#define VS_VIOLATIONS_KEPT 100
+
+/* What the verifier found: exact counts, and the first violations of each rule. */
+typedef struct vs_violations {
+    uint64_t total;
+    uint64_t by_rule[VS_RULE_COUNT];
+    uint64_t *by_plugin; /* [plugin * VS_RULE_COUNT + rule]; plugin nplugins: unknown */
+    vs_violation *kept;  /* in the order found, at most VS_VIOLATIONS_KEPT per rule */
+    size_t nkept, kept_cap;
+} vs_violations;
 
 /* The real-time clock's account of itself (run.clock "realtime"; inactive otherwise). */
 #define VS_RT_LATE_BUCKETS 6 /* late by <2, <5, <10, <50, <100 ms, and more */
@@ -205,8 +221,7 @@ typedef struct vs_stats {
     vs_drain_stats drain;
     vs_plugin_stats *plugins;    /* one per scenario plugin */
     size_t nplugins;
-    vs_violation *violations;
-    size_t nviolations, violations_cap;
+    vs_violations violations;    /* never restarted by warm-up: a bug is a bug */
 } vs_stats;
 
 /* nhosts > 0 keeps per-host latency histograms (save, restore, blackout, ...). */
@@ -220,8 +235,10 @@ int vs_stats_series_row(vs_stats *st, uint64_t now);
 /* Warm-up is over: totals (counts, histograms, levels) start again from `now`. */
 void vs_stats_restart(vs_stats *st, uint64_t now);
 void vs_stats_close(vs_stats *st);
-/* Copies the strings. Returns -1 out of memory (the violation is then lost and said so). */
-int vs_stats_add_violation(vs_stats *st, const char *rule, const char *plugin, uint64_t t,
-                           const char *detail);
+/* Counts a violation of `rule` by scenario plugin `plugin` (nplugins when not known, as
+ * "(unknown)") and, while the rule has fewer than VS_VIOLATIONS_KEPT, keeps a copy of its
+ * details. Returns -1 out of memory: the count is right, the details are lost. */
+int vs_stats_add_violation(vs_stats *st, vs_rule rule, size_t plugin, const char *plugin_name,
+                           uint64_t t, const char *detail);
 
 #endif /* VS_STATS_H */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "plugin/elf_check.h"
 #include "plugin/instance.h"
 
 struct vs_plugin_set {
@@ -69,6 +70,8 @@ int vs_plugin_open(vs_plugin *p, const char *name, const char *path, char err[VS
         return refuse(err, name, path, strerror(errno));
     if (!S_ISREG(st.st_mode))
         return refuse(err, name, path, "not a regular file");
+    if (vs_elf_check_file(path, why, sizeof why) != 0)
+        return refuse(err, name, path, why); /* before dlopen, which SIGBUSes on a short file */
     p->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!p->dl)
         return refuse(err, name, path, dl_reason(path));

@@ -21,7 +21,9 @@ typedef struct vs_plugin {
 } vs_plugin;
 
 /* dlopen(RTLD_NOW | RTLD_LOCAL) and check. On failure returns -1 with one line in err
- * naming the plugin: missing file, undefined symbol, no entry, wrong ABI version. */
+ * naming the plugin: missing file, not a regular file, not a complete ELF shared object
+ * of this machine (elf_check.h, before dlopen), undefined symbol, no entry, wrong ABI
+ * version. */
 int vs_plugin_open(vs_plugin *p, const char *name, const char *path, char err[VS_ERROR_MAX]);
 void vs_plugin_close(vs_plugin *p);
 

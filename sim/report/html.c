@@ -118,6 +118,10 @@ static const char CSS[] =
     "font-size:12px}"
     ".pass{color:var(--pass);background:var(--pass-bg)}"
     ".fail{color:var(--fail);background:var(--fail-bg)}"
+    ".neutral{color:var(--muted);background:#eef1f4}"
+    ".unfinished{background:var(--fail-bg);color:var(--fail);border:2px solid var(--fail);"
+    "border-radius:6px;padding:10px 14px;margin:0 0 16px;font-weight:600}"
+    ".unfinished p{margin:0}.unfinished p+p{margin-top:4px}"
     ".verdict{margin-top:10px;font-size:14px;padding:4px 12px}"
     ".facts{display:flex;flex-wrap:wrap;gap:12px}"
     ".fact{background:var(--card);border:1px solid var(--line);border-radius:6px;"
@@ -145,6 +149,48 @@ static void write_head(vs__buf *b, const json_t *r)
                    num(r, "seed"), vs__page_css, CSS, vs__chart_css);
 }
 
+/* "1,808,434.1": big simulated numbers, grouped by thousands. */
+static void format_grouped(char out[80], double v, int decimals)
+{
+    char raw[48];
+    snprintf(raw, sizeof raw, "%.*f", decimals, v);
+    const char *digits = raw + (raw[0] == '-');
+    size_t whole = strcspn(digits, ".");
+    char *o = out;
+    if (raw[0] == '-')
+        *o++ = '-';
+    for (size_t i = 0; i < whole; i++) {
+        if (i > 0 && (whole - i) % 3 == 0)
+            *o++ = ',';
+        *o++ = digits[i];
+    }
+    strcpy(o, digits + whole);
+}
+
+/* A run that crashed, was interrupted or is a snapshot: none of its verdicts is whole. */
+static bool unfinished(const json_t *r)
+{
+    char lines[VS_UNFINISHED_LINES][VS_UNFINISHED_MAX];
+    return vs_report_unfinished(r, lines) > 0;
+}
+
+/* The page opens with it, so that no number below is read as a whole run's. */
+static void write_unfinished(vs__buf *b, const json_t *r)
+{
+    char lines[VS_UNFINISHED_LINES][VS_UNFINISHED_MAX];
+    int n = vs_report_unfinished(r, lines);
+    if (n == 0)
+        return;
+    vs__buf_puts(b, "<section class=\"unfinished\" role=\"alert\">\n");
+    for (int i = 0; i < n; i++) {
+        vs__buf_puts(b, "<p>");
+        vs__buf_escape(b, lines[i]);
+        vs__buf_puts(b, "</p>\n");
+    }
+    vs__buf_puts(b, "<p>The run did not finish: every number below covers only what ran until "
+                    "then, and no verdict on this page is a pass.</p>\n</section>\n");
+}
+
 static size_t failed_slos(const json_t *r)
 {
     size_t i, failed = 0;
@@ -157,15 +203,23 @@ static size_t failed_slos(const json_t *r)
 static void write_verdict(vs__buf *b, const json_t *r)
 {
     size_t slos = json_array_size(get(r, "slo")), failed = failed_slos(r);
-    size_t violations = json_array_size(get(get(r, "verifier"), "violations"));
-    vs__buf_printf(b, "<div class=\"badge verdict %s\">", failed || violations ? "fail" : "pass");
+    uint64_t violations = vs_report_violations(r);
+    bool crashed = json_is_object(get(r, "crashed"));
+    const char *kind = failed || violations || crashed ? "fail"
+                       : unfinished(r)                  ? "neutral"
+                                                        : "pass";
+    vs__buf_printf(b, "<div class=\"badge verdict %s\">", kind);
+    if (strcmp(kind, "pass") != 0 && unfinished(r))
+        vs__buf_puts(b, crashed ? "crashed: " : "did not finish: ");
     if (failed)
         vs__buf_printf(b, "%zu of %zu SLOs breached", failed, slos);
     else if (slos)
         vs__buf_printf(b, "all %zu SLO%s met", slos, slos == 1 ? "" : "s");
     else
         vs__buf_puts(b, "no SLOs set");
-    vs__buf_printf(b, ", %zu verifier violation%s</div>\n", violations, violations == 1 ? "" : "s");
+    char n[80];
+    format_grouped(n, (double)violations, 0);
+    vs__buf_printf(b, ", %s verifier violation%s</div>\n", n, violations == 1 ? "" : "s");
 }
 
 static void write_header(vs__buf *b, const json_t *r)
@@ -225,24 +279,6 @@ static void write_facts(vs__buf *b, const json_t *r)
 
 /* ---- Tables ------------------------------------------------------------------------- */
 
-/* "1,808,434.1": big simulated numbers, grouped by thousands. */
-static void format_grouped(char out[80], double v, int decimals)
-{
-    char raw[48];
-    snprintf(raw, sizeof raw, "%.*f", decimals, v);
-    const char *digits = raw + (raw[0] == '-');
-    size_t whole = strcspn(digits, ".");
-    char *o = out;
-    if (raw[0] == '-')
-        *o++ = '-';
-    for (size_t i = 0; i < whole; i++) {
-        if (i > 0 && (whole - i) % 3 == 0)
-            *o++ = ',';
-        *o++ = digits[i];
-    }
-    strcpy(o, digits + whole);
-}
-
 /* decimals < 0: as few digits as the number needs (SLO limits are what the user wrote). */
 static void write_cell_num(vs__buf *b, const json_t *v, int decimals)
 {
@@ -276,6 +312,7 @@ static void write_slos(vs__buf *b, const json_t *r)
     }
     vs__buf_puts(b, "<table class=\"slo\"><tr><th>metric</th><th class=\"text\">op</th>"
                     "<th>limit</th><th>value</th><th>verdict</th></tr>\n");
+    bool whole = !unfinished(r); /* a pass over part of a run is not a pass */
     json_array_foreach(slos, i, slo) {
         bool pass = json_is_true(get(slo, "pass"));
         vs__buf_puts(b, "<tr>");
@@ -284,27 +321,42 @@ static void write_slos(vs__buf *b, const json_t *r)
         write_cell_num(b, get(slo, "limit"), -1);
         write_cell_num(b, get(slo, "value"), -1);
         vs__buf_printf(b, "<td><span class=\"badge %s\">%s</span></td></tr>\n",
-                       pass ? "pass" : "fail", pass ? "pass" : "FAIL");
+                       !pass ? "fail" : whole ? "pass" : "neutral",
+                       !pass ? "FAIL" : whole ? "pass" : "met so far");
     }
     vs__buf_puts(b, "</table>\n");
 }
 
-/* The first violations; a buggy callout repeats one bug thousands of times. */
+/* Exact counts by plugin and rule: what a buggy callout did, however often. */
+static void write_violation_counts(vs__buf *b, const json_t *verifier)
+{
+    const char *plugin, *rule;
+    const json_t *rules, *n;
+    vs__buf_puts(b, "<table class=\"violation-counts\"><tr><th class=\"text\">plugin</th>"
+                    "<th class=\"text\">rule</th><th>violations</th></tr>\n");
+    json_object_foreach((json_t *)get(verifier, "by_plugin"), plugin, rules)
+        json_object_foreach((json_t *)rules, rule, n) {
+            vs__buf_puts(b, "<tr class=\"fail\">");
+            write_cell_text(b, plugin);
+            write_cell_text(b, rule);
+            write_cell_num(b, n, 0);
+            vs__buf_puts(b, "</tr>\n");
+        }
+    vs__buf_puts(b, "</table>\n");
+}
+
+/* The first violations in detail; a buggy callout repeats one bug thousands of times. */
 enum { VIOLATIONS_SHOWN = 25 };
 
-static void write_violations(vs__buf *b, const json_t *r)
+static void write_violation_details(vs__buf *b, const json_t *verifier, uint64_t total)
 {
-    const json_t *list = get(get(r, "verifier"), "violations"), *v;
-    size_t i, n = json_array_size(list);
-    vs__buf_puts(b, "<h2>Verifier</h2>\n");
-    if (json_array_size(list) == 0) {
-        vs__buf_puts(b, "<p class=\"none\">No callout broke a rule.</p>\n");
-        return;
-    }
+    const json_t *list = get(verifier, "violations");
+    size_t n = json_array_size(list);
+    char found[80];
     vs__buf_puts(b, "<table class=\"violations\"><tr><th>rule</th><th class=\"text\">plugin</th>"
                     "<th>simulated time (s)</th><th class=\"text\">detail</th></tr>\n");
-    for (i = 0; i < n && i < VIOLATIONS_SHOWN; i++) {
-        v = json_array_get(list, i);
+    for (size_t i = 0; i < n && i < VIOLATIONS_SHOWN; i++) {
+        const json_t *v = json_array_get(list, i);
         vs__buf_puts(b, "<tr class=\"fail\">");
         write_cell_text(b, str(v, "rule"));
         write_cell_text(b, str(v, "plugin"));
@@ -313,9 +365,32 @@ static void write_violations(vs__buf *b, const json_t *r)
         vs__buf_puts(b, "</tr>\n");
     }
     vs__buf_puts(b, "</table>\n");
-    if (n > VIOLATIONS_SHOWN)
+    format_grouped(found, (double)total, 0);
+    if (n < total)
+        vs__buf_printf(b, "<p class=\"none\">The first %zu of %s violations; the JSON report "
+                       "details each rule's first %.0f and counts them all.</p>\n",
+                       n < VIOLATIONS_SHOWN ? n : (size_t)VIOLATIONS_SHOWN, found,
+                       num(verifier, "kept_per_rule"));
+    else if (n > VIOLATIONS_SHOWN)
         vs__buf_printf(b, "<p class=\"none\">The first %d of %zu violations; the JSON report "
                        "lists them all.</p>\n", VIOLATIONS_SHOWN, n);
+}
+
+static void write_violations(vs__buf *b, const json_t *r)
+{
+    const json_t *verifier = get(r, "verifier");
+    uint64_t total = vs_report_violations(r);
+    vs__buf_puts(b, "<h2>Verifier</h2>\n");
+    if (total == 0) {
+        vs__buf_puts(b, json_is_object(get(r, "crashed")) || json_is_true(get(r, "interrupted"))
+                            ? "<p class=\"none\">No callout broke a rule before the run "
+                              "stopped.</p>\n"
+                            : "<p class=\"none\">No callout broke a rule.</p>\n");
+        return;
+    }
+    if (json_is_object(get(verifier, "by_plugin")))
+        write_violation_counts(b, verifier);
+    write_violation_details(b, verifier, total);
 }
 
 static void write_latencies(vs__buf *b, const json_t *r)
@@ -372,6 +447,7 @@ static void write_plugins(vs__buf *b, const json_t *r)
 static void write_page(vs__buf *b, const json_t *r)
 {
     write_head(b, r);
+    write_unfinished(b, r);
     write_header(b, r);
     write_facts(b, r);
     write_slos(b, r);

@@ -79,16 +79,53 @@ static json_t *plugins_json(const vs__report_ctx *rc)
     return a;
 }
 
-static json_t *violations_json(const vs_stats *st)
+static json_t *violations_json(const vs_violations *vs)
 {
     json_t *a = json_array();
-    for (size_t i = 0; a && i < st->nviolations; i++) {
-        const vs_violation *v = &st->violations[i];
+    for (size_t i = 0; a && i < vs->nkept; i++) {
+        const vs_violation *v = &vs->kept[i];
         json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:I}", "rule", v->rule, "plugin",
                                            v->plugin, "detail", v->detail, "sim_time_ns",
                                            (json_int_t)v->sim_time_ns));
     }
     return a;
+}
+
+/* {rule: n} for the rules with any: counts[VS_RULE_COUNT]. */
+static json_t *rule_counts_json(const uint64_t *counts)
+{
+    json_t *o = json_object();
+    for (int r = 0; o && r < VS_RULE_COUNT; r++)
+        if (counts[r])
+            json_object_set_new(o, vs_rule_name((vs_rule)r), json_integer((json_int_t)counts[r]));
+    return o;
+}
+
+/* {plugin: {rule: n}} for the plugins with any; "(unknown)" for no instance's. */
+static json_t *by_plugin_json(const vs__report_ctx *rc)
+{
+    const vs_violations *vs = &rc->st->violations;
+    json_t *o = json_object();
+    for (size_t p = 0; o && p <= rc->st->nplugins; p++) {
+        const uint64_t *counts = &vs->by_plugin[p * VS_RULE_COUNT];
+        uint64_t any = 0;
+        for (int r = 0; r < VS_RULE_COUNT; r++)
+            any += counts[r];
+        if (any)
+            json_object_set_new(o, p < rc->st->nplugins ? rc->cfg->plugins[p].name : "(unknown)",
+                                rule_counts_json(counts));
+    }
+    return o;
+}
+
+/* Exact counts, and the details of each rule's first VS_VIOLATIONS_KEPT (docs/report.md). */
+static json_t *verifier_json(const vs__report_ctx *rc)
+{
+    const vs_violations *vs = &rc->st->violations;
+    return json_pack("{s:I, s:o, s:o, s:b, s:I, s:o}", "total", (json_int_t)vs->total,
+                     "counts", rule_counts_json(vs->by_rule), "by_plugin", by_plugin_json(rc),
+                     "truncated", vs->total > vs->nkept, "kept_per_rule",
+                     (json_int_t)VS_VIOLATIONS_KEPT, "violations", violations_json(vs));
 }
 
 static json_t *throughput_json(const vs__report_ctx *rc)
@@ -229,7 +266,7 @@ static json_t *body_json(const vs__report_ctx *rc)
     const vs_stats *st = rc->st;
     return json_pack(
         "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:[], "
-        "s:{s:o}, s:o, s:o, s:I, s:o, s:o}",
+        "s:o, s:o, s:o, s:I, s:o, s:o}",
         "saves", seq_json(&st->saves), "restores", seq_json(&st->restores),
         "migrations", ops_json(&st->migrations, st->operations_queued),
         "local_save_restores", ops_json(&st->local, 0), "throughput", throughput_json(rc),
@@ -239,7 +276,7 @@ static json_t *body_json(const vs__report_ctx *rc)
         "state_bytes", (json_int_t)st->state_bytes,
         "corrupted_in_transfer", (json_int_t)st->corrupted_in_transfer,
         "timeseries", vs__report_timeseries(st), "plugins", plugins_json(rc), "slo",
-        "verifier", "violations", violations_json(st),
+        "verifier", verifier_json(rc),
         "blackout_us", blackout_parts_json(rc), "vm_starts", ops_json(&st->starts, 0),
         "skipped_vm_off", (json_int_t)st->skipped_vm_off, "precopy", precopy_json(rc),
         "migration_by_at_once", by_at_once_json(st));
@@ -286,6 +323,15 @@ json_t *vs_report_build(const vs_config *cfg, const vs_stats *st, const vs_run_i
 }
 
 /* ---- Paths into the report ------------------------------------------------------- */
+
+uint64_t vs_report_violations(const json_t *report)
+{
+    const json_t *v = json_object_get(report, "verifier");
+    const json_t *total = json_object_get(v, "total");
+    if (json_is_integer(total) && json_integer_value(total) >= 0)
+        return (uint64_t)json_integer_value(total);
+    return json_array_size(json_object_get(v, "violations"));
+}
 
 bool vs_report_lookup(const json_t *report, const char *path, double *value)
 {

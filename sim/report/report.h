@@ -38,6 +38,19 @@ const char *vs_slo_op_text(vs_slo_op op);
 /* The number at a dotted path ("latency_us.save.p99"); false when there is none. */
 bool vs_report_lookup(const json_t *report, const char *path, double *value);
 
+/* How many violations the verifier found: verifier.total, or, in a report without it,
+ * the length of verifier.violations (which keeps only each rule's first ones). */
+uint64_t vs_report_violations(const json_t *report);
+
+/* A run that did not finish, in lines for people ("CRASHED: plugin ... at 1.2 s
+ * simulated", "INTERRUPTED: ...", "SNAPSHOT: statistics as of ..."), from the report's
+ * crashed (with outside_callout, when a supervisor wrote it for a process that died),
+ * interrupted and snapshot. Returns how many lines: 0 for a run that finished. */
+#define VS_UNFINISHED_LINES 3
+#define VS_UNFINISHED_MAX 320
+int vs_report_unfinished(const json_t *report,
+                         char lines[VS_UNFINISHED_LINES][VS_UNFINISHED_MAX]);
+
 /* The summary table, aligned, units in the headers. */
 void vs_report_print_table(FILE *out, const json_t *report);
 

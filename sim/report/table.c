@@ -13,6 +13,17 @@ static double num(const json_t *o, const char *path)
     return v;
 }
 
+/* First, before anything that could be read as a whole run's numbers. */
+static void print_unfinished(FILE *out, const json_t *r)
+{
+    char lines[VS_UNFINISHED_LINES][VS_UNFINISHED_MAX];
+    int n = vs_report_unfinished(r, lines);
+    for (int i = 0; i < n; i++)
+        fprintf(out, "%s\n", lines[i]);
+    if (n)
+        fprintf(out, "  (the run did not finish: what follows is what ran until then)\n\n");
+}
+
 static void print_header(FILE *out, const json_t *r)
 {
     double wall = num(r, "wall_time_s");
@@ -36,14 +47,6 @@ static void print_header(FILE *out, const json_t *r)
         }
         fprintf(out, " is this machine's thread CPU time: this report is not reproducible\n\n");
     }
-    if (json_is_true(json_object_get(r, "interrupted")))
-        fprintf(out, "  INTERRUPTED: stopped by a signal; what follows is what ran until then\n\n");
-    const json_t *c = json_object_get(r, "crashed");
-    if (json_is_object(c))
-        fprintf(out, "  CRASHED: plugin \"%s\" in its %s callback (%s) at %.9f s; what follows is "
-                "what ran until then\n\n", json_string_value(json_object_get(c, "plugin")),
-                json_string_value(json_object_get(c, "callback")),
-                json_string_value(json_object_get(c, "signal")), num(c, "sim_time_ns") / 1e9);
 }
 
 static void print_latencies(FILE *out, const json_t *lat, const char *title)
@@ -159,8 +162,15 @@ static void print_verdicts(FILE *out, const json_t *r)
                 json_string_value(json_object_get(s, "op")), num(s, "limit"),
                 json_is_number(v) ? "" : "missing ", json_is_number(v) ? json_number_value(v) : 0);
     }
-    size_t nv = json_array_size(json_object_get(json_object_get(r, "verifier"), "violations"));
-    fprintf(out, "  verifier: %zu violation%s\n", nv, nv == 1 ? "" : "s");
+    uint64_t nv = vs_report_violations(r);
+    fprintf(out, "  verifier: %llu violation%s", (unsigned long long)nv, nv == 1 ? "" : "s");
+    const char *rule, *sep = " (";
+    const json_t *n;
+    json_object_foreach(json_object_get(json_object_get(r, "verifier"), "counts"), rule, n) {
+        fprintf(out, "%s%s %lld", sep, rule, (long long)json_integer_value(n));
+        sep = ", ";
+    }
+    fprintf(out, "%s\n", nv ? ")" : "");
 }
 
 /* The blackout's parts, whose means add up to its mean (docs/sequence.md). */
@@ -181,6 +191,7 @@ static void print_blackout_parts(FILE *out, const json_t *r)
 
 void vs_report_print_table(FILE *out, const json_t *r)
 {
+    print_unfinished(out, r);
     print_header(out, r);
     print_latencies(out, json_object_get(r, "latency_us"), "latency (sim us)");
     print_blackout_parts(out, r);

@@ -156,6 +156,7 @@ static json_t *run_attached(vs_sim *sim, const vs_run_options *o, vs_run_end *en
     end->wall_time_s = wall_now() - started;
     if (sim->progress)
         fprintf(stderr, "\r\033[K");
+    vs_sim_violations_summary(sim); /* after the unload's leak checks, before the summary */
     if (end->interrupted)
         fprintf(stderr, "vswitchsim: interrupted at %.9f s simulated; the report covers what ran\n",
                 (double)vs_sim_now(sim) / 1e9);
@@ -201,8 +202,8 @@ json_t *vs_run_simulate(const vs_config *cfg, const vs_run_options *o, vs_run_en
 int vs_run_verdict(json_t *report, const vs_config *cfg, const vs_run_end *end)
 {
     int breached = vs_report_eval_slos(report, cfg);
-    size_t violations =
-        json_array_size(json_object_get(json_object_get(report, "verifier"), "violations"));
+    /* The total, not the array: that keeps only each rule's first violations. */
+    uint64_t violations = vs_report_violations(report);
     if (end->guard.first.signal)
         return VS_EXIT_BREACH; /* a callout bug, even if the run was also interrupted */
     if (end->interrupted)

@@ -123,6 +123,9 @@ typedef struct vs__csv {
     size_t nfields;     /* of the row last read */
 } vs__csv;
 int vs__csv_open(vs__sc *sc, const char *name, vs__csv *csv);
+/* Opens `path` for reading if it is a regular file (a FIFO, a device or a directory is
+ * refused without blocking): the fd, or -1 with a reason in *why. */
+int vs__open_regular(const char *path, const char **why);
 /* 1 with the next row's fields, 0 at the end, -1 on an error (a line too long, a NUL
  * byte, more than VS__CSV_FIELDS_MAX fields, a read error). */
 int vs__csv_next(vs__sc *sc, vs__csv *csv);

@@ -1,8 +1,8 @@
 /*
- * scenario.c: a scenario file to a validated vs_config. Reads the file (refusing
- * directories, empty and oversized files), parses it strictly with jansson (duplicate
- * keys are errors, syntax errors carry line:column), applies --set and --seed to the
- * tree, bounds its nesting, then validates it against the schema (validate.c). Also
+ * scenario.c: a scenario file to a validated vs_config. Reads the file (refusing what
+ * is not a regular file, empty and oversized files), parses it strictly with jansson
+ * (duplicate keys are errors, syntax errors carry line:column), applies --set and --seed
+ * to the tree, bounds its nesting, then validates it against the schema (validate.c). Also
  * reads the CSV files a scenario may name (empirical samples, traces), a line at a time.
  */
 #include <errno.h>
@@ -139,13 +139,49 @@ static char *read_file(vs__sc *sc, int fd, size_t *len)
     struct stat st;
     if (fstat(fd, &st) < 0)
         return vs__sc_fail_file(sc, "%s", strerror(errno)), NULL;
-    if (S_ISDIR(st.st_mode))
-        return vs__sc_fail_file(sc, "is a directory"), NULL;
-    if (S_ISREG(st.st_mode) && st.st_size > (off_t)VS__SC_FILE_MAX)
+    if (st.st_size > (off_t)VS__SC_FILE_MAX)
         return vs__sc_fail_file(sc, "file is larger than 64 MiB (%lld bytes)",
                                 (long long)st.st_size), NULL;
     /* One byte more than the size, so that EOF shows without growing the buffer. */
-    return read_all(sc, fd, S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536, len);
+    return read_all(sc, fd, (size_t)st.st_size + 1, len);
+}
+
+/* What a path that is not a regular file is, for the message. */
+static const char *file_kind(mode_t mode)
+{
+    if (S_ISDIR(mode))
+        return "is a directory";
+    if (S_ISFIFO(mode))
+        return "not a regular file (a FIFO)";
+    if (S_ISCHR(mode))
+        return "not a regular file (a character device)";
+    if (S_ISBLK(mode))
+        return "not a regular file (a block device)";
+    if (S_ISSOCK(mode))
+        return "not a regular file (a socket)";
+    return "not a regular file";
+}
+
+/* Open, then fstat the fd rather than stat the path first: what is checked is what was
+ * opened, with no window for the path to change in between. O_NONBLOCK so that opening
+ * a FIFO returns at once (a blocking open waits for a writer, forever); it is cleared
+ * again for a regular file, where it means nothing today but should not linger. */
+int vs__open_regular(const char *path, const char **why)
+{
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return *why = strerror(errno), -1;
+    if (fstat(fd, &st) < 0)
+        *why = strerror(errno);
+    else if (!S_ISREG(st.st_mode))
+        *why = file_kind(st.st_mode);
+    else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
+        *why = strerror(errno);
+    else
+        return fd;
+    close(fd);
+    return -1;
 }
 
 static char *dir_of(const char *path)
@@ -162,9 +198,10 @@ int vs_scenario_load(const char *path, const vs_scenario_options *opts, vs_confi
     vs__sc sc;
     vs__sc_init(&sc, path, err);
     memset(cfg, 0, sizeof *cfg);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    const char *why = NULL;
+    int fd = vs__open_regular(path, &why);
     if (fd < 0)
-        return vs__sc_fail_file(&sc, "%s", strerror(errno));
+        return vs__sc_fail_file(&sc, "%s", why);
     size_t len = 0;
     char *text = read_file(&sc, fd, &len);
     close(fd);
@@ -215,12 +252,10 @@ int vs__csv_open(vs__sc *sc, const char *name, vs__csv *csv)
     if (!path)
         return vs__sc_fail(sc, NULL, "out of memory");
     int rc = 0;
-    struct stat st;
-    csv->fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (csv->fd < 0 || fstat(csv->fd, &st) < 0)
-        rc = vs__sc_fail(sc, NULL, "%s: %s", path, strerror(errno));
-    else if (S_ISDIR(st.st_mode))
-        rc = vs__sc_fail(sc, NULL, "%s: is a directory", path);
+    const char *why = NULL;
+    csv->fd = vs__open_regular(path, &why);
+    if (csv->fd < 0)
+        rc = vs__sc_fail(sc, NULL, "%s: %s", path, why);
     else if (!(csv->buf = malloc(VS__CSV_BUF + 1)))
         rc = vs__sc_fail(sc, NULL, "out of memory");
     free(path);

@@ -157,7 +157,7 @@ static void get_status(vs_server *s, struct evhttp_request *req)
         "pending_completions", (json_int_t)st->pending.total.level,
         "migrations_completed", (json_int_t)st->migrations.completed,
         "migrations_failed", (json_int_t)st->migrations.failed,
-        "verifier_violations", (json_int_t)st->nviolations,
+        "verifier_violations", (json_int_t)st->violations.total,
         "requests", (json_int_t)s->requests, "interrupted", info.interrupted);
     reply_json(req, o, JSON_COMPACT);
 }

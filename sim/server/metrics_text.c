@@ -233,7 +233,7 @@ char *vs_metrics_text(const vs_config *cfg, const vs_stats *st, const vs_metrics
     counter(&o, "oversized_states_total", "Combined NIC states over a segment",
             st->oversized_states);
     counter(&o, "verifier_violations_total", "Contract violations the verifier found",
-            st->nviolations);
+            st->violations.total);
     const struct { const char *name, *help; const vs_level *l; } levels[] = {
         {"pending_completions", "Pended callouts not yet completed", &st->pending},
         {"migrations_in_flight", "Migrations under way", &st->migrations_in_flight},

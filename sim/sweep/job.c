@@ -85,8 +85,7 @@ static json_t *result_of(json_t *report, const vs_config *cfg, const vs_run_end 
     json_t *crash = json_object_get(report, "crashed");
     if (c->signal && crash)
         crashed = json_string_value(json_object_get(crash, "plugin"));
-    size_t violations =
-        json_array_size(json_object_get(json_object_get(report, "verifier"), "violations"));
+    uint64_t violations = vs_report_violations(report);
     return json_pack("{s:i, s:o, s:I, s:I, s:s?, s:b}", "exit", code, "values",
                      values_of(report, metrics), "slo_breached", (json_int_t)breached,
                      "violations", (json_int_t)violations, "crashed", crashed, "interrupted",

@@ -234,6 +234,92 @@ Test(html, slo_verdicts_and_violations_are_shown)
     cr_assert(strstr(html, "1 of 2 SLOs breached, 1 verifier violation"));
 }
 
+/* A run that did not finish: the page opens with a red banner, and nothing is green. */
+static void expect_unfinished(const char *html, const char *line)
+{
+    const char *banner = strstr(html, "<section class=\"unfinished\"");
+    cr_assert(banner, "no banner");
+    cr_assert_lt(banner, strstr(html, "<header>"), "the banner is not first");
+    cr_assert(strstr(banner, line), "the banner lacks: %s", line);
+    cr_assert_not(strstr(html, "class=\"badge pass\""), "a green badge");
+    cr_assert_not(strstr(html, "badge verdict pass"), "a green verdict");
+}
+
+/* The full report (one SLO met, one breached) with no violations and only met SLOs. */
+static json_t *clean_report(void)
+{
+    json_t *r = full_report();
+    json_object_set_new(r, "verifier", json_pack("{s:i, s:[]}", "total", 0, "violations"));
+    json_array_remove(json_object_get(r, "slo"), 1);
+    return r;
+}
+
+Test(html, a_clean_finished_run_is_green)
+{
+    const char *html = render(clean_report(), "r.html");
+    cr_assert_not(strstr(html, "class=\"unfinished\""));
+    cr_assert(strstr(html, "badge verdict pass"));
+}
+
+Test(html, a_crashed_run_opens_with_a_red_banner)
+{
+    json_t *r = clean_report();
+    json_object_set_new(r, "crashed", json_pack("{s:s, s:s, s:s, s:I}", "plugin", "flows",
+                                                "callback", "save", "signal", "SIGSEGV",
+                                                "sim_time_ns", (json_int_t)1500000000));
+    const char *html = render(r, "r.html");
+    expect_unfinished(html, "CRASHED: plugin &quot;flows&quot; crashed in its save callback "
+                            "(SIGSEGV) at 1.500000000 s simulated");
+    cr_assert(strstr(html, "badge verdict fail\">crashed: "));
+    cr_assert(strstr(html, "<span class=\"badge neutral\">met so far</span>"));
+}
+
+Test(html, an_interrupted_run_opens_with_a_red_banner)
+{
+    json_t *r = clean_report();
+    json_object_set_new(r, "interrupted", json_true());
+    json_object_set_new(r, "sim_time_s", json_real(42.25));
+    const char *html = render(r, "r.html");
+    expect_unfinished(html, "INTERRUPTED: stopped by a signal at 42.250000000 s simulated");
+    cr_assert(strstr(html, "badge verdict neutral\">did not finish: "));
+}
+
+Test(html, a_supervisor_report_of_a_dead_process_says_so)
+{
+    json_t *r = clean_report();
+    json_object_set_new(r, "crashed", json_pack("{s:s, s:b}", "signal", "SIGSEGV",
+                                                "outside_callout", 1));
+    json_object_set_new(r, "snapshot", json_true());
+    json_object_set_new(r, "sim_time_s", json_real(7.5));
+    const char *html = render(r, "r.html");
+    expect_unfinished(html, "CRASHED: vswitchsim died of SIGSEGV outside any callout at "
+                            "7.500000000 s simulated");
+    expect_unfinished(html, "SNAPSHOT: statistics as of the last snapshot at 7.500000000 s "
+                            "simulated");
+}
+
+/* The summary table says it first. */
+Test(html, the_table_starts_with_what_stopped_the_run)
+{
+    json_t *r = clean_report();
+    json_object_set_new(r, "crashed", json_pack("{s:s, s:s, s:s, s:b}", "plugin", "flows",
+                                                "callback", "routine", "signal", "SIGBUS",
+                                                "outside_callout", 1));
+    json_object_set_new(r, "interrupted", json_true());
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    vs_report_print_table(out, r);
+    fclose(out);
+    json_decref(r);
+    cr_assert_eq(strncmp(text, "CRASHED: vswitchsim died of SIGBUS outside any callout", 54), 0,
+                 "%.200s", text);
+    cr_assert(strstr(text, "(the last callout to run: plugin \"flows\", routine callback)"));
+    const char *second = strchr(text, '\n') + 1;
+    cr_assert_eq(strncmp(second, "INTERRUPTED: stopped by a signal", 32), 0, "%.200s", second);
+    free(text);
+}
+
 Test(html, an_empty_report_shows_empty_charts)
 {
     const char *html = render(empty_report(), "r.html");

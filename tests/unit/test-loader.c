@@ -98,7 +98,7 @@ Test(loader, entry_runs_once_per_host_and_instances_keep_their_params)
         cr_assert_eq(pi->host.Size, sizeof(VSWITCHSIM_HOST));
     }
     vs_plugins_detach(set);
-    cr_assert_eq(sim->stats.nviolations, 0, "%s", sim->stats.nviolations ? sim->stats.violations[0].detail : "");
+    cr_assert_eq(sim->stats.violations.total, 0, "%s", sim->stats.violations.total ? sim->stats.violations.kept[0].detail : "");
     vs_fwps_bind(NULL);
     vs_sim_free(sim);
 }

@@ -547,8 +547,8 @@ Test(migration, legacy_restore_failure_rolls_back_the_destination)
 static size_t violations_of(const char *rule)
 {
     size_t n = 0;
-    for (size_t i = 0; i < g_sim->stats.nviolations; i++)
-        n += strcmp(g_sim->stats.violations[i].rule, rule) == 0;
+    for (size_t i = 0; i < g_sim->stats.violations.nkept; i++)
+        n += strcmp(g_sim->stats.violations.kept[i].rule, rule) == 0;
     return n;
 }
 

@@ -244,7 +244,7 @@ static void build(void)
     st.plugins[0].saves = 3;
     st.plugins[1].returned_pending = 4;
     vs_level_add(&st.migrations_in_flight, 1000, 2);
-    cr_assert_eq(vs_stats_add_violation(&st, "rule", "flows", 10, "detail"), 0);
+    cr_assert_eq(vs_stats_add_violation(&st, VS_RULE_DOUBLE_COMPLETION, 0, "flows", 10, "detail"), 0);
     vs_metrics_info info = {.sim_time_ns = 2500000000ull, .run_duration_ns = cfg.run.duration,
                             .events = 1234, .wall_time_s = 0.5};
     text = vs_metrics_text(&cfg, &st, &info);

@@ -324,7 +324,7 @@ Test(wfp, pending_completion_inside_the_callback_counts_once)
     cr_assert_eq(g_sim->stats.saves.completed, 1);
     cr_assert_eq(g_sim->stats.saves.pended, 1);
     cr_assert_eq(g_sim->stats.latency[VS_LAT_PENDING_COMPLETION].count, 1);
-    cr_assert_eq(g_sim->stats.nviolations, 0);
+    cr_assert_eq(g_sim->stats.violations.total, 0);
     cr_assert_eq(memcmp(restorer(0)->restored, saver(0)->state, strlen(saver(0)->state)), 0);
     finish();
 }
@@ -339,8 +339,8 @@ Test(wfp, pended_save_never_completed_times_out)
     cr_assert_eq(g_sim->stats.saves.timed_out, 1);
     cr_assert_eq(g_sim->stats.plugins[0].timed_out, 1);
     cr_assert_eq(g_sim->stats.pending.total.level, 0);
-    cr_assert_eq(g_sim->stats.nviolations, 1);
-    cr_assert_str_eq(g_sim->stats.violations[0].rule, "pending_never_completed");
+    cr_assert_eq(g_sim->stats.violations.total, 1);
+    cr_assert_str_eq(g_sim->stats.violations.kept[0].rule, "pending_never_completed");
     finish();
 }
 
@@ -358,7 +358,7 @@ Test(wfp, deferred_completion_is_read_then_and_timed)
     /* The out-parameters were written just before completion and read then. */
     cr_assert_eq(memcmp(restorer(0)->restored, saver(0)->state, strlen(saver(0)->state)), 0);
     cr_assert_eq(g_sim->stats.pending.total.peak, 1);
-    cr_assert_eq(g_sim->stats.nviolations, 0);
+    cr_assert_eq(g_sim->stats.violations.total, 0);
     finish();
 }
 
@@ -371,9 +371,9 @@ Test(wfp, double_completion_is_caught_by_name)
     subscribe_all();
     vs_sim_run(g_sim);
     cr_assert_eq(g_sim->stats.saves.completed, 1);
-    cr_assert_eq(g_sim->stats.nviolations, 1);
-    cr_assert_str_eq(g_sim->stats.violations[0].rule, "double_completion");
-    cr_assert_str_eq(g_sim->stats.violations[0].plugin, "c0");
+    cr_assert_eq(g_sim->stats.violations.total, 1);
+    cr_assert_str_eq(g_sim->stats.violations.kept[0].rule, "double_completion");
+    cr_assert_str_eq(g_sim->stats.violations.kept[0].plugin, "c0");
     finish();
 }
 
@@ -385,7 +385,7 @@ Test(wfp, late_completion_after_timeout_is_counted_not_lost)
     vs_sim_run(g_sim);
     cr_assert_eq(g_sim->stats.saves.timed_out, 1);
     cr_assert_eq(g_sim->stats.plugins[0].late_completions, 1);
-    cr_assert_eq(g_sim->stats.nviolations, 1); /* the timeout, not the late completion */
+    cr_assert_eq(g_sim->stats.violations.total, 1); /* the timeout, not the late completion */
     finish();
 }
 
@@ -395,8 +395,8 @@ Test(wfp, unknown_completion_context_is_a_violation_not_a_crash)
     subscribe_all();
     FwpsvSwitchNotifyComplete0((void *)(uintptr_t)0xdeadbeef12345678ull, STATUS_SUCCESS, 0, NULL);
     FwpsvSwitchNotifyComplete0(NULL, STATUS_SUCCESS, 0, NULL);
-    cr_assert_eq(g_sim->stats.nviolations, 2);
-    cr_assert_str_eq(g_sim->stats.violations[0].rule, "unknown_completion_context");
+    cr_assert_eq(g_sim->stats.violations.total, 2);
+    cr_assert_str_eq(g_sim->stats.violations.kept[0].rule, "unknown_completion_context");
     finish();
 }
 
@@ -460,10 +460,10 @@ Test(verifier, restore_of_another_callouts_state_is_a_mismatch)
     g_shared_guid = 1; /* c1's blob goes to c0, the first subscriber with that GUID */
     subscribe_all();
     vs_sim_run(g_sim);
-    cr_assert_eq(g_sim->stats.nviolations, 1);
-    cr_assert_str_eq(g_sim->stats.violations[0].rule, "restore_state_mismatch");
-    cr_assert_str_eq(g_sim->stats.violations[0].plugin, "c0");
-    cr_assert(strstr(g_sim->stats.violations[0].detail, "\"c1\""));
+    cr_assert_eq(g_sim->stats.violations.total, 1);
+    cr_assert_str_eq(g_sim->stats.violations.kept[0].rule, "restore_state_mismatch");
+    cr_assert_str_eq(g_sim->stats.violations.kept[0].plugin, "c0");
+    cr_assert(strstr(g_sim->stats.violations.kept[0].detail, "\"c1\""));
     finish();
 }
 
@@ -474,7 +474,7 @@ Test(verifier, a_disabled_rule_records_nothing)
     g_cfg.verifier.disabled = VS_RULE_BIT(VS_RULE_RESTORE_STATE_MISMATCH);
     subscribe_all();
     vs_sim_run(g_sim);
-    cr_assert_eq(g_sim->stats.nviolations, 0);
+    cr_assert_eq(g_sim->stats.violations.total, 0);
     finish();
 }
 
@@ -486,8 +486,8 @@ Test(verifier, callback_over_the_bound_is_too_long)
         g_callouts[0][h].charge = 20 * 1000000ull;
     subscribe_all();
     vs_sim_run(g_sim);
-    cr_assert_eq(g_sim->stats.nviolations, 1); /* the save; restore_cb charges nothing */
-    cr_assert_str_eq(g_sim->stats.violations[0].rule, "callback_too_long");
+    cr_assert_eq(g_sim->stats.violations.total, 1); /* the save; restore_cb charges nothing */
+    cr_assert_str_eq(g_sim->stats.violations.kept[0].rule, "callback_too_long");
     finish();
 }
 
@@ -499,8 +499,8 @@ Test(verifier, completion_after_unsubscribe_is_reported_and_still_lands)
         g_callouts[0][h].unsubscribe_first = 1;
     subscribe_all();
     vs_sim_run(g_sim);
-    cr_assert_eq(g_sim->stats.nviolations, 1);
-    cr_assert_str_eq(g_sim->stats.violations[0].rule, "called_after_unsubscribe");
+    cr_assert_eq(g_sim->stats.violations.total, 1);
+    cr_assert_str_eq(g_sim->stats.violations.kept[0].rule, "called_after_unsubscribe");
     cr_assert_eq(g_sim->stats.saves.completed, 1); /* it still landed */
     finish();
 }
@@ -534,7 +534,7 @@ Test(wfp, realtime_takes_completions_from_other_threads)
     cr_assert_eq(g_sim->stats.plugins[1].pended, 1);
     cr_assert_eq(g_sim->stats.realtime.foreign_completions, 1);
     cr_assert(g_sim->stats.realtime.active);
-    cr_assert_eq(g_sim->stats.nviolations, 0);
+    cr_assert_eq(g_sim->stats.violations.total, 0);
     cr_assert_str_eq(restorer(1)->restored, saver(1)->state);
     finish();
 }
