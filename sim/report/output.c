@@ -1,9 +1,12 @@
 /*
  * output.c: writing report files atomically: a temporary file in the same folder,
  * flushed and synced, then renamed over the target. A killed run leaves the previous
- * file or none, never half of one.
+ * file or none, never half of one. A target that is a device or a pipe (/dev/null, or
+ * `--json >(jq ...)`) is written in place: a rename would replace the device node.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +29,32 @@ static int write_all(int fd, const char *s, size_t n)
     return 0;
 }
 
+/* Not a file we may replace: an existing device, pipe or socket. */
+bool vs_report_path_is_special(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
+static int write_in_place(const char *path, const char *text, char err[VS_ERROR_MAX])
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return snprintf(err, VS_ERROR_MAX, "%s: %s", path, strerror(errno)), -1;
+    size_t n = strlen(text);
+    int rc = write_all(fd, text, n) || (n && text[n - 1] != '\n' && write_all(fd, "\n", 1));
+    int saved = errno;
+    if (close(fd) != 0 && !rc)
+        rc = -1, saved = errno;
+    if (rc)
+        snprintf(err, VS_ERROR_MAX, "%s: %s", path, strerror(saved));
+    return rc ? -1 : 0;
+}
+
 int vs_report_write_atomically(const char *path, const char *text, char err[VS_ERROR_MAX])
 {
+    if (vs_report_path_is_special(path))
+        return write_in_place(path, text, err);
     char tmp[4096];
     if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp)
         return snprintf(err, VS_ERROR_MAX, "%s: path too long", path), -1;

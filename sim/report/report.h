@@ -61,6 +61,10 @@ int vs_report_write_json(const json_t *report, const char *path, char err[VS_ERR
 /* Writes text to path through a temporary file in the same folder, fsync and rename. */
 int vs_report_write_atomically(const char *path, const char *text, char err[VS_ERROR_MAX]);
 
+/* Whether path is an existing device, pipe or socket (/dev/null, `>(jq ...)`), which
+ * report files are written into in place, never renamed over. */
+bool vs_report_path_is_special(const char *path);
+
 /* The time series as CSV: a header of column names, then one row per interval. */
 int vs_report_write_csv(const json_t *report, const char *path, char err[VS_ERROR_MAX]);
 

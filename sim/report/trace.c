@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "report/report.h" /* vs_report_path_is_special */
 #include "plugin/loader.h" /* vs_ntstatus_name: the one table of NTSTATUS names */
 
 /* The last status looked up and its name: nearly every record has the same one. */
@@ -24,6 +25,7 @@ typedef struct status_cache {
 struct vs_trace_file {
     FILE *out;
     bool to_stdout;
+    bool in_place; /* a device or a pipe (/dev/null): written directly, never renamed over */
     int error; /* the first failed write's errno; 0 while none failed */
     status_cache names;
     char *path;
@@ -116,6 +118,15 @@ vs_trace_file *vs_trace_file_new(const char *path, char err[VS_ERROR_MAX])
         tf->to_stdout = true;
         return tf;
     }
+    if (vs_report_path_is_special(path)) {
+        tf->in_place = true;
+        if (!(tf->path = strdup(path)) || !(tf->out = fopen(path, "we"))) {
+            snprintf(err, VS_ERROR_MAX, "%s: %s", path, tf->path ? strerror(errno) : "out of memory");
+            return free_file(tf), NULL;
+        }
+        setvbuf(tf->out, tf->buffer, _IOFBF, sizeof tf->buffer);
+        return tf;
+    }
     if (snprintf(tf->tmp, sizeof tf->tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tf->tmp)
         return snprintf(err, VS_ERROR_MAX, "%s: path too long", path), free_file(tf), NULL;
     if (!(tf->path = strdup(path)))
@@ -151,7 +162,10 @@ int vs_trace_file_finish(vs_trace_file *tf, char err[VS_ERROR_MAX])
     int error = tf->error;
     if (!error && fflush(tf->out) != 0)
         error = errno;
-    if (!tf->to_stdout) {
+    if (tf->in_place) {
+        if (fclose(tf->out) != 0 && !error)
+            error = errno;
+    } else if (!tf->to_stdout) {
         if (!error && fsync(fileno(tf->out)) != 0)
             error = errno;
         if (fclose(tf->out) != 0 && !error)
@@ -174,6 +188,8 @@ void vs_trace_file_discard(vs_trace_file *tf)
         return;
     if (tf->to_stdout) {
         fflush(stdout);
+    } else if (tf->in_place) {
+        fclose(tf->out);
     } else {
         fclose(tf->out);
         unlink(tf->tmp);

@@ -63,4 +63,15 @@ kill_inside rename
 # And left alone, the same run replaces the old file with a whole report.
 "$VSWITCHSIM_BIN" run "$Q" --json "$WORK/kill.json" --quiet
 jq_true "$WORK/kill.json" '.scenario == "quickstart" and (has("old") | not)'
+
+# A device or a pipe as an output is written in place, never renamed over: `--json
+# /dev/null` must not replace /dev/null with a file, and `--json >(jq ...)` works.
+if mknod -m 666 "$WORK/null" c 1 3 2>/dev/null; then
+  "$VSWITCHSIM_BIN" run --quiet --json "$WORK/null" --html "$WORK/null" --csv "$WORK/null" \
+    --trace "$WORK/null"
+  [ -c "$WORK/null" ] || fail "an output replaced a character device with a file"
+fi
+"$VSWITCHSIM_BIN" run --quiet --json >(jq -r .scenario > "$WORK/piped.txt")
+for _ in $(seq 50); do [ -s "$WORK/piped.txt" ] && break; sleep 0.1; done
+[ "$(cat "$WORK/piped.txt")" = quickstart ] || fail "--json into a pipe: $(cat "$WORK/piped.txt")"
 echo "ok"
