@@ -44,7 +44,9 @@
     XX(SUBSCRIBE_IN_CALLBACK, "subscribe_in_callback",                                       \
        "FwpsvSwitchEventsSubscribe0 or Unsubscribe0 (PASSIVE_LEVEL only) inside a callback") \
     XX(VALIDATION_PORT_RESERVATION, "validation_port_reservation",                           \
-       "tagged memory allocated for a validation port and still held after its delete")
+       "tagged memory allocated for a validation port and still held after its delete")     \
+    XX(BAD_STATE_BUFFER, "bad_state_buffer",                                                 \
+       "a save's SUCCESS with a buffer that cannot be read for its length")
 
 typedef enum vs_rule {
 #define XX(code, name, desc) VS_RULE_##code,

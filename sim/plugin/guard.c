@@ -13,6 +13,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "model/probe.h"
 #include "plugin/instance.h"
 
 static const int GUARDED[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGALRM};
@@ -79,7 +80,12 @@ static void die_named(const vs_guard *g, int sig)
     put(line, &n, sizeof line, sim->activity.what ? sim->activity.what : "callback");
     put(line, &n, sizeof line, " callback: ");
     put(line, &n, sizeof line, vs_guard_signal_name(sig));
-    put(line, &n, sizeof line, " (before the run: no report)\n");
+    if (g->note) {
+        put(line, &n, sizeof line, " (");
+        put(line, &n, sizeof line, g->note);
+        put(line, &n, sizeof line, ")");
+    }
+    put(line, &n, sizeof line, "\n");
     ssize_t ignored = write(STDERR_FILENO, line, n);
     (void)ignored;
     _exit(3); /* VS_EXIT_BREACH: a callout bug */
@@ -90,6 +96,7 @@ static void on_signal(int sig, siginfo_t *info, void *uctx)
     vs_guard *g = armed;
     int saved_errno = errno;
     (void)uctx;
+    vs_probe_recover(sig); /* the simulator reading a callout's buffer: its bug, reported */
     if (sig == SIGALRM) {
         if (!g || !watchdog_expired(g)) {
             errno = saved_errno;
@@ -151,6 +158,7 @@ int vs_guard_arm(vs_guard *g, vs_sim *sim, double timeout_s)
     g->seen = 0;
     g->ticks = 0;
     g->can_jump = 0;
+    g->note = "before the run: no report";
     armed = g;
     return timeout_s > 0 ? set_ticks(timeout_s / 4) : 0;
 }

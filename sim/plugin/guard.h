@@ -31,6 +31,7 @@ typedef struct vs_guard {
     vs_crash first;       /* what the report names */
     vs_crash last;        /* the most recent, to quarantine */
     double timeout_s;     /* 0: no callback timeout */
+    const char *note;     /* after the line of a crash with no recovery point; NULL: none */
     uint64_t seen;        /* the watchdog: activity seen at the last tick, and for how many */
     unsigned ticks;
 } vs_guard;
