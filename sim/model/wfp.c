@@ -5,6 +5,7 @@
 #include "model/wfp.h"
 
 #include "model/probe.h"
+#include "model/special_pool.h"
 #include "model/topology.h"
 
 #include <stdlib.h>
@@ -135,6 +136,9 @@ static uint32_t call_alloc(vs_sim *sim)
 static void call_release(vs_sim *sim, uint32_t idx)
 {
     vs_call *c = &sim->calls[idx];
+    if (c->restore_copy && sim->special_pool) /* valid until the restore completes */
+        vs_special_pool_release(sim->special_pool, c->restore_copy);
+    c->restore_copy = NULL;
     c->generation++;
     c->state = VS_CALL_FREE;
     c->fanout = NULL;
