@@ -305,6 +305,11 @@ typedef struct vs_config {
     struct {
         uint64_t disabled;           /* VS_RULE_BIT of each rule turned off */
         vs_time_t max_callback_time; /* callback_too_long above it; 0: no bound */
+        struct {
+            bool enabled;            /* AllocateWithTag blocks on their own guarded pages */
+            bool underruns;          /* the block at its pages' start (else their end) */
+            uint32_t free_quarantine; /* freed blocks kept PROT_NONE, oldest unmapped */
+        } special_pool;
     } verifier;
 
     struct {

@@ -185,6 +185,7 @@ typedef struct vs_call {
     /* Save out-parameters: the callout may write them until completion, from another
      * thread too, so they live apart from `calls` (which moves as it grows). */
     struct vs_call_out { void *state; SIZE_T len; } *out;
+    void *restore_copy;      /* restore under special pool: the read-only copy handed over */
     uint32_t next_free;
 } vs_call;
 
@@ -261,6 +262,9 @@ struct vs_sim {
     uint32_t nreservations, reservations_cap;
     vs_activity activity;
     vs_breadcrumb *crumb; /* set by a supervised command, else NULL: see vs_breadcrumb */
+    /* verifier.special_pool: the guarded pages of tagged blocks and restore buffers; the
+     * plugin layer makes it with the instances and frees it after their unload. */
+    struct vs_special_pool *special_pool;
     uint64_t activities; /* activities begun: a watchdog sees one that does not return */
     int verbosity; /* most verbose plugin log level shown */
 

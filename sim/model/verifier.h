@@ -44,7 +44,17 @@
     XX(SUBSCRIBE_IN_CALLBACK, "subscribe_in_callback",                                       \
        "FwpsvSwitchEventsSubscribe0 or Unsubscribe0 (PASSIVE_LEVEL only) inside a callback") \
     XX(VALIDATION_PORT_RESERVATION, "validation_port_reservation",                           \
-       "tagged memory allocated for a validation port and still held after its delete")
+       "tagged memory allocated for a validation port and still held after its delete")     \
+    XX(BAD_STATE_BUFFER, "bad_state_buffer",                                                 \
+       "a save's SUCCESS with a buffer that cannot be read for its length")                  \
+    XX(POOL_OVERRUN, "pool_overrun",                                                         \
+       "special pool: an access past the end of an AllocateWithTag block")                   \
+    XX(POOL_UNDERRUN, "pool_underrun",                                                       \
+       "special pool: an access before the start of an AllocateWithTag block")               \
+    XX(USE_AFTER_FREE, "use_after_free",                                                     \
+       "special pool: an access to a block after its FreeWithTag")                           \
+    XX(RESTORE_BUFFER_WRITE, "restore_buffer_write",                                         \
+       "special pool: a write to (or past) the runtime state a restore hands the callout")
 
 typedef enum vs_rule {
 #define XX(code, name, desc) VS_RULE_##code,

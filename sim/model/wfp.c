@@ -4,6 +4,8 @@
  */
 #include "model/wfp.h"
 
+#include "model/probe.h"
+#include "model/special_pool.h"
 #include "model/topology.h"
 
 #include <stdlib.h>
@@ -134,6 +136,9 @@ static uint32_t call_alloc(vs_sim *sim)
 static void call_release(vs_sim *sim, uint32_t idx)
 {
     vs_call *c = &sim->calls[idx];
+    if (c->restore_copy && sim->special_pool) /* valid until the restore completes */
+        vs_special_pool_release(sim->special_pool, c->restore_copy);
+    c->restore_copy = NULL;
     c->generation++;
     c->state = VS_CALL_FREE;
     c->fanout = NULL;
@@ -368,7 +373,15 @@ static bool keep_saved_state(vs_sim *sim, vs_call *c, uint32_t instance)
     /* The buffer stays the callout's: copy it now, as WFP packs it into the OID. */
     const vs_subscription *s = &sim->subs[c->sub];
     uint32_t plugin = sim->instances[instance].plugin;
-    if (vs_state_add(c->fanout->state, &s->provider, plugin, c->out->state, c->out->len) != 0)
+    int added = vs_state_add(c->fanout->state, &s->provider, plugin, c->out->state, c->out->len);
+    if (added == -2) {
+        vs_sim_violation(sim, VS_RULE_BAD_STATE_BUFFER, instance,
+                         "save returned runtimeState %p with runtimeStateLength %llu, which "
+                         "cannot be read for that length", c->out->state,
+                         (unsigned long long)c->out->len);
+        return false;
+    }
+    if (added != 0)
         abort(); /* out of memory mid-run */
     sim->stats.state_bytes += c->out->len;
     sim->stats.plugins[plugin].state_bytes += c->out->len;
@@ -644,7 +657,9 @@ int vs_state_add(vs_state *st, const GUID *provider, uint32_t plugin, const void
         st->bytes = p;
         st->bytes_cap = cap;
     }
-    memcpy(st->bytes + st->nbytes, bytes, len);
+    /* The bytes are a callout's: a bad pointer or length faults here, as its bug. */
+    if (vs_probe_copy(st->bytes + st->nbytes, bytes, len) != 0)
+        return -2;
     st->blobs[st->nblobs++] = (vs_blob){*provider, plugin, st->nbytes, len,
                                         fnv1a64(st->bytes + st->nbytes, len), false};
     st->nbytes += len;

@@ -109,7 +109,8 @@ bool vs_wfp_policy_matches(const vs_sim *sim, const vs_subscription *s, uint32_t
 void vs_wfp_report_unfinished(vs_sim *sim);
 
 void vs_state_reset(vs_state *st);
-/* Appends a copy of `len` bytes as provider's blob. Returns -1 out of memory. */
+/* Appends a copy of `len` bytes as provider's blob. Returns -1 out of memory, -2 when
+ * `bytes` cannot be read for `len` (a probed copy: model/probe.h). */
 int vs_state_add(vs_state *st, const GUID *provider, uint32_t plugin, const void *bytes,
                  size_t len);
 void vs_state_close(vs_state *st);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/special_pool.h"
 #include "model/wfp.h"
 
 const unsigned char vs_wfp_unset_state;
@@ -164,6 +165,26 @@ static NTSTATUS call_policy_event(vs_sim *sim, const vs_subscription *s, const v
     return st;
 }
 
+/* The saved bytes a restore hands over. Under special pool, a read-only copy between
+ * guard pages, kept until the call completes, so that a write to it (or past it) faults
+ * as the callout's bug; without, or out of mappings, the bytes themselves. */
+static void *restore_bytes(vs_sim *sim, const vs_subscription *s, const vs_fanout *fan,
+                                 vs_call *c)
+{
+    const vs_blob *b = &fan->state->blobs[c->blob];
+    unsigned char *bytes = fan->state->bytes + b->offset;
+    vs_special_pool *sp = sim->special_pool;
+    if (!sp || b->length == 0)
+        return bytes;
+    void *copy = vs_special_pool_alloc(sp, b->length, 0, s->instance, VS_POOL_RESTORE, NULL);
+    if (!copy)
+        return bytes;
+    memcpy(copy, bytes, b->length);
+    vs_special_pool_seal(sp, copy);
+    c->restore_copy = copy;
+    return copy;
+}
+
 NTSTATUS vs_wfp_call_callout(vs_sim *sim, const vs_subscription *s, vs_fanout *fan, vs_call *c,
                              void *token)
 {
@@ -180,7 +201,7 @@ NTSTATUS vs_wfp_call_callout(vs_sim *sim, const vs_subscription *s, vs_fanout *f
         const vs_blob *b = &fan->state->blobs[c->blob];
         return s->table.vSwitchRuntimeStateRestoreNotifyFn(
             s->notify_context, token, FWPS_VSWITCH_EVENT_RUNTIME_STATE_RESTORE, sw, fan->port,
-            fan->state->bytes + b->offset, b->length);
+            restore_bytes(sim, s, fan, c), b->length);
     }
     case VS_FAN_PORT_CREATE:
     case VS_FAN_PORT_DELETE:

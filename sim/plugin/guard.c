@@ -9,10 +9,12 @@
 #include "plugin/guard.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "model/probe.h"
 #include "plugin/instance.h"
 
 static const int GUARDED[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGALRM};
@@ -67,19 +69,72 @@ static void put(char *buf, size_t *n, size_t cap, const char *s)
         buf[(*n)++] = *s++;
 }
 
+static void put_number(char *buf, size_t *n, size_t cap, uint64_t v)
+{
+    char digits[24];
+    size_t k = sizeof digits - 1;
+    digits[k] = '\0';
+    do
+        digits[--k] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    put(buf, n, cap, digits + k);
+}
+
+/* A pool tag's four characters as its bytes lie in memory, as '%.4s' shows them. */
+static void put_tag(char *buf, size_t *n, size_t cap, uint32_t tag)
+{
+    char t[5] = {0};
+    memcpy(t, &tag, 4);
+    for (int i = 0; i < 4; i++)
+        if (t[i] < 0x20 || t[i] > 0x7e)
+            t[i] = '.';
+    put(buf, n, cap, "'");
+    put(buf, n, cap, t);
+    put(buf, n, cap, "'");
+}
+
+size_t vs_guard_describe(const vs_crash *c, char *buf, size_t size)
+{
+    size_t n = 0;
+    if (c->rule >= 0) {
+        put(buf, &n, size, vs_rule_name((vs_rule)c->rule));
+        put(buf, &n, size, c->fault.kind == VS_POOL_RESTORE ? " of the " : " of a ");
+        put_number(buf, &n, size, c->fault.size);
+        if (c->fault.kind == VS_POOL_RESTORE) {
+            put(buf, &n, size, "-byte restore buffer (");
+        } else {
+            put(buf, &n, size, "-byte block tagged ");
+            put_tag(buf, &n, size, c->fault.tag);
+            put(buf, &n, size, " (");
+        }
+    }
+    put(buf, &n, size, vs_guard_signal_name(c->signal));
+    if (c->rule >= 0)
+        put(buf, &n, size, ")");
+    if (size)
+        buf[n] = '\0';
+    return n;
+}
+
 /* No recovery point (a crash in an entry point, before the run): one line, exit 3. */
-static void die_named(const vs_guard *g, int sig)
+static void die_named(const vs_guard *g, const vs_crash *c)
 {
     const vs_sim *sim = g->sim;
-    char line[512];
+    char line[512], what[160];
     size_t n = 0;
+    vs_guard_describe(c, what, sizeof what);
     put(line, &n, sizeof line, "vswitchsim: callout crashed: plugin \"");
-    put(line, &n, sizeof line, sim->cfg->plugins[sim->instances[sim->activity.instance].plugin].name);
+    put(line, &n, sizeof line, sim->cfg->plugins[sim->instances[c->instance].plugin].name);
     put(line, &n, sizeof line, "\" in its ");
-    put(line, &n, sizeof line, sim->activity.what ? sim->activity.what : "callback");
+    put(line, &n, sizeof line, c->what);
     put(line, &n, sizeof line, " callback: ");
-    put(line, &n, sizeof line, vs_guard_signal_name(sig));
-    put(line, &n, sizeof line, " (before the run: no report)\n");
+    put(line, &n, sizeof line, what);
+    if (g->note) {
+        put(line, &n, sizeof line, " (");
+        put(line, &n, sizeof line, g->note);
+        put(line, &n, sizeof line, ")");
+    }
+    put(line, &n, sizeof line, "\n");
     ssize_t ignored = write(STDERR_FILENO, line, n);
     (void)ignored;
     if (sim->crumb) /* said: a supervisor has nothing to add */
@@ -87,11 +142,26 @@ static void die_named(const vs_guard *g, int sig)
     _exit(3); /* VS_EXIT_BREACH: a callout bug */
 }
 
+/* Who crashed, where, and whether the address is one of special pool's. */
+static vs_crash crash_of(const vs_sim *sim, int sig, const siginfo_t *info)
+{
+    vs_crash c = {.signal = sig, .instance = sim->activity.instance,
+                  .what = sim->activity.what ? sim->activity.what : "callback",
+                  .sim_time = vs_sim_now(sim), .rule = -1};
+    if (sig != SIGSEGV && sig != SIGBUS)
+        return c;
+    c.address = (uintptr_t)info->si_addr;
+    if (sim->special_pool && vs_special_pool_classify(sim->special_pool, c.address, &c.fault))
+        c.rule = c.fault.rule;
+    return c;
+}
+
 static void on_signal(int sig, siginfo_t *info, void *uctx)
 {
     vs_guard *g = armed;
     int saved_errno = errno;
     (void)uctx;
+    vs_probe_recover(sig); /* the simulator reading a callout's buffer: its bug, reported */
     if (sig == SIGALRM) {
         if (!g || !watchdog_expired(g)) {
             errno = saved_errno;
@@ -103,11 +173,9 @@ static void on_signal(int sig, siginfo_t *info, void *uctx)
         errno = saved_errno;
         return;
     }
-    const vs_sim *sim = g->sim;
+    vs_crash c = crash_of(g->sim, sig, info);
     if (!g->can_jump)
-        die_named(g, sig);
-    vs_crash c = {sig, sim->activity.instance, sim->activity.what ? sim->activity.what : "callback",
-                  vs_sim_now(sim)};
+        die_named(g, &c);
     if (!g->first.signal)
         g->first = c;
     g->last = c;
@@ -153,6 +221,7 @@ int vs_guard_arm(vs_guard *g, vs_sim *sim, double timeout_s)
     g->seen = 0;
     g->ticks = 0;
     g->can_jump = 0;
+    g->note = "before the run: no report";
     armed = g;
     return timeout_s > 0 ? set_ticks(timeout_s / 4) : 0;
 }
@@ -164,9 +233,35 @@ void vs_guard_disarm(vs_guard *g)
     armed = NULL;
 }
 
+/* The rule special pool named, in the report's verifier section. Not printed: the crash
+ * line names it already. */
+static void record_pool_violation(vs_sim *sim, const vs_crash *c)
+{
+    if (c->rule < 0 || (sim->cfg->verifier.disabled & VS_RULE_BIT(c->rule)))
+        return;
+    char what[160], detail[512];
+    vs_guard_describe(c, what, sizeof what);
+    const vs_pool_fault *f = &c->fault;
+    long long at = (long long)f->offset, size = (long long)f->size;
+    char where[96];
+    if (at < 0)
+        snprintf(where, sizeof where, "%lld byte(s) before its start", -at);
+    else if (at >= size)
+        snprintf(where, sizeof where, "%lld byte(s) past its end", at - size);
+    else
+        snprintf(where, sizeof where, "at byte %lld of it", at);
+    snprintf(detail, sizeof detail, "%s in its %s callback: the first faulting access was %s",
+             what, c->what, where);
+    size_t p = sim->instances[c->instance].plugin;
+    if (vs_stats_add_violation(&sim->stats, (vs_rule)c->rule, p, sim->cfg->plugins[p].name,
+                               c->sim_time, detail) != 0)
+        fprintf(stderr, "vswitchsim: out of memory recording a violation\n");
+}
+
 void vs_guard_quarantine(vs_guard *g)
 {
     vs_sim *sim = g->sim;
+    record_pool_violation(sim, &g->last);
     sim->activity = (vs_activity){0};
     uint32_t plugin = sim->instances[g->last.instance].plugin;
     for (uint32_t i = 0; i < sim->ninstances; i++) {

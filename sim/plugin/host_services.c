@@ -7,19 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/special_pool.h"
 #include "plugin/instance.h"
 
 /* Every block carries its size and tag ahead of it, like a pool header, and is linked
  * into its instance's list of live blocks; and, if it was allocated while its callout
  * handled a validation port, that port's key (the validation_port_reservation rule).
- * 48 bytes: the block stays 16-aligned. */
+ * 48 bytes: the block stays 16-aligned. Under special pool the header is a record of
+ * its own and the block is on guarded pages (`pooled`), away from it. */
 typedef struct vs_block {
     struct vs_block *prev, *next;
     uint64_t size;
     ULONG tag;
     uint32_t magic;
     uint64_t vport;
-    uint64_t reserved;
+    void *pooled; /* special pool: the block, on its own pages; else NULL, it follows */
 } block_header;
 
 #define BLOCK_MAGIC 0x566d656du /* "Vmem" */
@@ -102,16 +104,63 @@ static void account(vs_plugin_instance *pi, vs_tag_usage *u, int64_t bytes, int6
         ps->mem_peak = ps->mem_bytes;
 }
 
+/* A header with the block after it, or, under special pool, a header on its own and
+ * the block on guarded pages. */
+static block_header *new_block(vs_plugin_instance *pi, SIZE_T size, ULONG tag)
+{
+    vs_special_pool *sp = pi->sim->special_pool;
+    if (!sp && size > SIZE_MAX - sizeof(block_header))
+        return NULL;
+    if (!sp)
+        return calloc(1, sizeof(block_header) + size);
+    block_header *b = calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    b->pooled = vs_special_pool_alloc(sp, size, tag, pi->index, VS_POOL_BLOCK, b);
+    if (!b->pooled) {
+        free(b);
+        return NULL;
+    }
+    return b;
+}
+
+static void *user_of(block_header *b)
+{
+    return b->pooled ? b->pooled : b + 1;
+}
+
+/* The header of a block the instance got, or NULL for a pointer that is not one. Under
+ * special pool the table says; nothing ahead of the pointer is read (it may be a guard
+ * page). */
+static block_header *header_of(vs_plugin_instance *pi, void *p)
+{
+    if (pi->sim->special_pool) {
+        vs_pool_entry *e = vs_special_pool_find(pi->sim->special_pool, p);
+        return e && e->kind == VS_POOL_BLOCK ? e->record : NULL;
+    }
+    block_header *b = (block_header *)p - 1;
+    return b->magic == BLOCK_MAGIC ? b : NULL;
+}
+
+static void delete_block(vs_plugin_instance *pi, block_header *b)
+{
+    if (b->pooled)
+        vs_special_pool_release(pi->sim->special_pool, b->pooled);
+    b->magic = 0; /* a second free of it is a bad free, not a use of freed memory's header */
+    free(b);
+}
+
 static void *host_alloc(const VSWITCHSIM_HOST *host, SIZE_T size, ULONG tag)
 {
     vs_plugin_instance *pi = from(host);
     vs_tag_usage *u = tag_usage(pi, tag);
-    if (!u || size > SIZE_MAX - sizeof(block_header))
+    if (!u)
         return NULL;
-    block_header *b = calloc(1, sizeof *b + size);
+    block_header *b = new_block(pi, size, tag);
     if (!b)
         return NULL;
-    *b = (block_header){NULL, pi->blocks, size, tag, BLOCK_MAGIC, 0, 0};
+    void *pooled = b->pooled;
+    *b = (block_header){NULL, pi->blocks, size, tag, BLOCK_MAGIC, 0, pooled};
     if (pi->blocks)
         pi->blocks->prev = b;
     pi->blocks = b;
@@ -121,7 +170,7 @@ static void *host_alloc(const VSWITCHSIM_HOST *host, SIZE_T size, ULONG tag)
         b->vport = a->vport;
         vs_sim_reservation(pi->sim, pi->index, b->vport, 1, (int64_t)size);
     }
-    return b + 1;
+    return user_of(b);
 }
 
 static void unlink_block(vs_plugin_instance *pi, block_header *b)
@@ -139,8 +188,8 @@ static void host_free(const VSWITCHSIM_HOST *host, void *p, ULONG tag)
     vs_plugin_instance *pi = from(host);
     if (!p)
         return;
-    block_header *b = (block_header *)p - 1;
-    if (b->magic != BLOCK_MAGIC) {
+    block_header *b = header_of(pi, p);
+    if (!b) {
         vs_sim_violation(pi->sim, VS_RULE_BAD_FREE, pi->index,
                          "FreeWithTag(%p): not a live block from AllocateWithTag", p);
         return;
@@ -155,8 +204,7 @@ static void host_free(const VSWITCHSIM_HOST *host, void *p, ULONG tag)
     if (b->vport)
         vs_sim_reservation(pi->sim, pi->index, b->vport, -1, -(int64_t)b->size);
     unlink_block(pi, b);
-    b->magic = 0; /* a second free of it is a bad free, not a use of freed memory's header */
-    free(b);
+    delete_block(pi, b);
 }
 
 void vs_host_release_blocks(vs_plugin_instance *pi)
@@ -164,7 +212,7 @@ void vs_host_release_blocks(vs_plugin_instance *pi)
     while (pi->blocks) {
         block_header *b = pi->blocks;
         unlink_block(pi, b);
-        free(b);
+        delete_block(pi, b);
     }
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "model/special_pool.h"
 #include "plugin/elf_check.h"
 #include "plugin/instance.h"
 
@@ -182,6 +183,12 @@ vs_plugin_set *vs_plugins_attach(vs_sim *sim, char err[VS_ERROR_MAX])
         vs_plugins_detach(set);
         return snprintf(err, VS_ERROR_MAX, "out of memory"), NULL;
     }
+    if (cfg->verifier.special_pool.enabled &&
+        !(sim->special_pool = vs_special_pool_new(cfg->verifier.special_pool.underruns,
+                                                  cfg->verifier.special_pool.free_quarantine))) {
+        vs_plugins_detach(set);
+        return snprintf(err, VS_ERROR_MAX, "out of memory"), NULL;
+    }
     vs_fwps_bind(sim);
     for (size_t i = 0; i < cfg->nplugins; i++, set->nplugins++) {
         /* Loading runs the plugin's constructors: a supervisor names it if it dies. */
@@ -208,6 +215,8 @@ void vs_plugins_detach(vs_plugin_set *set)
         return;
     for (uint32_t i = 0; i < set->ninstances; i++)
         unload_instance(set, i);
+    vs_special_pool_free(set->sim->special_pool); /* after the unloads: nothing uses it now */
+    set->sim->special_pool = NULL;
     for (size_t i = 0; i < set->nplugins; i++)
         vs_plugin_close(&set->plugins[i]);
     free(set->plugins);

@@ -29,12 +29,14 @@ static double wall_now(void)
 static void print_crash(const vs_sim *sim, const vs_crash *c)
 {
     const char *plugin = sim->cfg->plugins[sim->instances[c->instance].plugin].name;
+    char what[160];
+    vs_guard_describe(c, what, sizeof what);
     if (isatty(STDERR_FILENO)) /* a progress line may be there: harmless if not */
         fputs("\r\033[K", stderr);
     fprintf(stderr, "vswitchsim: callout crashed: plugin \"%s\" in its %s callback: %s at %.9f s "
             "simulated (%lld pending completions, %lld migrations in flight); the run stops "
-            "here and the report covers what ran\n", plugin, c->what,
-            vs_guard_signal_name(c->signal), (double)c->sim_time / 1e9,
+            "here and the report covers what ran\n", plugin, c->what, what,
+            (double)c->sim_time / 1e9,
             (long long)sim->stats.pending.total.level,
             (long long)sim->stats.migrations_in_flight.total.level);
 }
@@ -78,7 +80,11 @@ static json_t *build_report(const vs_config *cfg, vs_sim *sim, const vs_run_end 
         info.crashed.signal = vs_guard_signal_name(c->signal);
         info.crashed.sim_time_ns = c->sim_time;
     }
-    return vs_report_build(cfg, &sim->stats, &info);
+    json_t *report = vs_report_build(cfg, &sim->stats, &info);
+    json_t *crashed = report ? json_object_get(report, "crashed") : NULL;
+    if (crashed && c->rule >= 0) /* special pool named the fault (its violation has more) */
+        json_object_set_new(crashed, "rule", json_string(vs_rule_name((vs_rule)c->rule)));
+    return report;
 }
 
 /* A supervised run hands over its report as it stands between slices of the run, for

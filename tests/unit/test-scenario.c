@@ -1905,3 +1905,38 @@ Test(scenario_errors, messages_stay_one_line)
     cr_assert_eq(load_with(with("\"seed\": 1"), bad_key, 1, &cfg, err), -1);
     cr_assert_str_eq(err, "t.json: --set run..duration=1\\ns: empty path segment");
 }
+
+/* verifier.special_pool: a boolean, or an object whose members are all optional. */
+Test(scenario, special_pool_takes_a_boolean_or_an_object)
+{
+    vs_config cfg;
+    char err[VS_ERROR_MAX];
+    cr_assert_eq(load(MINIMAL, &cfg, err), 0, "%s", err);
+    cr_assert(!cfg.verifier.special_pool.enabled);
+    cr_assert_eq(cfg.verifier.special_pool.free_quarantine, 1024);
+    vs_config_close(&cfg);
+    cr_assert_eq(load(with("\"verifier\": {\"special_pool\": true}"), &cfg, err), 0, "%s", err);
+    cr_assert(cfg.verifier.special_pool.enabled && !cfg.verifier.special_pool.underruns);
+    vs_config_close(&cfg);
+    cr_assert_eq(load(with("\"verifier\": {\"special_pool\": {\"underruns\": true, "
+                           "\"free_quarantine\": 0}}"), &cfg, err), 0, "%s", err);
+    cr_assert(cfg.verifier.special_pool.enabled && cfg.verifier.special_pool.underruns);
+    cr_assert_eq(cfg.verifier.special_pool.free_quarantine, 0);
+    vs_config_close(&cfg);
+    cr_assert_eq(load(with("\"verifier\": {\"special_pool\": {\"enabled\": false}}"), &cfg, err),
+                 0, "%s", err);
+    cr_assert(!cfg.verifier.special_pool.enabled);
+    vs_config_close(&cfg);
+}
+
+Test(scenario_errors, special_pool_refuses_what_it_does_not_know)
+{
+    assert_error_has(with("\"verifier\": {\"special_pool\": 1}"),
+                     "$.verifier.special_pool: expected true, false or an object");
+    assert_error_has(with("\"verifier\": {\"special_pool\": {\"quarantine\": 1}}"),
+                     "$.verifier.special_pool.quarantine: unknown key");
+    assert_error_has(with("\"verifier\": {\"special_pool\": {\"underruns\": 1}}"),
+                     "$.verifier.special_pool.underruns: expected true or false");
+    assert_error_has(with("\"verifier\": {\"special_pool\": {\"free_quarantine\": -1}}"),
+                     "$.verifier.special_pool.free_quarantine");
+}
