@@ -165,6 +165,12 @@ static int emit(json_t *report, const vs_config *cfg, const run_args *a, const v
 {
     char err[VS_ERROR_MAX];
     int code = vs_run_verdict(report, cfg, end);
+    /* jansson may have dropped a member of the report for want of memory: no output. */
+    if (vs_json_alloc_failures() != 0) {
+        vs_trace_file_discard(trace);
+        fprintf(stderr, "vswitchsim: out of memory\n");
+        return VS_EXIT_FAILURE;
+    }
     int trace_rc = vs_trace_file_finish(trace, err);
     if (!a->quiet) /* stdout may be taken by the JSON report or the trace */
         vs_report_print_table(is_stdout(a->json_path) || is_stdout(a->trace_path) ? stderr : stdout,
@@ -188,8 +194,10 @@ int vs_cmd_run(int argc, char **argv)
     int code = VS_EXIT_BAD_INPUT;
     if (parse_args(&a, argc, argv) != 0)
         goto out;
-    if (vs_scenario_load(a.scenario, &a.load.opts, &cfg, err) != 0) {
+    int loaded = vs_scenario_load(a.scenario, &a.load.opts, &cfg, err);
+    if (loaded != 0) {
         fprintf(stderr, "vswitchsim: %s\n", err);
+        code = loaded == VS_SCENARIO_OOM ? VS_EXIT_FAILURE : VS_EXIT_BAD_INPUT;
         goto out;
     }
     if (a.clock >= 0) /* --clock and --speed override run.clock and run.speed */

@@ -41,7 +41,7 @@ static NTSTATUS host_schedule(const VSWITCHSIM_HOST *host, VSWITCHSIM_TIME_NS de
     if (!routine)
         return STATUS_INVALID_PARAMETER;
     if (vs_sim_schedule_routine(pi->sim, pi->index, delay, routine, context) != 0)
-        return STATUS_INSUFFICIENT_RESOURCES;
+        return vs_sim_out_of_memory(pi->sim), STATUS_INSUFFICIENT_RESOURCES;
     return STATUS_SUCCESS;
 }
 
@@ -107,10 +107,10 @@ static void *host_alloc(const VSWITCHSIM_HOST *host, SIZE_T size, ULONG tag)
     vs_plugin_instance *pi = from(host);
     vs_tag_usage *u = tag_usage(pi, tag);
     if (!u || size > SIZE_MAX - sizeof(block_header))
-        return NULL;
+        return u ? NULL : (vs_sim_out_of_memory(pi->sim), NULL);
     block_header *b = calloc(1, sizeof *b + size);
-    if (!b)
-        return NULL;
+    if (!b) /* the simulator's memory, not the pool's limit: the run stops */
+        return vs_sim_out_of_memory(pi->sim), NULL;
     *b = (block_header){NULL, pi->blocks, size, tag, BLOCK_MAGIC, 0, 0};
     if (pi->blocks)
         pi->blocks->prev = b;

@@ -92,7 +92,7 @@ int vs_plugin_open(vs_plugin *p, const char *name, const char *path, char err[VS
     p->path = strdup(path);
     if (!p->name || !p->path) {
         vs_plugin_close(p);
-        return refuse(err, name, path, "out of memory");
+        return refuse(err, name, path, "out of memory"), VS_PLUGIN_OOM;
     }
     return 0;
 }
@@ -171,18 +171,22 @@ vs_plugin_set *vs_plugins_attach(vs_sim *sim, char err[VS_ERROR_MAX])
     const vs_config *cfg = sim->cfg;
     vs_plugin_set *set = calloc(1, sizeof *set);
     if (!set)
-        return snprintf(err, VS_ERROR_MAX, "out of memory"), NULL;
+        return vs_sim_out_of_memory(sim), snprintf(err, VS_ERROR_MAX, "out of memory"), NULL;
     set->sim = sim;
     set->plugins = calloc(cfg->nplugins ? cfg->nplugins : 1, sizeof *set->plugins);
     set->instances = calloc(sim->ninstances ? sim->ninstances : 1, sizeof *set->instances);
     if (!set->plugins || !set->instances) {
         vs_plugins_detach(set);
-        return snprintf(err, VS_ERROR_MAX, "out of memory"), NULL;
+        return vs_sim_out_of_memory(sim), snprintf(err, VS_ERROR_MAX, "out of memory"), NULL;
     }
     vs_fwps_bind(sim);
-    for (size_t i = 0; i < cfg->nplugins; i++, set->nplugins++)
-        if (vs_plugin_open(&set->plugins[i], cfg->plugins[i].name, cfg->plugins[i].path, err) != 0)
+    for (size_t i = 0; i < cfg->nplugins; i++, set->nplugins++) {
+        int rc = vs_plugin_open(&set->plugins[i], cfg->plugins[i].name, cfg->plugins[i].path, err);
+        if (rc == VS_PLUGIN_OOM)
+            vs_sim_out_of_memory(sim);
+        if (rc != 0)
             goto fail;
+    }
     for (; set->ninstances < sim->ninstances; set->ninstances++)
         if (instantiate(set, set->ninstances, err) != 0) {
             set->ninstances++;

@@ -5,6 +5,7 @@
  */
 #include "report/report.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/metric_names.h"
@@ -328,5 +329,11 @@ bool vs_report_metric_known(const char *path)
 
 char *vs_report_dumps(const json_t *report)
 {
-    return json_dumps(report, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
+    unsigned long failed = vs_json_alloc_failures();
+    char *text = json_dumps(report, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
+    if (text && vs_json_alloc_failures() != failed) { /* jansson left a part out */
+        free(text);
+        return NULL;
+    }
+    return text;
 }

@@ -84,5 +84,5 @@ int vs__sc_sweep(vs__sc *sc, const json_t *root, vs_config *cfg)
         return -1;
     vs__sc_pop(sc, old);
     cfg->sweep = json_deep_copy(sweep);
-    return cfg->sweep ? 0 : vs__sc_fail(sc, NULL, "out of memory");
+    return cfg->sweep ? 0 : vs__sc_oom(sc);
 }
