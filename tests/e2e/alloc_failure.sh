@@ -7,12 +7,12 @@
 # a build with VSWITCHSIM_FAILALLOC (tests/CMakeLists.txt).
 #
 # Which N: all of them with VSWITCHSIM_ALLOC_FAILURE_STRIDE=1 (bench/alloc_failure);
-# by default every N up to VSWITCHSIM_ALLOC_FAILURE_DENSE (400: scenario and plugin
-# loading, where the allocations differ most), then every STRIDE-th (default 7) beyond,
+# by default every N up to VSWITCHSIM_ALLOC_FAILURE_DENSE (300: scenario and plugin
+# loading, where the allocations differ most), then every STRIDE-th (default 11) beyond,
 # which keeps CI's ASan run of it near two minutes.
 source "$(dirname "$0")/lib.bash"
-dense=${VSWITCHSIM_ALLOC_FAILURE_DENSE:-400}
-stride=${VSWITCHSIM_ALLOC_FAILURE_STRIDE:-7}
+dense=${VSWITCHSIM_ALLOC_FAILURE_DENSE:-300}
+stride=${VSWITCHSIM_ALLOC_FAILURE_STRIDE:-11}
 jobs=${VSWITCHSIM_ALLOC_FAILURE_JOBS:-2}
 plugins=$VSWITCHSIM_BUILD_DIR/tests/plugins
 
