@@ -74,7 +74,8 @@ static int parse_slo(const char *text, vs_slo *slo)
     slo->metric = strndup(metric, n);
     if (!slo->metric)
         return -3;
-    return vs_report_metric_known(slo->metric) ? 0 : -2;
+    int known = vs_report_metric_check(slo->metric);
+    return known < 0 ? -3 : known ? 0 : -2;
 }
 
 static int parse_one(vs__sc *sc, const json_t *v, vs_slo *slo)
