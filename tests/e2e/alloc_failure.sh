@@ -60,7 +60,8 @@ check_one() {
   rm -rf "$dir"
 }
 
-if [ "${1:-}" = --one ]; then # a worker of the sweep below (xargs)
+if [ "${1:-}" = --one ]; then # a worker of the sweep below (xargs): the sweep's WORK
+  rmdir "$WORK"
   WORK=$2
   trap - EXIT
   check_one "$3"
