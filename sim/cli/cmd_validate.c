@@ -50,8 +50,10 @@ int vs_cmd_validate(int argc, char **argv)
     }
     vs_cli_finish_load_args(&la);
     vs_config cfg;
-    if (vs_scenario_load(path, &la.opts, &cfg, err) != 0) {
+    int loaded = vs_scenario_load(path, &la.opts, &cfg, err);
+    if (loaded != 0) {
         fprintf(stderr, "vswitchsim: %s\n", err);
+        code = loaded == VS_SCENARIO_OOM ? VS_EXIT_FAILURE : VS_EXIT_BAD_INPUT;
         goto out;
     }
     if (check_plugins(&cfg) == 0) {
