@@ -3,14 +3,15 @@
  * only with -DVSWITCHSIM_FAILALLOC=ON. The program is linked with --wrap for each
  * allocator below, so every call the simulator's own code makes (the executable and
  * the static libraries in sim/) lands here, and so do jansson's, which main routes
- * through the program's own malloc (vs_json_alloc_install). With VSWITCHSIM_FAIL_ALLOC_AT=N set, the N-th call fails, as
- * jansson's test_chaos.c and SQLite's malloc tests do; the rest go through. With
+ * through the program's own malloc (vs_json_alloc_install). With
+ * VSWITCHSIM_FAIL_ALLOC_AT=N set, the N-th call fails, as jansson's test_chaos.c and
+ * SQLite's malloc tests do; the rest go through. With
  * VSWITCHSIM_FAIL_ALLOC_LOG=FILE set, the number of calls made is written to FILE at
  * exit, so the sweep knows where to end.
  *
  * Not counted, because they do not call through the program's references: plugins'
  * own allocations (they are the callout's), and what libc, libdl and libevent allocate
- * inside themselves (fopen's buffer, dlopen, event_base_new).
+ * inside themselves (fopen's buffer, open_memstream's, dlopen, event_base_new).
  */
 #include <errno.h>
 #include <stdbool.h>

@@ -80,10 +80,12 @@ started=$(date +%s)
 { seq 1 "$((dense < K ? dense : K))"; [ "$dense" -ge "$K" ] || seq "$((dense + stride))" "$stride" "$K"; } >"$WORK/plan"
 xargs -P "$jobs" -I{} bash "$0" --one "$WORK" {} <"$WORK/plan" || fail "the sweep stopped (see above)"
 tried=$(wc -l <"$WORK/plan")
+which="every N to $dense, then every ${stride}th"
+[ "$stride" != 1 ] || which="every N"
 
 # N = K + 1 fails nothing: the run goes through.
 check_n=$((K + 1))
 run_at "$WORK/past" "$check_n"
 [ "$(cat "$WORK/past/rc")" = 0 ] ||
   fail "N=$check_n: exit $(cat "$WORK/past/rc"), want 0 (no allocation fails): $(cat "$WORK/past/err")"
-echo "alloc_failure: N=1..$K ($tried tried: every N to $dense, then every ${stride}th) all ended with exit 1 and one line, in $(( $(date +%s) - started )) s"
+echo "alloc_failure: N=1..$K ($tried tried: $which) all ended with exit 1 and one line, in $(( $(date +%s) - started )) s"
