@@ -185,6 +185,12 @@ static int emit(json_t *report, const vs_config *cfg, const run_args *a, const v
 {
     char err[VS_ERROR_MAX];
     int code = vs_run_verdict(report, cfg, end);
+    /* jansson may have dropped a member of the report for want of memory: no output. */
+    if (vs_json_alloc_failures() != 0) {
+        vs_trace_file_discard(trace);
+        fprintf(stderr, "vswitchsim: out of memory\n");
+        return VS_EXIT_FAILURE;
+    }
     if (vs_trace_file_finish(trace, err) != 0) {
         fprintf(stderr, "vswitchsim: %s\n", err);
         return VS_EXIT_FAILURE;
@@ -198,10 +204,11 @@ static int load_run_emit(run_args *a, vs_trace_file *trace, vs_supervisor *sup)
 {
     char err[VS_ERROR_MAX];
     vs_config cfg;
-    if (vs_scenario_load(a->scenario, &a->load.opts, &cfg, err) != 0) {
+    int loaded = vs_scenario_load(a->scenario, &a->load.opts, &cfg, err);
+    if (loaded != 0) {
         fprintf(stderr, "vswitchsim: %s\n", err);
         vs_trace_file_discard(trace);
-        return VS_EXIT_BAD_INPUT;
+        return loaded == VS_SCENARIO_OOM ? VS_EXIT_FAILURE : VS_EXIT_BAD_INPUT;
     }
     vs_supervisor_know_plugins(sup, &cfg);
     if (a->clock >= 0) /* --clock and --speed override run.clock and run.speed */

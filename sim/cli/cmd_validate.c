@@ -31,9 +31,10 @@ static int validate(const char *path, vs_load_args *la, vs_supervisor *sup)
 {
     char err[VS_ERROR_MAX];
     vs_config cfg;
-    if (vs_scenario_load(path, &la->opts, &cfg, err) != 0) {
+    int loaded = vs_scenario_load(path, &la->opts, &cfg, err);
+    if (loaded != 0) {
         fprintf(stderr, "vswitchsim: %s\n", err);
-        return VS_EXIT_BAD_INPUT;
+        return loaded == VS_SCENARIO_OOM ? VS_EXIT_FAILURE : VS_EXIT_BAD_INPUT;
     }
     vs_supervisor_know_plugins(sup, &cfg);
     int code = VS_EXIT_BAD_INPUT;

@@ -126,6 +126,7 @@ void vs_cli_free_load_args(vs_load_args *la)
 
 int main(int argc, char **argv)
 {
+    vs_json_alloc_install(); /* before any jansson call: it tells OOM from bad JSON */
     if (argc < 2)
         return fputs(USAGE, stderr), VS_EXIT_BAD_INPUT;
     const char *cmd = argv[1];

@@ -115,6 +115,7 @@ struct vs_engine {
     uint64_t events_run;
     bool running;
     bool stop;
+    bool oom; /* a schedule or a reorder found no memory: vs_engine_out_of_memory */
 };
 
 /* --- allocation --- */
@@ -505,7 +506,7 @@ static int queue_settle(vs_engine *eng, vs_time_t until)
         if (from > until)
             return -1;
         if (spread_reserve(eng, level, digit, from) != 0) {
-            eng->stop = true;
+            eng->stop = eng->oom = true;
             return -1;
         }
         bucket_spread(eng, level, digit, from);
@@ -656,17 +657,25 @@ vs_event_id vs_engine_schedule(vs_engine *eng, vs_time_t delay, vs_event_fn fn, 
     return vs_engine_schedule_at(eng, when, fn, ctx, arg);
 }
 
+/* No memory for a schedule: the run stops after the handler that asked (its caller
+ * may not look at the id), and says so (vs_engine_out_of_memory). */
+static vs_event_id schedule_failed(vs_engine *eng)
+{
+    eng->stop = eng->oom = true;
+    return 0;
+}
+
 vs_event_id vs_engine_schedule_at(vs_engine *eng, vs_time_t when, vs_event_fn fn, void *ctx,
                                   uint64_t arg)
 {
     if (fn == NULL)
         return 0;
     if (pool_make_room(eng) != 0 || chunks_reserve(eng, 1) != 0)
-        return 0;
+        return schedule_failed(eng);
     if (when < eng->now)
         when = eng->now;
     if (when < eng->base && queue_rebase(eng, eng->now) != 0)
-        return 0;
+        return schedule_failed(eng);
 
     uint32_t slot = slot_take(eng);
     event_rec *r = &eng->pool[slot];
@@ -747,6 +756,11 @@ uint64_t vs_engine_run(vs_engine *eng, vs_time_t until)
 void vs_engine_stop(vs_engine *eng)
 {
     eng->stop = true;
+}
+
+bool vs_engine_out_of_memory(const vs_engine *eng)
+{
+    return eng->oom;
 }
 
 size_t vs_engine_pending(const vs_engine *eng)

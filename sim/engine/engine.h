@@ -33,7 +33,8 @@ vs_time_t vs_engine_now(const vs_engine *eng);
 
 /* Schedule fn(eng, ctx, arg) at now + delay (saturating at VS_TIME_MAX). Events at the
  * same time run in the order they were scheduled. Returns 0 only when out of memory (or
- * when fn is NULL, which is a caller's bug). */
+ * when fn is NULL, which is a caller's bug); out of memory also stops a running
+ * vs_engine_run after the current handler, and vs_engine_out_of_memory says so. */
 vs_event_id vs_engine_schedule(vs_engine *eng, vs_time_t delay, vs_event_fn fn, void *ctx,
                                uint64_t arg);
 /* The same at an absolute time; a time in the past is taken as now. */
@@ -55,6 +56,10 @@ uint64_t vs_engine_run(vs_engine *eng, vs_time_t until);
 /* Ask a running vs_engine_run to return after the current handler; the clock then
  * reads that handler's time. Outside a run it has no effect. */
 void vs_engine_stop(vs_engine *eng);
+
+/* True once a schedule or the queue's reordering found no memory, for good: the events
+ * stay as they were, and whoever runs the engine decides whether to go on. */
+bool vs_engine_out_of_memory(const vs_engine *eng);
 
 size_t vs_engine_pending(const vs_engine *eng);     /* scheduled, not yet run or cancelled */
 uint64_t vs_engine_events_run(const vs_engine *eng); /* over the engine's lifetime */

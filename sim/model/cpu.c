@@ -28,14 +28,15 @@ static void on_cpu_free(vs_engine *eng, void *ctx, uint64_t host_index)
     h->cpus_free++;
 }
 
-/* The ring's capacity is a power of two, so positions wrap with a mask. */
-static void queue_push(vs_host *h, vs_cpu_work w)
+/* The ring's capacity is a power of two, so positions wrap with a mask. -1 out of
+ * memory. */
+static int queue_push(vs_host *h, vs_cpu_work w)
 {
     if (h->cpu_len == h->cpu_cap) {
         uint32_t cap = h->cpu_cap ? h->cpu_cap * 2 : 16;
         vs_cpu_work *q = malloc(cap * sizeof *q);
         if (!q)
-            abort(); /* out of memory mid-run */
+            return -1;
         for (uint32_t i = 0; i < h->cpu_len; i++)
             q[i] = h->cpu_queue[(h->cpu_head + i) & (h->cpu_cap - 1)];
         free(h->cpu_queue);
@@ -47,13 +48,15 @@ static void queue_push(vs_host *h, vs_cpu_work w)
     h->cpu_len++;
     if (h->cpu_len > h->cpu_queue_peak)
         h->cpu_queue_peak = h->cpu_len;
+    return 0;
 }
 
 void vs_cpu_submit(vs_sim *sim, uint32_t host, vs_cpu_fn fn, void *ctx, uint64_t arg)
 {
     vs_host *h = &sim->hosts[host];
     if (h->cpus_free == 0 || h->stack_paused) { /* paused: no OID gets through the stack */
-        queue_push(h, (vs_cpu_work){fn, ctx, arg});
+        if (queue_push(h, (vs_cpu_work){fn, ctx, arg}) != 0)
+            vs_sim_out_of_memory(sim); /* the work is lost: the run stops */
         return;
     }
     h->cpus_free--;

@@ -24,11 +24,11 @@ static void raise_event(vs_sim *sim, vs_migration *mig);
  * steady state allocates nothing.
  */
 
-static void attach_run(vs_sim *sim, vs_migration *mig)
+static int attach_run(vs_sim *sim, vs_migration *mig)
 {
     vs_mig_run *run = vs_pool_get(&sim->runs);
     if (!run)
-        abort(); /* out of memory mid-run */
+        return -1;
     uint32_t n = sim->cfg->topology.nics_per_vm;
     run->waiting = run->ntried = 0;
     run->tried = NULL;
@@ -43,6 +43,7 @@ static void attach_run(vs_sim *sim, vs_migration *mig)
         run->nics[i].index = i;
     }
     mig->run = run;
+    return 0;
 }
 
 static void detach_run(vs_sim *sim, vs_migration *mig)
@@ -162,8 +163,8 @@ static void start_migration(vs_sim *sim, vs_migration *mig, uint32_t dst)
 {
     bool retry = mig->run != NULL; /* a retry keeps what it ran with */
     mig->dst = dst;
-    if (!retry)
-        attach_run(sim, mig);
+    if (!retry && attach_run(sim, mig) != 0)
+        return vs_sim_out_of_memory(sim); /* it stays waiting: the run stops */
     if (!retry) {
         mig->started = vs_sim_now(sim);
         vs_stats_latency(&sim->stats, VS_LAT_SLOT_WAIT, mig->src, mig->started - mig->arrived);
@@ -365,7 +366,7 @@ static void send_bytes(vs_sim *sim, vs_migration *mig, double bytes)
     mig->run->sent += bytes;
     if (!vs_net_start(&sim->net, mig->src, mig->dst, bytes, on_flow_part_done, sim,
                       (uint64_t)(uintptr_t)mig))
-        abort(); /* out of memory mid-run */
+        vs_sim_out_of_memory(sim);
 }
 
 static void for_each_nic(vs_sim *sim, vs_migration *mig, vs_nic_part part)
@@ -455,7 +456,7 @@ static bool refused_goes_on(vs_sim *sim, vs_migration *mig)
         return false;
     uint32_t *t = realloc(mig->run->tried, (mig->run->ntried + 1) * sizeof *t);
     if (!t)
-        abort(); /* out of memory mid-run */
+        return vs_sim_out_of_memory(sim), false;
     mig->run->tried = t;
     mig->run->tried[mig->run->ntried++] = mig->dst;
     c->retried++;

@@ -191,13 +191,20 @@ static void schedule_end(vs_net *net, vs_net_flow *f)
                                    (uint64_t)(uintptr_t)f);
 }
 
+/* No memory to share the links out: the run stops (vs_sim_failed looks at net.oom). */
+static void net_out_of_memory(vs_net *net)
+{
+    net->oom = true;
+    vs_engine_stop(net->engine);
+}
+
 /* Brings the component around `start` up to now and shares its links out again. */
 static void recompute(vs_net *net, vs_link *const start[2])
 {
     vs_time_t now = vs_engine_now(net->engine);
     net->recomputations++;
     if (collect(net, start) != 0)
-        abort(); /* out of memory mid-run */
+        return net_out_of_memory(net);
     for (uint32_t i = 0; i < net->ncflows; i++) {
         vs_net_flow *f = net->cflows[i];
         f->remaining -= f->rate * (double)(now - f->since);
@@ -256,13 +263,13 @@ vs_net_flow *vs_net_start(vs_net *net, uint32_t src, uint32_t dst, double bytes,
 {
     vs_net_flow *f = vs_pool_get(&net->flows);
     if (!f)
-        return NULL;
+        return net_out_of_memory(net), NULL;
     *f = (vs_net_flow){.link = {&net->egress[src], &net->ingress[dst]},
                    .remaining = bytes > 0 ? bytes : 0,
                    .since = vs_engine_now(net->engine),
                    .done = done, .ctx = ctx, .arg = arg};
     if (link_add(f->link[0], f, 0) != 0 || link_add(f->link[1], f, 1) != 0)
-        abort(); /* out of memory mid-run */
+        return net_out_of_memory(net), NULL; /* it stays in the pool, freed with it */
     recompute(net, f->link);
     return f;
 }

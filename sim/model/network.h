@@ -45,6 +45,7 @@ typedef struct vs_net {
     vs_net_flow **cflows;
     uint32_t nclinks, ncflows, clinks_cap, cflows_cap;
     uint64_t recomputations; /* for tests and benchmarks */
+    bool oom; /* a recomputation found no memory: the engine is stopped, the shares stale */
 } vs_net;
 
 /* Every host's link: `bytes_per_ns` each way, `latency` added to each flow. -1 out of
@@ -54,7 +55,9 @@ int vs_net_init(vs_net *net, vs_engine *engine, uint32_t hosts, double bytes_per
 void vs_net_close(vs_net *net);
 
 /* Starts a flow of `bytes` from src to dst (two different hosts); done(ctx, arg) runs
- * once its last byte is through and the latency has passed. NULL out of memory. */
+ * once its last byte is through and the latency has passed. NULL out of memory (and
+ * then, as when a later recomputation finds none, net.oom is set and the engine
+ * stopped: the run cannot go on). */
 vs_net_flow *vs_net_start(vs_net *net, uint32_t src, uint32_t dst, double bytes,
                       vs_net_done_fn done, void *ctx, uint64_t arg);
 

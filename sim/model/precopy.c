@@ -66,7 +66,7 @@ static void start_round(vs_sim *sim, vs_migration *mig, double bytes)
     run->sent += bytes;
     if (!vs_net_start(&sim->net, mig->src, mig->dst, bytes, on_round_done, sim,
                       (uint64_t)(uintptr_t)mig))
-        abort(); /* out of memory mid-run */
+        vs_sim_out_of_memory(sim);
 }
 
 void vs_precopy_start(vs_sim *sim, vs_migration *mig, void (*done_fn)(vs_sim *, vs_migration *))

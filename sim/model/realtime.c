@@ -43,6 +43,7 @@ static struct {
     pthread_mutex_t mu;
     bool open;
     bool signalled; /* the wake event was activated since the loop last took the batch */
+    bool oom;       /* a completion was lost for want of memory: the run stops */
     struct event *wake;
     inbox_entry *v;
     size_t n, cap;
@@ -58,12 +59,15 @@ bool vs_realtime_inbox_push(void *completion_context, NTSTATUS status)
     if (inbox.n == inbox.cap) {
         size_t cap = inbox.cap ? inbox.cap * 2 : 1024;
         inbox_entry *p = realloc(inbox.v, cap * sizeof *p);
-        if (!p)
-            abort(); /* out of memory mid-run: nothing sensible to report */
-        inbox.v = p;
-        inbox.cap = cap;
+        if (p) {
+            inbox.v = p;
+            inbox.cap = cap;
+        }
     }
-    inbox.v[inbox.n++] = (inbox_entry){completion_context, status};
+    if (inbox.n < inbox.cap)
+        inbox.v[inbox.n++] = (inbox_entry){completion_context, status};
+    else /* the loop thread stops the run (drain_inbox) */
+        inbox.oom = true;
     if (!inbox.signalled) { /* under the mutex: the event cannot be freed under us */
         inbox.signalled = true;
         event_active(inbox.wake, EV_READ, 1);
@@ -135,7 +139,10 @@ static void drain_inbox(rt_run *r)
     inbox.cap = r->batch_cap;
     inbox.n = 0;
     inbox.signalled = false;
+    bool oom = inbox.oom;
     pthread_mutex_unlock(&inbox.mu);
+    if (oom)
+        vs_sim_out_of_memory(r->sim);
     r->batch = v;
     r->batch_cap = cap;
     vs_realtime_stats *rt = &r->sim->stats.realtime;
@@ -177,6 +184,8 @@ static void step(rt_run *r)
     advance(r, sim_target(r, mono_ns()));
     drain_inbox(r);
     vs_engine_run(sim->engine, vs_sim_now(sim));
+    if (vs_sim_failed(sim))
+        r->rc = -1;
     if (r->rc != 0 || stopped(r) || vs_engine_pending(sim->engine) == 0 ||
         vs_sim_now(sim) >= r->end) {
         event_del(r->timer);
@@ -222,7 +231,7 @@ static int open_inbox(rt_run *r)
         return -1;
     }
     inbox.open = true;
-    inbox.signalled = false;
+    inbox.signalled = inbox.oom = false;
     inbox.n = 0;
     inbox.wake = r->wake;
     pthread_mutex_unlock(&inbox.mu);

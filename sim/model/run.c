@@ -35,7 +35,7 @@ static void run_slice(vs_sim *sim, vs_time_t until, vs_time_t *sub)
         vs_engine_run(sim->engine, until);
         return;
     }
-    while (!(sim->stop && *sim->stop) && vs_sim_now(sim) < until &&
+    while (!(sim->stop && *sim->stop) && !vs_sim_failed(sim) && vs_sim_now(sim) < until &&
            vs_engine_pending(sim->engine) > 0) {
         if (sim->poll)
             sim->poll(sim->poll_ctx);
@@ -89,6 +89,8 @@ static int run_engine(vs_sim *sim, vs_time_t end)
          next = next + step < next ? VS_TIME_MAX : next + step) {
         vs_time_t until = next < end ? next : end;
         run_slice(sim, until, &sub);
+        if (vs_sim_failed(sim))
+            return -1;
         if (sim->stop && *sim->stop) {
             sim->interrupted = true;
             break;
@@ -203,7 +205,7 @@ static void policy_change_vm(vs_sim *sim, const vs_policy_change *ch, uint32_t v
         const vs_nic *nic = &sim->nics[v * cfg->topology.nics_per_vm + i];
         vs_policy_fan *pf = calloc(1, sizeof *pf);
         if (!pf)
-            abort(); /* out of memory mid-run */
+            return vs_sim_out_of_memory(sim);
         pf->fan.owner = pf;
         vs_fanout_target where = {.host = vm->host, .sw = nic->sw, .port = nic->port, .vm = v,
                                   .nic_index = i, .policy = ch->policy};
@@ -271,10 +273,10 @@ static int schedule_scenario_events(vs_sim *sim)
 int vs_sim_run(vs_sim *sim)
 {
     const vs_config *cfg = sim->cfg;
-    for (uint32_t h = 0; h < cfg->topology.hosts; h++)
+    for (uint32_t h = 0; h < cfg->topology.hosts && !vs_sim_failed(sim); h++)
         vs_wfp_lifetime_event(sim, h, FWPS_VSWITCH_EVENT_VSWITCH_CREATE);
-    if (vs_workload_start(sim) != 0 || schedule_scenario_events(sim) != 0 ||
-        start_measuring(sim) != 0)
+    if (vs_sim_failed(sim) || vs_workload_start(sim) != 0 ||
+        schedule_scenario_events(sim) != 0 || start_measuring(sim) != 0)
         return -1;
     vs_time_t end = cfg->run.duration + cfg->run.drain < cfg->run.duration
                         ? VS_TIME_MAX
@@ -285,5 +287,5 @@ int vs_sim_run(vs_sim *sim)
         vs_wfp_report_unfinished(sim);
     for (uint32_t h = 0; h < cfg->topology.hosts; h++)
         vs_wfp_lifetime_event(sim, h, FWPS_VSWITCH_EVENT_VSWITCH_DELETE);
-    return vs_sim_collect(sim);
+    return vs_sim_failed(sim) ? -1 : vs_sim_collect(sim);
 }

@@ -265,9 +265,21 @@ int vs_sim_schedule_routine(vs_sim *sim, uint32_t instance, vs_time_t delay,
  * at the end (vs_sim_violations_summary), unless the run is verbose. */
 #define VS_VIOLATIONS_PRINTED 10
 
+void vs_sim_out_of_memory(vs_sim *sim)
+{
+    sim->oom = true;
+    vs_engine_stop(sim->engine);
+}
+
+bool vs_sim_failed(const vs_sim *sim)
+{
+    return sim->oom || sim->net.oom || vs_engine_out_of_memory(sim->engine);
+}
+
 void vs_sim_violation(vs_sim *sim, vs_rule rule, uint32_t instance, const char *fmt, ...)
 {
-    if (sim->cfg->verifier.disabled & VS_RULE_BIT(rule))
+    /* Out of memory, the model's own shortcuts are no callout's fault. */
+    if (vs_sim_failed(sim) || sim->cfg->verifier.disabled & VS_RULE_BIT(rule))
         return;
     char detail[512];
     va_list ap;
@@ -279,7 +291,7 @@ void vs_sim_violation(vs_sim *sim, vs_rule rule, uint32_t instance, const char *
     const char *plugin = known ? sim->cfg->plugins[p].name : "(unknown)";
     vs_time_t now = vs_sim_now(sim);
     if (vs_stats_add_violation(&sim->stats, rule, p, plugin, now, detail) != 0)
-        fprintf(stderr, "vswitchsim: out of memory recording a violation\n");
+        vs_sim_out_of_memory(sim);
     if (sim->verbosity >= 3 || sim->stats.violations.by_rule[rule] <= VS_VIOLATIONS_PRINTED)
         fprintf(stderr, "vswitchsim: verifier: %s: %s at %.9f s: %s\n", vs_rule_name(rule),
                 plugin, (double)now / 1e9, detail);

@@ -286,6 +286,9 @@ struct vs_sim {
      * current simulated time, and `interrupted` says so. */
     volatile sig_atomic_t *stop;
     bool interrupted;
+    /* Out of memory mid-run (vs_sim_out_of_memory): the run stops after the current
+     * handler and vs_sim_run returns -1; what the model holds is freed, not reported. */
+    bool oom;
 
     /* Set by the CLI (NULL otherwise) when it runs a libevent loop: for --listen, and
      * for the real-time clock. In discrete-event time the run calls poll(poll_ctx)
@@ -312,6 +315,12 @@ int vs_sim_run(vs_sim *sim);
 int vs_sim_collect(vs_sim *sim);
 
 vs_time_t vs_sim_now(const vs_sim *sim);
+
+/* An allocation mid-run failed: stop the run after the current handler (sim.oom). The
+ * caller leaves the model as safe to free, not as correct. */
+void vs_sim_out_of_memory(vs_sim *sim);
+/* The run cannot go on: sim.oom, or the engine found no memory for an event. */
+bool vs_sim_failed(const vs_sim *sim);
 
 /* Host services behind VSWITCHSIM_HOST, on behalf of an instance. */
 int vs_sim_schedule_routine(vs_sim *sim, uint32_t instance, vs_time_t delay,

@@ -61,10 +61,10 @@ int vs_stats_init(vs_stats *st, size_t nplugins, uint32_t nhosts, double rel_err
         hists_init(st->blackout_parts, VS_BLACKOUT_PARTS, rel_error) != 0 ||
         hists_init(st->series.latency, VS_TS_LATENCIES, rel_error) != 0 ||
         hists_init(st->host_latency, (size_t)nhosts * VS_LAT_COUNT, rel_error) != 0)
-        return -1;
+        return vs_stats_close(st), -1; /* what was made so far: nothing for the caller */
     for (size_t p = 0; p < nplugins; p++)
         if (hists_init(st->plugins[p].latency, VS_LAT_COUNT, rel_error) != 0)
-            return -1;
+            return vs_stats_close(st), -1;
     return 0;
 }
 

@@ -224,7 +224,8 @@ typedef struct vs_stats {
     vs_violations violations;    /* never restarted by warm-up: a bug is a bug */
 } vs_stats;
 
-/* nhosts > 0 keeps per-host latency histograms (save, restore, blackout, ...). */
+/* nhosts > 0 keeps per-host latency histograms (save, restore, blackout, ...). -1 out of
+ * memory, with nothing left to close (closing it again is harmless). */
 int vs_stats_init(vs_stats *st, size_t nplugins, uint32_t nhosts, double rel_error,
                   uint64_t interval_ns);
 /* Record one latency sample: overall, for the host (or UINT32_MAX), and in the series. */

@@ -69,13 +69,13 @@ NTSTATUS vs_wfp_subscribe(vs_sim *sim, uint32_t instance, const GUID *provider, 
         uint32_t cap = sim->subs_cap ? sim->subs_cap * 2 : 16;
         vs_subscription *p = realloc(sim->subs, cap * sizeof *p);
         if (!p)
-            return STATUS_INSUFFICIENT_RESOURCES;
+            return vs_sim_out_of_memory(sim), STATUS_INSUFFICIENT_RESOURCES;
         sim->subs = p;
         sim->subs_cap = cap;
     }
     uint32_t host = sim->instances[instance].host;
     if (host_add_sub(&sim->hosts[host], sim->nsubs) != 0)
-        return STATUS_INSUFFICIENT_RESOURCES;
+        return vs_sim_out_of_memory(sim), STATUS_INSUFFICIENT_RESOURCES;
     vs_subscription *s = &sim->subs[sim->nsubs];
     *s = (vs_subscription){.instance = instance, .host = host, .active = true,
                            .notify_context = notify_ctx, .table = *table};
@@ -117,13 +117,13 @@ static uint32_t call_alloc(vs_sim *sim)
             uint32_t cap = sim->calls_cap ? sim->calls_cap * 2 : 256;
             vs_call *p = realloc(sim->calls, (size_t)cap * sizeof *p);
             if (!p)
-                abort(); /* out of memory mid-run: nothing sensible to report */
+                return NO_CALL;
             sim->calls = p;
             sim->calls_cap = cap;
         }
         struct vs_call_out *out = calloc(1, sizeof *out);
         if (!out)
-            abort();
+            return NO_CALL;
         sim->calls[sim->ncalls] = (vs_call){.generation = 1, .out = out};
         sim->free_call = sim->ncalls++;
         sim->calls[sim->free_call].next_free = NO_CALL;
@@ -226,6 +226,8 @@ static vs_time_t invoke_on_cpu(vs_sim *sim, void *ctx, uint64_t pos)
         return 0;
     }
     uint32_t idx = call_alloc(sim);
+    if (idx == NO_CALL) /* the call stays outstanding: the run stops after this event */
+        return vs_sim_out_of_memory(sim), 0;
     vs_call *c = &sim->calls[idx];
     c->state = VS_CALL_RUNNING;
     c->sub = (uint32_t)(s - sim->subs);
@@ -382,7 +384,7 @@ static bool keep_saved_state(vs_sim *sim, vs_call *c, uint32_t instance)
         return false;
     }
     if (added != 0)
-        abort(); /* out of memory mid-run */
+        return vs_sim_out_of_memory(sim), false;
     sim->stats.state_bytes += c->out->len;
     sim->stats.plugins[plugin].state_bytes += c->out->len;
     return true;
@@ -704,7 +706,7 @@ static void lifetime_on_switch(vs_sim *sim, uint32_t host, uint32_t sw,
     if (type == FWPS_VSWITCH_EVENT_VSWITCH_CREATE &&
         vs_topology_switch_arrays(sim, host, sw, vs_sim_now(sim) == 0 && !h->restarted,
                                   &ports, &nics) != 0)
-        abort(); /* out of memory */
+        return vs_sim_out_of_memory(sim);
     for (uint32_t i = 0; i < h->nsubs; i++) {
         const vs_subscription *s = &sim->subs[h->subs[i]];
         if (!s->active || !s->table.vSwitchLifetimeNotifyFn)
@@ -743,7 +745,7 @@ static NDIS_ENUM_FILTERS *filter_list_new(const vs_sim *sim, const uint32_t *ord
     size_t head = offsetof(NDIS_ENUM_FILTERS, Filter), recs = n * sizeof(NDIS_FILTER_INTERFACE);
     NDIS_ENUM_FILTERS *list = calloc(1, sizeof(NDIS_ENUM_FILTERS) + recs + names + 8);
     if (!list)
-        abort(); /* out of memory */
+        return NULL;
     list->Header = (NDIS_OBJECT_HEADER){NDIS_OBJECT_TYPE_DEFAULT, NDIS_ENUM_FILTERS_REVISION_1,
                                         (USHORT)NDIS_SIZEOF_ENUM_FILTERS_REVISION_1};
     list->NumberOfFilters = (ULONG)n;
@@ -771,6 +773,8 @@ void vs_wfp_reorder_event(vs_sim *sim, uint32_t host, const uint32_t *order)
     /* WFP's default position is first at ingress (D-REORDER, D-USING). */
     BOOLEAN required = order[0] == sim->cfg->extensions.wfp;
     NDIS_ENUM_FILTERS *list = filter_list_new(sim, order);
+    if (!list)
+        return vs_sim_out_of_memory(sim);
     for (uint32_t i = 0; i < h->nsubs; i++) {
         const vs_subscription *s = &sim->subs[h->subs[i]];
         if (!s->active || !s->table.vSwitchFilterEngineReorderNotifyRn)

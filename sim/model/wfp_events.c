@@ -141,8 +141,8 @@ static NTSTATUS call_policy_event(vs_sim *sim, const vs_subscription *s, const v
                                                    sw, NULL, &d);
     }
     policy_buffer *b = calloc(1, sizeof *b + ps->len);
-    if (!b)
-        abort(); /* out of memory mid-run */
+    if (!b) /* no call: the run stops after this event */
+        return vs_sim_out_of_memory(sim), STATUS_INSUFFICIENT_RESOURCES;
     b->params = (NDIS_SWITCH_PORT_PROPERTY_PARAMETERS){
         .Header = {NDIS_OBJECT_TYPE_DEFAULT, NDIS_SWITCH_PORT_PROPERTY_PARAMETERS_REVISION_1,
                    NDIS_SIZEOF_NDIS_SWITCH_PORT_PROPERTY_PARAMETERS_REVISION_1},

@@ -19,7 +19,7 @@ static void issue(vs_sim *sim, uint32_t vm, uint32_t target, bool from_closed)
 {
     sim->operations_issued++;
     if (vs_migration_request(sim, vm, target, sim->cfg->workload.operation, from_closed) != 0)
-        abort(); /* out of memory mid-run */
+        vs_sim_out_of_memory(sim);
 }
 
 static uint32_t random_vm(vs_sim *sim)

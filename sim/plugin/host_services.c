@@ -43,7 +43,7 @@ static NTSTATUS host_schedule(const VSWITCHSIM_HOST *host, VSWITCHSIM_TIME_NS de
     if (!routine)
         return STATUS_INVALID_PARAMETER;
     if (vs_sim_schedule_routine(pi->sim, pi->index, delay, routine, context) != 0)
-        return STATUS_INSUFFICIENT_RESOURCES;
+        return vs_sim_out_of_memory(pi->sim), STATUS_INSUFFICIENT_RESOURCES;
     return STATUS_SUCCESS;
 }
 
@@ -111,11 +111,11 @@ static block_header *new_block(vs_plugin_instance *pi, SIZE_T size, ULONG tag)
     vs_special_pool *sp = pi->sim->special_pool;
     if (!sp && size > SIZE_MAX - sizeof(block_header))
         return NULL;
+    block_header *b = calloc(1, sizeof *b + (sp ? 0 : size));
+    if (!b) /* the simulator's memory, not the pool's limit: the run stops */
+        return vs_sim_out_of_memory(pi->sim), NULL;
     if (!sp)
-        return calloc(1, sizeof(block_header) + size);
-    block_header *b = calloc(1, sizeof *b);
-    if (!b)
-        return NULL;
+        return b;
     b->pooled = vs_special_pool_alloc(sp, size, tag, pi->index, VS_POOL_BLOCK, b);
     if (!b->pooled) {
         free(b);
@@ -155,7 +155,7 @@ static void *host_alloc(const VSWITCHSIM_HOST *host, SIZE_T size, ULONG tag)
     vs_plugin_instance *pi = from(host);
     vs_tag_usage *u = tag_usage(pi, tag);
     if (!u)
-        return NULL;
+        return vs_sim_out_of_memory(pi->sim), NULL;
     block_header *b = new_block(pi, size, tag);
     if (!b)
         return NULL;

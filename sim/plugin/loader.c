@@ -96,7 +96,7 @@ int vs_plugin_open(vs_plugin *p, const char *name, const char *path, char err[VS
     p->path = strdup(path);
     if (!p->name || !p->path) {
         vs_plugin_close(p);
-        return refuse(err, name, path, "out of memory");
+        return refuse(err, name, path, "out of memory"), VS_PLUGIN_OOM;
     }
     return 0;
 }
@@ -175,13 +175,13 @@ vs_plugin_set *vs_plugins_attach(vs_sim *sim, char err[VS_ERROR_MAX])
     const vs_config *cfg = sim->cfg;
     vs_plugin_set *set = calloc(1, sizeof *set);
     if (!set)
-        return snprintf(err, VS_ERROR_MAX, "out of memory"), NULL;
+        return vs_sim_out_of_memory(sim), snprintf(err, VS_ERROR_MAX, "out of memory"), NULL;
     set->sim = sim;
     set->plugins = calloc(cfg->nplugins ? cfg->nplugins : 1, sizeof *set->plugins);
     set->instances = calloc(sim->ninstances ? sim->ninstances : 1, sizeof *set->instances);
     if (!set->plugins || !set->instances) {
         vs_plugins_detach(set);
-        return snprintf(err, VS_ERROR_MAX, "out of memory"), NULL;
+        return vs_sim_out_of_memory(sim), snprintf(err, VS_ERROR_MAX, "out of memory"), NULL;
     }
     if (cfg->verifier.special_pool.enabled &&
         !(sim->special_pool = vs_special_pool_new(cfg->verifier.special_pool.underruns,
@@ -195,6 +195,8 @@ vs_plugin_set *vs_plugins_attach(vs_sim *sim, char err[VS_ERROR_MAX])
         vs_breadcrumb_enter(sim->crumb, (uint32_t)i, "load", 0);
         int rc = vs_plugin_open(&set->plugins[i], cfg->plugins[i].name, cfg->plugins[i].path, err);
         vs_breadcrumb_leave(sim->crumb);
+        if (rc == VS_PLUGIN_OOM)
+            vs_sim_out_of_memory(sim);
         if (rc != 0)
             goto fail;
     }

@@ -23,7 +23,8 @@ typedef struct vs_plugin {
 /* dlopen(RTLD_NOW | RTLD_LOCAL) and check. On failure returns -1 with one line in err
  * naming the plugin: missing file, not a regular file, not a complete ELF shared object
  * of this machine (elf_check.h, before dlopen), undefined symbol, no entry, wrong ABI
- * version. */
+ * version; or VS_PLUGIN_OOM out of memory. */
+#define VS_PLUGIN_OOM (-2)
 int vs_plugin_open(vs_plugin *p, const char *name, const char *path, char err[VS_ERROR_MAX]);
 void vs_plugin_close(vs_plugin *p);
 
@@ -32,7 +33,8 @@ typedef struct vs_plugin_set vs_plugin_set;
 
 /* Opens the scenario's plugins and calls each entry once per host. On failure (a plugin
  * refused, an entry failing with its NTSTATUS) returns NULL with one line in err, and
- * whatever was instantiated is unloaded again. */
+ * whatever was instantiated is unloaded again; when the simulator ran out of memory
+ * meanwhile (an entry's failure may be its consequence), vs_sim_failed says so. */
 vs_plugin_set *vs_plugins_attach(vs_sim *sim, char err[VS_ERROR_MAX]);
 
 /* Calls each instance's unload, reports tagged memory still allocated (rule

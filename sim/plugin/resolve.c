@@ -45,7 +45,7 @@ static char *resolve_path(const char *ref, const char *scenario_dir, char *err, 
     char *path = as_is ? strdup(ref) : join(scenario_dir, rel, "");
     struct stat st;
     if (!path)
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "%s", VS_RESOLVE_OOM);
     else if (stat(path, &st) < 0)
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
     else if (!S_ISREG(st.st_mode))
@@ -62,6 +62,7 @@ typedef struct search {
     char *found;
     char tried[1024];
     size_t ntried;
+    bool oom;
 } search;
 
 /* Tries dir/name.so; true when the search is over (found, or out of memory). */
@@ -72,17 +73,21 @@ static bool try_dir(search *s, const char *dir, size_t dirlen)
     char *d = strndup(dir, dirlen);
     char *path = d ? join(d, s->name, ".so") : NULL;
     struct stat st;
-    if (path && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+    if (!path) {
+        free(d);
+        return s->oom = true;
+    }
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
         s->found = path;
         free(d);
         return true;
     }
-    if (d && s->ntried < sizeof s->tried)
+    if (s->ntried < sizeof s->tried)
         s->ntried += (size_t)snprintf(s->tried + s->ntried, sizeof s->tried - s->ntried, "%s%s",
                                       s->ntried ? ":" : "", d);
     free(path);
     free(d);
-    return !d;
+    return false;
 }
 
 /* Each dir of a colon-separated list, empty entries skipped. */
@@ -110,7 +115,9 @@ static char *resolve_name(const char *ref, const char *const *search_dirs, char 
         const char *builtin = vs_plugin_builtin_dir();
         try_dir(&s, builtin, strlen(builtin));
     }
-    if (!s.found)
+    if (s.oom)
+        snprintf(err, errlen, "%s", VS_RESOLVE_OOM);
+    else if (!s.found)
         snprintf(err, errlen, "no plugin \"%s\" in %s", ref, s.ntried ? s.tried : "(no dirs)");
     return s.found;
 }

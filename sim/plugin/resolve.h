@@ -10,7 +10,10 @@
 #include <stddef.h>
 
 /* Returns a malloc'ed path of an existing regular file, or NULL with a reason in err
- * ("no plugin \"foo\" in ./a:/b:/usr/lib/...", "./x.so: No such file or directory"). */
+ * ("no plugin \"foo\" in ./a:/b:/usr/lib/...", "./x.so: No such file or directory"), which
+ * is exactly VS_RESOLVE_OOM when it ran out of memory. */
+#define VS_RESOLVE_OOM "out of memory"
+
 char *vs_plugin_resolve(const char *ref, const char *scenario_dir, const char *const *search_dirs,
                         char *err, size_t errlen);
 

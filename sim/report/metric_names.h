@@ -9,5 +9,7 @@
 /* True when `path` names a number in the report (e.g. "saves.failed",
  * "latency_us.pending_completion.p99", "throughput.saves_per_s"). */
 bool vs_report_metric_known(const char *path);
+/* The same, telling out of memory apart: 1 known, 0 not, -1 out of memory. */
+int vs_report_metric_check(const char *path);
 
 #endif /* VS_METRIC_NAMES_H */

@@ -5,6 +5,7 @@
  */
 #include "report/report.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/metric_names.h"
@@ -356,23 +357,34 @@ bool vs_report_lookup(const json_t *report, const char *path, double *value)
  * an SLO may name cannot drift from what the report holds. The histograms are as coarse
  * as they go (the keys do not depend on it): at 1% each would cost 58 KiB to zero, and
  * every SLO of every scenario load comes here (a sweep's child loads one per run). */
-bool vs_report_metric_known(const char *path)
+int vs_report_metric_check(const char *path)
 {
     vs_config cfg = {.name = "", .metrics.histogram_rel_error = 0.5};
     vs_stats st;
     double v;
     if (vs_stats_init(&st, 0, 0, 0.5, 0) != 0)
-        return false;
+        return -1;
     vs_run_info info = {0};
     json_t *r = vs_report_build(&cfg, &st, &info);
-    bool known = r && strncmp(path, "plugins", 7) != 0 && strncmp(path, "hosts.per_host", 14) &&
-                 vs_report_lookup(r, path, &v);
+    int known = r && strncmp(path, "plugins", 7) != 0 && strncmp(path, "hosts.per_host", 14) &&
+                vs_report_lookup(r, path, &v);
     json_decref(r);
     vs_stats_close(&st);
-    return known;
+    return r ? known : -1;
+}
+
+bool vs_report_metric_known(const char *path)
+{
+    return vs_report_metric_check(path) == 1;
 }
 
 char *vs_report_dumps(const json_t *report)
 {
-    return json_dumps(report, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
+    unsigned long failed = vs_json_alloc_failures();
+    char *text = json_dumps(report, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
+    if (text && vs_json_alloc_failures() != failed) { /* jansson left a part out */
+        free(text);
+        return NULL;
+    }
+    return text;
 }

@@ -75,7 +75,7 @@ int vs_report_write_bench(const json_t *report, const char *path, char err[VS_ER
  * temporary file and rename like the JSON. Returns -1 with a reason in err. */
 int vs_report_write_html(const json_t *report, const char *path, char err[VS_ERROR_MAX]);
 
-/* Deterministic JSON text of the report (caller frees). */
+/* Deterministic JSON text of the report (caller frees); NULL out of memory. */
 char *vs_report_dumps(const json_t *report);
 
 #endif /* VS_REPORT_H */

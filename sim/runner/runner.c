@@ -140,8 +140,9 @@ static json_t *run_attached(vs_sim *sim, const vs_run_options *o, vs_run_end *en
     vs_plugin_set *plugins = vs_plugins_attach(sim, err);
     if (!plugins) {
         vs_guard_disarm(&end->guard);
-        fprintf(stderr, "vswitchsim: %s\n", err);
-        *exit_code = VS_EXIT_BAD_INPUT;
+        bool oom = vs_sim_failed(sim); /* no fault of the plugin's */
+        fprintf(stderr, "vswitchsim: %s\n", oom ? "out of memory" : err);
+        *exit_code = oom ? VS_EXIT_FAILURE : VS_EXIT_BAD_INPUT;
         vs_fwps_bind(NULL);
         return NULL;
     }

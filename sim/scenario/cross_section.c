@@ -49,7 +49,7 @@ int vs__sc_sort_by_time(vs__sc *sc, void *base, size_t n, size_t size, size_t at
     if (!keys || !copy) {
         free(keys);
         free(copy);
-        return vs__sc_fail(sc, NULL, "out of memory");
+        return vs__sc_oom(sc);
     }
     unsigned char *bytes = base;
     memcpy(copy, bytes, n * size);

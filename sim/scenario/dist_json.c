@@ -143,10 +143,10 @@ static int parse_empirical_values(vs__sc *sc, const vs__sc_unit *u, const json_t
                            u->plural);
     double *values = malloc(n * sizeof *values);
     if (!values)
-        return vs__sc_fail(sc, NULL, "out of memory");
+        return vs__sc_oom(sc);
     int rc = parse_values(sc, u, arr, values);
     if (rc == 0 && vs_dist_empirical(out, values, n) < 0)
-        rc = vs__sc_fail(sc, NULL, "out of memory");
+        rc = vs__sc_oom(sc);
     free(values);
     if (rc == 0)
         vs__sc_pop(sc, old);
@@ -191,7 +191,7 @@ static int read_samples(vs__sc *sc, vs__csv *csv, double **values, size_t *n)
             cap = cap ? cap * 2 : 1024;
             double *bigger = realloc(*values, cap * sizeof *bigger);
             if (!bigger)
-                return vs__sc_fail(sc, NULL, "out of memory");
+                return vs__sc_oom(sc);
             *values = bigger;
         }
         (*values)[(*n)++] = ns;
@@ -218,7 +218,7 @@ static int parse_empirical_file(vs__sc *sc, const json_t *obj, vs_dist *out)
         vs__csv_close(&csv);
     }
     if (rc == 0 && vs_dist_empirical(out, values, n) < 0)
-        rc = vs__sc_fail(sc, NULL, "out of memory");
+        rc = vs__sc_oom(sc);
     free(values);
     free(name);
     if (rc == 0)

@@ -28,11 +28,11 @@ static int fill_default_stack(vs__sc *sc, vs_config *cfg)
 {
     size_t n = sizeof default_stack / sizeof default_stack[0];
     if (!(cfg->extensions.names = calloc(n, sizeof *cfg->extensions.names)))
-        return vs__sc_fail(sc, NULL, "out of memory");
+        return vs__sc_oom(sc);
     cfg->extensions.nnames = n;
     for (size_t i = 0; i < n; i++)
         if (!(cfg->extensions.names[i] = strdup(default_stack[i])))
-            return vs__sc_fail(sc, NULL, "out of memory");
+            return vs__sc_oom(sc);
     cfg->extensions.wfp = 0;
     return 0;
 }
@@ -49,7 +49,7 @@ static int parse_name(vs__sc *sc, const json_t *v, vs_config *cfg, size_t i)
             return vs__sc_fail(sc, v, "expected a name not in the stack already "
                                       "($.extensions.stack[%zu] is the same)", j);
     if (!(cfg->extensions.names[i] = strdup(s)))
-        return vs__sc_fail(sc, NULL, "out of memory");
+        return vs__sc_oom(sc);
     return 0;
 }
 
@@ -64,7 +64,7 @@ static int parse_stack(vs__sc *sc, const json_t *ext, vs_config *cfg)
         return vs__sc_fail(sc, arr, "expected an array of 1..%d extension names, ingress first",
                            MAX_EXTENSIONS);
     if (!(cfg->extensions.names = calloc(n, sizeof *cfg->extensions.names)))
-        return vs__sc_fail(sc, NULL, "out of memory");
+        return vs__sc_oom(sc);
     cfg->extensions.nnames = n;
     size_t wfp = n;
     for (size_t i = 0; i < n; i++) {
@@ -104,7 +104,7 @@ static int parse_order(vs__sc *sc, const json_t *ev, const vs_config *cfg, vs_st
     if (!json_is_array(arr))
         return vs__sc_fail(sc, arr, "expected an array of the stack's names in their new order");
     if (!(e->order = calloc(n, sizeof *e->order)))
-        return vs__sc_fail(sc, NULL, "out of memory");
+        return vs__sc_oom(sc);
     for (size_t i = 0; i < json_array_size(arr); i++) {
         const json_t *v = json_array_get(arr, i);
         const char *s = json_string_value(v);
@@ -158,7 +158,7 @@ static int parse_events(vs__sc *sc, const json_t *ext, vs_config *cfg)
         return vs__sc_fail(sc, arr, "expected an array of 0..%d events", MAX_STACK_EVENTS);
     cfg->extensions.events = n ? calloc(n, sizeof *cfg->extensions.events) : NULL;
     if (n && !cfg->extensions.events)
-        return vs__sc_fail(sc, NULL, "out of memory");
+        return vs__sc_oom(sc);
     cfg->extensions.nevents = n;
     for (size_t i = 0; i < n; i++) {
         size_t at = vs__sc_push_index(sc, i);

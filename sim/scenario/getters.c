@@ -161,6 +161,13 @@ int vs__sc_fail_file(vs__sc *sc, const char *fmt, ...)
     return rc;
 }
 
+int vs__sc_oom(vs__sc *sc)
+{
+    sc->oom = true;
+    sc->failed = true;
+    return -1;
+}
+
 static bool key_listed(const char *key, const char *const *keys)
 {
     for (; *keys; keys++)
@@ -269,7 +276,7 @@ int vs__sc_string(vs__sc *sc, const json_t *obj, const char *key, const char *df
         return vs__sc_fail(sc, v, "expected a string of at most %zu bytes", maxlen);
     *out = strdup(s);
     if (!*out)
-        return vs__sc_fail(sc, NULL, "out of memory");
+        return vs__sc_oom(sc);
     if (v)
         vs__sc_pop(sc, old);
     return 0;

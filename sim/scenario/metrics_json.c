@@ -33,7 +33,7 @@ static int parse_percentiles(vs__sc *sc, const json_t *obj, vs_config *cfg)
                            MAX_PERCENTILES);
     cfg->metrics.percentiles = calloc(json_array_size(arr) + 1, sizeof(double));
     if (!cfg->metrics.percentiles)
-        return vs__sc_fail(sc, NULL, "out of memory");
+        return vs__sc_oom(sc);
     for (size_t i = 0; i < json_array_size(arr); i++) {
         const json_t *v = json_array_get(arr, i);
         double p = json_number_value(v);

@@ -37,7 +37,7 @@ static int parse_name(vs__sc *sc, const json_t *entry, const char *ref, vs_plugi
     if (!v) {
         p->name = name_from_ref(ref);
         if (!p->name)
-            return vs__sc_fail(sc, NULL, "out of memory");
+            return vs__sc_oom(sc);
         if (!valid_name(p->name))
             return vs__sc_fail(sc, entry, "expected a \"name\" ([A-Za-z0-9_.-]{1,64}); the "
                                           "path gives none");
@@ -49,7 +49,7 @@ static int parse_name(vs__sc *sc, const json_t *entry, const char *ref, vs_plugi
         return vs__sc_fail(sc, v, "expected a name of 1..64 characters [A-Za-z0-9_.-]");
     p->name = strdup(s);
     vs__sc_pop(sc, old);
-    return p->name ? 0 : vs__sc_fail(sc, NULL, "out of memory");
+    return p->name ? 0 : vs__sc_oom(sc);
 }
 
 static int check_unique(vs__sc *sc, const json_t *entry, const vs_config *cfg, size_t i)
@@ -84,6 +84,8 @@ static int resolve(vs__sc *sc, const char *ref, vs_plugin_spec *p)
     p->path = vs_plugin_resolve(ref, sc->base_dir, sc->plugin_path, why, sizeof why);
     if (p->path)
         return 0;
+    if (strcmp(why, VS_RESOLVE_OOM) == 0)
+        return vs__sc_oom(sc);
     vs__sc_push_key(sc, "path");
     return vs__sc_fail(sc, NULL, "%s", why);
 }
@@ -94,7 +96,7 @@ static int parse_params(vs__sc *sc, const json_t *entry, vs_plugin_spec *p)
     if (vs__sc_object(sc, entry, "params", false, &params) < 0)
         return -1;
     p->params_json = params ? json_dumps(params, JSON_COMPACT) : strdup("{}");
-    return p->params_json ? 0 : vs__sc_fail(sc, NULL, "out of memory");
+    return p->params_json ? 0 : vs__sc_oom(sc);
 }
 
 /* "timing" and "timing_scale": where the plugin's simulated CPU cost comes from. The
@@ -149,7 +151,7 @@ int vs__sc_plugins(vs__sc *sc, const json_t *root, vs_config *cfg)
     cfg->plugins = n ? calloc(n, sizeof *cfg->plugins) : NULL;
     cfg->plugin_timing = n ? calloc(n, sizeof *cfg->plugin_timing) : NULL;
     if (n && (!cfg->plugins || !cfg->plugin_timing))
-        return vs__sc_fail(sc, NULL, "out of memory");
+        return vs__sc_oom(sc);
     cfg->nplugins = n;
     for (size_t i = 0; i < n; i++) {
         size_t at = vs__sc_push_index(sc, i);

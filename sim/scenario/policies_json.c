@@ -82,7 +82,7 @@ static int parse_hex(vs__sc *sc, const json_t *v, uint8_t **data, uint32_t *len)
         return vs__sc_fail(sc, v, "expected an even number of hex digits, two a byte (this has "
                                   "%zu)", n);
     if (!(*data = malloc(n ? n / 2 : 1)))
-        return vs__sc_fail(sc, NULL, "out of memory");
+        return vs__sc_oom(sc);
     hex_to_bytes(s, n / 2, *data);
     *len = (uint32_t)(n / 2);
     vs__sc_pop(sc, old);
@@ -108,7 +108,7 @@ static int parse_bytes(vs__sc *sc, const json_t *obj, uint32_t seed, uint8_t **d
     if (size < 0)
         return 0;
     if (!(*data = malloc(size ? (size_t)size : 1)))
-        return vs__sc_fail(sc, NULL, "out of memory");
+        return vs__sc_oom(sc);
     for (int64_t i = 0; i < size; i++)
         (*data)[i] = (uint8_t)((i * 31 + seed) & 0xff);
     *len = (uint32_t)size;
@@ -160,7 +160,7 @@ int vs__sc_policies(vs__sc *sc, const json_t *root, vs_config *cfg)
         return vs__sc_fail(sc, arr, "expected an array of 0..%d policies", MAX_POLICIES);
     cfg->policies = n ? calloc(n, sizeof *cfg->policies) : NULL;
     if (n && !cfg->policies)
-        return vs__sc_fail(sc, NULL, "out of memory");
+        return vs__sc_oom(sc);
     cfg->npolicies = n;
     for (size_t i = 0; i < n; i++) {
         size_t at = vs__sc_push_index(sc, i);
@@ -210,7 +210,7 @@ int vs__sc_policy_changes(vs__sc *sc, const json_t *root, vs_config *cfg)
                            MAX_POLICY_CHANGES);
     cfg->policy_changes = n ? calloc(n, sizeof *cfg->policy_changes) : NULL;
     if (n && !cfg->policy_changes)
-        return vs__sc_fail(sc, NULL, "out of memory");
+        return vs__sc_oom(sc);
     cfg->npolicy_changes = n;
     for (size_t i = 0; i < n; i++) {
         size_t at = vs__sc_push_index(sc, i);

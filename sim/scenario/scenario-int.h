@@ -26,6 +26,7 @@ typedef struct vs__sc {
     const char *const *plugin_path;      /* --plugin-path dirs or NULL */
     char *err;                           /* VS_ERROR_MAX bytes */
     bool failed;                         /* the first error is kept */
+    bool oom;                            /* out of memory: the load says only that */
     size_t pathlen;
     char path[VS__SC_PATH_MAX];
 } vs__sc;
@@ -43,6 +44,9 @@ int vs__sc_fail(vs__sc *sc, const json_t *got, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* "FILE: <what>" with no JSON path, for errors about the file or the command line. */
 int vs__sc_fail_file(vs__sc *sc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Out of memory: whatever else went wrong, the load ends with VS_SCENARIO_OOM and
+ * "FILE: out of memory". Returns -1. */
+int vs__sc_oom(vs__sc *sc);
 /* Compact JSON of v, cut to VS__SC_GOT_MAX bytes with "..." appended. */
 void vs__sc_show(const json_t *v, char *buf, size_t size);
 

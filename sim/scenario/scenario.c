@@ -61,7 +61,7 @@ static int apply_seed(vs__sc *sc, json_t *root, const vs_scenario_options *opts)
                                 (long long)INT64_MAX);
     if (json_is_object(root) &&
         json_object_set_new(root, "seed", json_integer((json_int_t)opts->seed)) < 0)
-        return vs__sc_fail_file(sc, "out of memory");
+        return vs__sc_oom(sc);
     return 0;
 }
 
@@ -77,7 +77,15 @@ static int load_tree(vs__sc *sc, json_t *root, const vs_scenario_options *opts,
         vs__sc_validate(sc, root, cfg) < 0)
         return -1;
     cfg->source_path = strdup(sc->file);
-    return cfg->source_path ? 0 : vs__sc_fail_file(sc, "out of memory");
+    return cfg->source_path ? 0 : vs__sc_oom(sc);
+}
+
+/* Out of memory anywhere in the load replaces whatever error it caused. */
+static int oom_error(vs__sc *sc)
+{
+    snprintf(sc->err, VS_ERROR_MAX, "%s: out of memory", sc->file);
+    vs_error_one_line(sc->err);
+    return VS_SCENARIO_OOM;
 }
 
 static int load_buffer(vs__sc *sc, const char *text, size_t len,
@@ -85,9 +93,12 @@ static int load_buffer(vs__sc *sc, const char *text, size_t len,
 {
     vs_config built;
     memset(&built, 0, sizeof built);
+    unsigned long json_failed = vs_json_alloc_failures();
     json_t *root = parse(sc, text, len);
     int rc = root ? load_tree(sc, root, opts, &built) : -1;
     json_decref(root);
+    if (sc->oom || vs_json_alloc_failures() != json_failed)
+        rc = oom_error(sc);
     if (rc < 0)
         vs_config_close(&built);
     memcpy(cfg, &built, sizeof built);
@@ -129,7 +140,7 @@ static char *read_all(vs__sc *sc, int fd, size_t cap, size_t *len)
         n += (size_t)got;
     }
     if (!buf)
-        vs__sc_fail_file(sc, "out of memory");
+        vs__sc_oom(sc);
     *len = n;
     return buf;
 }
@@ -208,14 +219,14 @@ int vs_scenario_load(const char *path, const vs_scenario_options *opts, vs_confi
     char *dir = text ? dir_of(path) : NULL;
     int rc = -1;
     if (text && !dir)
-        vs__sc_fail_file(&sc, "out of memory");
+        vs__sc_oom(&sc);
     if (dir) {
         sc.base_dir = dir;
         rc = load_buffer(&sc, text, len, opts, cfg);
     }
     free(dir);
     free(text);
-    return rc;
+    return sc.oom ? oom_error(&sc) : rc;
 }
 
 const char *vs_scenario_default_path(void)
@@ -250,14 +261,14 @@ int vs__csv_open(vs__sc *sc, const char *name, vs__csv *csv)
     csv->name = name;
     char *path = resolve_csv(sc->base_dir, name);
     if (!path)
-        return vs__sc_fail(sc, NULL, "out of memory");
+        return vs__sc_oom(sc);
     int rc = 0;
     const char *why = NULL;
     csv->fd = vs__open_regular(path, &why);
     if (csv->fd < 0)
         rc = vs__sc_fail(sc, NULL, "%s: %s", path, why);
     else if (!(csv->buf = malloc(VS__CSV_BUF + 1)))
-        rc = vs__sc_fail(sc, NULL, "out of memory");
+        rc = vs__sc_oom(sc);
     free(path);
     if (rc < 0)
         vs__csv_close(csv);

@@ -32,8 +32,12 @@ typedef struct vs_scenario_options {
     unsigned long long seed;
 } vs_scenario_options;
 
+/* What vs_scenario_load returns when it ran out of memory, with "FILE: out of memory"
+ * in err: no fault of the scenario's. */
+#define VS_SCENARIO_OOM (-2)
+
 /* Returns 0 and fills *cfg, or -1 with the one-line message in err (no trailing newline;
- * it names `path`). On failure *cfg holds nothing to free. */
+ * it names `path`), or VS_SCENARIO_OOM. On failure *cfg holds nothing to free. */
 int vs_scenario_load(const char *path, const vs_scenario_options *opts, vs_config *cfg,
                      char err[VS_ERROR_MAX]);
 
@@ -46,6 +50,13 @@ int vs_scenario_load_text(const char *text, size_t len, const char *name, const 
  * VS_ERROR_MAX, so that it stays one line whatever the input held (scenario names,
  * --set and --param text come from the user, raw). */
 void vs_error_one_line(char *err);
+
+/* jansson's allocations, counted when they fail: its parser may report a failed
+ * allocation as a syntax error, or absorb it, so the loader compares the count before
+ * and after. The program installs the counter once at start (before any jansson call);
+ * unless it is installed, the count stays 0. The count is per thread, like errno. */
+void vs_json_alloc_install(void);
+unsigned long vs_json_alloc_failures(void);
 
 /* The scenario `vswitchsim run` uses without an argument: scenarios/quickstart.json from
  * the source tree while developing, else the installed copy. Never NULL. */

@@ -91,15 +91,13 @@ static int set_leaf(json_t *node, const char *seg, json_t *value, const walk *w)
     return -1;
 }
 
-/* Walks the dotted key, one segment at a time. */
+/* Walks the dotted key, one segment at a time. -2: out of memory. */
 static int set_path(json_t *root, const char *key, json_t *value, char *why)
 {
     walk w = {key, 0, why};
     char *copy = strdup(key);
-    if (!copy) {
-        snprintf(why, WHY_MAX, "out of memory");
-        return -1;
-    }
+    if (!copy)
+        return -2;
     json_t *node = root;
     int rc = -1;
     for (char *seg = copy;; seg += strlen(seg) + 1) {
@@ -139,11 +137,13 @@ static int apply_one(vs__sc *sc, json_t *root, const vs_override *ov)
     char *key = strndup(ov->key, keylen);
     json_t *v = parse_value(value);
     int rc = 0;
-    if (!key || !v)
-        snprintf(why, WHY_MAX, "%s", key ? "the value is not valid UTF-8" : "out of memory");
-    else
-        rc = set_path(root, key, v, why);
-    if (!key || !v || rc < 0)
+    if (!key)
+        rc = vs__sc_oom(sc);
+    else if (!v)
+        snprintf(why, WHY_MAX, "the value is not valid UTF-8");
+    else if ((rc = set_path(root, key, v, why)) == -2)
+        rc = vs__sc_oom(sc);
+    if (key && (!v || rc < 0))
         rc = vs__sc_fail_file(sc, "--set %.*s=%.200s: %s", (int)(keylen > 200 ? 200 : keylen),
                               ov->key, value, why);
     json_decref(v);

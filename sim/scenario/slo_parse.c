@@ -74,7 +74,8 @@ static int parse_slo(const char *text, vs_slo *slo)
     slo->metric = strndup(metric, n);
     if (!slo->metric)
         return -3;
-    return vs_report_metric_known(slo->metric) ? 0 : -2;
+    int known = vs_report_metric_check(slo->metric);
+    return known < 0 ? -3 : known ? 0 : -2;
 }
 
 static int parse_one(vs__sc *sc, const json_t *v, vs_slo *slo)
@@ -87,7 +88,7 @@ static int parse_one(vs__sc *sc, const json_t *v, vs_slo *slo)
         return vs__sc_fail(sc, NULL, "unknown metric \"%.128s\" (see docs/scenario.md, "
                                      "\"slo\")", slo->metric);
     if (rc == -3)
-        return vs__sc_fail(sc, NULL, "out of memory");
+        return vs__sc_oom(sc);
     if (rc < 0)
         return vs__sc_fail(sc, v, "expected \"<metric> <op> <number>\" with op one of "
                                   "< <= > >= == !=");
@@ -105,7 +106,7 @@ int vs__sc_slos(vs__sc *sc, const json_t *root, vs_config *cfg)
         return vs__sc_fail(sc, arr, "expected an array of 0..%d strings", MAX_SLOS);
     cfg->slos = n ? calloc(n, sizeof *cfg->slos) : NULL;
     if (n && !cfg->slos)
-        return vs__sc_fail(sc, NULL, "out of memory");
+        return vs__sc_oom(sc);
     cfg->nslos = n;
     for (size_t i = 0; i < n; i++) {
         size_t at = vs__sc_push_index(sc, i);

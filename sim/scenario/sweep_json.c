@@ -54,7 +54,10 @@ static int check_metrics(vs__sc *sc, const json_t *obj)
     const json_t *m;
     json_array_foreach(metrics, i, m) {
         size_t at = vs__sc_push_index(sc, i);
-        if (!json_is_string(m) || !vs_report_metric_known(json_string_value(m)))
+        int known = json_is_string(m) ? vs_report_metric_check(json_string_value(m)) : 0;
+        if (known < 0)
+            return vs__sc_oom(sc);
+        if (!known)
             return vs__sc_fail(sc, m, "expected a report metric such as "
                                       "\"latency_us.blackout.p99\" (see docs/report.md)");
         vs__sc_pop(sc, at);
@@ -84,5 +87,5 @@ int vs__sc_sweep(vs__sc *sc, const json_t *root, vs_config *cfg)
         return -1;
     vs__sc_pop(sc, old);
     cfg->sweep = json_deep_copy(sweep);
-    return cfg->sweep ? 0 : vs__sc_fail(sc, NULL, "out of memory");
+    return cfg->sweep ? 0 : vs__sc_oom(sc);
 }

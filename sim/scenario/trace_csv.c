@@ -98,7 +98,7 @@ static int read_trace(vs__sc *sc, vs__csv *csv, vs_config *cfg)
             cap = cap ? cap * 2 : 4096;
             vs_trace_entry *bigger = realloc(cfg->workload.trace, cap * sizeof *bigger);
             if (!bigger)
-                return vs__sc_fail(sc, NULL, "out of memory");
+                return vs__sc_oom(sc);
             cfg->workload.trace = bigger;
         }
         cfg->workload.trace[cfg->workload.ntrace++] = e;

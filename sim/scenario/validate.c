@@ -42,7 +42,7 @@ static int parse_name(vs__sc *sc, const json_t *root, vs_config *cfg)
     const json_t *v = json_object_get(root, "name");
     if (!v) {
         cfg->name = default_name(sc->file);
-        return cfg->name ? 0 : vs__sc_fail(sc, NULL, "out of memory");
+        return cfg->name ? 0 : vs__sc_oom(sc);
     }
     if (vs__sc_string(sc, root, "name", NULL, VS__SC_TEXT_MAX, &cfg->name) < 0)
         return -1;

@@ -86,7 +86,7 @@ static int parse_drain_hosts(vs__sc *sc, const json_t *w, vs_config *cfg)
     cfg->workload.drain_hosts = calloc(n, sizeof *cfg->workload.drain_hosts);
     if (!first || !cfg->workload.drain_hosts) {
         free(first);
-        return vs__sc_fail(sc, NULL, "out of memory");
+        return vs__sc_oom(sc);
     }
     cfg->workload.ndrain_hosts = n;
     int rc = 0;
@@ -137,7 +137,7 @@ static int parse_stages(vs__sc *sc, const json_t *w, vs_config *cfg)
         return vs__sc_fail(sc, arr, "expected an array of 1..%d stages", MAX_STAGES);
     cfg->workload.stages = calloc(n, sizeof *cfg->workload.stages);
     if (!cfg->workload.stages)
-        return vs__sc_fail(sc, NULL, "out of memory");
+        return vs__sc_oom(sc);
     cfg->workload.nstages = n;
     bool moves = cfg->workload.rate_per_s > 0;
     for (size_t i = 0; i < n; i++) {

@@ -29,6 +29,11 @@ bool vs_report_metric_known(const char *path)
             return true;
     return false;
 }
+
+int vs_report_metric_check(const char *path)
+{
+    return vs_report_metric_known(path);
+}
 #endif
 
 #define MINIMAL                                                                            \
