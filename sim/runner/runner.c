@@ -104,8 +104,10 @@ static void hand_over(snapshot_hook *h)
 {
     vs_sim *sim = h->sim;
     bool collected = sim->stats.hosts != NULL;
-    if (!collected && vs_sim_collect(sim) != 0)
+    if (!collected && vs_sim_collect(sim) != 0) {
+        vs_sim_out_of_memory(sim); /* as anywhere in the run: it stops, exit 1 */
         return;
+    }
     h->end->wall_time_s = wall_now() - h->started;
     json_t *report = build_report(sim->cfg, sim, h->end);
     if (!collected) {
