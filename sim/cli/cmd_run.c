@@ -198,23 +198,32 @@ static int emit(json_t *report, const vs_config *cfg, const run_args *a, const v
     return write_outputs(report, a) == 0 ? code : VS_EXIT_FAILURE;
 }
 
+/* The scenario with the command line's overrides: vs_scenario_load's result. */
+static int load_config(const run_args *a, vs_config *cfg, char err[VS_ERROR_MAX])
+{
+    int loaded = vs_scenario_load(a->scenario, &a->load.opts, cfg, err);
+    if (loaded != 0)
+        return loaded;
+    if (a->clock >= 0) /* --clock and --speed override run.clock and run.speed */
+        cfg->run.realtime = a->clock == 1;
+    if (a->speed > 0)
+        cfg->run.speed = a->speed;
+    return 0;
+}
+
 /* The work of `run`: load the scenario, simulate, write what was asked for. sup: the
  * supervisor of this child, NULL unsupervised. Takes the trace. */
 static int load_run_emit(run_args *a, vs_trace_file *trace, vs_supervisor *sup)
 {
     char err[VS_ERROR_MAX];
     vs_config cfg;
-    int loaded = vs_scenario_load(a->scenario, &a->load.opts, &cfg, err);
+    int loaded = load_config(a, &cfg, err);
     if (loaded != 0) {
         fprintf(stderr, "vswitchsim: %s\n", err);
         vs_trace_file_discard(trace);
         return loaded == VS_SCENARIO_OOM ? VS_EXIT_FAILURE : VS_EXIT_BAD_INPUT;
     }
     vs_supervisor_know_plugins(sup, &cfg);
-    if (a->clock >= 0) /* --clock and --speed override run.clock and run.speed */
-        cfg.run.realtime = a->clock == 1;
-    if (a->speed > 0)
-        cfg.run.speed = a->speed;
     int code = VS_EXIT_FAILURE;
     vs_run_end end = {0};
     json_t *report = simulate(&cfg, a, trace, sup, &end, &code);
@@ -241,6 +250,20 @@ static void mark_died(json_t *report, const vs_child_end *end, const char *plugi
     json_object_set_new(report, "snapshot", json_true());
 }
 
+/* The report of a run that died before its first snapshot: the scenario as it began,
+ * made here, the same as the child would have made it. NULL if the scenario no longer
+ * loads (changed since) or out of memory. */
+static json_t *report_unstarted(const run_args *a)
+{
+    char err[VS_ERROR_MAX];
+    vs_config cfg;
+    if (load_config(a, &cfg, err) != 0)
+        return NULL;
+    json_t *report = vs_run_report_unstarted(&cfg);
+    vs_config_close(&cfg);
+    return report;
+}
+
 /* The parent of a supervised run, once the child has ended: the child's exit code; or,
  * if it died, one line and the report of what ran as far as its last snapshot. */
 static int after_child(vs_supervisor *sup, const run_args *a, vs_trace_file *trace)
@@ -260,6 +283,9 @@ static int after_child(vs_supervisor *sup, const run_args *a, vs_trace_file *tra
     if (report)
         snprintf(after, sizeof after, "; the report covers what ran until its last snapshot, "
                  "at %.3f s simulated", (double)end.snapshot_at / 1e9);
+    else if (end.began && (report = report_unstarted(a)))
+        snprintf(after, sizeof after, "; it died before its first snapshot (one per wall "
+                 "second), so the report has the run as it began, nothing counted");
     int code = vs_supervisor_say_death(&end, plugin, after);
     if (!report)
         return code;

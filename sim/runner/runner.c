@@ -154,8 +154,8 @@ static json_t *run_attached(vs_sim *sim, const vs_run_options *o, vs_run_end *en
         sim->evbase = own_base = vs_realtime_base_new();
     double started = wall_now();
     snapshot_hook hook = {sim, end, o->supervisor, started, sim->progress, sim->progress_ctx};
-    if (o->supervisor) { /* the first: the plugins are in, nothing has run */
-        hand_over(&hook);
+    if (o->supervisor) { /* the plugins are in: snapshots are due from an interval on */
+        vs_supervisor_began(o->supervisor);
         sim->progress = progress_and_snapshot;
         sim->progress_ctx = &hook;
     }
@@ -204,6 +204,17 @@ json_t *vs_run_simulate(const vs_config *cfg, const vs_run_options *o, vs_run_en
     json_t *report = run_attached(sim, o, end, exit_code);
     vs_server_finish(server, o->linger);
     vs_server_free(server);
+    vs_sim_free(sim);
+    return report;
+}
+
+json_t *vs_run_report_unstarted(const vs_config *cfg)
+{
+    vs_sim *sim = vs_sim_new(cfg);
+    if (!sim)
+        return NULL;
+    vs_run_end end = {0};
+    json_t *report = vs_sim_collect(sim) == 0 ? build_report(cfg, sim, &end) : NULL;
     vs_sim_free(sim);
     return report;
 }

@@ -38,7 +38,7 @@ typedef struct vs_run_options {
     uint16_t listen_port;
     double linger;
     /* Supervised (sim/supervisor; NULL: not): the run keeps its breadcrumb and hands
-     * over a snapshot of its report when the plugins are in and then now and then. */
+     * over a snapshot of its report now and then, from an interval after it began. */
     vs_supervisor *supervisor;
 } vs_run_options;
 
@@ -55,6 +55,11 @@ typedef struct vs_run_end {
  * load, else left alone). */
 json_t *vs_run_simulate(const vs_config *cfg, const vs_run_options *o, vs_run_end *end,
                         int *exit_code);
+
+/* The report of cfg as it stands before anything runs (no plugin loaded, nothing
+ * counted): what a supervised run that died before its first snapshot covers. A new
+ * reference; NULL when out of memory. */
+json_t *vs_run_report_unstarted(const vs_config *cfg);
 
 /* Evaluates the SLOs into the report and returns the exit code the run earns:
  * a crashed callout 3, then an interruption 1, then a breached SLO or a verifier

@@ -22,6 +22,7 @@
 struct vs_supervisor_page {
     vs_breadcrumb crumb;
     volatile uint32_t done;     /* vs_supervisor_child_done: what follows is no death */
+    volatile uint32_t began;    /* vs_supervisor_began: the plugins are in, the run goes */
     volatile uint32_t slot;     /* 0: no snapshot yet; else 1 + the slot of the last */
     volatile uint64_t len[2];   /* each slot's snapshot, in bytes */
     volatile vs_time_t at[2];   /* ... and its simulated time */
@@ -141,11 +142,19 @@ const char *vs_supervisor_plugin_name(const vs_supervisor *s, uint32_t index)
     return s->page && index < s->page->nnames ? s->page->names[index] : NULL;
 }
 
+void vs_supervisor_began(vs_supervisor *s)
+{
+    if (!s || !s->page)
+        return;
+    s->last_snapshot = wall_now(); /* the first is due one interval from here */
+    s->page->began = 1;
+}
+
 bool vs_supervisor_snapshot_due(vs_supervisor *s)
 {
-    if (!s->page || s->snapshot_fd < 0)
+    if (!s->page || s->snapshot_fd < 0 || !s->page->began)
         return false;
-    return s->page->slot == 0 || wall_now() - s->last_snapshot >= s->snapshot_every_s;
+    return wall_now() - s->last_snapshot >= s->snapshot_every_s;
 }
 
 static int write_at(int fd, const char *p, size_t n, off_t at)
@@ -183,7 +192,7 @@ void vs_supervisor_end(const vs_supervisor *s, vs_child_end *end)
 {
     const vs_supervisor_page *p = s->page;
     int st = s->status;
-    *end = (vs_child_end){.crumb = p->crumb, .has_snapshot = p->slot != 0};
+    *end = (vs_child_end){.crumb = p->crumb, .began = p->began != 0, .has_snapshot = p->slot != 0};
     if (end->has_snapshot)
         end->snapshot_at = p->at[p->slot - 1];
     if (WIFSIGNALED(st))

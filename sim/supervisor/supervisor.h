@@ -5,7 +5,11 @@
  * from a heap a callout corrupted), or by a plugin's exit(). The child keeps a
  * breadcrumb of who runs (model/sim.h, vs_breadcrumb) and hands over snapshots of its
  * report in memory the parent can read; the parent then names the callout and writes
- * the last snapshot as the report of what ran.
+ * the last snapshot as the report of what ran. The first snapshot is taken one interval
+ * after the run began, not at its start: a run that ends sooner (most do) never pays
+ * for one, and what a run that dies before it covers is the scenario as it stood
+ * before anything ran, which the parent can make itself (runner.h,
+ * vs_run_report_unstarted).
  *
  * The way a command uses it, like fork():
  *
@@ -56,6 +60,7 @@ typedef struct vs_child_end {
     int exit_code;
     int signal;        /* died of this signal; 0: exited (exit_code) without finishing */
     bool stopped;      /* died of SIGINT or SIGTERM's default action (a second ^C) */
+    bool began;        /* the run had begun (vs_supervisor_began) */
     vs_breadcrumb crumb; /* who ran last, and whether they still were */
     bool has_snapshot;
     vs_time_t snapshot_at; /* the last snapshot's simulated time */
@@ -81,9 +86,13 @@ const char *vs_supervisor_plugin_name(const vs_supervisor *s, uint32_t index);
  * exit itself) is not a death to report. */
 void vs_supervisor_child_done(vs_supervisor *s);
 
+/* The child: the plugins are in and the run begins; snapshots are due from one interval
+ * (VSWITCHSIM_SNAPSHOT_INTERVAL wall seconds, default 1) after this. s NULL: nothing. */
+void vs_supervisor_began(vs_supervisor *s);
+
 /* The child: hands over `report` (borrowed) as what ran so far, at simulated time `at`.
- * vs_supervisor_snapshot_due says whether the time has come for another (the first is
- * always due). */
+ * vs_supervisor_snapshot_due says whether the time has come for another: one interval
+ * after the run began, or after the last. */
 bool vs_supervisor_snapshot_due(vs_supervisor *s);
 void vs_supervisor_snapshot(vs_supervisor *s, const json_t *report, vs_time_t at);
 

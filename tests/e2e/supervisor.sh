@@ -36,6 +36,16 @@ for how in exit kill; do
   [ -s "$WORK/$how.html" ] || fail "$how: no HTML report"
   [ ! -e "$WORK/$how.trace" ] || fail "$how: a trace of a run that died"
 done
+# Dead before its first snapshot (one a wall second after the run began): the parent
+# makes the report of the run as it began, from the scenario, nothing counted.
+VSWITCHSIM_SNAPSHOT_INTERVAL=60 dies kill
+[ "$code" -eq 3 ] || fail "early: exit $code, want 3 ($(cat "$WORK/kill.err"))"
+grep -q 'before its first snapshot' "$WORK/kill.err" || fail "early: $(cat "$WORK/kill.err")"
+jq_true "$WORK/kill.json" '.snapshot == true and .crashed.plugin == "under-test" and .crashed.signal == "SIGKILL"'
+jq_true "$WORK/kill.json" '.sim_time_s == 0 and .events == 0 and .migrations.started == 0'
+jq_true "$WORK/kill.json" '.plugins[0].name == "under-test" and .plugins[0].saves == 0'
+[ -s "$WORK/kill.html" ] || fail "early: no HTML report"
+
 leftover=$(find "$WORK" -name '*.tmp.*')
 [ -z "$leftover" ] || fail "temporary files left: $leftover"
 

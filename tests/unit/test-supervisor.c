@@ -104,7 +104,6 @@ Test(supervisor, death_by_sigterm_is_a_stop_not_a_crash)
 static void three_snapshots(vs_supervisor *s)
 {
     for (int i = 1; i <= 3; i++) {
-        cr_assert(i == 1 ? vs_supervisor_snapshot_due(s) : true);
         json_t *r = json_pack("{s:i, s:s}", "n", i, "pad", i == 2 ? "a long one, longer" : "x");
         vs_supervisor_snapshot(s, r, (vs_time_t)i * 1000);
         json_decref(r);
@@ -123,6 +122,29 @@ Test(supervisor, the_last_whole_snapshot_is_handed_over)
     cr_assert_eq(json_integer_value(json_object_get(snap, "n")), 3);
     cr_assert_str_eq(json_string_value(json_object_get(snap, "pad")), "x");
     json_decref(snap);
+}
+
+/* Exits with bit 0: a snapshot was due before the run began, bit 1: right after. */
+static void snapshot_timing(vs_supervisor *s)
+{
+    bool before = vs_supervisor_snapshot_due(s);
+    vs_supervisor_began(s);
+    bool after = vs_supervisor_snapshot_due(s);
+    vs_supervisor_child_done(s);
+    _exit((before ? 1 : 0) | (after ? 2 : 0));
+}
+
+Test(supervisor, the_first_snapshot_is_due_an_interval_after_the_run_began)
+{
+    unsetenv("VSWITCHSIM_SNAPSHOT_INTERVAL"); /* 1 s */
+    vs_child_end end = supervise(snapshot_timing, NULL);
+    cr_assert(end.finished);
+    cr_assert(end.began);
+    cr_assert_eq(end.exit_code, 0, "due before the run began, or at once (%d)", end.exit_code);
+    setenv("VSWITCHSIM_SNAPSHOT_INTERVAL", "0", 1); /* at every slice of the run */
+    end = supervise(snapshot_timing, NULL);
+    unsetenv("VSWITCHSIM_SNAPSHOT_INTERVAL");
+    cr_assert_eq(end.exit_code, 2, "with interval 0: due as soon as it began (%d)", end.exit_code);
 }
 
 static void nothing_known(vs_supervisor *s)
