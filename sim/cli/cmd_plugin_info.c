@@ -123,7 +123,7 @@ int vs_cmd_plugin_info(int argc, char **argv)
         break;
     case VS_SUPERVISED_CHILD:
         code = inspect(path, params, &sup);
-        vs_supervisor_child_done(&sup);
+        vs_supervisor_child_done(&sup, code);
         break;
     case VS_UNSUPERVISED:
         code = inspect(path, params, NULL);

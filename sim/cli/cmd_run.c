@@ -318,7 +318,7 @@ int vs_cmd_run(int argc, char **argv)
         break;
     case VS_SUPERVISED_CHILD:
         code = load_run_emit(&a, trace, &sup);
-        vs_supervisor_child_done(&sup);
+        vs_supervisor_child_done(&sup, code);
         break;
     case VS_UNSUPERVISED:
         code = load_run_emit(&a, trace, NULL);

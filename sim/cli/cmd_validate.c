@@ -83,7 +83,7 @@ int vs_cmd_validate(int argc, char **argv)
         break;
     case VS_SUPERVISED_CHILD:
         code = validate(path, &la, &sup);
-        vs_supervisor_child_done(&sup);
+        vs_supervisor_child_done(&sup, code);
         break;
     case VS_UNSUPERVISED:
         code = validate(path, &la, NULL);
