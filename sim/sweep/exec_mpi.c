@@ -18,6 +18,9 @@
  * later batch: that is why CANCEL and STOP are acknowledged. Workers send without
  * blocking (outbox below), so rank 0's blocking sends of jobs always complete.
  *
+ * Built as the module vswitchsim-mpi.so (mpi_module.h): its one exported symbol is
+ * the table at the end of this file.
+ *
  * Nobody busy-waits: Open MPI's blocking calls spin a core, so both sides poll with
  * MPI_Iprobe and sleep in vs_procs_wait (or nanosleep) for POLL_MS between polls.
  */
@@ -31,7 +34,7 @@
 #include <mpi.h>
 
 #include "sweep/exec.h"
-#include "sweep/procs.h"
+#include "sweep/mpi_module.h"
 
 enum { TAG_JOB = 1, TAG_CANCEL, TAG_STOP, TAG_RESULT, TAG_FAIL, TAG_ACK };
 enum { POLL_MS = 2, INDEX_BYTES = 8 };
@@ -49,14 +52,12 @@ typedef struct mpi_exec {
  * otherwise they would serve forever and MPI_Finalize would hang. */
 static mpi_exec *live;
 
-bool vs_mpi_launched(void)
-{
-    return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMIX_RANK") || getenv("PMI_RANK");
-}
+/* The program's functions (mpi_module.h), from mpi_init. */
+static const vs_mpi_host *host;
 
-bool vs_mpi_available(void)
+static void mpi_init(const vs_mpi_host *h)
 {
-    return true;
+    host = h;
 }
 
 /* Returns 0 when rc is MPI_SUCCESS, else -1 with "MPI_Xxx: <MPI's message>" in err. */
@@ -297,9 +298,9 @@ static int dispatch(mpi_exec *m, const vs_job_base *base, const vs_jobs *jobs, s
                     char err[VS_ERROR_MAX])
 {
     size_t n = jobs->n;
-    while (*next < n && !vs_procs_full(m->local)) {
+    while (*next < n && !host->procs_full(m->local)) {
         json_t *job = jobs->make(jobs->ctx, *next);
-        int rc = job ? vs_procs_start(m->local, base, job, *next, err)
+        int rc = job ? host->procs_start(m->local, base, job, *next, err)
                      : (snprintf(err, VS_ERROR_MAX, "out of memory"), -1);
         json_decref(job);
         if (rc != 0)
@@ -339,14 +340,14 @@ static int collect(mpi_exec *m, size_t n, vs_exec_done_fn done, void *ctx, size_
             return -1;
         got = true;
     }
-    if (vs_procs_busy(m->local) == 0) {
+    if (host->procs_busy(m->local) == 0) {
         if (!got)
             sleep_ms(POLL_MS);
         return 0;
     }
     size_t tag;
     json_t *result;
-    int rc = vs_procs_wait(m->local, got ? 0 : POLL_MS, &tag, &result, err);
+    int rc = host->procs_wait(m->local, got ? 0 : POLL_MS, &tag, &result, err);
     if (rc <= 0)
         return rc;
     (*finished)++;
@@ -377,7 +378,7 @@ static int mpi_run(vs_exec *ex, const vs_job_base *base, const vs_jobs *jobs,
         /* Leave nothing behind for the next batch: no child here, no job at a worker,
          * no result in flight. The first error stays in err. */
         char ignored[VS_ERROR_MAX];
-        vs_procs_kill_all(m->local);
+        host->procs_kill_all(m->local);
         if (quiesce(m, TAG_CANCEL, rc < 0 ? ignored : err) != 0 && rc > 0)
             rc = -1;
     }
@@ -392,7 +393,7 @@ static void mpi_free(vs_exec *ex)
     char err[VS_ERROR_MAX];
     if (quiesce(m, TAG_STOP, err) != 0)
         fprintf(stderr, "vswitchsim: stopping the MPI ranks: %s\n", err);
-    vs_procs_free(m->local);
+    host->procs_free(m->local);
     free(m->outstanding);
     if (live == m)
         live = NULL;
@@ -407,10 +408,10 @@ static mpi_exec *mpi_exec_new(unsigned jobs, int size)
     m->ex = (vs_exec){.run = mpi_run, .free = mpi_free};
     m->jobs = jobs;
     m->size = size;
-    m->local = vs_procs_new(jobs);
+    m->local = host->procs_new(jobs);
     m->outstanding = calloc((size_t)size, sizeof *m->outstanding);
     if (!m->local || !m->outstanding) {
-        vs_procs_free(m->local);
+        host->procs_free(m->local);
         free(m->outstanding);
         free(m);
         return NULL;
@@ -418,8 +419,8 @@ static mpi_exec *mpi_exec_new(unsigned jobs, int size)
     return m;
 }
 
-int vs_mpi_open(int *argc, char ***argv, unsigned jobs, vs_exec **ex, int *rank, int *size,
-                char err[VS_ERROR_MAX])
+static int mpi_open(int *argc, char ***argv, unsigned jobs, vs_exec **ex, int *rank,
+                    int *size, char err[VS_ERROR_MAX])
 {
     *ex = NULL;
     if (jobs == 0)
@@ -466,7 +467,7 @@ static int serve_job(vs_procs *p, outbox *ob, const vs_job_base *base, size_t in
     json_t *job = text ? json_loadb(text, len, 0, &jerr) : NULL;
     if (!job)
         snprintf(why, sizeof why, "a job that is not JSON: %s", text ? jerr.text : "empty");
-    int rc = job ? vs_procs_start(p, base, job, index, why) : -1;
+    int rc = job ? host->procs_start(p, base, job, index, why) : -1;
     json_decref(job);
     if (rc == 0)
         return 0;
@@ -489,7 +490,7 @@ static int serve_message(vs_procs *p, outbox *ob, const vs_job_base *base,
     case TAG_CANCEL:
     case TAG_STOP:
         /* Results sent before this still reach rank 0, ahead of the ACK: it drops them. */
-        vs_procs_kill_all(p);
+        host->procs_kill_all(p);
         rc = send_indexed(ob, 0, TAG_ACK, 0, NULL, 0, err);
         if (rc == 0 && st->MPI_TAG == TAG_STOP)
             rc = 1;
@@ -505,14 +506,14 @@ static int serve_message(vs_procs *p, outbox *ob, const vs_job_base *base,
 /* Sends back the result of a local job if one finished within POLL_MS. */
 static int serve_results(vs_procs *p, outbox *ob, char err[VS_ERROR_MAX])
 {
-    if (vs_procs_busy(p) == 0) {
+    if (host->procs_busy(p) == 0) {
         sleep_ms(POLL_MS);
         return 0;
     }
     size_t tag;
     json_t *result;
     char why[VS_ERROR_MAX];
-    int rc = vs_procs_wait(p, POLL_MS, &tag, &result, why);
+    int rc = host->procs_wait(p, POLL_MS, &tag, &result, why);
     if (rc < 0)
         return send_indexed(ob, 0, TAG_FAIL, 0, why, strlen(why), err);
     if (rc == 0)
@@ -522,9 +523,9 @@ static int serve_results(vs_procs *p, outbox *ob, char err[VS_ERROR_MAX])
     return rc;
 }
 
-int vs_mpi_serve(const vs_job_base *base, unsigned jobs, char err[VS_ERROR_MAX])
+static int mpi_serve(const vs_job_base *base, unsigned jobs, char err[VS_ERROR_MAX])
 {
-    vs_procs *p = vs_procs_new(jobs ? jobs : 1);
+    vs_procs *p = host->procs_new(jobs ? jobs : 1);
     if (!p) {
         snprintf(err, VS_ERROR_MAX, "out of memory");
         return -1;
@@ -540,12 +541,12 @@ int vs_mpi_serve(const vs_job_base *base, unsigned jobs, char err[VS_ERROR_MAX])
         if (rc == 0)
             rc = outbox_reap(&ob, false, err);
     }
-    vs_procs_free(p);
+    host->procs_free(p);
     outbox_close(&ob);
     return rc > 0 ? 0 : -1;
 }
 
-void vs_mpi_close(void)
+static void mpi_close(void)
 {
     if (live)
         mpi_free(&live->ex);
@@ -553,3 +554,10 @@ void vs_mpi_close(void)
     if (MPI_Finalized(&finalized) == MPI_SUCCESS && !finalized)
         MPI_Finalize();
 }
+
+__attribute__((visibility("default"))) const vs_mpi_module vs_mpi_module_v2 = {
+    .init = mpi_init,
+    .open = mpi_open,
+    .serve = mpi_serve,
+    .close = mpi_close,
+};

@@ -81,4 +81,21 @@ for f in mpi.json.err mpi3.json.err plan-mpi.json.err; do
     fail "Open MPI printed something in $f"
   fi
 done
+# MPI is a module loaded only under mpirun (sweep/mpi_module.h): the program does not
+# link it, and a copy of the program without the module beside it says so in one line.
+if command -v ldd >/dev/null && ldd "$VSWITCHSIM_BIN" | grep -q 'libmpi'; then
+  fail "the program links libmpi; only its MPI module should"
+fi
+mkdir -p "$WORK/alone/bin"
+cp "$VSWITCHSIM_BIN" "$WORK/alone/bin/vswitchsim"
+"$WORK/alone/bin/vswitchsim" --version | grep -q '^mpi: no' ||
+  fail "--version of a program without its MPI module does not say mpi: no"
+rc=0
+"${mpi_env[@]}" "${mpirun[@]}" -np 2 "$WORK/alone/bin/vswitchsim" sweep "$S" "${args[@]}" -j 1 \
+  --json "$WORK/alone.json" >"$WORK/alone.out" 2>"$WORK/alone.err" || rc=$?
+[ "$rc" -ne 0 ] || fail "a program without its MPI module exited 0 under mpirun"
+grep -q '^vswitchsim: cannot load the MPI module: .*vswitchsim-mpi.so' "$WORK/alone.err" ||
+  { cat "$WORK/alone.err" >&2; fail "no one-line error for a missing MPI module"; }
+[ ! -e "$WORK/alone.json" ] || fail "a program without its MPI module wrote a sweep"
+echo "without its module: refused in one line"
 echo "ok"
