@@ -51,8 +51,10 @@ static double wall_now(void)
 static void forward(int sig, siginfo_t *info, void *uctx)
 {
     (void)uctx;
+    int saved = errno; /* kill may set it; waitpid's caller reads it (TSan: "spoils errno") */
     if (info->si_code <= 0 && forward_to > 0)
         kill(forward_to, sig);
+    errno = saved;
 }
 
 static void wait_for_child(vs_supervisor *s)
