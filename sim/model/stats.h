@@ -178,6 +178,7 @@ typedef struct vs_realtime_stats {
     uint64_t foreign_completions; /* FwpsvSwitchNotifyComplete0 from other threads */
     uint64_t inbox_peak;          /* most completions waiting in the inbox at one wakeup */
     double lag_max_s;             /* most simulated time an event ran behind its due time */
+    uint64_t paused_ns;           /* wall time the clock stood still for the run's hooks */
 } vs_realtime_stats;
 
 typedef struct vs_stats {

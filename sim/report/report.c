@@ -288,7 +288,7 @@ static json_t *realtime_json(const vs_stats *st)
 {
     const vs_realtime_stats *rt = &st->realtime;
     const uint64_t *h = rt->late_hist;
-    return json_pack("{s:f, s:I, s:I, s:f, s:f, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:f, s:I, s:I}",
+    return json_pack("{s:f, s:I, s:I, s:f, s:f, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:f, s:f, s:I, s:I}",
                      "speed", rt->speed, "wakeups", (json_int_t)rt->wakeups,
                      "late_timers", (json_int_t)rt->late_timers,
                      "late_max_ms", (double)rt->late_max_ns / 1e6,
@@ -299,6 +299,7 @@ static json_t *realtime_json(const vs_stats *st)
                      "lt_10", (json_int_t)h[2], "lt_50", (json_int_t)h[3], "lt_100",
                      (json_int_t)h[4], "ge_100", (json_int_t)h[5],
                      "lag_max_s", rt->lag_max_s,
+                     "paused_s", (double)rt->paused_ns / 1e9,
                      "foreign_completions", (json_int_t)rt->foreign_completions,
                      "inbox_peak", (json_int_t)rt->inbox_peak);
 }

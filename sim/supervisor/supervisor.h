@@ -95,7 +95,7 @@ void vs_supervisor_began(vs_supervisor *s);
 
 /* The child: hands over `report` (borrowed) as what ran so far, at simulated time `at`.
  * vs_supervisor_snapshot_due says whether the time has come for another: one interval
- * after the run began, or after the last. */
+ * after the run began, or after the last one was written. */
 bool vs_supervisor_snapshot_due(vs_supervisor *s);
 void vs_supervisor_snapshot(vs_supervisor *s, const json_t *report, vs_time_t at);
 

@@ -30,6 +30,13 @@ jq_true "$WORK/rt.json" '.verifier.violations == [] and .deterministic == false'
 jq_true "$WORK/rt.json" '.realtime.speed == 1000 and .realtime.wakeups > 0
   and (.realtime.late_timers | type) == "number" and .realtime.late_max_ms >= 0
   and ([.realtime.late_ms_histogram[]] | add) == .realtime.late_timers'
+# Supervised, a run this long hands over snapshots (one a wall second): the clock stood
+# still while they were taken, or a slow one (TSan) would time out the pends after it.
+# Unsupervised and --quiet, nothing pauses it.
+jq_true "$WORK/rt.json" '(.realtime.paused_s | type) == "number"'
+if [ -z "${VSWITCHSIM_NO_SUPERVISOR:-}" ] || [ "$VSWITCHSIM_NO_SUPERVISOR" = 0 ]; then
+  jq_true "$WORK/rt.json" '.wall_time_s < 3 or .realtime.paused_s > 0'
+fi
 
 # Paced by the wall clock: at speed 10 a wall second is 10 simulated seconds (here
 # about 0.2 s simulated: disk_time 1 ms x 200 operations / 128 in flight, and more);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "model/sim.h"
 #include "model/wfp.h"
@@ -536,6 +537,55 @@ Test(wfp, realtime_takes_completions_from_other_threads)
     cr_assert(g_sim->stats.realtime.active);
     cr_assert_eq(g_sim->stats.violations.total, 0);
     cr_assert_str_eq(restorer(1)->restored, saver(1)->state);
+    finish();
+}
+
+/* A progress hook as slow as the supervisor's snapshot of a long run under TSan: its
+ * first call stands for 1 s of wall time (100 s simulated at speed 100). */
+static int g_slow_hook_calls;
+static vs_time_t g_slow_hook_at;
+
+static void slow_progress(void *ctx, vs_time_t now, vs_time_t end, uint64_t events)
+{
+    if (g_slow_hook_calls++ == 0) {
+        g_slow_hook_at = now;
+        struct timespec ts = {1, 0};
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* Buggy result (before the clock stopped across the hooks): the hook's second was
+ * simulated time the engine then caught up with in one go, without taking completions,
+ * so the save pended in that catch-up timed out (pending_never_completed) although its
+ * thread completed it at once. Expected: it completes; the run's simulated time does
+ * not include the hook's second. */
+Test(wfp, realtime_clock_stops_while_the_progress_hook_runs, .timeout = 30)
+{
+    make_config(2);
+    g_cfg.run.realtime = true;
+    g_cfg.run.speed = 100;                              /* 100 ms simulated per wall ms */
+    g_cfg.wfp.pending_timeout = 20ull * 1000000000ull; /* 200 ms of wall time */
+    g_cfg.workload.rate_per_s = 0.1;                    /* the one save comes after the hook */
+    g_cfg.run.duration = 200ull * 1000000000ull;
+    for (int h = 0; h < 2; h++) {
+        g_callouts[1][h].save_status = STATUS_PENDING;
+        g_callouts[1][h].complete_status = STATUS_SUCCESS;
+        g_callouts[1][h].complete_from_thread = 1;
+    }
+    subscribe_all();
+    g_slow_hook_calls = 0;
+    g_sim->progress = slow_progress;
+    cr_assert_eq(vs_sim_run(g_sim), 0);
+    join_threads();
+    cr_assert_gt(g_slow_hook_calls, 1);
+    const char *save = strstr(g_trace, "S1@"); /* "S1@<microseconds>" */
+    cr_assert_not_null(save, "%s", g_trace);
+    cr_assert_gt(strtoull(save + 3, NULL, 10) * 1000, g_slow_hook_at, "%s; hook at %llu ns",
+                 g_trace, (unsigned long long)g_slow_hook_at);
+    cr_assert_eq(g_sim->stats.plugins[1].timed_out, 0);
+    cr_assert_eq(g_sim->stats.violations.total, 0);
+    cr_assert_eq(g_sim->stats.saves.completed, 1);
+    cr_assert_geq(g_sim->stats.realtime.paused_ns, 1000000000u);
     finish();
 }
 
