@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "cli/cli.h"
 #include "report/report.h"
 #include "report/trace.h"
@@ -35,18 +36,11 @@ typedef struct progress_state {
     double started, last;
 } progress_state;
 
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* One line on a terminal, rewritten a few times a second. */
 static void show_progress(void *ctx, vs_time_t now, vs_time_t end, uint64_t events)
 {
     progress_state *ps = ctx;
-    double t = wall_now();
+    double t = vs_wall_s();
     if (t - ps->last < 0.25)
         return;
     ps->last = t;
@@ -143,7 +137,7 @@ static int parse_args(run_args *a, int argc, char **argv)
 static json_t *simulate(const vs_config *cfg, const run_args *a, vs_trace_file *trace,
                         vs_supervisor *sup, vs_run_end *end, int *exit_code)
 {
-    progress_state ps = {wall_now(), wall_now()};
+    progress_state ps = {vs_wall_s(), vs_wall_s()};
     vs_run_options o = {.callback_timeout = a->callback_timeout,
                         .verbose = a->verbose,
                         .stop = vs_cli_catch_stop_signals(),

@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
+#include "base/file.h"
 #include "cli/sweep_common.h"
 #include "report/metric_names.h"
 #include "report/report.h"
@@ -32,13 +34,6 @@ typedef struct sweep_args {
     const char *json_path, *csv_path, *html_path;
     bool resume;
 } sweep_args;
-
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int take_option(sweep_args *a, int argc, char **argv, int *i)
 {
@@ -237,7 +232,7 @@ static int save(const sweep_run *r, bool complete, char err[VS_ERROR_MAX])
             text = with_nl;
             memcpy(text + len, "\n", 2);
         }
-        rc = vs_report_write_atomically(r->a->json_path, text, err);
+        rc = vs_file_write_atomically(r->a->json_path, text, err);
     }
     free(text);
     return rc;
@@ -245,7 +240,7 @@ static int save(const sweep_run *r, bool complete, char err[VS_ERROR_MAX])
 
 static void show_progress(sweep_run *r)
 {
-    double t = wall_now();
+    double t = vs_wall_s();
     if (!r->progress || (t - r->last_shown < 0.25 && r->done < r->njobs))
         return;
     r->last_shown = t;
@@ -265,14 +260,14 @@ static void on_result(void *ctx, size_t index, const json_t *result)
                 r->progress ? "\r\033[K" : "", r->point_of[index], r->rep_of[index], error);
     show_progress(r);
     char err[VS_ERROR_MAX];
-    double now = wall_now();
+    double now = vs_wall_s();
     /* A save rewrites the whole document: with a million runs it takes seconds, so it
      * never takes more than a twentieth of the sweep's time. */
     if (now - r->last_saved >= fmax(SAVE_EVERY_S, 20 * r->save_cost) && r->a->json_path &&
         strcmp(r->a->json_path, "-") != 0) {
         if (save(r, false, err) != 0)
             fprintf(stderr, "\nvswitchsim: %s\n", err);
-        r->last_saved = wall_now();
+        r->last_saved = vs_wall_s();
         r->save_cost = r->last_saved - now;
     }
 }
@@ -347,7 +342,7 @@ static int run_sweep(sweep_run *r, vs_batch_exec *be, const vs_job_base *base)
     if (r->a->json_path && strcmp(r->a->json_path, "-") != 0 && save(r, all_recorded(r->sw), err))
         return fprintf(stderr, "vswitchsim: %s\n", err), VS_EXIT_FAILURE;
     int code = VS_EXIT_FAILURE;
-    r->started = r->last_shown = wall_now();
+    r->started = r->last_shown = vs_wall_s();
     r->last_saved = 0; /* the first finished run is written at once */
     r->progress = !r->a->b.quiet && isatty(STDERR_FILENO);
     if (list_jobs(r) != 0)

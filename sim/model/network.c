@@ -10,6 +10,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "base/grow.h"
+
 struct vs_net_flow {
     void *pool_link;    /* the pool's free list writes here */
     vs_link *link[2];   /* source egress, destination ingress */
@@ -60,14 +62,8 @@ void vs_net_close(vs_net *net)
 
 static int link_add(vs_link *l, vs_net_flow *f, int side)
 {
-    if (l->nflows == l->cap) {
-        uint32_t cap = l->cap ? l->cap * 2 : 4;
-        vs_net_flow **p = realloc(l->flows, cap * sizeof *p);
-        if (!p)
-            return -1;
-        l->flows = p;
-        l->cap = cap;
-    }
+    if (VS_GROW(l->flows, l->cap, l->nflows + 1) != 0)
+        return -1;
     f->pos[side] = l->nflows;
     l->flows[l->nflows++] = f;
     return 0;
@@ -91,14 +87,8 @@ static void link_settle(vs_link *l, vs_time_t now)
 
 static int push(void ***arr, uint32_t *n, uint32_t *cap, void *item)
 {
-    if (*n == *cap) {
-        uint32_t c = *cap ? *cap * 2 : 64;
-        void **p = realloc(*arr, c * sizeof *p);
-        if (!p)
-            return -1;
-        *arr = p;
-        *cap = c;
-    }
+    if (VS_GROW(*arr, *cap, *n + 1) != 0)
+        return -1;
     (*arr)[(*n)++] = item;
     return 0;
 }

@@ -30,6 +30,8 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 
+#include "base/clock.h"
+#include "base/grow.h"
 #include "model/realtime.h"
 #include "model/stats.h"
 
@@ -57,15 +59,7 @@ bool vs_realtime_inbox_push(void *completion_context, NTSTATUS status)
         pthread_mutex_unlock(&inbox.mu);
         return false;
     }
-    if (inbox.n == inbox.cap) {
-        size_t cap = inbox.cap ? inbox.cap * 2 : 1024;
-        inbox_entry *p = realloc(inbox.v, cap * sizeof *p);
-        if (p) {
-            inbox.v = p;
-            inbox.cap = cap;
-        }
-    }
-    if (inbox.n < inbox.cap)
+    if (VS_GROW(inbox.v, inbox.cap, inbox.n + 1) == 0)
         inbox.v[inbox.n++] = (inbox_entry){completion_context, status};
     else /* the loop thread stops the run (drain_inbox) */
         inbox.oom = true;
@@ -89,13 +83,6 @@ typedef struct rt_run {
     inbox_entry *batch; /* swapped with the inbox's array */
     size_t batch_cap;
 } rt_run;
-
-static uint64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static vs_time_t sim_target(const rt_run *r, uint64_t wall)
 {
@@ -121,10 +108,10 @@ static bool stopped(const rt_run *r)
 static void run_hook(rt_run *r)
 {
     vs_sim *sim = r->sim;
-    uint64_t before = mono_ns();
+    uint64_t before = vs_wall_ns();
     sim->progress(sim->progress_ctx, vs_sim_now(sim), sim->cfg->run.duration,
                   vs_engine_events_run(sim->engine));
-    uint64_t paused = mono_ns() - before;
+    uint64_t paused = vs_wall_ns() - before;
     r->t0_ns += paused;
     sim->stats.realtime.paused_ns += paused;
 }
@@ -182,7 +169,7 @@ static void arm(rt_run *r)
         due = r->next_row;
     if (r->end < due)
         due = r->end;
-    uint64_t now = mono_ns();
+    uint64_t now = vs_wall_ns();
     double wall = (double)r->t0_ns + (double)due / r->speed;
     uint64_t due_ns = wall >= (double)(now + MAX_SLEEP_NS) ? now + MAX_SLEEP_NS : (uint64_t)wall;
     if (due_ns < now)
@@ -202,7 +189,7 @@ static void step(rt_run *r)
      * that was already delivered. Then those that came in while catching up. */
     drain_inbox(r);
     vs_engine_run(sim->engine, vs_sim_now(sim)); /* what they started at this instant */
-    advance(r, sim_target(r, mono_ns()));
+    advance(r, sim_target(r, vs_wall_ns()));
     drain_inbox(r);
     vs_engine_run(sim->engine, vs_sim_now(sim));
     if (vs_sim_failed(sim))
@@ -220,7 +207,7 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 {
     rt_run *r = arg;
     vs_realtime_stats *rt = &r->sim->stats.realtime;
-    uint64_t now = mono_ns(), late = now > r->due_ns ? now - r->due_ns : 0;
+    uint64_t now = vs_wall_ns(), late = now > r->due_ns ? now - r->due_ns : 0;
     rt->wakeups++;
     if (late > rt->late_max_ns)
         rt->late_max_ns = late;
@@ -305,7 +292,7 @@ int vs_realtime_run(vs_sim *sim, vs_time_t end)
     if (event_add(r.wake, NULL) != 0) {
         r.rc = -1;
     } else if (vs_engine_pending(sim->engine) > 0) {
-        r.t0_ns = mono_ns() - (uint64_t)((double)vs_sim_now(sim) / r.speed);
+        r.t0_ns = vs_wall_ns() - (uint64_t)((double)vs_sim_now(sim) / r.speed);
         arm(&r);
         event_base_loop(r.base, 0);
     }

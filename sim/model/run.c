@@ -4,6 +4,7 @@
  * their times, the engine in slices (for the time series, progress and stop requests),
  * and what the report keeps at the end.
  */
+#include "base/clock.h"
 #include "model/sim.h"
 #include "model/realtime.h"
 
@@ -15,13 +16,6 @@
 #include "model/workload.h"
 
 /* ---- The run ---------------------------------------------------------------------- */
-
-static double wall_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Runs the engine to `until`. With no stop flag, in one go. With one, in sub-slices of
  * simulated time sized as the run goes so that each takes 2-8 ms of wall time, and the
@@ -40,9 +34,9 @@ static void run_slice(vs_sim *sim, vs_time_t until, vs_time_t *sub)
         if (sim->poll)
             sim->poll(sim->poll_ctx);
         vs_time_t now = vs_sim_now(sim);
-        double started = wall_s();
+        double started = vs_wall_s();
         vs_engine_run(sim->engine, until - now > *sub ? now + *sub : until);
-        double took = wall_s() - started;
+        double took = vs_wall_s() - started;
         if (took > 0.008 && *sub > 1000)
             *sub /= 2;
         else if (took < 0.002 && *sub < VS_TIME_MAX / 2)

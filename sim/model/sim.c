@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/grow.h"
 #include "model/migration.h"
 #include "model/topology.h"
 #include "model/wfp.h"
@@ -342,14 +343,8 @@ void vs_sim_reservation(vs_sim *sim, uint32_t instance, uint64_t vport, int64_t 
     if (!r && blocks < 0)
         return; /* reported already, or its port is gone: nothing to track */
     if (!r) {
-        if (sim->nreservations == sim->reservations_cap) {
-            uint32_t cap = sim->reservations_cap ? sim->reservations_cap * 2 : 8;
-            vs_reservation *p = realloc(sim->reservations, cap * sizeof *p);
-            if (!p)
-                return; /* the check is lost, the run goes on */
-            sim->reservations = p;
-            sim->reservations_cap = cap;
-        }
+        if (VS_GROW(sim->reservations, sim->reservations_cap, sim->nreservations + 1) != 0)
+            return; /* the check is lost, the run goes on */
         r = &sim->reservations[sim->nreservations++];
         *r = (vs_reservation){.instance = instance, .vport = vport};
     }

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/grow.h"
+
 const char *const vs_latency_names[VS_LAT_COUNT] = {
     "pending_completion", "save", "restore", "callback", "blackout", "migration", "slot_wait"};
 
@@ -171,7 +173,7 @@ int vs_stats_series_row(vs_stats *st, uint64_t now)
     vs_timeseries *ts = &st->series;
     if (now <= ts->window_start)
         return 0; /* an interval of no time has no rates */
-    if (ts->nrows == ts->cap) {
+    if (ts->nrows == ts->cap) { /* rows of VS_TS_COLUMNS doubles: not VS_GROW's shape */
         size_t cap = ts->cap ? ts->cap * 2 : 64;
         double *rows = realloc(ts->rows, cap * VS_TS_COLUMNS * sizeof *rows);
         if (!rows)
@@ -232,14 +234,8 @@ void vs_stats_restart(vs_stats *st, uint64_t now)
 static int keep_violation(vs_violations *vs, const char *rule, const char *plugin,
                           uint64_t t, const char *detail)
 {
-    if (vs->nkept == vs->kept_cap) {
-        size_t cap = vs->kept_cap ? vs->kept_cap * 2 : 8;
-        vs_violation *p = realloc(vs->kept, cap * sizeof *p);
-        if (!p)
-            return -1;
-        vs->kept = p;
-        vs->kept_cap = cap;
-    }
+    if (VS_GROW(vs->kept, vs->kept_cap, vs->nkept + 1) != 0)
+        return -1;
     vs_violation v = {strdup(rule), strdup(plugin), strdup(detail), t};
     if (!v.rule || !v.plugin || !v.detail) {
         free(v.rule);

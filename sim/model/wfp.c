@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/grow.h"
+
 #define NO_CALL UINT32_MAX
 
 static void fanout_step(vs_sim *sim, vs_fanout *fan);
@@ -21,14 +23,8 @@ static void trace_call(vs_sim *sim, const vs_call *c, const vs_fanout *fan, NTST
 
 static int host_add_sub(vs_host *h, uint32_t id)
 {
-    if (h->nsubs == h->subs_cap) {
-        uint32_t cap = h->subs_cap ? h->subs_cap * 2 : 4;
-        uint32_t *p = realloc(h->subs, cap * sizeof *p);
-        if (!p)
-            return -1;
-        h->subs = p;
-        h->subs_cap = cap;
-    }
+    if (VS_GROW(h->subs, h->subs_cap, h->nsubs + 1) != 0)
+        return -1;
     h->subs[h->nsubs++] = id;
     return 0;
 }
@@ -65,14 +61,8 @@ NTSTATUS vs_wfp_subscribe(vs_sim *sim, uint32_t instance, const GUID *provider, 
     }
     if (!table || !id)
         return STATUS_INVALID_PARAMETER;
-    if (sim->nsubs == sim->subs_cap) {
-        uint32_t cap = sim->subs_cap ? sim->subs_cap * 2 : 16;
-        vs_subscription *p = realloc(sim->subs, cap * sizeof *p);
-        if (!p)
-            return vs_sim_out_of_memory(sim), STATUS_INSUFFICIENT_RESOURCES;
-        sim->subs = p;
-        sim->subs_cap = cap;
-    }
+    if (VS_GROW(sim->subs, sim->subs_cap, sim->nsubs + 1) != 0)
+        return vs_sim_out_of_memory(sim), STATUS_INSUFFICIENT_RESOURCES;
     uint32_t host = sim->instances[instance].host;
     if (host_add_sub(&sim->hosts[host], sim->nsubs) != 0)
         return vs_sim_out_of_memory(sim), STATUS_INSUFFICIENT_RESOURCES;
@@ -113,14 +103,8 @@ static void *token_of(const vs_sim *sim, uint32_t idx)
 static uint32_t call_alloc(vs_sim *sim)
 {
     if (sim->free_call == NO_CALL) {
-        if (sim->ncalls == sim->calls_cap) {
-            uint32_t cap = sim->calls_cap ? sim->calls_cap * 2 : 256;
-            vs_call *p = realloc(sim->calls, (size_t)cap * sizeof *p);
-            if (!p)
-                return NO_CALL;
-            sim->calls = p;
-            sim->calls_cap = cap;
-        }
+        if (VS_GROW(sim->calls, sim->calls_cap, sim->ncalls + 1) != 0)
+            return NO_CALL;
         struct vs_call_out *out = calloc(1, sizeof *out);
         if (!out)
             return NO_CALL;
@@ -641,24 +625,10 @@ bool vs_state_blob_intact(const vs_state *st, uint32_t i)
 int vs_state_add(vs_state *st, const GUID *provider, uint32_t plugin, const void *bytes,
                  size_t len)
 {
-    if (st->nblobs == st->blobs_cap) {
-        uint32_t cap = st->blobs_cap ? st->blobs_cap * 2 : 4;
-        vs_blob *p = realloc(st->blobs, cap * sizeof *p);
-        if (!p)
-            return -1;
-        st->blobs = p;
-        st->blobs_cap = cap;
-    }
-    if (st->nbytes + len > st->bytes_cap) {
-        size_t cap = st->bytes_cap ? st->bytes_cap : 256;
-        while (cap < st->nbytes + len)
-            cap *= 2;
-        uint8_t *p = realloc(st->bytes, cap);
-        if (!p)
-            return -1;
-        st->bytes = p;
-        st->bytes_cap = cap;
-    }
+    if (VS_GROW(st->blobs, st->blobs_cap, st->nblobs + 1) != 0)
+        return -1;
+    if (VS_GROW(st->bytes, st->bytes_cap, st->nbytes + len) != 0)
+        return -1;
     /* The bytes are a callout's: a bad pointer or length faults here, as its bug. */
     if (vs_probe_copy(st->bytes + st->nbytes, bytes, len) != 0)
         return -2;

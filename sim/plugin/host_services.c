@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/grow.h"
 #include "model/special_pool.h"
 #include "plugin/instance.h"
 
@@ -80,14 +81,8 @@ static vs_tag_usage *tag_usage(vs_plugin_instance *pi, ULONG tag)
     for (size_t i = 0; i < pi->ntags; i++)
         if (pi->tags[i].tag == tag)
             return &pi->tags[i];
-    if (pi->ntags == pi->tags_cap) {
-        size_t cap = pi->tags_cap ? pi->tags_cap * 2 : 4;
-        vs_tag_usage *p = realloc(pi->tags, cap * sizeof *p);
-        if (!p)
-            return NULL;
-        pi->tags = p;
-        pi->tags_cap = cap;
-    }
+    if (VS_GROW(pi->tags, pi->tags_cap, pi->ntags + 1) != 0)
+        return NULL;
     pi->tags[pi->ntags] = (vs_tag_usage){tag, 0, 0};
     return &pi->tags[pi->ntags++];
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/ntstatus.h"
 #include "model/special_pool.h"
 #include "plugin/elf_check.h"
 #include "plugin/instance.h"
@@ -22,27 +23,6 @@ struct vs_plugin_set {
     vs_plugin_instance *instances; /* [plugin * hosts + host], as sim->instances */
     uint32_t ninstances;
 };
-
-const char *vs_ntstatus_name(NTSTATUS status, char buf[64])
-{
-    static const struct { NTSTATUS code; const char *name; } names[] = {
-#define NAME(s) {s, #s}
-        NAME(STATUS_SUCCESS), NAME(STATUS_PENDING), NAME(STATUS_BUFFER_OVERFLOW),
-        NAME(STATUS_UNSUCCESSFUL), NAME(STATUS_INVALID_PARAMETER), NAME(STATUS_NO_MEMORY),
-        NAME(STATUS_BUFFER_TOO_SMALL), NAME(STATUS_DATA_ERROR), NAME(STATUS_REVISION_MISMATCH),
-        NAME(STATUS_INSUFFICIENT_RESOURCES), NAME(STATUS_NOT_SUPPORTED),
-        NAME(STATUS_INVALID_DEVICE_STATE), NAME(STATUS_NOT_FOUND),
-        NAME(NDIS_STATUS_INVALID_LENGTH), NAME(NDIS_STATUS_BUFFER_TOO_SHORT),
-#undef NAME
-    };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (names[i].code == status) {
-            snprintf(buf, 64, "%s (0x%08X)", names[i].name, (unsigned)status);
-            return buf;
-        }
-    snprintf(buf, 64, "0x%08X", (unsigned)status);
-    return buf;
-}
 
 static int refuse(char err[VS_ERROR_MAX], const char *name, const char *path, const char *why)
 {

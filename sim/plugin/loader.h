@@ -9,7 +9,7 @@
 #include <vswitchsim/plugin.h>
 
 #include "model/sim.h"
-#include "scenario/scenario.h"
+#include "base/error.h"
 
 typedef struct vs_plugin {
     char *name; /* for messages: the scenario's instance name, or the file */
@@ -40,8 +40,5 @@ vs_plugin_set *vs_plugins_attach(vs_sim *sim, char err[VS_ERROR_MAX]);
 /* Calls each instance's unload, reports tagged memory still allocated (rule
  * "leaked_memory"), and closes the plugins. */
 void vs_plugins_detach(vs_plugin_set *set);
-
-/* Text for an NTSTATUS: "STATUS_INSUFFICIENT_RESOURCES (0xC000009A)". */
-const char *vs_ntstatus_name(NTSTATUS status, char buf[64]);
 
 #endif /* VS_LOADER_H */

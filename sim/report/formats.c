@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/file.h"
 #include "report/html-int.h"
 #include "report/report.h"
 
@@ -13,20 +14,20 @@ int vs_report_write_csv(const json_t *report, const char *path, char err[VS_ERRO
 {
     const json_t *ts = json_object_get(report, "timeseries");
     const json_t *cols = json_object_get(ts, "columns"), *rows = json_object_get(ts, "rows");
-    vs__buf b = {0};
+    vs_buf b = {0};
     size_t i, j;
     const json_t *v, *row;
     json_array_foreach(cols, i, v)
-        vs__buf_printf(&b, "%s%s", i ? "," : "", json_string_value(v));
-    vs__buf_puts(&b, "\n");
+        vs_buf_printf(&b, "%s%s", i ? "," : "", json_string_value(v));
+    vs_buf_puts(&b, "\n");
     json_array_foreach(rows, i, row) {
         json_array_foreach(row, j, v)
-            vs__buf_printf(&b, "%s%.10g", j ? "," : "", json_number_value(v));
-        vs__buf_puts(&b, "\n");
+            vs_buf_printf(&b, "%s%.10g", j ? "," : "", json_number_value(v));
+        vs_buf_puts(&b, "\n");
     }
     int rc = b.failed ? (snprintf(err, VS_ERROR_MAX, "%s: out of memory", path), -1)
-                      : vs_report_write_atomically(path, b.text ? b.text : "", err);
-    vs__buf_free(&b);
+                      : vs_file_write_atomically(path, b.text ? b.text : "", err);
+    vs_buf_free(&b);
     return rc;
 }
 
@@ -62,7 +63,7 @@ int vs_report_write_bench(const json_t *report, const char *path, char err[VS_ER
     json_decref(a);
     if (!text)
         return snprintf(err, VS_ERROR_MAX, "%s: out of memory", path), -1;
-    int rc = vs_report_write_atomically(path, text, err);
+    int rc = vs_file_write_atomically(path, text, err);
     free(text);
     return rc;
 }

@@ -11,19 +11,10 @@
 
 #include <jansson.h>
 
-/* Text that grows as it is written (the HTML page, the CSV file). After an allocation fails, `failed` is set, later
- * writes do nothing, and the text stays what it was (NUL-terminated, or NULL). */
-typedef struct vs__buf {
-    char *text;
-    size_t len, cap;
-    bool failed;
-} vs__buf;
+#include "base/buf.h"
 
-void vs__buf_printf(vs__buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void vs__buf_puts(vs__buf *b, const char *s);
 /* Appends s with & < > " ' as entities: safe in element text and quoted attributes. */
-void vs__buf_escape(vs__buf *b, const char *s);
-void vs__buf_free(vs__buf *b);
+void vs_html_escape(vs_buf *b, const char *s);
 
 typedef enum vs__scale {
     VS_SCALE_LINEAR, /* from 0 (or the least value, if negative) to the greatest */
@@ -73,7 +64,7 @@ typedef struct vs__chart {
 /* Appends <figure><svg data-chart data-series data-points>...</svg></figure>: axes with
  * round ticks, one line per series with points (and its error bars), the thresholds, a
  * legend, or the empty text. A chart without the optional fields draws as it always did. */
-void vs__svg_chart(vs__buf *b, const vs__chart *c);
+void vs__svg_chart(vs_buf *b, const vs__chart *c);
 /* The CSS that vs__svg_chart's output needs (a page's <style> includes it). */
 extern const char vs__chart_css[];
 /* The CSS every page starts with: colours, type, the page frame (html.c). */
@@ -82,6 +73,6 @@ extern const char vs__page_css[];
 /* Appends the report's charts: latency percentiles per callout (pending completion,
  * callback), throughput and in flight over time, the blackout distribution, the
  * blackout by part and the blackout per interval. Each chart draws what the report has, or says it has none. */
-void vs__html_charts(vs__buf *b, const json_t *report);
+void vs__html_charts(vs_buf *b, const json_t *report);
 
 #endif /* VS_HTML_INT_H */

@@ -9,75 +9,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/file.h"
 #include "report/report.h"
 #include "report/html-int.h"
 
-/* ---- Text buffer -------------------------------------------------------------------- */
-
-static bool reserve(vs__buf *b, size_t more)
-{
-    if (b->failed)
-        return false;
-    if (b->len + more < b->cap)
-        return true;
-    size_t cap = b->cap ? b->cap : 16384;
-    while (cap <= b->len + more)
-        cap *= 2;
-    char *text = realloc(b->text, cap);
-    if (!text)
-        return !(b->failed = true);
-    b->text = text;
-    b->cap = cap;
-    return true;
-}
-
-static void append(vs__buf *b, const char *s, size_t n)
-{
-    if (!reserve(b, n))
-        return;
-    memcpy(b->text + b->len, s, n);
-    b->len += n;
-    b->text[b->len] = '\0';
-}
-
-void vs__buf_puts(vs__buf *b, const char *s)
-{
-    append(b, s, strlen(s));
-}
-
-void vs__buf_printf(vs__buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        b->failed = true;
-    if (n < 0 || !reserve(b, (size_t)n))
-        return;
-    va_start(ap, fmt);
-    vsnprintf(b->text + b->len, b->cap - b->len, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
-
-void vs__buf_escape(vs__buf *b, const char *s)
+/* Appends s with & < > " ' as entities: safe in element text and quoted attributes. */
+void vs_html_escape(vs_buf *b, const char *s)
 {
     static const char special[] = "&<>\"'";
     static const char *const entity[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
     while (s && *s) {
         size_t run = strcspn(s, special);
-        append(b, s, run);
+        vs_buf_append(b, s, run);
         s += run;
         if (*s)
-            vs__buf_puts(b, entity[strchr(special, *s++) - special]);
+            vs_buf_puts(b, entity[strchr(special, *s++) - special]);
     }
-}
-
-void vs__buf_free(vs__buf *b)
-{
-    free(b->text);
-    *b = (vs__buf){0};
 }
 
 static double num(const json_t *o, const char *path)
@@ -139,13 +86,13 @@ static const char CSS[] =
     ".none{color:var(--muted);font-style:italic;margin:0}table+.none{margin-top:6px}"
     "footer{margin-top:28px;color:var(--muted);font-size:12px}";
 
-static void write_head(vs__buf *b, const json_t *r)
+static void write_head(vs_buf *b, const json_t *r)
 {
-    vs__buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    vs_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                     "<title>vswitchsim: ");
-    vs__buf_escape(b, str(r, "scenario"));
-    vs__buf_printf(b, " (seed %.0f)</title>\n<style>%s%s%s</style>\n</head>\n<body>\n<main>\n",
+    vs_html_escape(b, str(r, "scenario"));
+    vs_buf_printf(b, " (seed %.0f)</title>\n<style>%s%s%s</style>\n</head>\n<body>\n<main>\n",
                    num(r, "seed"), vs__page_css, CSS, vs__chart_css);
 }
 
@@ -175,19 +122,19 @@ static bool unfinished(const json_t *r)
 }
 
 /* The page opens with it, so that no number below is read as a whole run's. */
-static void write_unfinished(vs__buf *b, const json_t *r)
+static void write_unfinished(vs_buf *b, const json_t *r)
 {
     char lines[VS_UNFINISHED_LINES][VS_UNFINISHED_MAX];
     int n = vs_report_unfinished(r, lines);
     if (n == 0)
         return;
-    vs__buf_puts(b, "<section class=\"unfinished\" role=\"alert\">\n");
+    vs_buf_puts(b, "<section class=\"unfinished\" role=\"alert\">\n");
     for (int i = 0; i < n; i++) {
-        vs__buf_puts(b, "<p>");
-        vs__buf_escape(b, lines[i]);
-        vs__buf_puts(b, "</p>\n");
+        vs_buf_puts(b, "<p>");
+        vs_html_escape(b, lines[i]);
+        vs_buf_puts(b, "</p>\n");
     }
-    vs__buf_puts(b, "<p>The run did not finish: every number below covers only what ran until "
+    vs_buf_puts(b, "<p>The run did not finish: every number below covers only what ran until "
                     "then, and no verdict on this page is a pass.</p>\n</section>\n");
 }
 
@@ -200,7 +147,7 @@ static size_t failed_slos(const json_t *r)
     return failed;
 }
 
-static void write_verdict(vs__buf *b, const json_t *r)
+static void write_verdict(vs_buf *b, const json_t *r)
 {
     size_t slos = json_array_size(get(r, "slo")), failed = failed_slos(r);
     uint64_t violations = vs_report_violations(r);
@@ -208,43 +155,43 @@ static void write_verdict(vs__buf *b, const json_t *r)
     const char *kind = failed || violations || crashed ? "fail"
                        : unfinished(r)                  ? "neutral"
                                                         : "pass";
-    vs__buf_printf(b, "<div class=\"badge verdict %s\">", kind);
+    vs_buf_printf(b, "<div class=\"badge verdict %s\">", kind);
     if (strcmp(kind, "pass") != 0 && unfinished(r))
-        vs__buf_puts(b, crashed ? "crashed: " : "did not finish: ");
+        vs_buf_puts(b, crashed ? "crashed: " : "did not finish: ");
     if (failed)
-        vs__buf_printf(b, "%zu of %zu SLOs breached", failed, slos);
+        vs_buf_printf(b, "%zu of %zu SLOs breached", failed, slos);
     else if (slos)
-        vs__buf_printf(b, "all %zu SLO%s met", slos, slos == 1 ? "" : "s");
+        vs_buf_printf(b, "all %zu SLO%s met", slos, slos == 1 ? "" : "s");
     else
-        vs__buf_puts(b, "no SLOs set");
+        vs_buf_puts(b, "no SLOs set");
     char n[80];
     format_grouped(n, (double)violations, 0);
-    vs__buf_printf(b, ", %s verifier violation%s</div>\n", n, violations == 1 ? "" : "s");
+    vs_buf_printf(b, ", %s verifier violation%s</div>\n", n, violations == 1 ? "" : "s");
 }
 
-static void write_header(vs__buf *b, const json_t *r)
+static void write_header(vs_buf *b, const json_t *r)
 {
-    vs__buf_puts(b, "<header>\n<h1>vswitchsim report: <span class=\"scenario\">");
-    vs__buf_escape(b, str(r, "scenario"));
-    vs__buf_printf(b, "</span></h1>\n<p class=\"meta\">seed %.0f &middot; %.3f s simulated in "
+    vs_buf_puts(b, "<header>\n<h1>vswitchsim report: <span class=\"scenario\">");
+    vs_html_escape(b, str(r, "scenario"));
+    vs_buf_printf(b, "</span></h1>\n<p class=\"meta\">seed %.0f &middot; %.3f s simulated in "
                    "%.3f s wall &middot; %.0f events (%.2f M events per wall second)</p>\n",
                    num(r, "seed"), num(r, "sim_time_s"), num(r, "wall_time_s"), num(r, "events"),
                    num(r, "events_per_wall_s") / 1e6);
     if (json_is_false(get(r, "deterministic")))
-        vs__buf_puts(b, "<p class=\"meta\">timing \"measured\": callback costs are this "
+        vs_buf_puts(b, "<p class=\"meta\">timing \"measured\": callback costs are this "
                         "machine's thread CPU time, so this report is not reproducible</p>\n");
     write_verdict(b, r);
-    vs__buf_puts(b, "</header>\n");
+    vs_buf_puts(b, "</header>\n");
 }
 
 /* `bad`: a count of failures, shown in red when not 0. */
-static void write_fact(vs__buf *b, const char *value, const char *what, bool bad)
+static void write_fact(vs_buf *b, const char *value, const char *what, bool bad)
 {
-    vs__buf_printf(b, "<div class=\"fact%s\"><b>%s</b><span>%s</span></div>\n",
+    vs_buf_printf(b, "<div class=\"fact%s\"><b>%s</b><span>%s</span></div>\n",
                    bad ? " bad" : "", value, what);
 }
 
-static void write_count(vs__buf *b, const json_t *r, const char *path, const char *what,
+static void write_count(vs_buf *b, const json_t *r, const char *path, const char *what,
                         bool failures)
 {
     char text[32];
@@ -253,7 +200,7 @@ static void write_count(vs__buf *b, const json_t *r, const char *path, const cha
     write_fact(b, text, what, failures && v > 0);
 }
 
-static void write_drain(vs__buf *b, const json_t *r)
+static void write_drain(vs_buf *b, const json_t *r)
 {
     char text[32];
     bool finished = json_is_true(get(get(r, "drain"), "finished"));
@@ -263,9 +210,9 @@ static void write_drain(vs__buf *b, const json_t *r)
     write_fact(b, finished ? text : "unfinished", "drain took", !finished);
 }
 
-static void write_facts(vs__buf *b, const json_t *r)
+static void write_facts(vs_buf *b, const json_t *r)
 {
-    vs__buf_puts(b, "<section class=\"facts\">\n");
+    vs_buf_puts(b, "<section class=\"facts\">\n");
     write_count(b, r, "migrations.started", "migrations started", false);
     write_count(b, r, "migrations.completed", "migrations completed", false);
     write_count(b, r, "migrations.failed", "migrations failed", true);
@@ -274,115 +221,115 @@ static void write_facts(vs__buf *b, const json_t *r)
     write_count(b, r, "hosts.migrations_peak", "most migrations on one host at once", false);
     if (json_is_true(get(get(r, "drain"), "active")))
         write_drain(b, r);
-    vs__buf_puts(b, "</section>\n");
+    vs_buf_puts(b, "</section>\n");
 }
 
 /* ---- Tables ------------------------------------------------------------------------- */
 
 /* decimals < 0: as few digits as the number needs (SLO limits are what the user wrote). */
-static void write_cell_num(vs__buf *b, const json_t *v, int decimals)
+static void write_cell_num(vs_buf *b, const json_t *v, int decimals)
 {
     char text[80];
     if (!json_is_number(v)) {
-        vs__buf_puts(b, "<td>&ndash;</td>");
+        vs_buf_puts(b, "<td>&ndash;</td>");
         return;
     }
     if (decimals < 0)
         snprintf(text, sizeof text, "%.10g", json_number_value(v));
     else
         format_grouped(text, json_number_value(v), decimals);
-    vs__buf_printf(b, "<td>%s</td>", text);
+    vs_buf_printf(b, "<td>%s</td>", text);
 }
 
-static void write_cell_text(vs__buf *b, const char *s)
+static void write_cell_text(vs_buf *b, const char *s)
 {
-    vs__buf_puts(b, "<td class=\"text\">");
-    vs__buf_escape(b, s);
-    vs__buf_puts(b, "</td>");
+    vs_buf_puts(b, "<td class=\"text\">");
+    vs_html_escape(b, s);
+    vs_buf_puts(b, "</td>");
 }
 
-static void write_slos(vs__buf *b, const json_t *r)
+static void write_slos(vs_buf *b, const json_t *r)
 {
     const json_t *slos = get(r, "slo"), *slo;
     size_t i;
-    vs__buf_puts(b, "<h2>Service levels</h2>\n");
+    vs_buf_puts(b, "<h2>Service levels</h2>\n");
     if (json_array_size(slos) == 0) {
-        vs__buf_puts(b, "<p class=\"none\">The scenario sets no SLOs.</p>\n");
+        vs_buf_puts(b, "<p class=\"none\">The scenario sets no SLOs.</p>\n");
         return;
     }
-    vs__buf_puts(b, "<table class=\"slo\"><tr><th>metric</th><th class=\"text\">op</th>"
+    vs_buf_puts(b, "<table class=\"slo\"><tr><th>metric</th><th class=\"text\">op</th>"
                     "<th>limit</th><th>value</th><th>verdict</th></tr>\n");
     bool whole = !unfinished(r); /* a pass over part of a run is not a pass */
     json_array_foreach(slos, i, slo) {
         bool pass = json_is_true(get(slo, "pass"));
-        vs__buf_puts(b, "<tr>");
+        vs_buf_puts(b, "<tr>");
         write_cell_text(b, str(slo, "metric"));
         write_cell_text(b, str(slo, "op"));
         write_cell_num(b, get(slo, "limit"), -1);
         write_cell_num(b, get(slo, "value"), -1);
-        vs__buf_printf(b, "<td><span class=\"badge %s\">%s</span></td></tr>\n",
+        vs_buf_printf(b, "<td><span class=\"badge %s\">%s</span></td></tr>\n",
                        !pass ? "fail" : whole ? "pass" : "neutral",
                        !pass ? "FAIL" : whole ? "pass" : "met so far");
     }
-    vs__buf_puts(b, "</table>\n");
+    vs_buf_puts(b, "</table>\n");
 }
 
 /* Exact counts by plugin and rule: what a buggy callout did, however often. */
-static void write_violation_counts(vs__buf *b, const json_t *verifier)
+static void write_violation_counts(vs_buf *b, const json_t *verifier)
 {
     const char *plugin, *rule;
     const json_t *rules, *n;
-    vs__buf_puts(b, "<table class=\"violation-counts\"><tr><th class=\"text\">plugin</th>"
+    vs_buf_puts(b, "<table class=\"violation-counts\"><tr><th class=\"text\">plugin</th>"
                     "<th class=\"text\">rule</th><th>violations</th></tr>\n");
     json_object_foreach((json_t *)get(verifier, "by_plugin"), plugin, rules)
         json_object_foreach((json_t *)rules, rule, n) {
-            vs__buf_puts(b, "<tr class=\"fail\">");
+            vs_buf_puts(b, "<tr class=\"fail\">");
             write_cell_text(b, plugin);
             write_cell_text(b, rule);
             write_cell_num(b, n, 0);
-            vs__buf_puts(b, "</tr>\n");
+            vs_buf_puts(b, "</tr>\n");
         }
-    vs__buf_puts(b, "</table>\n");
+    vs_buf_puts(b, "</table>\n");
 }
 
 /* The first violations in detail; a buggy callout repeats one bug thousands of times. */
 enum { VIOLATIONS_SHOWN = 25 };
 
-static void write_violation_details(vs__buf *b, const json_t *verifier, uint64_t total)
+static void write_violation_details(vs_buf *b, const json_t *verifier, uint64_t total)
 {
     const json_t *list = get(verifier, "violations");
     size_t n = json_array_size(list);
     char found[80];
-    vs__buf_puts(b, "<table class=\"violations\"><tr><th>rule</th><th class=\"text\">plugin</th>"
+    vs_buf_puts(b, "<table class=\"violations\"><tr><th>rule</th><th class=\"text\">plugin</th>"
                     "<th>simulated time (s)</th><th class=\"text\">detail</th></tr>\n");
     for (size_t i = 0; i < n && i < VIOLATIONS_SHOWN; i++) {
         const json_t *v = json_array_get(list, i);
-        vs__buf_puts(b, "<tr class=\"fail\">");
+        vs_buf_puts(b, "<tr class=\"fail\">");
         write_cell_text(b, str(v, "rule"));
         write_cell_text(b, str(v, "plugin"));
-        vs__buf_printf(b, "<td>%.6f</td>", num(v, "sim_time_ns") / 1e9);
+        vs_buf_printf(b, "<td>%.6f</td>", num(v, "sim_time_ns") / 1e9);
         write_cell_text(b, str(v, "detail"));
-        vs__buf_puts(b, "</tr>\n");
+        vs_buf_puts(b, "</tr>\n");
     }
-    vs__buf_puts(b, "</table>\n");
+    vs_buf_puts(b, "</table>\n");
     format_grouped(found, (double)total, 0);
     if (n < total)
-        vs__buf_printf(b, "<p class=\"none\">The first %zu of %s violations; the JSON report "
+        vs_buf_printf(b, "<p class=\"none\">The first %zu of %s violations; the JSON report "
                        "details each rule's first %.0f and counts them all.</p>\n",
                        n < VIOLATIONS_SHOWN ? n : (size_t)VIOLATIONS_SHOWN, found,
                        num(verifier, "kept_per_rule"));
     else if (n > VIOLATIONS_SHOWN)
-        vs__buf_printf(b, "<p class=\"none\">The first %d of %zu violations; the JSON report "
+        vs_buf_printf(b, "<p class=\"none\">The first %d of %zu violations; the JSON report "
                        "lists them all.</p>\n", VIOLATIONS_SHOWN, n);
 }
 
-static void write_violations(vs__buf *b, const json_t *r)
+static void write_violations(vs_buf *b, const json_t *r)
 {
     const json_t *verifier = get(r, "verifier");
     uint64_t total = vs_report_violations(r);
-    vs__buf_puts(b, "<h2>Verifier</h2>\n");
+    vs_buf_puts(b, "<h2>Verifier</h2>\n");
     if (total == 0) {
-        vs__buf_puts(b, json_is_object(get(r, "crashed")) || json_is_true(get(r, "interrupted"))
+        vs_buf_puts(b, json_is_object(get(r, "crashed")) || json_is_true(get(r, "interrupted"))
                             ? "<p class=\"none\">No callout broke a rule before the run "
                               "stopped.</p>\n"
                             : "<p class=\"none\">No callout broke a rule.</p>\n");
@@ -393,58 +340,58 @@ static void write_violations(vs__buf *b, const json_t *r)
     write_violation_details(b, verifier, total);
 }
 
-static void write_latencies(vs__buf *b, const json_t *r)
+static void write_latencies(vs_buf *b, const json_t *r)
 {
     static const char *const keys[] = {"mean", "min", "p50", "p90", "p99", "p999", "p9999", "max"};
     static const char *const heads[] = {"mean", "min", "p50", "p90", "p99", "p99.9", "p99.99",
                                         "max"};
     const char *name;
     const json_t *h;
-    vs__buf_puts(b, "<h2>Latency (simulated &micro;s)</h2>\n<table class=\"latency\"><tr>"
+    vs_buf_puts(b, "<h2>Latency (simulated &micro;s)</h2>\n<table class=\"latency\"><tr>"
                     "<th>latency</th><th>count</th>");
     for (size_t k = 0; k < 8; k++)
-        vs__buf_printf(b, "<th>%s</th>", heads[k]);
-    vs__buf_puts(b, "</tr>\n");
+        vs_buf_printf(b, "<th>%s</th>", heads[k]);
+    vs_buf_puts(b, "</tr>\n");
     json_object_foreach((json_t *)get(r, "latency_us"), name, h) {
-        vs__buf_puts(b, "<tr>");
+        vs_buf_puts(b, "<tr>");
         write_cell_text(b, name);
         write_cell_num(b, get(h, "count"), 0);
         for (size_t k = 0; k < 8; k++)
             write_cell_num(b, get(h, keys[k]), 1);
-        vs__buf_puts(b, "</tr>\n");
+        vs_buf_puts(b, "</tr>\n");
     }
-    vs__buf_puts(b, "</table>\n");
+    vs_buf_puts(b, "</table>\n");
 }
 
-static void write_plugins(vs__buf *b, const json_t *r)
+static void write_plugins(vs_buf *b, const json_t *r)
 {
     static const char *const keys[] = {"saves", "restores", "pended", "failed", "timed_out"};
     const json_t *p;
     size_t i;
-    vs__buf_puts(b, "<h2>Callouts</h2>\n");
+    vs_buf_puts(b, "<h2>Callouts</h2>\n");
     if (json_array_size(get(r, "plugins")) == 0) {
-        vs__buf_puts(b, "<p class=\"none\">The scenario loads no callout plugins.</p>\n");
+        vs_buf_puts(b, "<p class=\"none\">The scenario loads no callout plugins.</p>\n");
         return;
     }
-    vs__buf_puts(b, "<table class=\"plugins\"><tr><th>plugin</th><th class=\"text\">path</th>"
+    vs_buf_puts(b, "<table class=\"plugins\"><tr><th>plugin</th><th class=\"text\">path</th>"
                     "<th>saves</th><th>restores</th><th>pended</th><th>failed</th>"
                     "<th>timed out</th><th>pending p99 (&micro;s)</th><th>callback p99 (&micro;s)</th></tr>\n");
     json_array_foreach(get(r, "plugins"), i, p) {
-        vs__buf_puts(b, "<tr>");
+        vs_buf_puts(b, "<tr>");
         write_cell_text(b, str(p, "name"));
         write_cell_text(b, str(p, "path"));
         for (size_t k = 0; k < 5; k++)
             write_cell_num(b, get(p, keys[k]), 0);
         write_cell_num(b, get(get(get(p, "latency_us"), "pending_completion"), "p99"), 1);
         write_cell_num(b, get(get(get(p, "latency_us"), "callback"), "p99"), 1);
-        vs__buf_puts(b, "</tr>\n");
+        vs_buf_puts(b, "</tr>\n");
     }
-    vs__buf_puts(b, "</table>\n");
+    vs_buf_puts(b, "</table>\n");
 }
 
 /* ---- The page ----------------------------------------------------------------------- */
 
-static void write_page(vs__buf *b, const json_t *r)
+static void write_page(vs_buf *b, const json_t *r)
 {
     write_head(b, r);
     write_unfinished(b, r);
@@ -455,18 +402,18 @@ static void write_page(vs__buf *b, const json_t *r)
     write_latencies(b, r);
     write_plugins(b, r);
     vs__html_charts(b, r);
-    vs__buf_puts(b, "<footer>Written by vswitchsim from the run's JSON report: times and "
+    vs_buf_puts(b, "<footer>Written by vswitchsim from the run's JSON report: times and "
                     "latencies are simulated (see docs/report.md).</footer>\n</main>\n</body>\n"
                     "</html>");
 }
 
 int vs_report_write_html(const json_t *report, const char *path, char err[VS_ERROR_MAX])
 {
-    vs__buf b = {0};
+    vs_buf b = {0};
     write_page(&b, report);
-    int rc = b.failed ? -1 : vs_report_write_atomically(path, b.text, err);
+    int rc = b.failed ? -1 : vs_file_write_atomically(path, b.text, err);
     if (b.failed)
         snprintf(err, VS_ERROR_MAX, "%s: out of memory", path);
-    vs__buf_free(&b);
+    vs_buf_free(&b);
     return rc;
 }

@@ -36,7 +36,7 @@ typedef struct lines {
     size_t n;
 } lines;
 
-static double *lines_add(vs__buf *b, lines *l, const char *name, size_t n)
+static double *lines_add(vs_buf *b, lines *l, const char *name, size_t n)
 {
     vs__series *s = realloc(l->s, (l->n + 1) * sizeof *s);
     double *xy = s ? malloc((n ? n : 1) * 2 * sizeof *xy) : NULL;
@@ -104,7 +104,7 @@ static size_t curve(const json_t *lat, double *x, double *y)
 }
 
 /* `cdf` puts the percentile on y instead of x. */
-static void add_curve(vs__buf *b, lines *l, const char *name, const json_t *lat, bool cdf)
+static void add_curve(vs_buf *b, lines *l, const char *name, const json_t *lat, bool cdf)
 {
     size_t n = curve(lat, NULL, NULL);
     double *xy = lines_add(b, l, name, n);
@@ -129,7 +129,7 @@ typedef struct ts_line {
 /* Lines of time-series columns against the interval's end, for the columns the report
  * has. An interval without samples has a latency quantile of 0: with `zero_is_gap`,
  * that is a gap, not a point. */
-static void add_ts_lines(vs__buf *b, lines *l, const json_t *ts, const ts_line *want,
+static void add_ts_lines(vs_buf *b, lines *l, const json_t *ts, const ts_line *want,
                          size_t n, bool zero_is_gap)
 {
     const json_t *rows = get(ts, "rows"), *row;
@@ -150,7 +150,7 @@ static void add_ts_lines(vs__buf *b, lines *l, const json_t *ts, const ts_line *
 
 /* ---- Charts ------------------------------------------------------------------------- */
 
-static void draw(vs__buf *b, vs__chart c, lines *l)
+static void draw(vs_buf *b, vs__chart c, lines *l)
 {
     c.series = l->s;
     c.nseries = l->n;
@@ -159,7 +159,7 @@ static void draw(vs__buf *b, vs__chart c, lines *l)
 }
 
 /* One line per plugin: its curve of `latency` over the percentiles. */
-static void chart_per_callout(vs__buf *b, const json_t *r, const char *latency, vs__chart c)
+static void chart_per_callout(vs_buf *b, const json_t *r, const char *latency, vs__chart c)
 {
     lines l = {0};
     const json_t *p;
@@ -171,7 +171,7 @@ static void chart_per_callout(vs__buf *b, const json_t *r, const char *latency, 
     draw(b, c, &l);
 }
 
-static void chart_series(vs__buf *b, const json_t *r, const ts_line *want, size_t n,
+static void chart_series(vs_buf *b, const json_t *r, const ts_line *want, size_t n,
                          bool zero_is_gap, vs__chart c)
 {
     lines l = {0};
@@ -181,7 +181,7 @@ static void chart_series(vs__buf *b, const json_t *r, const ts_line *want, size_
     draw(b, c, &l);
 }
 
-static void chart_blackout_cdf(vs__buf *b, const json_t *r)
+static void chart_blackout_cdf(vs_buf *b, const json_t *r)
 {
     lines l = {0};
     add_curve(b, &l, "blackout", get(get(r, "latency_us"), "blackout"), true);
@@ -195,7 +195,7 @@ static void chart_blackout_cdf(vs__buf *b, const json_t *r)
 
 /* The blackout's five parts (save, source teardown, transfer, NIC connect, restore), in
  * order: their means add up to the blackout's mean, so a tall part is where it goes. */
-static void chart_blackout_parts(vs__buf *b, const json_t *r)
+static void chart_blackout_parts(vs_buf *b, const json_t *r)
 {
     static const char *const keys[] = {"save", "source_teardown", "transfer", "nic_connect",
                                        "restore"};
@@ -224,7 +224,7 @@ static void chart_blackout_parts(vs__buf *b, const json_t *r)
 
 /* Completed migrations' mean time against how many ran at once on their source: where
  * sharing the migration network makes each one longer (docs/capacity.md). */
-static void chart_by_at_once(vs__buf *b, const json_t *r)
+static void chart_by_at_once(vs_buf *b, const json_t *r)
 {
     const json_t *rows = get(r, "migration_by_at_once"), *row;
     size_t n = json_array_size(rows), i;
@@ -247,7 +247,7 @@ static void chart_by_at_once(vs__buf *b, const json_t *r)
 }
 
 /* Each host's mean use of its migration link, each way. */
-static void chart_link_use(vs__buf *b, const json_t *r)
+static void chart_link_use(vs_buf *b, const json_t *r)
 {
     static const char *const sides[] = {"link_out", "link_in"};
     static const char *const names[] = {"egress (out)", "ingress (in)"};
@@ -271,7 +271,7 @@ static void chart_link_use(vs__buf *b, const json_t *r)
         &l);
 }
 
-void vs__html_charts(vs__buf *b, const json_t *r)
+void vs__html_charts(vs_buf *b, const json_t *r)
 {
     static const ts_line throughput[] = {{"saves_per_s", "NIC saves/s"},
                                          {"restores_per_s", "NIC restores/s"},
@@ -281,7 +281,7 @@ void vs__html_charts(vs__buf *b, const json_t *r)
     static const ts_line blackout[] = {{"blackout_p50_us", "blackout p50"},
                                        {"blackout_p99_us", "blackout p99"}};
     static const ts_line network[] = {{"link_busiest_pct", "busiest link"}};
-    vs__buf_puts(b, "<h2>Charts</h2>\n<div class=\"charts\">\n");
+    vs_buf_puts(b, "<h2>Charts</h2>\n<div class=\"charts\">\n");
     chart_per_callout(b, r, "pending_completion", (vs__chart){
         .id = "latency-pending", .title = "Latency percentiles per callout: pending completion",
         .empty = "no data: no callout pended a save or restore",
@@ -309,6 +309,6 @@ void vs__html_charts(vs__buf *b, const json_t *r)
         .id = "blackout-over-time", .title = "Blackout per interval",
         .empty = "no data: no blackout in any interval of the time series",
         .y = {"blackout (µs)", VS_SCALE_AUTO}});
-    vs__buf_puts(b, "</div>\n");
+    vs_buf_puts(b, "</div>\n");
 }
 

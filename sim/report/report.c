@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json_alloc.h"
 #include "report/metric_names.h"
 #include "report/report-int.h"
 

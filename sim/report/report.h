@@ -12,7 +12,7 @@
 
 #include "model/config.h"
 #include "model/stats.h"
-#include "scenario/scenario.h"
+#include "base/error.h"
 
 typedef struct vs_run_info {
     uint64_t sim_time_ns;
@@ -57,13 +57,6 @@ void vs_report_print_table(FILE *out, const json_t *report);
 /* Writes the report to `path` ("-" for stdout) through a temporary file and rename, so
  * a reader never sees half a file. Returns -1 with a reason in err. */
 int vs_report_write_json(const json_t *report, const char *path, char err[VS_ERROR_MAX]);
-
-/* Writes text to path through a temporary file in the same folder, fsync and rename. */
-int vs_report_write_atomically(const char *path, const char *text, char err[VS_ERROR_MAX]);
-
-/* Whether path is an existing device, pipe or socket (/dev/null, `>(jq ...)`), which
- * report files are written into in place, never renamed over. */
-bool vs_report_path_is_special(const char *path);
 
 /* The time series as CSV: a header of column names, then one row per interval. */
 int vs_report_write_csv(const json_t *report, const char *path, char err[VS_ERROR_MAX]);

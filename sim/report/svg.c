@@ -260,71 +260,71 @@ static double tick_y(const frame *f, int i)
 }
 
 /* The plot area, and a grid line at every tick over it. */
-static void write_grid(vs__buf *b, const frame *f)
+static void write_grid(vs_buf *b, const frame *f)
 {
     int bottom = f->top + PLOT_H;
-    vs__buf_printf(b, "<g class=\"grid\"><rect class=\"area\" x=\"%d\" y=\"%d\" width=\"%d\" "
+    vs_buf_printf(b, "<g class=\"grid\"><rect class=\"area\" x=\"%d\" y=\"%d\" width=\"%d\" "
                    "height=\"%d\"/>", ML, f->top, W - ML - MR, PLOT_H);
     for (int i = 0; i < f->x.nticks; i++)
-        vs__buf_printf(b, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>", tick_x(f, i),
+        vs_buf_printf(b, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>", tick_x(f, i),
                        f->top, tick_x(f, i), bottom);
     for (int i = 0; i < f->y.nticks; i++)
-        vs__buf_printf(b, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>", ML, tick_y(f, i),
+        vs_buf_printf(b, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>", ML, tick_y(f, i),
                        W - MR, tick_y(f, i));
-    vs__buf_puts(b, "</g>\n");
+    vs_buf_puts(b, "</g>\n");
 }
 
-static void write_ticks(vs__buf *b, const frame *f)
+static void write_ticks(vs_buf *b, const frame *f)
 {
     int bottom = f->top + PLOT_H;
-    vs__buf_puts(b, "<g class=\"ticks\">");
+    vs_buf_puts(b, "<g class=\"ticks\">");
     for (int i = 0; i < f->x.nticks; i++) {
-        vs__buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">", tick_x(f, i),
+        vs_buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">", tick_x(f, i),
                        bottom + 17);
         if (f->x.names)
-            vs__buf_escape(b, f->x.names[i]);
+            vs_html_escape(b, f->x.names[i]);
         else
-            vs__buf_puts(b, f->x.label[i]);
-        vs__buf_puts(b, "</text>");
+            vs_buf_puts(b, f->x.label[i]);
+        vs_buf_puts(b, "</text>");
     }
     for (int i = 0; i < f->y.nticks; i++)
-        vs__buf_printf(b, "<text x=\"%d\" y=\"%.1f\" dy=\"0.32em\" text-anchor=\"end\">%s</text>",
+        vs_buf_printf(b, "<text x=\"%d\" y=\"%.1f\" dy=\"0.32em\" text-anchor=\"end\">%s</text>",
                        ML - 7, tick_y(f, i), f->y.label[i]);
-    vs__buf_puts(b, "</g>\n");
+    vs_buf_puts(b, "</g>\n");
 }
 
-static void write_axes(vs__buf *b, const vs__chart *c, const frame *f)
+static void write_axes(vs_buf *b, const vs__chart *c, const frame *f)
 {
     int bottom = f->top + PLOT_H;
-    vs__buf_printf(b, "<g class=\"axis\"><path d=\"M%d %dV%dH%d\"/>", ML, f->top, bottom,
+    vs_buf_printf(b, "<g class=\"axis\"><path d=\"M%d %dV%dH%d\"/>", ML, f->top, bottom,
                    W - MR);
-    vs__buf_printf(b, "<text class=\"axis-title\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
+    vs_buf_printf(b, "<text class=\"axis-title\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
                    ML + (W - ML - MR) / 2, f->height - 10);
-    vs__buf_escape(b, c->x.title);
-    vs__buf_printf(b, "</text><text class=\"axis-title\" transform=\"translate(16 %d) "
+    vs_html_escape(b, c->x.title);
+    vs_buf_printf(b, "</text><text class=\"axis-title\" transform=\"translate(16 %d) "
                    "rotate(-90)\" text-anchor=\"middle\">", f->top + PLOT_H / 2);
-    vs__buf_escape(b, c->y.title);
-    vs__buf_puts(b, "</text></g>\n");
+    vs_html_escape(b, c->y.title);
+    vs_buf_puts(b, "</text></g>\n");
 }
 
 /* The line breaks at points it cannot draw, so a gap shows as a gap. */
-static void write_line(vs__buf *b, const frame *f, const vs__series *s, style st)
+static void write_line(vs_buf *b, const frame *f, const vs__series *s, style st)
 {
-    vs__buf_printf(b, "<path class=\"line\" stroke=\"%s\" stroke-dasharray=\"%s\" "
+    vs_buf_printf(b, "<path class=\"line\" stroke=\"%s\" stroke-dasharray=\"%s\" "
                    "data-name=\"", st.color, st.dash);
-    vs__buf_escape(b, s->name);
-    vs__buf_puts(b, "\" d=\"");
+    vs_html_escape(b, s->name);
+    vs_buf_puts(b, "\" d=\"");
     bool pen_down = false;
     for (size_t k = 0; k < s->n; k++) {
         bool ok = drawable(&f->x, &f->y, s, k);
         if (ok)
-            vs__buf_printf(b, "%s%.1f %.1f", pen_down ? "L" : "M", px_x(f, s->x[k]),
+            vs_buf_printf(b, "%s%.1f %.1f", pen_down ? "L" : "M", px_x(f, s->x[k]),
                            px_y(f, s->y[k]));
         pen_down = ok;
     }
-    vs__buf_puts(b, "\"><title>");
-    vs__buf_escape(b, s->name);
-    vs__buf_puts(b, "</title></path>\n");
+    vs_buf_puts(b, "\"><title>");
+    vs_html_escape(b, s->name);
+    vs_buf_puts(b, "</title></path>\n");
 }
 
 /* A point with gaps on both sides: no line goes through it, only its marker shows it. */
@@ -335,14 +335,14 @@ static bool isolated(const frame *f, const vs__series *s, size_t k)
 }
 
 /* Every point of a short series; of a long one, the points no line shows. */
-static void write_markers(vs__buf *b, const frame *f, const vs__series *s, style st, bool all)
+static void write_markers(vs_buf *b, const frame *f, const vs__series *s, style st, bool all)
 {
-    vs__buf_printf(b, "<g class=\"points\" fill=\"%s\">", st.color);
+    vs_buf_printf(b, "<g class=\"points\" fill=\"%s\">", st.color);
     for (size_t k = 0; k < s->n; k++)
         if (drawable(&f->x, &f->y, s, k) && (all || isolated(f, s, k)))
-            vs__buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.6\"/>", px_x(f, s->x[k]),
+            vs_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.6\"/>", px_x(f, s->x[k]),
                            px_y(f, s->y[k]));
-    vs__buf_puts(b, "</g>\n");
+    vs_buf_puts(b, "</g>\n");
 }
 
 /* y in pixels, or the plot's bottom for a value the scale cannot show (<= 0 on log). */
@@ -352,45 +352,45 @@ static double px_y_clamped(const frame *f, double v)
 }
 
 /* A vertical bar with short caps from ylo to yhi at each drawn point that has both. */
-static void write_bars(vs__buf *b, const frame *f, const vs__series *s, style st)
+static void write_bars(vs_buf *b, const frame *f, const vs__series *s, style st)
 {
-    vs__buf_printf(b, "<g class=\"error-bars\" stroke=\"%s\" stroke-width=\"1.4\" "
+    vs_buf_printf(b, "<g class=\"error-bars\" stroke=\"%s\" stroke-width=\"1.4\" "
                    "fill=\"none\">", st.color);
     for (size_t k = 0; k < s->n; k++) {
         if (!drawable(&f->x, &f->y, s, k) || !isfinite(s->ylo[k]) || !isfinite(s->yhi[k]) ||
             !isfinite(scaled(f->y.scale, s->yhi[k])))
             continue;
         double x = px_x(f, s->x[k]), lo = px_y_clamped(f, s->ylo[k]), hi = px_y(f, s->yhi[k]);
-        vs__buf_printf(b, "<path class=\"error-bar\" d=\"M%.1f %.1fV%.1fM%.1f %.1fH%.1fM%.1f "
+        vs_buf_printf(b, "<path class=\"error-bar\" d=\"M%.1f %.1fV%.1fM%.1f %.1fH%.1fM%.1f "
                        "%.1fH%.1f\"/>", x, lo, hi, x - 4, lo, x + 4, x - 4, hi, x + 4);
     }
-    vs__buf_puts(b, "</g>\n");
+    vs_buf_puts(b, "</g>\n");
 }
 
 /* Dashed lines across the plot, each labelled at its left end (where lines that grow
  * with x are lowest), above the line unless that would leave the plot; a white halo
  * keeps the label legible over the grid and lines. */
-static void write_thresholds(vs__buf *b, const vs__chart *c, const frame *f)
+static void write_thresholds(vs_buf *b, const vs__chart *c, const frame *f)
 {
     for (size_t i = 0; i < c->nthresholds; i++) {
         const vs__threshold *t = &c->thresholds[i];
         if (!isfinite(scaled(f->y.scale, t->y)))
             continue;
         double y = px_y(f, t->y);
-        vs__buf_printf(b, "<g class=\"threshold\"><line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" "
+        vs_buf_printf(b, "<g class=\"threshold\"><line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" "
                        "y2=\"%.1f\" stroke=\"#b42318\" stroke-width=\"1.5\" "
                        "stroke-dasharray=\"6 4\"/><text x=\"%d\" y=\"%.1f\" fill=\"#b42318\" "
                        "stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">", ML, y,
                        W - MR, y, ML + 6,
                        y - f->top < 14 ? y + 13 : y - 5);
-        vs__buf_escape(b, t->label);
-        vs__buf_puts(b, "</text></g>\n");
+        vs_html_escape(b, t->label);
+        vs_buf_puts(b, "</text></g>\n");
     }
 }
 
-static void write_series(vs__buf *b, const vs__chart *c, const frame *f)
+static void write_series(vs_buf *b, const vs__chart *c, const frame *f)
 {
-    vs__buf_puts(b, "<g class=\"series\">\n");
+    vs_buf_puts(b, "<g class=\"series\">\n");
     for (size_t i = 0; i < c->nseries; i++) {
         const vs__series *s = &c->series[i];
         size_t n = points_of(&f->x, &f->y, s);
@@ -401,25 +401,25 @@ static void write_series(vs__buf *b, const vs__chart *c, const frame *f)
             write_bars(b, f, s, style_of(i));
         write_markers(b, f, s, style_of(i), n <= MARKERS_UP_TO);
     }
-    vs__buf_puts(b, "</g>\n");
+    vs_buf_puts(b, "</g>\n");
 }
 
-static void write_legend_entry(vs__buf *b, const vs__series *s, style st, bool drawn, double x,
+static void write_legend_entry(vs_buf *b, const vs__series *s, style st, bool drawn, double x,
                                double y)
 {
-    vs__buf_printf(b, "<g class=\"legend-entry%s\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+    vs_buf_printf(b, "<g class=\"legend-entry%s\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
                    "y2=\"%.1f\" stroke=\"%s\" stroke-width=\"3\" stroke-dasharray=\"%s\"/>"
                    "<text x=\"%.1f\" y=\"%.1f\" dy=\"0.32em\">",
                    drawn ? "" : " no-data", x, y, x + 18, y, drawn ? st.color : "#c3c8d0",
                    st.dash, x + 23, y);
-    vs__buf_escape(b, s->name);
-    vs__buf_printf(b, "%s</text></g>", drawn ? "" : " (no samples)");
+    vs_html_escape(b, s->name);
+    vs_buf_printf(b, "%s</text></g>", drawn ? "" : " (no samples)");
 }
 
 /* Lays legend entries out left to right, wrapping, and returns the rows used; with b
  * NULL, only counts them. Entries for series with nothing drawn stay, greyed, so that a
  * missing line is explained. */
-static int write_legend(vs__buf *b, const vs__chart *c, const frame *f)
+static int write_legend(vs_buf *b, const vs__chart *c, const frame *f)
 {
     double x = ML;
     int row = 0;
@@ -438,36 +438,36 @@ static int write_legend(vs__buf *b, const vs__chart *c, const frame *f)
     return c->nseries ? row + 1 : 0;
 }
 
-static void write_empty(vs__buf *b, const vs__chart *c, const frame *f)
+static void write_empty(vs_buf *b, const vs__chart *c, const frame *f)
 {
-    vs__buf_printf(b, "<g class=\"axis\"><rect class=\"area\" x=\"%d\" y=\"%d\" width=\"%d\" "
+    vs_buf_printf(b, "<g class=\"axis\"><rect class=\"area\" x=\"%d\" y=\"%d\" width=\"%d\" "
                    "height=\"%d\"/></g>\n<text class=\"empty\" x=\"%d\" y=\"%d\" "
                    "text-anchor=\"middle\">",
                    ML, f->top, W - ML - MR, PLOT_H, ML + (W - ML - MR) / 2, f->top + PLOT_H / 2);
-    vs__buf_escape(b, c->empty);
-    vs__buf_puts(b, "</text>\n");
+    vs_html_escape(b, c->empty);
+    vs_buf_puts(b, "</text>\n");
 }
 
-static void write_open(vs__buf *b, const vs__chart *c, const frame *f, size_t series,
+static void write_open(vs_buf *b, const vs__chart *c, const frame *f, size_t series,
                        size_t points)
 {
-    vs__buf_puts(b, "<figure class=\"chart\"><figcaption>");
-    vs__buf_escape(b, c->title);
+    vs_buf_puts(b, "<figure class=\"chart\"><figcaption>");
+    vs_html_escape(b, c->title);
     if (c->note) {
-        vs__buf_puts(b, "<small>");
-        vs__buf_escape(b, c->note);
-        vs__buf_puts(b, "</small>");
+        vs_buf_puts(b, "<small>");
+        vs_html_escape(b, c->note);
+        vs_buf_puts(b, "</small>");
     }
-    vs__buf_printf(b, "</figcaption>\n<svg xmlns=\"http://www.w3.org/2000/svg\" "
+    vs_buf_printf(b, "</figcaption>\n<svg xmlns=\"http://www.w3.org/2000/svg\" "
                    "viewBox=\"0 0 %d %d\" role=\"img\" class=\"%s\" data-chart=\"", W, f->height,
                    points ? "plot" : "plot empty");
-    vs__buf_escape(b, c->id);
-    vs__buf_printf(b, "\" data-series=\"%zu\" data-points=\"%zu\"><title>", series, points);
-    vs__buf_escape(b, c->title);
-    vs__buf_puts(b, "</title>\n");
+    vs_html_escape(b, c->id);
+    vs_buf_printf(b, "\" data-series=\"%zu\" data-points=\"%zu\"><title>", series, points);
+    vs_html_escape(b, c->title);
+    vs_buf_puts(b, "</title>\n");
 }
 
-void vs__svg_chart(vs__buf *b, const vs__chart *c)
+void vs__svg_chart(vs_buf *b, const vs__chart *c)
 {
     frame f = {.x = plan_axis(c, false), .y = plan_axis(c, true)};
     size_t series = 0, points = 0;
@@ -480,9 +480,9 @@ void vs__svg_chart(vs__buf *b, const vs__chart *c)
     f.top = 14 + (rows ? rows * LEGEND_ROW + 6 : 0);
     f.height = f.top + PLOT_H + MB;
     write_open(b, c, &f, series, points);
-    vs__buf_puts(b, "<g class=\"legend\">");
+    vs_buf_puts(b, "<g class=\"legend\">");
     write_legend(b, c, &f);
-    vs__buf_puts(b, "</g>\n");
+    vs_buf_puts(b, "</g>\n");
     if (points == 0) {
         write_empty(b, c, &f);
     } else {
@@ -492,5 +492,5 @@ void vs__svg_chart(vs__buf *b, const vs__chart *c)
         write_thresholds(b, c, &f);
         write_series(b, c, &f);
     }
-    vs__buf_puts(b, "</svg></figure>\n");
+    vs_buf_puts(b, "</svg></figure>\n");
 }

@@ -11,8 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "report/report.h" /* vs_report_path_is_special */
-#include "plugin/loader.h" /* vs_ntstatus_name: the one table of NTSTATUS names */
+#include "base/file.h"
+#include "base/ntstatus.h"
+#include "report/report.h"
 
 /* The last status looked up and its name: nearly every record has the same one. */
 typedef struct status_cache {
@@ -118,7 +119,7 @@ vs_trace_file *vs_trace_file_new(const char *path, char err[VS_ERROR_MAX])
         tf->to_stdout = true;
         return tf;
     }
-    if (vs_report_path_is_special(path)) {
+    if (vs_path_is_special(path)) {
         tf->in_place = true;
         if (!(tf->path = strdup(path)) || !(tf->out = fopen(path, "we"))) {
             snprintf(err, VS_ERROR_MAX, "%s: %s", path, tf->path ? strerror(errno) : "out of memory");

@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "model/sim.h"
-#include "scenario/scenario.h" /* VS_ERROR_MAX */
+#include "base/error.h"
 
 typedef struct vs_trace_file vs_trace_file;
 

@@ -1,6 +1,7 @@
 /*
  * runner.c: one run of a loaded scenario (runner.h).
  */
+#include "base/clock.h"
 #include "runner/runner.h"
 
 #include <setjmp.h>
@@ -18,13 +19,6 @@
 #include "report/report.h"
 #include "server/server.h"
 
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* One line on stderr naming the callout that crashed and what was in flight. */
 static void print_crash(const vs_sim *sim, const vs_crash *c)
 {
@@ -41,6 +35,15 @@ static void print_crash(const vs_sim *sim, const vs_crash *c)
             (long long)sim->stats.migrations_in_flight.total.level);
 }
 
+/* Back at the recovery point: the simulator's own code runs from here, so a fault in it
+ * (a callout's overrun can leave the heap broken under print_crash) is not a callout's
+ * and must not land here again, round and round: it takes the default action, and the
+ * supervisor reports the death. */
+static void landed(vs_sim *sim)
+{
+    sim->activity.active = 0;
+}
+
 /* Runs the model under the crash guard. A crashing callout lands back at the recovery
  * point (guard.c), once for the run and once more per crash in an unload: the run is
  * not resumed (its state is not to be trusted), the crashed plugin is quarantined (none
@@ -52,12 +55,14 @@ static int run_guarded(vs_sim *sim, vs_plugin_set *plugins, vs_run_end *end)
         end->guard.can_jump = 1;
         rc = vs_sim_run(sim);
     } else {
+        landed(sim);
         print_crash(sim, &end->guard.last);
         vs_guard_quarantine(&end->guard);
         rc = vs_sim_collect(sim);
     }
     end->interrupted = sim->interrupted;
     if (sigsetjmp(end->guard.env, 1) != 0) {
+        landed(sim);
         print_crash(sim, &end->guard.last);
         vs_guard_quarantine(&end->guard);
     }
@@ -108,7 +113,7 @@ static void hand_over(snapshot_hook *h)
         vs_sim_out_of_memory(sim); /* as anywhere in the run: it stops, exit 1 */
         return;
     }
-    h->end->wall_time_s = wall_now() - h->started;
+    h->end->wall_time_s = vs_wall_s() - h->started;
     json_t *report = build_report(sim->cfg, sim, h->end);
     if (!collected) {
         free(sim->stats.hosts);
@@ -152,7 +157,7 @@ static json_t *run_attached(vs_sim *sim, const vs_run_options *o, vs_run_end *en
     struct event_base *own_base = NULL;
     if (cfg->run.realtime && !sim->evbase)
         sim->evbase = own_base = vs_realtime_base_new();
-    double started = wall_now();
+    double started = vs_wall_s();
     snapshot_hook hook = {sim, end, o->supervisor, started, sim->progress, sim->progress_ctx};
     if (o->supervisor) { /* the plugins are in: snapshots are due from an interval on */
         vs_supervisor_began(o->supervisor);
@@ -162,7 +167,7 @@ static json_t *run_attached(vs_sim *sim, const vs_run_options *o, vs_run_end *en
     int rc = run_guarded(sim, plugins, end);
     sim->progress = hook.progress; /* the hook's frame ends here */
     sim->progress_ctx = hook.progress_ctx;
-    end->wall_time_s = wall_now() - started;
+    end->wall_time_s = vs_wall_s() - started;
     if (sim->progress)
         fprintf(stderr, "\r\033[K");
     vs_sim_violations_summary(sim); /* after the unload's leak checks, before the summary */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/grow.h"
 #include "scenario/scenario-int.h"
 
 #define EMPIRICAL_MAX 1000000
@@ -187,13 +188,8 @@ static int read_samples(vs__sc *sc, vs__csv *csv, double **values, size_t *n)
         }
         if (*n == EMPIRICAL_MAX)
             return vs__csv_fail(sc, csv, "more than %d values", EMPIRICAL_MAX);
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 1024;
-            double *bigger = realloc(*values, cap * sizeof *bigger);
-            if (!bigger)
-                return vs__sc_oom(sc);
-            *values = bigger;
-        }
+        if (VS_GROW(*values, cap, *n + 1) != 0)
+            return vs__sc_oom(sc);
         (*values)[(*n)++] = ns;
     }
     if (rc == 0 && *n == 0)

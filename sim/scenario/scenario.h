@@ -10,9 +10,10 @@
 
 #include <stddef.h>
 
+#include "base/error.h"
+#include "base/json_alloc.h"
 #include "model/config.h"
 
-#define VS_ERROR_MAX 1024
 
 /* One --set KEY=VALUE: KEY is a dotted path (`workload.rate_per_s`, `plugins.0.params.x`);
  * VALUE is taken as JSON when it parses as JSON, else as a string (`run.duration=30s`).
@@ -45,18 +46,6 @@ int vs_scenario_load(const char *path, const vs_scenario_options *opts, vs_confi
  * is where relative plugin paths are taken from. */
 int vs_scenario_load_text(const char *text, size_t len, const char *name, const char *base_dir,
                           const vs_scenario_options *opts, vs_config *cfg, char err[VS_ERROR_MAX]);
-
-/* Escapes control characters in a message in place (\n, \r, \t, \xNN), cutting it to
- * VS_ERROR_MAX, so that it stays one line whatever the input held (scenario names,
- * --set and --param text come from the user, raw). */
-void vs_error_one_line(char *err);
-
-/* jansson's allocations, counted when they fail: its parser may report a failed
- * allocation as a syntax error, or absorb it, so the loader compares the count before
- * and after. The program installs the counter once at start (before any jansson call);
- * unless it is installed, the count stays 0. The count is per thread, like errno. */
-void vs_json_alloc_install(void);
-unsigned long vs_json_alloc_failures(void);
 
 /* The scenario `vswitchsim run` uses without an argument: scenarios/quickstart.json from
  * the source tree while developing, else the installed copy. Never NULL. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/grow.h"
 #include "scenario/scenario-int.h"
 
 #define MAX_TRACE_ROWS 10000000
@@ -94,13 +95,8 @@ static int read_trace(vs__sc *sc, vs__csv *csv, vs_config *cfg)
         }
         if (n == MAX_TRACE_ROWS)
             return vs__csv_fail(sc, csv, "more than %d rows", MAX_TRACE_ROWS);
-        if (n == cap) {
-            cap = cap ? cap * 2 : 4096;
-            vs_trace_entry *bigger = realloc(cfg->workload.trace, cap * sizeof *bigger);
-            if (!bigger)
-                return vs__sc_oom(sc);
-            cfg->workload.trace = bigger;
-        }
+        if (VS_GROW(cfg->workload.trace, cap, n + 1) != 0)
+            return vs__sc_oom(sc);
         cfg->workload.trace[cfg->workload.ntrace++] = e;
         prev_line = csv->line;
     }

@@ -9,6 +9,7 @@
  *   GET /status   {"state", "progress", "sim_time_s", ...}
  *   GET /report   the JSON report so far (vs_report_build on the current stats)
  */
+#include "base/clock.h"
 #include "server/server.h"
 
 #include <arpa/inet.h>
@@ -48,13 +49,6 @@ struct vs_server {
     bool finished;
     uint64_t requests;
 };
-
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* ---- --listen's address ------------------------------------------------------------ */
 
@@ -107,7 +101,7 @@ static vs_run_info run_info(const vs_server *s)
 {
     return (vs_run_info){.sim_time_ns = vs_sim_now(s->sim),
                          .events = vs_engine_events_run(s->sim->engine),
-                         .wall_time_s = (s->finished ? s->ended : wall_now()) - s->started,
+                         .wall_time_s = (s->finished ? s->ended : vs_wall_s()) - s->started,
                          .interrupted = s->sim->interrupted};
 }
 
@@ -232,7 +226,7 @@ vs_server *vs_server_start(vs_sim *sim, const char *host, uint16_t port, char er
     if (!s)
         return snprintf(err, VS_ERROR_MAX, "out of memory"), NULL;
     s->sim = sim;
-    s->started = wall_now();
+    s->started = vs_wall_s();
     s->base = sim->evbase;
     if (!s->base) { /* the one kind of base, which the real-time clock may share */
         s->base = vs_realtime_base_new();
@@ -301,12 +295,12 @@ void vs_server_finish(vs_server *s, double linger)
     if (!s || s->finished)
         return;
     s->finished = true;
-    s->ended = wall_now();
+    s->ended = vs_wall_s();
     /* Answer what was asked before the end; then, with linger, keep answering. */
     event_base_loop(s->base, EVLOOP_NONBLOCK);
     /* In steps of 0.1 s, so that SIGINT or SIGTERM (the stop flag) cuts it short. */
     double until = s->ended + linger;
-    while (linger > 0 && wall_now() < until && !(s->sim->stop && *s->sim->stop)) {
+    while (linger > 0 && vs_wall_s() < until && !(s->sim->stop && *s->sim->stop)) {
         struct timeval tv = {0, 100000};
         event_base_loopexit(s->base, &tv);
         event_base_dispatch(s->base);

@@ -12,7 +12,7 @@
 
 #include "model/config.h"
 #include "model/stats.h"
-#include "scenario/scenario.h"
+#include "base/error.h"
 
 typedef struct vs_sim vs_sim;
 

@@ -6,6 +6,7 @@
  * writing one leaves the one before it readable.
  */
 #define _GNU_SOURCE
+#include "base/clock.h"
 #include "supervisor/supervisor.h"
 
 #include <errno.h>
@@ -38,13 +39,6 @@ _Static_assert(sizeof(struct vs_supervisor_page) <= 4096, "one page");
 /* The child a signal sent to the parent is passed to. A signal handler has no argument
  * to find it by: a binding, set while the parent waits, not simulator state. */
 static volatile pid_t forward_to;
-
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* A terminal's ^C reaches the child too (si_code SI_KERNEL); one sent by a process to
  * the parent alone (kill: si_code <= 0) is passed on, so the child stops as it would. */
@@ -168,7 +162,7 @@ void vs_supervisor_began(vs_supervisor *s)
 {
     if (!s || !s->page)
         return;
-    s->last_snapshot = wall_now(); /* the first is due one interval from here */
+    s->last_snapshot = vs_wall_s(); /* the first is due one interval from here */
     s->page->began = 1;
 }
 
@@ -176,7 +170,7 @@ bool vs_supervisor_snapshot_due(vs_supervisor *s)
 {
     if (!s->page || s->snapshot_fd < 0 || !s->page->began)
         return false;
-    return wall_now() - s->last_snapshot >= s->snapshot_every_s;
+    return vs_wall_s() - s->last_snapshot >= s->snapshot_every_s;
 }
 
 static int write_at(int fd, const char *p, size_t n, off_t at)
@@ -210,7 +204,7 @@ void vs_supervisor_snapshot(vs_supervisor *s, const json_t *report, vs_time_t at
     /* The next is due an interval after this one ends, not after it began: one that
      * takes longer than the interval (a report of 60,000 time-series rows under TSan:
      * 1.1 s) would otherwise follow at once, and the run would barely move between. */
-    s->last_snapshot = wall_now();
+    s->last_snapshot = vs_wall_s();
 }
 
 void vs_supervisor_end(const vs_supervisor *s, vs_child_end *end)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/grow.h"
 #include "sweep/param.h"
 
 /* Range ends are inclusive even when A + i*S lands a rounding error past B. */
@@ -46,15 +47,9 @@ static int push(parse_ctx *c, json_t *v)
         json_decref(v);
         return fail(c, "more than %d values", VS_AXIS_MAX_VALUES);
     }
-    if (c->axis->nvalues == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 8;
-        json_t **grown = realloc(c->axis->values, cap * sizeof *grown);
-        if (!grown) {
-            json_decref(v);
-            return fail(c, "out of memory");
-        }
-        c->axis->values = grown;
-        c->cap = cap;
+    if (VS_GROW(c->axis->values, c->cap, c->axis->nvalues + 1) != 0) {
+        json_decref(v);
+        return fail(c, "out of memory");
     }
     c->axis->values[c->axis->nvalues++] = v;
     return 0;

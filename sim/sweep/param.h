@@ -19,7 +19,7 @@
 
 #include <jansson.h>
 
-#include "scenario/scenario.h"
+#include "base/error.h"
 
 #define VS_AXIS_MAX_VALUES 100000 /* per axis */
 #define VS_GRID_MAX_POINTS 1000000

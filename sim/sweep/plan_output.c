@@ -4,6 +4,7 @@
  * metric's mean against the value with its interval and the SLO line, as a sweep's page
  * does.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

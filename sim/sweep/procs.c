@@ -14,6 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/grow.h"
+
 typedef struct slot {
     pid_t pid; /* 0: free */
     int fd;    /* the read end of the child's result pipe; -1 once at EOF */
@@ -122,14 +124,8 @@ static int drain(slot *s)
         s->fd = -1;
         return 0;
     }
-    if (s->len + (size_t)n + 1 > s->cap) {
-        size_t cap = (s->len + (size_t)n + 1) * 2;
-        char *b = realloc(s->buf, cap);
-        if (!b)
-            return -1;
-        s->buf = b;
-        s->cap = cap;
-    }
+    if (VS_GROW(s->buf, s->cap, s->len + (size_t)n + 1) != 0)
+        return -1;
     memcpy(s->buf + s->len, chunk, (size_t)n);
     s->len += (size_t)n;
     return 0;

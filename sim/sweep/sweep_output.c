@@ -5,6 +5,7 @@
  * confidence-interval bars and the SLO limit). Everything read from the JSON is user
  * text or user numbers: the HTML escapes it, the CSV quotes it.
  */
+#include "base/file.h"
 #include "sweep/sweep_output.h"
 
 #include <math.h>
@@ -377,22 +378,22 @@ void vs_sweep_print_table(FILE *out, const json_t *sweep)
 /* ---- CSV ---------------------------------------------------------------------------- */
 
 /* RFC 4180: a field with a comma, a quote or a line break is quoted, quotes doubled. */
-static void csv_field(vs__buf *b, const char *s, bool first)
+static void csv_field(vs_buf *b, const char *s, bool first)
 {
     if (!first)
-        vs__buf_puts(b, ",");
+        vs_buf_puts(b, ",");
     if (!s[strcspn(s, ",\"\r\n")]) {
-        vs__buf_puts(b, s);
+        vs_buf_puts(b, s);
         return;
     }
-    vs__buf_puts(b, "\"");
+    vs_buf_puts(b, "\"");
     for (; *s; s++)
-        vs__buf_puts(b, *s == '"' ? "\"\"" : (char[]){*s, '\0'});
-    vs__buf_puts(b, "\"");
+        vs_buf_puts(b, *s == '"' ? "\"\"" : (char[]){*s, '\0'});
+    vs_buf_puts(b, "\"");
 }
 
 /* A number field: integers as integers, reals in the shortest exact form, null empty. */
-static void csv_number(vs__buf *b, const json_t *v, bool first)
+static void csv_number(vs_buf *b, const json_t *v, bool first)
 {
     char text[32] = "";
     if (json_is_integer(v))
@@ -405,7 +406,7 @@ static void csv_number(vs__buf *b, const json_t *v, bool first)
 static const char *const CSV_STATS[] = {"mean", "half_width", "low", "high", "n"};
 enum { NSTATS = sizeof CSV_STATS / sizeof CSV_STATS[0] };
 
-static void csv_header(vs__buf *b, const json_t *sweep)
+static void csv_header(vs_buf *b, const json_t *sweep)
 {
     size_t i;
     const json_t *v;
@@ -416,20 +417,20 @@ static void csv_header(vs__buf *b, const json_t *sweep)
     }
     json_array_foreach(get(sweep, "metrics"), i, v)
         for (size_t s = 0; s < NSTATS; s++) {
-            vs__buf col = {0};
-            vs__buf_printf(&col, "%s_%s", json_string_value(v) ? json_string_value(v) : "",
+            vs_buf col = {0};
+            vs_buf_printf(&col, "%s_%s", json_string_value(v) ? json_string_value(v) : "",
                            CSV_STATS[s]);
             b->failed |= col.failed;
             csv_field(b, col.text ? col.text : "", first);
             first = false;
-            vs__buf_free(&col);
+            vs_buf_free(&col);
         }
     csv_field(b, "runs", first);
     csv_field(b, "runs_passed", false);
-    vs__buf_puts(b, "\n");
+    vs_buf_puts(b, "\n");
 }
 
-static void csv_row(vs__buf *b, const json_t *sweep, const json_t *pt)
+static void csv_row(vs_buf *b, const json_t *sweep, const json_t *pt)
 {
     size_t nparams = json_array_size(get(sweep, "params")), i;
     const json_t *v;
@@ -449,21 +450,21 @@ static void csv_row(vs__buf *b, const json_t *sweep, const json_t *pt)
     snprintf(runs, sizeof runs, "%zu", json_array_size(get(pt, "runs")));
     csv_field(b, runs, first);
     csv_number(b, get(pt, "runs_passed"), false);
-    vs__buf_puts(b, "\n");
+    vs_buf_puts(b, "\n");
 }
 
-static int write_buf(vs__buf *b, const char *path, char err[VS_ERROR_MAX])
+static int write_buf(vs_buf *b, const char *path, char err[VS_ERROR_MAX])
 {
-    int rc = b->failed ? -1 : vs_report_write_atomically(path, b->text ? b->text : "", err);
+    int rc = b->failed ? -1 : vs_file_write_atomically(path, b->text ? b->text : "", err);
     if (b->failed)
         snprintf(err, VS_ERROR_MAX, "%s: out of memory", path);
-    vs__buf_free(b);
+    vs_buf_free(b);
     return rc;
 }
 
 int vs_sweep_write_csv(const json_t *sweep, const char *path, char err[VS_ERROR_MAX])
 {
-    vs__buf b = {0};
+    vs_buf b = {0};
     size_t i;
     const json_t *pt;
     csv_header(&b, sweep);
@@ -588,18 +589,18 @@ static void lineset_free(lineset *s)
 static char *line_name(const json_t *sweep, const json_t *pt)
 {
     const json_t *params = get(sweep, "params");
-    vs__buf b = {0};
+    vs_buf b = {0};
     for (size_t c = 1; c < json_array_size(params); c++) {
         char *v = value_text(json_array_get(get(pt, "params"), c));
-        vs__buf_printf(&b, "%s%s=%s", c > 1 ? ", " : "", str(json_array_get(params, c), "key"),
+        vs_buf_printf(&b, "%s%s=%s", c > 1 ? ", " : "", str(json_array_get(params, c), "key"),
                        v ? v : "");
         b.failed |= v == NULL;
         free(v);
     }
     if (json_array_size(params) <= 1)
-        vs__buf_puts(&b, "mean");
+        vs_buf_puts(&b, "mean");
     if (b.failed)
-        vs__buf_free(&b);
+        vs_buf_free(&b);
     return b.text;
 }
 
@@ -716,7 +717,7 @@ static size_t slo_thresholds(const json_t *sweep, const char *metric, vs__thresh
 
 enum { MAX_THRESHOLDS = 4 };
 
-static void chart_metric(vs__buf *b, const json_t *sweep, const xaxis *a, const char *metric)
+static void chart_metric(vs_buf *b, const json_t *sweep, const xaxis *a, const char *metric)
 {
     lineset s = lines_of(sweep, a, metric);
     sort_lines(&s, a);
@@ -748,14 +749,14 @@ static void chart_metric(vs__buf *b, const json_t *sweep, const xaxis *a, const 
     lineset_free(&s);
 }
 
-static void write_charts(vs__buf *b, const json_t *sweep)
+static void write_charts(vs_buf *b, const json_t *sweep)
 {
     xaxis a;
     size_t i;
     const json_t *m;
-    vs__buf_puts(b, "<h2>Charts</h2>\n");
+    vs_buf_puts(b, "<h2>Charts</h2>\n");
     if (json_array_size(get(sweep, "params")) == 0) {
-        vs__buf_puts(b, "<p class=\"none\">The sweep has no parameters to chart.</p>\n");
+        vs_buf_puts(b, "<p class=\"none\">The sweep has no parameters to chart.</p>\n");
         return;
     }
     if (!xaxis_init(&a, sweep)) {
@@ -763,91 +764,91 @@ static void write_charts(vs__buf *b, const json_t *sweep)
         xaxis_free(&a);
         return;
     }
-    vs__buf_puts(b, "<section class=\"charts\">\n");
+    vs_buf_puts(b, "<section class=\"charts\">\n");
     json_array_foreach(get(sweep, "metrics"), i, m)
         if (json_is_string(m))
             chart_metric(b, sweep, &a, json_string_value(m));
-    vs__buf_puts(b, "</section>\n");
+    vs_buf_puts(b, "</section>\n");
     xaxis_free(&a);
 }
 
 /* ---- HTML: the page ----------------------------------------------------------------- */
 
-static void write_head(vs__buf *b, const json_t *sweep)
+static void write_head(vs_buf *b, const json_t *sweep)
 {
-    vs__buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    vs_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                     "<title>vswitchsim ");
-    vs__buf_escape(b, *str(sweep, "kind") ? str(sweep, "kind") : "sweep");
-    vs__buf_puts(b, ": ");
-    vs__buf_escape(b, str(sweep, "name"));
-    vs__buf_printf(b, "</title>\n<style>%s%s%s</style>\n</head>\n<body>\n<main>\n",
+    vs_html_escape(b, *str(sweep, "kind") ? str(sweep, "kind") : "sweep");
+    vs_buf_puts(b, ": ");
+    vs_html_escape(b, str(sweep, "name"));
+    vs_buf_printf(b, "</title>\n<style>%s%s%s</style>\n</head>\n<body>\n<main>\n",
                    vs__page_css, CSS, vs__chart_css);
 }
 
-static void write_header(vs__buf *b, const json_t *sweep)
+static void write_header(vs_buf *b, const json_t *sweep)
 {
     size_t points = grid_points(get(sweep, "params")), done = 0, i;
     const json_t *pt;
     json_array_foreach(get(sweep, "points"), i, pt)
         done += has_runs(pt);
-    vs__buf_puts(b, "<header>\n<h1>vswitchsim ");
-    vs__buf_escape(b, *str(sweep, "kind") ? str(sweep, "kind") : "sweep");
-    vs__buf_puts(b, ": <span class=\"scenario\">");
-    vs__buf_escape(b, str(sweep, "name"));
-    vs__buf_puts(b, "</span></h1>\n<p class=\"meta\">");
-    vs__buf_escape(b, str(sweep, "scenario"));
-    vs__buf_printf(b, " &middot; seed %.0f &middot; %zu point%s &times; %.0f rep%s &middot; "
+    vs_buf_puts(b, "<header>\n<h1>vswitchsim ");
+    vs_html_escape(b, *str(sweep, "kind") ? str(sweep, "kind") : "sweep");
+    vs_buf_puts(b, ": <span class=\"scenario\">");
+    vs_html_escape(b, str(sweep, "name"));
+    vs_buf_puts(b, "</span></h1>\n<p class=\"meta\">");
+    vs_html_escape(b, str(sweep, "scenario"));
+    vs_buf_printf(b, " &middot; seed %.0f &middot; %zu point%s &times; %.0f rep%s &middot; "
                    "%g%% confidence intervals</p>\n", num_or_nan(get(sweep, "seed")), points,
                    points == 1 ? "" : "s", num_or_nan(get(sweep, "reps")),
                    num_or_nan(get(sweep, "reps")) == 1 ? "" : "s",
                    num_or_nan(get(sweep, "confidence")) * 100);
     if (!json_is_true(get(sweep, "complete")))
-        vs__buf_printf(b, "<p class=\"meta warn\">Incomplete: %zu of %zu points have runs."
+        vs_buf_printf(b, "<p class=\"meta warn\">Incomplete: %zu of %zu points have runs."
                        "</p>\n", done, points);
-    vs__buf_puts(b, "</header>\n");
+    vs_buf_puts(b, "</header>\n");
 }
 
 /* The text table's cells as an HTML table; a point where not every run passed is red. */
-static void write_table(vs__buf *b, const json_t *sweep)
+static void write_table(vs_buf *b, const json_t *sweep)
 {
     metric_list m = table_metrics(sweep);
     grid g = grid_build(sweep, &m);
-    vs__buf_puts(b, "<h2>Points</h2>\n");
+    vs_buf_puts(b, "<h2>Points</h2>\n");
     b->failed |= g.failed;
     if (g.failed || g.rows == 1) {
-        vs__buf_puts(b, "<p class=\"none\">No point has finished a run yet.</p>\n");
+        vs_buf_puts(b, "<p class=\"none\">No point has finished a run yet.</p>\n");
         grid_free(&g);
         metric_list_free(&m);
         return;
     }
     /* Wide grids scroll inside their box, not the page. */
-    vs__buf_puts(b, "<div class=\"scroll\"><table class=\"sweep\">\n");
+    vs_buf_puts(b, "<div class=\"scroll\"><table class=\"sweep\">\n");
     for (size_t r = 0; r < g.rows; r++) {
-        vs__buf_puts(b, "<tr>");
+        vs_buf_puts(b, "<tr>");
         for (size_t c = 0; c < g.cols; c++) {
             const char *s = grid_at(&g, r, c);
             bool all = c + 1 < g.cols || r == 0 || g.all_passed[r];
-            vs__buf_printf(b, "<%s class=\"%s%s\">", r ? "td" : "th",
+            vs_buf_printf(b, "<%s class=\"%s%s\">", r ? "td" : "th",
                            c < g.nparams ? "text" : "num", all ? "" : " fail");
-            vs__buf_escape(b, s);
-            vs__buf_printf(b, "</%s>", r ? "td" : "th");
+            vs_html_escape(b, s);
+            vs_buf_printf(b, "</%s>", r ? "td" : "th");
         }
-        vs__buf_puts(b, "</tr>\n");
+        vs_buf_puts(b, "</tr>\n");
     }
-    vs__buf_puts(b, "</table></div>\n");
+    vs_buf_puts(b, "</table></div>\n");
     grid_free(&g);
     metric_list_free(&m);
 }
 
 int vs_sweep_write_html(const json_t *sweep, const char *path, char err[VS_ERROR_MAX])
 {
-    vs__buf b = {0};
+    vs_buf b = {0};
     write_head(&b, sweep);
     write_header(&b, sweep);
     write_table(&b, sweep);
     write_charts(&b, sweep);
-    vs__buf_puts(&b, "<footer>Written by vswitchsim from the sweep's JSON results: each "
+    vs_buf_puts(&b, "<footer>Written by vswitchsim from the sweep's JSON results: each "
                      "point's runs are replications with their own seeds; times and latencies "
                      "are simulated.</footer>\n</main>\n</body>\n</html>");
     return write_buf(&b, path, err);

@@ -35,7 +35,7 @@
 
 #include <jansson.h>
 
-#include "scenario/scenario.h"
+#include "base/error.h"
 
 /* One row per point: the parameter values, "mean ± half-width" of the table's metrics
  * (those of the SLOs with a bound, < <= > >=, then the headline ones: blackout p99,

@@ -115,10 +115,3 @@ Test(loader, failing_entry_is_reported_with_its_ntstatus)
     vs_fwps_bind(NULL);
     vs_sim_free(sim);
 }
-
-Test(loader, ntstatus_names)
-{
-    char buf[64];
-    cr_assert_str_eq(vs_ntstatus_name(STATUS_DATA_ERROR, buf), "STATUS_DATA_ERROR (0xC000003E)");
-    cr_assert_str_eq(vs_ntstatus_name((NTSTATUS)0xC0FFEE00, buf), "0xC0FFEE00");
-}

@@ -379,7 +379,7 @@ Test(sweep_output, html_with_no_runs_says_so)
 
 static char *chart(const vs__chart *c)
 {
-    vs__buf b = {0};
+    vs_buf b = {0};
     vs__svg_chart(&b, c);
     cr_assert(!b.failed);
     return b.text;

@@ -1,12 +1,12 @@
 /*
  * json_alloc.c: jansson's allocations through a counter of those that failed
- * (scenario.h), so that the loader can tell running out of memory from bad JSON.
+ * (json_alloc.h), so that the loader can tell running out of memory from bad JSON.
  */
 #include <stdlib.h>
 
 #include <jansson.h>
 
-#include "scenario/scenario.h"
+#include "base/json_alloc.h"
 
 /* Per thread, like errno: what failed in this thread's jansson calls. Not simulator
  * state; jansson's allocator hook takes no context to carry it in. */
