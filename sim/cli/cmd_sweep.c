@@ -15,7 +15,7 @@
 #include "base/clock.h"
 #include "base/file.h"
 #include "cli/sweep_common.h"
-#include "report/metric_names.h"
+#include "config/metric_names.h"
 #include "report/report.h"
 #include "sweep/sweep.h"
 #include "sweep/sweep_output.h"
@@ -52,7 +52,7 @@ static int take_option(sweep_args *a, int argc, char **argv, int *i)
             return vs_cli_usage_error("sweep: at most %d --param", VS_SWEEP_MAX_PARAMS), -1;
         a->params[a->nparams++] = val;
     } else if (strcmp(opt, "--metric") == 0) {
-        if (!vs_report_metric_known(val))
+        if (!vs_metric_known(val))
             return vs_cli_usage_error("sweep: --metric %s: not a report metric (see "
                                       "docs/report.md)", val), -1;
         if (a->nmetrics == VS_SWEEP_MAX_METRICS)
@@ -117,14 +117,17 @@ static int axes_from_args(const sweep_args *a, sweep_plan *sp)
     return 0;
 }
 
-/* The scenario's "sweep" section, already validated by the loader. */
+/* The scenario's "sweep" section, already validated by the loader: each parameter's
+ * values are JSON text (config.h). */
 static int axes_from_scenario(const vs_config *cfg, sweep_plan *sp)
 {
-    char why[VS_ERROR_MAX];
-    const char *key;
-    json_t *values;
-    json_object_foreach(json_object_get(cfg->sweep, "params"), key, values) {
-        if (vs_axis_from_json(key, values, &sp->axes[sp->naxes], why) != 0)
+    char why[VS_ERROR_MAX] = "out of memory";
+    for (size_t i = 0; i < cfg->sweep.nparams; i++) {
+        const vs_sweep_param *p = &cfg->sweep.params[i];
+        json_t *values = json_loads(p->values, JSON_DECODE_ANY, NULL);
+        int rc = values ? vs_axis_from_json(p->key, values, &sp->axes[sp->naxes], why) : -1;
+        json_decref(values);
+        if (rc != 0)
             return fprintf(stderr, "vswitchsim: %s: $.sweep.params: %s\n", cfg->source_path,
                            why), -1;
         sp->naxes++;
@@ -151,7 +154,7 @@ static int check_axes(const sweep_plan *sp)
 /* Everything but the runs, from the command line and the scenario's "sweep". */
 static int plan_sweep(const sweep_args *a, const vs_config *cfg, sweep_plan *sp)
 {
-    const json_t *sec = cfg->sweep;
+    const vs_sweep_section *sec = &cfg->sweep;
     if (a->nparams ? axes_from_args(a, sp) != 0 : axes_from_scenario(cfg, sp) != 0)
         return -1;
     if (sp->naxes == 0)
@@ -159,19 +162,14 @@ static int plan_sweep(const sweep_args *a, const vs_config *cfg, sweep_plan *sp)
                                   "\"sweep\" section"), -1;
     if (check_axes(sp) != 0)
         return -1;
-    sp->reps = a->reps ? a->reps
-               : json_integer_value(json_object_get(sec, "reps")) > 0
-                   ? (unsigned)json_integer_value(json_object_get(sec, "reps"))
-                   : 1;
+    sp->reps = a->reps ? a->reps : sec->reps ? sec->reps : 1;
     sp->confidence = a->confidence > 0 ? a->confidence
-                     : json_is_number(json_object_get(sec, "confidence"))
-                         ? json_number_value(json_object_get(sec, "confidence"))
-                         : 0.95;
+                     : sec->confidence > 0 ? sec->confidence
+                                           : 0.95;
     const char *extra[VS_SWEEP_MAX_METRICS * 2];
     size_t nextra = 0, i;
-    const json_t *m;
-    json_array_foreach(json_object_get(sec, "metrics"), i, m)
-        extra[nextra++] = json_string_value(m);
+    for (i = 0; i < sec->nmetrics; i++)
+        extra[nextra++] = sec->metrics[i];
     for (i = 0; i < a->nmetrics; i++)
         extra[nextra++] = a->metrics[i];
     sp->metrics = vs_batch_metrics(cfg, extra, nextra, &sp->nmetrics);

@@ -11,7 +11,7 @@
 #include "cli/cli.h"
 #include "sweep/exec.h"
 #include "sweep/job.h"
-#include "sweep/param.h"
+#include "scenario/param.h"
 
 #define VS_SWEEP_MAX_PARAMS 16
 #define VS_SWEEP_MAX_METRICS 256

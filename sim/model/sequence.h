@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "model/config.h"
+#include "config/config.h"
 
 typedef enum vs_mig_state {
     VS_MIG_QUEUED,         /* behind another operation on the same VM */

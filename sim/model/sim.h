@@ -16,7 +16,7 @@
 #include "engine/engine.h"
 #include "engine/pool.h"
 #include "engine/rng.h"
-#include "model/config.h"
+#include "config/config.h"
 #include "model/network.h"
 #include "model/targets.h"
 #include "model/stats.h"
@@ -266,6 +266,10 @@ struct vs_sim {
      * plugin layer makes it with the instances and frees it after their unload. */
     struct vs_special_pool *special_pool;
     uint64_t activities; /* activities begun: a watchdog sees one that does not return */
+    /* What an empty measured activity measures on this machine, taken off each
+     * measurement: calibrated once in vs_sim_new when a plugin has timing "measured"
+     * (so where measured timing starts, not when the scenario is read), else 0. */
+    uint64_t clock_overhead_ns;
     int verbosity; /* most verbose plugin log level shown */
 
     /* Set by the workload: an operation asked for has ended (ok: the VM runs there). */
@@ -336,15 +340,11 @@ void vs_sim_violations_summary(const vs_sim *sim);
 
 /* Enter and leave a callout's code: what it charges while inside is its cost, or, for a
  * plugin with timing "measured", the thread CPU time between the two calls (two
- * clock_gettime(CLOCK_THREAD_CPUTIME_ID) reads), less the plugin's calibrated
- * overhead_ns, times its timing_scale.
+ * clock_gettime(CLOCK_THREAD_CPUTIME_ID) reads), less their own cost as calibrated when
+ * the sim was made (clock_overhead_ns), times its timing_scale.
  * `what` names the callback for a crash report: a string literal. */
 void vs_sim_activity_begin(vs_sim *sim, uint32_t instance, const char *what);
 vs_time_t vs_sim_activity_end(vs_sim *sim);
-/* What an empty measured activity measures on this machine: the least of a few hundred
- * back-to-back CLOCK_THREAD_CPUTIME_ID reads apart, in ns (the scenario loader takes
- * it once per load when a plugin has timing "measured"). */
-uint64_t vs_sim_clock_overhead_ns(void);
 /* The running activity's cost so far (charged, or measured until now), 0 outside one:
  * what passes before something it starts (a routine, a completion) takes effect. */
 vs_time_t vs_sim_activity_cost(const vs_sim *sim);

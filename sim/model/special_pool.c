@@ -10,7 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "model/verifier.h"
+#include "config/verifier.h"
 
 #define ALIGN 16u
 

@@ -11,7 +11,7 @@
 
 #include "metrics/gauge.h"
 #include "metrics/histogram.h"
-#include "model/verifier.h"
+#include "config/verifier.h"
 
 /* Counts of NIC save or restore sequences (one OID_SWITCH_NIC_SAVE..SAVE_COMPLETE, or
  * RESTORE..RESTORE_COMPLETE, through WFP's fan-out to every callout). */

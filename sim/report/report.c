@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "base/json_alloc.h"
-#include "report/metric_names.h"
 #include "report/report-int.h"
 
 static const char *const SEQ_KEYS[] = {"issued", "completed", "pended", "failed", "timed_out"};
@@ -54,7 +53,9 @@ static json_t *plugin_json(const vs__report_ctx *rc, size_t p)
                                                                 : "charged")) != 0 ||
               json_object_set_new(o, "timing_scale", json_real(t.scale)) != 0 ||
               json_object_set_new(o, "timing_overhead_ns",
-                                  json_integer((json_int_t)t.overhead_ns)) != 0)) {
+                                  json_integer(t.mode == VS_TIMING_MEASURED
+                                                   ? (json_int_t)rc->info->clock_overhead_ns
+                                                   : 0)) != 0)) {
         json_decref(o);
         return NULL;
     }
@@ -353,31 +354,6 @@ bool vs_report_lookup(const json_t *report, const char *path, double *value)
         return false;
     *value = json_number_value(node);
     return true;
-}
-
-/* The metric names are whatever numbers an empty report carries, so the list of what
- * an SLO may name cannot drift from what the report holds. The histograms are as coarse
- * as they go (the keys do not depend on it): at 1% each would cost 58 KiB to zero, and
- * every SLO of every scenario load comes here (a sweep's child loads one per run). */
-int vs_report_metric_check(const char *path)
-{
-    vs_config cfg = {.name = "", .metrics.histogram_rel_error = 0.5};
-    vs_stats st;
-    double v;
-    if (vs_stats_init(&st, 0, 0, 0.5, 0) != 0)
-        return -1;
-    vs_run_info info = {0};
-    json_t *r = vs_report_build(&cfg, &st, &info);
-    int known = r && strncmp(path, "plugins", 7) != 0 && strncmp(path, "hosts.per_host", 14) &&
-                vs_report_lookup(r, path, &v);
-    json_decref(r);
-    vs_stats_close(&st);
-    return r ? known : -1;
-}
-
-bool vs_report_metric_known(const char *path)
-{
-    return vs_report_metric_check(path) == 1;
 }
 
 char *vs_report_dumps(const json_t *report)

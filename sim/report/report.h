@@ -10,7 +10,7 @@
 
 #include <jansson.h>
 
-#include "model/config.h"
+#include "config/config.h"
 #include "model/stats.h"
 #include "base/error.h"
 
@@ -19,6 +19,7 @@ typedef struct vs_run_info {
     uint64_t events;
     double wall_time_s;
     bool interrupted;                /* stopped early by SIGINT or SIGTERM */
+    uint64_t clock_overhead_ns;      /* taken off each measured callback (vs_sim) */
     struct {                         /* a callout that crashed; plugin NULL when none */
         const char *plugin, *callback, *signal;
         uint64_t sim_time_ns;

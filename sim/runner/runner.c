@@ -78,7 +78,8 @@ static json_t *build_report(const vs_config *cfg, vs_sim *sim, const vs_run_end 
     vs_run_info info = {.sim_time_ns = vs_sim_now(sim),
                         .events = vs_engine_events_run(sim->engine),
                         .wall_time_s = end->wall_time_s,
-                        .interrupted = end->interrupted};
+                        .interrupted = end->interrupted,
+                        .clock_overhead_ns = sim->clock_overhead_ns};
     if (c->signal) {
         info.crashed.plugin = cfg->plugins[sim->instances[c->instance].plugin].name;
         info.crashed.callback = c->what;

@@ -1,6 +1,6 @@
 /*
  * plugins.c: the scenario's "plugins" list: instance names, the .so each resolves to
- * (sim/plugin/resolve.c), params kept as compact JSON text for the plugin's entry, and
+ * (sim/scenario/resolve.c), params kept as compact JSON text for the plugin's entry, and
  * where its simulated CPU cost comes from (timing). The loader does not read params:
  * they are the plugin's to check.
  */
@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "model/sim.h"
-#include "plugin/resolve.h"
+#include "scenario/resolve.h"
 #include "scenario/scenario-int.h"
 
 #define MAX_PLUGINS 64
@@ -107,7 +107,7 @@ static int parse_timing(vs__sc *sc, const json_t *entry, size_t i, vs_plugin_tim
     int mode = VS_TIMING_CHARGED;
     if (vs__sc_enum(sc, entry, "timing", modes, VS_TIMING_CHARGED, &mode) < 0)
         return -1;
-    *t = (vs_plugin_timing){(vs_timing_mode)mode, 1.0, 0};
+    *t = (vs_plugin_timing){(vs_timing_mode)mode, 1.0};
     if (t->mode != VS_TIMING_MEASURED)
         return vs__sc_absent(sc, entry, "timing_scale",
                              "only with timing \"measured\" (plugins[%zu].timing is \"%s\")", i,
@@ -160,15 +160,5 @@ int vs__sc_plugins(vs__sc *sc, const json_t *root, vs_config *cfg)
         vs__sc_pop(sc, at);
     }
     vs__sc_pop(sc, old);
-    /* Measured time would include the clock reads' own cost: it is calibrated once here
-     * and taken off every measurement, and the report says how much. */
-    uint64_t overhead = UINT64_MAX;
-    for (size_t i = 0; i < n; i++) {
-        if (cfg->plugin_timing[i].mode != VS_TIMING_MEASURED)
-            continue;
-        if (overhead == UINT64_MAX)
-            overhead = vs_sim_clock_overhead_ns();
-        cfg->plugin_timing[i].overhead_ns = overhead;
-    }
     return 0;
 }

@@ -12,7 +12,7 @@
 
 #include "base/error.h"
 #include "base/json_alloc.h"
-#include "model/config.h"
+#include "config/config.h"
 
 
 /* One --set KEY=VALUE: KEY is a dotted path (`workload.rate_per_s`, `plugins.0.params.x`);

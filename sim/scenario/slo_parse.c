@@ -1,12 +1,12 @@
 /*
  * slo_parse.c: the scenario's "slo" list: "<metric> <op> <number>" strings, the metric a
- * dotted path to a number of the report (sim/report/metric_names.h).
+ * dotted path to a number of the report (sim/config/metric_names.h).
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/metric_names.h"
+#include "config/metric_names.h"
 #include "scenario/scenario-int.h"
 
 #define MAX_SLOS 1024
@@ -74,8 +74,7 @@ static int parse_slo(const char *text, vs_slo *slo)
     slo->metric = strndup(metric, n);
     if (!slo->metric)
         return -3;
-    int known = vs_report_metric_check(slo->metric);
-    return known < 0 ? -3 : known ? 0 : -2;
+    return vs_metric_known(slo->metric) ? 0 : -2;
 }
 
 static int parse_one(vs__sc *sc, const json_t *v, vs_slo *slo)

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "model/config.h"
+#include "config/config.h"
 #include "model/stats.h"
 #include "base/error.h"
 

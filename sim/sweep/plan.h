@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "model/config.h"
+#include "config/config.h"
 #include "sweep/summary.h"
 
 typedef enum vs_verdict {

@@ -13,7 +13,7 @@
 #include <jansson.h>
 
 #include "scenario/scenario.h"
-#include "sweep/param.h"
+#include "scenario/param.h"
 
 /* What defines a sweep; the sweep keeps its own copies. */
 typedef struct vs_sweep_def {

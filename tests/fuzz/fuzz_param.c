@@ -1,5 +1,5 @@
 /*
- * fuzz_param.c: libFuzzer target for --param (sim/sweep/param.c). The input, cut at its
+ * fuzz_param.c: libFuzzer target for --param (sim/scenario/param.c). The input, cut at its
  * first NUL, is one or two specs: the first line, and after it (when there is one) the
  * rest. Each goes to vs_axis_parse (and, split at '=', to vs_axis_parse_list, which must
  * agree); the whole input, when it is a JSON array or string, to vs_axis_from_json as a
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sweep/param.h"
+#include "scenario/param.h"
 
 #define JSON_KEY "workload.rate_per_s"
 

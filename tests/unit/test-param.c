@@ -1,5 +1,5 @@
 /*
- * test-param.c: sim/sweep/param.c. --param lists and ranges become exact JSON values
+ * test-param.c: sim/scenario/param.c. --param lists and ranges become exact JSON values
  * (integers stay integers), every malformed spec is refused with a one-line reason,
  * and grid points enumerate the cartesian product with the first axis slowest.
  */
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sweep/param.h"
+#include "scenario/param.h"
 
 static vs_axis parse_ok(const char *spec)
 {

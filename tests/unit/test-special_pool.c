@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "model/special_pool.h"
-#include "model/verifier.h"
+#include "config/verifier.h"
 
 #define TAG 0x6d697356u /* 'Vsim' as it lies in memory */
 

@@ -4,9 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
-#include "model/config.h"
+#include "config/config.h"
 
 static void free_plugins(vs_plugin_spec *plugins, size_t n)
 {
@@ -47,6 +45,18 @@ static void free_extensions(vs_config *cfg)
     free(cfg->extensions.events);
 }
 
+static void free_sweep(vs_sweep_section *sw)
+{
+    for (size_t i = 0; i < sw->nparams; i++) {
+        free(sw->params[i].key);
+        free(sw->params[i].values);
+    }
+    free(sw->params);
+    for (size_t i = 0; i < sw->nmetrics; i++)
+        free(sw->metrics[i]);
+    free(sw->metrics);
+}
+
 void vs_config_close(vs_config *cfg)
 {
     if (!cfg)
@@ -72,6 +82,6 @@ void vs_config_close(vs_config *cfg)
     free(cfg->workload.stages);
     free(cfg->workload.trace);
     free_slos(cfg->slos, cfg->nslos);
-    json_decref(cfg->sweep);
+    free_sweep(&cfg->sweep);
     memset(cfg, 0, sizeof *cfg);
 }

@@ -12,8 +12,8 @@
  * A range's ends are inclusive; its values are integers when A, B and the step or
  * factor are integers, else numbers computed as A + i*S (or A*F^i), not accumulated.
  */
-#ifndef VS_SWEEP_PARAM_H
-#define VS_SWEEP_PARAM_H
+#ifndef VS_SCENARIO_PARAM_H
+#define VS_SCENARIO_PARAM_H
 
 #include <stddef.h>
 
@@ -54,4 +54,4 @@ size_t vs_grid_size(const vs_axis *axes, size_t naxes);
  * the first axis varying slowest. */
 void vs_grid_point(const vs_axis *axes, size_t naxes, size_t index, size_t *value_index);
 
-#endif /* VS_SWEEP_PARAM_H */
+#endif /* VS_SCENARIO_PARAM_H */

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "base/grow.h"
-#include "sweep/param.h"
+#include "scenario/param.h"
 
 /* Range ends are inclusive even when A + i*S lands a rounding error past B. */
 #define RANGE_TOL 1e-9

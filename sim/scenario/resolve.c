@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "plugin/resolve.h"
+#include "scenario/resolve.h"
 
 const char *vs_plugin_builtin_dir(void)
 {

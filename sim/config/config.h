@@ -11,7 +11,7 @@
 
 #include "engine/dist.h"
 #include "engine/engine.h"
-#include "model/verifier.h"
+#include "config/verifier.h"
 
 /* Hyper-V's documented limit of virtual NICs per VM (64 synthetic + 4 legacy). */
 #define VS_MAX_NICS_PER_VM 68
@@ -34,10 +34,7 @@ typedef enum vs_timing_mode {
 
 typedef struct vs_plugin_timing {
     vs_timing_mode mode;
-    double scale;         /* measured: CPU ns x scale = simulated ns; 1.0 by default */
-    uint64_t overhead_ns; /* measured: taken off each measurement before scaling, the
-                             cost of the two clock reads as the loader calibrated it
-                             (vs_sim_clock_overhead_ns); 0 for charged */
+    double scale; /* measured: CPU ns x scale = simulated ns; 1.0 by default */
 } vs_plugin_timing;
 
 /* How WFP walks its subscribers for one NIC save or restore. Unknown on Windows;
@@ -191,6 +188,24 @@ typedef enum vs_precopy_model {
                             network: rounds as in SimGrid's model (Hirofuchi et al.) */
 } vs_precopy_model;
 
+/* One parameter of the scenario's "sweep" section. */
+typedef struct vs_sweep_param {
+    char *key;    /* a --set path */
+    char *values; /* its values as JSON text, as written: an array of values, or a string
+                     in the --param list syntax ("1..64:x2") */
+} vs_sweep_param;
+
+/* The "sweep" section, validated, for `vswitchsim sweep` and `plan` (docs/scenario.md
+ * "sweep"). The model never reads it. */
+typedef struct vs_sweep_section {
+    vs_sweep_param *params; /* in the scenario's order; none when there is no section */
+    size_t nparams;
+    uint32_t reps;     /* 0 when not given */
+    double confidence; /* 0 when not given */
+    char **metrics;    /* extra report metrics to summarize (metric_names.h) */
+    size_t nmetrics;
+} vs_sweep_section;
+
 typedef struct vs_config {
     char *name;
     char *description;
@@ -325,16 +340,14 @@ typedef struct vs_config {
     vs_slo *slos;
     size_t nslos;
 
-    /* The scenario's "sweep" section, validated, for `vswitchsim sweep` (a jansson
-     * json_t; NULL when there is none). The model never reads it. */
-    struct json_t *sweep;
+    vs_sweep_section sweep;
 } vs_config;
 
 /* Plugin p's timing: "charged" (scale 1) unless the scenario said otherwise. */
 static inline vs_plugin_timing vs_config_timing(const vs_config *cfg, size_t p)
 {
     if (!cfg->plugin_timing || p >= cfg->nplugins)
-        return (vs_plugin_timing){VS_TIMING_CHARGED, 1.0, 0};
+        return (vs_plugin_timing){VS_TIMING_CHARGED, 1.0};
     return cfg->plugin_timing[p];
 }
 
