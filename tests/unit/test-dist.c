@@ -201,11 +201,30 @@ Test(dist, empirical_rejects_an_empty_list)
     cr_assert_eq(vs_dist_empirical(&d, &v, 0), -1);
 }
 
+/* Closing twice must be harmless for every kind (a config is closed once by its loader
+ * and may be closed again on an error path): each close leaves no values behind, so the
+ * second frees nothing. For the empirical kind, the one that owns memory, a double free
+ * would show under ASan; for the others, close must not free what they never had. */
 Test(dist, close_is_safe_on_every_kind)
 {
-    vs_dist d;
+    static const double values[] = {3.0, 1.0, 2.0};
+    vs_dist d[5];
 
-    vs_dist_exponential(&d, 10.0);
-    vs_dist_close(&d);
-    vs_dist_close(&d);
+    vs_dist_constant(&d[0], 5.0);
+    vs_dist_uniform(&d[1], 1.0, 2.0);
+    vs_dist_exponential(&d[2], 10.0);
+    vs_dist_lognormal(&d[3], 1.0, 0.5);
+    cr_assert_eq(vs_dist_empirical(&d[4], values, 3), 0);
+    cr_assert_not_null(d[4].values);
+    static const vs_dist_kind kinds[5] = {VS_DIST_CONSTANT, VS_DIST_UNIFORM,
+                                          VS_DIST_EXPONENTIAL, VS_DIST_LOGNORMAL,
+                                          VS_DIST_EMPIRICAL};
+    for (int k = 0; k < 5; k++) {
+        cr_assert_eq(d[k].kind, kinds[k], "distribution %d", k);
+        for (int pass = 0; pass < 2; pass++) {
+            vs_dist_close(&d[k]);
+            cr_expect_null(d[k].values, "kind %d after close %d", k, pass + 1);
+            cr_expect_eq(d[k].nvalues, 0, "kind %d after close %d", k, pass + 1);
+        }
+    }
 }

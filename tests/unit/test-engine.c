@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "engine/engine.h"
 #include "engine/rng.h"
@@ -451,52 +452,90 @@ Test(engine, handler_running_its_own_engine_gets_zero)
     vs_engine_free(eng);
 }
 
-/* --- sequence renumbering --- */
+/* --- equal times across the queue's buckets ---
+ *
+ * The engine once renumbered sequence numbers every 2^32 schedules; its radix queue has
+ * none and keeps equal times in schedule order by position, as events move from a
+ * high-level bucket to lower ones while the clock nears them (engine.c). Here events
+ * at one time T are scheduled from clocks that put T in buckets of level 2, 1 and 0
+ * (T - now >= 4096, >= 64, < 64), with neighbours at T - 1 and T + 1 and cancels of
+ * events scheduled at earlier clocks: the order must be T - 1's, then T's in schedule
+ * order without the cancelled ones, then T + 1's. */
 
-Test(engine, insertion_order_survives_sequence_renumbering)
+#define EQ_T ((vs_time_t)(3 * 4096 + 2 * 64 + 7)) /* digits 3, 2, 7 of 6 bits */
+#define EQ_STAGES 5
+#define EQ_PER_STAGE 30
+
+typedef struct eq_expect {
+    uint64_t before[EQ_STAGES * EQ_PER_STAGE], at[EQ_STAGES * EQ_PER_STAGE],
+        after[EQ_STAGES * EQ_PER_STAGE];
+    bool cancelled[4 * EQ_STAGES * EQ_PER_STAGE];
+    size_t nbefore, nat, nafter;
+} eq_expect;
+
+/* One stage's schedules from the current clock; arg = global schedule number. */
+static void eq_stage(vs_engine *eng, recorder *r, eq_expect *e, vs_event_id *ids, uint64_t *seq)
 {
-    vs_engine *eng = vs_engine_new(0);
-    recorder r;
-
-    recorder_init(&r, 300);
-    /* Start 100 schedules short of the point where sequences are renumbered, and
-     * interleave two adjacent times: a sequence that overflowed into the time, or
-     * restarted from 0, would put some of them out of order. */
-    vs__engine_set_next_seq(eng, ((uint64_t)1 << 32) - 100);
-    for (uint64_t i = 0; i < 300; i++)
-        vs_engine_schedule_at(eng, i % 2 ? 11 : 10, record, &r, i);
-    vs_engine_run(eng, VS_TIME_MAX);
-    cr_assert_eq(r.n, 300);
-    for (size_t i = 0; i < 150; i++) {
-        cr_assert_eq(r.log[i].arg, 2 * i, "time 10, position %zu", i);
-        cr_assert_eq(r.log[i].at, 10);
-        cr_assert_eq(r.log[150 + i].arg, 2 * i + 1, "time 11, position %zu", i);
-        cr_assert_eq(r.log[150 + i].at, 11);
+    for (int i = 0; i < EQ_PER_STAGE; i++) {
+        vs_time_t when = i % 3 == 0 ? EQ_T - 1 : i % 3 == 1 ? EQ_T : EQ_T + 1;
+        ids[*seq] = vs_engine_schedule_at(eng, when, record, r, *seq);
+        cr_assert_neq(ids[*seq], 0);
+        (*seq)++;
     }
-    vs_engine_free(eng);
-    free(r.log);
+    /* Cancel every fourth event ever scheduled that is still pending: some from this
+     * stage, some from earlier ones (already moved to other buckets). */
+    for (uint64_t k = 0; k < *seq; k += 4)
+        if (!e->cancelled[k])
+            e->cancelled[k] = vs_engine_cancel(eng, ids[k]);
 }
 
-Test(engine, renumbering_with_cancelled_events_pending_keeps_them_cancelled)
+static void eq_expected(eq_expect *e, uint64_t nseq)
 {
-    vs_engine *eng = vs_engine_new(0);
-    recorder r;
-    vs_event_id ids[50];
+    for (uint64_t k = 0; k < nseq; k++) {
+        if (e->cancelled[k])
+            continue;
+        int m = (int)(k % EQ_PER_STAGE) % 3;
+        if (m == 0)
+            e->before[e->nbefore++] = k;
+        else if (m == 1)
+            e->at[e->nat++] = k;
+        else
+            e->after[e->nafter++] = k;
+    }
+}
 
-    recorder_init(&r, 100);
-    vs__engine_set_next_seq(eng, ((uint64_t)1 << 32) - 50);
-    for (uint64_t i = 0; i < 50; i++)
-        ids[i] = vs_engine_schedule_at(eng, 10, record, &r, i);
-    for (int i = 1; i < 50; i += 2)
-        vs_engine_cancel(eng, ids[i]);
-    for (uint64_t i = 50; i < 100; i++) /* these cross the renumbering */
-        vs_engine_schedule_at(eng, 10, record, &r, i);
+Test(engine, equal_times_keep_schedule_order_across_bucket_levels_and_cancels)
+{
+    /* Clocks where T first differs in its level-2 digit (0, 4097), its level-1 digit
+     * (3 * 4096), and only in its level-0 digit (3 * 4096 + 2 * 64, and T - 2). */
+    static const vs_time_t clocks[EQ_STAGES] = {0, 4097, 3 * 4096, 3 * 4096 + 2 * 64, EQ_T - 2};
+    vs_engine *eng = vs_engine_new(0);
+    static eq_expect e;
+    static vs_event_id ids[EQ_STAGES * EQ_PER_STAGE];
+    recorder r;
+    uint64_t seq = 0;
+
+    memset(&e, 0, sizeof e);
+    recorder_init(&r, EQ_STAGES * EQ_PER_STAGE);
+    for (int s = 0; s < EQ_STAGES; s++) {
+        if (clocks[s] > 0) { /* move the clock (and the queue's base) there */
+            cr_assert_neq(vs_engine_schedule_at(eng, clocks[s], noop, NULL, 0), 0);
+            vs_engine_run(eng, clocks[s]);
+            cr_assert_eq(vs_engine_now(eng), clocks[s]);
+            cr_assert_eq(r.n, 0, "nothing at T - 1 or later may run yet");
+        }
+        eq_stage(eng, &r, &e, ids, &seq);
+    }
+    eq_expected(&e, seq);
     vs_engine_run(eng, VS_TIME_MAX);
-    cr_assert_eq(r.n, 75);
-    for (size_t i = 1; i < r.n; i++)
-        cr_assert_gt(r.log[i].arg, r.log[i - 1].arg);
-    for (size_t i = 0; i < 25; i++)
-        cr_assert_eq(r.log[i].arg, 2 * i);
+    cr_assert_eq(r.n, e.nbefore + e.nat + e.nafter);
+    const uint64_t *want[3] = {e.before, e.at, e.after};
+    size_t counts[3] = {e.nbefore, e.nat, e.nafter}, pos = 0;
+    for (int g = 0; g < 3; g++)
+        for (size_t i = 0; i < counts[g]; i++, pos++) {
+            cr_assert_eq(r.log[pos].arg, want[g][i], "position %zu", pos);
+            cr_assert_eq(r.log[pos].at, EQ_T - 1 + (vs_time_t)g);
+        }
     vs_engine_free(eng);
     free(r.log);
 }
@@ -589,12 +628,16 @@ Test(engine, memory_stays_bounded_when_scheduling_and_cancelling_in_steady_state
     vs_engine_free(eng);
 }
 
+/* Nothing to compare after a free: what this checks is that it does not crash and, under
+ * ASan's leak check, that the 100 events still queued are released with the engine. */
 Test(engine, free_accepts_null_and_a_non_empty_engine)
 {
     vs_engine_free(NULL);
     vs_engine *eng = vs_engine_new(0);
+    cr_assert_not_null(eng);
     for (int i = 0; i < 100; i++)
-        vs_engine_schedule(eng, (vs_time_t)i, noop, NULL, 0);
+        cr_assert_neq(vs_engine_schedule(eng, (vs_time_t)i, noop, NULL, 0), 0);
+    cr_assert_eq(vs_engine_pending(eng), 100, "the engine is not empty when freed");
     vs_engine_free(eng);
 }
 

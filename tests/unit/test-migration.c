@@ -4,7 +4,9 @@
  * no state is left without a way out); then every transition is driven for real: a
  * callout defined here refuses one event at a time on one host, and the test compares
  * the path the migration took (sim->on_transition), what each host's callout saw, and
- * the counts, with the documented consequence (docs/sequence.md).
+ * the counts, with the documented consequence (docs/sequence.md). Last, placement's
+ * targets as vs_migration_host_changed updates them (draining, slots) and the queue of
+ * one operation at a time per VM.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -566,4 +568,58 @@ Test(migration, subscribing_inside_a_callback_is_a_violation)
     g_subscribe_in_port = true;
     run_op(VS_OP_MIGRATE, 1);
     cr_expect_eq(violations_of("subscribe_in_callback"), 2); /* validation, operational */
+}
+
+/* ---- Targets and the per-VM queue --------------------------------------------------- */
+
+/* Least loaded would pick host 1 (equal VMs, lowest index); once it drains and says so,
+ * the migration goes to host 2 and host 1's callout sees nothing. */
+Test(migration, a_draining_host_stops_being_a_target_once_changed)
+{
+    start();
+    g_sim->hosts[1].draining = true;
+    vs_migration_host_changed(g_sim, 1);
+    cr_assert_eq(vs_migration_request(g_sim, 0, VS_ANY_HOST, VS_OP_MIGRATE, false), 0);
+    vs_engine_run(g_sim->engine, VS_TIME_MAX);
+    cr_expect_eq(g_sim->vms[0].host, 2);
+    cr_expect_str_eq(g_seen[1], "");
+    cr_expect_eq(g_sim->stats.migrations.completed, 1);
+}
+
+/* A host with every slot taken is no target either; freed (and said so), it is again. */
+Test(migration, a_host_without_free_slots_is_no_target_until_changed)
+{
+    start();
+    g_sim->hosts[1].slots_used = g_cfg.migration.max_per_host;
+    vs_migration_host_changed(g_sim, 1);
+    cr_assert_eq(vs_migration_request(g_sim, 0, VS_ANY_HOST, VS_OP_MIGRATE, false), 0);
+    vs_engine_run(g_sim->engine, VS_TIME_MAX);
+    cr_expect_eq(g_sim->vms[0].host, 2);
+    g_sim->hosts[1].slots_used = 0;
+    vs_migration_host_changed(g_sim, 1);
+    /* VM 2 (host 2, now with 2 VMs): host 1 has 1 VM, host 0 none: host 0 */
+    cr_assert_eq(vs_migration_request(g_sim, 2, VS_ANY_HOST, VS_OP_MIGRATE, false), 0);
+    vs_engine_run(g_sim->engine, VS_TIME_MAX);
+    cr_expect_eq(g_sim->vms[2].host, 0);
+    /* VM 1 (host 1): hosts 0 and 2 have 1 VM each: host 0, the lower index */
+    cr_assert_eq(vs_migration_request(g_sim, 1, VS_ANY_HOST, VS_OP_MIGRATE, false), 0);
+    vs_engine_run(g_sim->engine, VS_TIME_MAX);
+    cr_expect_eq(g_sim->vms[1].host, 0);
+}
+
+/* One operation at a time per VM: the second waits, counted as queued, and starts when
+ * the first has ended; it then migrates the VM on from where the first left it. */
+Test(migration, a_second_operation_on_a_busy_vm_waits_its_turn)
+{
+    start();
+    cr_assert_eq(vs_migration_request(g_sim, 0, 1, VS_OP_MIGRATE, false), 0);
+    cr_assert_eq(vs_migration_request(g_sim, 0, 2, VS_OP_MIGRATE, false), 0);
+    cr_expect_eq(g_sim->stats.operations_queued, 1);
+    vs_engine_run(g_sim->engine, VS_TIME_MAX);
+    cr_expect_eq(g_sim->stats.migrations.completed, 2);
+    cr_expect_eq(g_sim->vms[0].host, 2);
+    /* host 1 took the VM in, then saved it and let it go */
+    cr_expect_str_eq(g_seen[1], "VPC POL VPD PC POL IC ICON R S IDIS ID PD ");
+    const char *second = strstr(g_path, "RESTORE>ONLINE WAITING>VALIDATE");
+    cr_expect_not_null(second, "the second began after the first was online: %s", g_path);
 }

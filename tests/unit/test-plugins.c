@@ -937,6 +937,7 @@ Test(pending, accepts_every_documented_distribution)
         "{\"service\": \"250ns\"}",
         "{\"service\": \"1.5ms\"}",
         "{\"service\": \"2s\"}",
+        "{\"service\": {\"dist\": \"constant\", \"value\": \"100us\"}}",
         "{\"service\": {\"dist\": \"uniform\", \"min\": \"10us\", \"max\": \"30us\"}}",
         "{\"service\": {\"dist\": \"exponential\", \"mean\": \"0.5ms\"}}",
         "{\"service\": {\"dist\": \"lognormal\", \"mean\": \"100us\", \"p99\": \"500us\"}}",
