@@ -3,7 +3,8 @@
 # Idempotent: installs nothing when everything is present.
 set -euo pipefail
 packages=(cmake make gcc pkg-config libevent-dev libjansson-dev libcriterion-dev jq python3 strace
-          python3-jsonschema chromium clang libclang-rt-14-dev libopenmpi-dev openmpi-bin)
+          python3-jsonschema chromium clang libclang-rt-14-dev libopenmpi-dev openmpi-bin
+          clang-format-14)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/sim.h"
 #include "scenario/resolve.h"
 #include "scenario/scenario-int.h"
 

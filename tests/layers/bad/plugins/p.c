@@ -1,0 +1,2 @@
+/* a plugin reaching into the simulator */
+#include "a/a.h"

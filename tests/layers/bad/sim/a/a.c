@@ -1,0 +1,2 @@
+/* reaches up */
+#include "b/b.h"

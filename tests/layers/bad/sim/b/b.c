@@ -1,0 +1,2 @@
+/* on the floor */
+#include "a/a.h"

@@ -1,0 +1,2 @@
+/* on it */
+#include <vswitchsim/fwps.h>

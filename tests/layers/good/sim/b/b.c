@@ -1,0 +1,3 @@
+/* on the floor */
+#include "a/a.h"
+#include "b/b.h"
