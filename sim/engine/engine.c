@@ -792,12 +792,3 @@ size_t vs_engine_memory_bytes(const vs_engine *eng)
 {
     return sizeof *eng + eng->chunk_cap * sizeof(chunk) + eng->cap * sizeof(event_rec);
 }
-
-/* The queue orders equal times by position, with no sequence numbers that could wrap
- * (the heap it replaced renumbered them every 2^32 schedules), so there is nothing to
- * set: kept so that tests written against that limit still build and check order. */
-void vs__engine_set_next_seq(vs_engine *eng, uint64_t seq)
-{
-    (void)eng;
-    (void)seq;
-}

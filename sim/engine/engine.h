@@ -66,10 +66,4 @@ uint64_t vs_engine_events_run(const vs_engine *eng); /* over the engine's lifeti
 vs_time_t vs_engine_next_time(const vs_engine *eng); /* VS_TIME_MAX when empty */
 size_t vs_engine_memory_bytes(const vs_engine *eng); /* queue + pool, for reports */
 
-/* For tests only. The engine once numbered schedules in 32 bits and renumbered pending
- * events every 2^32 schedules; tests set the next number to cross that point. Its
- * queue now keeps equal times in schedule order by position, with no numbers to wrap,
- * so this has no effect, and those tests check that order still holds. */
-void vs__engine_set_next_seq(vs_engine *eng, uint64_t seq);
-
 #endif /* VS_ENGINE_H */
