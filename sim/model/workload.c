@@ -99,16 +99,20 @@ static void on_drain(vs_engine *eng, void *ctx, uint64_t arg)
         sim->hosts[cfg->workload.drain_hosts[i]].draining = true;
         vs_migration_host_changed(sim, cfg->workload.drain_hosts[i]);
     }
+    /* The drain holds one count of its own while it issues: a move that ends inside
+     * issue() (a VM that is off fails at once) counts down then, and must neither be
+     * lost nor finish the drain before the last VM is asked to leave. */
+    sim->drain.vms_left = 1;
     for (uint32_t vm = 0; vm < sim->nvms; vm++)
         if (sim->hosts[sim->vms[vm].host].draining && may_issue(sim)) {
             sim->vms[vm].in_drain = true;
             sim->drain.vms_total++;
+            sim->drain.vms_left++;
             issue(sim, vm, VS_ANY_HOST, false);
         }
-    sim->drain.vms_left = sim->drain.vms_total;
-    if (sim->drain.vms_left == 0) {
+    if (--sim->drain.vms_left == 0) {
         sim->drain.done = true;
-        sim->drain.finished = sim->drain.started;
+        sim->drain.finished = vs_sim_now(sim);
     }
 }
 
