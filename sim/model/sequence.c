@@ -9,6 +9,8 @@
 #include "model/sequence.h"
 #include "model/nic_ops.h"
 
+/* The flows are tables, aligned by column to be read as such. */
+// clang-format off
 /* A row: next state on ok, on failed, and the blackout part the state's time counts to.
  * Stored plus one, so that the rows a flow leaves out (zero) read as "no transition". */
 #define NONE_ (-1)
@@ -84,6 +86,7 @@ const vs_mig_row vs__flows[VS_FLOWS][VS_MIG_STATES] = {
         ROW(DST_ROLLBACK, VM_OFF,      VM_OFF,       NO),
     },
 };
+// clang-format on
 
 vs_flow vs_flow_of(vs_operation op, vs_sequence sequence)
 {
