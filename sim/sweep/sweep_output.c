@@ -1,7 +1,7 @@
 /*
  * sweep_output.c: a sweep's results JSON (sweep_output.h) for people and tools: an
  * aligned text table of mean ± half-width per point, a CSV of every summary number, and
- * a self-contained HTML page with one chart per metric (report/svg.c draws them, with
+ * a self-contained HTML page with one chart per metric (render/svg.c draws them, with
  * confidence-interval bars and the SLO limit). Everything read from the JSON is user
  * text or user numbers: the HTML escapes it, the CSV quotes it.
  */
@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/html-int.h"
-#include "report/report.h"
+#include "render/html.h"
+#include "render/svg.h"
 
 static json_t *get(const json_t *o, const char *key)
 {
@@ -476,7 +476,7 @@ int vs_sweep_write_csv(const json_t *sweep, const char *path, char err[VS_ERROR_
 
 /* ---- HTML: charts ------------------------------------------------------------------- */
 
-/* The run report's page (vs__page_css) and charts, and what only this page has. */
+/* What only this page has, after render/html.c's shared rules. */
 static const char CSS[] =
     ".meta{color:var(--muted);margin:0}.meta.warn{color:var(--fail);font-weight:600}"
     "table{border-collapse:collapse;background:var(--card);border:1px solid var(--line);"
@@ -513,7 +513,7 @@ static void xaxis_free(xaxis *a)
 static bool geometric(const json_t *values)
 {
     size_t n = json_array_size(values);
-    if (n < 3 || n > 12) /* 12: the most ticks svg.c names */
+    if (n < 3 || n > VS_CHART_MAX_NAMES) /* more would get numeric ticks */
         return false;
     double first = json_number_value(json_array_get(values, 0));
     double ratio = json_number_value(json_array_get(values, 1)) / first;
@@ -692,7 +692,7 @@ static void sort_lines(lineset *s, const xaxis *a)
 }
 
 /* The limits of the SLOs on this metric, drawn as lines: "SLO < 300000". */
-static size_t slo_thresholds(const json_t *sweep, const char *metric, vs__threshold *t,
+static size_t slo_thresholds(const json_t *sweep, const char *metric, vs_threshold *t,
                              char (*label)[96], size_t max)
 {
     size_t i, n = 0;
@@ -709,7 +709,7 @@ static size_t slo_thresholds(const json_t *sweep, const char *metric, vs__thresh
         if (end == limit || end[strspn(end, " \t")] != '\0' || !isfinite(y))
             continue;
         snprintf(label[n], sizeof label[n], "SLO %s", rest);
-        t[n] = (vs__threshold){.y = y, .label = label[n]};
+        t[n] = (vs_threshold){.y = y, .label = label[n]};
         n++;
     }
     return n;
@@ -721,7 +721,7 @@ static void chart_metric(vs_buf *b, const json_t *sweep, const xaxis *a, const c
 {
     lineset s = lines_of(sweep, a, metric);
     sort_lines(&s, a);
-    vs__series *series = calloc(s.n ? s.n : 1, sizeof *series);
+    vs_series *series = calloc(s.n ? s.n : 1, sizeof *series);
     if (s.failed || !series) {
         b->failed = true;
         free(series);
@@ -729,15 +729,15 @@ static void chart_metric(vs_buf *b, const json_t *sweep, const xaxis *a, const c
         return;
     }
     for (size_t i = 0; i < s.n; i++)
-        series[i] = (vs__series){.name = s.l[i].name, .x = s.l[i].x, .y = s.l[i].y, .n = a->n,
+        series[i] = (vs_series){.name = s.l[i].name, .x = s.l[i].x, .y = s.l[i].y, .n = a->n,
                                  .ylo = s.l[i].lo, .yhi = s.l[i].hi};
-    vs__threshold t[MAX_THRESHOLDS];
+    vs_threshold t[MAX_THRESHOLDS];
     char label[MAX_THRESHOLDS][96];
     char note[128];
     snprintf(note, sizeof note, "mean of the runs at each point; bars: its %g%% confidence "
              "interval", num_or_nan(get(sweep, "confidence")) * 100);
     const char *xkey = str(json_array_get(get(sweep, "params"), 0), "key");
-    vs__svg_chart(b, &(vs__chart){
+    vs_svg_chart(b, &(vs_chart){
         .id = metric, .title = metric, .note = note,
         .empty = "no data: no point has a value for this metric yet",
         .x = {xkey, a->names ? VS_SCALE_LINEAR : VS_SCALE_AUTO},
@@ -774,16 +774,19 @@ static void write_charts(vs_buf *b, const json_t *sweep)
 
 /* ---- HTML: the page ----------------------------------------------------------------- */
 
+static const char *kind_of(const json_t *sweep)
+{
+    return *str(sweep, "kind") ? str(sweep, "kind") : "sweep";
+}
+
 static void write_head(vs_buf *b, const json_t *sweep)
 {
-    vs_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                    "<title>vswitchsim ");
-    vs_html_escape(b, *str(sweep, "kind") ? str(sweep, "kind") : "sweep");
-    vs_buf_puts(b, ": ");
-    vs_html_escape(b, str(sweep, "name"));
-    vs_buf_printf(b, "</title>\n<style>%s%s%s</style>\n</head>\n<body>\n<main>\n",
-                   vs__page_css, CSS, vs__chart_css);
+    static const char *const css[] = {CSS, vs_chart_css, NULL};
+    vs_buf title = {0};
+    vs_buf_printf(&title, "vswitchsim %s: %s", kind_of(sweep), str(sweep, "name"));
+    b->failed |= title.failed;
+    vs_html_open(b, title.text, css);
+    vs_buf_free(&title);
 }
 
 static void write_header(vs_buf *b, const json_t *sweep)
@@ -793,7 +796,7 @@ static void write_header(vs_buf *b, const json_t *sweep)
     json_array_foreach(get(sweep, "points"), i, pt)
         done += has_runs(pt);
     vs_buf_puts(b, "<header>\n<h1>vswitchsim ");
-    vs_html_escape(b, *str(sweep, "kind") ? str(sweep, "kind") : "sweep");
+    vs_html_escape(b, kind_of(sweep));
     vs_buf_puts(b, ": <span class=\"scenario\">");
     vs_html_escape(b, str(sweep, "name"));
     vs_buf_puts(b, "</span></h1>\n<p class=\"meta\">");
@@ -848,8 +851,8 @@ int vs_sweep_write_html(const json_t *sweep, const char *path, char err[VS_ERROR
     write_header(&b, sweep);
     write_table(&b, sweep);
     write_charts(&b, sweep);
-    vs_buf_puts(&b, "<footer>Written by vswitchsim from the sweep's JSON results: each "
-                     "point's runs are replications with their own seeds; times and latencies "
-                     "are simulated.</footer>\n</main>\n</body>\n</html>");
+    vs_html_close(&b, "Written by vswitchsim from the sweep's JSON results: each point's "
+                      "runs are replications with their own seeds; times and latencies are "
+                      "simulated.");
     return write_buf(&b, path, err);
 }
