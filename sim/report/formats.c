@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/file.h"
-#include "report/html-int.h"
 #include "report/report.h"
 
 int vs_report_write_csv(const json_t *report, const char *path, char err[VS_ERROR_MAX])

@@ -1,8 +1,9 @@
 /*
  * html.c: the report as one self-contained HTML page: the run, SLO verdicts, verifier
- * violations, latency and callout tables, and the charts (html_charts.c, svg.c).
- * No scripts, no fonts, no network; the same report gives the same bytes. Everything
- * read from the report is escaped, since scenario and plugin names are user text.
+ * violations, latency and callout tables, and the charts (html_charts.c), in the page
+ * frame all pages share (render/html.h). The same report gives the same bytes.
+ * Everything read from the report is escaped, since scenario and plugin names are
+ * user text.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,22 +11,10 @@
 #include <string.h>
 
 #include "base/file.h"
+#include "render/html.h"
+#include "render/svg.h"
+#include "report/report-int.h"
 #include "report/report.h"
-#include "report/html-int.h"
-
-/* Appends s with & < > " ' as entities: safe in element text and quoted attributes. */
-void vs_html_escape(vs_buf *b, const char *s)
-{
-    static const char special[] = "&<>\"'";
-    static const char *const entity[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
-    while (s && *s) {
-        size_t run = strcspn(s, special);
-        vs_buf_append(b, s, run);
-        s += run;
-        if (*s)
-            vs_buf_puts(b, entity[strchr(special, *s++) - special]);
-    }
-}
 
 static double num(const json_t *o, const char *path)
 {
@@ -47,18 +36,7 @@ static json_t *get(const json_t *o, const char *key)
 
 /* ---- Page frame --------------------------------------------------------------------- */
 
-/* What every page shares: colours, type, the page frame (sweep_output.c uses it too). */
-const char vs__page_css[] =
-    ":root{--ink:#1f2933;--muted:#616e7c;--line:#e1e5ea;--bg:#f4f6f8;--card:#fff;"
-    "--pass:#276749;--pass-bg:#e3f4e8;--fail:#b42318;--fail-bg:#fde8e6;--accent:#4e79a7}"
-    "*{box-sizing:border-box}"
-    "body{margin:0;background:var(--bg);color:var(--ink);"
-    "font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif}"
-    "main{max-width:1240px;margin:0 auto;padding:24px 28px 40px}"
-    "header{border-bottom:3px solid var(--accent);padding-bottom:12px;margin-bottom:18px}"
-    "h1{font-size:24px;margin:0 0 4px}h1 .scenario{color:var(--accent)}"
-    "h2{font-size:17px;margin:26px 0 10px}";
-
+/* What only the run report has, after render/html.c's shared rules. */
 static const char CSS[] =
     ".meta{color:var(--muted);margin:0}"
     ".badge{display:inline-block;border-radius:4px;padding:1px 8px;font-weight:600;"
@@ -88,12 +66,12 @@ static const char CSS[] =
 
 static void write_head(vs_buf *b, const json_t *r)
 {
-    vs_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                    "<title>vswitchsim: ");
-    vs_html_escape(b, str(r, "scenario"));
-    vs_buf_printf(b, " (seed %.0f)</title>\n<style>%s%s%s</style>\n</head>\n<body>\n<main>\n",
-                   num(r, "seed"), vs__page_css, CSS, vs__chart_css);
+    static const char *const css[] = {CSS, vs_chart_css, NULL};
+    vs_buf title = {0};
+    vs_buf_printf(&title, "vswitchsim: %s (seed %.0f)", str(r, "scenario"), num(r, "seed"));
+    b->failed |= title.failed;
+    vs_html_open(b, title.text, css);
+    vs_buf_free(&title);
 }
 
 /* "1,808,434.1": big simulated numbers, grouped by thousands. */
@@ -402,9 +380,8 @@ static void write_page(vs_buf *b, const json_t *r)
     write_latencies(b, r);
     write_plugins(b, r);
     vs__html_charts(b, r);
-    vs_buf_puts(b, "<footer>Written by vswitchsim from the run's JSON report: times and "
-                    "latencies are simulated (see docs/report.md).</footer>\n</main>\n</body>\n"
-                    "</html>");
+    vs_html_close(b, "Written by vswitchsim from the run's JSON report: times and latencies "
+                     "are simulated (see docs/report.md).");
 }
 
 int vs_report_write_html(const json_t *report, const char *path, char err[VS_ERROR_MAX])

@@ -1,13 +1,14 @@
 /*
  * html_charts.c: the HTML report's charts, from the report object: percentile curves
  * per callout, time-series columns (looked up by name, since columns may be added) and
- * the blackout distribution, handed to svg.c as lines of (x, y) points.
+ * the blackout distribution, handed to render/svg.c as lines of (x, y) points.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/html-int.h"
+#include "render/svg.h"
+#include "report/report-int.h"
 #include "report/report.h"
 
 static double num(const json_t *o, const char *path)
@@ -32,19 +33,19 @@ static json_t *get(const json_t *o, const char *key)
 
 /* The lines of one chart; each series owns one block: x values, then y values. */
 typedef struct lines {
-    vs__series *s;
+    vs_series *s;
     size_t n;
 } lines;
 
 static double *lines_add(vs_buf *b, lines *l, const char *name, size_t n)
 {
-    vs__series *s = realloc(l->s, (l->n + 1) * sizeof *s);
+    vs_series *s = realloc(l->s, (l->n + 1) * sizeof *s);
     double *xy = s ? malloc((n ? n : 1) * 2 * sizeof *xy) : NULL;
     if (s)
         l->s = s;
     if (!xy)
         return b->failed = true, NULL;
-    l->s[l->n++] = (vs__series){.name = name, .x = xy, .y = xy + n, .n = n};
+    l->s[l->n++] = (vs_series){.name = name, .x = xy, .y = xy + n, .n = n};
     return xy;
 }
 
@@ -150,33 +151,33 @@ static void add_ts_lines(vs_buf *b, lines *l, const json_t *ts, const ts_line *w
 
 /* ---- Charts ------------------------------------------------------------------------- */
 
-static void draw(vs_buf *b, vs__chart c, lines *l)
+static void draw(vs_buf *b, vs_chart c, lines *l)
 {
     c.series = l->s;
     c.nseries = l->n;
-    vs__svg_chart(b, &c);
+    vs_svg_chart(b, &c);
     lines_free(l);
 }
 
 /* One line per plugin: its curve of `latency` over the percentiles. */
-static void chart_per_callout(vs_buf *b, const json_t *r, const char *latency, vs__chart c)
+static void chart_per_callout(vs_buf *b, const json_t *r, const char *latency, vs_chart c)
 {
     lines l = {0};
     const json_t *p;
     size_t i;
     json_array_foreach(get(r, "plugins"), i, p)
         add_curve(b, &l, str(p, "name"), get(get(p, "latency_us"), latency), false);
-    c.x = (vs__axis){"percentile (%, nines scale)", VS_SCALE_NINES};
+    c.x = (vs_axis){"percentile (%, nines scale)", VS_SCALE_NINES};
     c.note = "one line per callout; on this nines scale the max (p100) is drawn at 99.99";
     draw(b, c, &l);
 }
 
 static void chart_series(vs_buf *b, const json_t *r, const ts_line *want, size_t n,
-                         bool zero_is_gap, vs__chart c)
+                         bool zero_is_gap, vs_chart c)
 {
     lines l = {0};
     add_ts_lines(b, &l, get(r, "timeseries"), want, n, zero_is_gap);
-    c.x = (vs__axis){"simulated time (s)", VS_SCALE_LINEAR};
+    c.x = (vs_axis){"simulated time (s)", VS_SCALE_LINEAR};
     c.note = "per interval of the time series, at the interval's end";
     draw(b, c, &l);
 }
@@ -185,7 +186,7 @@ static void chart_blackout_cdf(vs_buf *b, const json_t *r)
 {
     lines l = {0};
     add_curve(b, &l, "blackout", get(get(r, "latency_us"), "blackout"), true);
-    draw(b, (vs__chart){
+    draw(b, (vs_chart){
         .id = "blackout-cdf", .title = "Blackout distribution",
         .note = "share of VM blackouts (VM paused to VM resumed) at most x long",
         .empty = "no data: no VM blackout was measured",
@@ -212,7 +213,7 @@ static void chart_blackout_parts(vs_buf *b, const json_t *r)
             xy[PARTS + i] = num(get(parts, keys[i]), stats[k]);
         }
     }
-    draw(b, (vs__chart){
+    draw(b, (vs_chart){
         .id = "blackout-parts", .title = "Blackout by part",
         .note = "where a completed migration's blackout goes; the parts' means add up to "
                 "the blackout's mean (docs/sequence.md)",
@@ -236,7 +237,7 @@ static void chart_by_at_once(vs_buf *b, const json_t *r)
         xy[i] = num(row, "at_once");
         xy[n + i] = num(row, "mean_s");
     }
-    draw(b, (vs__chart){
+    draw(b, (vs_chart){
         .id = "migration-at-once", .title = "Migration time against migrations at once",
         .note = "completed migrations' mean time, by how many ran at once on their source "
                 "(time-weighted over each one's life)",
@@ -263,7 +264,7 @@ static void chart_link_use(vs_buf *b, const json_t *r)
             xy[n + i] = 100 * num(h, sides[s]);
         }
     }
-    draw(b, (vs__chart){
+    draw(b, (vs_chart){
         .id = "link-use", .title = "Migration network use per host",
         .note = "share of each host's live-migration link used over the run, each way",
         .empty = "no data: nothing crossed the migration network",
@@ -282,18 +283,18 @@ void vs__html_charts(vs_buf *b, const json_t *r)
                                        {"blackout_p99_us", "blackout p99"}};
     static const ts_line network[] = {{"link_busiest_pct", "busiest link"}};
     vs_buf_puts(b, "<h2>Charts</h2>\n<div class=\"charts\">\n");
-    chart_per_callout(b, r, "pending_completion", (vs__chart){
+    chart_per_callout(b, r, "pending_completion", (vs_chart){
         .id = "latency-pending", .title = "Latency percentiles per callout: pending completion",
         .empty = "no data: no callout pended a save or restore",
         .y = {"STATUS_PENDING to completion (µs)", VS_SCALE_AUTO}});
-    chart_per_callout(b, r, "callback", (vs__chart){
+    chart_per_callout(b, r, "callback", (vs_chart){
         .id = "latency-callback", .title = "Latency percentiles per callout: callback",
         .empty = "no data: no callout callback ran", .y = {"callback time (µs)", VS_SCALE_AUTO}});
-    chart_series(b, r, throughput, 3, false, (vs__chart){
+    chart_series(b, r, throughput, 3, false, (vs_chart){
         .id = "throughput", .title = "Throughput over time",
         .empty = "no data: the report has no time series",
         .y = {"completed per simulated second (1/s)", VS_SCALE_LINEAR}});
-    chart_series(b, r, in_flight, 2, false, (vs__chart){
+    chart_series(b, r, in_flight, 2, false, (vs_chart){
         .id = "in-flight", .title = "In flight over time",
         .empty = "no data: the report has no time series",
         .y = {"in flight, interval mean (count)", VS_SCALE_LINEAR}});
@@ -301,11 +302,11 @@ void vs__html_charts(vs_buf *b, const json_t *r)
     chart_blackout_parts(b, r);
     chart_by_at_once(b, r);
     chart_link_use(b, r);
-    chart_series(b, r, network, 1, false, (vs__chart){
+    chart_series(b, r, network, 1, false, (vs_chart){
         .id = "link-over-time", .title = "Migration network over time",
         .empty = "no data: the report has no time series",
         .y = {"busiest host link's use in the interval (%)", VS_SCALE_LINEAR}});
-    chart_series(b, r, blackout, 2, true, (vs__chart){
+    chart_series(b, r, blackout, 2, true, (vs_chart){
         .id = "blackout-over-time", .title = "Blackout per interval",
         .empty = "no data: no blackout in any interval of the time series",
         .y = {"blackout (µs)", VS_SCALE_AUTO}});

@@ -4,6 +4,7 @@
 #ifndef VS_REPORT_INT_H
 #define VS_REPORT_INT_H
 
+#include "base/buf.h"
 #include "report/report.h"
 
 typedef struct vs__report_ctx {
@@ -20,5 +21,11 @@ json_t *vs__report_latencies(const vs__report_ctx *rc, const vs_hist *h, const i
 json_t *vs__report_timeseries(const vs_stats *st);
 /* hosts: peaks, and per host its counts and (when kept) its latencies. */
 json_t *vs__report_hosts(const vs__report_ctx *rc);
+
+/* The HTML page's charts (html_charts.c): latency percentiles per callout (pending
+ * completion, callback), throughput and in flight over time, the blackout distribution,
+ * the blackout by part and the blackout per interval. Each chart draws what the report
+ * has, or says it has none. */
+void vs__html_charts(vs_buf *b, const json_t *report);
 
 #endif /* VS_REPORT_INT_H */

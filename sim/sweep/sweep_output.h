@@ -1,6 +1,8 @@
 /*
  * sweep_output.h: a sweep's results (the JSON below, what `vswitchsim sweep --json`
- * writes) as a summary table, CSV and an HTML page of charts.
+ * writes) as a summary table, CSV and an HTML page of charts, one file per format:
+ * out_table.c, out_csv.c, out_html.c (with out_charts.c), and what they share in
+ * out_common.c (out-int.h).
  *
  * {
  *   "kind": "sweep",               (the page's title says it: `plan --html` passes "plan")

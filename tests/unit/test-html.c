@@ -1,5 +1,5 @@
 /*
- * test-html.c: the HTML report (sim/report/html.c, html_charts.c, svg.c): every chart
+ * test-html.c: the HTML report (sim/report/html.c, html_charts.c): every chart
  * draws what the report holds and says how much (data-series, data-points), an empty
  * report shows its charts as empty, user text is escaped, the page is deterministic
  * and written atomically.

@@ -1,9 +1,9 @@
 /*
  * test-sweep_output.c: a sweep's results as a text table, CSV and HTML page
- * (sim/sweep/sweep_output.c) from a hand-written 2 x 2 sweep of 3 runs a point: the
+ * (sim/sweep/out_*.c) from a hand-written 2 x 2 sweep of 3 runs a point: the
  * table's columns and "mean ± half-width" cells, the CSV's exact text and quoting, one
- * chart per metric with confidence bars and the SLO line, user text escaped; and the
- * chart additions in svg.c (error bars, thresholds, named x ticks).
+ * chart per metric with confidence bars and the SLO line, user text escaped. The
+ * charts themselves are test-render.c's.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -11,7 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report/html-int.h"
 #include "sweep/sweep_output.h"
 #include "tmpdir.h"
 
@@ -373,53 +372,6 @@ Test(sweep_output, html_with_no_runs_says_so)
     cr_assert_not_null(strstr(h, "No point has finished a run yet."));
     cr_assert_eq(count(h, "<svg"), 2);
     cr_assert_eq(count(h, "plot empty"), 2);
-}
-
-/* ---- svg.c additions ---------------------------------------------------------------- */
-
-static char *chart(const vs__chart *c)
-{
-    vs_buf b = {0};
-    vs__svg_chart(&b, c);
-    cr_assert(!b.failed);
-    return b.text;
-}
-
-Test(svg, bars_and_thresholds_widen_the_y_axis)
-{
-    static const double x[] = {1, 2}, y[] = {10, 20}, lo[] = {5, 15}, hi[] = {15, 95};
-    vs__series s = {.name = "s", .x = x, .y = y, .n = 2};
-    vs__chart c = {.id = "c", .title = "t", .empty = "none", .x = {"x", VS_SCALE_LINEAR},
-                   .y = {"y", VS_SCALE_LINEAR}, .series = &s, .nseries = 1};
-    char *plain = chart(&c);
-    cr_assert_null(strstr(plain, "error-bar"));
-    cr_assert_null(strstr(plain, "threshold"));
-    cr_assert_null(strstr(plain, ">100</text>"), "y ends at 20 without bars");
-    s.ylo = lo;
-    s.yhi = hi;
-    char *bars = chart(&c);
-    cr_assert_eq(count(bars, "class=\"error-bar\""), 2);
-    cr_assert_not_null(strstr(bars, ">100</text>"), "y reaches the top bar");
-    vs__threshold t = {.y = 250, .label = "SLO < 250"};
-    c.thresholds = &t;
-    c.nthresholds = 1;
-    free(bars);
-    bars = chart(&c);
-    cr_assert_not_null(strstr(bars, ">SLO &lt; 250</text>"));
-    cr_assert_not_null(strstr(bars, ">250</text>"), "y reaches the threshold");
-    free(plain);
-    free(bars);
-}
-
-Test(svg, an_empty_chart_ignores_thresholds)
-{
-    vs__threshold t = {.y = 5, .label = "SLO < 5"};
-    vs__chart c = {.id = "c", .title = "t", .empty = "no data", .x = {"x", VS_SCALE_LINEAR},
-                   .y = {"y", VS_SCALE_LINEAR}, .thresholds = &t, .nthresholds = 1};
-    char *s = chart(&c);
-    cr_assert_not_null(strstr(s, ">no data</text>"));
-    cr_assert_null(strstr(s, "threshold"));
-    free(s);
 }
 
 Test(sweep_output, html_spaces_a_geometric_first_param_evenly)

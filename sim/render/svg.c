@@ -1,18 +1,20 @@
 /*
- * svg.c: line charts as inline SVG for the HTML report. A chart is planned first (the
+ * svg.c: line charts as inline SVG for HTML pages (svg.h). A chart is planned first (the
  * scale and round ticks of each axis, what can be drawn), then written: legend, grid,
  * axes, lines with their points; or, with nothing to draw, a visible "no data" text, so
  * that an empty chart never looks like a broken one.
  */
-#include "report/html-int.h"
+#include "render/svg.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The charts' styles, for every page that draws them (html.c, sweep_output.c). */
-const char vs__chart_css[] =
+#include "render/html.h"
+
+/* The charts' styles, for every page that draws them (the run report, sweep and plan). */
+const char vs_chart_css[] =
     ".charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:16px}"
     "figure.chart{margin:0;background:var(--card);border:1px solid var(--line);"
     "border-radius:6px;padding:12px 12px 4px}"
@@ -30,11 +32,11 @@ const char vs__chart_css[] =
 
 /* ---- Planning: scales, round ticks, what can be drawn ------------------------------- */
 
-enum { MAX_TICKS = 12, MARKERS_UP_TO = 40 };
+enum { MAX_TICKS = VS_CHART_MAX_NAMES, MARKERS_UP_TO = 40 };
 enum { W = 640, PLOT_H = 250, ML = 64, MR = 22, MB = 50, LEGEND_ROW = 18 };
 
 typedef struct axis_plan {
-    vs__scale scale; /* resolved: linear, log or nines */
+    vs_scale scale; /* resolved: linear, log or nines */
     double lo, hi;   /* the domain, in scaled units */
     int nticks;
     double tick[MAX_TICKS];
@@ -47,7 +49,7 @@ typedef struct extent {
     size_t n;
 } extent;
 
-static double scaled(vs__scale s, double v)
+static double scaled(vs_scale s, double v)
 {
     if (!isfinite(v))
         return NAN;
@@ -58,7 +60,7 @@ static double scaled(vs__scale s, double v)
     return v;
 }
 
-static const double *values(const vs__series *s, bool y)
+static const double *values(const vs_series *s, bool y)
 {
     return y ? s->y : s->x;
 }
@@ -74,11 +76,11 @@ static void extend(extent *e, double v)
 
 /* Over the points that have both coordinates finite; for y, also their error bars and,
  * when there is a point, the thresholds, so that neither is cut off. n counts points. */
-static extent extent_of(const vs__chart *c, bool y)
+static extent extent_of(const vs_chart *c, bool y)
 {
     extent e = {INFINITY, -INFINITY, INFINITY, 0};
     for (size_t i = 0; i < c->nseries; i++) {
-        const vs__series *s = &c->series[i];
+        const vs_series *s = &c->series[i];
         for (size_t k = 0; k < s->n; k++) {
             if (!isfinite(s->x[k]) || !isfinite(s->y[k]))
                 continue;
@@ -169,7 +171,7 @@ static void plan_nines(axis_plan *p)
 }
 
 /* One tick per name at x = 0, 1, ..., with half a step of room on either side. */
-static void plan_names(axis_plan *p, const vs__chart *c)
+static void plan_names(axis_plan *p, const vs_chart *c)
 {
     p->scale = VS_SCALE_LINEAR;
     p->lo = -0.5;
@@ -180,9 +182,9 @@ static void plan_names(axis_plan *p, const vs__chart *c)
         p->tick[i] = i;
 }
 
-static axis_plan plan_axis(const vs__chart *c, bool y)
+static axis_plan plan_axis(const vs_chart *c, bool y)
 {
-    const vs__axis *a = y ? &c->y : &c->x;
+    const vs_axis *a = y ? &c->y : &c->x;
     if (!y && c->xnames && c->nxnames > 0 && c->nxnames <= MAX_TICKS) {
         axis_plan p = {0};
         plan_names(&p, c);
@@ -203,12 +205,12 @@ static axis_plan plan_axis(const vs__chart *c, bool y)
     return p;
 }
 
-static bool drawable(const axis_plan *px, const axis_plan *py, const vs__series *s, size_t k)
+static bool drawable(const axis_plan *px, const axis_plan *py, const vs_series *s, size_t k)
 {
     return isfinite(scaled(px->scale, s->x[k])) && isfinite(scaled(py->scale, s->y[k]));
 }
 
-static size_t points_of(const axis_plan *px, const axis_plan *py, const vs__series *s)
+static size_t points_of(const axis_plan *px, const axis_plan *py, const vs_series *s)
 {
     size_t n = 0;
     for (size_t k = 0; k < s->n; k++)
@@ -293,7 +295,7 @@ static void write_ticks(vs_buf *b, const frame *f)
     vs_buf_puts(b, "</g>\n");
 }
 
-static void write_axes(vs_buf *b, const vs__chart *c, const frame *f)
+static void write_axes(vs_buf *b, const vs_chart *c, const frame *f)
 {
     int bottom = f->top + PLOT_H;
     vs_buf_printf(b, "<g class=\"axis\"><path d=\"M%d %dV%dH%d\"/>", ML, f->top, bottom,
@@ -308,7 +310,7 @@ static void write_axes(vs_buf *b, const vs__chart *c, const frame *f)
 }
 
 /* The line breaks at points it cannot draw, so a gap shows as a gap. */
-static void write_line(vs_buf *b, const frame *f, const vs__series *s, style st)
+static void write_line(vs_buf *b, const frame *f, const vs_series *s, style st)
 {
     vs_buf_printf(b, "<path class=\"line\" stroke=\"%s\" stroke-dasharray=\"%s\" "
                    "data-name=\"", st.color, st.dash);
@@ -328,14 +330,14 @@ static void write_line(vs_buf *b, const frame *f, const vs__series *s, style st)
 }
 
 /* A point with gaps on both sides: no line goes through it, only its marker shows it. */
-static bool isolated(const frame *f, const vs__series *s, size_t k)
+static bool isolated(const frame *f, const vs_series *s, size_t k)
 {
     return (k == 0 || !drawable(&f->x, &f->y, s, k - 1)) &&
            (k + 1 == s->n || !drawable(&f->x, &f->y, s, k + 1));
 }
 
 /* Every point of a short series; of a long one, the points no line shows. */
-static void write_markers(vs_buf *b, const frame *f, const vs__series *s, style st, bool all)
+static void write_markers(vs_buf *b, const frame *f, const vs_series *s, style st, bool all)
 {
     vs_buf_printf(b, "<g class=\"points\" fill=\"%s\">", st.color);
     for (size_t k = 0; k < s->n; k++)
@@ -352,7 +354,7 @@ static double px_y_clamped(const frame *f, double v)
 }
 
 /* A vertical bar with short caps from ylo to yhi at each drawn point that has both. */
-static void write_bars(vs_buf *b, const frame *f, const vs__series *s, style st)
+static void write_bars(vs_buf *b, const frame *f, const vs_series *s, style st)
 {
     vs_buf_printf(b, "<g class=\"error-bars\" stroke=\"%s\" stroke-width=\"1.4\" "
                    "fill=\"none\">", st.color);
@@ -370,10 +372,10 @@ static void write_bars(vs_buf *b, const frame *f, const vs__series *s, style st)
 /* Dashed lines across the plot, each labelled at its left end (where lines that grow
  * with x are lowest), above the line unless that would leave the plot; a white halo
  * keeps the label legible over the grid and lines. */
-static void write_thresholds(vs_buf *b, const vs__chart *c, const frame *f)
+static void write_thresholds(vs_buf *b, const vs_chart *c, const frame *f)
 {
     for (size_t i = 0; i < c->nthresholds; i++) {
-        const vs__threshold *t = &c->thresholds[i];
+        const vs_threshold *t = &c->thresholds[i];
         if (!isfinite(scaled(f->y.scale, t->y)))
             continue;
         double y = px_y(f, t->y);
@@ -388,11 +390,11 @@ static void write_thresholds(vs_buf *b, const vs__chart *c, const frame *f)
     }
 }
 
-static void write_series(vs_buf *b, const vs__chart *c, const frame *f)
+static void write_series(vs_buf *b, const vs_chart *c, const frame *f)
 {
     vs_buf_puts(b, "<g class=\"series\">\n");
     for (size_t i = 0; i < c->nseries; i++) {
-        const vs__series *s = &c->series[i];
+        const vs_series *s = &c->series[i];
         size_t n = points_of(&f->x, &f->y, s);
         if (n == 0)
             continue;
@@ -404,7 +406,7 @@ static void write_series(vs_buf *b, const vs__chart *c, const frame *f)
     vs_buf_puts(b, "</g>\n");
 }
 
-static void write_legend_entry(vs_buf *b, const vs__series *s, style st, bool drawn, double x,
+static void write_legend_entry(vs_buf *b, const vs_series *s, style st, bool drawn, double x,
                                double y)
 {
     vs_buf_printf(b, "<g class=\"legend-entry%s\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
@@ -419,12 +421,12 @@ static void write_legend_entry(vs_buf *b, const vs__series *s, style st, bool dr
 /* Lays legend entries out left to right, wrapping, and returns the rows used; with b
  * NULL, only counts them. Entries for series with nothing drawn stay, greyed, so that a
  * missing line is explained. */
-static int write_legend(vs_buf *b, const vs__chart *c, const frame *f)
+static int write_legend(vs_buf *b, const vs_chart *c, const frame *f)
 {
     double x = ML;
     int row = 0;
     for (size_t i = 0; i < c->nseries; i++) {
-        const vs__series *s = &c->series[i];
+        const vs_series *s = &c->series[i];
         bool drawn = points_of(&f->x, &f->y, s) > 0;
         double width = 34 + 6.6 * (double)(strlen(s->name) + (drawn ? 0 : 13));
         if (x > ML && x + width > W - MR) {
@@ -438,7 +440,7 @@ static int write_legend(vs_buf *b, const vs__chart *c, const frame *f)
     return c->nseries ? row + 1 : 0;
 }
 
-static void write_empty(vs_buf *b, const vs__chart *c, const frame *f)
+static void write_empty(vs_buf *b, const vs_chart *c, const frame *f)
 {
     vs_buf_printf(b, "<g class=\"axis\"><rect class=\"area\" x=\"%d\" y=\"%d\" width=\"%d\" "
                    "height=\"%d\"/></g>\n<text class=\"empty\" x=\"%d\" y=\"%d\" "
@@ -448,7 +450,7 @@ static void write_empty(vs_buf *b, const vs__chart *c, const frame *f)
     vs_buf_puts(b, "</text>\n");
 }
 
-static void write_open(vs_buf *b, const vs__chart *c, const frame *f, size_t series,
+static void write_open(vs_buf *b, const vs_chart *c, const frame *f, size_t series,
                        size_t points)
 {
     vs_buf_puts(b, "<figure class=\"chart\"><figcaption>");
@@ -467,7 +469,7 @@ static void write_open(vs_buf *b, const vs__chart *c, const frame *f, size_t ser
     vs_buf_puts(b, "</title>\n");
 }
 
-void vs__svg_chart(vs_buf *b, const vs__chart *c)
+void vs_svg_chart(vs_buf *b, const vs_chart *c)
 {
     frame f = {.x = plan_axis(c, false), .y = plan_axis(c, true)};
     size_t series = 0, points = 0;
