@@ -234,7 +234,8 @@ Test(cli_options, second_positional, .init = cr_redirect_stderr)
     stderr_is("vswitchsim: run: more than one scenario (b.json) (see vswitchsim --help)\n");
 }
 
-Test(cli_options, lone_dash_is_positional_unless_the_command_says)
+Test(cli_options, lone_dash_is_positional_unless_the_command_says,
+     .init = cr_redirect_stderr)
 {
     args a = {0};
     const char *pos = NULL;
@@ -291,7 +292,8 @@ Test(cli_options, load_options_refuse_what_they_always_did, .init = cr_redirect_
     cr_assert_eq(parse_load((const char *const[]){"--seed", "9223372036854775807", NULL}), 0);
     cr_assert_eq(parse_load((const char *const[]){"--set", "=x", NULL}), -1);
     stderr_is("vswitchsim: --seed needs a value (see vswitchsim --help)\n"
-              "vswitchsim: --seed -1: expected an integer from 0 to 2^63-1 (see vswitchsim --help)\n"
+              "vswitchsim: --seed -1: expected an integer from 0 to 2^63-1 "
+              "(see vswitchsim --help)\n"
               "vswitchsim: --seed 9223372036854775808: expected an integer from 0 to 2^63-1 "
               "(see vswitchsim --help)\n"
               "vswitchsim: --set =x: expected KEY=VALUE (see vswitchsim --help)\n");
