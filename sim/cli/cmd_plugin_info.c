@@ -3,6 +3,7 @@
  * two-host switch, and show what it declares and which callbacks it subscribed. Its
  * entry and unload run under the crash guard, as in a run: a crash is one line, exit 3.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,19 +100,29 @@ static int inspect(const char *path, const char *params, vs_supervisor *sup)
     return code;
 }
 
+typedef struct info_args {
+    const char *path, *params;
+} info_args;
+
+static const vs_cli_option info_options[] = {
+    {.name = "--params", .kind = VS_CLI_STRING, .metavar = "JSON",
+     .help = "the params its entry gets (default {})", .offset = offsetof(info_args, params)},
+    {0},
+};
+
+static const vs_cli_table info_table = {info_options, VS_CLI_NEEDS_AS_UNKNOWN};
+
+/* "-" alone is an unknown option here, not a plugin: a plugin is a file to open. */
+static const vs_cli_command info_command = {.name = "plugin-info", .positional = "plugin",
+                                            .dash_is_option = true};
+
 int vs_cmd_plugin_info(int argc, char **argv)
 {
-    const char *path = NULL, *params = "{}";
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--params") == 0 && i + 1 < argc)
-            params = argv[++i];
-        else if (argv[i][0] == '-')
-            return vs_cli_usage_error("plugin-info: unknown option %s", argv[i]);
-        else if (!path)
-            path = argv[i];
-        else
-            return vs_cli_usage_error("plugin-info: more than one plugin (%s)", argv[i]);
-    }
+    info_args a = {.params = "{}"};
+    vs_cli_part parts[] = {{&info_table, &a}};
+    if (vs_cli_parse(&info_command, parts, 1, argc, argv, &a.path) != 0)
+        return VS_EXIT_BAD_INPUT;
+    const char *path = a.path, *params = a.params;
     if (!path)
         return vs_cli_usage_error("plugin-info: which plugin?");
     /* Opening the plugin and running its entry run its code: in a supervised child. */

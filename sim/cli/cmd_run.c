@@ -2,7 +2,7 @@
  * cmd_run.c: `vswitchsim run`: load the scenario and its plugins, run, report, and
  * turn SLO verdicts, verifier findings, a signal or a crashed callout into the exit code.
  */
-#include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,7 @@
 
 #include "base/clock.h"
 #include "cli/cli.h"
+#include "cli/load_options.h"
 #include "report/report.h"
 #include "report/trace.h"
 #include "runner/runner.h"
@@ -61,63 +62,59 @@ static bool is_stdout(const char *path)
     return path && strcmp(path, "-") == 0;
 }
 
+/* --clock virtual|realtime: over the scenario's run.clock. */
+static int take_clock(void *dest, const char *cmd, const char *opt, const char *val)
+{
+    run_args *a = dest;
+    if (strcmp(val, "virtual") != 0 && strcmp(val, "realtime") != 0)
+        return vs_cli_usage_error("%s: %s wants virtual or realtime, got %s", cmd, opt, val), -1;
+    a->clock = strcmp(val, "realtime") == 0;
+    return 0;
+}
+
+static const vs_cli_option run_options[] = {
+    {.name = "--json", .kind = VS_CLI_STRING, .metavar = "FILE|-", .help = "the report as JSON",
+     .offset = offsetof(run_args, json_path)},
+    {.name = "--csv", .kind = VS_CLI_STRING, .metavar = "FILE", .help = "the report as CSV",
+     .offset = offsetof(run_args, csv_path)},
+    {.name = "--html", .kind = VS_CLI_STRING, .metavar = "FILE", .help = "the report as HTML",
+     .offset = offsetof(run_args, html_path)},
+    {.name = "--bench-json", .kind = VS_CLI_STRING, .metavar = "FILE",
+     .help = "the numbers a benchmark tracks", .offset = offsetof(run_args, bench_path)},
+    {.name = "--trace", .kind = VS_CLI_STRING, .metavar = "FILE|-",
+     .help = "every callout call, as the run goes", .offset = offsetof(run_args, trace_path)},
+    {.name = "--callback-timeout", .kind = VS_CLI_NUMBER, .metavar = "SECONDS",
+     .help = "a callout running longer (wall time) is a hang",
+     .offset = offsetof(run_args, callback_timeout), .lo = 0, .lo_open = true, .hi = 1e6,
+     .wants = "seconds > 0"},
+    {.name = "--listen", .kind = VS_CLI_STRING, .metavar = "[ADDR:]PORT",
+     .help = "live metrics over HTTP", .offset = offsetof(run_args, listen)},
+    {.name = "--listen-any", .kind = VS_CLI_FLAG, .help = "allow a non-loopback --listen",
+     .offset = offsetof(run_args, listen_any)},
+    {.name = "--linger", .kind = VS_CLI_NUMBER, .metavar = "SECONDS",
+     .help = "keep serving --listen after the run", .offset = offsetof(run_args, linger),
+     .lo = 0, .hi = 86400, .wants = "seconds >= 0"},
+    {.name = "--clock", .kind = VS_CLI_CALL, .metavar = "virtual|realtime", .take = take_clock,
+     .call_takes_value = true, .help = "the scenario's run.clock, overridden"},
+    {.name = "--speed", .kind = VS_CLI_NUMBER, .metavar = "X",
+     .help = "realtime: simulated seconds per wall second", .offset = offsetof(run_args, speed),
+     .lo = 0, .lo_open = true, .hi = 1e6, .wants = "a number in (0, 1e6]"},
+    {.name = "--quiet", .kind = VS_CLI_FLAG, .help = "no table, no progress",
+     .offset = offsetof(run_args, quiet)},
+    {.name = "--verbose", .kind = VS_CLI_FLAG, .help = "the plugins' log lines on stderr",
+     .offset = offsetof(run_args, verbose)},
+    {0},
+};
+
+static const vs_cli_table run_table = {run_options, VS_CLI_NEEDS_AS_UNKNOWN};
+
+static const vs_cli_command run_command = {.name = "run", .positional = "scenario"};
+
 static int parse_args(run_args *a, int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++) {
-        int took = vs_cli_take_load_option(&a->load, argc, argv, &i);
-        if (took < 0)
-            return -1;
-        if (took)
-            continue;
-        if (strcmp(argv[i], "--json") == 0 && i + 1 < argc)
-            a->json_path = argv[++i];
-        else if (strcmp(argv[i], "--csv") == 0 && i + 1 < argc)
-            a->csv_path = argv[++i];
-        else if (strcmp(argv[i], "--html") == 0 && i + 1 < argc)
-            a->html_path = argv[++i];
-        else if (strcmp(argv[i], "--bench-json") == 0 && i + 1 < argc)
-            a->bench_path = argv[++i];
-        else if (strcmp(argv[i], "--trace") == 0 && i + 1 < argc)
-            a->trace_path = argv[++i];
-        else if (strcmp(argv[i], "--callback-timeout") == 0 && i + 1 < argc) {
-            char *end;
-            a->callback_timeout = strtod(argv[++i], &end);
-            if (*end != '\0' || !isfinite(a->callback_timeout) || a->callback_timeout <= 0 ||
-                a->callback_timeout > 1e6)
-                return vs_cli_usage_error("run: --callback-timeout wants seconds > 0, got %s",
-                                          argv[i]), -1;
-        } else if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc)
-            a->listen = argv[++i];
-        else if (strcmp(argv[i], "--listen-any") == 0)
-            a->listen_any = true;
-        else if (strcmp(argv[i], "--linger") == 0 && i + 1 < argc) {
-            char *end;
-            a->linger = strtod(argv[++i], &end);
-            if (*end != '\0' || !isfinite(a->linger) || a->linger < 0 || a->linger > 86400)
-                return vs_cli_usage_error("run: --linger wants seconds >= 0, got %s", argv[i]), -1;
-        } else if (strcmp(argv[i], "--clock") == 0 && i + 1 < argc) {
-            i++;
-            if (strcmp(argv[i], "virtual") != 0 && strcmp(argv[i], "realtime") != 0)
-                return vs_cli_usage_error("run: --clock wants virtual or realtime, got %s",
-                                          argv[i]), -1;
-            a->clock = strcmp(argv[i], "realtime") == 0;
-        } else if (strcmp(argv[i], "--speed") == 0 && i + 1 < argc) {
-            char *end;
-            a->speed = strtod(argv[++i], &end);
-            if (*end != '\0' || !isfinite(a->speed) || a->speed <= 0 || a->speed > 1e6)
-                return vs_cli_usage_error("run: --speed wants a number in (0, 1e6], got %s",
-                                          argv[i]), -1;
-        } else if (strcmp(argv[i], "--quiet") == 0)
-            a->quiet = true;
-        else if (strcmp(argv[i], "--verbose") == 0)
-            a->verbose = true;
-        else if (argv[i][0] == '-' && argv[i][1] != '\0')
-            return vs_cli_usage_error("run: unknown option %s", argv[i]), -1;
-        else if (!a->scenario)
-            a->scenario = argv[i];
-        else
-            return vs_cli_usage_error("run: more than one scenario (%s)", argv[i]), -1;
-    }
+    vs_cli_part parts[] = {{&vs_cli_load_table, &a->load}, {&run_table, a}};
+    if (vs_cli_parse(&run_command, parts, 2, argc, argv, &a->scenario) != 0)
+        return -1;
     char err[VS_ERROR_MAX];
     if (a->listen && vs_server_parse_listen(a->listen, a->listen_any, a->listen_host,
                                             &a->listen_port, err) != 0)

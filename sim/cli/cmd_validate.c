@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/load_options.h"
 #include "plugin/loader.h"
 #include "supervisor/supervisor.h"
 
@@ -48,6 +49,9 @@ static int validate(const char *path, vs_load_args *la, vs_supervisor *sup)
     return code;
 }
 
+/* validate takes the load options only. */
+static const vs_cli_command validate_command = {.name = "validate", .positional = "scenario"};
+
 /* Opening a plugin runs its constructors, and a file the loader cannot map kills the
  * loader: the work runs in a supervised child (sim/supervisor). */
 int vs_cmd_validate(int argc, char **argv)
@@ -55,22 +59,9 @@ int vs_cmd_validate(int argc, char **argv)
     vs_load_args la = {0};
     const char *path = NULL;
     int code = VS_EXIT_BAD_INPUT;
-    for (int i = 1; i < argc; i++) {
-        int took = vs_cli_take_load_option(&la, argc, argv, &i);
-        if (took < 0)
-            goto out;
-        if (took)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            vs_cli_usage_error("validate: unknown option %s", argv[i]);
-            goto out;
-        }
-        if (path) {
-            vs_cli_usage_error("validate: more than one scenario (%s)", argv[i]);
-            goto out;
-        }
-        path = argv[i];
-    }
+    vs_cli_part parts[] = {{&vs_cli_load_table, &la}};
+    if (vs_cli_parse(&validate_command, parts, 1, argc, argv, &path) != 0)
+        goto out;
     if (!path) {
         vs_cli_usage_error("validate: which scenario?");
         goto out;

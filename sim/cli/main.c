@@ -1,14 +1,13 @@
 /*
- * main.c: the vswitchsim command line: subcommand dispatch, --help and --version,
- * and the option handling the subcommands share.
+ * main.c: the vswitchsim command line: subcommand dispatch, --help and --version. The
+ * subcommands never call back in here: what they share is in options.c and
+ * load_options.c.
  */
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "base/json_alloc.h"
 #include "sweep/exec.h"
 
 static const char USAGE[] =
@@ -41,88 +40,6 @@ static const char USAGE[] =
     "verifier caught a callout bug, or a callout crashed (the report names it); 1\n"
     "anything else, among it a run stopped by SIGINT or SIGTERM (the report is written for\n"
     "what ran; a second signal ends the program at once).\n";
-
-int vs_cli_usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    fputs("vswitchsim: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputs(" (see vswitchsim --help)\n", stderr);
-    return VS_EXIT_BAD_INPUT;
-}
-
-static int parse_seed(const char *text, unsigned long long *out)
-{
-    char *end;
-    errno = 0;
-    if (*text < '0' || *text > '9')
-        return -1;
-    *out = strtoull(text, &end, 10);
-    return errno || *end || *out > (unsigned long long)INT64_MAX ? -1 : 0;
-}
-
-static int take_set(vs_load_args *la, const char *arg)
-{
-    const char *eq = strchr(arg, '=');
-    if (!eq || eq == arg) {
-        vs_cli_usage_error("--set %s: expected KEY=VALUE", arg);
-        return -1;
-    }
-    if (la->opts.noverrides == VS_MAX_OVERRIDES) {
-        vs_cli_usage_error("--set: at most %d overrides", VS_MAX_OVERRIDES);
-        return -1;
-    }
-    /* The key is the part before '='; the value points into argv. */
-    char *key = strndup(arg, (size_t)(eq - arg));
-    if (!key)
-        return -1;
-    la->overrides[la->opts.noverrides++] = (vs_override){key, eq + 1};
-    return 1;
-}
-
-int vs_cli_take_load_option(vs_load_args *la, int argc, char **argv, int *i)
-{
-    const char *opt = argv[*i];
-    if (strcmp(opt, "--set") && strcmp(opt, "--seed") && strcmp(opt, "--plugin-path"))
-        return 0;
-    if (*i + 1 >= argc) {
-        vs_cli_usage_error("%s needs a value", opt);
-        return -1;
-    }
-    const char *val = argv[++*i];
-    if (strcmp(opt, "--set") == 0)
-        return take_set(la, val);
-    if (strcmp(opt, "--seed") == 0) {
-        if (parse_seed(val, &la->opts.seed) != 0) {
-            vs_cli_usage_error("--seed %s: expected an integer from 0 to 2^63-1", val);
-            return -1;
-        }
-        la->opts.have_seed = 1;
-        return 1;
-    }
-    if (la->ndirs == VS_MAX_PLUGIN_DIRS) {
-        vs_cli_usage_error("--plugin-path: at most %d folders", VS_MAX_PLUGIN_DIRS);
-        return -1;
-    }
-    la->plugin_dirs[la->ndirs++] = val;
-    return 1;
-}
-
-void vs_cli_finish_load_args(vs_load_args *la)
-{
-    la->plugin_dirs[la->ndirs] = NULL;
-    la->opts.overrides = la->overrides;
-    la->opts.plugin_path = la->plugin_dirs;
-}
-
-void vs_cli_free_load_args(vs_load_args *la)
-{
-    for (size_t i = 0; i < la->opts.noverrides; i++)
-        free((char *)la->overrides[i].key);
-    la->opts.noverrides = 0;
-}
 
 int main(int argc, char **argv)
 {

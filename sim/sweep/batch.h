@@ -1,14 +1,15 @@
 /*
- * sweep_common.h: what `sweep` and `plan` share: the job base from the command line,
- * the executor (-j processes or MPI ranks, the worker ranks' side included), the
- * metrics a run reports back, and checking swept values before anything runs.
+ * batch.h: what sweeps and plans share: the job base from the options, the executor
+ * (-j processes or MPI ranks, the worker ranks' side included), the metrics a run
+ * reports back, and checking swept values before anything runs. The command line fills
+ * vs_batch_args; nothing here knows of it.
  */
-#ifndef VS_CLI_SWEEP_COMMON_H
-#define VS_CLI_SWEEP_COMMON_H
+#ifndef VS_SWEEP_BATCH_H
+#define VS_SWEEP_BATCH_H
 
+#include <signal.h>
 #include <stdbool.h>
 
-#include "cli/cli.h"
 #include "sweep/exec.h"
 #include "sweep/job.h"
 #include "scenario/param.h"
@@ -16,25 +17,17 @@
 #define VS_SWEEP_MAX_PARAMS 16
 #define VS_SWEEP_MAX_METRICS 256
 
-/* The options sweep and plan both take, besides the load options. */
+/* What sweeps and plans both take. */
 typedef struct vs_batch_args {
-    vs_load_args load;
     const char *scenario;
-    unsigned jobs; /* -j; 0: one per CPU */
-    double callback_timeout;
+    const vs_scenario_options *load; /* --set, --seed, --plugin-path */
+    unsigned jobs;                   /* -j; 0: one per CPU */
+    double callback_timeout;         /* wall seconds; 0: none */
     bool quiet;
+    /* Called as the jobs are about to run (not before: until then a signal ends the
+     * program as it always does): the flag a first SIGINT or SIGTERM raises. */
+    volatile sig_atomic_t *(*catch_stop)(void);
 } vs_batch_args;
-
-/* A number option's value in [lo, hi] (an integer if asked): 0, or -1 after a usage
- * error naming the command and the option. */
-int vs_batch_number(const char *cmd, const char *opt, const char *val, double lo, double hi,
-                    bool integer, double *out);
-
-/* The command line of `cmd`: the shared options, then `take` for the command's own
- * (an option at argv[*i], which it may consume a value after: 0, or -1 after a usage
- * error), and one scenario. Returns 0, or -1 after a usage error. */
-int vs_batch_parse(vs_batch_args *b, const char *cmd, int argc, char **argv,
-                   int (*take)(void *ctx, int argc, char **argv, int *i), void *ctx);
 
 /* The scenario's SLOs as text ("latency_us.blackout.p99 < 300000"), a new array. */
 json_t *vs_batch_slo_texts(const vs_config *cfg);
@@ -70,4 +63,4 @@ int vs_batch_check_values(const vs_batch_args *b, const vs_axis *axes, size_t na
 int vs_batch_fingerprint(const vs_batch_args *b, const char *const *metrics, size_t nmetrics,
                          char out[17]);
 
-#endif /* VS_CLI_SWEEP_COMMON_H */
+#endif /* VS_SWEEP_BATCH_H */

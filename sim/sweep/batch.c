@@ -1,9 +1,10 @@
 /*
- * sweep_common.c: what `sweep` and `plan` share (sweep_common.h).
+ * batch.c: what sweeps and plans share (batch.h).
  */
-#include "cli/sweep_common.h"
+#include "sweep/batch.h"
 
 #include "report/report.h"
+#include "runner/runner.h" /* the exit codes */
 
 #include <math.h>
 #include <stdio.h>
@@ -19,62 +20,6 @@ static const char *const headline_metrics[] = {
     "saves.timed_out",            "in_flight.pending_max",
 };
 #define NHEADLINE (sizeof headline_metrics / sizeof headline_metrics[0])
-
-int vs_batch_number(const char *cmd, const char *opt, const char *val, double lo, double hi,
-                    bool integer, double *out)
-{
-    char *end;
-    *out = strtod(val, &end);
-    if (end == val || *end || !isfinite(*out) || *out < lo || *out > hi ||
-        (integer && *out != floor(*out)))
-        return vs_cli_usage_error("%s: %s wants %s from %g to %g, got %s", cmd, opt,
-                                  integer ? "an integer" : "a number", lo, hi, val), -1;
-    return 0;
-}
-
-/* Takes -j/--jobs N and --callback-timeout S (and the load options): 1 taken, 0 not
- * one of them, -1 after a usage error. */
-static int take_batch_option(vs_batch_args *b, const char *cmd, int argc, char **argv, int *i)
-{
-    int took = vs_cli_take_load_option(&b->load, argc, argv, i);
-    if (took != 0)
-        return took;
-    const char *opt = argv[*i];
-    bool jobs = strcmp(opt, "-j") == 0 || strcmp(opt, "--jobs") == 0;
-    if (!jobs && strcmp(opt, "--callback-timeout") != 0)
-        return 0;
-    if (*i + 1 >= argc)
-        return vs_cli_usage_error("%s: %s needs a value", cmd, opt), -1;
-    const char *val = argv[++*i];
-    double v;
-    if (vs_batch_number(cmd, opt, val, jobs ? 1 : 1e-6, jobs ? 4096 : 1e6, jobs, &v) != 0)
-        return -1;
-    if (jobs)
-        b->jobs = (unsigned)v;
-    else
-        b->callback_timeout = v;
-    return 1;
-}
-
-int vs_batch_parse(vs_batch_args *b, const char *cmd, int argc, char **argv,
-                   int (*take)(void *ctx, int argc, char **argv, int *i), void *ctx)
-{
-    for (int i = 1; i < argc; i++) {
-        int took = take_batch_option(b, cmd, argc, argv, &i);
-        if (took < 0)
-            return -1;
-        if (took)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            if (take(ctx, argc, argv, &i) != 0)
-                return -1;
-        } else if (!b->scenario)
-            b->scenario = argv[i];
-        else
-            return vs_cli_usage_error("%s: more than one scenario (%s)", cmd, argv[i]), -1;
-    }
-    return 0;
-}
 
 json_t *vs_batch_slo_texts(const vs_config *cfg)
 {
@@ -140,10 +85,10 @@ int vs_batch_run(vs_batch_args *b, int *argc, char ***argv, vs_batch_loaded_fn l
     char err[VS_ERROR_MAX];
     int code = VS_EXIT_BAD_INPUT;
     vs_batch_exec be = {0};
-    vs_job_base base = {b->scenario, &b->load.opts, b->callback_timeout};
+    vs_job_base base = {b->scenario, b->load, b->callback_timeout};
     if (exec_open(&be, b, &base, argc, argv, &code) == 0 && be.ex) {
         vs_config cfg;
-        if (vs_scenario_load(b->scenario, &b->load.opts, &cfg, err) == 0) {
+        if (vs_scenario_load(b->scenario, b->load, &cfg, err) == 0) {
             code = loaded(ctx, &cfg, &be, &base);
             vs_config_close(&cfg);
         } else {
@@ -184,11 +129,11 @@ const char **vs_batch_metrics(const vs_config *cfg, const char *const *extra, si
 static int check_load(const vs_batch_args *b, const vs_override *set, size_t nset)
 {
     char err[VS_ERROR_MAX], what[512] = "";
-    size_t nbase = b->load.opts.noverrides;
-    vs_override ov[VS_MAX_OVERRIDES + VS_SWEEP_MAX_PARAMS];
-    memcpy(ov, b->load.opts.overrides, nbase * sizeof *ov);
+    size_t nbase = b->load->noverrides;
+    vs_override ov[nbase + nset + 1]; /* at most --set's 256, the --slo, and the axes */
+    memcpy(ov, b->load->overrides, nbase * sizeof *ov);
     memcpy(ov + nbase, set, nset * sizeof *ov);
-    vs_scenario_options opts = b->load.opts;
+    vs_scenario_options opts = *b->load;
     opts.overrides = ov;
     opts.noverrides = nbase + nset;
     vs_config cfg;
@@ -272,7 +217,7 @@ int vs_batch_fingerprint(const vs_batch_args *b, const char *const *metrics, siz
     while ((n = fread(buf, 1, sizeof buf, f)) > 0)
         fnv(&h, buf, n);
     fclose(f);
-    const vs_scenario_options *o = &b->load.opts;
+    const vs_scenario_options *o = b->load;
     for (size_t i = 0; i < o->noverrides; i++) {
         fnv_str(&h, o->overrides[i].key);
         fnv_str(&h, o->overrides[i].value ? o->overrides[i].value : "");
