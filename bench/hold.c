@@ -164,12 +164,10 @@ static int parse_sizes(hold_opts *o, const char *text)
 
 static int parse_args(hold_opts *o, int argc, char **argv)
 {
-    static const struct option longs[] = {{"sizes", required_argument, NULL, 's'},
-                                          {"ops", required_argument, NULL, 'o'},
-                                          {"seed", required_argument, NULL, 'r'},
-                                          {"json", no_argument, NULL, 'j'},
-                                          {"help", no_argument, NULL, 'h'},
-                                          {NULL, 0, NULL, 0}};
+    static const struct option longs[] = {
+        {"sizes", required_argument, NULL, 's'}, {"ops", required_argument, NULL, 'o'},
+        {"seed", required_argument, NULL, 'r'},  {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
     *o = (hold_opts){.sizes = {1024, 65536, 1048576}, .nsizes = 3, .ops = 5000000, .seed = 1};
     int c;
     while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
@@ -219,7 +217,8 @@ int main(int argc, char **argv)
         }
         if (o.json)
             printf("%s{\"pending\":%zu,\"ops\":%" PRIu64 ",\"binary_heap_ns\":%.2f,"
-                   "\"engine_ns\":%.2f}", i ? "," : "", o.sizes[i], o.ops, heap, engine);
+                   "\"engine_ns\":%.2f}",
+                   i ? "," : "", o.sizes[i], o.ops, heap, engine);
         else
             printf("%12zu %16.1f %16.1f %7.2fx\n", o.sizes[i], heap, engine, heap / engine);
     }

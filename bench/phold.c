@@ -118,31 +118,36 @@ static int parse_double(const char *s, double *out)
 static int parse_opt(phold_opts *o, int c, const char *arg)
 {
     switch (c) {
-    case 'n': return parse_u64(arg, &o->nlp);
-    case 's': return parse_u64(arg, &o->start_events);
-    case 'm': return parse_double(arg, &o->mean);
-    case 'l': return parse_double(arg, &o->lookahead);
-    case 'r': return parse_double(arg, &o->remote);
-    case 'e': return parse_double(arg, &o->end);
-    case 'S': return parse_u64(arg, &o->seed);
-    case 'j': o->json = true; return 0;
-    default: return -1;
+    case 'n':
+        return parse_u64(arg, &o->nlp);
+    case 's':
+        return parse_u64(arg, &o->start_events);
+    case 'm':
+        return parse_double(arg, &o->mean);
+    case 'l':
+        return parse_double(arg, &o->lookahead);
+    case 'r':
+        return parse_double(arg, &o->remote);
+    case 'e':
+        return parse_double(arg, &o->end);
+    case 'S':
+        return parse_u64(arg, &o->seed);
+    case 'j':
+        o->json = true;
+        return 0;
+    default:
+        return -1;
     }
 }
 
 static int parse_args(phold_opts *o, int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"nlp", required_argument, NULL, 'n'},
-        {"start-events", required_argument, NULL, 's'},
-        {"mean", required_argument, NULL, 'm'},
-        {"lookahead", required_argument, NULL, 'l'},
-        {"remote", required_argument, NULL, 'r'},
-        {"end", required_argument, NULL, 'e'},
-        {"seed", required_argument, NULL, 'S'},
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"nlp", required_argument, NULL, 'n'},    {"start-events", required_argument, NULL, 's'},
+        {"mean", required_argument, NULL, 'm'},   {"lookahead", required_argument, NULL, 'l'},
+        {"remote", required_argument, NULL, 'r'}, {"end", required_argument, NULL, 'e'},
+        {"seed", required_argument, NULL, 'S'},   {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
     int c, idx = 0;
 
@@ -153,8 +158,7 @@ static int parse_args(phold_opts *o, int argc, char **argv)
         }
         if (parse_opt(o, c, optarg) != 0) {
             if (c != '?')
-                fprintf(stderr, "phold: bad value for --%s: %s\n", longopts[idx].name,
-                        optarg);
+                fprintf(stderr, "phold: bad value for --%s: %s\n", longopts[idx].name, optarg);
             usage(stderr);
             return -1;
         }
@@ -207,8 +211,8 @@ typedef struct phold_result {
     uint64_t events;
     double run_s, setup_s;
     size_t pending;
-    size_t mem_bytes;     /* vs_engine_memory_bytes once started */
-    size_t mem_after;     /* and after the run: the steady state, bucket slack included */
+    size_t mem_bytes; /* vs_engine_memory_bytes once started */
+    size_t mem_after; /* and after the run: the steady state, bucket slack included */
     long max_rss_kib;
 } phold_result;
 
@@ -225,8 +229,7 @@ static void print_text(const phold_opts *o, const phold_result *r)
     printf("PHOLD on the vswitchsim engine\n");
     printf("  nlp %" PRIu64 ", start-events %" PRIu64 ", mean %g, lookahead %g, remote %g, "
            "end %g, seed %" PRIu64 " (1 time unit = %.0f ns)\n",
-           o->nlp, o->start_events, o->mean, o->lookahead, o->remote, o->end, o->seed,
-           NS_PER_UNIT);
+           o->nlp, o->start_events, o->mean, o->lookahead, o->remote, o->end, o->seed, NS_PER_UNIT);
     printf("\n");
     printf("\t%-40s %16" PRIu64 "\n", "Net Events Processed", r->events);
     printf("\t%-40s %16.1f\n", "Event Rate (events/sec)", (double)r->events / r->run_s);
@@ -245,13 +248,12 @@ static void print_json(const phold_opts *o, const phold_result *r)
     printf("[{\"name\":\"phold nlp=%" PRIu64 " start-events=%" PRIu64 "\","
            "\"unit\":\"events/s\",\"value\":%.0f,"
            "\"extra\":\"%.1f bytes/pending event, peak RSS %ld KiB\"}]\n",
-           o->nlp, o->start_events, (double)r->events / r->run_s,
-           phold_bytes_per_event(r), r->max_rss_kib);
+           o->nlp, o->start_events, (double)r->events / r->run_s, phold_bytes_per_event(r),
+           r->max_rss_kib);
 }
 
 /* Starts the model, then times the run alone: setup is reported apart. */
-static int phold_measure(vs_engine *eng, phold_model *m, const phold_opts *o,
-                         phold_result *r)
+static int phold_measure(vs_engine *eng, phold_model *m, const phold_opts *o, phold_result *r)
 {
     double t0 = wall_seconds();
 
@@ -294,8 +296,14 @@ static int phold_run(const phold_opts *o, phold_result *r)
 int main(int argc, char **argv)
 {
     phold_opts o = {
-        .nlp = 1024, .start_events = 1, .mean = 1.0, .lookahead = 0.0,
-        .remote = 0.25, .end = 20000.0, .seed = 1, .json = false,
+        .nlp = 1024,
+        .start_events = 1,
+        .mean = 1.0,
+        .lookahead = 0.0,
+        .remote = 0.25,
+        .end = 20000.0,
+        .seed = 1,
+        .json = false,
     };
     phold_result r;
 

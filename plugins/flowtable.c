@@ -237,10 +237,10 @@ static void blob_write(const flow_table *table, UCHAR *blob, size_t length)
 }
 
 /* Logs why the blob is refused, at WARNING, and refuses it (uses the caller's host). */
-#define CORRUPT(...)                                                                       \
-    do {                                                                                   \
-        host->Log(host, VSWITCHSIM_LOG_WARNING, __VA_ARGS__);                              \
-        return STATUS_DATA_ERROR;                                                          \
+#define CORRUPT(...)                                          \
+    do {                                                      \
+        host->Log(host, VSWITCHSIM_LOG_WARNING, __VA_ARGS__); \
+        return STATUS_DATA_ERROR;                             \
     } while (0)
 
 /* Checks everything the header promises; *count gets the flow count. */
@@ -248,17 +248,16 @@ static NTSTATUS blob_check_header(const VSWITCHSIM_HOST *host, NDIS_SWITCH_PORT_
                                   const UCHAR *blob, SIZE_T length, UINT32 *count)
 {
     if (blob == NULL || length < HEADER_BYTES)
-        CORRUPT("restore port %u: blob of %llu bytes is shorter than the %d-byte header",
-                portId, (unsigned long long)length, HEADER_BYTES);
+        CORRUPT("restore port %u: blob of %llu bytes is shorter than the %d-byte header", portId,
+                (unsigned long long)length, HEADER_BYTES);
     if (memcmp(blob, BLOB_MAGIC, 4) != 0)
-        CORRUPT("restore port %u: bad magic %02x %02x %02x %02x (want \"" BLOB_MAGIC "\")",
-                portId, blob[0], blob[1], blob[2], blob[3]);
+        CORRUPT("restore port %u: bad magic %02x %02x %02x %02x (want \"" BLOB_MAGIC "\")", portId,
+                blob[0], blob[1], blob[2], blob[3]);
     if (get16(blob + 4) != BLOB_VERSION)
         CORRUPT("restore port %u: blob version %u, this callout reads version %d", portId,
                 get16(blob + 4), BLOB_VERSION);
     if (get16(blob + 6) != ENTRY_BYTES)
-        CORRUPT("restore port %u: entry size %u, want %d", portId, get16(blob + 6),
-                ENTRY_BYTES);
+        CORRUPT("restore port %u: entry size %u, want %d", portId, get16(blob + 6), ENTRY_BYTES);
     *count = get32(blob + 8);
     if (*count > (UINT32)MAX_FLOWS || length != HEADER_BYTES + (SIZE_T)*count * ENTRY_BYTES)
         CORRUPT("restore port %u: blob of %llu bytes does not hold the %u flows its header "
@@ -266,8 +265,8 @@ static NTSTATUS blob_check_header(const VSWITCHSIM_HOST *host, NDIS_SWITCH_PORT_
                 portId, (unsigned long long)length, *count);
     UINT64 stored = get64(blob + CHECKSUM_OFFSET), computed = blob_checksum(blob, length);
     if (stored != computed)
-        CORRUPT("restore port %u: checksum mismatch (stored %016llx, computed %016llx)",
-                portId, (unsigned long long)stored, (unsigned long long)computed);
+        CORRUPT("restore port %u: checksum mismatch (stored %016llx, computed %016llx)", portId,
+                (unsigned long long)stored, (unsigned long long)computed);
     if (get32(blob + 12) != 0)
         CORRUPT("restore port %u: reserved header field is not zero", portId);
     return STATUS_SUCCESS;
@@ -275,8 +274,7 @@ static NTSTATUS blob_check_header(const VSWITCHSIM_HOST *host, NDIS_SWITCH_PORT_
 
 /* Rebuilds the table from a blob whose header checked out; *checked counts entries read. */
 static NTSTATUS blob_read_flows(const VSWITCHSIM_HOST *host, NDIS_SWITCH_PORT_ID portId,
-                                const UCHAR *blob, flow_table *table, UINT32 count,
-                                UINT32 *checked)
+                                const UCHAR *blob, flow_table *table, UINT32 count, UINT32 *checked)
 {
     for (*checked = 0; *checked < count; ++*checked) {
         UINT32 i = *checked;
@@ -296,8 +294,7 @@ static NTSTATUS blob_read_flows(const VSWITCHSIM_HOST *host, NDIS_SWITCH_PORT_ID
             CORRUPT("restore port %u: flow %u repeats an earlier 5-tuple", portId, i);
     }
     if (table->count != count)
-        CORRUPT("restore port %u: rebuilt %u flows, header counts %u", portId, table->count,
-                count);
+        CORRUPT("restore port %u: rebuilt %u flows, header counts %u", portId, table->count, count);
     return STATUS_SUCCESS;
 }
 
@@ -306,10 +303,10 @@ static NTSTATUS blob_read_flows(const VSWITCHSIM_HOST *host, NDIS_SWITCH_PORT_ID
 /* ---- Callbacks ------------------------------------------------------------------------- */
 
 static NTSTATUS NTAPI flowtable_save(void *notifyContext, void *completionContext,
-                                    FWPS_VSWITCH_EVENT_TYPE eventType,
-                                    const NDIS_SWITCH_PARAMETERS *vSwitch,
-                                    NDIS_SWITCH_PORT_ID portId, void **runtimeState,
-                                    SIZE_T *runtimeStateLength)
+                                     FWPS_VSWITCH_EVENT_TYPE eventType,
+                                     const NDIS_SWITCH_PARAMETERS *vSwitch,
+                                     NDIS_SWITCH_PORT_ID portId, void **runtimeState,
+                                     SIZE_T *runtimeStateLength)
 {
     flowtable_instance *instance = notifyContext;
     const VSWITCHSIM_HOST *host = instance->host;
@@ -348,10 +345,10 @@ static NTSTATUS NTAPI flowtable_save(void *notifyContext, void *completionContex
 }
 
 static NTSTATUS NTAPI flowtable_restore(void *notifyContext, void *completionContext,
-                                       FWPS_VSWITCH_EVENT_TYPE eventType,
-                                       const NDIS_SWITCH_PARAMETERS *vSwitch,
-                                       NDIS_SWITCH_PORT_ID portId, void *runtimeState,
-                                       SIZE_T runtimeStateLength)
+                                        FWPS_VSWITCH_EVENT_TYPE eventType,
+                                        const NDIS_SWITCH_PARAMETERS *vSwitch,
+                                        NDIS_SWITCH_PORT_ID portId, void *runtimeState,
+                                        SIZE_T runtimeStateLength)
 {
     flowtable_instance *instance = notifyContext;
     const VSWITCHSIM_HOST *host = instance->host;
@@ -369,8 +366,8 @@ static NTSTATUS NTAPI flowtable_restore(void *notifyContext, void *completionCon
     if (NT_SUCCESS(status))
         status = vsp_switches_intern(&instance->switches, vSwitch, &switchIndex);
     if (NT_SUCCESS(status))
-        status = vsp_map_put(&instance->tables, vsp_port_key(switchIndex, portId), table,
-                             &previous);
+        status =
+            vsp_map_put(&instance->tables, vsp_port_key(switchIndex, portId), table, &previous);
     if (!NT_SUCCESS(status)) {
         table_free(host, table);
         return status;
@@ -400,9 +397,9 @@ static NTSTATUS NTAPI flowtable_port(void *notifyContext, void *completionContex
 
 /* A deleted switch takes the tables of any ports not deleted before it. */
 static NTSTATUS NTAPI flowtable_lifetime(void *notifyContext, FWPS_VSWITCH_EVENT_TYPE eventType,
-                                        const NDIS_SWITCH_PARAMETERS *vSwitch,
-                                        const NDIS_SWITCH_PORT_ARRAY *vSwitchPorts,
-                                        const NDIS_SWITCH_NIC_ARRAY *vSwitchInterfaces)
+                                         const NDIS_SWITCH_PARAMETERS *vSwitch,
+                                         const NDIS_SWITCH_PORT_ARRAY *vSwitchPorts,
+                                         const NDIS_SWITCH_NIC_ARRAY *vSwitchInterfaces)
 {
     flowtable_instance *instance = notifyContext;
     UINT32 switchIndex;

@@ -21,9 +21,8 @@ typedef struct null_instance {
 
 static NTSTATUS NTAPI null_save(void *notifyContext, void *completionContext,
                                 FWPS_VSWITCH_EVENT_TYPE eventType,
-                                const NDIS_SWITCH_PARAMETERS *vSwitch,
-                                NDIS_SWITCH_PORT_ID portId, void **runtimeState,
-                                SIZE_T *runtimeStateLength)
+                                const NDIS_SWITCH_PARAMETERS *vSwitch, NDIS_SWITCH_PORT_ID portId,
+                                void **runtimeState, SIZE_T *runtimeStateLength)
 {
     *runtimeState = NULL;
     *runtimeStateLength = 0;

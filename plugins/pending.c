@@ -115,9 +115,8 @@ static NTSTATUS blob_check(const pending_instance *instance, const UCHAR *blob, 
     NDIS_SWITCH_PORT_ID savedPort = 0;
 
     if (length != instance->stateBytes) {
-        host->Log(host, VSWITCHSIM_LOG_WARNING,
-                  "restore port %u: blob of %llu bytes, expected %u", portId,
-                  (unsigned long long)length, instance->stateBytes);
+        host->Log(host, VSWITCHSIM_LOG_WARNING, "restore port %u: blob of %llu bytes, expected %u",
+                  portId, (unsigned long long)length, instance->stateBytes);
         return STATUS_DATA_ERROR;
     }
     if (length != 0 && blob == NULL) {
@@ -240,8 +239,7 @@ static NTSTATUS job_submit(pending_job *job)
 
 static pending_job *job_new(pending_instance *instance, void *completionContext, bool isSave)
 {
-    pending_job *job =
-        instance->host->AllocateWithTag(instance->host, sizeof(*job), PENDING_TAG);
+    pending_job *job = instance->host->AllocateWithTag(instance->host, sizeof(*job), PENDING_TAG);
 
     if (job != NULL) {
         job->instance = instance;
@@ -316,8 +314,7 @@ static NTSTATUS NTAPI pending_port(void *notifyContext, void *completionContext,
     if (eventType != FWPS_VSWITCH_EVENT_PORT_DELETE ||
         !vsp_switches_find(&instance->switches, vSwitch, &switchIndex))
         return STATUS_SUCCESS;
-    void *blob =
-        vsp_map_remove(&instance->saved, vsp_port_key(switchIndex, vSwitchPort->PortId));
+    void *blob = vsp_map_remove(&instance->saved, vsp_port_key(switchIndex, vSwitchPort->PortId));
     if (blob != NULL)
         instance->host->FreeWithTag(instance->host, blob, PENDING_TAG);
     return STATUS_SUCCESS;
@@ -327,8 +324,8 @@ static NTSTATUS NTAPI pending_port(void *notifyContext, void *completionContext,
 
 static NTSTATUS parse_params(pending_instance *instance, const char *paramsJson)
 {
-    static const char *const knownKeys[] = {"workers", "service", "pend_restore",
-                                            "state_bytes", NULL};
+    static const char *const knownKeys[] = {"workers", "service", "pend_restore", "state_bytes",
+                                            NULL};
     long long workers = 1, stateBytes = 16;
     vsp_params params;
     NTSTATUS status = vsp_params_init(&params, instance->host, paramsJson, knownKeys);
@@ -339,8 +336,8 @@ static NTSTATUS parse_params(pending_instance *instance, const char *paramsJson)
     if (NT_SUCCESS(status = vsp_params_int(&params, "workers", 1, MAX_WORKERS, &workers)) &&
         NT_SUCCESS(status = vsp_params_dist(&params, "service", &instance->service)) &&
         NT_SUCCESS(status = vsp_params_bool(&params, "pend_restore", &instance->pendRestore)) &&
-        NT_SUCCESS(status = vsp_params_int(&params, "state_bytes", 0, MAX_STATE_BYTES,
-                                           &stateBytes))) {
+        NT_SUCCESS(status =
+                       vsp_params_int(&params, "state_bytes", 0, MAX_STATE_BYTES, &stateBytes))) {
         instance->workers = (UINT32)workers;
         instance->stateBytes = (UINT32)stateBytes;
     }

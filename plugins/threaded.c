@@ -217,8 +217,8 @@ VSWITCHSIM_PLUGIN_EXPORT NTSTATUS VswitchsimPluginEntry(const VSWITCHSIM_HOST *h
         return STATUS_INSUFFICIENT_RESOURCES;
     }
     for (; instance->started < instance->workers; instance->started++)
-        if (pthread_create(&instance->threads[instance->started], NULL, worker_main,
-                           instance) != 0) {
+        if (pthread_create(&instance->threads[instance->started], NULL, worker_main, instance) !=
+            0) {
             threaded_close(instance);
             return STATUS_INSUFFICIENT_RESOURCES;
         }

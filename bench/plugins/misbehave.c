@@ -43,21 +43,21 @@ static const GUID MISBEHAVE_PROVIDER_BASE = {
     0x5b0e7d1c, 0x3f9a, 0x4c62, {0x8d, 0x41, 0xa7, 0xe2, 0xc9, 0x5f, 0x0b, 0x13}};
 
 /* The behaviours, in the order of their params' names. */
-#define MISBEHAVE_MAP(XX)                       \
-    XX(DOUBLE_COMPLETE, "double_complete")      \
-    XX(UNKNOWN_CONTEXT, "unknown_context")      \
-    XX(COMPLETE_NO_PEND, "complete_no_pend")    \
-    XX(NEVER_COMPLETE, "never_complete")        \
-    XX(LATE_COMPLETE, "late_complete")          \
-    XX(OVERSIZED, "oversized")                  \
-    XX(NULL_BUFFER, "null_buffer")              \
+#define MISBEHAVE_MAP(XX)                    \
+    XX(DOUBLE_COMPLETE, "double_complete")   \
+    XX(UNKNOWN_CONTEXT, "unknown_context")   \
+    XX(COMPLETE_NO_PEND, "complete_no_pend") \
+    XX(NEVER_COMPLETE, "never_complete")     \
+    XX(LATE_COMPLETE, "late_complete")       \
+    XX(OVERSIZED, "oversized")               \
+    XX(NULL_BUFFER, "null_buffer")           \
     XX(REFUSE, "refuse")
 
 typedef enum behaviour {
 #define XX(code, name) B_##code,
     MISBEHAVE_MAP(XX)
 #undef XX
-    B_COUNT,
+        B_COUNT,
     B_BEHAVE = B_COUNT
 } behaviour;
 
@@ -84,7 +84,7 @@ struct misbehave_instance {
     UINT32 subscriptionId;
     long long weight[B_COUNT]; /* per thousand saves */
     VSWITCHSIM_TIME_NS lateDelay;
-    pended_save *pended;       /* waiting for their routine */
+    pended_save *pended; /* waiting for their routine */
     UINT64 counts[B_COUNT + 1];
     /* What a save hands WFP; WFP copies it when the save completes, so one buffer of each
      * size serves every save of the instance. */
@@ -163,7 +163,7 @@ static NTSTATUS pend(misbehave_instance *instance, behaviour what, void *complet
 
     if (p == NULL)
         return STATUS_INSUFFICIENT_RESOURCES;
-    *p = (pended_save){instance, NULL, instance->pended, completionContext, runtimeState,
+    *p = (pended_save){instance,           NULL, instance->pended, completionContext, runtimeState,
                        runtimeStateLength, what};
     NTSTATUS status = host->ScheduleRoutine(host, delay, pended_routine, p);
     if (!NT_SUCCESS(status)) {
@@ -248,7 +248,8 @@ static NTSTATUS parse_params(misbehave_instance *instance, const char *paramsJso
 #define XX(code, name) name,
         MISBEHAVE_MAP(XX)
 #undef XX
-        "late_delay_ms", NULL};
+            "late_delay_ms",
+        NULL};
     const VSWITCHSIM_HOST *host = instance->host;
     long long total = 0, lateMs = 100;
     vsp_params params;

@@ -43,20 +43,20 @@ static NTSTATUS check_keys(const VSWITCHSIM_HOST *host, json_t *obj, const char 
         if (!key_known(key, knownKeys)) {
             char known[256];
             join_keys(knownKeys, known, sizeof(known));
-            host->Log(host, VSWITCHSIM_LOG_ERROR, "%s: unknown key \"%s\" (known: %s)", where,
-                      key, known);
+            host->Log(host, VSWITCHSIM_LOG_ERROR, "%s: unknown key \"%s\" (known: %s)", where, key,
+                      known);
             return STATUS_INVALID_PARAMETER;
         }
     }
     return STATUS_SUCCESS;
 }
 
-NTSTATUS vsp_params_init(vsp_params *params, const VSWITCHSIM_HOST *host,
-                         const char *paramsJson, const char *const *knownKeys)
+NTSTATUS vsp_params_init(vsp_params *params, const VSWITCHSIM_HOST *host, const char *paramsJson,
+                         const char *const *knownKeys)
 {
     json_error_t error;
-    json_t *root = json_loads(paramsJson != NULL ? paramsJson : "{}", JSON_REJECT_DUPLICATES,
-                              &error);
+    json_t *root =
+        json_loads(paramsJson != NULL ? paramsJson : "{}", JSON_REJECT_DUPLICATES, &error);
 
     params->host = host;
     params->root = NULL;
@@ -87,8 +87,7 @@ void vsp_params_close(vsp_params *params)
 
 static NTSTATUS bad_value(const vsp_params *params, const char *key, const char *expected)
 {
-    params->host->Log(params->host, VSWITCHSIM_LOG_ERROR, "params.%s: expected %s", key,
-                      expected);
+    params->host->Log(params->host, VSWITCHSIM_LOG_ERROR, "params.%s: expected %s", key, expected);
     return STATUS_INVALID_PARAMETER;
 }
 
@@ -168,8 +167,7 @@ static NTSTATUS get_duration(const vsp_params *params, const char *where, json_t
     json_t *value = json_object_get(obj, field);
 
     if (value == NULL) {
-        params->host->Log(params->host, VSWITCHSIM_LOG_ERROR, "%s: missing \"%s\"", where,
-                          field);
+        params->host->Log(params->host, VSWITCHSIM_LOG_ERROR, "%s: missing \"%s\"", where, field);
         return STATUS_INVALID_PARAMETER;
     }
     if (!json_is_string(value) || !vsp_parse_duration(json_string_value(value), ns)) {
@@ -186,8 +184,8 @@ static NTSTATUS get_number(const vsp_params *params, const char *where, json_t *
     json_t *value = json_object_get(obj, field);
 
     if (!json_is_number(value)) {
-        params->host->Log(params->host, VSWITCHSIM_LOG_ERROR, "%s.%s: expected a number",
-                          where, field);
+        params->host->Log(params->host, VSWITCHSIM_LOG_ERROR, "%s.%s: expected a number", where,
+                          field);
         return STATUS_INVALID_PARAMETER;
     }
     *out = json_number_value(value);
@@ -223,8 +221,7 @@ static NTSTATUS dist_lognormal(const vsp_params *params, const char *where, json
     return STATUS_SUCCESS;
 }
 
-static NTSTATUS dist_object(const vsp_params *params, const char *where, json_t *obj,
-                            vsp_dist *d)
+static NTSTATUS dist_object(const vsp_params *params, const char *where, json_t *obj, vsp_dist *d)
 {
     static const char *const constantKeys[] = {"dist", "value", NULL};
     static const char *const uniformKeys[] = {"dist", "min", "max", NULL};

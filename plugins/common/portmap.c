@@ -35,8 +35,7 @@ static bool name_equal(const NDIS_SWITCH_NAME *a, const NDIS_SWITCH_NAME *b)
     return length == name_length(b) && memcmp(a->String, b->String, length) == 0;
 }
 
-bool vsp_switches_find(const vsp_switches *s, const NDIS_SWITCH_PARAMETERS *vSwitch,
-                       UINT32 *index)
+bool vsp_switches_find(const vsp_switches *s, const NDIS_SWITCH_PARAMETERS *vSwitch, UINT32 *index)
 {
     for (UINT32 i = 0; i < s->count; i++) {
         if (name_equal(&s->names[i], &vSwitch->SwitchName)) {
@@ -47,8 +46,7 @@ bool vsp_switches_find(const vsp_switches *s, const NDIS_SWITCH_PARAMETERS *vSwi
     return false;
 }
 
-NTSTATUS vsp_switches_intern(vsp_switches *s, const NDIS_SWITCH_PARAMETERS *vSwitch,
-                             UINT32 *index)
+NTSTATUS vsp_switches_intern(vsp_switches *s, const NDIS_SWITCH_PARAMETERS *vSwitch, UINT32 *index)
 {
     if (vsp_switches_find(s, vSwitch, index))
         return STATUS_SUCCESS;

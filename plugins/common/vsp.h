@@ -43,8 +43,8 @@ typedef struct vsp_params {
 /* Parses paramsJson (NULL means "{}"). It must be an object whose keys are all in
  * knownKeys (NULL-terminated). On failure logs why at ERROR, leaves nothing to close and
  * returns STATUS_INVALID_PARAMETER. */
-NTSTATUS vsp_params_init(vsp_params *params, const VSWITCHSIM_HOST *host,
-                         const char *paramsJson, const char *const *knownKeys);
+NTSTATUS vsp_params_init(vsp_params *params, const VSWITCHSIM_HOST *host, const char *paramsJson,
+                         const char *const *knownKeys);
 void vsp_params_close(vsp_params *params);
 
 /* Each getter leaves the default in *out when the key is absent and logs and returns
@@ -99,11 +99,9 @@ typedef struct vsp_switches {
 void vsp_switches_init(vsp_switches *s, const VSWITCHSIM_HOST *host, ULONG tag);
 void vsp_switches_close(vsp_switches *s);
 /* The index of vSwitch's name, adding it if new. */
-NTSTATUS vsp_switches_intern(vsp_switches *s, const NDIS_SWITCH_PARAMETERS *vSwitch,
-                             UINT32 *index);
+NTSTATUS vsp_switches_intern(vsp_switches *s, const NDIS_SWITCH_PARAMETERS *vSwitch, UINT32 *index);
 /* The index of vSwitch's name; false if it was never interned. */
-bool vsp_switches_find(const vsp_switches *s, const NDIS_SWITCH_PARAMETERS *vSwitch,
-                       UINT32 *index);
+bool vsp_switches_find(const vsp_switches *s, const NDIS_SWITCH_PARAMETERS *vSwitch, UINT32 *index);
 
 /* An open-addressing map from a 64-bit key to a non-NULL pointer, on tagged memory. The
  * map owns none of the values. */

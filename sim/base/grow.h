@@ -17,11 +17,12 @@
 
 /* Evaluates to 0 when arr has room for `need` elements (growing it if it had not), or
  * -1 when out of memory or when the capacity would not fit its type. */
-#define VS_GROW(arr, cap, need)                                                            \
-    ((size_t)(need) <= (size_t)(cap)                                                       \
-         ? 0                                                                               \
-         : _Generic((cap), uint32_t: vs_grow_u32, size_t: vs_grow_size)(                   \
-               (void *)&(arr), (arr), &(cap), (need), sizeof *(arr)))
+#define VS_GROW(arr, cap, need)           \
+    ((size_t)(need) <= (size_t)(cap)      \
+         ? 0                              \
+         : _Generic((cap), uint32_t       \
+                    : vs_grow_u32, size_t \
+                    : vs_grow_size)((void *)&(arr), (arr), &(cap), (need), sizeof *(arr)))
 
 /* VS_GROW's work: grows arr and stores it through `slot` (memcpy, so that any object
  * pointer type works without aliasing games). */

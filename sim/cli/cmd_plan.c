@@ -36,36 +36,74 @@ static int take_param(void *dest, const char *cmd, const char *opt, const char *
 }
 
 static const vs_cli_option plan_options[] = {
-    {.name = "--param", .kind = VS_CLI_CALL, .metavar = "KEY[=LO..HI]", .take = take_param,
-     .call_takes_value = true, .help = "the parameter to find the largest value of"},
-    {.name = "--slo", .kind = VS_CLI_LIST, .metavar = "'METRIC OP LIMIT'",
+    {.name = "--param",
+     .kind = VS_CLI_CALL,
+     .metavar = "KEY[=LO..HI]",
+     .take = take_param,
+     .call_takes_value = true,
+     .help = "the parameter to find the largest value of"},
+    {.name = "--slo",
+     .kind = VS_CLI_LIST,
+     .metavar = "'METRIC OP LIMIT'",
      .help = "an SLO, in place of the scenario's (repeatable)",
-     .offset = offsetof(plan_cli, slos), .count_offset = offsetof(plan_cli, nslos),
+     .offset = offsetof(plan_cli, slos),
+     .count_offset = offsetof(plan_cli, nslos),
      .max = MAX_SLOS},
-    {.name = "--reps", .kind = VS_CLI_NUMBER, .metavar = "N", .help = "replications per value",
-     .offset = offsetof(plan_cli, p.reps), .lo = 1, .hi = 10000, .integer = true},
-    {.name = "--max-reps", .kind = VS_CLI_NUMBER, .metavar = "N",
+    {.name = "--reps",
+     .kind = VS_CLI_NUMBER,
+     .metavar = "N",
+     .help = "replications per value",
+     .offset = offsetof(plan_cli, p.reps),
+     .lo = 1,
+     .hi = 10000,
+     .integer = true},
+    {.name = "--max-reps",
+     .kind = VS_CLI_NUMBER,
+     .metavar = "N",
      .help = "replications at most, while a verdict is open (default 4 x --reps)",
-     .offset = offsetof(plan_cli, p.max_reps), .lo = 1, .hi = 10000, .integer = true},
-    {.name = "--probes", .kind = VS_CLI_NUMBER, .metavar = "K", .help = "values per round",
-     .offset = offsetof(plan_cli, p.probes), .lo = 1, .hi = VS_PLAN_MAX_PROBES, .integer = true},
-    {.name = "--confidence", .kind = VS_CLI_NUMBER, .metavar = "C",
-     .help = "the verdicts' confidence level", .offset = offsetof(plan_cli, p.confidence),
-     .lo = 0.5, .hi = 0.9999},
-    {.name = "--tolerance", .kind = VS_CLI_NUMBER, .metavar = "T",
+     .offset = offsetof(plan_cli, p.max_reps),
+     .lo = 1,
+     .hi = 10000,
+     .integer = true},
+    {.name = "--probes",
+     .kind = VS_CLI_NUMBER,
+     .metavar = "K",
+     .help = "values per round",
+     .offset = offsetof(plan_cli, p.probes),
+     .lo = 1,
+     .hi = VS_PLAN_MAX_PROBES,
+     .integer = true},
+    {.name = "--confidence",
+     .kind = VS_CLI_NUMBER,
+     .metavar = "C",
+     .help = "the verdicts' confidence level",
+     .offset = offsetof(plan_cli, p.confidence),
+     .lo = 0.5,
+     .hi = 0.9999},
+    {.name = "--tolerance",
+     .kind = VS_CLI_NUMBER,
+     .metavar = "T",
      .help = "stop when the bracket is this narrow, relative",
-     .offset = offsetof(plan_cli, p.tolerance), .lo = 1e-9, .hi = 1},
-    {.name = "--json", .kind = VS_CLI_STRING, .metavar = "FILE|-",
-     .help = "the answer and its evidence", .offset = offsetof(plan_cli, p.json_path)},
-    {.name = "--html", .kind = VS_CLI_STRING, .metavar = "FILE",
-     .help = "the evidence as a chart", .offset = offsetof(plan_cli, p.html_path)},
+     .offset = offsetof(plan_cli, p.tolerance),
+     .lo = 1e-9,
+     .hi = 1},
+    {.name = "--json",
+     .kind = VS_CLI_STRING,
+     .metavar = "FILE|-",
+     .help = "the answer and its evidence",
+     .offset = offsetof(plan_cli, p.json_path)},
+    {.name = "--html",
+     .kind = VS_CLI_STRING,
+     .metavar = "FILE",
+     .help = "the evidence as a chart",
+     .offset = offsetof(plan_cli, p.html_path)},
     {0},
 };
 
 static const vs_cli_table plan_table = {plan_options, VS_CLI_NEEDS_AS_UNKNOWN};
 
-static const vs_cli_command plan_command = {.name = "plan", .positional = "scenario",
-                                            .unknown_hint = true};
+static const vs_cli_command plan_command = {
+    .name = "plan", .positional = "scenario", .unknown_hint = true};
 
 /* --slo replaces the scenario's SLOs: handed to the loader as --set slo=[...], so that
  * they are checked (and reported by every run) like the file's own. */
@@ -89,19 +127,20 @@ static int slos_as_override(plan_cli *a)
 
 static int parse_args(plan_cli *a, int argc, char **argv)
 {
-    vs_cli_part parts[] = {{&vs_cli_load_table, &a->load}, {&vs_cli_batch_table, &a->p.b},
-                           {&plan_table, a}};
+    vs_cli_part parts[] = {
+        {&vs_cli_load_table, &a->load}, {&vs_cli_batch_table, &a->p.b}, {&plan_table, a}};
     if (vs_cli_parse(&plan_command, parts, 3, argc, argv, &a->p.b.scenario) != 0)
         return -1;
     vs_plan_args *p = &a->p;
     if (!p->b.scenario || !p->param)
         return vs_cli_usage_error("plan: usage: vswitchsim plan SCENARIO.json --param KEY[=LO..HI] "
-                                  "[--slo 'METRIC < LIMIT']..."), -1;
+                                  "[--slo 'METRIC < LIMIT']..."),
+               -1;
     if (!p->max_reps)
         p->max_reps = p->reps * 4;
     if (p->max_reps < p->reps)
-        return vs_cli_usage_error("plan: --max-reps %u is below --reps %u", p->max_reps,
-                                  p->reps), -1;
+        return vs_cli_usage_error("plan: --max-reps %u is below --reps %u", p->max_reps, p->reps),
+               -1;
     if (slos_as_override(a) != 0)
         return -1;
     vs_cli_finish_load_args(&a->load);
@@ -110,11 +149,14 @@ static int parse_args(plan_cli *a, int argc, char **argv)
 
 int vs_cmd_plan(int argc, char **argv)
 {
-    plan_cli a = {.p = {.b = {.catch_stop = vs_cli_catch_stop_signals}, .reps = 5, .probes = 1,
-                        .confidence = 0.95, .tolerance = 0.01}};
+    plan_cli a = {.p = {.b = {.catch_stop = vs_cli_catch_stop_signals},
+                        .reps = 5,
+                        .probes = 1,
+                        .confidence = 0.95,
+                        .tolerance = 0.01}};
     a.p.b.load = &a.load.opts;
     int code = parse_args(&a, argc, argv) != 0 ? VS_EXIT_BAD_INPUT
-                                                : vs_plan_drive(&a.p, &argc, &argv);
+                                               : vs_plan_drive(&a.p, &argc, &argv);
     vs_cli_free_load_args(&a.load);
     free(a.slo_text);
     return code;

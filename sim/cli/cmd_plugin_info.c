@@ -17,8 +17,13 @@
 
 static void print_subscriptions(const vs_sim *sim)
 {
-    static const char *const names[] = {"lifetime", "port", "interface", "filter-engine reorder",
-                                        "policy", "runtime state save", "runtime state restore"};
+    static const char *const names[] = {"lifetime",
+                                        "port",
+                                        "interface",
+                                        "filter-engine reorder",
+                                        "policy",
+                                        "runtime state save",
+                                        "runtime state restore"};
     for (uint32_t i = 0; i < sim->nsubs; i++) {
         const vs_subscription *s = &sim->subs[i];
         if (s->host != 0)
@@ -74,7 +79,10 @@ static int inspect(const char *path, const char *params, vs_supervisor *sup)
     char name[256];
     name_of(path, name, sizeof name);
     vs_plugin_spec spec = {.name = name, .path = (char *)path, .params_json = (char *)params};
-    vs_config cfg = {.name = "plugin-info", .topology = {2, 1, 1, 1, 1}, .plugins = &spec, .nplugins = 1,
+    vs_config cfg = {.name = "plugin-info",
+                     .topology = {2, 1, 1, 1, 1},
+                     .plugins = &spec,
+                     .nplugins = 1,
                      .metrics.histogram_rel_error = 0.01};
     vs_supervisor_know_plugins(sup, &cfg);
     vs_breadcrumb *crumb = sup ? vs_supervisor_crumb(sup) : NULL;
@@ -105,16 +113,19 @@ typedef struct info_args {
 } info_args;
 
 static const vs_cli_option info_options[] = {
-    {.name = "--params", .kind = VS_CLI_STRING, .metavar = "JSON",
-     .help = "the params its entry gets (default {})", .offset = offsetof(info_args, params)},
+    {.name = "--params",
+     .kind = VS_CLI_STRING,
+     .metavar = "JSON",
+     .help = "the params its entry gets (default {})",
+     .offset = offsetof(info_args, params)},
     {0},
 };
 
 static const vs_cli_table info_table = {info_options, VS_CLI_NEEDS_AS_UNKNOWN};
 
 /* "-" alone is an unknown option here, not a plugin: a plugin is a file to open. */
-static const vs_cli_command info_command = {.name = "plugin-info", .positional = "plugin",
-                                            .dash_is_option = true};
+static const vs_cli_command info_command = {
+    .name = "plugin-info", .positional = "plugin", .dash_is_option = true};
 
 int vs_cmd_plugin_info(int argc, char **argv)
 {

@@ -73,35 +73,79 @@ static int take_clock(void *dest, const char *cmd, const char *opt, const char *
 }
 
 static const vs_cli_option run_options[] = {
-    {.name = "--json", .kind = VS_CLI_STRING, .metavar = "FILE|-", .help = "the report as JSON",
+    {.name = "--json",
+     .kind = VS_CLI_STRING,
+     .metavar = "FILE|-",
+     .help = "the report as JSON",
      .offset = offsetof(run_args, json_path)},
-    {.name = "--csv", .kind = VS_CLI_STRING, .metavar = "FILE", .help = "the report as CSV",
+    {.name = "--csv",
+     .kind = VS_CLI_STRING,
+     .metavar = "FILE",
+     .help = "the report as CSV",
      .offset = offsetof(run_args, csv_path)},
-    {.name = "--html", .kind = VS_CLI_STRING, .metavar = "FILE", .help = "the report as HTML",
+    {.name = "--html",
+     .kind = VS_CLI_STRING,
+     .metavar = "FILE",
+     .help = "the report as HTML",
      .offset = offsetof(run_args, html_path)},
-    {.name = "--bench-json", .kind = VS_CLI_STRING, .metavar = "FILE",
-     .help = "the numbers a benchmark tracks", .offset = offsetof(run_args, bench_path)},
-    {.name = "--trace", .kind = VS_CLI_STRING, .metavar = "FILE|-",
-     .help = "every callout call, as the run goes", .offset = offsetof(run_args, trace_path)},
-    {.name = "--callback-timeout", .kind = VS_CLI_NUMBER, .metavar = "SECONDS",
+    {.name = "--bench-json",
+     .kind = VS_CLI_STRING,
+     .metavar = "FILE",
+     .help = "the numbers a benchmark tracks",
+     .offset = offsetof(run_args, bench_path)},
+    {.name = "--trace",
+     .kind = VS_CLI_STRING,
+     .metavar = "FILE|-",
+     .help = "every callout call, as the run goes",
+     .offset = offsetof(run_args, trace_path)},
+    {.name = "--callback-timeout",
+     .kind = VS_CLI_NUMBER,
+     .metavar = "SECONDS",
      .help = "a callout running longer (wall time) is a hang",
-     .offset = offsetof(run_args, callback_timeout), .lo = 0, .lo_open = true, .hi = 1e6,
+     .offset = offsetof(run_args, callback_timeout),
+     .lo = 0,
+     .lo_open = true,
+     .hi = 1e6,
      .wants = "seconds > 0"},
-    {.name = "--listen", .kind = VS_CLI_STRING, .metavar = "[ADDR:]PORT",
-     .help = "live metrics over HTTP", .offset = offsetof(run_args, listen)},
-    {.name = "--listen-any", .kind = VS_CLI_FLAG, .help = "allow a non-loopback --listen",
+    {.name = "--listen",
+     .kind = VS_CLI_STRING,
+     .metavar = "[ADDR:]PORT",
+     .help = "live metrics over HTTP",
+     .offset = offsetof(run_args, listen)},
+    {.name = "--listen-any",
+     .kind = VS_CLI_FLAG,
+     .help = "allow a non-loopback --listen",
      .offset = offsetof(run_args, listen_any)},
-    {.name = "--linger", .kind = VS_CLI_NUMBER, .metavar = "SECONDS",
-     .help = "keep serving --listen after the run", .offset = offsetof(run_args, linger),
-     .lo = 0, .hi = 86400, .wants = "seconds >= 0"},
-    {.name = "--clock", .kind = VS_CLI_CALL, .metavar = "virtual|realtime", .take = take_clock,
-     .call_takes_value = true, .help = "the scenario's run.clock, overridden"},
-    {.name = "--speed", .kind = VS_CLI_NUMBER, .metavar = "X",
-     .help = "realtime: simulated seconds per wall second", .offset = offsetof(run_args, speed),
-     .lo = 0, .lo_open = true, .hi = 1e6, .wants = "a number in (0, 1e6]"},
-    {.name = "--quiet", .kind = VS_CLI_FLAG, .help = "no table, no progress",
+    {.name = "--linger",
+     .kind = VS_CLI_NUMBER,
+     .metavar = "SECONDS",
+     .help = "keep serving --listen after the run",
+     .offset = offsetof(run_args, linger),
+     .lo = 0,
+     .hi = 86400,
+     .wants = "seconds >= 0"},
+    {.name = "--clock",
+     .kind = VS_CLI_CALL,
+     .metavar = "virtual|realtime",
+     .take = take_clock,
+     .call_takes_value = true,
+     .help = "the scenario's run.clock, overridden"},
+    {.name = "--speed",
+     .kind = VS_CLI_NUMBER,
+     .metavar = "X",
+     .help = "realtime: simulated seconds per wall second",
+     .offset = offsetof(run_args, speed),
+     .lo = 0,
+     .lo_open = true,
+     .hi = 1e6,
+     .wants = "a number in (0, 1e6]"},
+    {.name = "--quiet",
+     .kind = VS_CLI_FLAG,
+     .help = "no table, no progress",
      .offset = offsetof(run_args, quiet)},
-    {.name = "--verbose", .kind = VS_CLI_FLAG, .help = "the plugins' log lines on stderr",
+    {.name = "--verbose",
+     .kind = VS_CLI_FLAG,
+     .help = "the plugins' log lines on stderr",
      .offset = offsetof(run_args, verbose)},
     {0},
 };
@@ -116,8 +160,8 @@ static int parse_args(run_args *a, int argc, char **argv)
     if (vs_cli_parse(&run_command, parts, 2, argc, argv, &a->scenario) != 0)
         return -1;
     char err[VS_ERROR_MAX];
-    if (a->listen && vs_server_parse_listen(a->listen, a->listen_any, a->listen_host,
-                                            &a->listen_port, err) != 0)
+    if (a->listen &&
+        vs_server_parse_listen(a->listen, a->listen_any, a->listen_host, &a->listen_port, err) != 0)
         return vs_cli_usage_error("run: %s", err), -1;
     if ((a->listen_any || a->linger > 0) && !a->listen)
         return vs_cli_usage_error("run: --listen-any and --linger go with --listen"), -1;
@@ -233,11 +277,13 @@ static void mark_died(json_t *report, const vs_child_end *end, const char *plugi
 {
     char why[32];
     json_object_set_new(report, "crashed",
+                        /* clang-format off */
                         json_pack("{s:s?, s:s, s:s, s:I, s:b}", "plugin", plugin, "callback",
                                   end->crumb.what ? end->crumb.what : "callback", "signal",
                                   vs_supervisor_cause(end, why), "sim_time_ns",
                                   (json_int_t)end->crumb.at, "outside_callout",
                                   !end->crumb.active));
+    /* clang-format on */
     json_object_set_new(report, "snapshot", json_true());
 }
 
@@ -272,10 +318,13 @@ static int after_child(vs_supervisor *sup, const run_args *a, vs_trace_file *tra
     json_t *report = vs_supervisor_last_snapshot(sup);
     char after[160] = "; no report: it died before the run began";
     if (report)
-        snprintf(after, sizeof after, "; the report covers what ran until its last snapshot, "
-                 "at %.3f s simulated", (double)end.snapshot_at / 1e9);
+        snprintf(after, sizeof after,
+                 "; the report covers what ran until its last snapshot, "
+                 "at %.3f s simulated",
+                 (double)end.snapshot_at / 1e9);
     else if (end.began && (report = report_unstarted(a)))
-        snprintf(after, sizeof after, "; it died before its first snapshot (one per wall "
+        snprintf(after, sizeof after,
+                 "; it died before its first snapshot (one per wall "
                  "second), so the report has the run as it began, nothing counted");
     int code = vs_supervisor_say_death(&end, plugin, after);
     if (!report)

@@ -15,8 +15,9 @@ static int take_metric(void *dest, const char *cmd, const char *opt, const char 
 {
     vs_sweep_args *a = dest;
     if (!vs_metric_known(val))
-        return vs_cli_usage_error("%s: %s %s: not a report metric (see docs/report.md)", cmd,
-                                  opt, val), -1;
+        return vs_cli_usage_error("%s: %s %s: not a report metric (see docs/report.md)", cmd, opt,
+                                  val),
+               -1;
     if (a->nmetrics == VS_SWEEP_MAX_METRICS)
         return vs_cli_usage_error("%s: at most %d %s", cmd, VS_SWEEP_MAX_METRICS, opt), -1;
     a->metrics[a->nmetrics++] = val;
@@ -24,43 +25,72 @@ static int take_metric(void *dest, const char *cmd, const char *opt, const char 
 }
 
 static const vs_cli_option sweep_options[] = {
-    {.name = "--param", .kind = VS_CLI_LIST, .metavar = "KEY=V1,V2,...|KEY=A..B[:+S|:xF]",
-     .help = "an axis of the grid (repeatable)", .offset = offsetof(vs_sweep_args, params),
-     .count_offset = offsetof(vs_sweep_args, nparams), .max = VS_SWEEP_MAX_PARAMS},
-    {.name = "--metric", .kind = VS_CLI_CALL, .metavar = "PATH", .take = take_metric,
-     .call_takes_value = true, .help = "summarize this report metric too (repeatable)"},
-    {.name = "--reps", .kind = VS_CLI_NUMBER, .metavar = "N", .help = "replications per point",
-     .offset = offsetof(vs_sweep_args, reps), .lo = 1, .hi = 100000, .integer = true},
-    {.name = "--confidence", .kind = VS_CLI_NUMBER, .metavar = "C",
-     .help = "the confidence intervals' level", .offset = offsetof(vs_sweep_args, confidence),
-     .lo = 0.5, .hi = 0.9999},
-    {.name = "--json", .kind = VS_CLI_STRING, .metavar = "FILE|-",
+    {.name = "--param",
+     .kind = VS_CLI_LIST,
+     .metavar = "KEY=V1,V2,...|KEY=A..B[:+S|:xF]",
+     .help = "an axis of the grid (repeatable)",
+     .offset = offsetof(vs_sweep_args, params),
+     .count_offset = offsetof(vs_sweep_args, nparams),
+     .max = VS_SWEEP_MAX_PARAMS},
+    {.name = "--metric",
+     .kind = VS_CLI_CALL,
+     .metavar = "PATH",
+     .take = take_metric,
+     .call_takes_value = true,
+     .help = "summarize this report metric too (repeatable)"},
+    {.name = "--reps",
+     .kind = VS_CLI_NUMBER,
+     .metavar = "N",
+     .help = "replications per point",
+     .offset = offsetof(vs_sweep_args, reps),
+     .lo = 1,
+     .hi = 100000,
+     .integer = true},
+    {.name = "--confidence",
+     .kind = VS_CLI_NUMBER,
+     .metavar = "C",
+     .help = "the confidence intervals' level",
+     .offset = offsetof(vs_sweep_args, confidence),
+     .lo = 0.5,
+     .hi = 0.9999},
+    {.name = "--json",
+     .kind = VS_CLI_STRING,
+     .metavar = "FILE|-",
      .help = "the runs and the summary, kept current",
      .offset = offsetof(vs_sweep_args, json_path)},
-    {.name = "--csv", .kind = VS_CLI_STRING, .metavar = "FILE", .help = "the summary as CSV",
+    {.name = "--csv",
+     .kind = VS_CLI_STRING,
+     .metavar = "FILE",
+     .help = "the summary as CSV",
      .offset = offsetof(vs_sweep_args, csv_path)},
-    {.name = "--html", .kind = VS_CLI_STRING, .metavar = "FILE", .help = "a chart per metric",
+    {.name = "--html",
+     .kind = VS_CLI_STRING,
+     .metavar = "FILE",
+     .help = "a chart per metric",
      .offset = offsetof(vs_sweep_args, html_path)},
-    {.name = "--resume", .kind = VS_CLI_FLAG, .help = "keep the runs --json FILE already has",
+    {.name = "--resume",
+     .kind = VS_CLI_FLAG,
+     .help = "keep the runs --json FILE already has",
      .offset = offsetof(vs_sweep_args, resume)},
     {0},
 };
 
 static const vs_cli_table sweep_table = {sweep_options, VS_CLI_NEEDS_AS_UNKNOWN};
 
-static const vs_cli_command sweep_command = {.name = "sweep", .positional = "scenario",
-                                             .unknown_hint = true};
+static const vs_cli_command sweep_command = {
+    .name = "sweep", .positional = "scenario", .unknown_hint = true};
 
 static int parse_args(vs_sweep_args *a, vs_load_args *la, int argc, char **argv)
 {
-    vs_cli_part parts[] = {{&vs_cli_load_table, la}, {&vs_cli_batch_table, &a->b},
-                           {&sweep_table, a}};
+    vs_cli_part parts[] = {
+        {&vs_cli_load_table, la}, {&vs_cli_batch_table, &a->b}, {&sweep_table, a}};
     if (vs_cli_parse(&sweep_command, parts, 3, argc, argv, &a->b.scenario) != 0)
         return -1;
     vs_cli_finish_load_args(la);
     if (!a->b.scenario)
         return vs_cli_usage_error("sweep: which scenario? (vswitchsim sweep SCENARIO.json "
-                                  "--param KEY=V1,V2,...)"), -1;
+                                  "--param KEY=V1,V2,...)"),
+               -1;
     if (a->resume && (!a->json_path || strcmp(a->json_path, "-") == 0))
         return vs_cli_usage_error("sweep: --resume needs --json FILE (the runs it keeps)"), -1;
     return 0;
@@ -71,7 +101,7 @@ int vs_cmd_sweep(int argc, char **argv)
     vs_load_args la = {0};
     vs_sweep_args a = {.b = {.load = &la.opts, .catch_stop = vs_cli_catch_stop_signals}};
     int code = parse_args(&a, &la, argc, argv) != 0 ? VS_EXIT_BAD_INPUT
-                                                     : vs_sweep_drive(&a, &argc, &argv);
+                                                    : vs_sweep_drive(&a, &argc, &argv);
     vs_cli_free_load_args(&la);
     return code;
 }

@@ -52,12 +52,24 @@ static int take_plugin_path(void *dest, const char *cmd, const char *opt, const 
 }
 
 static const vs_cli_option load_options[] = {
-    {.name = "--seed", .kind = VS_CLI_CALL, .metavar = "N", .take = take_seed,
-     .call_takes_value = true, .help = "the scenario's seed, from 0 to 2^63-1"},
-    {.name = "--set", .kind = VS_CLI_CALL, .metavar = "KEY=VALUE", .take = take_set,
-     .call_takes_value = true, .help = "override a scenario value by its dotted path"},
-    {.name = "--plugin-path", .kind = VS_CLI_CALL, .metavar = "DIR", .take = take_plugin_path,
-     .call_takes_value = true, .help = "look up bare plugin names here first"},
+    {.name = "--seed",
+     .kind = VS_CLI_CALL,
+     .metavar = "N",
+     .take = take_seed,
+     .call_takes_value = true,
+     .help = "the scenario's seed, from 0 to 2^63-1"},
+    {.name = "--set",
+     .kind = VS_CLI_CALL,
+     .metavar = "KEY=VALUE",
+     .take = take_set,
+     .call_takes_value = true,
+     .help = "override a scenario value by its dotted path"},
+    {.name = "--plugin-path",
+     .kind = VS_CLI_CALL,
+     .metavar = "DIR",
+     .take = take_plugin_path,
+     .call_takes_value = true,
+     .help = "look up bare plugin names here first"},
     {0},
 };
 

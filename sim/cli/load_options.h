@@ -15,7 +15,7 @@
 #define VS_MAX_PLUGIN_DIRS 32
 
 typedef struct vs_load_args {
-    vs_override overrides[VS_MAX_OVERRIDES]; /* keys owned (vs_cli_free_load_args) */
+    vs_override overrides[VS_MAX_OVERRIDES];         /* keys owned (vs_cli_free_load_args) */
     const char *plugin_dirs[VS_MAX_PLUGIN_DIRS + 1]; /* NULL-terminated */
     size_t ndirs;
     vs_scenario_options opts;

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/cli.h"
 #include "base/json_alloc.h"
+#include "cli/cli.h"
 #include "sweep/exec.h"
 
 static const char USAGE[] =
@@ -16,7 +16,8 @@ static const char USAGE[] =
     "                      [--trace FILE|-] [--callback-timeout SECONDS] [--quiet] [--verbose]\n"
     "                      [--clock virtual|realtime] [--speed X]\n"
     "                      [--listen [ADDR:]PORT [--listen-any] [--linger SECONDS]]\n"
-    "       vswitchsim validate SCENARIO.json [--seed N] [--set KEY=VALUE]... [--plugin-path DIR]...\n"
+    "       vswitchsim validate SCENARIO.json [--seed N] [--set KEY=VALUE]... [--plugin-path "
+    "DIR]...\n"
     "       vswitchsim plugin-info PLUGIN.so [--params JSON]\n"
     "       vswitchsim sweep SCENARIO.json [--param KEY=V1,V2,...|KEY=A..B[:+S|:xF]]...\n"
     "                        [--reps N] [-j N] [--json FILE|-] [--csv FILE] [--html FILE]\n"
@@ -51,7 +52,8 @@ int main(int argc, char **argv)
         return fputs(USAGE, stdout), VS_EXIT_OK;
     if (strcmp(cmd, "--version") == 0)
         return printf("vswitchsim %s\nmpi: %s\n", VSWITCHSIM_VERSION,
-                      vs_mpi_available() ? "yes" : "no"), VS_EXIT_OK;
+                      vs_mpi_available() ? "yes" : "no"),
+               VS_EXIT_OK;
     if (strcmp(cmd, "run") == 0)
         return vs_cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "validate") == 0)

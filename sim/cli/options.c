@@ -70,7 +70,8 @@ static int take_number(const vs_cli_command *cmd, const vs_cli_option *o, void *
         return vs_cli_usage_error("%s: %s wants %s, got %s", cmd->name, arg, o->wants, val), -1;
     if (bad)
         return vs_cli_usage_error("%s: %s wants %s from %g to %g, got %s", cmd->name, arg,
-                                  o->integer ? "an integer" : "a number", o->lo, o->hi, val), -1;
+                                  o->integer ? "an integer" : "a number", o->lo, o->hi, val),
+               -1;
     if (o->integer)
         *(unsigned *)((char *)dest + o->offset) = (unsigned)v;
     else
@@ -78,8 +79,8 @@ static int take_number(const vs_cli_command *cmd, const vs_cli_option *o, void *
     return 0;
 }
 
-static int take_list(const vs_cli_command *cmd, const vs_cli_option *o, void *dest,
-                     const char *arg, const char *val)
+static int take_list(const vs_cli_command *cmd, const vs_cli_option *o, void *dest, const char *arg,
+                     const char *val)
 {
     size_t *n = (size_t *)((char *)dest + o->count_offset);
     if (*n == o->max)
@@ -116,8 +117,9 @@ int vs_cli_parse(const vs_cli_command *cmd, const vs_cli_part *parts, size_t npa
         const char *arg = argv[i];
         if (arg[0] != '-' || (arg[1] == '\0' && !cmd->dash_is_option)) {
             if (*positional)
-                return vs_cli_usage_error("%s: more than one %s (%s)", cmd->name,
-                                          cmd->positional, arg), -1;
+                return vs_cli_usage_error("%s: more than one %s (%s)", cmd->name, cmd->positional,
+                                          arg),
+                       -1;
             *positional = arg;
             continue;
         }

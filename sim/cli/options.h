@@ -23,12 +23,12 @@ typedef enum vs_cli_kind {
 } vs_cli_kind;
 
 typedef struct vs_cli_option {
-    const char *name;     /* "--json"; NULL ends a table */
+    const char *name;       /* "--json"; NULL ends a table */
     const char *short_name; /* "-j", or NULL */
     vs_cli_kind kind;
-    const char *metavar;  /* the value's name in help ("FILE"); NULL for a flag */
-    const char *help;     /* one line */
-    size_t offset;        /* where the value goes, from the part's dest */
+    const char *metavar; /* the value's name in help ("FILE"); NULL for a flag */
+    const char *help;    /* one line */
+    size_t offset;       /* where the value goes, from the part's dest */
     /* VS_CLI_NUMBER: the bounds, an integer or not, whether lo itself is refused. */
     double lo, hi;
     bool integer, lo_open;

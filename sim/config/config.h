@@ -9,9 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config/verifier.h"
 #include "engine/dist.h"
 #include "engine/engine.h"
-#include "config/verifier.h"
 
 /* Hyper-V's documented limit of virtual NICs per VM (64 synthetic + 4 legacy). */
 #define VS_MAX_NICS_PER_VM 68
@@ -49,18 +49,31 @@ typedef enum vs_fanout_order {
     VS_ORDER_REVERSE
 } vs_fanout_order;
 
-typedef enum vs_slo_op { VS_SLO_LT, VS_SLO_LE, VS_SLO_GT, VS_SLO_GE, VS_SLO_EQ, VS_SLO_NE } vs_slo_op;
+typedef enum vs_slo_op {
+    VS_SLO_LT,
+    VS_SLO_LE,
+    VS_SLO_GT,
+    VS_SLO_GE,
+    VS_SLO_EQ,
+    VS_SLO_NE
+} vs_slo_op;
 
 /* Whether `v op limit` holds: a run's SLO verdict (report/slo.c), a plan's (sweep/plan.c). */
 static inline bool vs_slo_holds(vs_slo_op op, double v, double limit)
 {
     switch (op) {
-    case VS_SLO_LT: return v < limit;
-    case VS_SLO_LE: return v <= limit;
-    case VS_SLO_GT: return v > limit;
-    case VS_SLO_GE: return v >= limit;
-    case VS_SLO_EQ: return v == limit;
-    case VS_SLO_NE: return v != limit;
+    case VS_SLO_LT:
+        return v < limit;
+    case VS_SLO_LE:
+        return v <= limit;
+    case VS_SLO_GT:
+        return v > limit;
+    case VS_SLO_GE:
+        return v >= limit;
+    case VS_SLO_EQ:
+        return v == limit;
+    case VS_SLO_NE:
+        return v != limit;
     }
     return false;
 }
@@ -98,7 +111,7 @@ typedef enum vs_workload_kind {
 
 /* What one arrival does to its VM. */
 typedef enum vs_operation {
-    VS_OP_MIGRATE,           /* live migration to another host */
+    VS_OP_MIGRATE,            /* live migration to another host */
     VS_OP_LOCAL_SAVE_RESTORE, /* saved to disk and restored on the same host */
     VS_OP_POWER_ON            /* the model's own, not a workload's: a VM starts
                                  (topology.vm_start "power_on") */
@@ -147,10 +160,10 @@ typedef enum vs_vm_start {
 /* A custom port property (policy) every VM port carries: it reaches the callout whose
  * provider GUID equals its PropertyId as POLICY_ADD (D-POLICY, D-VALPORT). */
 typedef struct vs_policy {
-    char *plugin;      /* the instance whose provider GUID is the PropertyId, or NULL */
-    uint8_t guid[16];  /* the PropertyId when plugin is NULL, in GUID memory layout */
-    uint16_t version;  /* PropertyVersion */
-    uint8_t *data;     /* the property's bytes (NDIS_SWITCH_PORT_PROPERTY_CUSTOM) */
+    char *plugin;     /* the instance whose provider GUID is the PropertyId, or NULL */
+    uint8_t guid[16]; /* the PropertyId when plugin is NULL, in GUID memory layout */
+    uint16_t version; /* PropertyVersion */
+    uint8_t *data;    /* the property's bytes (NDIS_SWITCH_PORT_PROPERTY_CUSTOM) */
     uint32_t len;
 } vs_policy;
 
@@ -161,9 +174,9 @@ typedef enum vs_policy_op { VS_POLICY_UPDATE, VS_POLICY_DELETE } vs_policy_op;
 typedef struct vs_policy_change {
     vs_time_t at;
     vs_policy_op op;
-    uint32_t policy;  /* index into cfg->policies */
-    uint32_t vm;      /* a VM, or UINT32_MAX: every VM */
-    uint8_t *data;    /* update: the new bytes (NULL: unchanged); version goes up by 1 */
+    uint32_t policy; /* index into cfg->policies */
+    uint32_t vm;     /* a VM, or UINT32_MAX: every VM */
+    uint8_t *data;   /* update: the new bytes (NULL: unchanged); version goes up by 1 */
     uint32_t len;
 } vs_policy_change;
 
@@ -177,8 +190,8 @@ typedef struct vs_stack_event {
     vs_time_t at;
     uint32_t host;
     vs_stack_action action;
-    vs_time_t pause;  /* paused this long: OIDs on the host wait */
-    uint32_t *order;  /* reorder: a permutation of indices into cfg->extensions.names */
+    vs_time_t pause; /* paused this long: OIDs on the host wait */
+    uint32_t *order; /* reorder: a permutation of indices into cfg->extensions.names */
 } vs_stack_event;
 
 /* Where a live migration's memory pre-copy comes from (docs/capacity.md). */
@@ -217,7 +230,7 @@ typedef struct vs_config {
         uint32_t switches_per_host; /* NIC i of a VM sits on switch i % switches_per_host */
         uint32_t vms_per_host;      /* placed at the start */
         uint32_t nics_per_vm;
-        uint32_t cpus_per_host;     /* run callbacks and OID handling */
+        uint32_t cpus_per_host; /* run callbacks and OID handling */
         vs_vm_start vm_start;
     } topology;
 
@@ -235,36 +248,36 @@ typedef struct vs_config {
     } wfp;
 
     struct {
-        vs_time_t oid_cost;  /* host CPU per OID round trip through the extension stack */
+        vs_time_t oid_cost; /* host CPU per OID round trip through the extension stack */
         vs_oversize oversize;
     } ndis;
 
     struct {
-        uint32_t max_per_host;   /* simultaneous migrations a host takes part in, default 2 */
-        vs_dist precopy;         /* memory pre-copy, before the blackout */
-        vs_dist pause;           /* blackout work besides NIC state (last pages, devices) */
+        uint32_t max_per_host;        /* simultaneous migrations a host takes part in, default 2 */
+        vs_dist precopy;              /* memory pre-copy, before the blackout */
+        vs_dist pause;                /* blackout work besides NIC state (last pages, devices) */
         double bandwidth_bytes_per_s; /* NIC state transfer in the blackout */
-        vs_dist latency;         /* network latency of that transfer */
-        vs_time_t timeout;       /* saves and restores of one blackout must finish by then */
+        vs_dist latency;              /* network latency of that transfer */
+        vs_time_t timeout;            /* saves and restores of one blackout must finish by then */
         vs_placement placement;
-        uint32_t target_host;    /* with VS_PLACE_FIXED */
-        vs_dist disk_time;       /* local save/restore: time the saved VM stays on disk */
+        uint32_t target_host; /* with VS_PLACE_FIXED */
+        vs_dist disk_time;    /* local save/restore: time the saved VM stays on disk */
         vs_sequence sequence;
         vs_on_refused on_refused;
         uint32_t max_destinations; /* next_host: destinations tried in all, default 3 */
         vs_on_restore_failure on_restore_failure;
         vs_precopy_model model;
-        vs_dist setup;           /* memory: from the slots to round 1 (the destination VM
+        vs_dist setup;          /* memory: from the slots to round 1 (the destination VM
                                     made, the connection set up) */
-        uint32_t max_rounds;     /* memory: pre-copy rounds at most, round 1 included */
-        vs_time_t max_downtime;  /* memory: stop the rounds once the rest fits in this */
+        uint32_t max_rounds;    /* memory: pre-copy rounds at most, round 1 included */
+        vs_time_t max_downtime; /* memory: stop the rounds once the rest fits in this */
     } migration;
 
     /* Memory: each VM's, drawn once per VM from its own stream at placement. */
     struct {
-        vs_dist memory;       /* bytes of RAM */
-        vs_dist dirty_rate;   /* bytes per second it dirties while it runs */
-        vs_dist working_set;  /* bytes: the most one round can find dirty */
+        vs_dist memory;      /* bytes of RAM */
+        vs_dist dirty_rate;  /* bytes per second it dirties while it runs */
+        vs_dist working_set; /* bytes: the most one round can find dirty */
     } vms;
 
     /* Each host's live-migration link, each way (network.h): the memory model sends its
@@ -277,15 +290,15 @@ typedef struct vs_config {
         double compression;           /* memory bytes per byte on the wire (1: none) */
     } network;
 
-    vs_policy *policies;    /* every VM port's custom properties, in order */
+    vs_policy *policies; /* every VM port's custom properties, in order */
     size_t npolicies;
     vs_policy_change *policy_changes; /* sorted by time */
     size_t npolicy_changes;
 
     struct {
-        char **names;       /* the extension stack, ingress first; WFP is one of them */
+        char **names; /* the extension stack, ingress first; WFP is one of them */
         size_t nnames;
-        uint32_t wfp;       /* WFP's index in names; in its required position when first */
+        uint32_t wfp;           /* WFP's index in names; in its required position when first */
         vs_stack_event *events; /* sorted by time */
         size_t nevents;
     } extensions;
@@ -300,9 +313,9 @@ typedef struct vs_config {
         uint32_t *drain_hosts;   /* drain */
         size_t ndrain_hosts;
         vs_time_t drain_at;
-        vs_ramp_stage *stages;   /* ramp */
+        vs_ramp_stage *stages; /* ramp */
         size_t nstages;
-        vs_trace_entry *trace;   /* trace, sorted by time */
+        vs_trace_entry *trace; /* trace, sorted by time */
         size_t ntrace;
     } workload;
 
@@ -321,8 +334,8 @@ typedef struct vs_config {
         uint64_t disabled;           /* VS_RULE_BIT of each rule turned off */
         vs_time_t max_callback_time; /* callback_too_long above it; 0: no bound */
         struct {
-            bool enabled;            /* AllocateWithTag blocks on their own guarded pages */
-            bool underruns;          /* the block at its pages' start (else their end) */
+            bool enabled;             /* AllocateWithTag blocks on their own guarded pages */
+            bool underruns;           /* the block at its pages' start (else their end) */
             uint32_t free_quarantine; /* freed blocks kept PROT_NONE, oldest unmapped */
         } special_pool;
     } verifier;

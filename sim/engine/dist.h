@@ -21,9 +21,9 @@ typedef enum vs_dist_kind {
 
 typedef struct vs_dist {
     vs_dist_kind kind;
-    double a, b;          /* constant: a; uniform: [a, b]; exponential: mean a;
+    double a, b;    /* constant: a; uniform: [a, b]; exponential: mean a;
                              lognormal: mu a, sigma b (of ln ns) */
-    double *values;       /* empirical: owned, sorted ascending */
+    double *values; /* empirical: owned, sorted ascending */
     size_t nvalues;
 } vs_dist;
 

@@ -96,21 +96,21 @@ typedef struct qkey {
 } qkey;
 
 struct vs_engine {
-    bucket buckets[NBUCKETS];   /* level L, digit d at L * DIGITS + d */
-    uint64_t occupied[LEVELS];  /* bit d: bucket (L, d) is not empty */
-    uint32_t levels;            /* bit L: occupied[L] != 0 */
-    vs_time_t base;             /* keys are placed relative to it; see queue_rebase */
+    bucket buckets[NBUCKETS];  /* level L, digit d at L * DIGITS + d */
+    uint64_t occupied[LEVELS]; /* bit d: bucket (L, d) is not empty */
+    uint32_t levels;           /* bit L: occupied[L] != 0 */
+    vs_time_t base;            /* keys are placed relative to it; see queue_rebase */
     chunk *chunks;
-    size_t chunk_cap;           /* chunks allocated */
-    size_t chunk_used;          /* chunks ever handed out; those above never touched */
-    size_t chunk_spare;         /* on the free list or never touched */
+    size_t chunk_cap;   /* chunks allocated */
+    size_t chunk_used;  /* chunks ever handed out; those above never touched */
+    size_t chunk_spare; /* on the free list or never touched */
     uint32_t chunk_free;
     event_rec *pool;
-    size_t cap;                 /* records in the pool */
-    size_t used;                /* records ever handed out */
+    size_t cap;  /* records in the pool */
+    size_t used; /* records ever handed out */
     uint32_t free_head;
-    size_t keys;                /* in the buckets, live and cancelled */
-    size_t dead;                /* cancelled keys still in the buckets */
+    size_t keys; /* in the buckets, live and cancelled */
+    size_t dead; /* cancelled keys still in the buckets */
     vs_time_t now;
     uint64_t events_run;
     bool running;
@@ -272,8 +272,8 @@ static vs_event_id id_make(uint32_t gen, uint32_t slot)
 static unsigned level_of(vs_time_t t, vs_time_t base)
 {
     static const unsigned char level_of_bit[64] = {
-        0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3,
-        3, 3, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 7, 7,
+        0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2,  2,  3,  3,  3, 3,
+        3, 3, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 6, 6, 6,  6,  6,  6,  7, 7,
         7, 7, 7, 7, 8, 8, 8, 8, 8, 8, 9, 9, 9, 9, 9, 9, 10, 10, 10, 10,
     };
 
@@ -333,9 +333,8 @@ static void bucket_clear(vs_engine *eng, unsigned level, unsigned digit, uint32_
 }
 
 /* Needs a spare chunk (chunks_reserve) whenever the tail is full or absent. */
-static inline __attribute__((always_inline)) void bucket_append(vs_engine *eng,
-                                                                 unsigned level,
-                                                                 unsigned digit, qkey k)
+static inline __attribute__((always_inline)) void bucket_append(vs_engine *eng, unsigned level,
+                                                                unsigned digit, qkey k)
 {
     bucket *b = &eng->buckets[level * DIGITS + digit];
 

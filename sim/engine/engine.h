@@ -61,7 +61,7 @@ void vs_engine_stop(vs_engine *eng);
  * stay as they were, and whoever runs the engine decides whether to go on. */
 bool vs_engine_out_of_memory(const vs_engine *eng);
 
-size_t vs_engine_pending(const vs_engine *eng);     /* scheduled, not yet run or cancelled */
+size_t vs_engine_pending(const vs_engine *eng);      /* scheduled, not yet run or cancelled */
 uint64_t vs_engine_events_run(const vs_engine *eng); /* over the engine's lifetime */
 vs_time_t vs_engine_next_time(const vs_engine *eng); /* VS_TIME_MAX when empty */
 size_t vs_engine_memory_bytes(const vs_engine *eng); /* queue + pool, for reports */

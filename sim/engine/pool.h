@@ -11,10 +11,10 @@
 typedef struct vs_pool_chunk vs_pool_chunk;
 
 typedef struct vs_pool {
-    size_t item_size;  /* rounded up to hold the free-list link */
+    size_t item_size; /* rounded up to hold the free-list link */
     size_t per_chunk;
     vs_pool_chunk *chunks;
-    void *free;        /* the link lives in an item's first bytes while it is free */
+    void *free; /* the link lives in an item's first bytes while it is free */
 } vs_pool;
 
 void vs_pool_init(vs_pool *pool, size_t item_size, size_t per_chunk);

@@ -11,9 +11,9 @@
 typedef struct vs_gauge {
     int64_t level;
     int64_t peak;
-    uint64_t since;      /* virtual ns when the level last changed */
-    uint64_t start;      /* virtual ns when observation started */
-    long double area;    /* level x ns */
+    uint64_t since;   /* virtual ns when the level last changed */
+    uint64_t start;   /* virtual ns when observation started */
+    long double area; /* level x ns */
 } vs_gauge;
 
 void vs_gauge_init(vs_gauge *g, uint64_t now);

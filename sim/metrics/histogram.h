@@ -13,11 +13,11 @@
 #include <stdint.h>
 
 typedef struct vs_hist {
-    unsigned sub_bits;   /* k: 2^k sub-buckets per power of two */
+    unsigned sub_bits; /* k: 2^k sub-buckets per power of two */
     size_t nbuckets;
-    uint64_t *counts;    /* owned */
+    uint64_t *counts; /* owned */
     uint64_t count;
-    uint64_t min, max;   /* exact; min is UINT64_MAX while empty */
+    uint64_t min, max;       /* exact; min is UINT64_MAX while empty */
     uint64_t sum_lo, sum_hi; /* the exact 128-bit sum, low and high words: an add with
                               * carry, where a long double accumulator quadrupled the
                               * cost of a record (x87 round trips through memory) */

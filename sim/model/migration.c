@@ -65,8 +65,8 @@ static void free_run(void *item)
 int vs_migration_init(vs_sim *sim)
 {
     vs_pool_init(&sim->migrations, sizeof(vs_migration), 256);
-    vs_pool_init(&sim->runs, sizeof(vs_mig_run) +
-                 sim->cfg->topology.nics_per_vm * sizeof(vs_nic_op), 64);
+    vs_pool_init(&sim->runs,
+                 sizeof(vs_mig_run) + sim->cfg->topology.nics_per_vm * sizeof(vs_nic_op), 64);
     sim->starved_head = sim->starved_tail = VS_NO_HOST;
     uint32_t hosts = sim->cfg->topology.hosts;
     if (vs_targets_init(&sim->targets, hosts) != 0)
@@ -78,7 +78,8 @@ int vs_migration_init(vs_sim *sim)
 
 void vs_migration_close(vs_sim *sim)
 {
-    vs_pool_foreach(&sim->runs, free_run);
+    vs_pool_foreach(&sim->runs, free_run)
+        ;
     vs_pool_close(&sim->runs);
     vs_pool_close(&sim->migrations);
     vs_targets_close(&sim->targets);
@@ -95,7 +96,7 @@ void vs_migration_host_changed(vs_sim *sim, uint32_t host)
 {
     const vs_host *h = &sim->hosts[host];
     vs_targets_update(&sim->targets, host, !h->draining && can_take(sim, host),
-                        h->vms_here + h->incoming);
+                      h->vms_here + h->incoming);
 }
 
 /* The target a migration is bound to (a trace row's, or migration.target_host), or
@@ -293,9 +294,12 @@ int vs_migration_request(vs_sim *sim, uint32_t vm_index, uint32_t target, vs_ope
     vs_migration *mig = vs_pool_get(&sim->migrations);
     if (!mig)
         return -1;
-    *mig = (vs_migration){.vm = vm_index, .target_hint = target, .op = op,
+    *mig = (vs_migration){.vm = vm_index,
+                          .target_hint = target,
+                          .op = op,
                           .flow = (uint8_t)vs_flow_of(op, sim->cfg->migration.sequence),
-                          .from_closed = from_closed, .arrived = vs_sim_now(sim)};
+                          .from_closed = from_closed,
+                          .arrived = vs_sim_now(sim)};
     vs_vm *vm = &sim->vms[vm_index];
     if (vm->off && op != VS_OP_POWER_ON) { /* nothing to save or move */
         sim->stats.skipped_vm_off++;
@@ -400,7 +404,8 @@ static void on_blackout_timeout(vs_engine *eng, void *ctx, uint64_t arg)
 static vs_time_t transfer_time(vs_sim *sim, vs_migration *mig)
 {
     vs_vm *vm = &sim->vms[mig->vm];
-    double bytes_ns = (double)mig->run->state_bytes * 1e9 / sim->cfg->migration.bandwidth_bytes_per_s;
+    double bytes_ns =
+        (double)mig->run->state_bytes * 1e9 / sim->cfg->migration.bandwidth_bytes_per_s;
     return (vs_time_t)(bytes_ns + 0.5) + vs_dist_sample(&sim->cfg->migration.latency, &vm->rng);
 }
 
@@ -434,7 +439,7 @@ static void start_blackout(vs_sim *sim, vs_migration *mig)
     vs_vm *vm = &sim->vms[mig->vm];
     mig->run->state_bytes = 0;
     mig->run->timeout = vs_engine_schedule(sim->engine, sim->cfg->migration.timeout,
-                                      on_blackout_timeout, sim, (uint64_t)(uintptr_t)mig);
+                                           on_blackout_timeout, sim, (uint64_t)(uintptr_t)mig);
     /* The rest of the blackout's work runs alongside the NIC saves: the device state
      * (migration.pause), and with the memory model the last dirty pages' copy. */
     after(sim, mig, vs_dist_sample(&sim->cfg->migration.pause, &vm->rng));
@@ -475,21 +480,28 @@ static void release_slots(vs_sim *sim, vs_migration *mig)
     vs_migration_host_changed(sim, mig->dst);
 }
 
-
 /* ---- What each state starts when it is entered ------------------------------------- */
 
 /* The NIC part each state runs on every NIC of the VM (VS_PART_COUNT: none). */
-static const uint8_t part_of[VS_MIG_STATES] = {
-    [VS_MIG_QUEUED] = VS_PART_COUNT, [VS_MIG_WAITING] = VS_PART_COUNT,
-    [VS_MIG_VALIDATE] = VS_PART_VALIDATE, [VS_MIG_PORT_SETUP] = VS_PART_PORT_SETUP,
-    [VS_MIG_PRECOPY] = VS_PART_COUNT, [VS_MIG_SAVE] = VS_PART_SAVE,
-    [VS_MIG_SRC_TEARDOWN] = VS_PART_SRC_TEARDOWN, [VS_MIG_TRANSFER] = VS_PART_COUNT,
-    [VS_MIG_DISK] = VS_PART_COUNT, [VS_MIG_NIC_CONNECT] = VS_PART_NIC_CONNECT,
-    [VS_MIG_RESTORE] = VS_PART_RESTORE, [VS_MIG_LEGACY_RESTORE] = VS_PART_LEGACY_RESTORE,
-    [VS_MIG_REFUSED] = VS_PART_COUNT, [VS_MIG_RESTORE_FAILED] = VS_PART_COUNT,
-    [VS_MIG_DST_ROLLBACK] = VS_PART_DST_ROLLBACK, [VS_MIG_DST_TEARDOWN] = VS_PART_DST_TEARDOWN,
-    [VS_MIG_ONLINE] = VS_PART_COUNT, [VS_MIG_FAILED] = VS_PART_COUNT,
-    [VS_MIG_VM_OFF] = VS_PART_COUNT};
+static const uint8_t part_of[VS_MIG_STATES] = {[VS_MIG_QUEUED] = VS_PART_COUNT,
+                                               [VS_MIG_WAITING] = VS_PART_COUNT,
+                                               [VS_MIG_VALIDATE] = VS_PART_VALIDATE,
+                                               [VS_MIG_PORT_SETUP] = VS_PART_PORT_SETUP,
+                                               [VS_MIG_PRECOPY] = VS_PART_COUNT,
+                                               [VS_MIG_SAVE] = VS_PART_SAVE,
+                                               [VS_MIG_SRC_TEARDOWN] = VS_PART_SRC_TEARDOWN,
+                                               [VS_MIG_TRANSFER] = VS_PART_COUNT,
+                                               [VS_MIG_DISK] = VS_PART_COUNT,
+                                               [VS_MIG_NIC_CONNECT] = VS_PART_NIC_CONNECT,
+                                               [VS_MIG_RESTORE] = VS_PART_RESTORE,
+                                               [VS_MIG_LEGACY_RESTORE] = VS_PART_LEGACY_RESTORE,
+                                               [VS_MIG_REFUSED] = VS_PART_COUNT,
+                                               [VS_MIG_RESTORE_FAILED] = VS_PART_COUNT,
+                                               [VS_MIG_DST_ROLLBACK] = VS_PART_DST_ROLLBACK,
+                                               [VS_MIG_DST_TEARDOWN] = VS_PART_DST_TEARDOWN,
+                                               [VS_MIG_ONLINE] = VS_PART_COUNT,
+                                               [VS_MIG_FAILED] = VS_PART_COUNT,
+                                               [VS_MIG_VM_OFF] = VS_PART_COUNT};
 
 static void run_part(vs_sim *sim, vs_migration *mig)
 {
@@ -549,8 +561,6 @@ static void enter_precopy(vs_sim *sim, vs_migration *mig)
     vs_engine_schedule(sim->engine, setup, on_setup_over, sim, (uint64_t)(uintptr_t)mig);
 }
 
-
-
 /* The VM pauses: a migration's blackout starts. */
 static void enter_save(vs_sim *sim, vs_migration *mig)
 {
@@ -603,15 +613,23 @@ static void finish(vs_sim *sim, vs_migration *mig);
 
 typedef void (*vs_enter_fn)(vs_sim *sim, vs_migration *mig);
 static const vs_enter_fn enter_action[VS_MIG_STATES] = {
-    [VS_MIG_WAITING] = enter_retry,          [VS_MIG_VALIDATE] = enter_validate,
-    [VS_MIG_PORT_SETUP] = run_part,          [VS_MIG_PRECOPY] = enter_precopy,
-    [VS_MIG_SAVE] = enter_save,              [VS_MIG_SRC_TEARDOWN] = run_part,
-    [VS_MIG_TRANSFER] = enter_transfer,      [VS_MIG_DISK] = enter_disk,
-    [VS_MIG_NIC_CONNECT] = run_part,         [VS_MIG_RESTORE] = enter_restore,
+    [VS_MIG_WAITING] = enter_retry,
+    [VS_MIG_VALIDATE] = enter_validate,
+    [VS_MIG_PORT_SETUP] = run_part,
+    [VS_MIG_PRECOPY] = enter_precopy,
+    [VS_MIG_SAVE] = enter_save,
+    [VS_MIG_SRC_TEARDOWN] = run_part,
+    [VS_MIG_TRANSFER] = enter_transfer,
+    [VS_MIG_DISK] = enter_disk,
+    [VS_MIG_NIC_CONNECT] = run_part,
+    [VS_MIG_RESTORE] = enter_restore,
     [VS_MIG_LEGACY_RESTORE] = enter_legacy_restore,
-    [VS_MIG_REFUSED] = decide_refused,       [VS_MIG_RESTORE_FAILED] = decide_restore_failed,
-    [VS_MIG_DST_ROLLBACK] = run_part,        [VS_MIG_DST_TEARDOWN] = run_part,
-    [VS_MIG_ONLINE] = finish,                [VS_MIG_FAILED] = finish,
+    [VS_MIG_REFUSED] = decide_refused,
+    [VS_MIG_RESTORE_FAILED] = decide_restore_failed,
+    [VS_MIG_DST_ROLLBACK] = run_part,
+    [VS_MIG_DST_TEARDOWN] = run_part,
+    [VS_MIG_ONLINE] = finish,
+    [VS_MIG_FAILED] = finish,
     [VS_MIG_VM_OFF] = finish};
 
 /* Which cause a failure of this state is, the first time the operation fails. */
@@ -619,8 +637,8 @@ static void note_cause(vs_migration *mig)
 {
     static const uint8_t cause_of[VS_MIG_STATES] = {
         [VS_MIG_VALIDATE] = VS_CAUSE_VALIDATION, [VS_MIG_PORT_SETUP] = VS_CAUSE_PORT,
-        [VS_MIG_SAVE] = VS_CAUSE_SAVE, [VS_MIG_NIC_CONNECT] = VS_CAUSE_NIC_CONNECT,
-        [VS_MIG_RESTORE] = VS_CAUSE_RESTORE, [VS_MIG_LEGACY_RESTORE] = VS_CAUSE_RESTORE};
+        [VS_MIG_SAVE] = VS_CAUSE_SAVE,           [VS_MIG_NIC_CONNECT] = VS_CAUSE_NIC_CONNECT,
+        [VS_MIG_RESTORE] = VS_CAUSE_RESTORE,     [VS_MIG_LEGACY_RESTORE] = VS_CAUSE_RESTORE};
     if (mig->cause != VS_CAUSE_NONE)
         return;
     mig->cause = mig->timed_out ? VS_CAUSE_TIMEOUT : cause_of[mig->state];

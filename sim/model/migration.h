@@ -7,8 +7,8 @@
 #ifndef VS_MIGRATION_H
 #define VS_MIGRATION_H
 
-#include "model/sim.h"
 #include "model/sequence.h"
+#include "model/sim.h"
 #include "model/wfp.h"
 
 #define VS_ANY_HOST UINT32_MAX
@@ -20,18 +20,18 @@ typedef struct vs_mig_run vs_mig_run;
 typedef struct vs_nic_op {
     vs_migration *mig;
     void (*done)(vs_sim *sim, struct vs_nic_op *op, bool ok); /* the part has ended */
-    uint32_t nic;         /* global NIC index */
-    uint32_t index;       /* in its VM */
-    NDIS_SWITCH_PORT_ID dst_port; /* the destination's port: validation, then operational */
+    uint32_t nic;                                             /* global NIC index */
+    uint32_t index;                                           /* in its VM */
+    NDIS_SWITCH_PORT_ID dst_port;  /* the destination's port: validation, then operational */
     const struct vs_nic_row *rows; /* the part's table (nic_ops.h) */
-    uint8_t part;         /* vs_nic_part */
-    uint8_t row;          /* position in the part's table */
-    uint8_t step;         /* rows[row].step, kept at hand */
-    uint8_t stage;        /* within a step: the save loop's or restore loop's stage */
-    uint32_t oids_left;   /* OID round trips still to make in this stage */
-    uint32_t group;       /* restore loop: which group of segments */
-    uint32_t policy;      /* policy steps: the next policy to add */
-    uint32_t segments;    /* NDIS save segments the saved state took */
+    uint8_t part;                  /* vs_nic_part */
+    uint8_t row;                   /* position in the part's table */
+    uint8_t step;                  /* rows[row].step, kept at hand */
+    uint8_t stage;                 /* within a step: the save loop's or restore loop's stage */
+    uint32_t oids_left;            /* OID round trips still to make in this stage */
+    uint32_t group;                /* restore loop: which group of segments */
+    uint32_t policy;               /* policy steps: the next policy to add */
+    uint32_t segments;             /* NDIS save segments the saved state took */
     bool port_created, iface_created, connected; /* on the destination */
     bool seq_pended, seq_timed_out; /* a callout pended, or timed out, in this save or restore */
     vs_time_t seq_started, oid_started;
@@ -44,22 +44,22 @@ struct vs_migration {
     uint32_t vm, src, dst;
     uint32_t target_hint; /* a host, or VS_ANY_HOST: by migration.placement */
     vs_operation op;
-    uint8_t flow;         /* vs_flow: the table it follows */
-    uint8_t state;        /* vs_mig_state */
-    uint8_t cause;        /* vs_fail_cause of the first failure */
-    bool failed_here;     /* a part of the current state failed */
+    uint8_t flow;     /* vs_flow: the table it follows */
+    uint8_t state;    /* vs_mig_state */
+    uint8_t cause;    /* vs_fail_cause of the first failure */
+    bool failed_here; /* a part of the current state failed */
     bool timed_out, from_closed, without_state;
     vs_time_t arrived, started;
-    vs_mig_run *run;      /* while it runs (from its slots to its end), else NULL */
+    vs_mig_run *run; /* while it runs (from its slots to its end), else NULL */
 };
 
 /* What a migration needs only while it runs, from a pool of its own: a drain queues tens
  * of thousands of migrations at once, and only those with slots need this. */
 struct vs_mig_run {
-    void *pool_link;      /* the pool's free list writes here, not over what follows */
-    uint32_t waiting;     /* NIC parts, or the state's timer, still running */
+    void *pool_link;  /* the pool's free list writes here, not over what follows */
+    uint32_t waiting; /* NIC parts, or the state's timer, still running */
     uint32_t ntried;
-    uint32_t *tried;      /* destinations that refused it (migration.on_refused next_host) */
+    uint32_t *tried; /* destinations that refused it (migration.on_refused next_host) */
     vs_time_t state_started;
     vs_time_t blackout[VS_BO_PARTS]; /* time spent in each part of the blackout */
     vs_event_id timeout;
@@ -75,7 +75,7 @@ struct vs_mig_run {
     double slot_area;     /* its source's slot_area when it started */
     double precopy_bytes; /* the rounds' bytes in all */
     uint32_t nnics;
-    vs_nic_op nics[];     /* nics_per_vm of them */
+    vs_nic_op nics[]; /* nics_per_vm of them */
 };
 
 /* Where the operation ended, for whoever asked for it (the workload). */

@@ -13,11 +13,11 @@
 #include "base/grow.h"
 
 struct vs_net_flow {
-    void *pool_link;    /* the pool's free list writes here */
-    vs_link *link[2];   /* source egress, destination ingress */
-    uint32_t pos[2];    /* its index in each link's list */
-    double remaining;   /* bytes still to send, as of `since` */
-    double rate;        /* bytes per ns */
+    void *pool_link;  /* the pool's free list writes here */
+    vs_link *link[2]; /* source egress, destination ingress */
+    uint32_t pos[2];  /* its index in each link's list */
+    double remaining; /* bytes still to send, as of `since` */
+    double rate;      /* bytes per ns */
     vs_time_t since;
     vs_event_id end;
     vs_net_done_fn done;
@@ -249,15 +249,17 @@ static void on_flow_end(vs_engine *eng, void *ctx, uint64_t arg)
 }
 
 vs_net_flow *vs_net_start(vs_net *net, uint32_t src, uint32_t dst, double bytes,
-                      vs_net_done_fn done, void *ctx, uint64_t arg)
+                          vs_net_done_fn done, void *ctx, uint64_t arg)
 {
     vs_net_flow *f = vs_pool_get(&net->flows);
     if (!f)
         return net_out_of_memory(net), NULL;
     *f = (vs_net_flow){.link = {&net->egress[src], &net->ingress[dst]},
-                   .remaining = bytes > 0 ? bytes : 0,
-                   .since = vs_engine_now(net->engine),
-                   .done = done, .ctx = ctx, .arg = arg};
+                       .remaining = bytes > 0 ? bytes : 0,
+                       .since = vs_engine_now(net->engine),
+                       .done = done,
+                       .ctx = ctx,
+                       .arg = arg};
     if (link_add(f->link[0], f, 0) != 0 || link_add(f->link[1], f, 1) != 0)
         return net_out_of_memory(net), NULL; /* it stays in the pool, freed with it */
     recompute(net, f->link);

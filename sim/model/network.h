@@ -23,14 +23,14 @@ typedef struct vs_net_flow vs_net_flow;
 /* One side of a host's link. */
 typedef struct vs_link {
     double capacity;     /* bytes per ns */
-    vs_net_flow **flows;     /* the flows on it now */
+    vs_net_flow **flows; /* the flows on it now */
     uint32_t nflows, cap;
-    double rate;         /* the flows' rates summed: what it carries now */
-    double bytes;        /* carried so far */
-    vs_time_t since;     /* when `bytes` was last brought up to date */
-    uint32_t stamp;      /* the component walk's mark */
-    double left;         /* progressive filling: capacity not yet shared out */
-    uint32_t unfrozen;   /* progressive filling: flows still growing */
+    double rate;       /* the flows' rates summed: what it carries now */
+    double bytes;      /* carried so far */
+    vs_time_t since;   /* when `bytes` was last brought up to date */
+    uint32_t stamp;    /* the component walk's mark */
+    double left;       /* progressive filling: capacity not yet shared out */
+    uint32_t unfrozen; /* progressive filling: flows still growing */
 } vs_link;
 
 typedef struct vs_net {
@@ -59,7 +59,7 @@ void vs_net_close(vs_net *net);
  * then, as when a later recomputation finds none, net.oom is set and the engine
  * stopped: the run cannot go on). */
 vs_net_flow *vs_net_start(vs_net *net, uint32_t src, uint32_t dst, double bytes,
-                      vs_net_done_fn done, void *ctx, uint64_t arg);
+                          vs_net_done_fn done, void *ctx, uint64_t arg);
 
 /* A flow's current rate, bytes per ns (0 when it is not running). */
 double vs_net_flow_rate(const vs_net_flow *flow);

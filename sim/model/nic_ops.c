@@ -93,8 +93,7 @@ static vs_switch *switch_of(vs_sim *sim, const vs_nic_op *op)
  * and port id, never 0. */
 static uint64_t vport_key(const vs_sim *sim, const vs_nic_op *op)
 {
-    return ((uint64_t)host_of(op) << 40) | ((uint64_t)sim->nics[op->nic].sw << 32) |
-           op->dst_port;
+    return ((uint64_t)host_of(op) << 40) | ((uint64_t)sim->nics[op->nic].sw << 32) | op->dst_port;
 }
 
 /* ---- Tracing OIDs ----------------------------------------------------------------------- */
@@ -104,10 +103,16 @@ static void trace_oid(vs_sim *sim, const vs_nic_op *op, const char *oid, vs_time
 {
     if (!sim->trace)
         return;
-    vs_trace_record r = {.kind = VS_TRACE_OID, .t = started,
-                         .duration = vs_sim_now(sim) - started, .host = host_of(op),
-                         .sw = sim->nics[op->nic].sw, .port = port_of(sim, op),
-                         .vm = op->mig->vm, .nic = op->index, .event = oid, .status = status,
+    vs_trace_record r = {.kind = VS_TRACE_OID,
+                         .t = started,
+                         .duration = vs_sim_now(sim) - started,
+                         .host = host_of(op),
+                         .sw = sim->nics[op->nic].sw,
+                         .port = port_of(sim, op),
+                         .vm = op->mig->vm,
+                         .nic = op->index,
+                         .event = oid,
+                         .status = status,
                          .validation_port = op->part == VS_PART_VALIDATE};
     sim->trace(sim->trace_ctx, &r);
 }
@@ -132,8 +137,7 @@ static void record_save(vs_sim *sim, vs_nic_op *op, bool ok)
 static void record_restore(vs_sim *sim, vs_nic_op *op, bool ok)
 {
     vs_seq_counts *c = &sim->stats.restores;
-    vs_stats_latency(&sim->stats, VS_LAT_RESTORE, op->mig->dst,
-                     vs_sim_now(sim) - op->seq_started);
+    vs_stats_latency(&sim->stats, VS_LAT_RESTORE, op->mig->dst, vs_sim_now(sim) - op->seq_started);
     c->pended += op->seq_pended;
     if (ok)
         c->completed++;
@@ -224,8 +228,8 @@ static void on_fan_done(vs_sim *sim, vs_fanout *fan)
 {
     vs_nic_op *op = fan->owner;
     bool ok = fan->status == STATUS_SUCCESS;
-    vs_time_t started = fan->kind == VS_FAN_SAVE || fan->kind == VS_FAN_RESTORE
-                            ? op->oid_started : fan->started;
+    vs_time_t started = fan->kind == VS_FAN_SAVE || fan->kind == VS_FAN_RESTORE ? op->oid_started
+                                                                                : fan->started;
     trace_oid(sim, op, fan_oid_name(fan->kind), started, fan->status);
     if (fan->kind == VS_FAN_SAVE || fan->kind == VS_FAN_RESTORE) {
         op->seq_pended |= fan->pended;
@@ -272,8 +276,10 @@ static void on_fan_done(vs_sim *sim, vs_fanout *fan)
 static void start_fan(vs_sim *sim, vs_nic_op *op, vs_fanout_kind kind, uint8_t flags)
 {
     bool restoring = op->mig->op != VS_OP_POWER_ON;
-    vs_fanout_target where = {.host = host_of(op), .sw = sim->nics[op->nic].sw,
-                              .port = port_of(sim, op), .vm = op->mig->vm,
+    vs_fanout_target where = {.host = host_of(op),
+                              .sw = sim->nics[op->nic].sw,
+                              .port = port_of(sim, op),
+                              .vm = op->mig->vm,
                               .nic_index = op->index,
                               .flags = (uint8_t)(flags | (restoring ? VS_FAN_RESTORING : 0)),
                               .policy = op->policy,
@@ -313,8 +319,7 @@ static bool step_applies(const vs_nic_op *op, vs_nic_step step)
 static uint32_t next_policy(const vs_sim *sim, const vs_nic_op *op, uint32_t p)
 {
     size_t n = cfg_of(sim)->npolicies;
-    while (p < n && sim->policy_state &&
-           sim->policy_state[(size_t)op->mig->vm * n + p].deleted)
+    while (p < n && sim->policy_state && sim->policy_state[(size_t)op->mig->vm * n + p].deleted)
         p++;
     return (uint32_t)p;
 }
@@ -478,15 +483,21 @@ static void apply_step(vs_sim *sim, vs_nic_op *op, vs_nic_step step)
 }
 
 /* The fan-out kind of each step that is one (VS_FAN_KINDS: not a fan-out). */
-static const uint8_t fan_kind_of[VS_STEP_COUNT] = {
-    [VS_STEP_VPORT_CREATE] = VS_FAN_PORT_CREATE, [VS_STEP_VPOLICY] = VS_FAN_POLICY_ADD,
-    [VS_STEP_VPORT_DELETE] = VS_FAN_PORT_DELETE, [VS_STEP_PORT_CREATE] = VS_FAN_PORT_CREATE,
-    [VS_STEP_POLICY] = VS_FAN_POLICY_ADD,        [VS_STEP_SAVE] = VS_FAN_KINDS,
-    [VS_STEP_IFACE_CREATE] = VS_FAN_IFACE_CREATE, [VS_STEP_IFACE_CONNECT] = VS_FAN_IFACE_CONNECT,
-    [VS_STEP_IFACE_DISCONNECT] = VS_FAN_IFACE_DISCONNECT,
-    [VS_STEP_IFACE_DELETE] = VS_FAN_IFACE_DELETE, [VS_STEP_PORT_TEARDOWN] = VS_FAN_KINDS,
-    [VS_STEP_PORT_DELETE] = VS_FAN_PORT_DELETE,  [VS_STEP_RESTORE] = VS_FAN_KINDS,
-    [VS_STEP_RESTORE_COMPLETE] = VS_FAN_KINDS};
+static const uint8_t fan_kind_of[VS_STEP_COUNT] = {[VS_STEP_VPORT_CREATE] = VS_FAN_PORT_CREATE,
+                                                   [VS_STEP_VPOLICY] = VS_FAN_POLICY_ADD,
+                                                   [VS_STEP_VPORT_DELETE] = VS_FAN_PORT_DELETE,
+                                                   [VS_STEP_PORT_CREATE] = VS_FAN_PORT_CREATE,
+                                                   [VS_STEP_POLICY] = VS_FAN_POLICY_ADD,
+                                                   [VS_STEP_SAVE] = VS_FAN_KINDS,
+                                                   [VS_STEP_IFACE_CREATE] = VS_FAN_IFACE_CREATE,
+                                                   [VS_STEP_IFACE_CONNECT] = VS_FAN_IFACE_CONNECT,
+                                                   [VS_STEP_IFACE_DISCONNECT] =
+                                                       VS_FAN_IFACE_DISCONNECT,
+                                                   [VS_STEP_IFACE_DELETE] = VS_FAN_IFACE_DELETE,
+                                                   [VS_STEP_PORT_TEARDOWN] = VS_FAN_KINDS,
+                                                   [VS_STEP_PORT_DELETE] = VS_FAN_PORT_DELETE,
+                                                   [VS_STEP_RESTORE] = VS_FAN_KINDS,
+                                                   [VS_STEP_RESTORE_COMPLETE] = VS_FAN_KINDS};
 
 /* Would the current step end at once, with nothing to call and nothing to trace? Then
  * it is taken in the loop below instead of through a fan-out (a drain's callouts mostly

@@ -26,19 +26,19 @@ typedef enum vs_nic_part {
 
 /* The steps parts are made of. */
 typedef enum vs_nic_step {
-    VS_STEP_VPORT_CREATE,   /* PORT_CREATE of the validation port (IsValidationPort) */
-    VS_STEP_VPOLICY,        /* POLICY_ADD of each policy to the validation port */
-    VS_STEP_VPORT_DELETE,   /* PORT_DELETE of the validation port */
-    VS_STEP_PORT_CREATE,    /* PORT_CREATE of the operational port */
-    VS_STEP_POLICY,         /* POLICY_ADD of each policy to the operational port */
-    VS_STEP_SAVE,           /* the save loop: OID, save callbacks, OIDs per segment, COMPLETE */
+    VS_STEP_VPORT_CREATE, /* PORT_CREATE of the validation port (IsValidationPort) */
+    VS_STEP_VPOLICY,      /* POLICY_ADD of each policy to the validation port */
+    VS_STEP_VPORT_DELETE, /* PORT_DELETE of the validation port */
+    VS_STEP_PORT_CREATE,  /* PORT_CREATE of the operational port */
+    VS_STEP_POLICY,       /* POLICY_ADD of each policy to the operational port */
+    VS_STEP_SAVE,         /* the save loop: OID, save callbacks, OIDs per segment, COMPLETE */
     VS_STEP_IFACE_CREATE,
     VS_STEP_IFACE_CONNECT,
     VS_STEP_IFACE_DISCONNECT,
     VS_STEP_IFACE_DELETE,
-    VS_STEP_PORT_TEARDOWN,  /* OID_SWITCH_PORT_TEARDOWN: no WFP event of its own */
+    VS_STEP_PORT_TEARDOWN, /* OID_SWITCH_PORT_TEARDOWN: no WFP event of its own */
     VS_STEP_PORT_DELETE,
-    VS_STEP_RESTORE,        /* RESTORE OIDs and callbacks per segment group */
+    VS_STEP_RESTORE, /* RESTORE OIDs and callbacks per segment group */
     VS_STEP_RESTORE_COMPLETE,
     VS_STEP_COUNT
 } vs_nic_step;

@@ -17,9 +17,9 @@ typedef struct vs_migration vs_migration;
 
 /* A VM's memory: the same for every migration of it (its own stream, not its phases'). */
 typedef struct vs_vm_memory {
-    double bytes;         /* RAM */
-    double dirty_per_ns;  /* bytes it dirties per ns while it runs */
-    double working_set;   /* bytes: the most one round can find dirty */
+    double bytes;        /* RAM */
+    double dirty_per_ns; /* bytes it dirties per ns while it runs */
+    double working_set;  /* bytes: the most one round can find dirty */
 } vs_vm_memory;
 
 vs_vm_memory vs_vm_memory_of(const vs_sim *sim, uint32_t vm);

@@ -269,8 +269,7 @@ struct event_base *vs_realtime_base_new(void)
 int vs_realtime_run(vs_sim *sim, vs_time_t end)
 {
     vs_time_t interval = sim->cfg->metrics.interval;
-    rt_run r = {.sim = sim, .end = end, .speed = sim->cfg->run.speed,
-                .rows = interval != 0};
+    rt_run r = {.sim = sim, .end = end, .speed = sim->cfg->run.speed, .rows = interval != 0};
     r.step = interval ? interval : (end / 256 ? end / 256 : 1);
     r.next_row = r.step;
     struct event_base *mine = sim->evbase ? NULL : vs_realtime_base_new();

@@ -5,8 +5,8 @@
  * and what the report keeps at the end.
  */
 #include "base/clock.h"
-#include "model/sim.h"
 #include "model/realtime.h"
+#include "model/sim.h"
 
 #include <stdlib.h>
 #include <time.h>
@@ -116,22 +116,27 @@ int vs_sim_collect(vs_sim *sim)
     sim->stats.nhosts = cfg->topology.hosts;
     for (uint32_t h = 0; h < cfg->topology.hosts; h++) {
         const vs_host *host = &sim->hosts[h];
-        sim->stats.hosts[h] = (vs_host_stats){
-            .migrations_peak = host->slots_peak, .cpu_queue_peak = host->cpu_queue_peak,
-            .vms_end = host->vms_here, .migrations_out = host->migrations_out,
-            .migrations_in = host->migrations_in,
-            .cpu_busy = t ? (double)((long double)host->cpu_busy_ns / t) : 0.0,
-            .bytes_out = vs_net_link_bytes(&sim->net, h, true),
-            .bytes_in = vs_net_link_bytes(&sim->net, h, false)};
+        sim->stats.hosts[h] =
+            (vs_host_stats){.migrations_peak = host->slots_peak,
+                            .cpu_queue_peak = host->cpu_queue_peak,
+                            .vms_end = host->vms_here,
+                            .migrations_out = host->migrations_out,
+                            .migrations_in = host->migrations_in,
+                            .cpu_busy = t ? (double)((long double)host->cpu_busy_ns / t) : 0.0,
+                            .bytes_out = vs_net_link_bytes(&sim->net, h, true),
+                            .bytes_in = vs_net_link_bytes(&sim->net, h, false)};
         double capacity = sim->net.egress[h].capacity * (double)t; /* bytes it could carry */
         sim->stats.hosts[h].link_out = capacity > 0 ? sim->stats.hosts[h].bytes_out / capacity : 0;
         sim->stats.hosts[h].link_in = capacity > 0 ? sim->stats.hosts[h].bytes_in / capacity : 0;
     }
     if (cfg->workload.kind == VS_WORKLOAD_DRAIN)
-        sim->stats.drain = (vs_drain_stats){
-            .active = true, .finished = sim->drain.done, .hosts = (uint32_t)cfg->workload.ndrain_hosts,
-            .vms = sim->drain.vms_total, .failed = sim->drain.failed,
-            .started_ns = sim->drain.started, .finished_ns = sim->drain.finished};
+        sim->stats.drain = (vs_drain_stats){.active = true,
+                                            .finished = sim->drain.done,
+                                            .hosts = (uint32_t)cfg->workload.ndrain_hosts,
+                                            .vms = sim->drain.vms_total,
+                                            .failed = sim->drain.failed,
+                                            .started_ns = sim->drain.started,
+                                            .finished_ns = sim->drain.finished};
     return 0;
 }
 
@@ -164,9 +169,13 @@ typedef struct vs_policy_fan {
 static void on_policy_fan_done(vs_sim *sim, vs_fanout *fan)
 {
     if (sim->trace) {
-        vs_trace_record r = {.kind = VS_TRACE_OID, .t = fan->started,
-                             .duration = vs_sim_now(sim) - fan->started, .host = fan->host,
-                             .sw = fan->sw, .port = fan->port, .vm = fan->vm,
+        vs_trace_record r = {.kind = VS_TRACE_OID,
+                             .t = fan->started,
+                             .duration = vs_sim_now(sim) - fan->started,
+                             .host = fan->host,
+                             .sw = fan->sw,
+                             .port = fan->port,
+                             .vm = fan->vm,
                              .nic = fan->nic_index,
                              .event = fan->kind == VS_FAN_POLICY_DELETE
                                           ? "OID_SWITCH_PORT_PROPERTY_DELETE"
@@ -201,8 +210,12 @@ static void policy_change_vm(vs_sim *sim, const vs_policy_change *ch, uint32_t v
         if (!pf)
             return vs_sim_out_of_memory(sim);
         pf->fan.owner = pf;
-        vs_fanout_target where = {.host = vm->host, .sw = nic->sw, .port = nic->port, .vm = v,
-                                  .nic_index = i, .policy = ch->policy};
+        vs_fanout_target where = {.host = vm->host,
+                                  .sw = nic->sw,
+                                  .port = nic->port,
+                                  .vm = v,
+                                  .nic_index = i,
+                                  .policy = ch->policy};
         vs_fanout_start(sim, &pf->fan,
                         ch->op == VS_POLICY_DELETE ? VS_FAN_POLICY_DELETE : VS_FAN_POLICY_UPDATE,
                         &where, on_policy_fan_done);
@@ -251,7 +264,8 @@ static int schedule_scenario_events(vs_sim *sim)
 {
     const vs_config *cfg = sim->cfg;
     for (size_t i = 0; i < cfg->npolicy_changes; i++)
-        if (!vs_engine_schedule_at(sim->engine, cfg->policy_changes[i].at, on_policy_change, sim, i))
+        if (!vs_engine_schedule_at(sim->engine, cfg->policy_changes[i].at, on_policy_change, sim,
+                                   i))
             return -1;
     for (size_t i = 0; i < cfg->extensions.nevents; i++)
         if (!vs_engine_schedule_at(sim->engine, cfg->extensions.events[i].at, on_stack_pause, sim,
@@ -269,8 +283,8 @@ int vs_sim_run(vs_sim *sim)
     const vs_config *cfg = sim->cfg;
     for (uint32_t h = 0; h < cfg->topology.hosts && !vs_sim_failed(sim); h++)
         vs_wfp_lifetime_event(sim, h, FWPS_VSWITCH_EVENT_VSWITCH_CREATE);
-    if (vs_sim_failed(sim) || vs_workload_start(sim) != 0 ||
-        schedule_scenario_events(sim) != 0 || start_measuring(sim) != 0)
+    if (vs_sim_failed(sim) || vs_workload_start(sim) != 0 || schedule_scenario_events(sim) != 0 ||
+        start_measuring(sim) != 0)
         return -1;
     vs_time_t end = cfg->run.duration + cfg->run.drain < cfg->run.duration
                         ? VS_TIME_MAX

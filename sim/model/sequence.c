@@ -10,7 +10,7 @@
 #include "model/nic_ops.h"
 
 /* The flows are tables, aligned by column to be read as such. */
-// clang-format off
+/* clang-format off */
 /* A row: next state on ok, on failed, and the blackout part the state's time counts to.
  * Stored plus one, so that the rows a flow leaves out (zero) read as "no transition". */
 #define NONE_ (-1)
@@ -86,7 +86,7 @@ const vs_mig_row vs__flows[VS_FLOWS][VS_MIG_STATES] = {
         ROW(DST_ROLLBACK, VM_OFF,      VM_OFF,       NO),
     },
 };
-// clang-format on
+/* clang-format on */
 
 vs_flow vs_flow_of(vs_operation op, vs_sequence sequence)
 {
@@ -109,9 +109,10 @@ bool vs_mig_state_final(vs_mig_state state)
 const char *vs_mig_state_name(vs_mig_state state)
 {
     static const char *const names[VS_MIG_STATES] = {
-        "QUEUED", "WAITING", "VALIDATE", "PORT_SETUP", "PRECOPY", "SAVE", "SRC_TEARDOWN",
-        "TRANSFER", "DISK", "NIC_CONNECT", "RESTORE", "LEGACY_RESTORE", "REFUSED",
-        "RESTORE_FAILED", "DST_ROLLBACK", "DST_TEARDOWN", "ONLINE", "FAILED", "VM_OFF"};
+        "QUEUED",       "WAITING",        "VALIDATE", "PORT_SETUP",     "PRECOPY",
+        "SAVE",         "SRC_TEARDOWN",   "TRANSFER", "DISK",           "NIC_CONNECT",
+        "RESTORE",      "LEGACY_RESTORE", "REFUSED",  "RESTORE_FAILED", "DST_ROLLBACK",
+        "DST_TEARDOWN", "ONLINE",         "FAILED",   "VM_OFF"};
     return (unsigned)state < VS_MIG_STATES ? names[state] : "NONE";
 }
 
@@ -136,20 +137,21 @@ const char *vs_blackout_part_name(vs_blackout_part part)
 
 #define OK VS_ROW_END_OK
 #define FAIL VS_ROW_END_FAILED
-#define STEP(s, ok, failed) {VS_STEP_##s, ok, failed}
+#define STEP(s, ok, failed)     \
+    {                           \
+        VS_STEP_##s, ok, failed \
+    }
 
 /* D-LMS 1, D-VALPORT: a refused policy still deletes the validation port it was on. */
-static const vs_nic_row validate[] = {
-    STEP(VPORT_CREATE, 1, FAIL), STEP(VPOLICY, 2, 3), STEP(VPORT_DELETE, OK, OK),
-    STEP(VPORT_DELETE, FAIL, FAIL)};
+static const vs_nic_row validate[] = {STEP(VPORT_CREATE, 1, FAIL), STEP(VPOLICY, 2, 3),
+                                      STEP(VPORT_DELETE, OK, OK), STEP(VPORT_DELETE, FAIL, FAIL)};
 /* D-LMS 2. */
 static const vs_nic_row port_setup[] = {STEP(PORT_CREATE, 1, FAIL), STEP(POLICY, OK, FAIL)};
 /* D-LMS 3, D-SAVEOPS. */
 static const vs_nic_row save[] = {STEP(SAVE, OK, FAIL)};
 /* D-LMS 4: teardown goes on whatever a callout says. */
-static const vs_nic_row src_teardown[] = {
-    STEP(IFACE_DISCONNECT, 1, 1), STEP(IFACE_DELETE, 2, 2), STEP(PORT_TEARDOWN, 3, 3),
-    STEP(PORT_DELETE, OK, OK)};
+static const vs_nic_row src_teardown[] = {STEP(IFACE_DISCONNECT, 1, 1), STEP(IFACE_DELETE, 2, 2),
+                                          STEP(PORT_TEARDOWN, 3, 3), STEP(PORT_DELETE, OK, OK)};
 /* D-LMS 5: connect only if the NIC was created. */
 static const vs_nic_row nic_connect[] = {STEP(IFACE_CREATE, 1, FAIL),
                                          STEP(IFACE_CONNECT, OK, FAIL)};
@@ -157,34 +159,40 @@ static const vs_nic_row nic_connect[] = {STEP(IFACE_CREATE, 1, FAIL),
 static const vs_nic_row restore[] = {STEP(RESTORE, 1, FAIL), STEP(RESTORE_COMPLETE, OK, FAIL)};
 /* The steps of a teardown apply only to what was built (nic_ops.c: step_applies). */
 static const vs_nic_row dst_rollback[] = {STEP(PORT_DELETE, OK, OK)};
-static const vs_nic_row dst_teardown[] = {
-    STEP(IFACE_DISCONNECT, 1, 1), STEP(IFACE_DELETE, 2, 2), STEP(PORT_TEARDOWN, 3, 3),
-    STEP(PORT_DELETE, OK, OK)};
+static const vs_nic_row dst_teardown[] = {STEP(IFACE_DISCONNECT, 1, 1), STEP(IFACE_DELETE, 2, 2),
+                                          STEP(PORT_TEARDOWN, 3, 3), STEP(PORT_DELETE, OK, OK)};
 static const vs_nic_row legacy_restore[] = {
-    STEP(PORT_CREATE, 1, FAIL), STEP(IFACE_CREATE, 2, FAIL), STEP(POLICY, 3, FAIL),
-    STEP(RESTORE, 4, FAIL), STEP(RESTORE_COMPLETE, 5, FAIL), STEP(IFACE_CONNECT, OK, FAIL)};
+    STEP(PORT_CREATE, 1, FAIL), STEP(IFACE_CREATE, 2, FAIL),     STEP(POLICY, 3, FAIL),
+    STEP(RESTORE, 4, FAIL),     STEP(RESTORE_COMPLETE, 5, FAIL), STEP(IFACE_CONNECT, OK, FAIL)};
 
-#define PART(name) {name, sizeof name / sizeof name[0]}
-const vs_nic_part_table vs__nic_parts[VS_PART_COUNT] = {
-    [VS_PART_VALIDATE] = PART(validate),         [VS_PART_PORT_SETUP] = PART(port_setup),
-    [VS_PART_SAVE] = PART(save),                 [VS_PART_SRC_TEARDOWN] = PART(src_teardown),
-    [VS_PART_NIC_CONNECT] = PART(nic_connect),   [VS_PART_RESTORE] = PART(restore),
-    [VS_PART_DST_ROLLBACK] = PART(dst_rollback), [VS_PART_DST_TEARDOWN] = PART(dst_teardown),
-    [VS_PART_LEGACY_RESTORE] = PART(legacy_restore)};
+#define PART(name)                         \
+    {                                      \
+        name, sizeof name / sizeof name[0] \
+    }
+const vs_nic_part_table vs__nic_parts[VS_PART_COUNT] = {[VS_PART_VALIDATE] = PART(validate),
+                                                        [VS_PART_PORT_SETUP] = PART(port_setup),
+                                                        [VS_PART_SAVE] = PART(save),
+                                                        [VS_PART_SRC_TEARDOWN] = PART(src_teardown),
+                                                        [VS_PART_NIC_CONNECT] = PART(nic_connect),
+                                                        [VS_PART_RESTORE] = PART(restore),
+                                                        [VS_PART_DST_ROLLBACK] = PART(dst_rollback),
+                                                        [VS_PART_DST_TEARDOWN] = PART(dst_teardown),
+                                                        [VS_PART_LEGACY_RESTORE] =
+                                                            PART(legacy_restore)};
 
 const char *vs_nic_part_name(vs_nic_part part)
 {
     static const char *const names[VS_PART_COUNT] = {
-        "validate", "port_setup", "save", "src_teardown", "nic_connect", "restore",
-        "dst_rollback", "dst_teardown", "legacy_restore"};
+        "validate", "port_setup",   "save",         "src_teardown",  "nic_connect",
+        "restore",  "dst_rollback", "dst_teardown", "legacy_restore"};
     return (unsigned)part < VS_PART_COUNT ? names[part] : "none";
 }
 
 const char *vs_nic_step_name(vs_nic_step step)
 {
     static const char *const names[VS_STEP_COUNT] = {
-        "VPORT_CREATE", "VPOLICY", "VPORT_DELETE", "PORT_CREATE", "POLICY", "SAVE",
-        "IFACE_CREATE", "IFACE_CONNECT", "IFACE_DISCONNECT", "IFACE_DELETE", "PORT_TEARDOWN",
-        "PORT_DELETE", "RESTORE", "RESTORE_COMPLETE"};
+        "VPORT_CREATE",  "VPOLICY",      "VPORT_DELETE",  "PORT_CREATE",      "POLICY",
+        "SAVE",          "IFACE_CREATE", "IFACE_CONNECT", "IFACE_DISCONNECT", "IFACE_DELETE",
+        "PORT_TEARDOWN", "PORT_DELETE",  "RESTORE",       "RESTORE_COMPLETE"};
     return (unsigned)step < VS_STEP_COUNT ? names[step] : "none";
 }

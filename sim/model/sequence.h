@@ -33,7 +33,7 @@ typedef enum vs_mig_state {
     VS_MIG_FAILED,         /* end: the VM runs on at the source, nothing changed there */
     VS_MIG_VM_OFF,         /* end: the VM did not come up */
     VS_MIG_STATES,
-    VS_MIG_NONE = 0xff     /* no transition: a (flow, state, event) that cannot happen */
+    VS_MIG_NONE = 0xff /* no transition: a (flow, state, event) that cannot happen */
 } vs_mig_state;
 
 /* What ends a state: its work succeeded, or some part of it failed (a callout refused,
@@ -46,7 +46,7 @@ typedef enum vs_flow {
     VS_FLOW_MIGRATE_LEGACY, /* live migration, migration.sequence "legacy" */
     VS_FLOW_LOCAL,          /* local save, then restore from the saved state, D-VALPORT */
     VS_FLOW_LOCAL_LEGACY,
-    VS_FLOW_POWER_ON,       /* a stopped VM powers on, D-VALPORT */
+    VS_FLOW_POWER_ON, /* a stopped VM powers on, D-VALPORT */
     VS_FLOWS
 } vs_flow;
 

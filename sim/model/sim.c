@@ -36,7 +36,8 @@ static int instances_init(vs_sim *sim)
         vs_instance *in = &sim->instances[i];
         in->plugin = i / hosts;
         in->host = i % hosts;
-        vs_rng_init(&in->rng, sim->cfg->seed, vs_rng_stream_id(VS_STREAM_INSTANCE, in->plugin, in->host));
+        vs_rng_init(&in->rng, sim->cfg->seed,
+                    vs_rng_stream_id(VS_STREAM_INSTANCE, in->plugin, in->host));
     }
     return 0;
 }
@@ -224,12 +225,15 @@ vs_time_t vs_sim_activity_cost(const vs_sim *sim)
 
 const char *vs_sim_fanout_what(unsigned kind)
 {
-    static const char *const names[VS_FAN_KINDS] = {
-        [VS_FAN_SAVE] = "save", [VS_FAN_RESTORE] = "restore",
-        [VS_FAN_PORT_CREATE] = "port event", [VS_FAN_PORT_DELETE] = "port event",
-        [VS_FAN_IFACE_CREATE] = "interface event", [VS_FAN_IFACE_CONNECT] = "interface event",
-        [VS_FAN_IFACE_DISCONNECT] = "interface event", [VS_FAN_IFACE_DELETE] = "interface event",
-        [VS_FAN_POLICY_ADD] = "policy event"};
+    static const char *const names[VS_FAN_KINDS] = {[VS_FAN_SAVE] = "save",
+                                                    [VS_FAN_RESTORE] = "restore",
+                                                    [VS_FAN_PORT_CREATE] = "port event",
+                                                    [VS_FAN_PORT_DELETE] = "port event",
+                                                    [VS_FAN_IFACE_CREATE] = "interface event",
+                                                    [VS_FAN_IFACE_CONNECT] = "interface event",
+                                                    [VS_FAN_IFACE_DISCONNECT] = "interface event",
+                                                    [VS_FAN_IFACE_DELETE] = "interface event",
+                                                    [VS_FAN_POLICY_ADD] = "policy event"};
     return kind < VS_FAN_KINDS && names[kind] ? names[kind] : "callback";
 }
 
@@ -239,7 +243,8 @@ void vs_sim_charge(vs_sim *sim, uint32_t instance, vs_time_t ns)
         return; /* outside its own code an instance has nothing to charge */
     if (sim->activity.measured)
         return; /* measured time replaces charges: a modeled cost is not counted twice */
-    sim->activity.charged = sim->activity.charged + ns < ns ? VS_TIME_MAX : sim->activity.charged + ns;
+    sim->activity.charged = sim->activity.charged + ns < ns ? VS_TIME_MAX
+                                                            : sim->activity.charged + ns;
 }
 
 static void on_routine(vs_engine *eng, void *ctx, uint64_t arg)
@@ -306,8 +311,8 @@ void vs_sim_violation(vs_sim *sim, vs_rule rule, uint32_t instance, const char *
     if (vs_stats_add_violation(&sim->stats, rule, p, plugin, now, detail) != 0)
         vs_sim_out_of_memory(sim);
     if (sim->verbosity >= 3 || sim->stats.violations.by_rule[rule] <= VS_VIOLATIONS_PRINTED)
-        fprintf(stderr, "vswitchsim: verifier: %s: %s at %.9f s: %s\n", vs_rule_name(rule),
-                plugin, (double)now / 1e9, detail);
+        fprintf(stderr, "vswitchsim: verifier: %s: %s at %.9f s: %s\n", vs_rule_name(rule), plugin,
+                (double)now / 1e9, detail);
 }
 
 /* "15,990": counts of a buggy callout's repeats get large. */

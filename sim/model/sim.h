@@ -13,13 +13,13 @@
 
 #include <vswitchsim/fwps.h>
 
+#include "config/config.h"
 #include "engine/engine.h"
 #include "engine/pool.h"
 #include "engine/rng.h"
-#include "config/config.h"
 #include "model/network.h"
-#include "model/targets.h"
 #include "model/stats.h"
+#include "model/targets.h"
 
 typedef struct vs_sim vs_sim;
 struct event_base;
@@ -31,9 +31,9 @@ typedef struct vs_migration vs_migration;
 typedef struct vs_instance {
     uint32_t plugin; /* index into cfg->plugins and stats.plugins */
     uint32_t host;
-    vs_rng rng;      /* the instance's own stream */
+    vs_rng rng; /* the instance's own stream */
     bool unloaded;
-    void *owner;     /* the plugin layer's record for this instance */
+    void *owner; /* the plugin layer's record for this instance */
 } vs_instance;
 
 typedef struct vs_subscription {
@@ -60,20 +60,20 @@ typedef struct vs_cpu_work {
 } vs_cpu_work;
 
 typedef struct vs_host {
-    vs_switch *switches;      /* topology.switches_per_host */
-    uint32_t *subs;           /* subscription ids on this host, in subscription order */
+    vs_switch *switches; /* topology.switches_per_host */
+    uint32_t *subs;      /* subscription ids on this host, in subscription order */
     uint32_t nsubs, subs_cap;
-    uint32_t handled_kinds;   /* bit k: an active subscription here handles fan-out kind k */
-    uint32_t vms_here;        /* VMs that run here now */
-    uint32_t incoming;        /* migrations under way towards this host */
-    uint32_t slots_used;      /* migrations this host takes part in now */
+    uint32_t handled_kinds; /* bit k: an active subscription here handles fan-out kind k */
+    uint32_t vms_here;      /* VMs that run here now */
+    uint32_t incoming;      /* migrations under way towards this host */
+    uint32_t slots_used;    /* migrations this host takes part in now */
     uint32_t slots_peak;
-    double slot_area;         /* slots_used integrated over time, until slot_since */
+    double slot_area; /* slots_used integrated over time, until slot_since */
     vs_time_t slot_since;
     uint64_t migrations_out, migrations_in;
-    bool draining;            /* no migration may target it */
-    bool stack_paused;        /* its extension stack is paused: OIDs wait for the restart */
-    bool restarted;           /* its stack has restarted at least once */
+    bool draining;     /* no migration may target it */
+    bool stack_paused; /* its extension stack is paused: OIDs wait for the restart */
+    bool restarted;    /* its stack has restarted at least once */
     /* CPUs: how many are free, and the FIFO of work waiting for one (a ring). */
     uint32_t cpus_free;
     vs_cpu_work *cpu_queue;
@@ -107,9 +107,9 @@ typedef struct vs_vm {
     uint32_t host;
     vs_migration *queue_head, *queue_tail; /* waiting behind the running one: one at a time */
     bool busy;
-    bool in_drain;   /* counted towards the drain's completion */
-    bool off;        /* not running: did not come up after a failed restore or start */
-    vs_rng rng;      /* the VM's own stream: its phase times */
+    bool in_drain; /* counted towards the drain's completion */
+    bool off;      /* not running: did not come up after a failed restore or start */
+    vs_rng rng;    /* the VM's own stream: its phase times */
 } vs_vm;
 
 typedef struct vs_nic {
@@ -122,7 +122,7 @@ typedef struct vs_nic {
  * `charged` stays 0 (ChargeCpu is ignored): read the cost with vs_sim_activity_cost. */
 typedef struct vs_activity {
     bool active;
-    bool measured;    /* the instance's plugin has timing "measured" */
+    bool measured; /* the instance's plugin has timing "measured" */
     uint32_t instance;
     const char *what; /* which callback: "save", "restore", "entry", "routine"... */
     bool callback;    /* a vSwitch callback, at <= DISPATCH_LEVEL: no (un)subscribing */
@@ -138,11 +138,11 @@ typedef struct vs_activity {
  * the callout that was running. Plain stores, in the order a reader needs: `what` is a
  * string literal of this program, at the same address in a forked parent. */
 typedef struct vs_breadcrumb {
-    volatile uint32_t active;  /* a callout's code is running now */
-    volatile uint32_t plugin;  /* the last one to run: its config index */
-    const char *volatile what; /* ... in which callback */
-    volatile vs_time_t at;     /* ... from what simulated time */
-    volatile uint64_t runs;    /* activities begun: 0, no plugin code has run */
+    volatile uint32_t active;   /* a callout's code is running now */
+    volatile uint32_t plugin;   /* the last one to run: its config index */
+    const char *volatile what;  /* ... in which callback */
+    volatile vs_time_t at;      /* ... from what simulated time */
+    volatile uint64_t runs;     /* activities begun: 0, no plugin code has run */
     volatile uint32_t reported; /* the process printed its last word and chose its exit
                                  * code itself (guard.c: a crash with no recovery point) */
 } vs_breadcrumb;
@@ -167,8 +167,14 @@ static inline void vs_breadcrumb_leave(vs_breadcrumb *b)
         b->active = 0;
 }
 
-typedef enum vs_call_state { VS_CALL_FREE, VS_CALL_RUNNING, VS_CALL_COMPLETED_EARLY,
-                             VS_CALL_PENDING, VS_CALL_COMPLETING, VS_CALL_TIMED_OUT } vs_call_state;
+typedef enum vs_call_state {
+    VS_CALL_FREE,
+    VS_CALL_RUNNING,
+    VS_CALL_COMPLETED_EARLY,
+    VS_CALL_PENDING,
+    VS_CALL_COMPLETING,
+    VS_CALL_TIMED_OUT
+} vs_call_state;
 
 /* One callback invocation. Its index and generation make the completionContext. */
 typedef struct vs_call {
@@ -176,16 +182,19 @@ typedef struct vs_call {
     vs_call_state state;
     uint32_t sub;
     vs_fanout *fanout;
-    uint32_t blob;           /* restore: which saved blob */
-    NTSTATUS early_status;   /* completed inside the callback */
+    uint32_t blob;         /* restore: which saved blob */
+    NTSTATUS early_status; /* completed inside the callback */
     vs_time_t called_at;
     vs_time_t pended_at;
-    bool pended;             /* returned STATUS_PENDING */
+    bool pended; /* returned STATUS_PENDING */
     vs_event_id timeout;
     /* Save out-parameters: the callout may write them until completion, from another
      * thread too, so they live apart from `calls` (which moves as it grows). */
-    struct vs_call_out { void *state; SIZE_T len; } *out;
-    void *restore_copy;      /* restore under special pool: the read-only copy handed over */
+    struct vs_call_out {
+        void *state;
+        SIZE_T len;
+    } * out;
+    void *restore_copy; /* restore under special pool: the read-only copy handed over */
     uint32_t next_free;
 } vs_call;
 
@@ -207,18 +216,18 @@ typedef enum vs_trace_kind { VS_TRACE_CALLBACK, VS_TRACE_OID } vs_trace_kind;
 
 typedef struct vs_trace_record {
     vs_trace_kind kind;
-    vs_time_t t;            /* when it was called or issued */
-    vs_time_t duration;     /* until its outcome: CPU charged, plus the pend if it pended */
+    vs_time_t t;        /* when it was called or issued */
+    vs_time_t duration; /* until its outcome: CPU charged, plus the pend if it pended */
     uint32_t host, sw;
     NDIS_SWITCH_PORT_ID port; /* VS_TRACE_NONE for switch-wide events */
-    uint32_t vm, nic;       /* the VM and the NIC's index in it, or VS_TRACE_NONE */
-    const char *event;      /* callbacks: the FWPS_VSWITCH_EVENT_ name without its prefix
+    uint32_t vm, nic;         /* the VM and the NIC's index in it, or VS_TRACE_NONE */
+    const char *event;        /* callbacks: the FWPS_VSWITCH_EVENT_ name without its prefix
                                ("PORT_CREATE", "FILTER_ENGINE_REORDER"); OIDs: the OID's name
                                ("OID_SWITCH_NIC_SAVE") */
-    const char *plugin;     /* callbacks: the instance's name; OIDs: NULL */
-    NTSTATUS status;        /* the outcome (after a pend, the completion's status) */
+    const char *plugin;       /* callbacks: the instance's name; OIDs: NULL */
+    NTSTATUS status;          /* the outcome (after a pend, the completion's status) */
     bool pended;
-    bool validation_port;   /* a port or policy event on a validation port */
+    bool validation_port; /* a port or policy event on a validation port */
 } vs_trace_record;
 
 struct vs_sim {
@@ -234,12 +243,12 @@ struct vs_sim {
     uint32_t nvms;
     vs_nic *nics; /* [vm * nics_per_vm + i] */
     uint32_t nnics;
-    vs_targets targets;         /* hosts that may take a migration now */
-    vs_net net;                 /* the live-migration network (network.h) */
-    double *link_marks;         /* [2 * host + side]: bytes carried at the interval's start,
+    vs_targets targets; /* hosts that may take a migration now */
+    vs_net net;         /* the live-migration network (network.h) */
+    double *link_marks; /* [2 * host + side]: bytes carried at the interval's start,
                                    for the time series (memory model only), else NULL */
     uint32_t starved_head, starved_tail; /* FIFO of starved hosts; UINT32_MAX: none */
-    uint32_t targeted_waiting;  /* waiting migrations bound to one target host */
+    uint32_t targeted_waiting;           /* waiting migrations bound to one target host */
 
     vs_instance *instances; /* [plugin * hosts + host] */
     uint32_t ninstances;

@@ -115,8 +115,8 @@ void *vs_special_pool_alloc(vs_special_pool *sp, size_t size, uint32_t tag, uint
     }
     uintptr_t user = (uintptr_t)map + sp->page + (sp->underruns ? 0 : data - rounded);
     vs_pool_entry *e = slot_of(sp, user);
-    *e = (vs_pool_entry){user, (uintptr_t)map, len, size, tag, instance, VS_POOL_LIVE,
-                         (uint8_t)kind, record};
+    *e = (vs_pool_entry){user,     (uintptr_t)map, len,           size,  tag,
+                         instance, VS_POOL_LIVE,   (uint8_t)kind, record};
     sp->used++;
     return (void *)user;
 }
@@ -188,8 +188,8 @@ bool vs_special_pool_classify(const vs_special_pool *sp, uintptr_t addr, vs_pool
         int rule = rule_at(sp, e, addr);
         if (rule < 0)
             return false;
-        *out = (vs_pool_fault){rule, e->tag, e->instance, e->kind, e->size,
-                               (intptr_t)(addr - e->user)};
+        *out = (vs_pool_fault){rule,    e->tag,  e->instance,
+                               e->kind, e->size, (intptr_t)(addr - e->user)};
         return true;
     }
     return false;

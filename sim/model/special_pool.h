@@ -18,33 +18,33 @@ typedef enum vs_pool_state { VS_POOL_EMPTY, VS_POOL_LIVE, VS_POOL_FREED } vs_poo
 /* One mapping: [guard page][the user's pages][guard page]. The bookkeeping lives here,
  * never on the user's pages, so that an overrun meets a guard page, not our records. */
 typedef struct vs_pool_entry {
-    uintptr_t user;   /* what the caller got: the key */
-    uintptr_t map;    /* the mapping, guard pages included */
+    uintptr_t user; /* what the caller got: the key */
+    uintptr_t map;  /* the mapping, guard pages included */
     size_t map_len;
-    size_t size;      /* what was asked for */
+    size_t size; /* what was asked for */
     uint32_t tag;
     uint32_t instance;
-    uint8_t state;    /* vs_pool_state */
-    uint8_t kind;     /* vs_pool_kind */
-    void *record;     /* the allocator's own record of the block */
+    uint8_t state; /* vs_pool_state */
+    uint8_t kind;  /* vs_pool_kind */
+    void *record;  /* the allocator's own record of the block */
 } vs_pool_entry;
 
 typedef struct vs_special_pool {
     size_t page;
-    bool underruns;           /* blocks at the start of their pages, else at the end */
-    vs_pool_entry *slots;     /* open addressing on the user pointer's page */
-    size_t cap, used;         /* cap a power of two; used: live and freed */
-    uintptr_t *quarantine;    /* FIFO of freed blocks' user pointers */
+    bool underruns;        /* blocks at the start of their pages, else at the end */
+    vs_pool_entry *slots;  /* open addressing on the user pointer's page */
+    size_t cap, used;      /* cap a power of two; used: live and freed */
+    uintptr_t *quarantine; /* FIFO of freed blocks' user pointers */
     uint32_t qcap, qhead, qlen;
 } vs_special_pool;
 
 /* Which rule a fault at an address breaks (verifier.h's POOL_OVERRUN...), and whose. */
 typedef struct vs_pool_fault {
-    int rule;           /* a vs_rule; -1: not the pool's */
+    int rule; /* a vs_rule; -1: not the pool's */
     uint32_t tag, instance;
-    uint8_t kind;       /* vs_pool_kind */
+    uint8_t kind; /* vs_pool_kind */
     size_t size;
-    intptr_t offset;    /* the address less the block's start */
+    intptr_t offset; /* the address less the block's start */
 } vs_pool_fault;
 
 /* A pool whose blocks sit at the start of their pages with `underruns`, else at the

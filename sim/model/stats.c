@@ -16,12 +16,23 @@ const char *const vs_latency_names[VS_LAT_COUNT] = {
 const char *const vs_fail_cause_names[VS_CAUSES] = {
     "none", "validation", "operational_port", "save", "nic_connect", "restore", "timeout"};
 
-const char *const vs_ts_column_names[VS_TS_COLUMNS] = {
-    "t_s", "saves_per_s", "restores_per_s", "migrations_per_s", "pending_in_flight_mean",
-    "pending_in_flight_max", "migrations_in_flight_mean", "migrations_in_flight_max",
-    "saves_in_flight_mean", "blackout_p50_us", "blackout_p99_us", "pending_completion_p50_us",
-    "pending_completion_p99_us", "save_p99_us", "network_gbps", "link_busiest_pct",
-    "violations"};
+const char *const vs_ts_column_names[VS_TS_COLUMNS] = {"t_s",
+                                                       "saves_per_s",
+                                                       "restores_per_s",
+                                                       "migrations_per_s",
+                                                       "pending_in_flight_mean",
+                                                       "pending_in_flight_max",
+                                                       "migrations_in_flight_mean",
+                                                       "migrations_in_flight_max",
+                                                       "saves_in_flight_mean",
+                                                       "blackout_p50_us",
+                                                       "blackout_p99_us",
+                                                       "pending_completion_p50_us",
+                                                       "pending_completion_p99_us",
+                                                       "save_p99_us",
+                                                       "network_gbps",
+                                                       "link_busiest_pct",
+                                                       "violations"};
 
 static int hists_init(vs_hist *h, size_t n, double rel_error)
 {
@@ -98,10 +109,14 @@ void vs_stats_close(vs_stats *st)
 static int series_latency(vs_latency which)
 {
     switch (which) {
-    case VS_LAT_BLACKOUT: return VS_TS_LAT_BLACKOUT;
-    case VS_LAT_PENDING_COMPLETION: return VS_TS_LAT_PENDING;
-    case VS_LAT_SAVE: return VS_TS_LAT_SAVE;
-    default: return -1;
+    case VS_LAT_BLACKOUT:
+        return VS_TS_LAT_BLACKOUT;
+    case VS_LAT_PENDING_COMPLETION:
+        return VS_TS_LAT_PENDING;
+    case VS_LAT_SAVE:
+        return VS_TS_LAT_SAVE;
+    default:
+        return -1;
     }
 }
 
@@ -135,8 +150,7 @@ static void fill_row(vs_stats *st, double *row, uint64_t now)
     row[VS_TS_T] = (double)now / 1e9;
     row[VS_TS_SAVES_PER_S] = (double)(st->saves.completed - ts->saves_before) / secs;
     row[VS_TS_RESTORES_PER_S] = (double)(st->restores.completed - ts->restores_before) / secs;
-    row[VS_TS_MIGRATIONS_PER_S] =
-        (double)(st->migrations.completed - ts->migrations_before) / secs;
+    row[VS_TS_MIGRATIONS_PER_S] = (double)(st->migrations.completed - ts->migrations_before) / secs;
     row[VS_TS_PENDING_MEAN] = vs_gauge_mean(&st->pending.window, now);
     row[VS_TS_PENDING_MAX] = (double)st->pending.window.peak;
     row[VS_TS_MIGRATIONS_MEAN] = vs_gauge_mean(&st->migrations_in_flight.window, now);
@@ -172,7 +186,7 @@ int vs_stats_series_row(vs_stats *st, uint64_t now)
 {
     vs_timeseries *ts = &st->series;
     if (now <= ts->window_start)
-        return 0; /* an interval of no time has no rates */
+        return 0;               /* an interval of no time has no rates */
     if (ts->nrows == ts->cap) { /* rows of VS_TS_COLUMNS doubles: not VS_GROW's shape */
         size_t cap = ts->cap ? ts->cap * 2 : 64;
         double *rows = realloc(ts->rows, cap * VS_TS_COLUMNS * sizeof *rows);
@@ -231,8 +245,8 @@ void vs_stats_restart(vs_stats *st, uint64_t now)
     window_restart(st, now);
 }
 
-static int keep_violation(vs_violations *vs, const char *rule, const char *plugin,
-                          uint64_t t, const char *detail)
+static int keep_violation(vs_violations *vs, const char *rule, const char *plugin, uint64_t t,
+                          const char *detail)
 {
     if (VS_GROW(vs->kept, vs->kept_cap, vs->nkept + 1) != 0)
         return -1;

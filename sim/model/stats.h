@@ -5,13 +5,13 @@
 #ifndef VS_STATS_H
 #define VS_STATS_H
 
-#include <stddef.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "config/verifier.h"
 #include "metrics/gauge.h"
 #include "metrics/histogram.h"
-#include "config/verifier.h"
 
 /* Counts of NIC save or restore sequences (one OID_SWITCH_NIC_SAVE..SAVE_COMPLETE, or
  * RESTORE..RESTORE_COMPLETE, through WFP's fan-out to every callout). */
@@ -39,15 +39,15 @@ extern const char *const vs_fail_cause_names[VS_CAUSES];
 
 /* Counts of migrations, local save/restores, or VM power-ons. */
 typedef struct vs_op_counts {
-    uint64_t started;   /* got their slots (migrations) or began (local) */
-    uint64_t completed; /* the VM runs at the destination (with its state or without) */
-    uint64_t failed;    /* the VM runs on at the source, or did not come up */
-    uint64_t timed_out; /* of failed: the blackout went past migration.timeout */
-    uint64_t refused;   /* destinations that refused the validation port or a policy */
-    uint64_t retried;   /* of those, went on to another destination */
+    uint64_t started;              /* got their slots (migrations) or began (local) */
+    uint64_t completed;            /* the VM runs at the destination (with its state or without) */
+    uint64_t failed;               /* the VM runs on at the source, or did not come up */
+    uint64_t timed_out;            /* of failed: the blackout went past migration.timeout */
+    uint64_t refused;              /* destinations that refused the validation port or a policy */
+    uint64_t retried;              /* of those, went on to another destination */
     uint64_t online_without_state; /* of completed: a restore failed, the VM came up
                                       without it (migration.on_restore_failure "online") */
-    uint64_t vm_off;    /* of failed: the VM did not come up */
+    uint64_t vm_off;               /* of failed: the VM did not come up */
     uint64_t failed_at[VS_CAUSES]; /* of failed or online_without_state, by first cause */
 } vs_op_counts;
 
@@ -71,10 +71,10 @@ typedef enum vs_latency {
 extern const char *const vs_latency_names[VS_LAT_COUNT];
 
 typedef struct vs_plugin_stats {
-    uint64_t saves, restores;     /* callback invocations */
+    uint64_t saves, restores;                                    /* callback invocations */
     uint64_t returned_success, returned_pending, returned_error; /* what callbacks returned */
-    uint64_t pended;              /* of those, returned STATUS_PENDING */
-    uint64_t failed;              /* returned or completed with an error, or timed out */
+    uint64_t pended; /* of those, returned STATUS_PENDING */
+    uint64_t failed; /* returned or completed with an error, or timed out */
     uint64_t timed_out;
     uint64_t late_completions;    /* completed after their timeout */
     uint64_t state_bytes;         /* saved by this plugin */
@@ -105,9 +105,9 @@ typedef enum vs_ts_column {
     VS_TS_PENDING_P50,
     VS_TS_PENDING_P99,
     VS_TS_SAVE_P99,
-    VS_TS_NETWORK_GBPS,  /* migration network: all hosts' egress over the interval */
-    VS_TS_LINK_BUSIEST,  /* the busiest link's use over the interval, % */
-    VS_TS_VIOLATIONS,    /* verifier violations found in the interval */
+    VS_TS_NETWORK_GBPS, /* migration network: all hosts' egress over the interval */
+    VS_TS_LINK_BUSIEST, /* the busiest link's use over the interval, % */
+    VS_TS_VIOLATIONS,   /* verifier violations found in the interval */
     VS_TS_COLUMNS
 } vs_ts_column;
 
@@ -129,12 +129,12 @@ typedef struct vs_timeseries {
 
 /* One host at the end of the run. */
 typedef struct vs_host_stats {
-    uint32_t migrations_peak;  /* most migrations it took part in at once */
-    uint32_t cpu_queue_peak;   /* most work waiting for its CPUs at once */
+    uint32_t migrations_peak; /* most migrations it took part in at once */
+    uint32_t cpu_queue_peak;  /* most work waiting for its CPUs at once */
     uint32_t vms_end;
     uint64_t migrations_out, migrations_in;
-    double cpu_busy;           /* mean busy CPUs over the run */
-    double link_out, link_in;  /* mean use of its migration link's capacity, each way */
+    double cpu_busy;            /* mean busy CPUs over the run */
+    double link_out, link_in;   /* mean use of its migration link's capacity, each way */
     double bytes_out, bytes_in; /* carried over it */
 } vs_host_stats;
 
@@ -170,10 +170,10 @@ typedef struct vs_violations {
 typedef struct vs_realtime_stats {
     bool active;
     double speed;
-    uint64_t wakeups;          /* timer wakeups */
-    uint64_t late_timers;      /* woke more than VS_RT_LATE_NS (wall) after its due time */
-    uint64_t late_total_ns;    /* summed lateness of the late ones, wall */
-    uint64_t late_max_ns;      /* the worst wakeup's lateness, late or not, wall */
+    uint64_t wakeups;       /* timer wakeups */
+    uint64_t late_timers;   /* woke more than VS_RT_LATE_NS (wall) after its due time */
+    uint64_t late_total_ns; /* summed lateness of the late ones, wall */
+    uint64_t late_max_ns;   /* the worst wakeup's lateness, late or not, wall */
     uint64_t late_hist[VS_RT_LATE_BUCKETS];
     uint64_t foreign_completions; /* FwpsvSwitchNotifyComplete0 from other threads */
     uint64_t inbox_peak;          /* most completions waiting in the inbox at one wakeup */
@@ -185,7 +185,7 @@ typedef struct vs_stats {
     vs_realtime_stats realtime;
     vs_seq_counts saves, restores;
     vs_op_counts migrations, local, starts;
-    uint64_t skipped_vm_off;        /* operations asked of a VM that is not running */
+    uint64_t skipped_vm_off;                   /* operations asked of a VM that is not running */
     vs_hist blackout_parts[VS_BLACKOUT_PARTS]; /* completed migrations' blackout, by part */
     /* Completed migrations' time by how many ran at once on their source over their life
      * (its time-weighted mean, rounded; 1..VS_AT_ONCE_MAX, the last counting the more):
@@ -201,28 +201,28 @@ typedef struct vs_stats {
         double precopy_ns_sum; /* time in pre-copy */
         double precopy_bytes_sum;
     } precopy;
-    uint64_t operations_queued;     /* waited behind another operation on the same VM */
-    uint64_t state_bytes;           /* saved by all callouts */
-    uint64_t corrupted_in_transfer; /* fault injection: NIC states flipped in transfer */
-    uint64_t oversized_states;      /* combined state over a segment with ndis.oversize fail */
-    uint64_t callbacks;             /* every callout invocation */
+    uint64_t operations_queued;       /* waited behind another operation on the same VM */
+    uint64_t state_bytes;             /* saved by all callouts */
+    uint64_t corrupted_in_transfer;   /* fault injection: NIC states flipped in transfer */
+    uint64_t oversized_states;        /* combined state over a segment with ndis.oversize fail */
+    uint64_t callbacks;               /* every callout invocation */
     uint64_t save_oids, restore_oids; /* OID round trips, COMPLETE ones included */
-    uint64_t segments;              /* NDIS save segments */
+    uint64_t segments;                /* NDIS save segments */
     vs_hist latency[VS_LAT_COUNT];
-    vs_hist oids_per_save;          /* OID_SWITCH_NIC_SAVE round trips per save sequence */
-    vs_level pending;               /* pended callouts not yet completed */
+    vs_hist oids_per_save; /* OID_SWITCH_NIC_SAVE round trips per save sequence */
+    vs_level pending;      /* pended callouts not yet completed */
     vs_level migrations_in_flight;
-    vs_level saves_in_flight;       /* NIC save sequences under way */
-    vs_hist *host_latency;          /* [host * VS_LAT_COUNT + latency], when per_host */
-    uint32_t latency_hosts;         /* hosts in host_latency: 0 or topology.hosts */
+    vs_level saves_in_flight; /* NIC save sequences under way */
+    vs_hist *host_latency;    /* [host * VS_LAT_COUNT + latency], when per_host */
+    uint32_t latency_hosts;   /* hosts in host_latency: 0 or topology.hosts */
     vs_timeseries series;
-    uint64_t measure_start_ns;      /* warm-up end: totals count from here */
-    vs_host_stats *hosts;        /* filled when the run ends */
+    uint64_t measure_start_ns; /* warm-up end: totals count from here */
+    vs_host_stats *hosts;      /* filled when the run ends */
     uint32_t nhosts;
     vs_drain_stats drain;
-    vs_plugin_stats *plugins;    /* one per scenario plugin */
+    vs_plugin_stats *plugins; /* one per scenario plugin */
     size_t nplugins;
-    vs_violations violations;    /* never restarted by warm-up: a bug is a bug */
+    vs_violations violations; /* never restarted by warm-up: a bug is a bug */
 } vs_stats;
 
 /* nhosts > 0 keeps per-host latency histograms (save, restore, blackout, ...). -1 out of

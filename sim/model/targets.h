@@ -20,9 +20,9 @@
 #define VS_NO_HOST UINT32_MAX
 
 typedef struct vs_targets {
-    uint64_t *best;   /* per node: (load << 32 | host) of its best eligible host, or UINT64_MAX */
-    uint32_t *count;  /* per node: its eligible hosts */
-    uint32_t leaves;  /* a power of two >= hosts; node 1 is the root, leaf i is leaves + i */
+    uint64_t *best;  /* per node: (load << 32 | host) of its best eligible host, or UINT64_MAX */
+    uint32_t *count; /* per node: its eligible hosts */
+    uint32_t leaves; /* a power of two >= hosts; node 1 is the root, leaf i is leaves + i */
 } vs_targets;
 
 /* Every host starts ineligible. Returns -1 out of memory. */

@@ -31,7 +31,7 @@ static void switch_init(vs_switch *sw, uint32_t host, uint32_t index)
     set_counted_string(&sw->params.SwitchFriendlyName, name);
     sw->params.IsActive = TRUE;
     sw->params.NumSwitchPorts = 1; /* the external port */
-    sw->next_port_id = 1; /* port 0 is the default (external) port */
+    sw->next_port_id = 1;          /* port 0 is the default (external) port */
 }
 
 static int hosts_init(vs_sim *sim)
@@ -71,8 +71,8 @@ static void place_vms(vs_sim *sim)
         }
         for (uint32_t i = 0; i < per_vm; i++) {
             vs_switch *sw = &host->switches[i % cfg->topology.switches_per_host];
-            sim->nics[v * per_vm + i] = (vs_nic){.port = sw->next_port_id++,
-                                                 .sw = (uint16_t)(i % cfg->topology.switches_per_host)};
+            sim->nics[v * per_vm + i] = (vs_nic){
+                .port = sw->next_port_id++, .sw = (uint16_t)(i % cfg->topology.switches_per_host)};
             sw->params.NumSwitchPorts++;
         }
     }

@@ -8,8 +8,14 @@
 
 /* Stream kinds for vs_rng_stream_id: each entity draws from its own stream, so adding
  * a host or a VM changes nobody else's draws. */
-enum { VS_STREAM_WORKLOAD = 1, VS_STREAM_INSTANCE, VS_STREAM_FAULTS, VS_STREAM_VM,
-       VS_STREAM_PLACEMENT, VS_STREAM_VM_MEMORY };
+enum {
+    VS_STREAM_WORKLOAD = 1,
+    VS_STREAM_INSTANCE,
+    VS_STREAM_FAULTS,
+    VS_STREAM_VM,
+    VS_STREAM_PLACEMENT,
+    VS_STREAM_VM_MEMORY
+};
 
 /* Returns -1 out of memory (vs_topology_free cleans up what was built). */
 int vs_topology_build(vs_sim *sim);

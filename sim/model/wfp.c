@@ -49,7 +49,8 @@ static void check_passive(vs_sim *sim, uint32_t instance, const char *fn)
     if (sim->activity.active && sim->activity.callback)
         vs_sim_violation(sim, VS_RULE_SUBSCRIBE_IN_CALLBACK, instance,
                          "%s called from inside its %s callback (IRQL <= DISPATCH_LEVEL); it "
-                         "may be called at PASSIVE_LEVEL only", fn, sim->activity.what);
+                         "may be called at PASSIVE_LEVEL only",
+                         fn, sim->activity.what);
 }
 
 NTSTATUS vs_wfp_subscribe(vs_sim *sim, uint32_t instance, const GUID *provider, void *notify_ctx,
@@ -67,8 +68,11 @@ NTSTATUS vs_wfp_subscribe(vs_sim *sim, uint32_t instance, const GUID *provider, 
     if (host_add_sub(&sim->hosts[host], sim->nsubs) != 0)
         return vs_sim_out_of_memory(sim), STATUS_INSUFFICIENT_RESOURCES;
     vs_subscription *s = &sim->subs[sim->nsubs];
-    *s = (vs_subscription){.instance = instance, .host = host, .active = true,
-                           .notify_context = notify_ctx, .table = *table};
+    *s = (vs_subscription){.instance = instance,
+                           .host = host,
+                           .active = true,
+                           .notify_context = notify_ctx,
+                           .table = *table};
     if (provider)
         s->provider = *provider;
     /* Ids start at 1 so that a zeroed id is never valid. */
@@ -189,7 +193,8 @@ static void check_restore_blob(vs_sim *sim, const vs_subscription *s, const vs_f
     if (b->plugin != plugin)
         vs_sim_violation(sim, VS_RULE_RESTORE_STATE_MISMATCH, s->instance,
                          "restore handed the state plugin \"%s\" saved: both subscribed with "
-                         "one provider GUID", sim->cfg->plugins[b->plugin].name);
+                         "one provider GUID",
+                         sim->cfg->plugins[b->plugin].name);
     else if (!vs_state_blob_intact(fan->state, blob))
         vs_sim_violation(sim, VS_RULE_RESTORE_STATE_MISMATCH, s->instance,
                          "restore handed %llu bytes whose checksum differs from the saved ones",
@@ -257,8 +262,8 @@ static void start_pending(vs_sim *sim, uint32_t idx)
     c->pended = true;
     c->pended_at = vs_sim_now(sim);
     vs_level_add(&sim->stats.pending, c->pended_at, +1);
-    c->timeout = vs_engine_schedule(sim->engine, sim->cfg->wfp.pending_timeout, on_call_timeout,
-                                    sim, idx);
+    c->timeout =
+        vs_engine_schedule(sim->engine, sim->cfg->wfp.pending_timeout, on_call_timeout, sim, idx);
 }
 
 static void on_call_returned(vs_engine *eng, void *ctx, uint64_t arg)
@@ -278,7 +283,8 @@ static void on_call_returned(vs_engine *eng, void *ctx, uint64_t arg)
         if (c->state == VS_CALL_COMPLETED_EARLY)
             vs_sim_violation(sim, VS_RULE_COMPLETE_WITHOUT_PENDING, sim->subs[c->sub].instance,
                              "FwpsvSwitchNotifyComplete0 called, then the callback returned "
-                             "0x%08X instead of STATUS_PENDING", (unsigned)st);
+                             "0x%08X instead of STATUS_PENDING",
+                             (unsigned)st);
         call_finish(sim, idx, st);
         return;
     }
@@ -363,8 +369,8 @@ static bool keep_saved_state(vs_sim *sim, vs_call *c, uint32_t instance)
     if (added == -2) {
         vs_sim_violation(sim, VS_RULE_BAD_STATE_BUFFER, instance,
                          "save returned runtimeState %p with runtimeStateLength %llu, which "
-                         "cannot be read for that length", c->out->state,
-                         (unsigned long long)c->out->len);
+                         "cannot be read for that length",
+                         c->out->state, (unsigned long long)c->out->len);
         return false;
     }
     if (added != 0)
@@ -376,13 +382,18 @@ static bool keep_saved_state(vs_sim *sim, vs_call *c, uint32_t instance)
 
 const char *vs_wfp_event_name(unsigned kind)
 {
-    static const char *const names[VS_FAN_KINDS] = {
-        [VS_FAN_SAVE] = "RUNTIME_STATE_SAVE", [VS_FAN_RESTORE] = "RUNTIME_STATE_RESTORE",
-        [VS_FAN_PORT_CREATE] = "PORT_CREATE", [VS_FAN_PORT_DELETE] = "PORT_DELETE",
-        [VS_FAN_IFACE_CREATE] = "INTERFACE_CREATE", [VS_FAN_IFACE_CONNECT] = "INTERFACE_CONNECT",
-        [VS_FAN_IFACE_DISCONNECT] = "INTERFACE_DISCONNECT",
-        [VS_FAN_IFACE_DELETE] = "INTERFACE_DELETE", [VS_FAN_POLICY_ADD] = "POLICY_ADD",
-        [VS_FAN_POLICY_UPDATE] = "POLICY_UPDATE", [VS_FAN_POLICY_DELETE] = "POLICY_DELETE"};
+    static const char *const names[VS_FAN_KINDS] = {[VS_FAN_SAVE] = "RUNTIME_STATE_SAVE",
+                                                    [VS_FAN_RESTORE] = "RUNTIME_STATE_RESTORE",
+                                                    [VS_FAN_PORT_CREATE] = "PORT_CREATE",
+                                                    [VS_FAN_PORT_DELETE] = "PORT_DELETE",
+                                                    [VS_FAN_IFACE_CREATE] = "INTERFACE_CREATE",
+                                                    [VS_FAN_IFACE_CONNECT] = "INTERFACE_CONNECT",
+                                                    [VS_FAN_IFACE_DISCONNECT] =
+                                                        "INTERFACE_DISCONNECT",
+                                                    [VS_FAN_IFACE_DELETE] = "INTERFACE_DELETE",
+                                                    [VS_FAN_POLICY_ADD] = "POLICY_ADD",
+                                                    [VS_FAN_POLICY_UPDATE] = "POLICY_UPDATE",
+                                                    [VS_FAN_POLICY_DELETE] = "POLICY_DELETE"};
     return kind < VS_FAN_KINDS ? names[kind] : "NONE";
 }
 
@@ -391,12 +402,18 @@ static void trace_call(vs_sim *sim, const vs_call *c, const vs_fanout *fan, NTST
     if (!sim->trace)
         return;
     const vs_subscription *s = &sim->subs[c->sub];
-    vs_trace_record r = {.kind = VS_TRACE_CALLBACK, .t = c->called_at,
-                         .duration = vs_sim_now(sim) - c->called_at, .host = fan->host,
-                         .sw = fan->sw, .port = fan->port, .vm = fan->vm, .nic = fan->nic_index,
+    vs_trace_record r = {.kind = VS_TRACE_CALLBACK,
+                         .t = c->called_at,
+                         .duration = vs_sim_now(sim) - c->called_at,
+                         .host = fan->host,
+                         .sw = fan->sw,
+                         .port = fan->port,
+                         .vm = fan->vm,
+                         .nic = fan->nic_index,
                          .event = vs_wfp_event_name(fan->kind),
                          .plugin = sim->cfg->plugins[sim->instances[s->instance].plugin].name,
-                         .status = status, .pended = c->pended,
+                         .status = status,
+                         .pended = c->pended,
                          .validation_port = (fan->flags & VS_FAN_VALIDATION) != 0};
     sim->trace(sim->trace_ctx, &r);
 }
@@ -449,7 +466,8 @@ static uint32_t token_lookup(vs_sim *sim, void *token)
     uint64_t v = (uint64_t)(uintptr_t)token;
     uint32_t idx = (uint32_t)v - 1u, gen = (uint32_t)(v >> 32);
     uint32_t who = sim->activity.active ? sim->activity.instance : UINT32_MAX;
-    if (token == NULL || (uint32_t)v == 0 || idx >= sim->ncalls || gen > sim->calls[idx].generation) {
+    if (token == NULL || (uint32_t)v == 0 || idx >= sim->ncalls ||
+        gen > sim->calls[idx].generation) {
         vs_sim_violation(sim, VS_RULE_UNKNOWN_COMPLETION_CONTEXT, who,
                          "FwpsvSwitchNotifyComplete0(%p): not a context WFP handed out", token);
         return NO_CALL;
@@ -473,7 +491,8 @@ void vs_wfp_notify_complete(vs_sim *sim, void *completion_context, NTSTATUS stat
     if (!sim->subs[c->sub].active) /* reported, then completed: the OID must not hang */
         vs_sim_violation(sim, VS_RULE_CALLED_AFTER_UNSUBSCRIBE, instance,
                          "FwpsvSwitchNotifyComplete0 for subscription %u after "
-                         "FwpsvSwitchEventsUnsubscribe0 of it", c->sub + 1);
+                         "FwpsvSwitchEventsUnsubscribe0 of it",
+                         c->sub + 1);
     if (status == STATUS_PENDING) {
         vs_sim_violation(sim, VS_RULE_COMPLETE_WITH_PENDING, instance,
                          "FwpsvSwitchNotifyComplete0 with STATUS_PENDING; treated as a failure");
@@ -571,7 +590,7 @@ void vs_fanout_start(vs_sim *sim, vs_fanout *fan, vs_fanout_kind kind,
     fan->next = 0;
     const vs_host *h = &sim->hosts[where->host];
     if (!(h->handled_kinds & 1u << kind))
-        fan->total = 0; /* nobody to call: the OID passes down the stack */
+        fan->total = 0;              /* nobody to call: the OID passes down the stack */
     else if (kind != VS_FAN_RESTORE) /* restore: the caller set first_blob and total */
         fan->total = h->nsubs;
     fan->outstanding = 0;
@@ -622,8 +641,7 @@ bool vs_state_blob_intact(const vs_state *st, uint32_t i)
     return b->injected || fnv1a64(st->bytes + b->offset, b->length) == b->checksum;
 }
 
-int vs_state_add(vs_state *st, const GUID *provider, uint32_t plugin, const void *bytes,
-                 size_t len)
+int vs_state_add(vs_state *st, const GUID *provider, uint32_t plugin, const void *bytes, size_t len)
 {
     if (VS_GROW(st->blobs, st->blobs_cap, st->nblobs + 1) != 0)
         return -1;
@@ -632,8 +650,8 @@ int vs_state_add(vs_state *st, const GUID *provider, uint32_t plugin, const void
     /* The bytes are a callout's: a bad pointer or length faults here, as its bug. */
     if (vs_probe_copy(st->bytes + st->nbytes, bytes, len) != 0)
         return -2;
-    st->blobs[st->nblobs++] = (vs_blob){*provider, plugin, st->nbytes, len,
-                                        fnv1a64(st->bytes + st->nbytes, len), false};
+    st->blobs[st->nblobs++] =
+        (vs_blob){*provider, plugin, st->nbytes, len, fnv1a64(st->bytes + st->nbytes, len), false};
     st->nbytes += len;
     return 0;
 }
@@ -656,9 +674,15 @@ static void trace_switch_event(vs_sim *sim, const vs_subscription *s, uint32_t h
 {
     if (!sim->trace)
         return;
-    vs_trace_record r = {.kind = VS_TRACE_CALLBACK, .t = vs_sim_now(sim), .duration = cost,
-                         .host = host, .sw = sw, .port = VS_TRACE_NONE, .vm = VS_TRACE_NONE,
-                         .nic = VS_TRACE_NONE, .event = event,
+    vs_trace_record r = {.kind = VS_TRACE_CALLBACK,
+                         .t = vs_sim_now(sim),
+                         .duration = cost,
+                         .host = host,
+                         .sw = sw,
+                         .port = VS_TRACE_NONE,
+                         .vm = VS_TRACE_NONE,
+                         .nic = VS_TRACE_NONE,
+                         .event = event,
                          .plugin = sim->cfg->plugins[sim->instances[s->instance].plugin].name,
                          .status = st};
     sim->trace(sim->trace_ctx, &r);
@@ -674,8 +698,8 @@ static void lifetime_on_switch(vs_sim *sim, uint32_t host, uint32_t sw,
         return; /* the arrays cost about 1.6 KB per port: build them only for a reader */
     /* Create reports what the switch already holds; delete reports nothing. */
     if (type == FWPS_VSWITCH_EVENT_VSWITCH_CREATE &&
-        vs_topology_switch_arrays(sim, host, sw, vs_sim_now(sim) == 0 && !h->restarted,
-                                  &ports, &nics) != 0)
+        vs_topology_switch_arrays(sim, host, sw, vs_sim_now(sim) == 0 && !h->restarted, &ports,
+                                  &nics) != 0)
         return vs_sim_out_of_memory(sim);
     for (uint32_t i = 0; i < h->nsubs; i++) {
         const vs_subscription *s = &sim->subs[h->subs[i]];
@@ -725,8 +749,7 @@ static NDIS_ENUM_FILTERS *filter_list_new(const vs_sim *sim, const uint32_t *ord
         NDIS_FILTER_INTERFACE *f = &list->Filter[i];
         const char *name = sim->cfg->extensions.names[order ? order[i] : i];
         size_t len = strlen(name);
-        f->Header = (NDIS_OBJECT_HEADER){NDIS_OBJECT_TYPE_DEFAULT,
-                                         NDIS_FILTER_INTERFACE_REVISION_1,
+        f->Header = (NDIS_OBJECT_HEADER){NDIS_OBJECT_TYPE_DEFAULT, NDIS_FILTER_INTERFACE_REVISION_1,
                                          (USHORT)NDIS_SIZEOF_FILTER_INTERFACE_REVISION_1};
         f->FilterInstanceName.Buffer = text;
         f->FilterInstanceName.Length = f->FilterInstanceName.MaximumLength =
@@ -753,9 +776,8 @@ void vs_wfp_reorder_event(vs_sim *sim, uint32_t host, const uint32_t *order)
         sim->activity.callback = true;
         /* The reorder callback has a completionContext but may not pend: a token that
          * no call record owns, so a completion of it is reported as unknown. */
-        NTSTATUS st = s->table.vSwitchFilterEngineReorderNotifyRn(s->notify_context,
-                                                                  (void *)(uintptr_t)~0ull,
-                                                                  required, list);
+        NTSTATUS st = s->table.vSwitchFilterEngineReorderNotifyRn(
+            s->notify_context, (void *)(uintptr_t)~0ull, required, list);
         vs_time_t cost = vs_sim_activity_end(sim);
         check_callback_time(sim, s->instance, cost);
         trace_switch_event(sim, s, host, 0, "FILTER_ENGINE_REORDER", st, cost);

@@ -62,13 +62,13 @@ struct vs_fanout {
     uint32_t host;
     uint16_t sw;
     NDIS_SWITCH_PORT_ID port;
-    uint32_t vm;          /* for interface events */
-    uint32_t nic_index;   /* NIC's index in its VM */
-    uint8_t flags;        /* VS_FAN_VALIDATION, ... */
-    uint32_t policy;      /* policy events: index into cfg->policies */
-    uint64_t vport;       /* a validation port's key (vs_sim_check_reservations), else 0 */
-    vs_state *state;      /* save: filled; restore: read */
-    uint32_t first_blob;  /* restore: blobs [first_blob, first_blob + total) */
+    uint32_t vm;         /* for interface events */
+    uint32_t nic_index;  /* NIC's index in its VM */
+    uint8_t flags;       /* VS_FAN_VALIDATION, ... */
+    uint32_t policy;     /* policy events: index into cfg->policies */
+    uint64_t vport;      /* a validation port's key (vs_sim_check_reservations), else 0 */
+    vs_state *state;     /* save: filled; restore: read */
+    uint32_t first_blob; /* restore: blobs [first_blob, first_blob + total) */
     vs_fanout_done_fn done;
     void *owner;
     uint32_t next;        /* next position to call */

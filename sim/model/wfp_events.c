@@ -99,8 +99,8 @@ static NTSTATUS call_interface_event(const vs_subscription *s, const vs_fanout *
     set_name(&n.NicName, name);
     snprintf(name, sizeof name, "vm%u", fan->vm);
     set_name(&n.VmName, name);
-    return s->table.vSwitchInterfaceEventNotifyFn(s->notify_context, token, ev[fan->kind].type,
-                                                  sw, &n);
+    return s->table.vSwitchInterfaceEventNotifyFn(s->notify_context, token, ev[fan->kind].type, sw,
+                                                  &n);
 }
 
 /* A policy as a custom port property (D-POLICY, NDIS_SWITCH_PORT_PROPERTY_CUSTOM): the
@@ -133,12 +133,14 @@ static NTSTATUS call_policy_event(vs_sim *sim, const vs_subscription *s, const v
     GUID id = s->provider; /* the policy names this callout: its PropertyId is the GUID */
     if (fan->kind == VS_FAN_POLICY_DELETE) {
         NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS d = {
-            .Header = {NDIS_OBJECT_TYPE_DEFAULT, NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS_REVISION_1,
+            .Header = {NDIS_OBJECT_TYPE_DEFAULT,
+                       NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS_REVISION_1,
                        NDIS_SIZEOF_NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS_REVISION_1},
-            .PortId = fan->port, .PropertyType = NdisSwitchPortPropertyTypeCustom,
+            .PortId = fan->port,
+            .PropertyType = NdisSwitchPortPropertyTypeCustom,
             .PropertyId = id};
-        return s->table.vSwitchPolicyEventNotifyFn(s->notify_context, token, types[fan->kind],
-                                                   sw, NULL, &d);
+        return s->table.vSwitchPolicyEventNotifyFn(s->notify_context, token, types[fan->kind], sw,
+                                                   NULL, &d);
     }
     policy_buffer *b = calloc(1, sizeof *b + ps->len);
     if (!b) /* no call: the run stops after this event */
@@ -159,8 +161,8 @@ static NTSTATUS call_policy_event(vs_sim *sim, const vs_subscription *s, const v
         .PropertyBufferOffset = (ULONG)sizeof b->custom};
     if (ps->len)
         memcpy(b->bytes, ps->data, ps->len);
-    NTSTATUS st = s->table.vSwitchPolicyEventNotifyFn(s->notify_context, token,
-                                                      types[fan->kind], sw, &b->params, NULL);
+    NTSTATUS st = s->table.vSwitchPolicyEventNotifyFn(s->notify_context, token, types[fan->kind],
+                                                      sw, &b->params, NULL);
     free(b); /* the callout copies what it needs before it returns (D-POLICY) */
     return st;
 }
@@ -168,8 +170,7 @@ static NTSTATUS call_policy_event(vs_sim *sim, const vs_subscription *s, const v
 /* The saved bytes a restore hands over. Under special pool, a read-only copy between
  * guard pages, kept until the call completes, so that a write to it (or past it) faults
  * as the callout's bug; without, or out of mappings, the bytes themselves. */
-static void *restore_bytes(vs_sim *sim, const vs_subscription *s, const vs_fanout *fan,
-                                 vs_call *c)
+static void *restore_bytes(vs_sim *sim, const vs_subscription *s, const vs_fanout *fan, vs_call *c)
 {
     const vs_blob *b = &fan->state->blobs[c->blob];
     unsigned char *bytes = fan->state->bytes + b->offset;

@@ -176,4 +176,3 @@ int vs_workload_start(vs_sim *sim)
     }
     return 0;
 }
-

@@ -82,24 +82,37 @@ static int refuse(char *why, size_t why_size, const char *fmt, ...)
 static const char *machine_name(unsigned m, char buf[32])
 {
     switch (m) {
-    case EM_X86_64: return "x86-64";
-    case EM_386: return "i386";
-    case EM_AARCH64: return "AArch64";
-    case EM_ARM: return "ARM";
-    case EM_RISCV: return "RISC-V";
-    case EM_PPC64: return "PowerPC64";
-    case EM_S390: return "s390x";
-    default: snprintf(buf, 32, "machine %u", m); return buf;
+    case EM_X86_64:
+        return "x86-64";
+    case EM_386:
+        return "i386";
+    case EM_AARCH64:
+        return "AArch64";
+    case EM_ARM:
+        return "ARM";
+    case EM_RISCV:
+        return "RISC-V";
+    case EM_PPC64:
+        return "PowerPC64";
+    case EM_S390:
+        return "s390x";
+    default:
+        snprintf(buf, 32, "machine %u", m);
+        return buf;
     }
 }
 
 static const char *type_name(unsigned t)
 {
     switch (t) {
-    case ET_REL: return "a relocatable object (ET_REL), not a shared object";
-    case ET_EXEC: return "an executable (ET_EXEC), not a shared object";
-    case ET_CORE: return "a core dump (ET_CORE), not a shared object";
-    default: return "not a shared object (unknown e_type)";
+    case ET_REL:
+        return "a relocatable object (ET_REL), not a shared object";
+    case ET_EXEC:
+        return "an executable (ET_EXEC), not a shared object";
+    case ET_CORE:
+        return "a core dump (ET_CORE), not a shared object";
+    default:
+        return "not a shared object (unknown e_type)";
     }
 }
 
@@ -110,8 +123,7 @@ static int check_ident(const elf_src *s, char *why, size_t n)
     if (!src_read(s, id, SELFMAG, 0) || memcmp(id, ELFMAG, SELFMAG) != 0)
         return refuse(why, n, "not an ELF shared object (no ELF magic)");
     if (!src_read(s, id, EI_NIDENT, 0))
-        return refuse(why, n, "truncated: %" PRIu64 " bytes, shorter than an ELF header",
-                      s->size);
+        return refuse(why, n, "truncated: %" PRIu64 " bytes, shorter than an ELF header", s->size);
     if (id[EI_CLASS] != ELFCLASS64)
         return refuse(why, n, "a %s ELF file (want 64-bit)",
                       id[EI_CLASS] == ELFCLASS32 ? "32-bit" : "bad-class");
@@ -136,11 +148,11 @@ static int check_header(const Elf64_Ehdr *eh, char *why, size_t n)
         return refuse(why, n, "ELF header gives %s program headers",
                       eh->e_phnum ? "an extended count of" : "no");
     if (eh->e_phentsize != sizeof(Elf64_Phdr))
-        return refuse(why, n, "program header entries of %u bytes (want %zu)",
-                      eh->e_phentsize, sizeof(Elf64_Phdr));
+        return refuse(why, n, "program header entries of %u bytes (want %zu)", eh->e_phentsize,
+                      sizeof(Elf64_Phdr));
     if (eh->e_shoff && eh->e_shnum && eh->e_shentsize != sizeof(Elf64_Shdr))
-        return refuse(why, n, "section header entries of %u bytes (want %zu)",
-                      eh->e_shentsize, sizeof(Elf64_Shdr));
+        return refuse(why, n, "section header entries of %u bytes (want %zu)", eh->e_shentsize,
+                      sizeof(Elf64_Shdr));
     return 0;
 }
 
@@ -154,8 +166,10 @@ static int check_phdr_table(const elf_src *s, const Elf64_Ehdr *eh, char *why, s
 {
     uint64_t len = (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr);
     if (!within(eh->e_phoff, len, s->size))
-        return refuse(why, n, "truncated: program headers end at byte %" PRIu64
-                      ", the file has %" PRIu64 " bytes", eh->e_phoff + len, s->size);
+        return refuse(why, n,
+                      "truncated: program headers end at byte %" PRIu64 ", the file has %" PRIu64
+                      " bytes",
+                      eh->e_phoff + len, s->size);
     return 0;
 }
 
@@ -164,8 +178,10 @@ static int check_shdr_table(const elf_src *s, const Elf64_Ehdr *eh, char *why, s
     /* e_shnum 0 with an offset: the count is in the first entry, which must be there. */
     uint64_t len = (uint64_t)(eh->e_shnum ? eh->e_shnum : 1) * sizeof(Elf64_Shdr);
     if (eh->e_shoff && !within(eh->e_shoff, len, s->size))
-        return refuse(why, n, "truncated: section headers end at byte %" PRIu64
-                      ", the file has %" PRIu64 " bytes", eh->e_shoff + len, s->size);
+        return refuse(why, n,
+                      "truncated: section headers end at byte %" PRIu64 ", the file has %" PRIu64
+                      " bytes",
+                      eh->e_shoff + len, s->size);
     return 0;
 }
 
@@ -181,9 +197,10 @@ static int check_segments(const elf_src *s, const Elf64_Ehdr *eh, char *why, siz
         char type[24];
         snprintf(type, sizeof type, ph.p_type == PT_LOAD ? "PT_LOAD" : "type 0x%x",
                  (unsigned)ph.p_type);
-        return refuse(why, n, "truncated: segment %u (%s) ends at byte %" PRIu64
-                      ", the file has %" PRIu64 " bytes", i, type, ph.p_offset + ph.p_filesz,
-                      s->size);
+        return refuse(why, n,
+                      "truncated: segment %u (%s) ends at byte %" PRIu64 ", the file has %" PRIu64
+                      " bytes",
+                      i, type, ph.p_offset + ph.p_filesz, s->size);
     }
     return 0;
 }
@@ -194,8 +211,7 @@ static int check(const elf_src *s, char *why, size_t n)
     if (check_ident(s, why, n) != 0)
         return -1;
     if (!src_read(s, &eh, sizeof eh, 0))
-        return refuse(why, n, "truncated: %" PRIu64 " bytes, shorter than an ELF header",
-                      s->size);
+        return refuse(why, n, "truncated: %" PRIu64 " bytes, shorter than an ELF header", s->size);
     /* Segments before sections: a truncated file is best told by the code it lost. */
     if (check_header(&eh, why, n) != 0 || check_phdr_table(s, &eh, why, n) != 0 ||
         check_segments(s, &eh, why, n) != 0)

@@ -52,14 +52,14 @@ VSWITCHSIM_EXPORT NTSTATUS NTAPI FwpsvSwitchEventsSubscribe0(
 }
 
 VSWITCHSIM_EXPORT void NTAPI FwpsvSwitchEventsUnsubscribe0(UINT32 subscriptionId, UINT32 flags,
-                                                          void *reserved)
+                                                           void *reserved)
 {
     if (bound_sim)
         vs_wfp_unsubscribe(bound_sim, subscriptionId);
 }
 
 VSWITCHSIM_EXPORT void NTAPI FwpsvSwitchNotifyComplete0(void *completionContext, NTSTATUS status,
-                                                       UINT32 flags, void *reserved)
+                                                        UINT32 flags, void *reserved)
 {
     if (bound_sim) {
         vs_wfp_notify_complete(bound_sim, completionContext, status);
@@ -74,8 +74,9 @@ VSWITCHSIM_EXPORT void NTAPI FwpsvSwitchNotifyComplete0(void *completionContext,
     static atomic_uint dropped;
     unsigned n = atomic_fetch_add(&dropped, 1) + 1;
     if (n <= 5)
-        fprintf(stderr, "vswitchsim: FwpsvSwitchNotifyComplete0(%p) from a thread with no "
+        fprintf(stderr,
+                "vswitchsim: FwpsvSwitchNotifyComplete0(%p) from a thread with no "
                 "simulation: ignored (only run.clock \"realtime\" takes completions from "
-                "other threads)%s\n", completionContext,
-                n == 5 ? "; further ones are not shown" : "");
+                "other threads)%s\n",
+                completionContext, n == 5 ? "; further ones are not shown" : "");
 }

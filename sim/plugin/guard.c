@@ -29,13 +29,20 @@ static _Alignas(16) char alt_stack[64 * 1024];
 const char *vs_guard_signal_name(int signal)
 {
     switch (signal) {
-    case SIGSEGV: return "SIGSEGV";
-    case SIGBUS: return "SIGBUS";
-    case SIGFPE: return "SIGFPE";
-    case SIGILL: return "SIGILL";
-    case SIGABRT: return "SIGABRT";
-    case VS_GUARD_TIMEOUT: return "timeout";
-    default: return "signal";
+    case SIGSEGV:
+        return "SIGSEGV";
+    case SIGBUS:
+        return "SIGBUS";
+    case SIGFPE:
+        return "SIGFPE";
+    case SIGILL:
+        return "SIGILL";
+    case SIGABRT:
+        return "SIGABRT";
+    case VS_GUARD_TIMEOUT:
+        return "timeout";
+    default:
+        return "signal";
     }
 }
 
@@ -145,9 +152,11 @@ static void die_named(const vs_guard *g, const vs_crash *c)
 /* Who crashed, where, and whether the address is one of special pool's. */
 static vs_crash crash_of(const vs_sim *sim, int sig, const siginfo_t *info)
 {
-    vs_crash c = {.signal = sig, .instance = sim->activity.instance,
+    vs_crash c = {.signal = sig,
+                  .instance = sim->activity.instance,
                   .what = sim->activity.what ? sim->activity.what : "callback",
-                  .sim_time = vs_sim_now(sim), .rule = -1};
+                  .sim_time = vs_sim_now(sim),
+                  .rule = -1};
     if (sig != SIGSEGV && sig != SIGBUS)
         return c;
     c.address = (uintptr_t)info->si_addr;
@@ -250,8 +259,8 @@ static void record_pool_violation(vs_sim *sim, const vs_crash *c)
         snprintf(where, sizeof where, "%lld byte(s) past its end", at - size);
     else
         snprintf(where, sizeof where, "at byte %lld of it", at);
-    snprintf(detail, sizeof detail, "%s in its %s callback: the first faulting access was %s",
-             what, c->what, where);
+    snprintf(detail, sizeof detail, "%s in its %s callback: the first faulting access was %s", what,
+             c->what, where);
     size_t p = sim->instances[c->instance].plugin;
     if (vs_stats_add_violation(&sim->stats, (vs_rule)c->rule, p, sim->cfg->plugins[p].name,
                                c->sim_time, detail) != 0)

@@ -18,26 +18,26 @@
 /* The first callout that crashed: who, in which callback, with what, and when; and, if
  * the address it faulted at is special pool's, which rule that breaks on whose block. */
 typedef struct vs_crash {
-    int signal;           /* 0: none; VS_GUARD_TIMEOUT: the callback timed out */
+    int signal; /* 0: none; VS_GUARD_TIMEOUT: the callback timed out */
     uint32_t instance;
-    const char *what;     /* the activity: "save", "restore", "unload"... */
+    const char *what; /* the activity: "save", "restore", "unload"... */
     vs_time_t sim_time;
-    uintptr_t address;    /* a fault's si_addr */
-    int rule;             /* a vs_rule special pool named (fault says more); -1: none */
+    uintptr_t address; /* a fault's si_addr */
+    int rule;          /* a vs_rule special pool named (fault says more); -1: none */
     vs_pool_fault fault;
 } vs_crash;
 
 #define VS_GUARD_TIMEOUT (-1)
 
 typedef struct vs_guard {
-    sigjmp_buf env;       /* the recovery point: set with sigsetjmp(env, 1) */
+    sigjmp_buf env;                 /* the recovery point: set with sigsetjmp(env, 1) */
     volatile sig_atomic_t can_jump; /* env is set: else a crash prints its line, exits 3 */
     vs_sim *sim;
-    vs_crash first;       /* what the report names */
-    vs_crash last;        /* the most recent, to quarantine */
-    double timeout_s;     /* 0: no callback timeout */
-    const char *note;     /* after the line of a crash with no recovery point; NULL: none */
-    uint64_t seen;        /* the watchdog: activity seen at the last tick, and for how many */
+    vs_crash first;   /* what the report names */
+    vs_crash last;    /* the most recent, to quarantine */
+    double timeout_s; /* 0: no callback timeout */
+    const char *note; /* after the line of a crash with no recovery point; NULL: none */
+    uint64_t seen;    /* the watchdog: activity seen at the last tick, and for how many */
     unsigned ticks;
 } vs_guard;
 

@@ -71,9 +71,8 @@ static void host_log(const VSWITCHSIM_HOST *host, VSWITCHSIM_LOG_LEVEL level, co
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "vswitchsim: [%.6f s] %s@host%u: %s: %s\n",
-            (double)vs_sim_now(pi->sim) / 1e9, host->InstanceName, host->HostIndex, names[level],
-            msg);
+    fprintf(stderr, "vswitchsim: [%.6f s] %s@host%u: %s: %s\n", (double)vs_sim_now(pi->sim) / 1e9,
+            host->InstanceName, host->HostIndex, names[level], msg);
 }
 
 static vs_tag_usage *tag_usage(vs_plugin_instance *pi, ULONG tag)

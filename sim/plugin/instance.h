@@ -17,8 +17,8 @@ typedef struct vs_tag_usage {
 typedef struct vs_plugin_instance {
     VSWITCHSIM_HOST host; /* first, so a host pointer is an instance pointer */
     vs_sim *sim;
-    uint32_t index;       /* in sim->instances */
-    void *context;        /* what the entry returned */
+    uint32_t index; /* in sim->instances */
+    void *context;  /* what the entry returned */
     bool loaded;
     vs_tag_usage *tags;
     size_t ntags, tags_cap;

@@ -18,7 +18,7 @@
 
 struct vs_plugin_set {
     vs_sim *sim;
-    vs_plugin *plugins;      /* one per scenario plugin */
+    vs_plugin *plugins; /* one per scenario plugin */
     size_t nplugins;
     vs_plugin_instance *instances; /* [plugin * hosts + host], as sim->instances */
     uint32_t ninstances;
@@ -110,8 +110,8 @@ static int instantiate(vs_plugin_set *set, uint32_t index, char err[VS_ERROR_MAX
     vs_fwps_set_entry_instance(UINT32_MAX);
     if (!NT_SUCCESS(st) || st == STATUS_PENDING) {
         char buf[64];
-        snprintf(err, VS_ERROR_MAX, "plugin \"%s\" (%s): entry failed on host %u with %s",
-                 p->name, p->path, in->host, vs_ntstatus_name(st, buf));
+        snprintf(err, VS_ERROR_MAX, "plugin \"%s\" (%s): entry failed on host %u with %s", p->name,
+                 p->path, in->host, vs_ntstatus_name(st, buf));
         return -1;
     }
     pi->loaded = true;
@@ -126,8 +126,9 @@ static void report_leaks(vs_plugin_instance *pi)
             continue;
         vs_sim_violation(pi->sim, VS_RULE_LEAKED_MEMORY, pi->index,
                          "%llu bytes in %llu blocks with tag '%.4s' still allocated at unload "
-                         "on host %u", (unsigned long long)u->bytes,
-                         (unsigned long long)u->blocks, (const char *)&u->tag, pi->host.HostIndex);
+                         "on host %u",
+                         (unsigned long long)u->bytes, (unsigned long long)u->blocks,
+                         (const char *)&u->tag, pi->host.HostIndex);
     }
 }
 

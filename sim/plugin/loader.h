@@ -8,8 +8,8 @@
 
 #include <vswitchsim/plugin.h>
 
-#include "model/sim.h"
 #include "base/error.h"
+#include "model/sim.h"
 
 typedef struct vs_plugin {
     char *name; /* for messages: the scenario's instance name, or the file */

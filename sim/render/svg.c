@@ -37,7 +37,7 @@ enum { W = 640, PLOT_H = 250, ML = 64, MR = 22, MB = 50, LEGEND_ROW = 18 };
 
 typedef struct axis_plan {
     vs_scale scale; /* resolved: linear, log or nines */
-    double lo, hi;   /* the domain, in scaled units */
+    double lo, hi;  /* the domain, in scaled units */
     int nticks;
     double tick[MAX_TICKS];
     char label[MAX_TICKS][16];
@@ -265,14 +265,16 @@ static double tick_y(const frame *f, int i)
 static void write_grid(vs_buf *b, const frame *f)
 {
     int bottom = f->top + PLOT_H;
-    vs_buf_printf(b, "<g class=\"grid\"><rect class=\"area\" x=\"%d\" y=\"%d\" width=\"%d\" "
-                   "height=\"%d\"/>", ML, f->top, W - ML - MR, PLOT_H);
+    vs_buf_printf(b,
+                  "<g class=\"grid\"><rect class=\"area\" x=\"%d\" y=\"%d\" width=\"%d\" "
+                  "height=\"%d\"/>",
+                  ML, f->top, W - ML - MR, PLOT_H);
     for (int i = 0; i < f->x.nticks; i++)
         vs_buf_printf(b, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>", tick_x(f, i),
-                       f->top, tick_x(f, i), bottom);
+                      f->top, tick_x(f, i), bottom);
     for (int i = 0; i < f->y.nticks; i++)
         vs_buf_printf(b, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>", ML, tick_y(f, i),
-                       W - MR, tick_y(f, i));
+                      W - MR, tick_y(f, i));
     vs_buf_puts(b, "</g>\n");
 }
 
@@ -282,7 +284,7 @@ static void write_ticks(vs_buf *b, const frame *f)
     vs_buf_puts(b, "<g class=\"ticks\">");
     for (int i = 0; i < f->x.nticks; i++) {
         vs_buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">", tick_x(f, i),
-                       bottom + 17);
+                      bottom + 17);
         if (f->x.names)
             vs_html_escape(b, f->x.names[i]);
         else
@@ -291,20 +293,21 @@ static void write_ticks(vs_buf *b, const frame *f)
     }
     for (int i = 0; i < f->y.nticks; i++)
         vs_buf_printf(b, "<text x=\"%d\" y=\"%.1f\" dy=\"0.32em\" text-anchor=\"end\">%s</text>",
-                       ML - 7, tick_y(f, i), f->y.label[i]);
+                      ML - 7, tick_y(f, i), f->y.label[i]);
     vs_buf_puts(b, "</g>\n");
 }
 
 static void write_axes(vs_buf *b, const vs_chart *c, const frame *f)
 {
     int bottom = f->top + PLOT_H;
-    vs_buf_printf(b, "<g class=\"axis\"><path d=\"M%d %dV%dH%d\"/>", ML, f->top, bottom,
-                   W - MR);
+    vs_buf_printf(b, "<g class=\"axis\"><path d=\"M%d %dV%dH%d\"/>", ML, f->top, bottom, W - MR);
     vs_buf_printf(b, "<text class=\"axis-title\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
-                   ML + (W - ML - MR) / 2, f->height - 10);
+                  ML + (W - ML - MR) / 2, f->height - 10);
     vs_html_escape(b, c->x.title);
-    vs_buf_printf(b, "</text><text class=\"axis-title\" transform=\"translate(16 %d) "
-                   "rotate(-90)\" text-anchor=\"middle\">", f->top + PLOT_H / 2);
+    vs_buf_printf(b,
+                  "</text><text class=\"axis-title\" transform=\"translate(16 %d) "
+                  "rotate(-90)\" text-anchor=\"middle\">",
+                  f->top + PLOT_H / 2);
     vs_html_escape(b, c->y.title);
     vs_buf_puts(b, "</text></g>\n");
 }
@@ -312,8 +315,10 @@ static void write_axes(vs_buf *b, const vs_chart *c, const frame *f)
 /* The line breaks at points it cannot draw, so a gap shows as a gap. */
 static void write_line(vs_buf *b, const frame *f, const vs_series *s, style st)
 {
-    vs_buf_printf(b, "<path class=\"line\" stroke=\"%s\" stroke-dasharray=\"%s\" "
-                   "data-name=\"", st.color, st.dash);
+    vs_buf_printf(b,
+                  "<path class=\"line\" stroke=\"%s\" stroke-dasharray=\"%s\" "
+                  "data-name=\"",
+                  st.color, st.dash);
     vs_html_escape(b, s->name);
     vs_buf_puts(b, "\" d=\"");
     bool pen_down = false;
@@ -321,7 +326,7 @@ static void write_line(vs_buf *b, const frame *f, const vs_series *s, style st)
         bool ok = drawable(&f->x, &f->y, s, k);
         if (ok)
             vs_buf_printf(b, "%s%.1f %.1f", pen_down ? "L" : "M", px_x(f, s->x[k]),
-                           px_y(f, s->y[k]));
+                          px_y(f, s->y[k]));
         pen_down = ok;
     }
     vs_buf_puts(b, "\"><title>");
@@ -343,7 +348,7 @@ static void write_markers(vs_buf *b, const frame *f, const vs_series *s, style s
     for (size_t k = 0; k < s->n; k++)
         if (drawable(&f->x, &f->y, s, k) && (all || isolated(f, s, k)))
             vs_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.6\"/>", px_x(f, s->x[k]),
-                           px_y(f, s->y[k]));
+                          px_y(f, s->y[k]));
     vs_buf_puts(b, "</g>\n");
 }
 
@@ -356,15 +361,19 @@ static double px_y_clamped(const frame *f, double v)
 /* A vertical bar with short caps from ylo to yhi at each drawn point that has both. */
 static void write_bars(vs_buf *b, const frame *f, const vs_series *s, style st)
 {
-    vs_buf_printf(b, "<g class=\"error-bars\" stroke=\"%s\" stroke-width=\"1.4\" "
-                   "fill=\"none\">", st.color);
+    vs_buf_printf(b,
+                  "<g class=\"error-bars\" stroke=\"%s\" stroke-width=\"1.4\" "
+                  "fill=\"none\">",
+                  st.color);
     for (size_t k = 0; k < s->n; k++) {
         if (!drawable(&f->x, &f->y, s, k) || !isfinite(s->ylo[k]) || !isfinite(s->yhi[k]) ||
             !isfinite(scaled(f->y.scale, s->yhi[k])))
             continue;
         double x = px_x(f, s->x[k]), lo = px_y_clamped(f, s->ylo[k]), hi = px_y(f, s->yhi[k]);
-        vs_buf_printf(b, "<path class=\"error-bar\" d=\"M%.1f %.1fV%.1fM%.1f %.1fH%.1fM%.1f "
-                       "%.1fH%.1f\"/>", x, lo, hi, x - 4, lo, x + 4, x - 4, hi, x + 4);
+        vs_buf_printf(b,
+                      "<path class=\"error-bar\" d=\"M%.1f %.1fV%.1fM%.1f %.1fH%.1fM%.1f "
+                      "%.1fH%.1f\"/>",
+                      x, lo, hi, x - 4, lo, x + 4, x - 4, hi, x + 4);
     }
     vs_buf_puts(b, "</g>\n");
 }
@@ -379,12 +388,12 @@ static void write_thresholds(vs_buf *b, const vs_chart *c, const frame *f)
         if (!isfinite(scaled(f->y.scale, t->y)))
             continue;
         double y = px_y(f, t->y);
-        vs_buf_printf(b, "<g class=\"threshold\"><line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" "
-                       "y2=\"%.1f\" stroke=\"#b42318\" stroke-width=\"1.5\" "
-                       "stroke-dasharray=\"6 4\"/><text x=\"%d\" y=\"%.1f\" fill=\"#b42318\" "
-                       "stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">", ML, y,
-                       W - MR, y, ML + 6,
-                       y - f->top < 14 ? y + 13 : y - 5);
+        vs_buf_printf(b,
+                      "<g class=\"threshold\"><line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" "
+                      "y2=\"%.1f\" stroke=\"#b42318\" stroke-width=\"1.5\" "
+                      "stroke-dasharray=\"6 4\"/><text x=\"%d\" y=\"%.1f\" fill=\"#b42318\" "
+                      "stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">",
+                      ML, y, W - MR, y, ML + 6, y - f->top < 14 ? y + 13 : y - 5);
         vs_html_escape(b, t->label);
         vs_buf_puts(b, "</text></g>\n");
     }
@@ -409,11 +418,12 @@ static void write_series(vs_buf *b, const vs_chart *c, const frame *f)
 static void write_legend_entry(vs_buf *b, const vs_series *s, style st, bool drawn, double x,
                                double y)
 {
-    vs_buf_printf(b, "<g class=\"legend-entry%s\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-                   "y2=\"%.1f\" stroke=\"%s\" stroke-width=\"3\" stroke-dasharray=\"%s\"/>"
-                   "<text x=\"%.1f\" y=\"%.1f\" dy=\"0.32em\">",
-                   drawn ? "" : " no-data", x, y, x + 18, y, drawn ? st.color : "#c3c8d0",
-                   st.dash, x + 23, y);
+    vs_buf_printf(b,
+                  "<g class=\"legend-entry%s\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+                  "y2=\"%.1f\" stroke=\"%s\" stroke-width=\"3\" stroke-dasharray=\"%s\"/>"
+                  "<text x=\"%.1f\" y=\"%.1f\" dy=\"0.32em\">",
+                  drawn ? "" : " no-data", x, y, x + 18, y, drawn ? st.color : "#c3c8d0", st.dash,
+                  x + 23, y);
     vs_html_escape(b, s->name);
     vs_buf_printf(b, "%s</text></g>", drawn ? "" : " (no samples)");
 }
@@ -442,16 +452,16 @@ static int write_legend(vs_buf *b, const vs_chart *c, const frame *f)
 
 static void write_empty(vs_buf *b, const vs_chart *c, const frame *f)
 {
-    vs_buf_printf(b, "<g class=\"axis\"><rect class=\"area\" x=\"%d\" y=\"%d\" width=\"%d\" "
-                   "height=\"%d\"/></g>\n<text class=\"empty\" x=\"%d\" y=\"%d\" "
-                   "text-anchor=\"middle\">",
-                   ML, f->top, W - ML - MR, PLOT_H, ML + (W - ML - MR) / 2, f->top + PLOT_H / 2);
+    vs_buf_printf(b,
+                  "<g class=\"axis\"><rect class=\"area\" x=\"%d\" y=\"%d\" width=\"%d\" "
+                  "height=\"%d\"/></g>\n<text class=\"empty\" x=\"%d\" y=\"%d\" "
+                  "text-anchor=\"middle\">",
+                  ML, f->top, W - ML - MR, PLOT_H, ML + (W - ML - MR) / 2, f->top + PLOT_H / 2);
     vs_html_escape(b, c->empty);
     vs_buf_puts(b, "</text>\n");
 }
 
-static void write_open(vs_buf *b, const vs_chart *c, const frame *f, size_t series,
-                       size_t points)
+static void write_open(vs_buf *b, const vs_chart *c, const frame *f, size_t series, size_t points)
 {
     vs_buf_puts(b, "<figure class=\"chart\"><figcaption>");
     vs_html_escape(b, c->title);
@@ -460,9 +470,10 @@ static void write_open(vs_buf *b, const vs_chart *c, const frame *f, size_t seri
         vs_html_escape(b, c->note);
         vs_buf_puts(b, "</small>");
     }
-    vs_buf_printf(b, "</figcaption>\n<svg xmlns=\"http://www.w3.org/2000/svg\" "
-                   "viewBox=\"0 0 %d %d\" role=\"img\" class=\"%s\" data-chart=\"", W, f->height,
-                   points ? "plot" : "plot empty");
+    vs_buf_printf(b,
+                  "</figcaption>\n<svg xmlns=\"http://www.w3.org/2000/svg\" "
+                  "viewBox=\"0 0 %d %d\" role=\"img\" class=\"%s\" data-chart=\"",
+                  W, f->height, points ? "plot" : "plot empty");
     vs_html_escape(b, c->id);
     vs_buf_printf(b, "\" data-series=\"%zu\" data-points=\"%zu\"><title>", series, points);
     vs_html_escape(b, c->title);

@@ -56,8 +56,10 @@ int vs_report_write_bench(const json_t *report, const char *path, char err[VS_ER
         if (!vs_report_lookup(report, BENCH[i].path, &v))
             continue;
         snprintf(name, sizeof name, "%s: %s", scenario ? scenario : "", BENCH[i].path);
+        /* clang-format off */
         json_array_append_new(a, json_pack("{s:s, s:s, s:f}", "name", name, "unit",
                                            BENCH[i].unit, "value", v));
+        /* clang-format on */
     }
     char *text = a ? json_dumps(a, JSON_INDENT(2) | JSON_REAL_PRECISION(12)) : NULL;
     json_decref(a);

@@ -113,7 +113,7 @@ static void write_unfinished(vs_buf *b, const json_t *r)
         vs_buf_puts(b, "</p>\n");
     }
     vs_buf_puts(b, "<p>The run did not finish: every number below covers only what ran until "
-                    "then, and no verdict on this page is a pass.</p>\n</section>\n");
+                   "then, and no verdict on this page is a pass.</p>\n</section>\n");
 }
 
 static size_t failed_slos(const json_t *r)
@@ -131,8 +131,8 @@ static void write_verdict(vs_buf *b, const json_t *r)
     uint64_t violations = vs_report_violations(r);
     bool crashed = json_is_object(get(r, "crashed"));
     const char *kind = failed || violations || crashed ? "fail"
-                       : unfinished(r)                  ? "neutral"
-                                                        : "pass";
+                       : unfinished(r)                 ? "neutral"
+                                                       : "pass";
     vs_buf_printf(b, "<div class=\"badge verdict %s\">", kind);
     if (strcmp(kind, "pass") != 0 && unfinished(r))
         vs_buf_puts(b, crashed ? "crashed: " : "did not finish: ");
@@ -151,13 +151,14 @@ static void write_header(vs_buf *b, const json_t *r)
 {
     vs_buf_puts(b, "<header>\n<h1>vswitchsim report: <span class=\"scenario\">");
     vs_html_escape(b, str(r, "scenario"));
-    vs_buf_printf(b, "</span></h1>\n<p class=\"meta\">seed %.0f &middot; %.3f s simulated in "
-                   "%.3f s wall &middot; %.0f events (%.2f M events per wall second)</p>\n",
-                   num(r, "seed"), num(r, "sim_time_s"), num(r, "wall_time_s"), num(r, "events"),
-                   num(r, "events_per_wall_s") / 1e6);
+    vs_buf_printf(b,
+                  "</span></h1>\n<p class=\"meta\">seed %.0f &middot; %.3f s simulated in "
+                  "%.3f s wall &middot; %.0f events (%.2f M events per wall second)</p>\n",
+                  num(r, "seed"), num(r, "sim_time_s"), num(r, "wall_time_s"), num(r, "events"),
+                  num(r, "events_per_wall_s") / 1e6);
     if (json_is_false(get(r, "deterministic")))
         vs_buf_puts(b, "<p class=\"meta\">timing \"measured\": callback costs are this "
-                        "machine's thread CPU time, so this report is not reproducible</p>\n");
+                       "machine's thread CPU time, so this report is not reproducible</p>\n");
     write_verdict(b, r);
     vs_buf_puts(b, "</header>\n");
 }
@@ -165,8 +166,8 @@ static void write_header(vs_buf *b, const json_t *r)
 /* `bad`: a count of failures, shown in red when not 0. */
 static void write_fact(vs_buf *b, const char *value, const char *what, bool bad)
 {
-    vs_buf_printf(b, "<div class=\"fact%s\"><b>%s</b><span>%s</span></div>\n",
-                   bad ? " bad" : "", value, what);
+    vs_buf_printf(b, "<div class=\"fact%s\"><b>%s</b><span>%s</span></div>\n", bad ? " bad" : "",
+                  value, what);
 }
 
 static void write_count(vs_buf *b, const json_t *r, const char *path, const char *what,
@@ -236,7 +237,7 @@ static void write_slos(vs_buf *b, const json_t *r)
         return;
     }
     vs_buf_puts(b, "<table class=\"slo\"><tr><th>metric</th><th class=\"text\">op</th>"
-                    "<th>limit</th><th>value</th><th>verdict</th></tr>\n");
+                   "<th>limit</th><th>value</th><th>verdict</th></tr>\n");
     bool whole = !unfinished(r); /* a pass over part of a run is not a pass */
     json_array_foreach(slos, i, slo) {
         bool pass = json_is_true(get(slo, "pass"));
@@ -246,8 +247,12 @@ static void write_slos(vs_buf *b, const json_t *r)
         write_cell_num(b, get(slo, "limit"), -1);
         write_cell_num(b, get(slo, "value"), -1);
         vs_buf_printf(b, "<td><span class=\"badge %s\">%s</span></td></tr>\n",
-                       !pass ? "fail" : whole ? "pass" : "neutral",
-                       !pass ? "FAIL" : whole ? "pass" : "met so far");
+                      !pass   ? "fail"
+                      : whole ? "pass"
+                              : "neutral",
+                      !pass   ? "FAIL"
+                      : whole ? "pass"
+                              : "met so far");
     }
     vs_buf_puts(b, "</table>\n");
 }
@@ -258,7 +263,7 @@ static void write_violation_counts(vs_buf *b, const json_t *verifier)
     const char *plugin, *rule;
     const json_t *rules, *n;
     vs_buf_puts(b, "<table class=\"violation-counts\"><tr><th class=\"text\">plugin</th>"
-                    "<th class=\"text\">rule</th><th>violations</th></tr>\n");
+                   "<th class=\"text\">rule</th><th>violations</th></tr>\n");
     json_object_foreach((json_t *)get(verifier, "by_plugin"), plugin, rules)
         json_object_foreach((json_t *)rules, rule, n) {
             vs_buf_puts(b, "<tr class=\"fail\">");
@@ -279,7 +284,7 @@ static void write_violation_details(vs_buf *b, const json_t *verifier, uint64_t 
     size_t n = json_array_size(list);
     char found[80];
     vs_buf_puts(b, "<table class=\"violations\"><tr><th>rule</th><th class=\"text\">plugin</th>"
-                    "<th>simulated time (s)</th><th class=\"text\">detail</th></tr>\n");
+                   "<th>simulated time (s)</th><th class=\"text\">detail</th></tr>\n");
     for (size_t i = 0; i < n && i < VIOLATIONS_SHOWN; i++) {
         const json_t *v = json_array_get(list, i);
         vs_buf_puts(b, "<tr class=\"fail\">");
@@ -292,13 +297,16 @@ static void write_violation_details(vs_buf *b, const json_t *verifier, uint64_t 
     vs_buf_puts(b, "</table>\n");
     format_grouped(found, (double)total, 0);
     if (n < total)
-        vs_buf_printf(b, "<p class=\"none\">The first %zu of %s violations; the JSON report "
-                       "details each rule's first %.0f and counts them all.</p>\n",
-                       n < VIOLATIONS_SHOWN ? n : (size_t)VIOLATIONS_SHOWN, found,
-                       num(verifier, "kept_per_rule"));
+        vs_buf_printf(b,
+                      "<p class=\"none\">The first %zu of %s violations; the JSON report "
+                      "details each rule's first %.0f and counts them all.</p>\n",
+                      n < VIOLATIONS_SHOWN ? n : (size_t)VIOLATIONS_SHOWN, found,
+                      num(verifier, "kept_per_rule"));
     else if (n > VIOLATIONS_SHOWN)
-        vs_buf_printf(b, "<p class=\"none\">The first %d of %zu violations; the JSON report "
-                       "lists them all.</p>\n", VIOLATIONS_SHOWN, n);
+        vs_buf_printf(b,
+                      "<p class=\"none\">The first %d of %zu violations; the JSON report "
+                      "lists them all.</p>\n",
+                      VIOLATIONS_SHOWN, n);
 }
 
 static void write_violations(vs_buf *b, const json_t *r)
@@ -308,9 +316,9 @@ static void write_violations(vs_buf *b, const json_t *r)
     vs_buf_puts(b, "<h2>Verifier</h2>\n");
     if (total == 0) {
         vs_buf_puts(b, json_is_object(get(r, "crashed")) || json_is_true(get(r, "interrupted"))
-                            ? "<p class=\"none\">No callout broke a rule before the run "
-                              "stopped.</p>\n"
-                            : "<p class=\"none\">No callout broke a rule.</p>\n");
+                           ? "<p class=\"none\">No callout broke a rule before the run "
+                             "stopped.</p>\n"
+                           : "<p class=\"none\">No callout broke a rule.</p>\n");
         return;
     }
     if (json_is_object(get(verifier, "by_plugin")))
@@ -321,12 +329,12 @@ static void write_violations(vs_buf *b, const json_t *r)
 static void write_latencies(vs_buf *b, const json_t *r)
 {
     static const char *const keys[] = {"mean", "min", "p50", "p90", "p99", "p999", "p9999", "max"};
-    static const char *const heads[] = {"mean", "min", "p50", "p90", "p99", "p99.9", "p99.99",
-                                        "max"};
+    static const char *const heads[] = {"mean", "min",   "p50",    "p90",
+                                        "p99",  "p99.9", "p99.99", "max"};
     const char *name;
     const json_t *h;
     vs_buf_puts(b, "<h2>Latency (simulated &micro;s)</h2>\n<table class=\"latency\"><tr>"
-                    "<th>latency</th><th>count</th>");
+                   "<th>latency</th><th>count</th>");
     for (size_t k = 0; k < 8; k++)
         vs_buf_printf(b, "<th>%s</th>", heads[k]);
     vs_buf_puts(b, "</tr>\n");
@@ -351,9 +359,11 @@ static void write_plugins(vs_buf *b, const json_t *r)
         vs_buf_puts(b, "<p class=\"none\">The scenario loads no callout plugins.</p>\n");
         return;
     }
-    vs_buf_puts(b, "<table class=\"plugins\"><tr><th>plugin</th><th class=\"text\">path</th>"
-                    "<th>saves</th><th>restores</th><th>pended</th><th>failed</th>"
-                    "<th>timed out</th><th>pending p99 (&micro;s)</th><th>callback p99 (&micro;s)</th></tr>\n");
+    vs_buf_puts(
+        b,
+        "<table class=\"plugins\"><tr><th>plugin</th><th class=\"text\">path</th>"
+        "<th>saves</th><th>restores</th><th>pended</th><th>failed</th>"
+        "<th>timed out</th><th>pending p99 (&micro;s)</th><th>callback p99 (&micro;s)</th></tr>\n");
     json_array_foreach(get(r, "plugins"), i, p) {
         vs_buf_puts(b, "<tr>");
         write_cell_text(b, str(p, "name"));

@@ -77,9 +77,11 @@ static size_t curve_of_points(const json_t *points, double *x, double *y)
 
 static size_t curve_of_quantiles(const json_t *lat, double *x, double *y)
 {
-    static const struct { double p; const char *key; } quantiles[] = {
-        {0, "min"}, {50, "p50"}, {90, "p90"}, {99, "p99"}, {99.9, "p999"}, {99.99, "p9999"},
-        {100, "max"}};
+    static const struct {
+        double p;
+        const char *key;
+    } quantiles[] = {{0, "min"},     {50, "p50"},      {90, "p90"}, {99, "p99"},
+                     {99.9, "p999"}, {99.99, "p9999"}, {100, "max"}};
     size_t n = 0;
     for (size_t q = 0; q < sizeof quantiles / sizeof quantiles[0]; q++) {
         const json_t *v = get(lat, quantiles[q].key);
@@ -130,8 +132,8 @@ typedef struct ts_line {
 /* Lines of time-series columns against the interval's end, for the columns the report
  * has. An interval without samples has a latency quantile of 0: with `zero_is_gap`,
  * that is a gap, not a point. */
-static void add_ts_lines(vs_buf *b, lines *l, const json_t *ts, const ts_line *want,
-                         size_t n, bool zero_is_gap)
+static void add_ts_lines(vs_buf *b, lines *l, const json_t *ts, const ts_line *want, size_t n,
+                         bool zero_is_gap)
 {
     const json_t *rows = get(ts, "rows"), *row;
     size_t nrows = json_array_size(rows), i;
@@ -186,12 +188,14 @@ static void chart_blackout_cdf(vs_buf *b, const json_t *r)
 {
     lines l = {0};
     add_curve(b, &l, "blackout", get(get(r, "latency_us"), "blackout"), true);
-    draw(b, (vs_chart){
-        .id = "blackout-cdf", .title = "Blackout distribution",
-        .note = "share of VM blackouts (VM paused to VM resumed) at most x long",
-        .empty = "no data: no VM blackout was measured",
-        .x = {"blackout (µs)", VS_SCALE_AUTO}, .y = {"percentile (%)", VS_SCALE_LINEAR}},
-        &l);
+    draw(b,
+         (vs_chart){.id = "blackout-cdf",
+                    .title = "Blackout distribution",
+                    .note = "share of VM blackouts (VM paused to VM resumed) at most x long",
+                    .empty = "no data: no VM blackout was measured",
+                    .x = {"blackout (µs)", VS_SCALE_AUTO},
+                    .y = {"percentile (%)", VS_SCALE_LINEAR}},
+         &l);
 }
 
 /* The blackout's five parts (save, source teardown, transfer, NIC connect, restore), in
@@ -213,14 +217,18 @@ static void chart_blackout_parts(vs_buf *b, const json_t *r)
             xy[PARTS + i] = num(get(parts, keys[i]), stats[k]);
         }
     }
-    draw(b, (vs_chart){
-        .id = "blackout-parts", .title = "Blackout by part",
-        .note = "where a completed migration's blackout goes; the parts' means add up to "
-                "the blackout's mean (docs/sequence.md)",
-        .empty = "no data: no live migration completed",
-        .x = {"part of the blackout, in order", VS_SCALE_LINEAR},
-        .y = {"time (µs)", VS_SCALE_AUTO}, .xnames = names, .nxnames = PARTS},
-        &l);
+    draw(b,
+         (vs_chart){.id = "blackout-parts",
+                    .title = "Blackout by part",
+                    .note =
+                        "where a completed migration's blackout goes; the parts' means add up to "
+                        "the blackout's mean (docs/sequence.md)",
+                    .empty = "no data: no live migration completed",
+                    .x = {"part of the blackout, in order", VS_SCALE_LINEAR},
+                    .y = {"time (µs)", VS_SCALE_AUTO},
+                    .xnames = names,
+                    .nxnames = PARTS},
+         &l);
 }
 
 /* Completed migrations' mean time against how many ran at once on their source: where
@@ -237,14 +245,16 @@ static void chart_by_at_once(vs_buf *b, const json_t *r)
         xy[i] = num(row, "at_once");
         xy[n + i] = num(row, "mean_s");
     }
-    draw(b, (vs_chart){
-        .id = "migration-at-once", .title = "Migration time against migrations at once",
-        .note = "completed migrations' mean time, by how many ran at once on their source "
-                "(time-weighted over each one's life)",
-        .empty = "no data: no live migration completed",
-        .x = {"migrations at once on the source", VS_SCALE_LINEAR},
-        .y = {"migration time (s)", VS_SCALE_LINEAR}},
-        &l);
+    draw(b,
+         (vs_chart){.id = "migration-at-once",
+                    .title = "Migration time against migrations at once",
+                    .note =
+                        "completed migrations' mean time, by how many ran at once on their source "
+                        "(time-weighted over each one's life)",
+                    .empty = "no data: no live migration completed",
+                    .x = {"migrations at once on the source", VS_SCALE_LINEAR},
+                    .y = {"migration time (s)", VS_SCALE_LINEAR}},
+         &l);
 }
 
 /* Each host's mean use of its migration link, each way. */
@@ -264,12 +274,14 @@ static void chart_link_use(vs_buf *b, const json_t *r)
             xy[n + i] = 100 * num(h, sides[s]);
         }
     }
-    draw(b, (vs_chart){
-        .id = "link-use", .title = "Migration network use per host",
-        .note = "share of each host's live-migration link used over the run, each way",
-        .empty = "no data: nothing crossed the migration network",
-        .x = {"host", VS_SCALE_LINEAR}, .y = {"link use (%)", VS_SCALE_LINEAR}},
-        &l);
+    draw(b,
+         (vs_chart){.id = "link-use",
+                    .title = "Migration network use per host",
+                    .note = "share of each host's live-migration link used over the run, each way",
+                    .empty = "no data: nothing crossed the migration network",
+                    .x = {"host", VS_SCALE_LINEAR},
+                    .y = {"link use (%)", VS_SCALE_LINEAR}},
+         &l);
 }
 
 void vs__html_charts(vs_buf *b, const json_t *r)
@@ -283,33 +295,39 @@ void vs__html_charts(vs_buf *b, const json_t *r)
                                        {"blackout_p99_us", "blackout p99"}};
     static const ts_line network[] = {{"link_busiest_pct", "busiest link"}};
     vs_buf_puts(b, "<h2>Charts</h2>\n<div class=\"charts\">\n");
-    chart_per_callout(b, r, "pending_completion", (vs_chart){
-        .id = "latency-pending", .title = "Latency percentiles per callout: pending completion",
-        .empty = "no data: no callout pended a save or restore",
-        .y = {"STATUS_PENDING to completion (µs)", VS_SCALE_AUTO}});
-    chart_per_callout(b, r, "callback", (vs_chart){
-        .id = "latency-callback", .title = "Latency percentiles per callout: callback",
-        .empty = "no data: no callout callback ran", .y = {"callback time (µs)", VS_SCALE_AUTO}});
-    chart_series(b, r, throughput, 3, false, (vs_chart){
-        .id = "throughput", .title = "Throughput over time",
-        .empty = "no data: the report has no time series",
-        .y = {"completed per simulated second (1/s)", VS_SCALE_LINEAR}});
-    chart_series(b, r, in_flight, 2, false, (vs_chart){
-        .id = "in-flight", .title = "In flight over time",
-        .empty = "no data: the report has no time series",
-        .y = {"in flight, interval mean (count)", VS_SCALE_LINEAR}});
+    chart_per_callout(b, r, "pending_completion",
+                      (vs_chart){.id = "latency-pending",
+                                 .title = "Latency percentiles per callout: pending completion",
+                                 .empty = "no data: no callout pended a save or restore",
+                                 .y = {"STATUS_PENDING to completion (µs)", VS_SCALE_AUTO}});
+    chart_per_callout(b, r, "callback",
+                      (vs_chart){.id = "latency-callback",
+                                 .title = "Latency percentiles per callout: callback",
+                                 .empty = "no data: no callout callback ran",
+                                 .y = {"callback time (µs)", VS_SCALE_AUTO}});
+    chart_series(b, r, throughput, 3, false,
+                 (vs_chart){.id = "throughput",
+                            .title = "Throughput over time",
+                            .empty = "no data: the report has no time series",
+                            .y = {"completed per simulated second (1/s)", VS_SCALE_LINEAR}});
+    chart_series(b, r, in_flight, 2, false,
+                 (vs_chart){.id = "in-flight",
+                            .title = "In flight over time",
+                            .empty = "no data: the report has no time series",
+                            .y = {"in flight, interval mean (count)", VS_SCALE_LINEAR}});
     chart_blackout_cdf(b, r);
     chart_blackout_parts(b, r);
     chart_by_at_once(b, r);
     chart_link_use(b, r);
-    chart_series(b, r, network, 1, false, (vs_chart){
-        .id = "link-over-time", .title = "Migration network over time",
-        .empty = "no data: the report has no time series",
-        .y = {"busiest host link's use in the interval (%)", VS_SCALE_LINEAR}});
-    chart_series(b, r, blackout, 2, true, (vs_chart){
-        .id = "blackout-over-time", .title = "Blackout per interval",
-        .empty = "no data: no blackout in any interval of the time series",
-        .y = {"blackout (µs)", VS_SCALE_AUTO}});
+    chart_series(b, r, network, 1, false,
+                 (vs_chart){.id = "link-over-time",
+                            .title = "Migration network over time",
+                            .empty = "no data: the report has no time series",
+                            .y = {"busiest host link's use in the interval (%)", VS_SCALE_LINEAR}});
+    chart_series(b, r, blackout, 2, true,
+                 (vs_chart){.id = "blackout-over-time",
+                            .title = "Blackout per interval",
+                            .empty = "no data: no blackout in any interval of the time series",
+                            .y = {"blackout (µs)", VS_SCALE_AUTO}});
     vs_buf_puts(b, "</div>\n");
 }
-

@@ -8,8 +8,8 @@
 #include "report/report-int.h"
 
 /* Where the curve is sampled: dense in the tail, where latency lives. */
-static const double CURVE[] = {0,  10, 20, 30,   40,   50,    60,    70,    75,     80, 85,
-                               90, 95, 97, 98,   99,   99.5,  99.9,  99.95, 99.99, 100};
+static const double CURVE[] = {0,  10, 20, 30, 40, 50,   60,   70,    75,    80, 85,
+                               90, 95, 97, 98, 99, 99.5, 99.9, 99.95, 99.99, 100};
 
 static double us(uint64_t ns)
 {
@@ -20,8 +20,10 @@ static json_t *curve_json(const vs_hist *h)
 {
     json_t *a = json_array();
     for (size_t i = 0; a && h->count && i < sizeof CURVE / sizeof CURVE[0]; i++)
+        /* clang-format off */
         json_array_append_new(a, json_pack("[f, f]", CURVE[i],
                                            us(vs_hist_quantile(h, CURVE[i] / 100.0))));
+    /* clang-format on */
     return a;
 }
 
@@ -40,6 +42,7 @@ static void percentile_key(double p, char key[32])
 
 json_t *vs__report_latency(const vs__report_ctx *rc, const vs_hist *h)
 {
+    /* clang-format off */
     json_t *o = json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}",
                           "count", (json_int_t)h->count, "mean", vs_hist_mean(h) / 1000.0,
                           "min", us(h->count ? h->min : 0), "max", us(h->max),
@@ -48,6 +51,7 @@ json_t *vs__report_latency(const vs__report_ctx *rc, const vs_hist *h)
                           "p99", us(vs_hist_quantile(h, 0.99)),
                           "p999", us(vs_hist_quantile(h, 0.999)),
                           "p9999", us(vs_hist_quantile(h, 0.9999)));
+    /* clang-format on */
     for (size_t i = 0; o && rc->cfg && i < rc->cfg->metrics.npercentiles; i++) {
         char key[32];
         double p = rc->cfg->metrics.percentiles[i];
@@ -59,8 +63,7 @@ json_t *vs__report_latency(const vs__report_ctx *rc, const vs_hist *h)
     return o;
 }
 
-json_t *vs__report_latencies(const vs__report_ctx *rc, const vs_hist *h, const int *which,
-                             size_t n)
+json_t *vs__report_latencies(const vs__report_ctx *rc, const vs_hist *h, const int *which, size_t n)
 {
     json_t *o = json_object();
     for (size_t i = 0; o && i < n; i++)

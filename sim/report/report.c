@@ -34,6 +34,7 @@ static json_t *plugin_json(const vs__report_ctx *rc, size_t p)
     const vs_plugin_stats *ps = &rc->st->plugins[p];
     const vs_plugin_spec *spec = &rc->cfg->plugins[p];
     const char *path = spec->path;
+    /* clang-format off */
     json_t *o = json_pack(
         "{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I}, s:{s:I, s:I}, s:o}",
         "name", spec->name, "path", path, "saves", (json_int_t)ps->saves,
@@ -46,11 +47,12 @@ static json_t *plugin_json(const vs__report_ctx *rc, size_t p)
         "memory", "peak_bytes", (json_int_t)ps->mem_peak,
         "allocations", (json_int_t)ps->mem_allocs,
         "latency_us", vs__report_latencies(rc, ps->latency, lat, 2));
+    /* clang-format on */
     /* Where its simulated CPU cost came from: what it charged, or its measured CPU. */
     vs_plugin_timing t = vs_config_timing(rc->cfg, p);
-    if (o && (json_object_set_new(o, "timing", json_string(t.mode == VS_TIMING_MEASURED
-                                                                ? "measured"
-                                                                : "charged")) != 0 ||
+    if (o && (json_object_set_new(
+                  o, "timing",
+                  json_string(t.mode == VS_TIMING_MEASURED ? "measured" : "charged")) != 0 ||
               json_object_set_new(o, "timing_scale", json_real(t.scale)) != 0 ||
               json_object_set_new(o, "timing_overhead_ns",
                                   json_integer(t.mode == VS_TIMING_MEASURED
@@ -87,9 +89,11 @@ static json_t *violations_json(const vs_violations *vs)
     json_t *a = json_array();
     for (size_t i = 0; a && i < vs->nkept; i++) {
         const vs_violation *v = &vs->kept[i];
+        /* clang-format off */
         json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:I}", "rule", v->rule, "plugin",
                                            v->plugin, "detail", v->detail, "sim_time_ns",
                                            (json_int_t)v->sim_time_ns));
+        /* clang-format on */
     }
     return a;
 }
@@ -125,28 +129,33 @@ static json_t *by_plugin_json(const vs__report_ctx *rc)
 static json_t *verifier_json(const vs__report_ctx *rc)
 {
     const vs_violations *vs = &rc->st->violations;
+    /* clang-format off */
     return json_pack("{s:I, s:o, s:o, s:b, s:I, s:o}", "total", (json_int_t)vs->total,
                      "counts", rule_counts_json(vs->by_rule), "by_plugin", by_plugin_json(rc),
                      "truncated", vs->total > vs->nkept, "kept_per_rule",
                      (json_int_t)VS_VIOLATIONS_KEPT, "violations", violations_json(vs));
+    /* clang-format on */
 }
 
 static json_t *throughput_json(const vs__report_ctx *rc)
 {
     const vs_stats *st = rc->st;
     uint64_t t = rc->measured_ns;
+    /* clang-format off */
     return json_pack("{s:f, s:f, s:f, s:f, s:f}",
                      "saves_per_s", per_s(st->saves.completed, t),
                      "restores_per_s", per_s(st->restores.completed, t),
                      "migrations_per_s", per_s(st->migrations.completed, t),
                      "callbacks_per_s", per_s(st->callbacks, t),
                      "state_bytes_per_s", per_s(st->state_bytes, t));
+    /* clang-format on */
 }
 
 static json_t *in_flight_json(const vs__report_ctx *rc)
 {
     const vs_stats *st = rc->st;
     uint64_t end = rc->info->sim_time_ns;
+    /* clang-format off */
     return json_pack("{s:f, s:I, s:f, s:I, s:f, s:I}",
                      "pending_mean", vs_gauge_mean(&st->pending.total, end),
                      "pending_max", (json_int_t)st->pending.total.peak,
@@ -154,6 +163,7 @@ static json_t *in_flight_json(const vs__report_ctx *rc)
                      "migrations_max", (json_int_t)st->migrations_in_flight.total.peak,
                      "saves_mean", vs_gauge_mean(&st->saves_in_flight.total, end),
                      "saves_max", (json_int_t)st->saves_in_flight.total.peak);
+    /* clang-format on */
 }
 
 /* How operations ended, and where the failed ones failed first (docs/sequence.md). */
@@ -162,6 +172,7 @@ static json_t *ops_json(const vs_op_counts *c, uint64_t queued)
     json_t *at = json_object();
     for (int k = VS_CAUSE_VALIDATION; at && k < VS_CAUSES; k++)
         json_object_set_new(at, vs_fail_cause_names[k], json_integer((json_int_t)c->failed_at[k]));
+    /* clang-format off */
     return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
                      "started", (json_int_t)c->started, "completed", (json_int_t)c->completed,
                      "failed", (json_int_t)c->failed, "timed_out", (json_int_t)c->timed_out,
@@ -169,6 +180,7 @@ static json_t *ops_json(const vs_op_counts *c, uint64_t queued)
                      "retried_elsewhere", (json_int_t)c->retried,
                      "online_without_state", (json_int_t)c->online_without_state,
                      "vm_off", (json_int_t)c->vm_off, "failed_at", at);
+    /* clang-format on */
 }
 
 /* The memory model's migrations (docs/capacity.md): rounds, bytes on the wire, and the
@@ -180,6 +192,7 @@ static json_t *precopy_json(const vs__report_ctx *rc)
     double gbps = st->precopy.precopy_ns_sum > 0
                       ? st->precopy.precopy_bytes_sum * 8 / st->precopy.precopy_ns_sum
                       : 0.0;
+    /* clang-format off */
     return json_pack("{s:s, s:I, s:f, s:I, s:f, s:f}",
                      "model", rc->cfg->migration.model == VS_PRECOPY_MEMORY ? "memory" : "measured",
                      "migrations", (json_int_t)st->precopy.migrations,
@@ -187,6 +200,7 @@ static json_t *precopy_json(const vs__report_ctx *rc)
                      "rounds_max", (json_int_t)st->precopy.rounds_max,
                      "gib_sent_mean", n > 0 ? st->precopy.bytes_sum / n / (1024.0 * 1024 * 1024) : 0.0,
                      "effective_gbps", gbps);
+    /* clang-format on */
 }
 
 /* Completed migrations' mean time by how many ran at once on their source. */
@@ -195,10 +209,12 @@ static json_t *by_at_once_json(const vs_stats *st)
     json_t *a = json_array();
     for (int k = 1; a && k <= VS_AT_ONCE_MAX; k++)
         if (st->by_at_once[k].count)
+            /* clang-format off */
             json_array_append_new(a, json_pack("{s:i, s:I, s:f}", "at_once", k, "count",
                                                (json_int_t)st->by_at_once[k].count, "mean_s",
                                                st->by_at_once[k].ns_sum /
                                                    (double)st->by_at_once[k].count / 1e9));
+    /* clang-format on */
     return a;
 }
 
@@ -216,6 +232,7 @@ static json_t *blackout_parts_json(const vs__report_ctx *rc)
 static json_t *ndis_json(const vs_stats *st)
 {
     const vs_hist *h = &st->oids_per_save;
+    /* clang-format off */
     return json_pack("{s:I, s:I, s:I, s:f, s:{s:I, s:I, s:I}, s:I}",
                      "save_oids", (json_int_t)st->save_oids,
                      "restore_oids", (json_int_t)st->restore_oids,
@@ -224,16 +241,19 @@ static json_t *ndis_json(const vs_stats *st)
                      "save_oids_per_save_dist", "p50", (json_int_t)vs_hist_quantile(h, 0.5),
                      "p99", (json_int_t)vs_hist_quantile(h, 0.99), "max", (json_int_t)h->max,
                      "oversized_states", (json_int_t)st->oversized_states);
+    /* clang-format on */
 }
 
 static json_t *drain_json(const vs_drain_stats *d)
 {
     double started = (double)d->started_ns / 1e9, finished = (double)d->finished_ns / 1e9;
+    /* clang-format off */
     return json_pack("{s:b, s:b, s:I, s:I, s:I, s:f, s:f, s:f}", "active", d->active,
                      "finished", d->finished, "hosts", (json_int_t)d->hosts, "vms",
                      (json_int_t)d->vms, "failed", (json_int_t)d->failed, "started_s", started,
                      "finished_s", d->finished ? finished : 0.0, "duration_s",
                      d->finished ? finished - started : 0.0);
+    /* clang-format on */
 }
 
 /* null, or which callout crashed the run, in which callback, with what. */
@@ -241,14 +261,17 @@ static json_t *crashed_json(const vs_run_info *info)
 {
     if (!info->crashed.plugin)
         return json_null();
+    /* clang-format off */
     return json_pack("{s:s, s:s, s:s, s:I}", "plugin", info->crashed.plugin,
                      "callback", info->crashed.callback, "signal", info->crashed.signal,
                      "sim_time_ns", (json_int_t)info->crashed.sim_time_ns);
+    /* clang-format on */
 }
 
 static json_t *head_json(const vs__report_ctx *rc)
 {
     const vs_run_info *info = rc->info;
+    /* clang-format off */
     return json_pack("{s:s, s:I, s:b, s:f, s:f, s:f, s:I, s:f, s:b, s:o}",
                      "scenario", rc->cfg->name ? rc->cfg->name : "",
                      "seed", (json_int_t)rc->cfg->seed,
@@ -259,14 +282,16 @@ static json_t *head_json(const vs__report_ctx *rc)
                      "events_per_wall_s",
                      info->wall_time_s > 0 ? (double)info->events / info->wall_time_s : 0.0,
                      "interrupted", info->interrupted, "crashed", crashed_json(info));
+    /* clang-format on */
 }
 
 static json_t *body_json(const vs__report_ctx *rc)
 {
-    static const int lat[] = {VS_LAT_PENDING_COMPLETION, VS_LAT_SAVE, VS_LAT_RESTORE,
-                              VS_LAT_CALLBACK, VS_LAT_BLACKOUT, VS_LAT_MIGRATION,
+    static const int lat[] = {VS_LAT_PENDING_COMPLETION, VS_LAT_SAVE,     VS_LAT_RESTORE,
+                              VS_LAT_CALLBACK,           VS_LAT_BLACKOUT, VS_LAT_MIGRATION,
                               VS_LAT_SLOT_WAIT};
     const vs_stats *st = rc->st;
+    /* clang-format off */
     return json_pack(
         "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:[], "
         "s:o, s:o, s:o, s:I, s:o, s:o}",
@@ -283,6 +308,7 @@ static json_t *body_json(const vs__report_ctx *rc)
         "blackout_us", blackout_parts_json(rc), "vm_starts", ops_json(&st->starts, 0),
         "skipped_vm_off", (json_int_t)st->skipped_vm_off, "precopy", precopy_json(rc),
         "migration_by_at_once", by_at_once_json(st));
+    /* clang-format on */
 }
 
 /* Only in realtime runs: a virtual-time report keeps its bytes. */
@@ -290,6 +316,7 @@ static json_t *realtime_json(const vs_stats *st)
 {
     const vs_realtime_stats *rt = &st->realtime;
     const uint64_t *h = rt->late_hist;
+    /* clang-format off */
     return json_pack("{s:f, s:I, s:I, s:f, s:f, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:f, s:f, s:I, s:I}",
                      "speed", rt->speed, "wakeups", (json_int_t)rt->wakeups,
                      "late_timers", (json_int_t)rt->late_timers,
@@ -304,14 +331,14 @@ static json_t *realtime_json(const vs_stats *st)
                      "paused_s", (double)rt->paused_ns / 1e9,
                      "foreign_completions", (json_int_t)rt->foreign_completions,
                      "inbox_peak", (json_int_t)rt->inbox_peak);
+    /* clang-format on */
 }
 
 json_t *vs_report_build(const vs_config *cfg, const vs_stats *st, const vs_run_info *info)
 {
     vs__report_ctx rc = {cfg, st, info, 0};
-    rc.measured_ns = info->sim_time_ns > st->measure_start_ns
-                         ? info->sim_time_ns - st->measure_start_ns
-                         : 0;
+    rc.measured_ns =
+        info->sim_time_ns > st->measure_start_ns ? info->sim_time_ns - st->measure_start_ns : 0;
     json_t *r = head_json(&rc), *body = body_json(&rc);
     if (!r || !body || json_object_update(r, body) != 0) {
         json_decref(r);

@@ -10,17 +10,17 @@
 
 #include <jansson.h>
 
+#include "base/error.h"
 #include "config/config.h"
 #include "model/stats.h"
-#include "base/error.h"
 
 typedef struct vs_run_info {
     uint64_t sim_time_ns;
     uint64_t events;
     double wall_time_s;
-    bool interrupted;                /* stopped early by SIGINT or SIGTERM */
-    uint64_t clock_overhead_ns;      /* taken off each measured callback (vs_sim) */
-    struct {                         /* a callout that crashed; plugin NULL when none */
+    bool interrupted;           /* stopped early by SIGINT or SIGTERM */
+    uint64_t clock_overhead_ns; /* taken off each measured callback (vs_sim) */
+    struct {                    /* a callout that crashed; plugin NULL when none */
         const char *plugin, *callback, *signal;
         uint64_t sim_time_ns;
     } crashed;
@@ -49,8 +49,7 @@ uint64_t vs_report_violations(const json_t *report);
  * interrupted and snapshot. Returns how many lines: 0 for a run that finished. */
 #define VS_UNFINISHED_LINES 3
 #define VS_UNFINISHED_MAX 320
-int vs_report_unfinished(const json_t *report,
-                         char lines[VS_UNFINISHED_LINES][VS_UNFINISHED_MAX]);
+int vs_report_unfinished(const json_t *report, char lines[VS_UNFINISHED_LINES][VS_UNFINISHED_MAX]);
 
 /* The summary table, aligned, units in the headers. */
 void vs_report_print_table(FILE *out, const json_t *report);

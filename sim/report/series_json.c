@@ -16,8 +16,10 @@ json_t *vs__report_timeseries(const vs_stats *st)
             json_array_append_new(row, json_real(ts->rows[r * VS_TS_COLUMNS + c]));
         json_array_append_new(rows, row);
     }
+    /* clang-format off */
     return json_pack("{s:f, s:o, s:o}", "interval_s", (double)ts->interval_ns / 1e9, "columns",
                      columns, "rows", rows);
+    /* clang-format on */
 }
 
 /* A host's latencies, when the scenario keeps them (metrics.per_host). */
@@ -40,6 +42,7 @@ static json_t *host_latencies(const vs__report_ctx *rc, uint32_t h)
 static json_t *host_json(const vs__report_ctx *rc, uint32_t h)
 {
     const vs_host_stats *hs = &rc->st->hosts[h];
+    /* clang-format off */
     return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:o}", "host", (json_int_t)h,
                      "migrations_peak", (json_int_t)hs->migrations_peak,
                      "migrations_out", (json_int_t)hs->migrations_out,
@@ -48,6 +51,7 @@ static json_t *host_json(const vs__report_ctx *rc, uint32_t h)
                      "cpu_queue_peak", (json_int_t)hs->cpu_queue_peak, "cpu_busy", hs->cpu_busy,
                      "link_out", hs->link_out, "link_in", hs->link_in,
                      "latency_us", host_latencies(rc, h));
+    /* clang-format on */
 }
 
 json_t *vs__report_hosts(const vs__report_ctx *rc)
@@ -64,7 +68,9 @@ json_t *vs__report_hosts(const vs__report_ctx *rc)
         queue_peak = hs->cpu_queue_peak > queue_peak ? hs->cpu_queue_peak : queue_peak;
         json_array_append_new(per_host, host_json(rc, h));
     }
+    /* clang-format off */
     return json_pack("{s:I, s:I, s:f, s:o}", "migrations_peak", (json_int_t)peak,
                      "cpu_queue_peak", (json_int_t)queue_peak, "link_busiest", link_peak,
                      "per_host", per_host);
+    /* clang-format on */
 }

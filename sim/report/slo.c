@@ -22,9 +22,11 @@ int vs_report_eval_slos(json_t *report, const vs_config *cfg)
         bool found = vs_report_lookup(report, s->metric, &v);
         bool pass = found && vs_slo_holds(s->op, v, s->limit);
         breached += !pass;
+        /* clang-format off */
         json_array_append_new(list, json_pack("{s:s, s:s, s:f, s:o, s:b}", "metric", s->metric,
                                               "op", vs_slo_op_text(s->op), "limit", s->limit, "value",
                                               found ? json_real(v) : json_null(), "pass", pass));
+        /* clang-format on */
     }
     return breached;
 }

@@ -93,13 +93,15 @@ static void print_counts(FILE *out, const json_t *r)
 /* Where operations failed, when some did: "refused 3 (2 went elsewhere), VM off 1, ..." */
 static void print_failures(FILE *out, const json_t *o)
 {
-    static const char *const causes[] = {"validation", "operational_port", "save",
-                                         "nic_connect", "restore", "timeout"};
+    static const char *const causes[] = {"validation",  "operational_port", "save",
+                                         "nic_connect", "restore",          "timeout"};
     if (num(o, "failed") == 0 && num(o, "refused") == 0 && num(o, "online_without_state") == 0)
         return;
-    fprintf(out, "  %-22s refused %.0f (%.0f went elsewhere), online without state %.0f, "
-            "VM off %.0f; failed at:", "", num(o, "refused"), num(o, "retried_elsewhere"),
-            num(o, "online_without_state"), num(o, "vm_off"));
+    fprintf(out,
+            "  %-22s refused %.0f (%.0f went elsewhere), online without state %.0f, "
+            "VM off %.0f; failed at:",
+            "", num(o, "refused"), num(o, "retried_elsewhere"), num(o, "online_without_state"),
+            num(o, "vm_off"));
     const json_t *at = json_object_get(o, "failed_at");
     for (size_t k = 0; k < sizeof causes / sizeof causes[0]; k++)
         if (num(at, causes[k]) > 0)
@@ -114,9 +116,11 @@ static void print_operations(FILE *out, const json_t *r)
         const json_t *o = json_object_get(r, rows[i]);
         if (num(o, "started") == 0 && num(o, "queued") == 0)
             continue;
-        fprintf(out, "  %-22s started %.0f, completed %.0f, failed %.0f (timed out %.0f), "
-                "queued behind the same VM %.0f\n", rows[i], num(o, "started"),
-                num(o, "completed"), num(o, "failed"), num(o, "timed_out"), num(o, "queued"));
+        fprintf(out,
+                "  %-22s started %.0f, completed %.0f, failed %.0f (timed out %.0f), "
+                "queued behind the same VM %.0f\n",
+                rows[i], num(o, "started"), num(o, "completed"), num(o, "failed"),
+                num(o, "timed_out"), num(o, "queued"));
         print_failures(out, o);
     }
     fprintf(out, "  hosts: at most %.0f migrations at once on one host; CPU queue peak %.0f\n",
@@ -185,8 +189,8 @@ static void print_blackout_parts(FILE *out, const json_t *r)
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
         fprintf(out, " %s %.1f%s", parts[i], num(json_object_get(b, parts[i]), "mean"),
                 i + 1 < sizeof parts / sizeof parts[0] ? " +" : "");
-    fprintf(out, " = %.1f\n\n", num(json_object_get(json_object_get(r, "latency_us"), "blackout"),
-                                      "mean"));
+    fprintf(out, " = %.1f\n\n",
+            num(json_object_get(json_object_get(r, "latency_us"), "blackout"), "mean"));
 }
 
 void vs_report_print_table(FILE *out, const json_t *r)

@@ -27,7 +27,7 @@ struct vs_trace_file {
     FILE *out;
     bool to_stdout;
     bool in_place; /* a device or a pipe (/dev/null): written directly, never renamed over */
-    int error; /* the first failed write's errno; 0 while none failed */
+    int error;     /* the first failed write's errno; 0 while none failed */
     status_cache names;
     char *path;
     char tmp[4096];
@@ -75,9 +75,10 @@ static int put_string(FILE *out, const char *s)
 static int write_line(FILE *out, const vs_trace_record *r, status_cache *names)
 {
     bool callback = r->kind == VS_TRACE_CALLBACK;
-    int bad = fprintf(out, "{\"t_ns\":%" PRIu64 ",\"kind\":\"%s\",\"host\":%" PRIu32
-                      ",\"switch\":%" PRIu32, r->t, callback ? "callback" : "oid",
-                      r->host, r->sw) < 0;
+    int bad = fprintf(out,
+                      "{\"t_ns\":%" PRIu64 ",\"kind\":\"%s\",\"host\":%" PRIu32
+                      ",\"switch\":%" PRIu32,
+                      r->t, callback ? "callback" : "oid", r->host, r->sw) < 0;
     if (r->port != VS_TRACE_NONE)
         bad |= fprintf(out, ",\"port\":%" PRIu32, r->port) < 0;
     if (r->vm != VS_TRACE_NONE)
@@ -122,7 +123,8 @@ vs_trace_file *vs_trace_file_new(const char *path, char err[VS_ERROR_MAX])
     if (vs_path_is_special(path)) {
         tf->in_place = true;
         if (!(tf->path = strdup(path)) || !(tf->out = fopen(path, "we"))) {
-            snprintf(err, VS_ERROR_MAX, "%s: %s", path, tf->path ? strerror(errno) : "out of memory");
+            snprintf(err, VS_ERROR_MAX, "%s: %s", path,
+                     tf->path ? strerror(errno) : "out of memory");
             return free_file(tf), NULL;
         }
         setvbuf(tf->out, tf->buffer, _IOFBF, sizeof tf->buffer);
@@ -177,8 +179,7 @@ int vs_trace_file_finish(vs_trace_file *tf, char err[VS_ERROR_MAX])
             unlink(tf->tmp);
     }
     if (error)
-        snprintf(err, VS_ERROR_MAX, "%s: %s", tf->to_stdout ? "stdout" : tf->path,
-                 strerror(error));
+        snprintf(err, VS_ERROR_MAX, "%s: %s", tf->to_stdout ? "stdout" : tf->path, strerror(error));
     free_file(tf);
     return error ? -1 : 0;
 }

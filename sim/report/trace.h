@@ -9,8 +9,8 @@
 
 #include <stdio.h>
 
-#include "model/sim.h"
 #include "base/error.h"
+#include "model/sim.h"
 
 typedef struct vs_trace_file vs_trace_file;
 

@@ -31,16 +31,20 @@ static void crashed_line(const json_t *r, const json_t *c, char out[VS_UNFINISHE
     at_time(json_object_get(c, "sim_time_ns"), json_object_get(r, "sim_time_s"), at);
     const char *plugin = text(c, "plugin", NULL), *signal = text(c, "signal", "a signal");
     if (!json_is_true(json_object_get(c, "outside_callout")))
-        snprintf(out, VS_UNFINISHED_MAX, "CRASHED: plugin \"%s\" crashed in its %s callback "
-                 "(%s)%s; the run stopped there", plugin ? plugin : "?",
-                 text(c, "callback", "?"), signal, at);
+        snprintf(out, VS_UNFINISHED_MAX,
+                 "CRASHED: plugin \"%s\" crashed in its %s callback "
+                 "(%s)%s; the run stopped there",
+                 plugin ? plugin : "?", text(c, "callback", "?"), signal, at);
     else if (plugin)
-        snprintf(out, VS_UNFINISHED_MAX, "CRASHED: vswitchsim died of %s outside any callout%s "
-                 "(the last callout to run: plugin \"%s\", %s callback)", signal, at, plugin,
-                 text(c, "callback", "?"));
+        snprintf(out, VS_UNFINISHED_MAX,
+                 "CRASHED: vswitchsim died of %s outside any callout%s "
+                 "(the last callout to run: plugin \"%s\", %s callback)",
+                 signal, at, plugin, text(c, "callback", "?"));
     else
-        snprintf(out, VS_UNFINISHED_MAX, "CRASHED: vswitchsim died of %s outside any "
-                 "callout%s", signal, at);
+        snprintf(out, VS_UNFINISHED_MAX,
+                 "CRASHED: vswitchsim died of %s outside any "
+                 "callout%s",
+                 signal, at);
 }
 
 int vs_report_unfinished(const json_t *r, char lines[VS_UNFINISHED_LINES][VS_UNFINISHED_MAX])
@@ -54,7 +58,9 @@ int vs_report_unfinished(const json_t *r, char lines[VS_UNFINISHED_LINES][VS_UNF
     if (json_is_true(json_object_get(r, "interrupted")))
         snprintf(lines[n++], VS_UNFINISHED_MAX, "INTERRUPTED: stopped by a signal%s", at);
     if (json_is_true(json_object_get(r, "snapshot")))
-        snprintf(lines[n++], VS_UNFINISHED_MAX, "SNAPSHOT: statistics as of the last snapshot%s, "
-                 "not the end of the run", at);
+        snprintf(lines[n++], VS_UNFINISHED_MAX,
+                 "SNAPSHOT: statistics as of the last snapshot%s, "
+                 "not the end of the run",
+                 at);
     return n;
 }

@@ -1,8 +1,8 @@
 /*
  * runner.c: one run of a loaded scenario (runner.h).
  */
-#include "base/clock.h"
 #include "runner/runner.h"
+#include "base/clock.h"
 
 #include <setjmp.h>
 #include <stdio.h>
@@ -27,10 +27,11 @@ static void print_crash(const vs_sim *sim, const vs_crash *c)
     vs_guard_describe(c, what, sizeof what);
     if (isatty(STDERR_FILENO)) /* a progress line may be there: harmless if not */
         fputs("\r\033[K", stderr);
-    fprintf(stderr, "vswitchsim: callout crashed: plugin \"%s\" in its %s callback: %s at %.9f s "
+    fprintf(stderr,
+            "vswitchsim: callout crashed: plugin \"%s\" in its %s callback: %s at %.9f s "
             "simulated (%lld pending completions, %lld migrations in flight); the run stops "
-            "here and the report covers what ran\n", plugin, c->what, what,
-            (double)c->sim_time / 1e9,
+            "here and the report covers what ran\n",
+            plugin, c->what, what, (double)c->sim_time / 1e9,
             (long long)sim->stats.pending.total.level,
             (long long)sim->stats.migrations_in_flight.total.level);
 }
@@ -136,8 +137,7 @@ static void progress_and_snapshot(void *ctx, vs_time_t now, vs_time_t end, uint6
 }
 
 /* Attaches the plugins and runs; NULL (with *exit_code) when they did not load. */
-static json_t *run_attached(vs_sim *sim, const vs_run_options *o, vs_run_end *end,
-                            int *exit_code)
+static json_t *run_attached(vs_sim *sim, const vs_run_options *o, vs_run_end *end, int *exit_code)
 {
     char err[VS_ERROR_MAX];
     const vs_config *cfg = sim->cfg;
@@ -194,8 +194,7 @@ json_t *vs_run_simulate(const vs_config *cfg, const vs_run_options *o, vs_run_en
     if (!sim)
         return fprintf(stderr, "vswitchsim: out of memory\n"), NULL;
     vs_server *server = NULL; /* --listen: serves between sub-slices of the run */
-    if (o->listen_host &&
-        !(server = vs_server_start(sim, o->listen_host, o->listen_port, err))) {
+    if (o->listen_host && !(server = vs_server_start(sim, o->listen_host, o->listen_port, err))) {
         fprintf(stderr, "vswitchsim: %s\n", err);
         vs_sim_free(sim);
         return NULL;

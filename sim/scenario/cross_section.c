@@ -18,8 +18,7 @@ const json_t *vs__sc_at_key(vs__sc *sc, const json_t *root, const char *a, const
     return json_object_get(json_object_get(root, a), b);
 }
 
-const json_t *vs__sc_at_item(vs__sc *sc, const json_t *root, const char *a, size_t i,
-                             const char *b)
+const json_t *vs__sc_at_item(vs__sc *sc, const json_t *root, const char *a, size_t i, const char *b)
 {
     vs__sc_push_key(sc, a);
     vs__sc_push_index(sc, i);
@@ -77,20 +76,25 @@ static int check_drain(vs__sc *sc, const json_t *root, const vs_config *cfg)
             continue;
         vs__sc_at_key(sc, root, "workload", "hosts");
         vs__sc_push_index(sc, i);
-        return vs__sc_fail(sc, json_array_get(arr, i), "expected a host index below "
-                           "topology.hosts (%u)", hosts);
+        return vs__sc_fail(sc, json_array_get(arr, i),
+                           "expected a host index below "
+                           "topology.hosts (%u)",
+                           hosts);
     }
     if (migrate && cfg->workload.ndrain_hosts >= hosts) {
         vs__sc_at_key(sc, root, "workload", "hosts");
-        return vs__sc_fail(sc, arr, "expected fewer hosts than topology.hosts (%u): the "
-                           "VMs need a host to go to", hosts);
+        return vs__sc_fail(sc, arr,
+                           "expected fewer hosts than topology.hosts (%u): the "
+                           "VMs need a host to go to",
+                           hosts);
     }
     if (migrate && cfg->migration.placement == VS_PLACE_FIXED)
         for (size_t i = 0; i < cfg->workload.ndrain_hosts; i++)
             if (cfg->workload.drain_hosts[i] == cfg->migration.target_host)
                 return vs__sc_fail(sc, vs__sc_at_key(sc, root, "migration", "target_host"),
                                    "expected a host that is not drained (it is "
-                                   "$.workload.hosts[%zu])", i);
+                                   "$.workload.hosts[%zu])",
+                                   i);
     if (cfg->workload.drain_at >= cfg->run.duration)
         return vs__sc_fail(sc, vs__sc_at_key(sc, root, "workload", "at"),
                            "expected a time before run.duration (%.9g s)",

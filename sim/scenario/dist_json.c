@@ -15,8 +15,8 @@
 
 #define EMPIRICAL_MAX 1000000
 
-static const char *const kind_names[] = {"constant", "uniform", "exponential", "lognormal",
-                                         "empirical", NULL};
+static const char *const kind_names[] = {"constant",  "uniform",   "exponential",
+                                         "lognormal", "empirical", NULL};
 
 static const char *const *kind_keys(vs_dist_kind kind)
 {
@@ -31,8 +31,8 @@ static const char *const *kind_keys(vs_dist_kind kind)
 }
 
 /* obj[key], required, a string of unit u: the value in u's base unit. */
-static int get(vs__sc *sc, const vs__sc_unit *u, const json_t *obj, const char *key,
-               bool positive, double *out)
+static int get(vs__sc *sc, const vs__sc_unit *u, const json_t *obj, const char *key, bool positive,
+               double *out)
 {
     const json_t *v = json_object_get(obj, key);
     size_t old = vs__sc_push_key(sc, key);
@@ -68,8 +68,7 @@ static int parse_uniform(vs__sc *sc, const vs__sc_unit *u, const json_t *obj, vs
     return 0;
 }
 
-static int parse_exponential(vs__sc *sc, const vs__sc_unit *u, const json_t *obj,
-                             vs_dist *out)
+static int parse_exponential(vs__sc *sc, const vs__sc_unit *u, const json_t *obj, vs_dist *out)
 {
     double mean;
     if (get(sc, u, obj, "mean", true, &mean) < 0)
@@ -78,15 +77,15 @@ static int parse_exponential(vs__sc *sc, const vs__sc_unit *u, const json_t *obj
     return 0;
 }
 
-static int parse_lognormal_fit(vs__sc *sc, const vs__sc_unit *u, const json_t *obj,
-                               vs_dist *out)
+static int parse_lognormal_fit(vs__sc *sc, const vs__sc_unit *u, const json_t *obj, vs_dist *out)
 {
     double mean, p99;
     if (get(sc, u, obj, "mean", true, &mean) < 0 || get(sc, u, obj, "p99", true, &p99) < 0)
         return -1;
     if (vs_dist_lognormal_mean_p99(out, mean, p99) < 0)
-        return vs__sc_fail(sc, obj, "expected a lognormal's mean and p99 (mean < p99 <= "
-                                    "14.9 * mean)");
+        return vs__sc_fail(sc, obj,
+                           "expected a lognormal's mean and p99 (mean < p99 <= "
+                           "14.9 * mean)");
     return 0;
 }
 
@@ -100,8 +99,10 @@ static int parse_lognormal_mu_sigma(vs__sc *sc, const vs__sc_unit *u, const json
         vs__sc_number(sc, obj, "sigma", true, 0, false, 10, false, &sigma) < 0)
         return -1;
     if (mu + sigma * sigma / 2 > ln_max)
-        return vs__sc_fail(sc, obj, "expected a lognormal whose mean fits in int64 %s "
-                                    "(mu + sigma^2/2 <= %.4f)", u->base, ln_max);
+        return vs__sc_fail(sc, obj,
+                           "expected a lognormal whose mean fits in int64 %s "
+                           "(mu + sigma^2/2 <= %.4f)",
+                           u->base, ln_max);
     vs_dist_lognormal(out, mu, sigma);
     return 0;
 }
@@ -114,8 +115,7 @@ static int parse_lognormal(vs__sc *sc, const vs__sc_unit *u, const json_t *obj, 
         return vs__sc_fail(sc, obj, "expected either mean and p99 or mu and sigma, not both");
     if (!fit && !direct)
         return vs__sc_fail(sc, obj, "expected either mean and p99 or mu and sigma");
-    return fit ? parse_lognormal_fit(sc, u, obj, out)
-               : parse_lognormal_mu_sigma(sc, u, obj, out);
+    return fit ? parse_lognormal_fit(sc, u, obj, out) : parse_lognormal_mu_sigma(sc, u, obj, out);
 }
 
 static int parse_values(vs__sc *sc, const vs__sc_unit *u, const json_t *arr, double *values)
@@ -133,15 +133,13 @@ static int parse_values(vs__sc *sc, const vs__sc_unit *u, const json_t *arr, dou
     return 0;
 }
 
-static int parse_empirical_values(vs__sc *sc, const vs__sc_unit *u, const json_t *obj,
-                                  vs_dist *out)
+static int parse_empirical_values(vs__sc *sc, const vs__sc_unit *u, const json_t *obj, vs_dist *out)
 {
     const json_t *arr = json_object_get(obj, "values");
     size_t old = vs__sc_push_key(sc, "values");
     size_t n = json_array_size(arr);
     if (!json_is_array(arr) || n < 1 || n > EMPIRICAL_MAX)
-        return vs__sc_fail(sc, arr, "expected an array of 1..%d %s", EMPIRICAL_MAX,
-                           u->plural);
+        return vs__sc_fail(sc, arr, "expected an array of 1..%d %s", EMPIRICAL_MAX, u->plural);
     double *values = malloc(n * sizeof *values);
     if (!values)
         return vs__sc_oom(sc);
@@ -193,8 +191,10 @@ static int read_samples(vs__sc *sc, vs__csv *csv, double **values, size_t *n)
         (*values)[(*n)++] = ns;
     }
     if (rc == 0 && *n == 0)
-        return vs__sc_fail(sc, NULL, "%.200s: no values (one number of microseconds a line "
-                                     "expected)", csv->name);
+        return vs__sc_fail(sc, NULL,
+                           "%.200s: no values (one number of microseconds a line "
+                           "expected)",
+                           csv->name);
     return rc;
 }
 
@@ -207,8 +207,7 @@ static int parse_empirical_file(vs__sc *sc, const json_t *obj, vs_dist *out)
     double *values = NULL;
     size_t n = 0;
     vs__csv csv;
-    int rc = name[0] ? 0 : vs__sc_fail(sc, json_object_get(obj, "file"),
-                                       "expected a file name");
+    int rc = name[0] ? 0 : vs__sc_fail(sc, json_object_get(obj, "file"), "expected a file name");
     if (rc == 0 && (rc = vs__csv_open(sc, name, &csv)) == 0) {
         rc = read_samples(sc, &csv, &values, &n);
         vs__csv_close(&csv);
@@ -232,8 +231,10 @@ static int parse_empirical(vs__sc *sc, const vs__sc_unit *u, const json_t *obj, 
         return vs__sc_fail(sc, obj, "expected either values or file");
     if (file && !u->file) {
         vs__sc_push_key(sc, "file");
-        return vs__sc_fail(sc, file, "expected values: a file of samples (microseconds) is "
-                                     "for durations only, not %s", u->plural);
+        return vs__sc_fail(sc, file,
+                           "expected values: a file of samples (microseconds) is "
+                           "for durations only, not %s",
+                           u->plural);
     }
     return values ? parse_empirical_values(sc, u, obj, out) : parse_empirical_file(sc, obj, out);
 }
@@ -245,11 +246,16 @@ static int parse_object(vs__sc *sc, const vs__sc_unit *u, const json_t *obj, vs_
         vs__sc_check_keys(sc, obj, kind_keys((vs_dist_kind)kind)) < 0)
         return -1;
     switch ((vs_dist_kind)kind) {
-    case VS_DIST_CONSTANT: return parse_constant(sc, u, obj, out);
-    case VS_DIST_UNIFORM: return parse_uniform(sc, u, obj, out);
-    case VS_DIST_EXPONENTIAL: return parse_exponential(sc, u, obj, out);
-    case VS_DIST_LOGNORMAL: return parse_lognormal(sc, u, obj, out);
-    case VS_DIST_EMPIRICAL: return parse_empirical(sc, u, obj, out);
+    case VS_DIST_CONSTANT:
+        return parse_constant(sc, u, obj, out);
+    case VS_DIST_UNIFORM:
+        return parse_uniform(sc, u, obj, out);
+    case VS_DIST_EXPONENTIAL:
+        return parse_exponential(sc, u, obj, out);
+    case VS_DIST_LOGNORMAL:
+        return parse_lognormal(sc, u, obj, out);
+    case VS_DIST_EMPIRICAL:
+        return parse_empirical(sc, u, obj, out);
     }
     return -1;
 }
@@ -264,8 +270,10 @@ static int parse_dist(vs__sc *sc, const vs__sc_unit *u, const json_t *v, vs_dist
         return 0;
     }
     if (!json_is_object(v))
-        return vs__sc_fail(sc, v, "expected a distribution: {\"dist\": \"constant\", ...} "
-                                  "or a %s string", u->name);
+        return vs__sc_fail(sc, v,
+                           "expected a distribution: {\"dist\": \"constant\", ...} "
+                           "or a %s string",
+                           u->name);
     return parse_object(sc, u, v, out);
 }
 
@@ -284,8 +292,7 @@ int vs__sc_dist_of(vs__sc *sc, const vs__sc_unit *u, const json_t *obj, const ch
     return rc;
 }
 
-int vs__sc_dist(vs__sc *sc, const json_t *obj, const char *key, const char *dflt,
-                vs_dist *out)
+int vs__sc_dist(vs__sc *sc, const json_t *obj, const char *key, const char *dflt, vs_dist *out)
 {
     return vs__sc_dist_of(sc, &vs__sc_durations, obj, key, dflt, out);
 }

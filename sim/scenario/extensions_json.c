@@ -46,8 +46,10 @@ static int parse_name(vs__sc *sc, const json_t *v, vs_config *cfg, size_t i)
                            MAX_NAME_CHARS);
     for (size_t j = 0; j < i; j++)
         if (strcmp(cfg->extensions.names[j], s) == 0)
-            return vs__sc_fail(sc, v, "expected a name not in the stack already "
-                                      "($.extensions.stack[%zu] is the same)", j);
+            return vs__sc_fail(sc, v,
+                               "expected a name not in the stack already "
+                               "($.extensions.stack[%zu] is the same)",
+                               j);
     if (!(cfg->extensions.names[i] = strdup(s)))
         return vs__sc_oom(sc);
     return 0;
@@ -76,8 +78,9 @@ static int parse_stack(vs__sc *sc, const json_t *ext, vs_config *cfg)
         vs__sc_pop(sc, at);
     }
     if (wfp == n)
-        return vs__sc_fail(sc, arr, "expected \"" WFP_NAME "\" in the stack (WFP carries the "
-                                    "callouts)");
+        return vs__sc_fail(sc, arr,
+                           "expected \"" WFP_NAME "\" in the stack (WFP carries the "
+                           "callouts)");
     cfg->extensions.wfp = (uint32_t)wfp;
     vs__sc_pop(sc, old);
     return 0;
@@ -113,16 +116,20 @@ static int parse_order(vs__sc *sc, const json_t *ev, const vs_config *cfg, vs_st
         if (k < 0)
             return vs__sc_fail(sc, v, "expected a name in extensions.stack");
         if (first[k])
-            return vs__sc_fail(sc, v, "expected each name of extensions.stack once (order[%u] is "
-                                      "the same)", first[k] - 1);
+            return vs__sc_fail(sc, v,
+                               "expected each name of extensions.stack once (order[%u] is "
+                               "the same)",
+                               first[k] - 1);
         first[k] = (uint32_t)i + 1;
         e->order[i] = (uint32_t)k; /* i < n: the names so far are distinct stack names */
         vs__sc_pop(sc, at);
     }
     for (size_t k = 0; k < n; k++)
         if (!first[k])
-            return vs__sc_fail(sc, arr, "expected all %zu names of extensions.stack "
-                                        "($.extensions.stack[%zu] is missing)", n, k);
+            return vs__sc_fail(sc, arr,
+                               "expected all %zu names of extensions.stack "
+                               "($.extensions.stack[%zu] is missing)",
+                               n, k);
     vs__sc_pop(sc, old);
     return 0;
 }
@@ -142,8 +149,9 @@ static int parse_event(vs__sc *sc, const json_t *ev, const vs_config *cfg, vs_st
         return -1;
     e->action = (vs_stack_action)action;
     if (e->action == VS_STACK_RESTART)
-        return vs__sc_absent(sc, ev, "order", "only with action \"reorder\" (action is "
-                                              "\"restart\")");
+        return vs__sc_absent(sc, ev, "order",
+                             "only with action \"reorder\" (action is "
+                             "\"restart\")");
     return parse_order(sc, ev, cfg, e);
 }
 
@@ -189,8 +197,8 @@ int vs__sc_check_extensions(vs__sc *sc, const json_t *root, vs_config *cfg)
         const vs_stack_event *e = &cfg->extensions.events[i];
         if (e->at >= cfg->run.duration || e->host >= cfg->topology.hosts) {
             vs__sc_push_key(sc, "extensions");
-            const json_t *v = vs__sc_at_item(sc, json_object_get(root, "extensions"), "events",
-                                             i, e->at >= cfg->run.duration ? "at" : "host");
+            const json_t *v = vs__sc_at_item(sc, json_object_get(root, "extensions"), "events", i,
+                                             e->at >= cfg->run.duration ? "at" : "host");
             if (e->at >= cfg->run.duration)
                 return vs__sc_fail(sc, v, "expected a time before run.duration (%.9g s)",
                                    (double)cfg->run.duration / 1e9);

@@ -78,8 +78,7 @@ void vs__sc_pop(vs__sc *sc, size_t old)
 
 void vs__sc_show(const json_t *v, char *buf, size_t size)
 {
-    char *text = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15))
-                   : NULL;
+    char *text = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15)) : NULL;
     const char *s = text ? text : "?";
     size_t n = strlen(s);
     size_t cut = n <= VS__SC_GOT_MAX ? n : VS__SC_GOT_MAX;
@@ -193,8 +192,7 @@ static const json_t *lookup(vs__sc *sc, const json_t *obj, const char *key, bool
     return v;
 }
 
-int vs__sc_object(vs__sc *sc, const json_t *obj, const char *key, bool required,
-                  const json_t **out)
+int vs__sc_object(vs__sc *sc, const json_t *obj, const char *key, bool required, const json_t **out)
 {
     size_t old;
     *out = lookup(sc, obj, key, required, &old);
@@ -235,15 +233,15 @@ int vs__sc_number(vs__sc *sc, const json_t *obj, const char *key, bool required,
     if (!v)
         return sc->failed ? -1 : 0;
     if (!json_is_number(v) || !in_range(json_number_value(v), lo, lo_open, hi, hi_open))
-        return vs__sc_fail(sc, v, "expected a number in %c%.15g, %.15g%c", lo_open ? '(' : '[',
-                           lo, hi, hi_open ? ')' : ']');
+        return vs__sc_fail(sc, v, "expected a number in %c%.15g, %.15g%c", lo_open ? '(' : '[', lo,
+                           hi, hi_open ? ')' : ']');
     *out = json_number_value(v);
     vs__sc_pop(sc, old);
     return 0;
 }
 
-int vs__sc_string(vs__sc *sc, const json_t *obj, const char *key, const char *dflt,
-                  size_t maxlen, char **out)
+int vs__sc_string(vs__sc *sc, const json_t *obj, const char *key, const char *dflt, size_t maxlen,
+                  char **out)
 {
     size_t old;
     const json_t *v = lookup(sc, obj, key, dflt == NULL, &old);
@@ -270,8 +268,8 @@ static void quote_names(const char *const *names, char *buf, size_t size)
         len += (size_t)snprintf(buf + len, size - len, "%s\"%s\"", n == names ? "" : ", ", *n);
 }
 
-int vs__sc_enum(vs__sc *sc, const json_t *obj, const char *key, const char *const *names,
-                int dflt, int *out)
+int vs__sc_enum(vs__sc *sc, const json_t *obj, const char *key, const char *const *names, int dflt,
+                int *out)
 {
     size_t old;
     const json_t *v = lookup(sc, obj, key, dflt < 0, &old);
@@ -313,8 +311,8 @@ int vs__sc_duration_value(vs__sc *sc, const json_t *v, vs_time_t min_ns, vs_time
     return vs__sc_quantity_value(sc, &vs__sc_durations, v, min_ns > 0, out);
 }
 
-int vs__sc_duration(vs__sc *sc, const json_t *obj, const char *key, bool required,
-                    const char *dflt, vs_time_t min_ns, vs_time_t *out)
+int vs__sc_duration(vs__sc *sc, const json_t *obj, const char *key, bool required, const char *dflt,
+                    vs_time_t min_ns, vs_time_t *out)
 {
     size_t old;
     const json_t *v = lookup(sc, obj, key, required, &old);

@@ -29,8 +29,7 @@ static int parse_percentiles(vs__sc *sc, const json_t *obj, vs_config *cfg)
         return 0;
     size_t old = vs__sc_push_key(sc, "percentiles");
     if (!json_is_array(arr) || json_array_size(arr) > MAX_PERCENTILES)
-        return vs__sc_fail(sc, arr, "expected an array of at most %d percentiles",
-                           MAX_PERCENTILES);
+        return vs__sc_fail(sc, arr, "expected an array of at most %d percentiles", MAX_PERCENTILES);
     cfg->metrics.percentiles = calloc(json_array_size(arr) + 1, sizeof(double));
     if (!cfg->metrics.percentiles)
         return vs__sc_oom(sc);
@@ -50,7 +49,7 @@ static int parse_percentiles(vs__sc *sc, const json_t *obj, vs_config *cfg)
 int vs__sc_metrics(vs__sc *sc, const json_t *root, vs_config *cfg)
 {
     static const char *const keys[] = {"histogram_rel_error", "interval", "warmup", "per_host",
-                                       "percentiles", NULL};
+                                       "percentiles",         NULL};
     const json_t *m;
     size_t old;
     cfg->metrics.histogram_rel_error = 0.01;

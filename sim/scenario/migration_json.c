@@ -19,7 +19,8 @@ static const char *const placements[] = {"least_loaded", "random", "fixed", NULL
 static int parse_target_host(vs__sc *sc, const json_t *m, vs_config *cfg)
 {
     if (cfg->migration.placement != VS_PLACE_FIXED)
-        return vs__sc_absent(sc, m, "target_host", "only with placement \"fixed\" "
+        return vs__sc_absent(sc, m, "target_host",
+                             "only with placement \"fixed\" "
                              "(migration.placement is \"%s\")",
                              placements[cfg->migration.placement]);
     if (!json_object_get(m, "target_host")) {
@@ -63,12 +64,14 @@ static int parse_precopy(vs__sc *sc, const json_t *m, vs_config *cfg)
     if (vs__sc_enum(sc, m, "model", models, dflt, &model) < 0)
         return -1;
     cfg->migration.model = (vs_precopy_model)model;
-    if (model == VS_PRECOPY_MEMORY &&
-        vs__sc_absent(sc, m, "precopy", "only with migration.model \"measured\" "
-                      "(migration.model is \"memory\")") < 0)
+    if (model == VS_PRECOPY_MEMORY && vs__sc_absent(sc, m, "precopy",
+                                                    "only with migration.model \"measured\" "
+                                                    "(migration.model is \"memory\")") < 0)
         return -1;
-    return vs__sc_dist(sc, m, "precopy", "{\"dist\": \"lognormal\", \"mean\": \"8s\", "
-                       "\"p99\": \"20s\"}", &cfg->migration.precopy);
+    return vs__sc_dist(sc, m, "precopy",
+                       "{\"dist\": \"lognormal\", \"mean\": \"8s\", "
+                       "\"p99\": \"20s\"}",
+                       &cfg->migration.precopy);
 }
 
 /* The memory model's setup and rounds (docs/capacity.md). Setup 2.5 s: fitted to Aidan
@@ -81,20 +84,31 @@ static int parse_rounds(vs__sc *sc, const json_t *m, vs_config *cfg)
     cfg->migration.max_rounds = 5;
     if (vs__sc_dist(sc, m, "setup", "\"2.5s\"", &cfg->migration.setup) < 0 ||
         vs__sc_u32(sc, m, "max_rounds", false, 1, MAX_ROUNDS, &cfg->migration.max_rounds) < 0 ||
-        vs__sc_duration(sc, m, "max_downtime", false, "300ms", 1,
-                        &cfg->migration.max_downtime) < 0)
+        vs__sc_duration(sc, m, "max_downtime", false, "300ms", 1, &cfg->migration.max_downtime) < 0)
         return -1;
     return 0;
 }
 
 int vs__sc_migration(vs__sc *sc, const json_t *root, vs_config *cfg)
 {
-    static const char *const keys[] = {"max_per_host",     "model",        "precopy",
-                                       "setup",            "max_rounds",   "max_downtime",
-                                       "pause",            "bandwidth_gbps", "latency",
-                                       "timeout",          "placement",    "target_host",
-                                       "disk_time",        "sequence",     "on_refused",
-                                       "max_destinations", "on_restore_failure", NULL};
+    static const char *const keys[] = {"max_per_host",
+                                       "model",
+                                       "precopy",
+                                       "setup",
+                                       "max_rounds",
+                                       "max_downtime",
+                                       "pause",
+                                       "bandwidth_gbps",
+                                       "latency",
+                                       "timeout",
+                                       "placement",
+                                       "target_host",
+                                       "disk_time",
+                                       "sequence",
+                                       "on_refused",
+                                       "max_destinations",
+                                       "on_restore_failure",
+                                       NULL};
     const json_t *m;
     size_t old;
     int placement;

@@ -14,8 +14,8 @@
  * compression option would be about 2). */
 int vs__sc_network(vs__sc *sc, const json_t *root, vs_config *cfg)
 {
-    static const char *const keys[] = {"bandwidth_gbps", "latency", "efficiency",
-                                       "compression", NULL};
+    static const char *const keys[] = {"bandwidth_gbps", "latency", "efficiency", "compression",
+                                       NULL};
     const json_t *net;
     size_t old;
     double gbps = 10;
@@ -24,8 +24,8 @@ int vs__sc_network(vs__sc *sc, const json_t *root, vs_config *cfg)
     if (vs__sc_enter(sc, root, "network", false, keys, &net, &old) < 0 ||
         vs__sc_number(sc, net, "bandwidth_gbps", false, 0, true, MAX_GBPS, false, &gbps) < 0 ||
         vs__sc_duration(sc, net, "latency", false, "200us", 0, &cfg->network.latency) < 0 ||
-        vs__sc_number(sc, net, "efficiency", false, 0, true, 1, false,
-                      &cfg->network.efficiency) < 0 ||
+        vs__sc_number(sc, net, "efficiency", false, 0, true, 1, false, &cfg->network.efficiency) <
+            0 ||
         vs__sc_number(sc, net, "compression", false, 1, false, MAX_COMPRESSION, false,
                       &cfg->network.compression) < 0)
         return -1;

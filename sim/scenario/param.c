@@ -108,8 +108,7 @@ static int parse_range(parse_ctx *c, const char *item, const char *dots, range *
         char kind = colon[1];
         if ((kind != '+' && kind != 'x') ||
             !parse_num(colon + 2, strlen(colon + 2), &r->by, &r->iby, &by_int))
-            return fail(c, "range \"%.64s\": expected A..B, A..B:+STEP or A..B:xFACTOR",
-                        item);
+            return fail(c, "range \"%.64s\": expected A..B, A..B:+STEP or A..B:xFACTOR", item);
         r->geometric = kind == 'x';
     }
     r->integral = ia_int && ib_int && by_int;
@@ -340,16 +339,14 @@ oom:
     return -1;
 }
 
-int vs_axis_from_json(const char *key, const json_t *values, vs_axis *axis,
-                      char why[VS_ERROR_MAX])
+int vs_axis_from_json(const char *key, const json_t *values, vs_axis *axis, char why[VS_ERROR_MAX])
 {
     *axis = (vs_axis){0};
     if (json_is_string(values))
-        return parse_list(key, strlen(key), json_string_value(values),
-                          json_string_value(values), axis, why);
+        return parse_list(key, strlen(key), json_string_value(values), json_string_value(values),
+                          axis, why);
     if (!json_is_array(values) || json_array_size(values) == 0) {
-        snprintf(why, VS_ERROR_MAX,
-                 "expected an array of values or a string like \"1..64:x2\"");
+        snprintf(why, VS_ERROR_MAX, "expected an array of values or a string like \"1..64:x2\"");
         return -1;
     }
     if (key[0] == '\0') {

@@ -25,8 +25,8 @@
 #define VS_GRID_MAX_POINTS 1000000
 
 typedef struct vs_axis {
-    char *key;        /* the --set path */
-    json_t **values;  /* owned references, in sweep order */
+    char *key;       /* the --set path */
+    json_t **values; /* owned references, in sweep order */
     size_t nvalues;
 } vs_axis;
 
@@ -42,8 +42,7 @@ int vs_axis_parse_list(const char *key, const char *list, vs_axis *axis, char wh
 /* From a scenario's "sweep": an array of values taken verbatim (a string stays a
  * string), or a string in the list syntax above. why says what was expected, without
  * a path (the caller knows it). */
-int vs_axis_from_json(const char *key, const json_t *values, vs_axis *axis,
-                      char why[VS_ERROR_MAX]);
+int vs_axis_from_json(const char *key, const json_t *values, vs_axis *axis, char why[VS_ERROR_MAX]);
 
 void vs_axis_free(vs_axis *axis);
 

@@ -38,8 +38,9 @@ static int parse_name(vs__sc *sc, const json_t *entry, const char *ref, vs_plugi
         if (!p->name)
             return vs__sc_oom(sc);
         if (!valid_name(p->name))
-            return vs__sc_fail(sc, entry, "expected a \"name\" ([A-Za-z0-9_.-]{1,64}); the "
-                                          "path gives none");
+            return vs__sc_fail(sc, entry,
+                               "expected a \"name\" ([A-Za-z0-9_.-]{1,64}); the "
+                               "path gives none");
         return 0;
     }
     size_t old = vs__sc_push_key(sc, "name");

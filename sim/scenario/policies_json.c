@@ -76,11 +76,15 @@ static int parse_hex(vs__sc *sc, const json_t *v, uint8_t **data, uint32_t *len)
     while (bad < n && nibble(s[bad]) >= 0)
         bad++;
     if (bad < n)
-        return vs__sc_fail(sc, v, "expected a string of hex digits, two a byte (character %zu "
-                                  "is not one)", bad);
+        return vs__sc_fail(sc, v,
+                           "expected a string of hex digits, two a byte (character %zu "
+                           "is not one)",
+                           bad);
     if (n % 2)
-        return vs__sc_fail(sc, v, "expected an even number of hex digits, two a byte (this has "
-                                  "%zu)", n);
+        return vs__sc_fail(sc, v,
+                           "expected an even number of hex digits, two a byte (this has "
+                           "%zu)",
+                           n);
     if (!(*data = malloc(n ? n / 2 : 1)))
         return vs__sc_oom(sc);
     hex_to_bytes(s, n / 2, *data);
@@ -93,14 +97,14 @@ static int parse_hex(vs__sc *sc, const json_t *v, uint8_t **data, uint32_t *len)
  * bytes with a pattern, byte i = (i * 31 + seed) & 0xff, seed the policy's index. Given
  * bytes are never NULL, even 0 of them, so that a change's "bytes unchanged" (NULL) stays
  * apart from "0 bytes". */
-static int parse_bytes(vs__sc *sc, const json_t *obj, uint32_t seed, uint8_t **data,
-                       uint32_t *len)
+static int parse_bytes(vs__sc *sc, const json_t *obj, uint32_t seed, uint8_t **data, uint32_t *len)
 {
     const json_t *hex = json_object_get(obj, "data");
     int64_t size = -1;
     if (hex)
-        return vs__sc_absent(sc, obj, "size", "not with \"data\" (give the bytes or how many, "
-                                              "not both)") < 0
+        return vs__sc_absent(sc, obj, "size",
+                             "not with \"data\" (give the bytes or how many, "
+                             "not both)") < 0
                    ? -1
                    : parse_hex(sc, hex, data, len);
     if (vs__sc_int(sc, obj, "size", false, 0, MAX_POLICY_BYTES, &size) < 0)
@@ -120,8 +124,9 @@ static int parse_property_id(vs__sc *sc, const json_t *entry, vs_policy *p)
 {
     const json_t *guid = json_object_get(entry, "guid");
     if (json_object_get(entry, "plugin"))
-        return vs__sc_absent(sc, entry, "guid", "not with \"plugin\" (the PropertyId is that "
-                                                "plugin's provider GUID: give one of the two)") < 0
+        return vs__sc_absent(sc, entry, "guid",
+                             "not with \"plugin\" (the PropertyId is that "
+                             "plugin's provider GUID: give one of the two)") < 0
                    ? -1
                    : vs__sc_string(sc, entry, "plugin", NULL, VS__SC_STRING_MAX, &p->plugin);
     if (!guid)
@@ -129,8 +134,9 @@ static int parse_property_id(vs__sc *sc, const json_t *entry, vs_policy *p)
     size_t old = vs__sc_push_key(sc, "guid");
     const char *s = json_string_value(guid);
     if (!s || !parse_guid(s, p->guid))
-        return vs__sc_fail(sc, guid, "expected a GUID \"{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}\" "
-                                     "(hex digits, braces optional)");
+        return vs__sc_fail(sc, guid,
+                           "expected a GUID \"{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}\" "
+                           "(hex digits, braces optional)");
     vs__sc_pop(sc, old);
     return 0;
 }

@@ -11,7 +11,7 @@
 
 #include "scenario/scenario-int.h"
 
-#define MAX_SIG_DIGITS 19   /* 10^19 - 1 still fits in uint64_t */
+#define MAX_SIG_DIGITS 19 /* 10^19 - 1 still fits in uint64_t */
 #define MAX_ABS_EXPONENT 100000
 
 /* A parsed non-negative decimal: sig * 10^exp10 (digits past the 19th are dropped). */
@@ -44,19 +44,22 @@ static const unit durations[] = {
 
 /* Bytes: SI prefixes are powers of 1000, IEC ones powers of 1024. */
 static const unit sizes[] = {
-    {"B", 1, 0},    {"KB", 1, 3},    {"MB", 1, 6},    {"GB", 1, 9},    {"TB", 1, 12},
-    {"KiB", KI, 0}, {"MiB", MI, 0},  {"GiB", GI, 0},  {"TiB", TI, 0},
+    {"B", 1, 0},    {"KB", 1, 3},   {"MB", 1, 6},   {"GB", 1, 9},   {"TB", 1, 12},
+    {"KiB", KI, 0}, {"MiB", MI, 0}, {"GiB", GI, 0}, {"TiB", TI, 0},
 };
 
 /* Read in bit/s, so that "1bps" (1/8 B/s) is exact too. */
 static const unit rates[] = {
-    {"B/s", 8, 0},       {"KB/s", 8, 3},      {"MB/s", 8, 6},      {"GB/s", 8, 9},
-    {"TB/s", 8, 12},     {"KiB/s", 8 * KI, 0}, {"MiB/s", 8 * MI, 0}, {"GiB/s", 8 * GI, 0},
-    {"TiB/s", 8 * TI, 0}, {"bps", 1, 0},       {"Kbps", 1, 3},      {"Mbps", 1, 6},
-    {"Gbps", 1, 9},      {"Tbps", 1, 12},
+    {"B/s", 8, 0},        {"KB/s", 8, 3},       {"MB/s", 8, 6},       {"GB/s", 8, 9},
+    {"TB/s", 8, 12},      {"KiB/s", 8 * KI, 0}, {"MiB/s", 8 * MI, 0}, {"GiB/s", 8 * GI, 0},
+    {"TiB/s", 8 * TI, 0}, {"bps", 1, 0},        {"Kbps", 1, 3},       {"Mbps", 1, 6},
+    {"Gbps", 1, 9},       {"Tbps", 1, 12},
 };
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 
 static void add_digit(decimal *d, char c, int *nsig, bool fraction)
 {

@@ -102,8 +102,7 @@ static bool try_list(search *s, const char *list)
     return false;
 }
 
-static char *resolve_name(const char *ref, const char *const *search_dirs, char *err,
-                          size_t errlen)
+static char *resolve_name(const char *ref, const char *const *search_dirs, char *err, size_t errlen)
 {
     search s = {.name = ref};
     bool done = false;

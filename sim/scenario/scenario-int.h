@@ -12,21 +12,21 @@
 
 #include "scenario/scenario.h"
 
-#define VS__SC_PATH_MAX 512             /* longer JSON paths are shown cut, with "..." */
-#define VS__SC_GOT_MAX 40               /* "got <value>": compact JSON cut to this many bytes */
-#define VS__SC_STRING_MAX (1u << 20)    /* any string value */
-#define VS__SC_TEXT_MAX (64u << 10)     /* the scenario's name and description */
-#define VS__SC_DEPTH_MAX 64             /* nesting of arrays and objects, anywhere */
-#define VS__SC_FILE_MAX (64u << 20)     /* bytes of a scenario file */
-#define VS__SC_HOSTS_MAX 100000         /* topology.hosts; host indices are below it */
+#define VS__SC_PATH_MAX 512          /* longer JSON paths are shown cut, with "..." */
+#define VS__SC_GOT_MAX 40            /* "got <value>": compact JSON cut to this many bytes */
+#define VS__SC_STRING_MAX (1u << 20) /* any string value */
+#define VS__SC_TEXT_MAX (64u << 10)  /* the scenario's name and description */
+#define VS__SC_DEPTH_MAX 64          /* nesting of arrays and objects, anywhere */
+#define VS__SC_FILE_MAX (64u << 20)  /* bytes of a scenario file */
+#define VS__SC_HOSTS_MAX 100000      /* topology.hosts; host indices are below it */
 
 typedef struct vs__sc {
-    const char *file;   /* names the scenario in messages */
-    const char *base_dir;                /* relative plugin and CSV paths start here */
-    const char *const *plugin_path;      /* --plugin-path dirs or NULL */
-    char *err;                           /* VS_ERROR_MAX bytes */
-    bool failed;                         /* the first error is kept */
-    bool oom;                            /* out of memory: the load says only that */
+    const char *file;               /* names the scenario in messages */
+    const char *base_dir;           /* relative plugin and CSV paths start here */
+    const char *const *plugin_path; /* --plugin-path dirs or NULL */
+    char *err;                      /* VS_ERROR_MAX bytes */
+    bool failed;                    /* the first error is kept */
+    bool oom;                       /* out of memory: the load says only that */
     size_t pathlen;
     char path[VS__SC_PATH_MAX];
 } vs__sc;
@@ -62,11 +62,11 @@ int vs__sc_int(vs__sc *sc, const json_t *obj, const char *key, bool required, in
 int vs__sc_number(vs__sc *sc, const json_t *obj, const char *key, bool required, double lo,
                   bool lo_open, double hi, bool hi_open, double *out);
 /* A fresh malloc'ed copy in *out (the default's copy when missing). */
-int vs__sc_string(vs__sc *sc, const json_t *obj, const char *key, const char *dflt,
-                  size_t maxlen, char **out);
+int vs__sc_string(vs__sc *sc, const json_t *obj, const char *key, const char *dflt, size_t maxlen,
+                  char **out);
 /* One of the NULL-terminated `names`: its index. */
-int vs__sc_enum(vs__sc *sc, const json_t *obj, const char *key, const char *const *names,
-                int dflt, int *out);
+int vs__sc_enum(vs__sc *sc, const json_t *obj, const char *key, const char *const *names, int dflt,
+                int *out);
 /* What a quantity is and how it is written (quantity.c): a duration, a size or a rate.
  * A distribution's parameters are all of one. `parse` gives whole ticks of the base
  * unit: 0, -1 not a number with one of the units, -2 more than INT64_MAX ticks. */
@@ -88,15 +88,14 @@ extern const vs__sc_unit vs__sc_rates;     /* B/s, ..., TiB/s, bps, ..., Tbps ->
 int vs__sc_quantity_value(vs__sc *sc, const vs__sc_unit *u, const json_t *v, bool positive,
                           uint64_t *ticks);
 /* A duration string; `min_ns` is the least allowed (1 for "must be > 0"). */
-int vs__sc_duration(vs__sc *sc, const json_t *obj, const char *key, bool required,
-                    const char *dflt, vs_time_t min_ns, vs_time_t *out);
+int vs__sc_duration(vs__sc *sc, const json_t *obj, const char *key, bool required, const char *dflt,
+                    vs_time_t min_ns, vs_time_t *out);
 int vs__sc_duration_value(vs__sc *sc, const json_t *v, vs_time_t min_ns, vs_time_t *out);
 /* vs_duration_parse with the reason: -1 not a duration, -2 more than INT64_MAX ns. */
 int vs__sc_duration_parse(const char *text, vs_time_t *out_ns);
 
 /* A distribution, {"dist": ...} or a duration string; dflt (JSON text) when missing. */
-int vs__sc_dist(vs__sc *sc, const json_t *obj, const char *key, const char *dflt,
-                vs_dist *out);
+int vs__sc_dist(vs__sc *sc, const json_t *obj, const char *key, const char *dflt, vs_dist *out);
 /* The same for a distribution of sizes or rates (or durations): its values in u's base
  * unit, a bare string of u for a constant. */
 int vs__sc_dist_of(vs__sc *sc, const vs__sc_unit *u, const json_t *obj, const char *key,
@@ -114,17 +113,17 @@ int vs__sc_absent(vs__sc *sc, const json_t *obj, const char *key, const char *fm
 #define VS__CSV_LINE_MAX 4096
 #define VS__CSV_FIELDS_MAX 8
 typedef struct vs__csv {
-    const char *name;   /* as written in the scenario */
+    const char *name; /* as written in the scenario */
     int fd;
-    size_t line;        /* the line last read, from 1 */
-    bool first;         /* the row last read is the file's first non-blank line (a header
+    size_t line; /* the line last read, from 1 */
+    bool first;  /* the row last read is the file's first non-blank line (a header
                            when its first field is not what the caller wants) */
     bool started;
     bool eof;
-    char *buf;          /* VS__CSV_BUF bytes; lines are cut in place */
-    size_t start, end;  /* unread bytes of buf */
+    char *buf;         /* VS__CSV_BUF bytes; lines are cut in place */
+    size_t start, end; /* unread bytes of buf */
     char *fields[VS__CSV_FIELDS_MAX];
-    size_t nfields;     /* of the row last read */
+    size_t nfields; /* of the row last read */
 } vs__csv;
 int vs__csv_open(vs__sc *sc, const char *name, vs__csv *csv);
 /* Opens `path` for reading if it is a regular file (a FIFO, a device or a directory is

@@ -6,8 +6,8 @@
  * reads the CSV files a scenario may name (empirical samples, traces), a line at a time.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,8 +65,7 @@ static int apply_seed(vs__sc *sc, json_t *root, const vs_scenario_options *opts)
     return 0;
 }
 
-static int load_tree(vs__sc *sc, json_t *root, const vs_scenario_options *opts,
-                     vs_config *cfg)
+static int load_tree(vs__sc *sc, json_t *root, const vs_scenario_options *opts, vs_config *cfg)
 {
     static const vs_scenario_options none;
     if (!opts)
@@ -88,8 +87,8 @@ static int oom_error(vs__sc *sc)
     return VS_SCENARIO_OOM;
 }
 
-static int load_buffer(vs__sc *sc, const char *text, size_t len,
-                       const vs_scenario_options *opts, vs_config *cfg)
+static int load_buffer(vs__sc *sc, const char *text, size_t len, const vs_scenario_options *opts,
+                       vs_config *cfg)
 {
     vs_config built;
     memset(&built, 0, sizeof built);
@@ -152,7 +151,8 @@ static char *read_file(vs__sc *sc, int fd, size_t *len)
         return vs__sc_fail_file(sc, "%s", strerror(errno)), NULL;
     if (st.st_size > (off_t)VS__SC_FILE_MAX)
         return vs__sc_fail_file(sc, "file is larger than 64 MiB (%lld bytes)",
-                                (long long)st.st_size), NULL;
+                                (long long)st.st_size),
+               NULL;
     /* One byte more than the size, so that EOF shows without growing the buffer. */
     return read_all(sc, fd, (size_t)st.st_size + 1, len);
 }

@@ -14,7 +14,6 @@
 #include "base/json_alloc.h"
 #include "config/config.h"
 
-
 /* One --set KEY=VALUE: KEY is a dotted path (`workload.rate_per_s`, `plugins.0.params.x`);
  * VALUE is taken as JSON when it parses as JSON, else as a string (`run.duration=30s`).
  * With value NULL, key holds the whole "KEY=VALUE" argument and the loader splits it

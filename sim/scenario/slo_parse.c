@@ -84,13 +84,16 @@ static int parse_one(vs__sc *sc, const json_t *v, vs_slo *slo)
         s = NULL;
     int rc = s ? parse_slo(s, slo) : -1;
     if (rc == -2)
-        return vs__sc_fail(sc, NULL, "unknown metric \"%.128s\" (see docs/scenario.md, "
-                                     "\"slo\")", slo->metric);
+        return vs__sc_fail(sc, NULL,
+                           "unknown metric \"%.128s\" (see docs/scenario.md, "
+                           "\"slo\")",
+                           slo->metric);
     if (rc == -3)
         return vs__sc_oom(sc);
     if (rc < 0)
-        return vs__sc_fail(sc, v, "expected \"<metric> <op> <number>\" with op one of "
-                                  "< <= > >= == !=");
+        return vs__sc_fail(sc, v,
+                           "expected \"<metric> <op> <number>\" with op one of "
+                           "< <= > >= == !=");
     return 0;
 }
 

@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "config/metric_names.h"
-#include "scenario/scenario-int.h"
 #include "scenario/param.h"
+#include "scenario/scenario-int.h"
 
 #define MAX_PARAMS 16
 #define MAX_REPS 100000
@@ -25,8 +25,10 @@ static int check_params(vs__sc *sc, const json_t *params, vs_sweep_section *sw)
         return vs__sc_fail(sc, NULL, "missing required key");
     if (!json_is_object(params) || json_object_size(params) == 0 ||
         json_object_size(params) > MAX_PARAMS)
-        return vs__sc_fail(sc, params, "expected an object of 1..%d members, each a --set path "
-                                       "and its values", MAX_PARAMS);
+        return vs__sc_fail(sc, params,
+                           "expected an object of 1..%d members, each a --set path "
+                           "and its values",
+                           MAX_PARAMS);
     sw->params = calloc(json_object_size(params), sizeof *sw->params);
     if (!sw->params)
         return vs__sc_oom(sc);
@@ -37,8 +39,9 @@ static int check_params(vs__sc *sc, const json_t *params, vs_sweep_section *sw)
         vs_axis axis;
         size_t at = vs__sc_push_key(sc, key);
         if (strcmp(key, "seed") == 0)
-            return vs__sc_fail(sc, NULL, "the seed is not swept: replications (\"reps\") "
-                                         "each get their own");
+            return vs__sc_fail(sc, NULL,
+                               "the seed is not swept: replications (\"reps\") "
+                               "each get their own");
         if (vs_axis_from_json(key, values, &axis, why) != 0)
             /* why quotes a string (the list syntax) already */
             return vs__sc_fail(sc, json_is_string(values) ? NULL : values, "%s", why);
@@ -69,8 +72,9 @@ static int check_metrics(vs__sc *sc, const json_t *obj, vs_sweep_section *sw)
     json_array_foreach(metrics, i, m) {
         size_t at = vs__sc_push_index(sc, i);
         if (!json_is_string(m) || !vs_metric_known(json_string_value(m)))
-            return vs__sc_fail(sc, m, "expected a report metric such as "
-                                      "\"latency_us.blackout.p99\" (see docs/report.md)");
+            return vs__sc_fail(sc, m,
+                               "expected a report metric such as "
+                               "\"latency_us.blackout.p99\" (see docs/report.md)");
         if (!(sw->metrics[sw->nmetrics++] = strdup(json_string_value(m))))
             return vs__sc_oom(sc);
         vs__sc_pop(sc, at);

@@ -51,13 +51,17 @@ static int trace_row(vs__sc *sc, const vs__csv *csv, const vs_config *cfg, vs_tr
     if (rc <= 0)
         return rc;
     if (csv->nfields < 2 || csv->nfields > 3)
-        return vs__csv_fail(sc, csv, "expected the fields time_s,vm,target (target may be "
-                            "empty), got %zu field%s", csv->nfields, csv->nfields > 1 ? "s" : "");
+        return vs__csv_fail(sc, csv,
+                            "expected the fields time_s,vm,target (target may be "
+                            "empty), got %zu field%s",
+                            csv->nfields, csv->nfields > 1 ? "s" : "");
     uint64_t nvms = (uint64_t)cfg->topology.hosts * cfg->topology.vms_per_host;
     if (index_field(csv->fields[1], nvms, &e->vm) < 0) {
         vs__csv_show(csv->fields[1], got, sizeof got);
-        return vs__csv_fail(sc, csv, "expected a VM index in 0..%llu (topology.hosts * "
-                            "vms_per_host - 1), got %s", (unsigned long long)nvms - 1, got);
+        return vs__csv_fail(sc, csv,
+                            "expected a VM index in 0..%llu (topology.hosts * "
+                            "vms_per_host - 1), got %s",
+                            (unsigned long long)nvms - 1, got);
     }
     const char *t = csv->nfields == 3 ? csv->fields[2] : "";
     e->at = at;
@@ -66,8 +70,10 @@ static int trace_row(vs__sc *sc, const vs__csv *csv, const vs_config *cfg, vs_tr
         return 1;
     vs__csv_show(t, got, sizeof got);
     if (cfg->workload.operation != VS_OP_MIGRATE)
-        return vs__csv_fail(sc, csv, "expected no target host with operation "
-                            "\"local_save_restore\", got %s", got);
+        return vs__csv_fail(sc, csv,
+                            "expected no target host with operation "
+                            "\"local_save_restore\", got %s",
+                            got);
     if (index_field(t, cfg->topology.hosts, &e->target) < 0)
         return vs__csv_fail(sc, csv, "expected a target host index in 0..%u or nothing, got %s",
                             cfg->topology.hosts - 1, got);
@@ -90,8 +96,10 @@ static int read_trace(vs__sc *sc, vs__csv *csv, vs_config *cfg)
         if (n > 0 && e.at < cfg->workload.trace[n - 1].at) {
             char shown[VS__SC_GOT_MAX + 32];
             vs__csv_show(csv->fields[0], shown, sizeof shown);
-            return vs__csv_fail(sc, csv, "expected a time >= the previous row's (line %zu), "
-                                "got %s", prev_line, shown);
+            return vs__csv_fail(sc, csv,
+                                "expected a time >= the previous row's (line %zu), "
+                                "got %s",
+                                prev_line, shown);
         }
         if (n == MAX_TRACE_ROWS)
             return vs__csv_fail(sc, csv, "more than %d rows", MAX_TRACE_ROWS);

@@ -91,8 +91,9 @@ int vs__sc_u32(vs__sc *sc, const json_t *obj, const char *key, bool required, in
 
 static int parse_topology(vs__sc *sc, const json_t *root, vs_config *cfg)
 {
-    static const char *const keys[] = {"hosts", "switches_per_host", "vms_per_host",
-                                       "nics_per_vm", "cpus_per_host", "vm_start", NULL};
+    static const char *const keys[] = {"hosts",       "switches_per_host", "vms_per_host",
+                                       "nics_per_vm", "cpus_per_host",     "vm_start",
+                                       NULL};
     static const char *const starts[] = {"running", "power_on", NULL};
     const json_t *topo;
     size_t old;
@@ -128,8 +129,8 @@ static int parse_wfp(vs__sc *sc, const json_t *root, vs_config *cfg)
     if (vs__sc_enter(sc, root, "wfp", false, keys, &wfp, &old) < 0 ||
         vs__sc_enum(sc, wfp, "fanout", fanouts, VS_FANOUT_SEQUENTIAL, &fanout) < 0 ||
         vs__sc_enum(sc, wfp, "order", orders, VS_ORDER_SUBSCRIPTION, &order) < 0 ||
-        vs__sc_duration(sc, wfp, "pending_timeout", false, "12s", 1,
-                        &cfg->wfp.pending_timeout) < 0 ||
+        vs__sc_duration(sc, wfp, "pending_timeout", false, "12s", 1, &cfg->wfp.pending_timeout) <
+            0 ||
         vs__sc_enum(sc, wfp, "segments", segments, VS_SEGMENTS_PER_CALLOUT, &seg) < 0)
         return -1;
     cfg->wfp.fanout = (vs_fanout_mode)fanout;

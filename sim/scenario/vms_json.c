@@ -33,10 +33,10 @@ int vs__sc_vms(vs__sc *sc, const json_t *root, vs_config *cfg)
     if (vs__sc_enter(sc, root, "vms", false, keys, &vms, &old) < 0 ||
         vs__sc_dist_of(sc, &vs__sc_sizes, vms, "memory", "\"4GiB\"", &cfg->vms.memory) < 0 ||
         check_nonzero(sc, vms, "memory", &cfg->vms.memory) < 0 ||
-        vs__sc_dist_of(sc, &vs__sc_rates, vms, "dirty_rate", "\"25MB/s\"",
-                       &cfg->vms.dirty_rate) < 0 ||
-        vs__sc_dist_of(sc, &vs__sc_sizes, vms, "working_set", "\"1GiB\"",
-                       &cfg->vms.working_set) < 0 ||
+        vs__sc_dist_of(sc, &vs__sc_rates, vms, "dirty_rate", "\"25MB/s\"", &cfg->vms.dirty_rate) <
+            0 ||
+        vs__sc_dist_of(sc, &vs__sc_sizes, vms, "working_set", "\"1GiB\"", &cfg->vms.working_set) <
+            0 ||
         check_nonzero(sc, vms, "working_set", &cfg->vms.working_set) < 0)
         return -1;
     vs__sc_pop(sc, old);

@@ -12,13 +12,13 @@
 #define MAX_POPULATION 1000000
 #define MAX_STAGES 1000
 
-static const char *const workload_types[] = {"poisson", "closed", "drain", "ramp", "trace",
-                                             NULL};
+static const char *const workload_types[] = {"poisson", "closed", "drain", "ramp", "trace", NULL};
 static const char *const operations[] = {"migrate", "local_save_restore", NULL};
 
 #define T(kind) (1u << (kind))
-#define T_ALL (T(VS_WORKLOAD_POISSON) | T(VS_WORKLOAD_CLOSED) | T(VS_WORKLOAD_DRAIN) | \
-               T(VS_WORKLOAD_RAMP) | T(VS_WORKLOAD_TRACE))
+#define T_ALL                                                                                      \
+    (T(VS_WORKLOAD_POISSON) | T(VS_WORKLOAD_CLOSED) | T(VS_WORKLOAD_DRAIN) | T(VS_WORKLOAD_RAMP) | \
+     T(VS_WORKLOAD_TRACE))
 
 /* Which types take which key. */
 static const struct workload_key {
@@ -62,8 +62,8 @@ static int check_keys_of_type(vs__sc *sc, const json_t *w, vs_workload_kind kind
         size_t len = 0, n = 0;
         for (int t = 0; workload_types[t]; t++)
             if (k->types & T(t))
-                len += (size_t)snprintf(list + len, sizeof list - len, "%s\"%s\"",
-                                        n++ ? ", " : "", workload_types[t]);
+                len += (size_t)snprintf(list + len, sizeof list - len, "%s\"%s\"", n++ ? ", " : "",
+                                        workload_types[t]);
         vs__sc_push_key(sc, key);
         return vs__sc_fail(sc, NULL, "only for type%s %s (workload.type is \"%s\")",
                            n > 1 ? "s" : "", list, workload_types[kind]);
@@ -98,8 +98,10 @@ static int parse_drain_hosts(vs__sc *sc, const json_t *w, vs_config *cfg)
             rc = vs__sc_fail(sc, v, "expected a host index, an integer in 0..%d",
                              VS__SC_HOSTS_MAX - 1);
         else if (first[h])
-            rc = vs__sc_fail(sc, v, "expected distinct host indices ($.workload.hosts[%u] is "
-                             "%lld too)", first[h] - 1, (long long)h);
+            rc = vs__sc_fail(sc, v,
+                             "expected distinct host indices ($.workload.hosts[%u] is "
+                             "%lld too)",
+                             first[h] - 1, (long long)h);
         else {
             first[h] = (uint32_t)i + 1;
             cfg->workload.drain_hosts[i] = (uint32_t)h;
@@ -119,8 +121,8 @@ static int parse_stage(vs__sc *sc, const json_t *v, vs_ramp_stage *stage)
         return vs__sc_fail(sc, v, "expected an object {\"duration\", \"target_rate_per_s\"}");
     return vs__sc_check_keys(sc, v, keys) < 0 ||
                    vs__sc_duration(sc, v, "duration", true, NULL, 1, &stage->duration) < 0 ||
-                   vs__sc_number(sc, v, "target_rate_per_s", true, 0, false, MAX_RATE_PER_S,
-                                 false, &stage->target_rate_per_s) < 0
+                   vs__sc_number(sc, v, "target_rate_per_s", true, 0, false, MAX_RATE_PER_S, false,
+                                 &stage->target_rate_per_s) < 0
                ? -1
                : 0;
 }
@@ -148,8 +150,9 @@ static int parse_stages(vs__sc *sc, const json_t *w, vs_config *cfg)
         vs__sc_pop(sc, at);
     }
     if (!moves)
-        return vs__sc_fail(sc, NULL, "expected some target_rate_per_s > 0 (with these stages "
-                                     "and rate_per_s 0 nothing ever arrives)");
+        return vs__sc_fail(sc, NULL,
+                           "expected some target_rate_per_s > 0 (with these stages "
+                           "and rate_per_s 0 nothing ever arrives)");
     vs__sc_pop(sc, old);
     return 0;
 }

@@ -72,7 +72,8 @@ int vs_server_parse_listen(const char *spec, bool any, char host[64], uint16_t *
         if (hl >= 2 && spec[0] == '[' && spec[hl - 1] == ']')
             spec++, hl -= 2;
         if (hl == 0 || hl >= 64)
-            return snprintf(err, VS_ERROR_MAX, "--listen %s: expected PORT or ADDRESS:PORT", spec), -1;
+            return snprintf(err, VS_ERROR_MAX, "--listen %s: expected PORT or ADDRESS:PORT", spec),
+                   -1;
         memcpy(host, spec, hl);
         host[hl] = '\0';
         if (strcmp(host, "localhost") == 0)
@@ -81,17 +82,22 @@ int vs_server_parse_listen(const char *spec, bool any, char host[64], uint16_t *
     char *end;
     long n = strtol(p, &end, 10);
     if (*p < '0' || *p > '9' || *end != '\0' || n < 0 || n > 65535)
-        return snprintf(err, VS_ERROR_MAX, "--listen: port \"%s\" is not a number from 0 to 65535", p), -1;
+        return snprintf(err, VS_ERROR_MAX, "--listen: port \"%s\" is not a number from 0 to 65535",
+                        p),
+               -1;
     *port = (uint16_t)n;
     struct in_addr a4;
     struct in6_addr a6;
     if (inet_pton(AF_INET, host, &a4) != 1 && inet_pton(AF_INET6, host, &a6) != 1)
         return snprintf(err, VS_ERROR_MAX, "--listen: \"%s\" is not a numeric IPv4 or IPv6 address",
-                        host), -1;
+                        host),
+               -1;
     if (!any && !loopback(host))
         return snprintf(err, VS_ERROR_MAX,
                         "--listen %s: not a loopback address; the endpoint has no authentication, "
-                        "add --listen-any to serve it on %s anyway", host, host), -1;
+                        "add --listen-any to serve it on %s anyway",
+                        host, host),
+               -1;
     return 0;
 }
 
@@ -141,6 +147,7 @@ static void get_status(vs_server *s, struct evhttp_request *req)
     const vs_stats *st = &s->sim->stats;
     double dur = (double)s->sim->cfg->run.duration / 1e9, t = (double)info.sim_time_ns / 1e9;
     double progress = s->finished ? 1.0 : dur > 0 ? fmin(t / dur, 1.0) : 0.0;
+    /* clang-format off */
     json_t *o = json_pack(
         "{s:s, s:f, s:f, s:f, s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b}",
         "state", s->finished ? "finished" : "running", "progress", progress,
@@ -153,6 +160,7 @@ static void get_status(vs_server *s, struct evhttp_request *req)
         "migrations_failed", (json_int_t)st->migrations.failed,
         "verifier_violations", (json_int_t)st->violations.total,
         "requests", (json_int_t)s->requests, "interrupted", info.interrupted);
+    /* clang-format on */
     reply_json(req, o, JSON_COMPACT);
 }
 
@@ -161,7 +169,8 @@ static void get_metrics(vs_server *s, struct evhttp_request *req)
     vs_run_info info = run_info(s);
     vs_metrics_info mi = {.sim_time_ns = info.sim_time_ns,
                           .run_duration_ns = s->sim->cfg->run.duration,
-                          .events = info.events, .wall_time_s = info.wall_time_s,
+                          .events = info.events,
+                          .wall_time_s = info.wall_time_s,
                           .finished = s->finished};
     char *text = vs_metrics_text(s->sim->cfg, &s->sim->stats, &mi);
     if (!text) {
@@ -194,11 +203,10 @@ static void handle(struct evhttp_request *req, void *arg)
         evhttp_send_error(req, 400, "Bad Request");
         return;
     }
-    void (*get)(vs_server *, struct evhttp_request *) =
-        strcmp(path, "/metrics") == 0   ? get_metrics
-        : strcmp(path, "/status") == 0  ? get_status
-        : strcmp(path, "/report") == 0  ? get_report
-                                        : NULL;
+    void (*get)(vs_server *, struct evhttp_request *) = strcmp(path, "/metrics") == 0  ? get_metrics
+                                                        : strcmp(path, "/status") == 0 ? get_status
+                                                        : strcmp(path, "/report") == 0 ? get_report
+                                                                                       : NULL;
     if (!get) {
         static const char msg[] = "not found: try /metrics, /status or /report\n";
         reply(req, 404, "Not Found", "text/plain; charset=utf-8", msg, sizeof msg - 1);
@@ -249,8 +257,10 @@ vs_server *vs_server_start(vs_sim *sim, const char *host, uint16_t port, char er
     evhttp_set_gencb(s->http, handle, s);
     struct evhttp_bound_socket *bound = evhttp_bind_socket_with_handle(s->http, host, port);
     if (!bound) {
-        snprintf(err, VS_ERROR_MAX, "--listen: cannot listen on %s port %u (in use, or not "
-                 "an address of this machine)", host, (unsigned)port);
+        snprintf(err, VS_ERROR_MAX,
+                 "--listen: cannot listen on %s port %u (in use, or not "
+                 "an address of this machine)",
+                 host, (unsigned)port);
         goto fail;
     }
     struct sockaddr_storage ss;

@@ -186,8 +186,7 @@ static void plugins(out *o)
         plugin_sample(o, "plugin_memory_bytes", p, NULL, (double)o->st->plugins[p].mem_bytes);
     family(o, "plugin_memory_peak_bytes", "gauge", "Most tagged memory the plugin held");
     for (size_t p = 0; p < o->st->nplugins; p++)
-        plugin_sample(o, "plugin_memory_peak_bytes", p, NULL,
-                      (double)o->st->plugins[p].mem_peak);
+        plugin_sample(o, "plugin_memory_peak_bytes", p, NULL, (double)o->st->plugins[p].mem_peak);
     static const int lat[] = {VS_LAT_PENDING_COMPLETION, VS_LAT_CALLBACK};
     for (size_t i = 0; i < 2; i++) {
         char name[64], help[192];
@@ -221,8 +220,8 @@ char *vs_metrics_text(const vs_config *cfg, const vs_stats *st, const vs_metrics
     seq_counters(&o, "restores", "restore", &st->restores);
     op_counters(&o, "migrations", "Migrations", &st->migrations);
     op_counters(&o, "local_save_restores", "Local save/restores", &st->local);
-    counter(&o, "operations_queued_total",
-            "Operations that waited behind another on the same VM", st->operations_queued);
+    counter(&o, "operations_queued_total", "Operations that waited behind another on the same VM",
+            st->operations_queued);
     counter(&o, "callbacks_total", "Callout invocations", st->callbacks);
     counter(&o, "state_bytes_total", "NIC state bytes saved by all callouts", st->state_bytes);
     counter(&o, "save_oids_total", "OID_SWITCH_NIC_SAVE round trips", st->save_oids);
@@ -234,10 +233,12 @@ char *vs_metrics_text(const vs_config *cfg, const vs_stats *st, const vs_metrics
             st->oversized_states);
     counter(&o, "verifier_violations_total", "Contract violations the verifier found",
             st->violations.total);
-    const struct { const char *name, *help; const vs_level *l; } levels[] = {
-        {"pending_completions", "Pended callouts not yet completed", &st->pending},
-        {"migrations_in_flight", "Migrations under way", &st->migrations_in_flight},
-        {"saves_in_flight", "NIC save sequences under way", &st->saves_in_flight}};
+    const struct {
+        const char *name, *help;
+        const vs_level *l;
+    } levels[] = {{"pending_completions", "Pended callouts not yet completed", &st->pending},
+                  {"migrations_in_flight", "Migrations under way", &st->migrations_in_flight},
+                  {"saves_in_flight", "NIC save sequences under way", &st->saves_in_flight}};
     for (size_t i = 0; i < 3; i++) {
         char name[64], help[160];
         gauge(&o, levels[i].name, levels[i].help, (double)levels[i].l->total.level);

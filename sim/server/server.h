@@ -10,9 +10,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/error.h"
 #include "config/config.h"
 #include "model/stats.h"
-#include "base/error.h"
 
 typedef struct vs_sim vs_sim;
 
@@ -43,8 +43,7 @@ typedef struct vs_server vs_server;
 /* Binds host:port (port 0: any free one) on sim->evbase, creating the base when there
  * is none, and sets sim->poll to serve requests between sub-slices when it is unset.
  * Prints "vswitchsim: listening on http://HOST:PORT" on stderr. NULL with err. */
-vs_server *vs_server_start(vs_sim *sim, const char *host, uint16_t port,
-                           char err[VS_ERROR_MAX]);
+vs_server *vs_server_start(vs_sim *sim, const char *host, uint16_t port, char err[VS_ERROR_MAX]);
 uint16_t vs_server_port(const vs_server *s);
 /* The run is over (the sim is still alive): /status says "finished"; with linger > 0
  * keep serving the final numbers for that many wall seconds. */

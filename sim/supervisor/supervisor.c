@@ -6,8 +6,8 @@
  * writing one leaves the one before it readable.
  */
 #define _GNU_SOURCE
-#include "base/clock.h"
 #include "supervisor/supervisor.h"
+#include "base/clock.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -22,12 +22,12 @@
 
 struct vs_supervisor_page {
     vs_breadcrumb crumb;
-    volatile uint32_t done;     /* vs_supervisor_child_done: what follows is no death */
-    volatile uint32_t began;    /* vs_supervisor_began: the plugins are in, the run goes */
-    volatile uint32_t slot;     /* 0: no snapshot yet; else 1 + the slot of the last */
-    volatile uint64_t len[2];   /* each slot's snapshot, in bytes */
-    volatile vs_time_t at[2];   /* ... and its simulated time */
-    uint32_t nnames;            /* the scenario's plugins, once the child has loaded it */
+    volatile uint32_t done;   /* vs_supervisor_child_done: what follows is no death */
+    volatile uint32_t began;  /* vs_supervisor_began: the plugins are in, the run goes */
+    volatile uint32_t slot;   /* 0: no snapshot yet; else 1 + the slot of the last */
+    volatile uint64_t len[2]; /* each slot's snapshot, in bytes */
+    volatile vs_time_t at[2]; /* ... and its simulated time */
+    uint32_t nnames;          /* the scenario's plugins, once the child has loaded it */
     char names[VS_SUPERVISOR_NAMES][VS_SUPERVISOR_NAME_MAX];
 };
 
@@ -86,8 +86,8 @@ vs_supervised vs_supervisor_start(vs_supervisor *s)
     *s = (vs_supervisor){.snapshot_fd = -1, .snapshot_every_s = snapshot_interval()};
     if (supervision_off())
         return VS_UNSUPERVISED;
-    void *page = mmap(NULL, sizeof *s->page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-                      -1, 0);
+    void *page =
+        mmap(NULL, sizeof *s->page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (page == MAP_FAILED) {
         perror("vswitchsim: warning: running unsupervised: mmap");
         return VS_UNSUPERVISED;
@@ -191,7 +191,7 @@ void vs_supervisor_snapshot(vs_supervisor *s, const json_t *report, vs_time_t at
     if (!s->page || s->snapshot_fd < 0)
         return;
     char *text = json_dumps(report, JSON_COMPACT);
-    if (text) { /* else out of memory: the last one stands */
+    if (text) {                                     /* else out of memory: the last one stands */
         unsigned slot = s->page->slot == 1 ? 1 : 0; /* the one not holding the last */
         size_t n = strlen(text);
         if (write_at(s->snapshot_fd, text, n, (off_t)slot * SLOT_SPAN) == 0) {
@@ -238,7 +238,8 @@ json_t *vs_supervisor_last_snapshot(const vs_supervisor *s)
         return NULL;
     size_t got = 0;
     while (got < n) {
-        ssize_t r = pread(s->snapshot_fd, text + got, n - got, (off_t)slot * SLOT_SPAN + (off_t)got);
+        ssize_t r =
+            pread(s->snapshot_fd, text + got, n - got, (off_t)slot * SLOT_SPAN + (off_t)got);
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0)
@@ -296,26 +297,32 @@ int vs_supervisor_say_death(const vs_child_end *end, const char *plugin, const c
     if (isatty(STDERR_FILENO))
         fputs("\r\033[K", stderr); /* the child's progress line */
     if (b->active && plugin && b->what && strcmp(b->what, "load") == 0) {
-        fprintf(stderr, "vswitchsim: plugin \"%s\": loading it killed the process (%s): a file "
+        fprintf(stderr,
+                "vswitchsim: plugin \"%s\": loading it killed the process (%s): a file "
                 "the dynamic loader cannot map, or a constructor of the plugin that crashed%s\n",
                 plugin, vs_supervisor_cause(end, why), after);
         return 2; /* VS_EXIT_BAD_INPUT: not a plugin this program can load */
     }
     if (b->active && plugin) {
-        fprintf(stderr, "vswitchsim: callout crashed: plugin \"%s\" in its %s callback: %s at "
-                "%.9f s simulated, and the process died of it%s\n", plugin, what,
-                vs_supervisor_cause(end, why), (double)b->at / 1e9, after);
+        fprintf(stderr,
+                "vswitchsim: callout crashed: plugin \"%s\" in its %s callback: %s at "
+                "%.9f s simulated, and the process died of it%s\n",
+                plugin, what, vs_supervisor_cause(end, why), (double)b->at / 1e9, after);
         return 3; /* VS_EXIT_BREACH: a callout bug */
     }
     if (b->runs > 0 && plugin) {
-        fprintf(stderr, "vswitchsim: the run died of %s outside any callout; the last callout "
+        fprintf(stderr,
+                "vswitchsim: the run died of %s outside any callout; the last callout "
                 "to run was plugin \"%s\" in its %s callback at %.9f s simulated, which may "
                 "have corrupted memory (verifier.special_pool catches overruns where they "
-                "happen)%s\n", vs_supervisor_cause(end, why), plugin, what, (double)b->at / 1e9, after);
+                "happen)%s\n",
+                vs_supervisor_cause(end, why), plugin, what, (double)b->at / 1e9, after);
         return 3;
     }
-    fprintf(stderr, "vswitchsim: internal error: the process died of %s before any callout "
-            "ran%s\n", vs_supervisor_cause(end, why), after);
+    fprintf(stderr,
+            "vswitchsim: internal error: the process died of %s before any callout "
+            "ran%s\n",
+            vs_supervisor_cause(end, why), after);
     return 1; /* VS_EXIT_FAILURE */
 }
 

@@ -38,9 +38,9 @@
 #include "model/sim.h"
 
 typedef enum vs_supervised {
-    VS_UNSUPERVISED,      /* do the work in this process */
-    VS_SUPERVISED_CHILD,  /* do the work, then vs_supervisor_child_done */
-    VS_SUPERVISED_PARENT  /* the child has ended: see vs_supervisor_end */
+    VS_UNSUPERVISED,     /* do the work in this process */
+    VS_SUPERVISED_CHILD, /* do the work, then vs_supervisor_child_done */
+    VS_SUPERVISED_PARENT /* the child has ended: see vs_supervisor_end */
 } vs_supervised;
 
 typedef struct vs_supervisor_page vs_supervisor_page;
@@ -49,18 +49,18 @@ typedef struct vs_supervisor {
     vs_supervisor_page *page; /* shared with the child; NULL: unsupervised */
     int snapshot_fd;          /* a memfd the child writes snapshots into; -1: none */
     pid_t child;
-    int status;               /* the child's wait status, in the parent */
-    double snapshot_every_s;  /* wall seconds between snapshots after the first */
-    double last_snapshot;     /* wall clock of the last one, in the child */
+    int status;              /* the child's wait status, in the parent */
+    double snapshot_every_s; /* wall seconds between snapshots after the first */
+    double last_snapshot;    /* wall clock of the last one, in the child */
 } vs_supervisor;
 
 /* How the child ended, read by the parent. */
 typedef struct vs_child_end {
-    bool finished;     /* the work ran to its end: exit_code is its result */
+    bool finished; /* the work ran to its end: exit_code is its result */
     int exit_code;
-    int signal;        /* died of this signal; 0: exited (exit_code) without finishing */
-    bool stopped;      /* died of SIGINT or SIGTERM's default action (a second ^C) */
-    bool began;        /* the run had begun (vs_supervisor_began) */
+    int signal;          /* died of this signal; 0: exited (exit_code) without finishing */
+    bool stopped;        /* died of SIGINT or SIGTERM's default action (a second ^C) */
+    bool began;          /* the run had begun (vs_supervisor_began) */
     vs_breadcrumb crumb; /* who ran last, and whether they still were */
     bool has_snapshot;
     vs_time_t snapshot_at; /* the last snapshot's simulated time */

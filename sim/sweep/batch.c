@@ -12,12 +12,18 @@
 #include <string.h>
 
 static const char *const headline_metrics[] = {
-    "latency_us.blackout.p99",    "latency_us.blackout.mean",
-    "latency_us.pending_completion.p99", "latency_us.save.p99",
-    "latency_us.restore.p99",     "latency_us.migration.p99",
-    "throughput.saves_per_s",     "throughput.migrations_per_s",
-    "migrations.completed",       "migrations.failed",
-    "saves.timed_out",            "in_flight.pending_max",
+    "latency_us.blackout.p99",
+    "latency_us.blackout.mean",
+    "latency_us.pending_completion.p99",
+    "latency_us.save.p99",
+    "latency_us.restore.p99",
+    "latency_us.migration.p99",
+    "throughput.saves_per_s",
+    "throughput.migrations_per_s",
+    "migrations.completed",
+    "migrations.failed",
+    "saves.timed_out",
+    "in_flight.pending_max",
 };
 #define NHEADLINE (sizeof headline_metrics / sizeof headline_metrics[0])
 
@@ -25,17 +31,17 @@ json_t *vs_batch_slo_texts(const vs_config *cfg)
 {
     json_t *list = json_array();
     for (size_t i = 0; list && i < cfg->nslos; i++)
-        json_array_append_new(list, json_sprintf("%s %s %.15g", cfg->slos[i].metric,
-                                                 vs_slo_op_text(cfg->slos[i].op),
-                                                 cfg->slos[i].limit));
+        json_array_append_new(list,
+                              json_sprintf("%s %s %.15g", cfg->slos[i].metric,
+                                           vs_slo_op_text(cfg->slos[i].op), cfg->slos[i].limit));
     return list;
 }
 
 /* Under mpirun this initializes MPI; on ranks other than 0 it runs the jobs rank 0
  * sends and returns 0 with be->ex NULL: the command is over for them and returns
  * *exit_code. Returns -1 after printing an error. */
-static int exec_open(vs_batch_exec *be, vs_batch_args *b, const vs_job_base *base,
-                     int *argc, char ***argv, int *exit_code)
+static int exec_open(vs_batch_exec *be, vs_batch_args *b, const vs_job_base *base, int *argc,
+                     char ***argv, int *exit_code)
 {
     char err[VS_ERROR_MAX];
     *be = (vs_batch_exec){.rank = 0, .size = 1};
@@ -79,8 +85,7 @@ static void exec_close(vs_batch_exec *be)
     be->mpi = false;
 }
 
-int vs_batch_run(vs_batch_args *b, int *argc, char ***argv, vs_batch_loaded_fn loaded,
-                 void *ctx)
+int vs_batch_run(vs_batch_args *b, int *argc, char ***argv, vs_batch_loaded_fn loaded, void *ctx)
 {
     char err[VS_ERROR_MAX];
     int code = VS_EXIT_BAD_INPUT;
@@ -144,8 +149,7 @@ static int check_load(const vs_batch_args *b, const vs_override *set, size_t nse
     for (size_t i = 0; i < nset; i++)
         snprintf(what + strlen(what), sizeof what - strlen(what), "%s%s=%.64s", i ? ", " : "",
                  set[i].key, set[i].value);
-    fprintf(stderr, "vswitchsim: %s (with the swept value%s %s)\n", err, nset > 1 ? "s" : "",
-            what);
+    fprintf(stderr, "vswitchsim: %s (with the swept value%s %s)\n", err, nset > 1 ? "s" : "", what);
     return -1;
 }
 

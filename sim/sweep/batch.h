@@ -10,9 +10,9 @@
 #include <signal.h>
 #include <stdbool.h>
 
+#include "scenario/param.h"
 #include "sweep/exec.h"
 #include "sweep/job.h"
-#include "scenario/param.h"
 
 #define VS_SWEEP_MAX_PARAMS 16
 #define VS_SWEEP_MAX_METRICS 256
@@ -44,8 +44,7 @@ typedef struct vs_batch_exec {
  * Returns the exit code. */
 typedef int (*vs_batch_loaded_fn)(void *ctx, const vs_config *cfg, vs_batch_exec *be,
                                   const vs_job_base *base);
-int vs_batch_run(vs_batch_args *b, int *argc, char ***argv, vs_batch_loaded_fn loaded,
-                 void *ctx);
+int vs_batch_run(vs_batch_args *b, int *argc, char ***argv, vs_batch_loaded_fn loaded, void *ctx);
 
 /* The metrics every run reports (the headline ones, then the scenario's SLO metrics,
  * then `extra`), without duplicates; *n set. Returns NULL when out of memory. */

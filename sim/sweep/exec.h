@@ -34,9 +34,8 @@ typedef struct vs_exec vs_exec;
 struct vs_exec {
     /* Runs the batch. Returns 0 when all finished, 1 when *stop was raised (the jobs
      * in flight are killed; done was not called for them), -1 with err. */
-    int (*run)(vs_exec *ex, const vs_job_base *base, const vs_jobs *jobs,
-               vs_exec_done_fn done, void *ctx, volatile sig_atomic_t *stop,
-               char err[VS_ERROR_MAX]);
+    int (*run)(vs_exec *ex, const vs_job_base *base, const vs_jobs *jobs, vs_exec_done_fn done,
+               void *ctx, volatile sig_atomic_t *stop, char err[VS_ERROR_MAX]);
     void (*free)(vs_exec *ex);
 };
 

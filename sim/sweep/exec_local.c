@@ -30,8 +30,8 @@ vs_jobs vs_jobs_of_array(json_t *const *jobs, size_t n)
 }
 
 /* Makes job `index` and starts it in a child. */
-static int start_job(vs_procs *procs, const vs_job_base *base, const vs_jobs *jobs,
-                     size_t index, char err[VS_ERROR_MAX])
+static int start_job(vs_procs *procs, const vs_job_base *base, const vs_jobs *jobs, size_t index,
+                     char err[VS_ERROR_MAX])
 {
     json_t *job = jobs->make(jobs->ctx, index);
     int rc = job ? vs_procs_start(procs, base, job, index, err)

@@ -91,8 +91,8 @@ typedef struct outbox {
 
 /* Sends index + text (len bytes, no NUL) with `tag` to `dest`: through `ob` without
  * waiting when it is given, else with MPI_Send. */
-static int send_indexed(outbox *ob, int dest, int tag, size_t index, const char *text,
-                        size_t len, char err[VS_ERROR_MAX])
+static int send_indexed(outbox *ob, int dest, int tag, size_t index, const char *text, size_t len,
+                        char err[VS_ERROR_MAX])
 {
     if (len > (size_t)INT32_MAX - INDEX_BYTES) {
         snprintf(err, VS_ERROR_MAX, "MPI: a message of %zu bytes is too long", len);
@@ -238,8 +238,8 @@ static int take_message(mpi_exec *m, const MPI_Status *st, size_t n, vs_exec_don
     if (st->MPI_TAG == TAG_FAIL) {
         snprintf(err, VS_ERROR_MAX, "rank %d: %s", src, text ? text : "failed");
     } else if (st->MPI_TAG != TAG_RESULT || !text || index >= n || m->outstanding[src] == 0) {
-        snprintf(err, VS_ERROR_MAX, "MPI: unexpected message (tag %d) from rank %d",
-                 st->MPI_TAG, src);
+        snprintf(err, VS_ERROR_MAX, "MPI: unexpected message (tag %d) from rank %d", st->MPI_TAG,
+                 src);
     } else {
         json_error_t jerr;
         json_t *result = json_loadb(text, len, 0, &jerr);
@@ -356,9 +356,8 @@ static int collect(mpi_exec *m, size_t n, vs_exec_done_fn done, void *ctx, size_
     return 0;
 }
 
-static int mpi_run(vs_exec *ex, const vs_job_base *base, const vs_jobs *jobs,
-                   vs_exec_done_fn done, void *ctx, volatile sig_atomic_t *stop,
-                   char err[VS_ERROR_MAX])
+static int mpi_run(vs_exec *ex, const vs_job_base *base, const vs_jobs *jobs, vs_exec_done_fn done,
+                   void *ctx, volatile sig_atomic_t *stop, char err[VS_ERROR_MAX])
 {
     mpi_exec *m = (mpi_exec *)ex;
     size_t next = 0, finished = 0, n = jobs->n;
@@ -419,8 +418,8 @@ static mpi_exec *mpi_exec_new(unsigned jobs, int size)
     return m;
 }
 
-static int mpi_open(int *argc, char ***argv, unsigned jobs, vs_exec **ex, int *rank,
-                    int *size, char err[VS_ERROR_MAX])
+static int mpi_open(int *argc, char ***argv, unsigned jobs, vs_exec **ex, int *rank, int *size,
+                    char err[VS_ERROR_MAX])
 {
     *ex = NULL;
     if (jobs == 0)
@@ -475,8 +474,8 @@ static int serve_job(vs_procs *p, outbox *ob, const vs_job_base *base, size_t in
 }
 
 /* Handles one message from rank 0. Returns 1 on STOP, 0 to go on, -1 with err. */
-static int serve_message(vs_procs *p, outbox *ob, const vs_job_base *base,
-                         const MPI_Status *st, char err[VS_ERROR_MAX])
+static int serve_message(vs_procs *p, outbox *ob, const vs_job_base *base, const MPI_Status *st,
+                         char err[VS_ERROR_MAX])
 {
     size_t index, len;
     char *text;

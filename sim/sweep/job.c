@@ -86,10 +86,12 @@ static json_t *result_of(json_t *report, const vs_config *cfg, const vs_run_end 
     if (c->signal && crash)
         crashed = json_string_value(json_object_get(crash, "plugin"));
     uint64_t violations = vs_report_violations(report);
+    /* clang-format off */
     return json_pack("{s:i, s:o, s:I, s:I, s:s?, s:b}", "exit", code, "values",
                      values_of(report, metrics), "slo_breached", (json_int_t)breached,
                      "violations", (json_int_t)violations, "crashed", crashed, "interrupted",
                      end->interrupted);
+    /* clang-format on */
 }
 
 json_t *vs_job_run(const vs_job_base *base, const json_t *job)

@@ -54,8 +54,8 @@ static int module_path(char path[PATH_MAX], char err[VS_ERROR_MAX])
     char *slash = strrchr(exe, '/');
     if (slash)
         *slash = '\0';
-    int len = snprintf(path, PATH_MAX, "%s/%s/%s", exe, VSWITCHSIM_MPI_MODULE_DIR,
-                       VS_MPI_MODULE_NAME);
+    int len =
+        snprintf(path, PATH_MAX, "%s/%s/%s", exe, VSWITCHSIM_MPI_MODULE_DIR, VS_MPI_MODULE_NAME);
     if (len < 0 || len >= PATH_MAX) {
         snprintf(err, VS_ERROR_MAX, "the MPI module's path is longer than PATH_MAX");
         return -1;

@@ -114,7 +114,7 @@ static char *line_name(const json_t *sweep, const json_t *pt)
     for (size_t c = 1; c < json_array_size(params); c++) {
         char *v = vs__value_text(json_array_get(get(pt, "params"), c));
         vs_buf_printf(&b, "%s%s=%s", c > 1 ? ", " : "", str(json_array_get(params, c), "key"),
-                       v ? v : "");
+                      v ? v : "");
         b.failed |= v == NULL;
         free(v);
     }
@@ -150,8 +150,12 @@ static line *lineset_find(lineset *s, const json_t *sweep, const json_t *pt)
     }
     for (size_t k = 0; k < 4 * s->slots; k++)
         xy[k] = NAN;
-    s->l[s->n] = (line){.key = key, .name = name, .x = xy, .y = xy + s->slots,
-                        .lo = xy + 2 * s->slots, .hi = xy + 3 * s->slots};
+    s->l[s->n] = (line){.key = key,
+                        .name = name,
+                        .x = xy,
+                        .y = xy + s->slots,
+                        .lo = xy + 2 * s->slots,
+                        .hi = xy + 3 * s->slots};
     return &s->l[s->n++];
 }
 
@@ -250,22 +254,33 @@ static void chart_metric(vs_buf *b, const json_t *sweep, const xaxis *a, const c
         return;
     }
     for (size_t i = 0; i < s.n; i++)
-        series[i] = (vs_series){.name = s.l[i].name, .x = s.l[i].x, .y = s.l[i].y, .n = a->n,
-                                 .ylo = s.l[i].lo, .yhi = s.l[i].hi};
+        series[i] = (vs_series){.name = s.l[i].name,
+                                .x = s.l[i].x,
+                                .y = s.l[i].y,
+                                .n = a->n,
+                                .ylo = s.l[i].lo,
+                                .yhi = s.l[i].hi};
     vs_threshold t[MAX_THRESHOLDS];
     char label[MAX_THRESHOLDS][96];
     char note[128];
-    snprintf(note, sizeof note, "mean of the runs at each point; bars: its %g%% confidence "
-             "interval", num_or_nan(get(sweep, "confidence")) * 100);
+    snprintf(note, sizeof note,
+             "mean of the runs at each point; bars: its %g%% confidence "
+             "interval",
+             num_or_nan(get(sweep, "confidence")) * 100);
     const char *xkey = str(json_array_get(get(sweep, "params"), 0), "key");
-    vs_svg_chart(b, &(vs_chart){
-        .id = metric, .title = metric, .note = note,
-        .empty = "no data: no point has a value for this metric yet",
-        .x = {xkey, a->names ? VS_SCALE_LINEAR : VS_SCALE_AUTO},
-        .y = {metric, VS_SCALE_AUTO},
-        .series = series, .nseries = s.n,
-        .thresholds = t, .nthresholds = slo_thresholds(sweep, metric, t, label, MAX_THRESHOLDS),
-        .xnames = (const char *const *)a->names, .nxnames = a->names ? a->n : 0});
+    vs_svg_chart(b,
+                 &(vs_chart){.id = metric,
+                             .title = metric,
+                             .note = note,
+                             .empty = "no data: no point has a value for this metric yet",
+                             .x = {xkey, a->names ? VS_SCALE_LINEAR : VS_SCALE_AUTO},
+                             .y = {metric, VS_SCALE_AUTO},
+                             .series = series,
+                             .nseries = s.n,
+                             .thresholds = t,
+                             .nthresholds = slo_thresholds(sweep, metric, t, label, MAX_THRESHOLDS),
+                             .xnames = (const char *const *)a->names,
+                             .nxnames = a->names ? a->n : 0});
     free(series);
     lineset_free(&s);
 }

@@ -51,7 +51,7 @@ static void csv_header(vs_buf *b, const json_t *sweep)
         for (size_t s = 0; s < NSTATS; s++) {
             vs_buf col = {0};
             vs_buf_printf(&col, "%s_%s", json_string_value(v) ? json_string_value(v) : "",
-                           CSV_STATS[s]);
+                          CSV_STATS[s]);
             b->failed |= col.failed;
             csv_field(b, col.text ? col.text : "", first);
             first = false;

@@ -52,14 +52,17 @@ static void write_header(vs_buf *b, const json_t *sweep)
     vs_html_escape(b, str(sweep, "name"));
     vs_buf_puts(b, "</span></h1>\n<p class=\"meta\">");
     vs_html_escape(b, str(sweep, "scenario"));
-    vs_buf_printf(b, " &middot; seed %.0f &middot; %zu point%s &times; %.0f rep%s &middot; "
-                   "%g%% confidence intervals</p>\n", num_or_nan(get(sweep, "seed")), points,
-                   points == 1 ? "" : "s", num_or_nan(get(sweep, "reps")),
-                   num_or_nan(get(sweep, "reps")) == 1 ? "" : "s",
-                   num_or_nan(get(sweep, "confidence")) * 100);
+    vs_buf_printf(b,
+                  " &middot; seed %.0f &middot; %zu point%s &times; %.0f rep%s &middot; "
+                  "%g%% confidence intervals</p>\n",
+                  num_or_nan(get(sweep, "seed")), points, points == 1 ? "" : "s",
+                  num_or_nan(get(sweep, "reps")), num_or_nan(get(sweep, "reps")) == 1 ? "" : "s",
+                  num_or_nan(get(sweep, "confidence")) * 100);
     if (!json_is_true(get(sweep, "complete")))
-        vs_buf_printf(b, "<p class=\"meta warn\">Incomplete: %zu of %zu points have runs."
-                       "</p>\n", done, points);
+        vs_buf_printf(b,
+                      "<p class=\"meta warn\">Incomplete: %zu of %zu points have runs."
+                      "</p>\n",
+                      done, points);
     vs_buf_puts(b, "</header>\n");
 }
 
@@ -83,8 +86,8 @@ static void write_table(vs_buf *b, const json_t *sweep)
         for (size_t c = 0; c < g.cols; c++) {
             const char *s = vs__grid_at(&g, r, c);
             bool all = c + 1 < g.cols || r == 0 || g.all_passed[r];
-            vs_buf_printf(b, "<%s class=\"%s%s\">", r ? "td" : "th",
-                           c < g.nparams ? "text" : "num", all ? "" : " fail");
+            vs_buf_printf(b, "<%s class=\"%s%s\">", r ? "td" : "th", c < g.nparams ? "text" : "num",
+                          all ? "" : " fail");
             vs_html_escape(b, s);
             vs_buf_printf(b, "</%s>", r ? "td" : "th");
         }

@@ -129,12 +129,12 @@ static int first_round(const vs_plan_range *r, unsigned k, vs_plan_eval_fn eval,
     return doublings;
 }
 
-void vs_plan_search(const vs_plan_range *r, vs_plan_eval_fn eval, void *ctx,
-                    vs_plan_answer *out)
+void vs_plan_search(const vs_plan_range *r, vs_plan_eval_fn eval, void *ctx, vs_plan_answer *out)
 {
     *out = (vs_plan_answer){0};
-    unsigned k = r->probes < 1 ? 1 : r->probes > VS_PLAN_MAX_PROBES ? VS_PLAN_MAX_PROBES
-                                                                     : r->probes;
+    unsigned k = r->probes < 1                    ? 1
+                 : r->probes > VS_PLAN_MAX_PROBES ? VS_PLAN_MAX_PROBES
+                                                  : r->probes;
     int doublings = first_round(r, k, eval, ctx, out);
     if (doublings < 0)
         return;

@@ -45,25 +45,24 @@ typedef void (*vs_plan_eval_fn)(void *ctx, const double *values, size_t n, vs_ve
 #define VS_PLAN_MAX_PROBES 64
 
 typedef struct vs_plan_range {
-    double lo;         /* the search starts here; it must pass */
-    double hi;         /* a value expected to fail; NAN: double from lo until one fails */
-    bool integer;      /* integer values only */
-    double tolerance;  /* real values: stop when hi - lo <= tolerance * lo */
+    double lo;        /* the search starts here; it must pass */
+    double hi;        /* a value expected to fail; NAN: double from lo until one fails */
+    bool integer;     /* integer values only */
+    double tolerance; /* real values: stop when hi - lo <= tolerance * lo */
     unsigned max_doublings;
-    unsigned probes;   /* values per round, 1..VS_PLAN_MAX_PROBES (0 counts as 1) */
+    unsigned probes; /* values per round, 1..VS_PLAN_MAX_PROBES (0 counts as 1) */
 } vs_plan_range;
 
 typedef struct vs_plan_answer {
-    bool found;        /* lo passed; pass holds the largest passing value */
+    bool found; /* lo passed; pass holds the largest passing value */
     double pass;
-    bool fail_known;   /* a failing value above pass was seen: the answer is bracketed */
+    bool fail_known; /* a failing value above pass was seen: the answer is bracketed */
     double fail;
-    bool stopped;      /* the evaluator said STOP */
+    bool stopped; /* the evaluator said STOP */
     unsigned evaluations;
     unsigned rounds;
 } vs_plan_answer;
 
-void vs_plan_search(const vs_plan_range *r, vs_plan_eval_fn eval, void *ctx,
-                    vs_plan_answer *out);
+void vs_plan_search(const vs_plan_range *r, vs_plan_eval_fn eval, void *ctx, vs_plan_answer *out);
 
 #endif /* VS_SWEEP_PLAN_H */

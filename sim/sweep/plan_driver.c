@@ -63,21 +63,23 @@ static int plan_range(const vs_plan_args *a, char *key, vs_plan_range *r)
     if (eq) {
         *eq = '\0';
         if (parse_range(eq + 1, r) != 0)
-            return vs_usage_error("plan: --param %s=%s: expected LO..HI with LO < HI",
-                                      key, eq + 1);
+            return vs_usage_error("plan: --param %s=%s: expected LO..HI with LO < HI", key, eq + 1);
     } else {
         json_t *v = current_value(a, key);
         if (!v || json_number_value(v) < 0)
-            return json_decref(v), vs_usage_error(
+            return json_decref(v),
+                   vs_usage_error(
                        "plan: --param %s: the scenario has no number >= 0 there to start from; "
-                       "give a range: --param %s=LO..HI", key, key);
+                       "give a range: --param %s=LO..HI",
+                       key, key);
         r->lo = json_number_value(v);
         r->integer = json_is_integer(v);
         json_decref(v);
     }
     if (!*key || strcmp(key, "seed") == 0)
         return vs_usage_error("plan: --param %s: expected a scenario path such as "
-                                  "workload.rate_per_s (not the seed)", key);
+                              "workload.rate_per_s (not the seed)",
+                              key);
     return 0;
 }
 
@@ -101,7 +103,7 @@ typedef struct trial {
     json_t **results; /* by replication, --max-reps of them */
     unsigned nresults, target;
     vs_verdict verdict;
-    json_t *entry;    /* its evidence, from the last judgement */
+    json_t *entry; /* its evidence, from the last judgement */
     bool settled;
 } trial;
 
@@ -129,9 +131,11 @@ static json_t *job_at(void *ctx, size_t index)
 {
     const batch *b = ctx;
     const trial *t = &b->trials[b->trial_of[index]];
+    /* clang-format off */
     return json_pack("{s:[[s,o]], s:I, s:O}", "set", b->pl->key, value_json(b->pl, t->value),
                      "seed", (json_int_t)vs_replication_seed(b->pl->cfg->seed, b->rep_of[index]),
                      "metrics", b->pl->metrics);
+    /* clang-format on */
 }
 
 /* Runs, in one batch, the replications each open trial still needs. Returns the
@@ -152,8 +156,8 @@ static int run_needed(const planner *pl, trial *t, size_t n)
             rep_of[j] = r;
         }
     vs_jobs jobs = {njobs, job_at, &b};
-    int rc = pl->be->ex->run(pl->be->ex, pl->base, &jobs, on_result, &b,
-                             pl->a->b.catch_stop(), err);
+    int rc =
+        pl->be->ex->run(pl->be->ex, pl->base, &jobs, on_result, &b, pl->a->b.catch_stop(), err);
     if (rc < 0)
         fprintf(stderr, "vswitchsim: %s\n", err);
     for (size_t i = 0; i < n; i++)
@@ -181,12 +185,14 @@ static vs_verdict judge_slo(const planner *pl, const trial *t, size_t i, json_t 
     }
     vs_summary s;
     vs_verdict verdict = vs_plan_judge(&pl->cfg->slos[i], x, n, missing, pl->a->confidence, &s);
+    /* clang-format off */
     json_array_append_new(slos, json_pack("{s:O, s:I, s:I, s:o, s:o, s:o, s:o, s:s}", "slo",
                                           json_array_get(pl->slo_text, i), "n", (json_int_t)n,
                                           "missing", (json_int_t)missing, "mean", number(s.mean),
                                           "half_width", number(s.half_width), "low",
                                           number(s.low), "high", number(s.high), "verdict",
                                           vs_verdict_name(verdict)));
+    /* clang-format on */
     return verdict;
 }
 
@@ -209,9 +215,11 @@ static vs_verdict judge(const planner *pl, trial *t)
     if (error)
         verdict = VS_VERDICT_INVALID;
     json_decref(t->entry);
+    /* clang-format off */
     t->entry = json_pack("{s:o, s:I, s:s, s:o}", "value", value_json(pl, t->value), "runs",
                          (json_int_t)t->nresults, "verdict", vs_verdict_name(verdict), "slos",
                          slos);
+    /* clang-format on */
     if (error)
         json_object_set_new(t->entry, "error", json_string(error));
     return verdict;
@@ -263,7 +271,8 @@ static void evaluate(void *ctx, const double *values, size_t n, vs_verdict *out)
     trial t[n + 1];
     bool stopped = false;
     for (size_t i = 0; i < n; i++)
-        t[i] = (trial){.value = values[i], .target = pl->a->reps,
+        t[i] = (trial){.value = values[i],
+                       .target = pl->a->reps,
                        .results = calloc(pl->a->max_reps + 1, sizeof(json_t *))};
     while (!stopped) {
         stopped = run_needed(pl, t, n) != 0;
@@ -287,6 +296,7 @@ static void evaluate(void *ctx, const double *values, size_t n, vs_verdict *out)
 
 static json_t *plan_document(const planner *pl, const vs_plan_range *r, const vs_plan_answer *ans)
 {
+    /* clang-format off */
     json_t *doc = json_pack("{s:s, s:s, s:s, s:I, s:s, s:O, s:f, s:I, s:I, s:I, s:{s:o, s:o}}",
                             "kind", "plan", "scenario", pl->a->b.scenario, "name",
                             pl->cfg->name ? pl->cfg->name : "", "seed",
@@ -296,6 +306,7 @@ static json_t *plan_document(const planner *pl, const vs_plan_range *r, const vs
                             "probes", (json_int_t)pl->a->probes,
                             "range", "lo", value_json(pl, r->lo), "hi",
                             isnan(r->hi) ? json_null() : value_json(pl, r->hi));
+    /* clang-format on */
     if (!doc)
         return NULL;
     json_object_set_new(doc, "answer", ans->found ? value_json(pl, ans->pass) : json_null());
@@ -357,10 +368,17 @@ static int plan_loaded(const vs_plan_args *a, const vs_config *cfg, vs_batch_exe
         return VS_EXIT_BAD_INPUT;
     if (cfg->nslos == 0)
         return vs_usage_error("plan: which SLO? the scenario has none: --slo "
-                              "'latency_us.blackout.p99 < 300000'"), VS_EXIT_BAD_INPUT;
+                              "'latency_us.blackout.p99 < 300000'"),
+               VS_EXIT_BAD_INPUT;
     r.probes = a->probes;
-    planner pl = {.a = a, .cfg = cfg, .key = key, .integer = r.integer, .be = be, .base = base,
-                  .metrics = json_array(), .slo_text = vs_batch_slo_texts(cfg),
+    planner pl = {.a = a,
+                  .cfg = cfg,
+                  .key = key,
+                  .integer = r.integer,
+                  .be = be,
+                  .base = base,
+                  .metrics = json_array(),
+                  .slo_text = vs_batch_slo_texts(cfg),
                   .evidence = json_array()};
     for (size_t i = 0; i < cfg->nslos; i++)
         json_array_append_new(pl.metrics, json_string(cfg->slos[i].metric));
@@ -385,8 +403,7 @@ static int plan_loaded(const vs_plan_args *a, const vs_config *cfg, vs_batch_exe
     return code;
 }
 
-static int plan_loaded_fn(void *a, const vs_config *cfg, vs_batch_exec *be,
-                          const vs_job_base *base)
+static int plan_loaded_fn(void *a, const vs_config *cfg, vs_batch_exec *be, const vs_job_base *base)
 {
     return plan_loaded(a, cfg, be, base);
 }

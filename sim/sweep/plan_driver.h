@@ -9,7 +9,7 @@
 #include "sweep/batch.h"
 
 typedef struct vs_plan_args {
-    vs_batch_args b; /* the SLOs are the scenario's, after --set */
+    vs_batch_args b;   /* the SLOs are the scenario's, after --set */
     const char *param; /* KEY or KEY=LO..HI */
     unsigned reps, max_reps;
     unsigned probes; /* values per round */

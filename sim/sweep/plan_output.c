@@ -60,17 +60,18 @@ static json_t *plan_point(const json_t *e, size_t index)
     }
     const char *verdict = json_string_value(json_object_get(e, "verdict"));
     bool passed = verdict && strcmp(verdict, "pass") == 0;
+    /* clang-format off */
     return json_pack("{s:I, s:[O], s:o, s:o, s:I}", "index", (json_int_t)index, "params",
                      json_object_get(e, "value"), "runs", runs, "summary", summary,
                      "runs_passed", passed ? nruns : 0);
+    /* clang-format on */
 }
 
 static json_t *plan_as_sweep(const json_t *plan)
 {
     const json_t *evals = json_object_get(plan, "evaluations");
     size_t n = json_array_size(evals);
-    json_t **sorted = calloc(n + 1, sizeof *sorted), *values = json_array(),
-           *points = json_array();
+    json_t **sorted = calloc(n + 1, sizeof *sorted), *values = json_array(), *points = json_array();
     for (size_t i = 0; sorted && i < n; i++)
         sorted[i] = json_array_get(evals, i);
     if (sorted)
@@ -80,6 +81,7 @@ static json_t *plan_as_sweep(const json_t *plan)
         json_array_append_new(points, plan_point(sorted[i], i));
     }
     free(sorted);
+    /* clang-format off */
     return json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:[{s:O, s:o}], s:o, s:O, s:O, s:o}",
                      "kind", "plan", "scenario", json_object_get(plan, "scenario"), "name",
                      json_object_get(plan, "name"), "seed", json_object_get(plan, "seed"), "reps",
@@ -89,6 +91,7 @@ static json_t *plan_as_sweep(const json_t *plan)
                      slo_metrics(json_object_get(plan, "slos")), "slos",
                      json_object_get(plan, "slos"), "complete", json_object_get(plan, "complete"),
                      "points", points);
+    /* clang-format on */
 }
 
 int vs_plan_write_html(const json_t *plan, const char *path, char err[VS_ERROR_MAX])

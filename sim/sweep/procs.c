@@ -152,8 +152,7 @@ static json_t *reap(slot *s)
     return result;
 }
 
-int vs_procs_wait(vs_procs *p, int timeout_ms, size_t *tag, json_t **result,
-                  char err[VS_ERROR_MAX])
+int vs_procs_wait(vs_procs *p, int timeout_ms, size_t *tag, json_t **result, char err[VS_ERROR_MAX])
 {
     struct pollfd fds[p->nslots];
     slot *of[p->nslots];

@@ -12,7 +12,7 @@
 #define CF_EPS 1e-16
 #define CF_MAX_ITER 100000 /* iterations grow like sqrt(df), and df <= LARGE_DF */
 #define NEWTON_MAX_ITER 200
-#define LARGE_DF 1e5 /* above: Fisher's expansion (see t_large_df) */
+#define LARGE_DF 1e5                      /* above: Fisher's expansion (see t_large_df) */
 #define LN_SQRT_PI 0.57236494292470008707 /* lgamma(1/2) */
 
 /* ln Gamma(a + 1/2) - ln Gamma(a). For large a the two lgammas are ~a ln a and their

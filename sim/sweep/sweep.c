@@ -12,14 +12,14 @@
 #include "sweep/summary.h"
 
 struct vs_sweep {
-    json_t *header;   /* the document's fields before "complete" and "points" */
-    json_t *metrics;  /* array of paths, also in header */
-    vs_axis *axes;    /* copies: keys and values shared by reference */
+    json_t *header;  /* the document's fields before "complete" and "points" */
+    json_t *metrics; /* array of paths, also in header */
+    vs_axis *axes;   /* copies: keys and values shared by reference */
     size_t naxes, npoints, nrecorded;
     unsigned reps;
     uint64_t seed;
     double confidence;
-    json_t **runs;    /* npoints * reps results, NULL until recorded */
+    json_t **runs; /* npoints * reps results, NULL until recorded */
 };
 
 static json_t *axes_json(const vs_axis *axes, size_t naxes)
@@ -29,19 +29,23 @@ static json_t *axes_json(const vs_axis *axes, size_t naxes)
         json_t *values = json_array();
         for (size_t v = 0; values && v < axes[a].nvalues; v++)
             json_array_append(values, axes[a].values[v]);
+        /* clang-format off */
         json_array_append_new(params, json_pack("{s:s, s:o}", "key", axes[a].key, "values",
                                                 values));
+        /* clang-format on */
     }
     return params;
 }
 
 static json_t *header_json(const vs_sweep_def *def, json_t *metrics)
 {
+    /* clang-format off */
     return json_pack("{s:s, s:s, s:s, s:I, s:I, s:f, s:o, s:O, s:O, s:s}", "kind", "sweep",
                      "scenario", def->scenario, "name", def->name, "seed",
                      (json_int_t)def->seed, "reps", (json_int_t)def->reps, "confidence",
                      def->confidence, "params", axes_json(def->axes, def->naxes), "metrics",
                      metrics, "slos", def->slos, "fingerprint", def->fingerprint);
+    /* clang-format on */
 }
 
 /* Copies of the axes that share the values (references) and own their keys. */
@@ -128,8 +132,10 @@ json_t *vs_sweep_job(const vs_sweep *sw, size_t point, unsigned rep)
     vs_grid_point(sw->axes, sw->naxes, point, idx);
     json_t *set = json_array();
     for (size_t a = 0; set && a < sw->naxes; a++)
+        /* clang-format off */
         json_array_append_new(set, json_pack("[s, O]", sw->axes[a].key,
                                              sw->axes[a].values[idx[a]]));
+    /* clang-format on */
     return json_pack("{s:o, s:I, s:O}", "set", set, "seed",
                      (json_int_t)vs_replication_seed(sw->seed, rep), "metrics", sw->metrics);
 }
@@ -213,10 +219,12 @@ static json_t *metric_summary(const vs_sweep *sw, size_t p, size_t m)
     }
     vs_summary s;
     vs_summarize(x, n, sw->confidence, &s);
+    /* clang-format off */
     return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "n", (json_int_t)s.n, "mean",
                      number(s.mean), "stddev", number(s.stddev), "half_width",
                      number(s.half_width), "low", number(s.low), "high", number(s.high), "min",
                      number(s.min), "max", number(s.max));
+    /* clang-format on */
 }
 
 /* Point p with its runs and summaries; NULL when no run of it is recorded. */
@@ -237,9 +245,11 @@ static json_t *point_json(const vs_sweep *sw, size_t p)
     for (size_t m = 0; m < json_array_size(sw->metrics); m++)
         json_object_set_new(summary, json_string_value(json_array_get(sw->metrics, m)),
                             metric_summary(sw, p, m));
+    /* clang-format off */
     return json_pack("{s:I, s:o, s:o, s:o, s:I}", "index", (json_int_t)p, "params",
                      point_params(sw, p), "runs", runs, "summary", summary, "runs_passed",
                      passed);
+    /* clang-format on */
 }
 
 json_t *vs_sweep_document(const vs_sweep *sw, bool complete)
@@ -301,12 +311,17 @@ long vs_sweep_resume(vs_sweep *sw, const json_t *old, char why[VS_ERROR_MAX])
     const char *theirs = json_string_value(json_object_get(old, "fingerprint"));
     if (!json_is_object(old) || !theirs ||
         strcmp(json_string_value(json_object_get(old, "kind")) ?: "", "sweep") != 0)
-        return snprintf(why, VS_ERROR_MAX, "not a sweep's output (no \"kind\": \"sweep\" "
-                                           "and \"fingerprint\")"), -1;
+        return snprintf(why, VS_ERROR_MAX,
+                        "not a sweep's output (no \"kind\": \"sweep\" "
+                        "and \"fingerprint\")"),
+               -1;
     if (strcmp(mine, theirs) != 0)
-        return snprintf(why, VS_ERROR_MAX, "it is the output of another sweep (the scenario, "
+        return snprintf(why, VS_ERROR_MAX,
+                        "it is the output of another sweep (the scenario, "
                         "its --set or --seed options, the metrics or the version differ: "
-                        "fingerprint %s, this sweep's %s)", theirs, mine), -1;
+                        "fingerprint %s, this sweep's %s)",
+                        theirs, mine),
+               -1;
     json_t *index = index_by_params(sw);
     if (!index)
         return snprintf(why, VS_ERROR_MAX, "out of memory"), -1;

@@ -12,22 +12,22 @@
 
 #include <jansson.h>
 
-#include "scenario/scenario.h"
 #include "scenario/param.h"
+#include "scenario/scenario.h"
 
 /* What defines a sweep; the sweep keeps its own copies. */
 typedef struct vs_sweep_def {
-    const char *scenario;         /* the path as given */
-    const char *name;             /* the scenario's name */
-    uint64_t seed;                /* the scenario's seed: replication 0's */
+    const char *scenario; /* the path as given */
+    const char *name;     /* the scenario's name */
+    uint64_t seed;        /* the scenario's seed: replication 0's */
     const vs_axis *axes;
     size_t naxes;
     unsigned reps;
     double confidence;
-    const char *const *metrics;   /* report paths */
+    const char *const *metrics; /* report paths */
     size_t nmetrics;
-    const json_t *slos;           /* the scenario's SLOs as strings */
-    const char *fingerprint;      /* what a resumed document must match */
+    const json_t *slos;      /* the scenario's SLOs as strings */
+    const char *fingerprint; /* what a resumed document must match */
 } vs_sweep_def;
 
 typedef struct vs_sweep vs_sweep;

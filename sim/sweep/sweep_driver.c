@@ -19,7 +19,8 @@
 #include "sweep/sweep_driver.h"
 #include "sweep/sweep_output.h"
 
-#define SAVE_EVERY_S 2.0 /* how often finished runs are written while the sweep goes on
+#define SAVE_EVERY_S \
+    2.0 /* how often finished runs are written while the sweep goes on
                             (and once after the first) */
 
 /* ---- The sweep's definition: axes, reps, metrics ------------------------------------ */
@@ -55,8 +56,8 @@ static int axes_from_scenario(const vs_config *cfg, sweep_plan *sp)
         int rc = values ? vs_axis_from_json(p->key, values, &sp->axes[sp->naxes], why) : -1;
         json_decref(values);
         if (rc != 0)
-            return fprintf(stderr, "vswitchsim: %s: $.sweep.params: %s\n", cfg->source_path,
-                           why), -1;
+            return fprintf(stderr, "vswitchsim: %s: $.sweep.params: %s\n", cfg->source_path, why),
+                   -1;
         sp->naxes++;
     }
     return 0;
@@ -67,14 +68,13 @@ static int check_axes(const sweep_plan *sp)
     for (size_t i = 0; i < sp->naxes; i++) {
         if (strcmp(sp->axes[i].key, "seed") == 0)
             return vs_usage_error("sweep: the seed is not swept: each of --reps N "
-                                      "replications gets its own");
+                                  "replications gets its own");
         for (size_t k = 0; k < i; k++)
             if (strcmp(sp->axes[i].key, sp->axes[k].key) == 0)
                 return vs_usage_error("sweep: --param %s given twice", sp->axes[i].key);
     }
     if (vs_grid_size(sp->axes, sp->naxes) == 0)
-        return vs_usage_error("sweep: the grid has more than %d points",
-                                  VS_GRID_MAX_POINTS);
+        return vs_usage_error("sweep: the grid has more than %d points", VS_GRID_MAX_POINTS);
     return 0;
 }
 
@@ -86,11 +86,11 @@ static int plan_sweep(const vs_sweep_args *a, const vs_config *cfg, sweep_plan *
         return -1;
     if (sp->naxes == 0)
         return vs_usage_error("sweep: no --param KEY=V1,V2,... and the scenario has no "
-                                  "\"sweep\" section");
+                              "\"sweep\" section");
     if (check_axes(sp) != 0)
         return -1;
     sp->reps = a->reps ? a->reps : sec->reps ? sec->reps : 1;
-    sp->confidence = a->confidence > 0 ? a->confidence
+    sp->confidence = a->confidence > 0     ? a->confidence
                      : sec->confidence > 0 ? sec->confidence
                                            : 0.95;
     const char *extra[VS_SWEEP_MAX_METRICS * 2];
@@ -239,8 +239,8 @@ static int resume(sweep_run *r)
         snprintf(why, sizeof why, "%d:%d: %s", jerr.line, jerr.column, jerr.text);
     if (kept < 0)
         return fprintf(stderr, "vswitchsim: --resume %s: %s\n", r->a->json_path, why), -1;
-    fprintf(stderr, "vswitchsim: resuming %s: %ld runs kept, %zu to go\n", r->a->json_path,
-                kept, vs_sweep_points(r->sw) * vs_sweep_reps(r->sw) - (size_t)kept);
+    fprintf(stderr, "vswitchsim: resuming %s: %ld runs kept, %zu to go\n", r->a->json_path, kept,
+            vs_sweep_points(r->sw) * vs_sweep_reps(r->sw) - (size_t)kept);
     return 0;
 }
 
@@ -282,8 +282,10 @@ static int run_sweep(sweep_run *r, vs_batch_exec *be, const vs_job_base *base)
         fprintf(stderr, "vswitchsim: %zu runs failed outright (see \"error\" in the runs)\n",
                 r->errors);
     if (rc == 1)
-        fprintf(stderr, "vswitchsim: interrupted after %zu of %zu runs; %s keeps them for "
-                "--resume\n", r->done, r->njobs, r->a->json_path ? r->a->json_path : "no file");
+        fprintf(stderr,
+                "vswitchsim: interrupted after %zu of %zu runs; %s keeps them for "
+                "--resume\n",
+                r->done, r->njobs, r->a->json_path ? r->a->json_path : "no file");
     json_t *doc = vs_sweep_document(r->sw, all_recorded(r->sw));
     if (doc && write_outputs(r, doc) == 0 && rc == 0)
         code = vs_sweep_exit(r->sw);
@@ -296,11 +298,13 @@ static int sweep_loaded(const vs_sweep_args *a, const vs_config *cfg, vs_batch_e
 {
     sweep_plan sp = {0};
     int code = VS_EXIT_BAD_INPUT;
-    if (plan_sweep(a, cfg, &sp) != 0 ||
-        vs_batch_check_values(&a->b, sp.axes, sp.naxes, 4096) != 0)
+    if (plan_sweep(a, cfg, &sp) != 0 || vs_batch_check_values(&a->b, sp.axes, sp.naxes, 4096) != 0)
         goto out;
-    vs_sweep_def def = {a->b.scenario, cfg->name ? cfg->name : "", cfg->seed, sp.axes,
-                        sp.naxes, sp.reps, sp.confidence, sp.metrics, sp.nmetrics, sp.slos,
+    vs_sweep_def def = {a->b.scenario, cfg->name ? cfg->name : "",
+                        cfg->seed,     sp.axes,
+                        sp.naxes,      sp.reps,
+                        sp.confidence, sp.metrics,
+                        sp.nmetrics,   sp.slos,
                         sp.fingerprint};
     sweep_run r = {.a = a, .sw = vs_sweep_new(&def)};
     code = VS_EXIT_FAILURE;

@@ -95,8 +95,9 @@ static void check_int_range(const char *spec, const vs_axis *axis, const int_ran
             bad("an integer range gave a non-integer", spec);
         long long x = json_integer_value(v);
         if (i == 0 ? x != r->a : x != next)
-            bad(i == 0 ? "an integer range does not start at A" :
-                         "an integer range is not A+i*S (or A*F^i): not monotone", spec);
+            bad(i == 0 ? "an integer range does not start at A"
+                       : "an integer range is not A+i*S (or A*F^i): not monotone",
+                spec);
         if (x > r->b)
             bad("an integer range passes B", spec);
         bool over = r->geometric ? __builtin_mul_overflow(x, r->by, &next)

@@ -24,8 +24,8 @@ VSWITCHSIM_PLUGIN_EXPORT NTSTATUS VswitchsimPluginEntry(const VSWITCHSIM_HOST *h
                                                         const char *paramsJson,
                                                         void **instanceContext)
 {
-    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {
-        .vSwitchRuntimeStateSaveNotifyFn = bad_state_pointer_save};
+    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {.vSwitchRuntimeStateSaveNotifyFn =
+                                                                    bad_state_pointer_save};
 
     return fixture_subscribe(host, BAD_STATE_POINTER_BASE, &dispatch, instanceContext);
 }

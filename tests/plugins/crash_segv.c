@@ -13,12 +13,10 @@ static int *volatile nowhere; /* NULL, read at run time so the compiler keeps th
 
 /* Not checked by UBSan, which would stop at the NULL store: it faults, as it would in a
  * plugin built without sanitizers. */
-__attribute__((no_sanitize_undefined))
-static NTSTATUS NTAPI crash_segv_save(void *notifyContext, void *completionContext,
-                                      FWPS_VSWITCH_EVENT_TYPE eventType,
-                                      const NDIS_SWITCH_PARAMETERS *vSwitch,
-                                      NDIS_SWITCH_PORT_ID portId, void **runtimeState,
-                                      SIZE_T *runtimeStateLength)
+__attribute__((no_sanitize_undefined)) static NTSTATUS NTAPI
+crash_segv_save(void *notifyContext, void *completionContext, FWPS_VSWITCH_EVENT_TYPE eventType,
+                const NDIS_SWITCH_PARAMETERS *vSwitch, NDIS_SWITCH_PORT_ID portId,
+                void **runtimeState, SIZE_T *runtimeStateLength)
 {
     static UCHAR blob[4] = {'S', 'E', 'G', 'V'};
 
@@ -33,8 +31,8 @@ VSWITCHSIM_PLUGIN_EXPORT NTSTATUS VswitchsimPluginEntry(const VSWITCHSIM_HOST *h
                                                         const char *paramsJson,
                                                         void **instanceContext)
 {
-    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {
-        .vSwitchRuntimeStateSaveNotifyFn = crash_segv_save};
+    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {.vSwitchRuntimeStateSaveNotifyFn =
+                                                                    crash_segv_save};
 
     return fixture_subscribe(host, CRASH_SEGV_BASE, &dispatch, instanceContext);
 }

@@ -24,8 +24,7 @@ static const VSWITCHSIM_HOST *first_host;
 
 /* Not checked by the sanitizers: the overrun is the point, as in a plugin built
  * without them. */
-__attribute__((no_sanitize("address", "undefined")))
-static void smash(void)
+__attribute__((no_sanitize("address", "undefined"))) static void smash(void)
 {
     char *block = first_host->AllocateWithTag(first_host, 16, FIXTURE_TAG);
     memset(block, 0x5a, 4096); /* bug */
@@ -43,9 +42,8 @@ static void die(void)
 
 static NTSTATUS NTAPI dies_save(void *notifyContext, void *completionContext,
                                 FWPS_VSWITCH_EVENT_TYPE eventType,
-                                const NDIS_SWITCH_PARAMETERS *vSwitch,
-                                NDIS_SWITCH_PORT_ID portId, void **runtimeState,
-                                SIZE_T *runtimeStateLength)
+                                const NDIS_SWITCH_PARAMETERS *vSwitch, NDIS_SWITCH_PORT_ID portId,
+                                void **runtimeState, SIZE_T *runtimeStateLength)
 {
     static UCHAR blob[4] = {'D', 'I', 'E', 'S'};
 
@@ -74,8 +72,8 @@ VSWITCHSIM_PLUGIN_EXPORT NTSTATUS VswitchsimPluginEntry(const VSWITCHSIM_HOST *h
                                                         const char *paramsJson,
                                                         void **instanceContext)
 {
-    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {
-        .vSwitchRuntimeStateSaveNotifyFn = dies_save};
+    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {.vSwitchRuntimeStateSaveNotifyFn =
+                                                                    dies_save};
 
     read_params(paramsJson);
     if (!first_host)

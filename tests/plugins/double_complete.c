@@ -33,8 +33,8 @@ VSWITCHSIM_PLUGIN_EXPORT NTSTATUS VswitchsimPluginEntry(const VSWITCHSIM_HOST *h
                                                         const char *paramsJson,
                                                         void **instanceContext)
 {
-    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {
-        .vSwitchRuntimeStateSaveNotifyFn = double_complete_save};
+    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {.vSwitchRuntimeStateSaveNotifyFn =
+                                                                    double_complete_save};
 
     return fixture_subscribe(host, DOUBLE_COMPLETE_BASE, &dispatch, instanceContext);
 }

@@ -9,10 +9,8 @@ static int *volatile nowhere; /* NULL, read at run time so the compiler keeps th
 
 /* Not checked by UBSan, which would stop at the NULL store: it faults, as it would in a
  * plugin built without sanitizers. */
-__attribute__((no_sanitize_undefined))
-VSWITCHSIM_PLUGIN_EXPORT NTSTATUS VswitchsimPluginEntry(const VSWITCHSIM_HOST *host,
-                                                        const char *paramsJson,
-                                                        void **instanceContext)
+__attribute__((no_sanitize_undefined)) VSWITCHSIM_PLUGIN_EXPORT NTSTATUS
+VswitchsimPluginEntry(const VSWITCHSIM_HOST *host, const char *paramsJson, void **instanceContext)
 {
     *nowhere = 1; /* bug */
     return STATUS_SUCCESS;

@@ -152,8 +152,7 @@ static inline BOOLEAN fixture_validation_event(fixture_validation_ports *t,
 
     if (i >= 0)
         t->slot[i].used = FALSE;
-    if (eventType != FWPS_VSWITCH_EVENT_PORT_CREATE || !vSwitchPort->IsValidationPort ||
-        !created)
+    if (eventType != FWPS_VSWITCH_EVENT_PORT_CREATE || !vSwitchPort->IsValidationPort || !created)
         return TRUE;
     for (i = 0; i < FIXTURE_VALIDATION_SLOTS; i++)
         if (!t->slot[i].used) {

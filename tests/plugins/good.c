@@ -28,20 +28,34 @@ typedef struct good_state {
 static const char *event_name(FWPS_VSWITCH_EVENT_TYPE eventType)
 {
     switch (eventType) {
-    case FWPS_VSWITCH_EVENT_VSWITCH_CREATE: return "VSWITCH_CREATE";
-    case FWPS_VSWITCH_EVENT_VSWITCH_DELETE: return "VSWITCH_DELETE";
-    case FWPS_VSWITCH_EVENT_PORT_CREATE: return "PORT_CREATE";
-    case FWPS_VSWITCH_EVENT_PORT_DELETE: return "PORT_DELETE";
-    case FWPS_VSWITCH_EVENT_INTERFACE_CREATE: return "INTERFACE_CREATE";
-    case FWPS_VSWITCH_EVENT_INTERFACE_DELETE: return "INTERFACE_DELETE";
-    case FWPS_VSWITCH_EVENT_INTERFACE_CONNECT: return "INTERFACE_CONNECT";
-    case FWPS_VSWITCH_EVENT_INTERFACE_DISCONNECT: return "INTERFACE_DISCONNECT";
-    case FWPS_VSWITCH_EVENT_POLICY_ADD: return "POLICY_ADD";
-    case FWPS_VSWITCH_EVENT_POLICY_UPDATE: return "POLICY_UPDATE";
-    case FWPS_VSWITCH_EVENT_POLICY_DELETE: return "POLICY_DELETE";
-    case FWPS_VSWITCH_EVENT_RUNTIME_STATE_SAVE: return "RUNTIME_STATE_SAVE";
-    case FWPS_VSWITCH_EVENT_RUNTIME_STATE_RESTORE: return "RUNTIME_STATE_RESTORE";
-    default: return "NONE";
+    case FWPS_VSWITCH_EVENT_VSWITCH_CREATE:
+        return "VSWITCH_CREATE";
+    case FWPS_VSWITCH_EVENT_VSWITCH_DELETE:
+        return "VSWITCH_DELETE";
+    case FWPS_VSWITCH_EVENT_PORT_CREATE:
+        return "PORT_CREATE";
+    case FWPS_VSWITCH_EVENT_PORT_DELETE:
+        return "PORT_DELETE";
+    case FWPS_VSWITCH_EVENT_INTERFACE_CREATE:
+        return "INTERFACE_CREATE";
+    case FWPS_VSWITCH_EVENT_INTERFACE_DELETE:
+        return "INTERFACE_DELETE";
+    case FWPS_VSWITCH_EVENT_INTERFACE_CONNECT:
+        return "INTERFACE_CONNECT";
+    case FWPS_VSWITCH_EVENT_INTERFACE_DISCONNECT:
+        return "INTERFACE_DISCONNECT";
+    case FWPS_VSWITCH_EVENT_POLICY_ADD:
+        return "POLICY_ADD";
+    case FWPS_VSWITCH_EVENT_POLICY_UPDATE:
+        return "POLICY_UPDATE";
+    case FWPS_VSWITCH_EVENT_POLICY_DELETE:
+        return "POLICY_DELETE";
+    case FWPS_VSWITCH_EVENT_RUNTIME_STATE_SAVE:
+        return "RUNTIME_STATE_SAVE";
+    case FWPS_VSWITCH_EVENT_RUNTIME_STATE_RESTORE:
+        return "RUNTIME_STATE_RESTORE";
+    default:
+        return "NONE";
     }
 }
 
@@ -62,13 +76,12 @@ static const char *switch_name(const NDIS_SWITCH_PARAMETERS *vSwitch, char *buf,
     return buf;
 }
 
-#define LOG_EVENT(instance, vSwitch, fmt, ...)                                             \
-    do {                                                                                   \
-        char name_[IF_MAX_STRING_SIZE + 1];                                                \
-        (instance)->host->Log((instance)->host, VSWITCHSIM_LOG_DEBUG, "%s switch=%s " fmt, \
-                              event_name(eventType), switch_name(vSwitch, name_,           \
-                                                                 sizeof(name_)),           \
-                              __VA_ARGS__);                                                \
+#define LOG_EVENT(instance, vSwitch, fmt, ...)                                                   \
+    do {                                                                                         \
+        char name_[IF_MAX_STRING_SIZE + 1];                                                      \
+        (instance)->host->Log((instance)->host, VSWITCHSIM_LOG_DEBUG, "%s switch=%s " fmt,       \
+                              event_name(eventType), switch_name(vSwitch, name_, sizeof(name_)), \
+                              __VA_ARGS__);                                                      \
     } while (0)
 
 static NTSTATUS NTAPI good_lifetime(void *notifyContext, FWPS_VSWITCH_EVENT_TYPE eventType,
@@ -120,11 +133,11 @@ static NTSTATUS NTAPI good_reorder(void *notifyContext, void *completionContext,
     return STATUS_SUCCESS;
 }
 
-static NTSTATUS NTAPI good_policy(
-    void *notifyContext, void *completionContext, FWPS_VSWITCH_EVENT_TYPE eventType,
-    const NDIS_SWITCH_PARAMETERS *vSwitch,
-    const NDIS_SWITCH_PORT_PROPERTY_PARAMETERS *vSwitchPortProperty,
-    const NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS *vSwitchPortPropertyDelete)
+static NTSTATUS NTAPI
+good_policy(void *notifyContext, void *completionContext, FWPS_VSWITCH_EVENT_TYPE eventType,
+            const NDIS_SWITCH_PARAMETERS *vSwitch,
+            const NDIS_SWITCH_PORT_PROPERTY_PARAMETERS *vSwitchPortProperty,
+            const NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS *vSwitchPortPropertyDelete)
 {
     NDIS_SWITCH_PORT_ID portId = vSwitchPortProperty != NULL ? vSwitchPortProperty->PortId
                                  : vSwitchPortPropertyDelete != NULL
@@ -154,9 +167,8 @@ static NTSTATUS NTAPI good_policy(
 
 static NTSTATUS NTAPI good_save(void *notifyContext, void *completionContext,
                                 FWPS_VSWITCH_EVENT_TYPE eventType,
-                                const NDIS_SWITCH_PARAMETERS *vSwitch,
-                                NDIS_SWITCH_PORT_ID portId, void **runtimeState,
-                                SIZE_T *runtimeStateLength)
+                                const NDIS_SWITCH_PARAMETERS *vSwitch, NDIS_SWITCH_PORT_ID portId,
+                                void **runtimeState, SIZE_T *runtimeStateLength)
 {
     fixture_instance *instance = notifyContext;
     UCHAR *blob = ((good_state *)instance->buffer)->blob;

@@ -13,9 +13,8 @@ static volatile int spinning = 1;
 
 static NTSTATUS NTAPI hang_save(void *notifyContext, void *completionContext,
                                 FWPS_VSWITCH_EVENT_TYPE eventType,
-                                const NDIS_SWITCH_PARAMETERS *vSwitch,
-                                NDIS_SWITCH_PORT_ID portId, void **runtimeState,
-                                SIZE_T *runtimeStateLength)
+                                const NDIS_SWITCH_PARAMETERS *vSwitch, NDIS_SWITCH_PORT_ID portId,
+                                void **runtimeState, SIZE_T *runtimeStateLength)
 {
     static UCHAR blob[4] = {'H', 'A', 'N', 'G'};
 
@@ -31,8 +30,8 @@ VSWITCHSIM_PLUGIN_EXPORT NTSTATUS VswitchsimPluginEntry(const VSWITCHSIM_HOST *h
                                                         const char *paramsJson,
                                                         void **instanceContext)
 {
-    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {
-        .vSwitchRuntimeStateSaveNotifyFn = hang_save};
+    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {.vSwitchRuntimeStateSaveNotifyFn =
+                                                                    hang_save};
 
     return fixture_subscribe(host, HANG_BASE, &dispatch, instanceContext);
 }

@@ -7,9 +7,8 @@ static const GUID NO_ABI_BASE = {
 
 static NTSTATUS NTAPI no_abi_save(void *notifyContext, void *completionContext,
                                   FWPS_VSWITCH_EVENT_TYPE eventType,
-                                  const NDIS_SWITCH_PARAMETERS *vSwitch,
-                                  NDIS_SWITCH_PORT_ID portId, void **runtimeState,
-                                  SIZE_T *runtimeStateLength)
+                                  const NDIS_SWITCH_PARAMETERS *vSwitch, NDIS_SWITCH_PORT_ID portId,
+                                  void **runtimeState, SIZE_T *runtimeStateLength)
 {
     *runtimeState = NULL;
     *runtimeStateLength = 0;
@@ -20,8 +19,8 @@ VSWITCHSIM_PLUGIN_EXPORT NTSTATUS VswitchsimPluginEntry(const VSWITCHSIM_HOST *h
                                                         const char *paramsJson,
                                                         void **instanceContext)
 {
-    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {
-        .vSwitchRuntimeStateSaveNotifyFn = no_abi_save};
+    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {.vSwitchRuntimeStateSaveNotifyFn =
+                                                                    no_abi_save};
 
     return fixture_subscribe(host, NO_ABI_BASE, &dispatch, instanceContext);
 }

@@ -27,8 +27,8 @@ VSWITCHSIM_PLUGIN_EXPORT NTSTATUS VswitchsimPluginEntry(const VSWITCHSIM_HOST *h
                                                         const char *paramsJson,
                                                         void **instanceContext)
 {
-    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {
-        .vSwitchRuntimeStateSaveNotifyFn = oversized_save};
+    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {.vSwitchRuntimeStateSaveNotifyFn =
+                                                                    oversized_save};
     NTSTATUS status = fixture_subscribe(host, OVERSIZED_BASE, &dispatch, instanceContext);
 
     if (!NT_SUCCESS(status))

@@ -55,8 +55,7 @@ static NTSTATUS NTAPI pend_interface_notify(void *notifyContext, void *completio
     if (p == NULL)
         return STATUS_INSUFFICIENT_RESOURCES;
     *p = (pended_interface){instance->pended, instance, completionContext};
-    NTSTATUS status =
-        host->ScheduleRoutine(host, 10 * VSWITCHSIM_NS_PER_US, complete_interface, p);
+    NTSTATUS status = host->ScheduleRoutine(host, 10 * VSWITCHSIM_NS_PER_US, complete_interface, p);
     if (!NT_SUCCESS(status)) {
         host->FreeWithTag(host, p, PEND_INTERFACE_TAG);
         return STATUS_INSUFFICIENT_RESOURCES;
@@ -69,8 +68,8 @@ VSWITCHSIM_PLUGIN_EXPORT NTSTATUS VswitchsimPluginEntry(const VSWITCHSIM_HOST *h
                                                         const char *paramsJson,
                                                         void **instanceContext)
 {
-    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {
-        .vSwitchInterfaceEventNotifyFn = pend_interface_notify};
+    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {.vSwitchInterfaceEventNotifyFn =
+                                                                    pend_interface_notify};
     NTSTATUS status = VswitchsimCheckHost(host);
 
     if (!NT_SUCCESS(status))

@@ -21,8 +21,8 @@ VSWITCHSIM_PLUGIN_EXPORT NTSTATUS VswitchsimPluginEntry(const VSWITCHSIM_HOST *h
                                                         const char *paramsJson,
                                                         void **instanceContext)
 {
-    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {
-        .vSwitchLifetimeNotifyFn = pends_lifetime_notify};
+    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {.vSwitchLifetimeNotifyFn =
+                                                                    pends_lifetime_notify};
 
     return fixture_subscribe(host, PENDS_LIFETIME_BASE, &dispatch, instanceContext);
 }

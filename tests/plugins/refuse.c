@@ -50,13 +50,12 @@ typedef enum refuse_point {
 #define XX(code, name) REFUSE_##code,
     REFUSE_POINT_MAP(XX)
 #undef XX
-    REFUSE_POINT_COUNT
+        REFUSE_POINT_COUNT
 } refuse_point;
 
-static const char *const refuse_names[REFUSE_POINT_COUNT] = {
-    "nothing",
+static const char *const refuse_names[REFUSE_POINT_COUNT] = {"nothing",
 #define XX(code, name) name,
-    REFUSE_POINT_MAP(XX)
+                                                             REFUSE_POINT_MAP(XX)
 #undef XX
 };
 
@@ -170,11 +169,11 @@ static NTSTATUS NTAPI refuse_port(void *notifyContext, void *completionContext,
                    vSwitchPort->IsValidationPort ? REFUSE_VALIDATION_PORT : REFUSE_OPERATIONAL_PORT,
                    vSwitchPort->PortId);
 
-    if (!fixture_validation_event(&instance->validation, eventType, vSwitch, vSwitchPort,
-                                  !refused))
+    if (!fixture_validation_event(&instance->validation, eventType, vSwitch, vSwitchPort, !refused))
         instance->host->Log(instance->host, VSWITCHSIM_LOG_WARNING,
                             "more than %d validation ports at once: port %u is taken as "
-                            "operational", FIXTURE_VALIDATION_SLOTS, vSwitchPort->PortId);
+                            "operational",
+                            FIXTURE_VALIDATION_SLOTS, vSwitchPort->PortId);
     return refused ? STATUS_DATA_NOT_ACCEPTED : STATUS_SUCCESS;
 }
 
@@ -201,11 +200,11 @@ static NTSTATUS NTAPI refuse_reorder(void *notifyContext, void *completionContex
     return STATUS_SUCCESS;
 }
 
-static NTSTATUS NTAPI refuse_policy(
-    void *notifyContext, void *completionContext, FWPS_VSWITCH_EVENT_TYPE eventType,
-    const NDIS_SWITCH_PARAMETERS *vSwitch,
-    const NDIS_SWITCH_PORT_PROPERTY_PARAMETERS *vSwitchPortProperty,
-    const NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS *vSwitchPortPropertyDelete)
+static NTSTATUS NTAPI
+refuse_policy(void *notifyContext, void *completionContext, FWPS_VSWITCH_EVENT_TYPE eventType,
+              const NDIS_SWITCH_PARAMETERS *vSwitch,
+              const NDIS_SWITCH_PORT_PROPERTY_PARAMETERS *vSwitchPortProperty,
+              const NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS *vSwitchPortPropertyDelete)
 {
     refuse_instance *instance = notifyContext;
 
@@ -221,9 +220,8 @@ static NTSTATUS NTAPI refuse_policy(
 
 static NTSTATUS NTAPI refuse_save(void *notifyContext, void *completionContext,
                                   FWPS_VSWITCH_EVENT_TYPE eventType,
-                                  const NDIS_SWITCH_PARAMETERS *vSwitch,
-                                  NDIS_SWITCH_PORT_ID portId, void **runtimeState,
-                                  SIZE_T *runtimeStateLength)
+                                  const NDIS_SWITCH_PARAMETERS *vSwitch, NDIS_SWITCH_PORT_ID portId,
+                                  void **runtimeState, SIZE_T *runtimeStateLength)
 {
     refuse_instance *instance = notifyContext;
 

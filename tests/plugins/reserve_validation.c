@@ -63,8 +63,8 @@ VSWITCHSIM_PLUGIN_EXPORT NTSTATUS VswitchsimPluginEntry(const VSWITCHSIM_HOST *h
                                                         const char *paramsJson,
                                                         void **instanceContext)
 {
-    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {
-        .vSwitchPortEventNotifyFn = reserve_port};
+    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {.vSwitchPortEventNotifyFn =
+                                                                    reserve_port};
     NTSTATUS status = VswitchsimCheckHost(host);
 
     if (!NT_SUCCESS(status))

@@ -12,8 +12,7 @@ static unsigned routines;
 static int *volatile nowhere; /* NULL, read at run time so the compiler keeps the store */
 
 /* Not checked by UBSan, which would stop at the NULL store. */
-__attribute__((no_sanitize_undefined))
-static void NTAPI routine_crash_complete(void *context)
+__attribute__((no_sanitize_undefined)) static void NTAPI routine_crash_complete(void *context)
 {
     fixture_pended *pended = context;
 
@@ -31,16 +30,16 @@ static NTSTATUS NTAPI routine_crash_save(void *notifyContext, void *completionCo
                                          NDIS_SWITCH_PORT_ID portId, void **runtimeState,
                                          SIZE_T *runtimeStateLength)
 {
-    return fixture_pend(notifyContext, completionContext, runtimeState, runtimeStateLength,
-                        1000000, routine_crash_complete);
+    return fixture_pend(notifyContext, completionContext, runtimeState, runtimeStateLength, 1000000,
+                        routine_crash_complete);
 }
 
 VSWITCHSIM_PLUGIN_EXPORT NTSTATUS VswitchsimPluginEntry(const VSWITCHSIM_HOST *host,
                                                         const char *paramsJson,
                                                         void **instanceContext)
 {
-    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {
-        .vSwitchRuntimeStateSaveNotifyFn = routine_crash_save};
+    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {.vSwitchRuntimeStateSaveNotifyFn =
+                                                                    routine_crash_save};
 
     return fixture_subscribe(host, ROUTINE_CRASH_BASE, &dispatch, instanceContext);
 }

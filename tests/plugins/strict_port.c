@@ -158,9 +158,8 @@ static NTSTATUS NTAPI strict_port_event(void *notifyContext, void *completionCon
     if (vSwitchPort->IsValidationPort)
         return STATUS_SUCCESS; /* checked (nothing here to reject), never reserved for */
     if (eventType == FWPS_VSWITCH_EVENT_PORT_CREATE)
-        return port_add(instance, key, vSwitchPort->PortId) != NULL
-                   ? STATUS_SUCCESS
-                   : STATUS_INSUFFICIENT_RESOURCES;
+        return port_add(instance, key, vSwitchPort->PortId) != NULL ? STATUS_SUCCESS
+                                                                    : STATUS_INSUFFICIENT_RESOURCES;
     UINT32 i = port_index(instance, key, vSwitchPort->PortId);
     if (i != UINT32_MAX)
         port_remove_at(instance, i);
@@ -173,8 +172,7 @@ static NTSTATUS NTAPI strict_interface(void *notifyContext, void *completionCont
                                        const NDIS_SWITCH_NIC_PARAMETERS *vSwitchNic)
 {
     strict_instance *instance = notifyContext;
-    strict_port_entry *entry =
-        port_find(instance, fixture_switch_key(vSwitch), vSwitchNic->PortId);
+    strict_port_entry *entry = port_find(instance, fixture_switch_key(vSwitch), vSwitchNic->PortId);
 
     if (entry == NULL) {
         instance->host->Log(instance->host, VSWITCHSIM_LOG_WARNING,
@@ -190,11 +188,11 @@ static NTSTATUS NTAPI strict_interface(void *notifyContext, void *completionCont
     return STATUS_SUCCESS;
 }
 
-static NTSTATUS NTAPI strict_policy(
-    void *notifyContext, void *completionContext, FWPS_VSWITCH_EVENT_TYPE eventType,
-    const NDIS_SWITCH_PARAMETERS *vSwitch,
-    const NDIS_SWITCH_PORT_PROPERTY_PARAMETERS *vSwitchPortProperty,
-    const NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS *vSwitchPortPropertyDelete)
+static NTSTATUS NTAPI
+strict_policy(void *notifyContext, void *completionContext, FWPS_VSWITCH_EVENT_TYPE eventType,
+              const NDIS_SWITCH_PARAMETERS *vSwitch,
+              const NDIS_SWITCH_PORT_PROPERTY_PARAMETERS *vSwitchPortProperty,
+              const NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS *vSwitchPortPropertyDelete)
 {
     strict_instance *instance = notifyContext;
     NDIS_SWITCH_PORT_ID portId = vSwitchPortProperty != NULL ? vSwitchPortProperty->PortId
@@ -218,9 +216,8 @@ static NTSTATUS NTAPI strict_policy(
 
 static NTSTATUS NTAPI strict_save(void *notifyContext, void *completionContext,
                                   FWPS_VSWITCH_EVENT_TYPE eventType,
-                                  const NDIS_SWITCH_PARAMETERS *vSwitch,
-                                  NDIS_SWITCH_PORT_ID portId, void **runtimeState,
-                                  SIZE_T *runtimeStateLength)
+                                  const NDIS_SWITCH_PARAMETERS *vSwitch, NDIS_SWITCH_PORT_ID portId,
+                                  void **runtimeState, SIZE_T *runtimeStateLength)
 {
     strict_instance *instance = notifyContext;
 

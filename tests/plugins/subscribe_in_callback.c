@@ -24,8 +24,8 @@ static const GUID SUBSCRIBE_IN_CALLBACK_SECOND = {
 typedef struct sic_instance {
     const VSWITCHSIM_HOST *host;
     UINT32 subscriptionId;
-    UINT32 secondId;   /* the subscription made inside a callback; 0 when none */
-    BOOLEAN done;      /* subscribed in a callback once already */
+    UINT32 secondId; /* the subscription made inside a callback; 0 when none */
+    BOOLEAN done;    /* subscribed in a callback once already */
 } sic_instance;
 
 /* Any callback after the one that subscribed: drop the second subscription, here. */

@@ -20,8 +20,8 @@ VSWITCHSIM_PLUGIN_EXPORT NTSTATUS VswitchsimPluginEntry(const VSWITCHSIM_HOST *h
 }
 
 /* Not checked by UBSan, which would stop at the NULL store. */
-__attribute__((no_sanitize_undefined))
-VSWITCHSIM_PLUGIN_EXPORT void VswitchsimPluginUnload(void *instanceContext)
+__attribute__((no_sanitize_undefined)) VSWITCHSIM_PLUGIN_EXPORT void
+VswitchsimPluginUnload(void *instanceContext)
 {
     *nowhere = 1; /* bug */
 }

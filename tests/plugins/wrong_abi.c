@@ -22,8 +22,8 @@ VSWITCHSIM_PLUGIN_EXPORT NTSTATUS VswitchsimPluginEntry(const VSWITCHSIM_HOST *h
                                                         const char *paramsJson,
                                                         void **instanceContext)
 {
-    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {
-        .vSwitchRuntimeStateSaveNotifyFn = wrong_abi_save};
+    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {.vSwitchRuntimeStateSaveNotifyFn =
+                                                                    wrong_abi_save};
 
     return fixture_subscribe(host, WRONG_ABI_BASE, &dispatch, instanceContext);
 }

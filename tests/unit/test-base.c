@@ -21,7 +21,8 @@
 
 Test(error, one_line_escapes_control_characters)
 {
-    char err[VS_ERROR_MAX] = "a\nb\tc\rd\x01" "e\x7f";
+    char err[VS_ERROR_MAX] = "a\nb\tc\rd\x01"
+                             "e\x7f";
     vs_error_one_line(err);
     cr_assert_str_eq(err, "a\\nb\\tc\\rd\\x01e\\x7F");
 }

@@ -52,8 +52,7 @@ Test(batch, slo_texts)
     json_decref(texts);
 }
 
-static void fingerprint(const vs_batch_args *b, const char *const *metrics, size_t n,
-                        char out[17])
+static void fingerprint(const vs_batch_args *b, const char *const *metrics, size_t n, char out[17])
 {
     cr_assert_eq(vs_batch_fingerprint(b, metrics, n, out), 0);
     cr_assert_eq(strlen(out), 16);

@@ -35,15 +35,32 @@ static int take_called(void *dest, const char *cmd, const char *opt, const char 
 
 static const vs_cli_option own[] = {
     {.name = "--quiet", .kind = VS_CLI_FLAG, .offset = offsetof(args, quiet)},
-    {.name = "--json", .kind = VS_CLI_STRING, .metavar = "FILE", .help = "the report",
+    {.name = "--json",
+     .kind = VS_CLI_STRING,
+     .metavar = "FILE",
+     .help = "the report",
      .offset = offsetof(args, json)},
-    {.name = "--timeout", .kind = VS_CLI_NUMBER, .offset = offsetof(args, timeout), .lo = 0,
-     .lo_open = true, .hi = 10, .wants = "seconds > 0"},
-    {.name = "--reps", .short_name = "-r", .kind = VS_CLI_NUMBER, .metavar = "N",
-     .help = "replications", .offset = offsetof(args, reps), .lo = 1, .hi = 100,
+    {.name = "--timeout",
+     .kind = VS_CLI_NUMBER,
+     .offset = offsetof(args, timeout),
+     .lo = 0,
+     .lo_open = true,
+     .hi = 10,
+     .wants = "seconds > 0"},
+    {.name = "--reps",
+     .short_name = "-r",
+     .kind = VS_CLI_NUMBER,
+     .metavar = "N",
+     .help = "replications",
+     .offset = offsetof(args, reps),
+     .lo = 1,
+     .hi = 100,
      .integer = true},
-    {.name = "--param", .kind = VS_CLI_LIST, .offset = offsetof(args, params),
-     .count_offset = offsetof(args, nparams), .max = 3},
+    {.name = "--param",
+     .kind = VS_CLI_LIST,
+     .offset = offsetof(args, params),
+     .count_offset = offsetof(args, nparams),
+     .max = 3},
     {.name = "--call", .kind = VS_CLI_CALL, .take = take_called, .call_takes_value = true},
     {0},
 };
@@ -51,12 +68,12 @@ static const vs_cli_table own_table = {own, VS_CLI_NEEDS_AS_UNKNOWN};
 static const vs_cli_table named_table = {own, VS_CLI_NEEDS_NAMED};
 
 static const vs_cli_command plain = {.name = "run", .positional = "scenario"};
-static const vs_cli_command hinted = {.name = "sweep", .positional = "scenario",
-                                      .unknown_hint = true};
+static const vs_cli_command hinted = {
+    .name = "sweep", .positional = "scenario", .unknown_hint = true};
 
 /* Parses the words (NULL-ended) after a command name with own_table. */
-static int parse_with(const vs_cli_command *cmd, const vs_cli_table *t, args *a,
-                      const char **pos, const char *const *words)
+static int parse_with(const vs_cli_command *cmd, const vs_cli_table *t, args *a, const char **pos,
+                      const char *const *words)
 {
     char *argv[32] = {"cmd"};
     int argc = 1;
@@ -80,7 +97,8 @@ Test(cli_options, every_kind_stores_its_value)
     args a = {0};
     const char *pos = NULL;
     cr_assert_eq(PARSE(&plain, &a, &pos, "--quiet", "--json", "-", "--timeout", "2.5", "-r", "7",
-                       "--param", "x=1", "--param", "y=2", "--call", "ok", "s.json"), 0);
+                       "--param", "x=1", "--param", "y=2", "--call", "ok", "s.json"),
+                 0);
     cr_assert(a.quiet);
     cr_assert_str_eq(a.json, "-"); /* a value is the next word, whatever it looks like */
     cr_assert_float_eq(a.timeout, 2.5, 1e-12);
@@ -108,8 +126,8 @@ Test(cli_options, a_repeated_string_keeps_the_last)
 {
     args a = {0};
     const char *pos = NULL;
-    cr_assert_eq(PARSE(&plain, &a, &pos, "--json", "a", "--reps", "2", "--json", "b", "--reps",
-                       "3"), 0);
+    cr_assert_eq(
+        PARSE(&plain, &a, &pos, "--json", "a", "--reps", "2", "--json", "b", "--reps", "3"), 0);
     cr_assert_str_eq(a.json, "b");
     cr_assert_eq(a.reps, 3);
 }
@@ -210,8 +228,9 @@ Test(cli_options, list_is_full, .init = cr_redirect_stderr)
 {
     args a = {0};
     const char *pos = NULL;
-    cr_assert_eq(PARSE(&plain, &a, &pos, "--param", "a", "--param", "b", "--param", "c",
-                       "--param", "d"), -1);
+    cr_assert_eq(
+        PARSE(&plain, &a, &pos, "--param", "a", "--param", "b", "--param", "c", "--param", "d"),
+        -1);
     cr_assert_eq(a.nparams, 3);
     stderr_is("vswitchsim: run: at most 3 --param (see vswitchsim --help)\n");
 }
@@ -234,15 +253,13 @@ Test(cli_options, second_positional, .init = cr_redirect_stderr)
     stderr_is("vswitchsim: run: more than one scenario (b.json) (see vswitchsim --help)\n");
 }
 
-Test(cli_options, lone_dash_is_positional_unless_the_command_says,
-     .init = cr_redirect_stderr)
+Test(cli_options, lone_dash_is_positional_unless_the_command_says, .init = cr_redirect_stderr)
 {
     args a = {0};
     const char *pos = NULL;
     cr_assert_eq(PARSE(&plain, &a, &pos, "-"), 0);
     cr_assert_str_eq(pos, "-");
-    vs_cli_command dash = {.name = "plugin-info", .positional = "plugin",
-                           .dash_is_option = true};
+    vs_cli_command dash = {.name = "plugin-info", .positional = "plugin", .dash_is_option = true};
     pos = NULL;
     cr_assert_eq(PARSE(&dash, &a, &pos, "-"), -1);
     cr_assert_null(pos);
@@ -253,8 +270,8 @@ Test(cli_options, parts_are_searched_in_order_into_their_own_dest)
     vs_load_args la = {0};
     args a = {0};
     const char *pos = NULL;
-    char *argv[] = {"cmd", "--seed", "42", "--set", "a.b=3", "--plugin-path", "/p", "--quiet",
-                    "s.json"};
+    char *argv[] = {"cmd",           "--seed", "42",      "--set", "a.b=3",
+                    "--plugin-path", "/p",     "--quiet", "s.json"};
     vs_cli_part parts[] = {{&vs_cli_load_table, &la}, {&own_table, &a}};
     cr_assert_eq(vs_cli_parse(&plain, parts, 2, 9, argv, &pos), 0);
     vs_cli_finish_load_args(&la);

@@ -33,12 +33,12 @@ Test(config, metric_known_takes_whole_names_only)
     cr_assert(vs_metric_known("seed"));
     cr_assert(vs_metric_known("blackout_us.source_teardown.p9999"));
     cr_assert(vs_metric_known("local_save_restores.failed_at.operational_port"));
-    cr_assert_not(vs_metric_known("see"));                  /* a prefix of a name */
-    cr_assert_not(vs_metric_known("seeds"));                /* a name and more */
+    cr_assert_not(vs_metric_known("see"));   /* a prefix of a name */
+    cr_assert_not(vs_metric_known("seeds")); /* a name and more */
     cr_assert_not(vs_metric_known("latency_us.save.p99.x"));
     cr_assert_not(vs_metric_known("latency_us..p99"));
     cr_assert_not(vs_metric_known(".seed"));
-    cr_assert_not(vs_metric_known("migrations.failed_at"));  /* an object */
+    cr_assert_not(vs_metric_known("migrations.failed_at")); /* an object */
 }
 
 /* Everything a loaded config can own, released (ASan checks nothing leaks), and the

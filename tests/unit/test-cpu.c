@@ -20,8 +20,8 @@ static vs_time_t work(vs_sim *s, void *ctx, uint64_t hold)
 
 static void setup(void)
 {
-    cfg = (vs_config){.name = "cpu", .topology = {1, 1, 1, 1, 2},
-                      .metrics.histogram_rel_error = 0.01};
+    cfg = (vs_config){
+        .name = "cpu", .topology = {1, 1, 1, 1, 2}, .metrics.histogram_rel_error = 0.01};
     sim = vs_sim_new(&cfg);
     cr_assert_not_null(sim);
     nstarted = 0;

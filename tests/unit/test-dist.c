@@ -216,9 +216,8 @@ Test(dist, close_is_safe_on_every_kind)
     vs_dist_lognormal(&d[3], 1.0, 0.5);
     cr_assert_eq(vs_dist_empirical(&d[4], values, 3), 0);
     cr_assert_not_null(d[4].values);
-    static const vs_dist_kind kinds[5] = {VS_DIST_CONSTANT, VS_DIST_UNIFORM,
-                                          VS_DIST_EXPONENTIAL, VS_DIST_LOGNORMAL,
-                                          VS_DIST_EMPIRICAL};
+    static const vs_dist_kind kinds[5] = {VS_DIST_CONSTANT, VS_DIST_UNIFORM, VS_DIST_EXPONENTIAL,
+                                          VS_DIST_LOGNORMAL, VS_DIST_EMPIRICAL};
     for (int k = 0; k < 5; k++) {
         cr_assert_eq(d[k].kind, kinds[k], "distribution %d", k);
         for (int pass = 0; pass < 2; pass++) {

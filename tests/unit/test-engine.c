@@ -46,8 +46,7 @@ static void assert_args_in_order(const recorder *r, size_t n)
 }
 
 static void noop(vs_engine *eng, void *ctx, uint64_t arg)
-{
-}
+{}
 
 /* --- ordering --- */
 
@@ -656,7 +655,7 @@ typedef struct ref_key {
 typedef struct ref_queue {
     ref_key *heap;
     size_t n, cap;
-    bool *alive;  /* by seq: scheduled and neither run nor cancelled */
+    bool *alive; /* by seq: scheduled and neither run nor cancelled */
     size_t alive_n;
 } ref_queue;
 
@@ -768,8 +767,7 @@ static void fuzz_cancel(fuzz *f)
     else
         seq = vs_rng_below(&f->rng, f->seq);
     bool was = f->ref.alive[seq];
-    cr_assert_eq(vs_engine_cancel(f->eng, f->ids[seq]), was, "cancel of event %" PRIu64,
-                 seq);
+    cr_assert_eq(vs_engine_cancel(f->eng, f->ids[seq]), was, "cancel of event %" PRIu64, seq);
     if (was) {
         f->ref.alive[seq] = false;
         f->ref.alive_n--;
@@ -782,8 +780,8 @@ static void fuzz_fire(vs_engine *eng, void *ctx, uint64_t arg)
     const ref_key *want = ref_peek(&f->ref);
 
     cr_assert_not_null(want, "event %" PRIu64 " ran; the reference is empty", arg);
-    cr_assert_eq(arg, want->seq, "event %" PRIu64 " ran, %" PRIu64 " was due (event %" PRIu64
-                 ")", arg, want->seq, f->fired);
+    cr_assert_eq(arg, want->seq, "event %" PRIu64 " ran, %" PRIu64 " was due (event %" PRIu64 ")",
+                 arg, want->seq, f->fired);
     cr_assert_eq(vs_engine_now(eng), want->t);
     f->ref.alive[arg] = false;
     f->ref.alive_n--;
@@ -829,7 +827,7 @@ static void fuzz_run(uint64_t seed, uint64_t ops, size_t capacity_hint)
         } else if (r < 97) {
             vs_time_t now = vs_engine_now(f.eng);
             vs_time_t step = vs_rng_below(&f.rng, 2) ? vs_rng_below(&f.rng, 64)
-                                                      : vs_rng_below(&f.rng, 1u << 22);
+                                                     : vs_rng_below(&f.rng, 1u << 22);
             vs_engine_run(f.eng, step > VS_TIME_MAX - now ? VS_TIME_MAX : now + step);
             cr_assert_geq(vs_engine_now(f.eng), now, "the clock went back");
         } else {
@@ -862,9 +860,22 @@ Test(engine, random_operations_match_the_reference_for_other_seeds_and_hints)
 Test(engine, huge_time_gaps_up_to_time_max_keep_order)
 {
     static const vs_time_t times[] = {
-        VS_TIME_MAX, 0, (vs_time_t)1 << 63, VS_TIME_MAX - 1, 1, VS_TIME_MAX,
-        ((vs_time_t)1 << 63) - 1, (vs_time_t)1 << 62, 63, 64, 4095, 4096, 0,
-        VS_TIME_MAX - 64, ((vs_time_t)1 << 63) + 1, (vs_time_t)1 << 63,
+        VS_TIME_MAX,
+        0,
+        (vs_time_t)1 << 63,
+        VS_TIME_MAX - 1,
+        1,
+        VS_TIME_MAX,
+        ((vs_time_t)1 << 63) - 1,
+        (vs_time_t)1 << 62,
+        63,
+        64,
+        4095,
+        4096,
+        0,
+        VS_TIME_MAX - 64,
+        ((vs_time_t)1 << 63) + 1,
+        (vs_time_t)1 << 63,
     };
     enum { N = sizeof times / sizeof times[0] };
     timed want[N];
@@ -972,8 +983,7 @@ Test(engine, memory_counts_the_queue_and_stays_within_64_bytes_per_event)
     vs_engine_run(eng, 20000000); /* ten delays: a steady state */
     size_t steady = vs_engine_memory_bytes(eng);
     cr_assert_eq(vs_engine_pending(eng), N);
-    cr_assert_leq(steady, (size_t)N * 64, "%.1f bytes per pending event",
-                  (double)steady / N);
+    cr_assert_leq(steady, (size_t)N * 64, "%.1f bytes per pending event", (double)steady / N);
     vs_engine_run(eng, 60000000);
     cr_assert_eq(vs_engine_memory_bytes(eng), steady, "memory grew in the steady state");
     vs_engine_free(eng);

@@ -78,7 +78,8 @@ Test(guard, describe_a_plain_crash_is_its_signal)
 /* guard.h's own example; the tag's four bytes as they lie in memory. */
 Test(guard, describe_names_special_pools_rule_and_block)
 {
-    vs_crash c = {.signal = SIGSEGV, .rule = VS_RULE_POOL_OVERRUN,
+    vs_crash c = {.signal = SIGSEGV,
+                  .rule = VS_RULE_POOL_OVERRUN,
                   .fault = {.rule = VS_RULE_POOL_OVERRUN, .kind = VS_POOL_BLOCK, .size = 16}};
     memcpy(&c.fault.tag, "Vsim", 4);
     char buf[160];
@@ -89,7 +90,8 @@ Test(guard, describe_names_special_pools_rule_and_block)
 
 Test(guard, describe_shows_unprintable_tag_bytes_as_dots)
 {
-    vs_crash c = {.signal = SIGSEGV, .rule = VS_RULE_USE_AFTER_FREE,
+    vs_crash c = {.signal = SIGSEGV,
+                  .rule = VS_RULE_USE_AFTER_FREE,
                   .fault = {.kind = VS_POOL_BLOCK, .size = 8}};
     memcpy(&c.fault.tag, "A\001\377z", 4);
     char buf[160];
@@ -99,7 +101,8 @@ Test(guard, describe_shows_unprintable_tag_bytes_as_dots)
 
 Test(guard, describe_names_a_restore_buffer)
 {
-    vs_crash c = {.signal = SIGSEGV, .rule = VS_RULE_POOL_OVERRUN,
+    vs_crash c = {.signal = SIGSEGV,
+                  .rule = VS_RULE_POOL_OVERRUN,
                   .fault = {.kind = VS_POOL_RESTORE, .size = 4096}};
     char buf[160];
     vs_guard_describe(&c, buf, sizeof buf);
@@ -121,8 +124,7 @@ Test(guard, describe_truncates_to_the_buffer)
 /* ---- Crashes -------------------------------------------------------------------------- */
 
 static void noop(vs_engine *eng, void *ctx, uint64_t arg)
-{
-}
+{}
 
 /* Instance 3 is plugin 1 on host 1 ([plugin * hosts + host]). */
 #define SECOND_ON_HOST_1 3
@@ -272,13 +274,13 @@ Test(guard, quarantine_unloads_every_instance_of_the_crashed_plugin)
 {
     arm(0);
     vs_sim_activity_begin(g_sim, SECOND_ON_HOST_1, "save");
-    g_guard.last = (vs_crash){.signal = SIGSEGV, .instance = SECOND_ON_HOST_1, .what = "save",
-                              .rule = -1};
+    g_guard.last =
+        (vs_crash){.signal = SIGSEGV, .instance = SECOND_ON_HOST_1, .what = "save", .rule = -1};
     vs_guard_quarantine(&g_guard);
     vs_guard_disarm(&g_guard);
     for (uint32_t i = 0; i < g_sim->ninstances; i++)
-        cr_expect_eq(g_sim->instances[i].unloaded, g_sim->instances[i].plugin == 1,
-                     "instance %u", i);
+        cr_expect_eq(g_sim->instances[i].unloaded, g_sim->instances[i].plugin == 1, "instance %u",
+                     i);
     cr_expect(!g_sim->activity.active);
     cr_expect_eq(g_sim->stats.violations.total, 0, "no rule named: nothing recorded");
 }
@@ -287,10 +289,13 @@ Test(guard, quarantine_unloads_every_instance_of_the_crashed_plugin)
 Test(guard, quarantine_records_the_rule_special_pool_named)
 {
     arm(0);
-    g_guard.last = (vs_crash){.signal = SIGSEGV, .instance = SECOND_ON_HOST_1, .what = "save",
-                              .sim_time = 42, .rule = VS_RULE_POOL_OVERRUN,
-                              .fault = {.rule = VS_RULE_POOL_OVERRUN, .kind = VS_POOL_BLOCK,
-                                        .size = 16, .offset = 20}};
+    g_guard.last = (vs_crash){
+        .signal = SIGSEGV,
+        .instance = SECOND_ON_HOST_1,
+        .what = "save",
+        .sim_time = 42,
+        .rule = VS_RULE_POOL_OVERRUN,
+        .fault = {.rule = VS_RULE_POOL_OVERRUN, .kind = VS_POOL_BLOCK, .size = 16, .offset = 20}};
     memcpy(&g_guard.last.fault.tag, "Vsim", 4);
     vs_guard_quarantine(&g_guard);
     vs_guard_disarm(&g_guard);
@@ -310,7 +315,9 @@ Test(guard, quarantine_leaves_a_turned_off_rule_unrecorded)
 {
     g_cfg.verifier.disabled = VS_RULE_BIT(VS_RULE_POOL_UNDERRUN);
     arm(0);
-    g_guard.last = (vs_crash){.signal = SIGSEGV, .instance = 0, .what = "save",
+    g_guard.last = (vs_crash){.signal = SIGSEGV,
+                              .instance = 0,
+                              .what = "save",
                               .rule = VS_RULE_POOL_UNDERRUN,
                               .fault = {.kind = VS_POOL_BLOCK, .size = 16, .offset = -3}};
     vs_guard_quarantine(&g_guard);

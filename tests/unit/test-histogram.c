@@ -104,8 +104,8 @@ static uint64_t exact_quantile(const uint64_t *sorted, size_t n, double q)
     return sorted[rank - 1];
 }
 
-static const double quantiles[] = {0.0,  0.001, 0.01, 0.1,   0.25,   0.5, 0.75,
-                                   0.9,  0.95,  0.99, 0.999, 0.9999, 1.0};
+static const double quantiles[] = {0.0, 0.001, 0.01, 0.1,   0.25,   0.5, 0.75,
+                                   0.9, 0.95,  0.99, 0.999, 0.9999, 1.0};
 
 static void check_quantiles(const vs_hist *h, const uint64_t *sorted, size_t n, const char *what)
 {
@@ -116,8 +116,8 @@ static void check_quantiles(const vs_hist *h, const uint64_t *sorted, size_t n, 
         uint64_t want = exact_quantile(sorted, n, q);
         uint64_t got = vs_hist_quantile(h, q);
         double err = fabs((double)got - (double)want);
-        cr_assert_leq(err, bound * (double)want, "%s n=%zu q=%g: got %llu, exact %llu", what, n,
-                      q, (unsigned long long)got, (unsigned long long)want);
+        cr_assert_leq(err, bound * (double)want, "%s n=%zu q=%g: got %llu, exact %llu", what, n, q,
+                      (unsigned long long)got, (unsigned long long)want);
         cr_assert_leq(err, 0.01 * (double)want, "%s q=%g beyond 1%%", what, q);
     }
     cr_assert_eq(vs_hist_quantile(h, 0.0), sorted[0], "%s: q=0 is min", what);
@@ -149,14 +149,26 @@ static void check_shape(shape_fn shape, uint64_t seed, size_t n, const char *wha
 
 /* ---- percentiles on shapes -------------------------------------------------------- */
 
-Test(histogram, percentiles_uniform) { check_shape(shape_uniform, 1, N_SAMPLES, "uniform"); }
-Test(histogram, percentiles_exponential) { check_shape(shape_exponential, 2, N_SAMPLES, "exp"); }
+Test(histogram, percentiles_uniform)
+{
+    check_shape(shape_uniform, 1, N_SAMPLES, "uniform");
+}
+Test(histogram, percentiles_exponential)
+{
+    check_shape(shape_exponential, 2, N_SAMPLES, "exp");
+}
 Test(histogram, percentiles_lognormal_heavy_tail)
 {
     check_shape(shape_lognormal, 3, N_SAMPLES, "lognormal");
 }
-Test(histogram, percentiles_bimodal) { check_shape(shape_bimodal, 4, N_SAMPLES, "bimodal"); }
-Test(histogram, percentiles_constant) { check_shape(shape_constant, 5, N_SAMPLES, "constant"); }
+Test(histogram, percentiles_bimodal)
+{
+    check_shape(shape_bimodal, 4, N_SAMPLES, "bimodal");
+}
+Test(histogram, percentiles_constant)
+{
+    check_shape(shape_constant, 5, N_SAMPLES, "constant");
+}
 Test(histogram, percentiles_span_1ns_to_10h)
 {
     check_shape(shape_span, 6, N_SAMPLES, "span");
@@ -182,7 +194,7 @@ Test(histogram, bucket_midpoint_within_error_at_power_of_two_edges)
     for (unsigned e = 0; e < 64; e++) {
         uint64_t p = 1ull << e;
         uint64_t top_of_first = p + (p >> h.sub_bits); /* one past the first bucket at p */
-        uint64_t probes[] = {p - 1, p, p + 1, top_of_first - 1, top_of_first,
+        uint64_t probes[] = {p - 1,        p,           p + 1, top_of_first - 1, top_of_first,
                              p + (p >> 1), (p << 1) - 1};
         for (size_t j = 0; j < sizeof(probes) / sizeof(probes[0]); j++) {
             uint64_t v = probes[j];

@@ -40,17 +40,21 @@ static json_t *latency(double count, double lo)
     json_t *curve = json_array();
     for (size_t i = 0; count > 0 && i < CURVE_POINTS; i++)
         json_array_append_new(curve, json_pack("[f, f]", p[i], lo * (1 + i * i * 4)));
+    /* clang-format off */
     return json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:o}", "count", count, "mean",
                      lo * 3, "min", lo, "max", lo * 901, "p50", lo * 101, "p90", lo * 325,
                      "p99", lo * 485, "p999", lo * 677, "curve", curve);
+    /* clang-format on */
 }
 
 static json_t *plugin(const char *name, double pended)
 {
+    /* clang-format off */
     return json_pack("{s:s, s:s, s:i, s:i, s:f, s:i, s:{s:o, s:o}}", "name", name, "path",
                      "/lib/x.so", "saves", 10, "restores", 10, "pended", pended, "failed", 0,
                      "latency_us", "pending_completion", latency(pended, 20), "callback",
                      latency(40, 1));
+    /* clang-format on */
 }
 
 /* Columns out of the documented order, with one the page does not know: it must look
@@ -59,18 +63,21 @@ static json_t *timeseries(void)
 {
     json_t *rows = json_array();
     for (int i = 0; i < ROWS; i++)
+        /* clang-format off */
         json_array_append_new(rows, json_pack("[f, f, f, f, f, f, f, f, f, f]", 1.0 + i, 0.5 * i,
                                               2.0 + i, 2.0 + i, 1.0, 0.3 * i, 7.0,
                                               i == 2 ? 0.0 : 5000.0 + i, 9000.0 + i,
                                               10.0 * i));
-    return json_pack("{s:f, s:[s, s, s, s, s, s, s, s, s, s], s:o}", "interval_s", 1.0,
-                     "columns", "t_s", "migrations_per_s", "saves_per_s", "restores_per_s",
+    /* clang-format on */
+    return json_pack("{s:f, s:[s, s, s, s, s, s, s, s, s, s], s:o}", "interval_s", 1.0, "columns",
+                     "t_s", "migrations_per_s", "saves_per_s", "restores_per_s",
                      "migrations_in_flight_mean", "pending_in_flight_mean", "future_column",
                      "blackout_p50_us", "blackout_p99_us", "link_busiest_pct", "rows", rows);
 }
 
 static json_t *full_report(void)
 {
+    /* clang-format off */
     json_t *r = json_pack(
         "{s:s, s:i, s:f, s:f, s:i, s:f, s:{s:o, s:o, s:o}, s:[o, o], s:o, s:{s:i, s:i, s:i, "
         "s:i, s:i}, s:{s:b}, s:{s:i}}",
@@ -80,6 +87,7 @@ static json_t *full_report(void)
         plugin("a<b>&\"c'", 30), plugin("quiet", 0), "timeseries", timeseries(), "migrations",
         "started", 5, "completed", 5, "failed", 0, "timed_out", 0, "queued", 0, "drain",
         "active", 0, "hosts", "migrations_peak", 2);
+    /* clang-format on */
     json_t *rest = json_pack(
         "{s:[{s:s, s:s, s:f, s:f, s:b}, {s:s, s:s, s:f, s:n, s:b}], s:{s:[{s:s, s:s, s:s, s:i}]}}",
         "slo", "metric", "saves.failed", "op", "==", "limit", 0.0, "value", 0.0, "pass", 1,
@@ -98,26 +106,33 @@ static json_t *full_report(void)
         json_object_set_new(parts, keys[i], latency(5, 100 * (double)(i + 1)));
     cr_assert_eq(json_object_set_new(r, "blackout_us", parts), 0);
     /* Migrations by how many ran at once, and two hosts' link use. */
-    cr_assert_eq(json_object_set_new(r, "migration_by_at_once",
+    cr_assert_eq(json_object_set_new(
+                     r, "migration_by_at_once",
+                     /* clang-format off */
                                      json_pack("[{s:i, s:i, s:f}, {s:i, s:i, s:f}, {s:i, s:i, s:f}]",
                                                "at_once", 1, "count", 3, "mean_s", 2.0,
                                                "at_once", 2, "count", 5, "mean_s", 3.9,
                                                "at_once", 4, "count", 8, "mean_s", 7.7)), 0);
+    /* clang-format on */
     cr_assert_eq(json_object_set_new(r, "hosts",
+                                     /* clang-format off */
                                      json_pack("{s:i, s:f, s:[{s:i, s:f, s:f}, {s:i, s:f, s:f}]}",
                                                "migrations_peak", 2, "link_busiest", 0.8,
                                                "per_host", "host", 0, "link_out", 0.8, "link_in",
                                                0.0, "host", 1, "link_out", 0.0, "link_in", 0.8)),
+                 /* clang-format on */
                  0);
     return r;
 }
 
 static json_t *empty_report(void)
 {
+    /* clang-format off */
     json_t *r = json_pack("{s:s, s:i, s:f, s:f, s:i, s:f, s:{s:o}, s:[], s:[], s:{s:[]}}",
                           "scenario", "empty", "seed", 1, "sim_time_s", 0.0, "wall_time_s", 0.0,
                           "events", 0, "events_per_wall_s", 0.0, "latency_us", "blackout",
                           latency(0, 1), "plugins", "slo", "verifier", "violations");
+    /* clang-format on */
     cr_assert_not_null(r);
     return r;
 }
@@ -164,19 +179,18 @@ static size_t count(const char *s, const char *what)
     return n;
 }
 
-static const char *const CHARTS[] = {"latency-pending",    "latency-callback", "throughput",
-                                     "in-flight",          "blackout-cdf",     "blackout-parts",
-                                     "migration-at-once",  "link-use",         "link-over-time",
-                                     "blackout-over-time"};
+static const char *const CHARTS[] = {
+    "latency-pending", "latency-callback",  "throughput", "in-flight",      "blackout-cdf",
+    "blackout-parts",  "migration-at-once", "link-use",   "link-over-time", "blackout-over-time"};
 
 Test(html, every_chart_counts_what_it_drew)
 {
     const char *html = render(full_report(), "r.html");
     /* blackout parts: mean and p99; link use: out and in */
     static const long series[] = {1, 2, 3, 2, 1, 2, 1, 2, 1, 2};
-    static const long points[] = {CURVE_POINTS, 2 * CURVE_POINTS, 3 * ROWS,    2 * ROWS,
-                                  CURVE_POINTS, 2 * 5,            3,           2 * 2,
-                                  ROWS,         2 * ROWS - 1};
+    static const long points[] = {
+        CURVE_POINTS, 2 * CURVE_POINTS, 3 * ROWS, 2 * ROWS, CURVE_POINTS, 2 * 5, 3, 2 * 2,
+        ROWS,         2 * ROWS - 1};
     for (size_t i = 0; i < sizeof CHARTS / sizeof CHARTS[0]; i++) {
         cr_assert_eq(chart_attr(html, CHARTS[i], "data-series"), series[i], "%s", CHARTS[i]);
         cr_assert_eq(chart_attr(html, CHARTS[i], "data-points"), points[i], "%s", CHARTS[i]);
@@ -203,7 +217,12 @@ Test(html, a_gap_in_the_series_breaks_the_line)
 Test(html, nines_axis_and_units_are_labeled)
 {
     char *svg = chart_text(render(full_report(), "r.html"), "latency-pending");
-    for (const char *t = "0\0" "90\0" "99\0" "99.9\0" "99.99\0"; *t; t += strlen(t) + 1) {
+    for (const char *t = "0\0"
+                         "90\0"
+                         "99\0"
+                         "99.9\0"
+                         "99.99\0";
+         *t; t += strlen(t) + 1) {
         char label[32];
         snprintf(label, sizeof label, "text-anchor=\"middle\">%s</text>", t);
         cr_assert(strstr(svg, label), "no x tick %s", t);
@@ -221,7 +240,11 @@ Test(html, user_text_is_escaped)
     cr_assert(strstr(html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
     cr_assert_not(strstr(html, "<script"), "no script at all, escaped or not");
     cr_assert(strstr(html, "unit &lt;test&gt;"));
-    for (const char *t = "src=\0" "href=\0" "url(\0" "@import\0"; *t; t += strlen(t) + 1)
+    for (const char *t = "src=\0"
+                         "href=\0"
+                         "url(\0"
+                         "@import\0";
+         *t; t += strlen(t) + 1)
         cr_assert_not(strstr(html, t), "the page would load something: %s", t);
 }
 
@@ -264,9 +287,11 @@ Test(html, a_clean_finished_run_is_green)
 Test(html, a_crashed_run_opens_with_a_red_banner)
 {
     json_t *r = clean_report();
+    /* clang-format off */
     json_object_set_new(r, "crashed", json_pack("{s:s, s:s, s:s, s:I}", "plugin", "flows",
                                                 "callback", "save", "signal", "SIGSEGV",
                                                 "sim_time_ns", (json_int_t)1500000000));
+    /* clang-format on */
     const char *html = render(r, "r.html");
     expect_unfinished(html, "CRASHED: plugin &quot;flows&quot; crashed in its save callback "
                             "(SIGSEGV) at 1.500000000 s simulated");
@@ -287,8 +312,10 @@ Test(html, an_interrupted_run_opens_with_a_red_banner)
 Test(html, a_supervisor_report_of_a_dead_process_says_so)
 {
     json_t *r = clean_report();
+    /* clang-format off */
     json_object_set_new(r, "crashed", json_pack("{s:s, s:b}", "signal", "SIGSEGV",
                                                 "outside_callout", 1));
+    /* clang-format on */
     json_object_set_new(r, "snapshot", json_true());
     json_object_set_new(r, "sim_time_s", json_real(7.5));
     const char *html = render(r, "r.html");
@@ -302,9 +329,11 @@ Test(html, a_supervisor_report_of_a_dead_process_says_so)
 Test(html, the_table_starts_with_what_stopped_the_run)
 {
     json_t *r = clean_report();
+    /* clang-format off */
     json_object_set_new(r, "crashed", json_pack("{s:s, s:s, s:s, s:b}", "plugin", "flows",
                                                 "callback", "routine", "signal", "SIGBUS",
                                                 "outside_callout", 1));
+    /* clang-format on */
     json_object_set_new(r, "interrupted", json_true());
     char *text = NULL;
     size_t len = 0;
@@ -372,11 +401,13 @@ Test(html, unwritable_path_is_an_error)
 
 Test(html, a_long_list_of_violations_is_cut_short)
 {
-    json_t *r = empty_report(), *list = json_object_get(json_object_get(r, "verifier"),
-                                                        "violations");
+    json_t *r = empty_report(),
+           *list = json_object_get(json_object_get(r, "verifier"), "violations");
     for (int i = 0; i < 30; i++)
+        /* clang-format off */
         json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:i}", "rule", "double_completion",
                                               "plugin", "p", "detail", "again", "sim_time_ns", i));
+    /* clang-format on */
     const char *html = render(r, "r.html");
     cr_assert_eq(count(html, "<tr class=\"fail\">"), 25);
     cr_assert(strstr(html, "The first 25 of 30 violations"));

@@ -70,8 +70,11 @@ Test(loader, not_a_shared_object_is_refused)
 
 static vs_config two_instances_config(vs_plugin_spec *specs, size_t n)
 {
-    vs_config cfg = {.name = "loader-test", .seed = 1, .topology = {3, 1, 1, 1, 1},
-                     .plugins = specs, .nplugins = n,
+    vs_config cfg = {.name = "loader-test",
+                     .seed = 1,
+                     .topology = {3, 1, 1, 1, 1},
+                     .plugins = specs,
+                     .nplugins = n,
                      .metrics.histogram_rel_error = 0.01};
     return cfg;
 }
@@ -98,7 +101,8 @@ Test(loader, entry_runs_once_per_host_and_instances_keep_their_params)
         cr_assert_eq(pi->host.Size, sizeof(VSWITCHSIM_HOST));
     }
     vs_plugins_detach(set);
-    cr_assert_eq(sim->stats.violations.total, 0, "%s", sim->stats.violations.total ? sim->stats.violations.kept[0].detail : "");
+    cr_assert_eq(sim->stats.violations.total, 0, "%s",
+                 sim->stats.violations.total ? sim->stats.violations.kept[0].detail : "");
     vs_fwps_bind(NULL);
     vs_sim_free(sim);
 }

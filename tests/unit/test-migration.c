@@ -139,7 +139,14 @@ Test(sequence, a_refused_validation_policy_still_deletes_the_validation_port)
 
 /* What the test callout refuses (STATUS_DATA_NOT_ACCEPTED), on one host. */
 typedef enum refusal {
-    R_NONE, R_VPORT, R_VPOLICY, R_PORT, R_POLICY, R_SAVE, R_IFACE_CREATE, R_IFACE_CONNECT,
+    R_NONE,
+    R_VPORT,
+    R_VPOLICY,
+    R_PORT,
+    R_POLICY,
+    R_SAVE,
+    R_IFACE_CREATE,
+    R_IFACE_CONNECT,
     R_RESTORE
 } refusal;
 
@@ -236,8 +243,8 @@ static NTSTATUS save_cb(void *nctx, void *token, FWPS_VSWITCH_EVENT_TYPE t,
 }
 
 static NTSTATUS restore_cb(void *nctx, void *token, FWPS_VSWITCH_EVENT_TYPE t,
-                           const NDIS_SWITCH_PARAMETERS *sw, NDIS_SWITCH_PORT_ID port,
-                           void *state, SIZE_T len)
+                           const NDIS_SWITCH_PARAMETERS *sw, NDIS_SWITCH_PORT_ID port, void *state,
+                           SIZE_T len)
 {
     seen(host_of_ctx(nctx), "R");
     return refuse(nctx, R_RESTORE) ? DENY : STATUS_SUCCESS;
@@ -293,10 +300,11 @@ static void start(void)
     cr_assert_not_null(g_sim);
     g_sim->on_transition = on_transition;
     vs_fwps_bind(g_sim);
-    FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 table = {
-        .vSwitchPortEventNotifyFn = port_cb, .vSwitchInterfaceEventNotifyFn = iface_cb,
-        .vSwitchPolicyEventNotifyFn = policy_cb, .vSwitchRuntimeStateSaveNotifyFn = save_cb,
-        .vSwitchRuntimeStateRestoreNotifyFn = restore_cb};
+    FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 table = {.vSwitchPortEventNotifyFn = port_cb,
+                                                .vSwitchInterfaceEventNotifyFn = iface_cb,
+                                                .vSwitchPolicyEventNotifyFn = policy_cb,
+                                                .vSwitchRuntimeStateSaveNotifyFn = save_cb,
+                                                .vSwitchRuntimeStateRestoreNotifyFn = restore_cb};
     GUID g = {.Data1 = 0x5eed};
     for (uint32_t h = 0; h < HOSTS; h++) {
         UINT32 id;
@@ -430,7 +438,8 @@ Test(migration, failed_restore_leaves_the_vm_off_by_default)
     g_refuse_host = 1;
     run_op(VS_OP_MIGRATE, 1);
     cr_expect(strstr(g_path, "RESTORE!RESTORE_FAILED RESTORE_FAILED!DST_TEARDOWN "
-                             "DST_TEARDOWN>VM_OFF") != NULL, "%s", g_path);
+                             "DST_TEARDOWN>VM_OFF") != NULL,
+              "%s", g_path);
     cr_expect_str_eq(g_seen[1], "VPC POL VPD PC POL IC ICON R IDIS ID PD ");
     cr_expect(g_sim->vms[0].off);
     cr_expect_eq(g_sim->stats.migrations.vm_off, 1);

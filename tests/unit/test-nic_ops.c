@@ -28,19 +28,19 @@ typedef struct host_rec {
     fixture *fx;
     char seen[512];
     bool refuse_vport, refuse_port, refuse_iface_create, refuse_restore;
-    int refuse_policy;  /* refuse the n-th POLICY_ADD it gets (1-based); 0: none */
-    int policies;       /* POLICY_ADDs it got */
+    int refuse_policy; /* refuse the n-th POLICY_ADD it gets (1-based); 0: none */
+    int policies;      /* POLICY_ADDs it got */
 } host_rec;
 
 struct fixture {
-    vs_nic_op op;       /* first: done() finds the fixture from its op */
+    vs_nic_op op; /* first: done() finds the fixture from its op */
     vs_config cfg;
     vs_plugin_spec spec;
     vs_policy policies[2];
     vs_sim *sim;
     vs_migration mig;
     host_rec hosts[2];
-    size_t save_len;    /* bytes the save callback returns */
+    size_t save_len; /* bytes the save callback returns */
     int done_calls;
     bool done_ok;
     vs_time_t done_at;
@@ -115,8 +115,8 @@ static NTSTATUS save_cb(void *nctx, void *token, FWPS_VSWITCH_EVENT_TYPE t,
 }
 
 static NTSTATUS restore_cb(void *nctx, void *token, FWPS_VSWITCH_EVENT_TYPE t,
-                           const NDIS_SWITCH_PARAMETERS *sw, NDIS_SWITCH_PORT_ID port,
-                           void *state, SIZE_T len)
+                           const NDIS_SWITCH_PARAMETERS *sw, NDIS_SWITCH_PORT_ID port, void *state,
+                           SIZE_T len)
 {
     host_rec *h = nctx;
     seen(h, "R%u%s ", (unsigned)len, "");
@@ -171,10 +171,11 @@ static void start_sim(bool callout)
     fx->sim = vs_sim_new(&fx->cfg);
     cr_assert_not_null(fx->sim);
     vs_fwps_bind(fx->sim);
-    FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 table = {
-        .vSwitchPortEventNotifyFn = port_cb, .vSwitchInterfaceEventNotifyFn = iface_cb,
-        .vSwitchPolicyEventNotifyFn = policy_cb, .vSwitchRuntimeStateSaveNotifyFn = save_cb,
-        .vSwitchRuntimeStateRestoreNotifyFn = restore_cb};
+    FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 table = {.vSwitchPortEventNotifyFn = port_cb,
+                                                .vSwitchInterfaceEventNotifyFn = iface_cb,
+                                                .vSwitchPolicyEventNotifyFn = policy_cb,
+                                                .vSwitchRuntimeStateSaveNotifyFn = save_cb,
+                                                .vSwitchRuntimeStateRestoreNotifyFn = restore_cb};
     GUID g = {.Data1 = 0x71c};
     for (uint32_t h = 0; callout && h < 2; h++) {
         UINT32 id;
@@ -539,8 +540,7 @@ Test(nic_ops, a_paused_stack_is_not_silent)
 }
 
 static void ignore_trace(void *ctx, const vs_trace_record *rec)
-{
-}
+{}
 
 Test(nic_ops, tracing_makes_no_part_silent)
 {

@@ -39,11 +39,26 @@ static int fail_now(void)
     return 1;
 }
 
-void *__wrap_malloc(size_t size) { return fail_now() ? NULL : __real_malloc(size); }
-void *__wrap_calloc(size_t n, size_t size) { return fail_now() ? NULL : __real_calloc(n, size); }
-void *__wrap_realloc(void *p, size_t size) { return fail_now() ? NULL : __real_realloc(p, size); }
-char *__wrap_strdup(const char *s) { return fail_now() ? NULL : __real_strdup(s); }
-char *__wrap_strndup(const char *s, size_t n) { return fail_now() ? NULL : __real_strndup(s, n); }
+void *__wrap_malloc(size_t size)
+{
+    return fail_now() ? NULL : __real_malloc(size);
+}
+void *__wrap_calloc(size_t n, size_t size)
+{
+    return fail_now() ? NULL : __real_calloc(n, size);
+}
+void *__wrap_realloc(void *p, size_t size)
+{
+    return fail_now() ? NULL : __real_realloc(p, size);
+}
+char *__wrap_strdup(const char *s)
+{
+    return fail_now() ? NULL : __real_strdup(s);
+}
+char *__wrap_strndup(const char *s, size_t n)
+{
+    return fail_now() ? NULL : __real_strndup(s, n);
+}
 int __wrap_posix_memalign(void **p, size_t align, size_t size)
 {
     return fail_now() ? ENOMEM : __real_posix_memalign(p, align, size);

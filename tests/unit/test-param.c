@@ -24,8 +24,8 @@ static char *dump_values(const vs_axis *axis)
     size_t cap = 64 + 32 * axis->nvalues, len = 0;
     char *out = calloc(1, cap);
     for (size_t i = 0; i < axis->nvalues; i++) {
-        char *one = json_dumps(axis->values[i],
-                               JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(17));
+        char *one =
+            json_dumps(axis->values[i], JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(17));
         len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? " " : "", one);
         free(one);
     }
@@ -298,8 +298,8 @@ Test(param, grid_of_two_axes_first_slowest)
     for (size_t i = 0; i < 6; i++) {
         size_t idx[2];
         vs_grid_point(axes, 2, i, idx);
-        cr_assert(idx[0] == want[i][0] && idx[1] == want[i][1], "point %zu: %zu %zu", i,
-                  idx[0], idx[1]);
+        cr_assert(idx[0] == want[i][0] && idx[1] == want[i][1], "point %zu: %zu %zu", i, idx[0],
+                  idx[1]);
     }
     vs_axis_free(&axes[0]);
     vs_axis_free(&axes[1]);
@@ -329,8 +329,8 @@ Test(param, grid_size_limit)
     cr_assert_eq(vs_grid_size(axes, 2), VS_GRID_MAX_POINTS);
     cr_assert_eq(vs_grid_size(axes, 3), 0);
     cr_assert_eq(vs_grid_size(axes, 0), 1);
-    vs_axis big[4] = {parse_ok("a=1..100000"), parse_ok("b=1..100000"),
-                      parse_ok("c=1..100000"), parse_ok("d=1..100000")};
+    vs_axis big[4] = {parse_ok("a=1..100000"), parse_ok("b=1..100000"), parse_ok("c=1..100000"),
+                      parse_ok("d=1..100000")};
     cr_assert_eq(vs_grid_size(big, 4), 0); /* 1e20 points would overflow size_t */
     for (size_t i = 0; i < 3; i++)
         vs_axis_free(&axes[i]);

@@ -12,7 +12,7 @@ typedef struct fake {
     double limit;
     double tried[256];
     unsigned ntried, rounds;
-    int stop_after;    /* STOP on this evaluation (1-based); 0: never */
+    int stop_after;              /* STOP on this evaluation (1-based); 0: never */
     double noisy_from, noisy_to; /* these pass too (a non-monotone system); 0: none */
 } fake;
 
@@ -24,9 +24,9 @@ static void fake_eval(void *ctx, const double *values, size_t n, vs_verdict *out
         double v = values[i];
         cr_assert(i == 0 || v > values[i - 1], "a round's values increase");
         f->tried[f->ntried++] = v;
-        out[i] = f->stop_after && (int)f->ntried == f->stop_after ? VS_VERDICT_STOP
+        out[i] = f->stop_after && (int)f->ntried == f->stop_after            ? VS_VERDICT_STOP
                  : v <= f->limit || (v >= f->noisy_from && v <= f->noisy_to) ? VS_VERDICT_PASS
-                                                                          : VS_VERDICT_FAIL;
+                                                                             : VS_VERDICT_FAIL;
     }
 }
 

@@ -368,8 +368,7 @@ static void instance_stop(instance *in)
     in->plugin.unload(in->ctx);
     world_clear();
     cr_assert_not(in->sub->live, "unload must unsubscribe");
-    cr_assert_eq(in->host.liveBlocks, 0, "%ld tagged blocks leaked at unload",
-                 in->host.liveBlocks);
+    cr_assert_eq(in->host.liveBlocks, 0, "%ld tagged blocks leaked at unload", in->host.liveBlocks);
 }
 
 static NDIS_SWITCH_PARAMETERS make_switch(const char *name)
@@ -393,17 +392,15 @@ static void request_reset(request *req)
 }
 
 /* Calls save; a SUCCESS return's state is copied at once, as the simulator does. */
-static NTSTATUS do_save(instance *in, const NDIS_SWITCH_PARAMETERS *sw, UINT32 port,
-                        request *req)
+static NTSTATUS do_save(instance *in, const NDIS_SWITCH_PARAMETERS *sw, UINT32 port, request *req)
 {
     request_reset(req);
     req->state = UNWRITTEN_STATE;
     req->length = UNWRITTEN_LENGTH;
     req->issuedAt = g_now;
     in->host.charged = 0;
-    NTSTATUS status = in->sub->table.vSwitchRuntimeStateSaveNotifyFn(in->ctx, req, SAVE, sw,
-                                                                    port, &req->state,
-                                                                    &req->length);
+    NTSTATUS status = in->sub->table.vSwitchRuntimeStateSaveNotifyFn(in->ctx, req, SAVE, sw, port,
+                                                                     &req->state, &req->length);
     if (status == STATUS_SUCCESS)
         request_take_blob(req);
     return status;
@@ -524,8 +521,8 @@ static UINT64 fnv1a64(UINT64 h, const UCHAR *p, size_t n)
 /* The documented checksum over [0, 16) then [24, end), at offset 16. */
 static void ft_reseal(UCHAR *blob, size_t length)
 {
-    UINT64 h = fnv1a64(fnv1a64(0xcbf29ce484222325ull, blob, 16), blob + FT_HEADER,
-                       length - FT_HEADER);
+    UINT64 h =
+        fnv1a64(fnv1a64(0xcbf29ce484222325ull, blob, 16), blob + FT_HEADER, length - FT_HEADER);
 
     for (int i = 0; i < 8; i++)
         blob[16 + i] = (UCHAR)(h >> (8 * i));
@@ -537,8 +534,7 @@ static UINT32 le32(const UCHAR *p)
 }
 
 /* Saves port on sw and returns a malloc'ed copy of the blob. */
-static UCHAR *ft_save(instance *in, const NDIS_SWITCH_PARAMETERS *sw, UINT32 port,
-                      size_t *length)
+static UCHAR *ft_save(instance *in, const NDIS_SWITCH_PARAMETERS *sw, UINT32 port, size_t *length)
 {
     request req = {0};
 
@@ -692,12 +688,8 @@ Test(flowtable, refuses_bad_params)
 {
     static const char *const bad[] = {
         "{\"flows_per_port\": 1624}", /* 24 + 1624 * 40 > 64967 */
-        "{\"flows_per_port\": 4001}",
-        "{\"flows_per_port\": -1}",
-        "{\"flows_per_port\": \"64\"}",
-        "{\"ns_per_flow\": 1.5}",
-        "{\"ns_per_flow\": -1}",
-        "{\"flows\": 64}",
+        "{\"flows_per_port\": 4001}", "{\"flows_per_port\": -1}", "{\"flows_per_port\": \"64\"}",
+        "{\"ns_per_flow\": 1.5}",     "{\"ns_per_flow\": -1}",    "{\"flows\": 64}",
     };
     instance in;
 
@@ -811,8 +803,7 @@ Test(pending, completes_fifo_on_two_workers_after_the_service_time)
         cr_assert_eq(do_restore(&other, &sw, 40 + i, &r, req[i].blob, 16), STATUS_SUCCESS);
     req[2].blob[9] ^= 1;
     cr_assert_eq(do_restore(&other, &sw, 42, &r, req[2].blob, 16), STATUS_DATA_ERROR);
-    cr_assert(log_has(&other.host, "[WARNING] restore port 42: blob byte 9"), "%s",
-              other.host.log);
+    cr_assert(log_has(&other.host, "[WARNING] restore port 42: blob byte 9"), "%s", other.host.log);
     cr_assert_eq(do_restore(&other, &sw, 43, &r, req[3].blob, 15), STATUS_DATA_ERROR);
     cr_assert_eq(r.completions, 0);
     instance_stop(&in);
@@ -1003,8 +994,7 @@ Test(pending, service_times_follow_the_distribution)
     free(t);
 
     t = service_times(
-        "{\"service\": {\"dist\": \"lognormal\", \"mean\": \"100us\", \"p99\": \"500us\"}}",
-        N);
+        "{\"service\": {\"dist\": \"lognormal\", \"mean\": \"100us\", \"p99\": \"500us\"}}", N);
     mean = mean_of(t, N);
     double p99 = (double)t[N * 99 / 100];
     cr_assert(fabs(mean - 100e3) < 5e3, "lognormal mean %.0f ns", mean);
@@ -1087,8 +1077,8 @@ Test(common, map_matches_a_reference_under_random_puts_and_removes)
             void *value;
             for (int i = 0; i < KEYS; i++) {
                 live += reference[i] != 0;
-                cr_assert_eq(vsp_map_get(&m, vsp_port_key(i % 2, i / 2)) != NULL,
-                             reference[i] != 0, "key %d after op %d", i, op);
+                cr_assert_eq(vsp_map_get(&m, vsp_port_key(i % 2, i / 2)) != NULL, reference[i] != 0,
+                             "key %d after op %d", i, op);
             }
             cr_assert_eq(m.count, live);
             size_t seen = 0;
@@ -1134,11 +1124,11 @@ Test(common, parses_durations_with_a_unit)
     static const struct {
         const char *text;
         double ns;
-    } good[] = {{"0ns", 0}, {"250ns", 250}, {"100us", 1e5}, {"1.5ms", 1.5e6}, {"2s", 2e9},
-                {"0.25us", 250}, {"12.125s", 12.125e9}};
-    static const char *const bad[] = {"", "100", "us", "1.us", ".5ms", "-1us", "+1us",
-                                      "1e3us", "1 us", "1us ", "1.2.3ms", "1min", "0x10ns",
-                                      "inf", "nan ns", "1US"};
+    } good[] = {{"0ns", 0},  {"250ns", 250},  {"100us", 1e5},       {"1.5ms", 1.5e6},
+                {"2s", 2e9}, {"0.25us", 250}, {"12.125s", 12.125e9}};
+    static const char *const bad[] = {"",       "100",   "us",     "1.us", ".5ms",    "-1us",
+                                      "+1us",   "1e3us", "1 us",   "1us ", "1.2.3ms", "1min",
+                                      "0x10ns", "inf",   "nan ns", "1US"};
     double ns;
 
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {

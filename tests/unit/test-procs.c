@@ -26,8 +26,10 @@ static void setup(void)
 
 static json_t *job(const char *key, json_t *value, long long seed)
 {
+    /* clang-format off */
     return json_pack("{s:[[s,o]], s:I, s:[s]}", "set", key, value, "seed", seed, "metrics",
                      "latency_us.slot_wait.max");
+    /* clang-format on */
 }
 
 TestSuite(procs, .init = setup);
@@ -82,8 +84,8 @@ Test(procs, a_value_the_scenario_refuses_is_exit_2_with_the_loaders_message)
     size_t tag;
     json_t *res = next_result(p, &tag);
     cr_assert_eq(json_integer_value(json_object_get(res, "exit")), 2);
-    cr_assert(strstr(json_string_value(json_object_get(res, "error")), "$.topology.hosts"),
-              "%s", json_string_value(json_object_get(res, "error")));
+    cr_assert(strstr(json_string_value(json_object_get(res, "error")), "$.topology.hosts"), "%s",
+              json_string_value(json_object_get(res, "error")));
     json_decref(res);
     json_decref(bad);
     vs_procs_free(p);

@@ -129,9 +129,13 @@ Test(svg, draws_every_series_with_its_name)
     static const double x[] = {0, 1, 2}, a[] = {1, 2, 3}, b[] = {3, 2, 1};
     vs_series s[] = {{.name = "a<1>", .x = x, .y = a, .n = 3},
                      {.name = "b", .x = x, .y = b, .n = 3}};
-    char *svg = chart(&(vs_chart){.id = "id", .title = "T", .empty = "none",
-                                  .x = {"x", VS_SCALE_LINEAR}, .y = {"y", VS_SCALE_LINEAR},
-                                  .series = s, .nseries = 2});
+    char *svg = chart(&(vs_chart){.id = "id",
+                                  .title = "T",
+                                  .empty = "none",
+                                  .x = {"x", VS_SCALE_LINEAR},
+                                  .y = {"y", VS_SCALE_LINEAR},
+                                  .series = s,
+                                  .nseries = 2});
     cr_assert_not_null(strstr(svg, "data-chart=\"id\" data-series=\"2\" data-points=\"6\""));
     cr_assert_eq(count(svg, "<path class=\"line\""), 2);
     cr_assert_not_null(strstr(svg, "data-name=\"a&lt;1&gt;\""), "names are escaped");
@@ -149,9 +153,13 @@ Test(svg, a_nan_gap_breaks_the_line)
 {
     static const double x[] = {1, 2, 3, 4, 5}, y[] = {1, 2, NAN, 4, 5};
     vs_series s = {.name = "s", .x = x, .y = y, .n = 5};
-    char *svg = chart(&(vs_chart){.id = "c", .title = "t", .empty = "none",
-                                  .x = {"x", VS_SCALE_LINEAR}, .y = {"y", VS_SCALE_LINEAR},
-                                  .series = &s, .nseries = 1});
+    char *svg = chart(&(vs_chart){.id = "c",
+                                  .title = "t",
+                                  .empty = "none",
+                                  .x = {"x", VS_SCALE_LINEAR},
+                                  .y = {"y", VS_SCALE_LINEAR},
+                                  .series = &s,
+                                  .nseries = 1});
     cr_assert_not_null(strstr(svg, "data-series=\"1\" data-points=\"4\""));
     char *d = line_d(svg, 0);
     cr_assert_not_null(d);
@@ -165,8 +173,11 @@ Test(svg, with_no_data_it_shows_the_empty_text)
 {
     static const double x[] = {1, 2}, y[] = {NAN, NAN};
     vs_series s = {.name = "s", .x = x, .y = y, .n = 2};
-    vs_chart c = {.id = "c", .title = "t", .empty = "no data: <none> yet",
-                  .x = {"x", VS_SCALE_LINEAR}, .y = {"y", VS_SCALE_LINEAR}};
+    vs_chart c = {.id = "c",
+                  .title = "t",
+                  .empty = "no data: <none> yet",
+                  .x = {"x", VS_SCALE_LINEAR},
+                  .y = {"y", VS_SCALE_LINEAR}};
     char *none = chart(&c);
     cr_assert_not_null(strstr(none, "class=\"plot empty\""));
     cr_assert_not_null(strstr(none, "data-series=\"0\" data-points=\"0\""));
@@ -187,8 +198,13 @@ Test(svg, bars_and_thresholds_widen_the_y_axis)
 {
     static const double x[] = {1, 2}, y[] = {10, 20}, lo[] = {5, 15}, hi[] = {15, 95};
     vs_series s = {.name = "s", .x = x, .y = y, .n = 2};
-    vs_chart c = {.id = "c", .title = "t", .empty = "none", .x = {"x", VS_SCALE_LINEAR},
-                  .y = {"y", VS_SCALE_LINEAR}, .series = &s, .nseries = 1};
+    vs_chart c = {.id = "c",
+                  .title = "t",
+                  .empty = "none",
+                  .x = {"x", VS_SCALE_LINEAR},
+                  .y = {"y", VS_SCALE_LINEAR},
+                  .series = &s,
+                  .nseries = 1};
     char *plain = chart(&c);
     cr_assert_null(strstr(plain, "error-bar"));
     cr_assert_null(strstr(plain, "threshold"));
@@ -212,8 +228,13 @@ Test(svg, bars_and_thresholds_widen_the_y_axis)
 Test(svg, an_empty_chart_ignores_thresholds)
 {
     vs_threshold t = {.y = 5, .label = "SLO < 5"};
-    vs_chart c = {.id = "c", .title = "t", .empty = "no data", .x = {"x", VS_SCALE_LINEAR},
-                  .y = {"y", VS_SCALE_LINEAR}, .thresholds = &t, .nthresholds = 1};
+    vs_chart c = {.id = "c",
+                  .title = "t",
+                  .empty = "no data",
+                  .x = {"x", VS_SCALE_LINEAR},
+                  .y = {"y", VS_SCALE_LINEAR},
+                  .thresholds = &t,
+                  .nthresholds = 1};
     char *s = chart(&c);
     cr_assert_not_null(strstr(s, ">no data</text>"));
     cr_assert_null(strstr(s, "threshold"));
@@ -225,9 +246,15 @@ Test(svg, named_x_ticks_are_escaped_labels)
     static const double x[] = {0, 1}, y[] = {1, 2};
     static const char *const names[] = {"a&b", "c"};
     vs_series s = {.name = "s", .x = x, .y = y, .n = 2};
-    char *svg = chart(&(vs_chart){.id = "c", .title = "t", .empty = "none",
-                                  .x = {"x", VS_SCALE_LINEAR}, .y = {"y", VS_SCALE_LINEAR},
-                                  .series = &s, .nseries = 1, .xnames = names, .nxnames = 2});
+    char *svg = chart(&(vs_chart){.id = "c",
+                                  .title = "t",
+                                  .empty = "none",
+                                  .x = {"x", VS_SCALE_LINEAR},
+                                  .y = {"y", VS_SCALE_LINEAR},
+                                  .series = &s,
+                                  .nseries = 1,
+                                  .xnames = names,
+                                  .nxnames = 2});
     cr_assert_not_null(strstr(svg, "text-anchor=\"middle\">a&amp;b</text>"));
     cr_assert_not_null(strstr(svg, "text-anchor=\"middle\">c</text>"));
     free(svg);

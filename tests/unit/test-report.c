@@ -39,9 +39,10 @@ TestSuite(report, .init = build, .fini = teardown);
 
 Test(report, carries_the_stable_keys)
 {
-    static const char *const keys[] = {"scenario", "seed", "sim_time_s", "wall_time_s", "events",
-                                       "events_per_wall_s", "saves", "restores", "throughput",
-                                       "latency_us", "in_flight", "plugins", "slo", "verifier"};
+    static const char *const keys[] = {
+        "scenario",          "seed",    "sim_time_s", "wall_time_s", "events",
+        "events_per_wall_s", "saves",   "restores",   "throughput",  "latency_us",
+        "in_flight",         "plugins", "slo",        "verifier"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         cr_assert_not_null(json_object_get(report, keys[i]), "missing %s", keys[i]);
     static const char *const stats[] = {"count", "mean", "min", "max", "p50", "p90", "p99", "p999"};
@@ -71,7 +72,8 @@ Test(report, numbers_are_in_the_documented_units)
 
 Test(report, slo_verdicts_are_listed_and_counted)
 {
-    vs_slo slos[] = {{"saves.failed", VS_SLO_EQ, 0}, {"latency_us.save.p99", VS_SLO_LT, 5000},
+    vs_slo slos[] = {{"saves.failed", VS_SLO_EQ, 0},
+                     {"latency_us.save.p99", VS_SLO_LT, 5000},
                      {"saves.completed", VS_SLO_GE, 8}};
     cfg.slos = slos;
     cfg.nslos = 3;
@@ -93,8 +95,8 @@ Test(report, plugin_timing_and_determinism)
     cr_assert(json_is_true(json_object_get(report, "deterministic")), "no plugins: deterministic");
     vs_plugin_spec specs[2] = {{"c", "c.so", "{}"}, {"m", "m.so", "{}"}};
     vs_plugin_timing timing[2] = {{VS_TIMING_CHARGED, 1.0}, {VS_TIMING_MEASURED, 2.5}};
-    vs_config pc = {.name = "timing", .plugins = specs, .nplugins = 2,
-                    .metrics.histogram_rel_error = 0.01};
+    vs_config pc = {
+        .name = "timing", .plugins = specs, .nplugins = 2, .metrics.histogram_rel_error = 0.01};
     vs_stats ps;
     cr_assert_eq(vs_stats_init(&ps, 2, 0, 0.01, 0), 0);
     vs_run_info info = {.sim_time_ns = 1000000000ull, .clock_overhead_ns = 1234};
@@ -150,10 +152,10 @@ Test(report, metric_names_are_the_reports_numbers)
     cr_assert(vs_metric_known("migrations.failed_at.nic_connect"));
     cr_assert(vs_metric_known("throughput.state_bytes_per_s"));
     cr_assert(vs_metric_known("in_flight.pending_max"));
-    cr_assert_not(vs_metric_known("latency_us.save"));      /* an object */
+    cr_assert_not(vs_metric_known("latency_us.save")); /* an object */
     cr_assert_not(vs_metric_known("latency_us.save.p42"));
-    cr_assert_not(vs_metric_known("saves.p99"));            /* two families crossed */
-    cr_assert_not(vs_metric_known("scenario"));            /* a string */
+    cr_assert_not(vs_metric_known("saves.p99")); /* two families crossed */
+    cr_assert_not(vs_metric_known("scenario"));  /* a string */
     cr_assert_not(vs_metric_known(""));
     cr_assert_not(vs_metric_known("."));
 
@@ -173,8 +175,7 @@ Test(report, metric_names_are_the_reports_numbers)
     char name[VS_METRIC_NAME_MAX];
     double v;
     for (; vs_metric_name(names, name); names++)
-        cr_assert(vs_report_lookup(r, name, &v), "the catalogue has %s, the report does not",
-                  name);
+        cr_assert(vs_report_lookup(r, name, &v), "the catalogue has %s, the report does not", name);
     cr_assert_eq(names, numbers, "%zu names, %zu numbers", names, numbers);
     cr_assert_gt(names, 200);
     json_decref(r);

@@ -47,10 +47,10 @@ static int same_draws(uint64_t seed_a, uint64_t stream_a, uint64_t seed_b, uint6
 Test(rng, different_streams_or_seeds_differ)
 {
     for (uint64_t s = 0; s < 100; s++) {
-        cr_assert_eq(same_draws(1, s, 1, s + 1), 0, "streams %llu and %llu",
-                     (unsigned long long)s, (unsigned long long)s + 1);
-        cr_assert_eq(same_draws(s, 0, s + 1, 0), 0, "seeds %llu and %llu",
-                     (unsigned long long)s, (unsigned long long)s + 1);
+        cr_assert_eq(same_draws(1, s, 1, s + 1), 0, "streams %llu and %llu", (unsigned long long)s,
+                     (unsigned long long)s + 1);
+        cr_assert_eq(same_draws(s, 0, s + 1, 0), 0, "seeds %llu and %llu", (unsigned long long)s,
+                     (unsigned long long)s + 1);
     }
     cr_assert_eq(same_draws(0, 0, 0, 1), 0);
 }

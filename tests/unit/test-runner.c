@@ -52,8 +52,9 @@ static void load(const char *plugin, int ops, const char *slo)
              " \"run\": {\"duration\": \"1s\", \"drain\": \"600s\"},"
              " \"slo\": [%s]}",
              plugin, ops, slo);
-    cr_assert_eq(vs_scenario_load_text(text, strlen(text), "runner-test.json", ".", &opts, &g_cfg,
-                                       err), 0, "%s", err);
+    cr_assert_eq(
+        vs_scenario_load_text(text, strlen(text), "runner-test.json", ".", &opts, &g_cfg, err), 0,
+        "%s", err);
     g_loaded = true;
 }
 
@@ -190,8 +191,10 @@ Test(runner, unstarted_report_counts_nothing)
  * total, and the "slo" list it fills. */
 static json_t *bare_report(double completed, uint64_t violations)
 {
+    /* clang-format off */
     return json_pack("{s:{s:f}, s:{s:I}, s:[]}", "migrations", "completed", completed,
                      "verifier", "total", (json_int_t)violations, "slo");
+    /* clang-format on */
 }
 
 Test(runner, verdict_precedence)
@@ -208,8 +211,8 @@ Test(runner, verdict_precedence)
         const vs_run_end *end;
         int want;
     } cases[] = {
-        {1, 0, &clean, VS_EXIT_OK},       {0, 0, &clean, VS_EXIT_BREACH},
-        {1, 2, &clean, VS_EXIT_BREACH},   {1, 0, &stopped, VS_EXIT_FAILURE},
+        {1, 0, &clean, VS_EXIT_OK},        {0, 0, &clean, VS_EXIT_BREACH},
+        {1, 2, &clean, VS_EXIT_BREACH},    {1, 0, &stopped, VS_EXIT_FAILURE},
         {0, 5, &stopped, VS_EXIT_FAILURE}, {1, 0, &crashed, VS_EXIT_BREACH},
         {1, 0, &both, VS_EXIT_BREACH},
     };

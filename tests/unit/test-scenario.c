@@ -15,8 +15,8 @@
 #include "scenario/resolve.h"
 #include "scenario/scenario.h"
 
-#define MINIMAL                                                                            \
-    "{\"topology\": {\"hosts\": 2, \"vms_per_host\": 1, \"nics_per_vm\": 1},\n"            \
+#define MINIMAL                                                                 \
+    "{\"topology\": {\"hosts\": 2, \"vms_per_host\": 1, \"nics_per_vm\": 1},\n" \
     " \"plugins\": [], \"workload\": {\"rate_per_s\": 10}, \"run\": {\"duration\": \"1s\"}}"
 
 /* A temp dir holding x.so and y.so (empty files: only resolution is tested here). */
@@ -55,8 +55,7 @@ TestSuite(scenario_set, .init = make_plugdir, .fini = remove_plugdir);
 TestSuite(resolve, .init = make_plugdir, .fini = remove_plugdir);
 
 /* Loads text as "t.json" with --plugin-path plugdir and the given overrides. */
-static int load_with(const char *text, const vs_override *ov, size_t nov, vs_config *cfg,
-                     char *err)
+static int load_with(const char *text, const vs_override *ov, size_t nov, vs_config *cfg, char *err)
 {
     vs_scenario_options opts = {.overrides = ov, .noverrides = nov, .plugin_path = dirs};
     return vs_scenario_load_text(text, strlen(text), "t.json", plugdir, &opts, cfg, err);
@@ -83,8 +82,8 @@ static const char *error_of(const char *text)
 static const char *with(const char *member)
 {
     static const char *const base[] = {
-        "\"topology\": {\"hosts\": 2, \"vms_per_host\": 1, \"nics_per_vm\": 1}",
-        "\"plugins\": []", "\"workload\": {\"rate_per_s\": 10}", "\"run\": {\"duration\": \"1s\"}"};
+        "\"topology\": {\"hosts\": 2, \"vms_per_host\": 1, \"nics_per_vm\": 1}", "\"plugins\": []",
+        "\"workload\": {\"rate_per_s\": 10}", "\"run\": {\"duration\": \"1s\"}"};
     static char buf[1 << 17];
     size_t len = (size_t)snprintf(buf, sizeof buf, "{%s", member);
     for (size_t i = 0; i < sizeof base / sizeof base[0]; i++) {
@@ -96,12 +95,11 @@ static const char *with(const char *member)
     return buf;
 }
 
-#define assert_error(text, expected)                                                       \
-    cr_assert_str_eq(error_of(text), expected)
-#define assert_error_has(text, part)                                                       \
-    do {                                                                                   \
-        const char *e_ = error_of(text);                                                   \
-        cr_assert(strstr(e_, part), "error \"%s\" lacks \"%s\"", e_, part);                \
+#define assert_error(text, expected) cr_assert_str_eq(error_of(text), expected)
+#define assert_error_has(text, part)                                        \
+    do {                                                                    \
+        const char *e_ = error_of(text);                                    \
+        cr_assert(strstr(e_, part), "error \"%s\" lacks \"%s\"", e_, part); \
     } while (0)
 
 Test(scenario, defaults_are_filled)
@@ -131,8 +129,7 @@ Test(scenario, defaults_are_filled)
     cr_assert(cfg.migration.latency.kind == VS_DIST_CONSTANT && cfg.migration.latency.a == 2e5);
     cr_assert_eq(cfg.migration.timeout, 30000000000ull);
     cr_assert_eq(cfg.migration.placement, VS_PLACE_LEAST_LOADED);
-    cr_assert(cfg.migration.disk_time.kind == VS_DIST_CONSTANT &&
-              cfg.migration.disk_time.a == 1e9);
+    cr_assert(cfg.migration.disk_time.kind == VS_DIST_CONSTANT && cfg.migration.disk_time.a == 1e9);
     cr_assert_eq(cfg.workload.kind, VS_WORKLOAD_POISSON);
     cr_assert_eq(cfg.workload.operation, VS_OP_MIGRATE);
     cr_assert_eq(cfg.workload.rate_per_s, 10.0);
@@ -219,13 +216,11 @@ Test(scenario, every_key_is_read)
     cr_assert(cfg.migration.precopy.kind == VS_DIST_CONSTANT && cfg.migration.precopy.a == 1e9);
     cr_assert(cfg.migration.pause.kind == VS_DIST_CONSTANT && cfg.migration.pause.a == 2e6);
     cr_assert_float_eq(cfg.migration.bandwidth_bytes_per_s, 1e6, 1e-6, "8 Mbit/s");
-    cr_assert(cfg.migration.latency.kind == VS_DIST_EXPONENTIAL &&
-              cfg.migration.latency.a == 1e6);
+    cr_assert(cfg.migration.latency.kind == VS_DIST_EXPONENTIAL && cfg.migration.latency.a == 1e6);
     cr_assert_eq(cfg.migration.timeout, 60000000000ull);
     cr_assert_eq(cfg.migration.placement, VS_PLACE_FIXED);
     cr_assert_eq(cfg.migration.target_host, 3);
-    cr_assert(cfg.migration.disk_time.kind == VS_DIST_CONSTANT &&
-              cfg.migration.disk_time.a == 0);
+    cr_assert(cfg.migration.disk_time.kind == VS_DIST_CONSTANT && cfg.migration.disk_time.a == 0);
     cr_assert_eq(cfg.workload.kind, VS_WORKLOAD_POISSON);
     cr_assert_eq(cfg.workload.operation, VS_OP_MIGRATE);
     cr_assert_eq(cfg.workload.rate_per_s, 2500.0);
@@ -361,7 +356,8 @@ Test(scenario, policies_name_the_plugin_or_a_guid)
     char err[VS_ERROR_MAX];
     char text[1024];
     /* The largest blob, as a pattern and as hex. */
-    snprintf(text, sizeof text, "\"policies\": [{\"guid\": \"{ffffffff-FFFF-0000-0000-"
+    snprintf(text, sizeof text,
+             "\"policies\": [{\"guid\": \"{ffffffff-FFFF-0000-0000-"
              "000000000000}\", \"size\": 65535, \"version\": 65535}], "
              "\"policy_changes\": [{\"at\": \"999ms\", \"op\": \"update\", \"policy\": 0, "
              "\"vm\": 1, \"size\": 0}]");
@@ -418,9 +414,9 @@ Test(scenario_errors, policies)
                  "has none), got \"a\"");
     static const char *const bad_guids[] = {
         "{00000000-0000-0000-0000-000000000000", "00000000-0000-0000-0000-000000000000}",
-        "00000000-0000-0000-0000-00000000000g", "000000000-000-0000-0000-000000000000",
-        "00000000-0000-0000-0000-0000000000000", "", "00000000000000000000000000000000",
-        " 00000000-0000-0000-0000-000000000000"};
+        "00000000-0000-0000-0000-00000000000g",  "000000000-000-0000-0000-000000000000",
+        "00000000-0000-0000-0000-0000000000000", "",
+        "00000000000000000000000000000000",      " 00000000-0000-0000-0000-000000000000"};
     for (size_t i = 0; i < sizeof bad_guids / sizeof bad_guids[0]; i++)
         assert_error_has(POLICY("\"policies\": [{\"guid\": \"%s\"}]", bad_guids[i]),
                          "t.json: $.policies[0].guid: expected a GUID \"{xxxxxxxx-xxxx-xxxx-"
@@ -450,9 +446,11 @@ Test(scenario_errors, policies)
 Test(scenario_errors, policy_changes)
 {
     char text[1024];
-#define CHANGE(...)                                                                        \
-    (snprintf(text, sizeof text, "\"policies\": [{\"guid\": \"00000000-0000-0000-0000-"      \
-              "000000000000\"}], \"policy_changes\": [" __VA_ARGS__), with(text))
+#define CHANGE(...)                                                   \
+    (snprintf(text, sizeof text,                                      \
+              "\"policies\": [{\"guid\": \"00000000-0000-0000-0000-"  \
+              "000000000000\"}], \"policy_changes\": [" __VA_ARGS__), \
+     with(text))
     assert_error(CHANGE("{\"at\": \"0s\", \"op\": \"update\"}]"),
                  "t.json: $.policy_changes[0].policy: missing required key");
     assert_error(CHANGE("{\"op\": \"update\", \"policy\": 0}]"),
@@ -675,9 +673,10 @@ Test(scenario, durations)
         cr_expect_eq(ns, good[i].ns, "%s: %llu", good[i].text, (unsigned long long)ns);
     }
     static const char *const bad[] = {
-        "",      "1",     "ms",    "-1ms",  "+1ms",   "1 ms",  " 1ms",  "1ms ", "1.ms",
-        ".5ms",  "1e",    "1ems",  "1e+ms", "1sec",   "1S",    "1d",    "1µs",  "NaNs",
-        "infs",  "1e30h", "9223372036854775808ns",   "2562048h", "1..2s", "0x10s", NULL,
+        "",         "1",     "ms",    "-1ms", "+1ms", "1 ms",  " 1ms",
+        "1ms ",     "1.ms",  ".5ms",  "1e",   "1ems", "1e+ms", "1sec",
+        "1S",       "1d",    "1µs",   "NaNs", "infs", "1e30h", "9223372036854775808ns",
+        "2562048h", "1..2s", "0x10s", NULL,
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         vs_time_t ns;
@@ -718,8 +717,7 @@ Test(scenario, a_precopy_keeps_the_measured_model)
     cr_assert(cfg.migration.precopy.kind == VS_DIST_CONSTANT && cfg.migration.precopy.a == 2e9);
     cr_assert_eq(cfg.migration.max_rounds, 5);
     vs_config_close(&cfg);
-    cr_assert_eq(load(with("\"migration\": {\"model\": \"measured\"}"), &cfg, err), 0, "%s",
-                 err);
+    cr_assert_eq(load(with("\"migration\": {\"model\": \"measured\"}"), &cfg, err), 0, "%s", err);
     cr_assert_eq(cfg.migration.model, VS_PRECOPY_MEASURED);
     cr_assert_float_eq(vs_dist_mean(&cfg.migration.precopy), 8e9, 1, "the default precopy");
     vs_config_close(&cfg);
@@ -770,7 +768,7 @@ static vs_dist vms_dist(const char *key, const char *json, vs_config *cfg)
     char member[512], err[VS_ERROR_MAX];
     snprintf(member, sizeof member, "\"vms\": {\"%s\": %s}", key, json);
     cr_assert_eq(load(with(member), cfg, err), 0, "%s: %s", json, err);
-    return strcmp(key, "memory") == 0 ? cfg->vms.memory
+    return strcmp(key, "memory") == 0       ? cfg->vms.memory
            : strcmp(key, "dirty_rate") == 0 ? cfg->vms.dirty_rate
                                             : cfg->vms.working_set;
 }
@@ -806,8 +804,8 @@ Test(scenario, sizes_are_exact_bytes)
                  "{\"dist\": \"uniform\", \"min\": \"%s\", \"max\": \"9223372036854775807B\"}",
                  good[i].text);
         vs_dist d = vms_dist("memory", json, &cfg);
-        cr_expect(d.kind == VS_DIST_UNIFORM && d.a == good[i].bytes, "%s: %.17g",
-                  good[i].text, d.a);
+        cr_expect(d.kind == VS_DIST_UNIFORM && d.a == good[i].bytes, "%s: %.17g", good[i].text,
+                  d.a);
         vs_config_close(&cfg);
     }
 }
@@ -859,8 +857,10 @@ Test(scenario, every_distribution_kind_of_sizes)
     d = vms_dist("memory", "{\"dist\": \"lognormal\", \"mu\": 22, \"sigma\": 0.5}", &c);
     cr_assert(d.kind == VS_DIST_LOGNORMAL && d.a == 22 && d.b == 0.5);
     vs_config_close(&c);
-    d = vms_dist("dirty_rate", "{\"dist\": \"empirical\", \"values\": [\"1MB/s\", \"8Mbps\", "
-                               "\"0B/s\"]}", &c);
+    d = vms_dist("dirty_rate",
+                 "{\"dist\": \"empirical\", \"values\": [\"1MB/s\", \"8Mbps\", "
+                 "\"0B/s\"]}",
+                 &c);
     cr_assert(d.kind == VS_DIST_EMPIRICAL && d.nvalues == 3);
     cr_assert_float_eq(vs_dist_mean(&d), 2e6 / 3, 1e-6);
     vs_config_close(&c);
@@ -878,9 +878,9 @@ Test(scenario_errors, sizes_and_rates)
     static const char rate_syntax[] =
         "expected a rate: a number with a unit B/s, KB/s, MB/s, GB/s, TB/s, KiB/s, MiB/s, "
         "GiB/s, TiB/s or bps, Kbps, Mbps, Gbps, Tbps (bits), like \"50MB/s\" or \"10Gbps\"";
-    static const char *const bad_sizes[] = {"4096", "4 GiB", " 4GiB", "4gib", "4G", "4GB/s",
-                                            "4Gbps", "4KIB", "4kB", "1.GiB", ".5GiB",
-                                            "NaNB", "infB", "4GiBs", "0x10B", ""};
+    static const char *const bad_sizes[] = {"4096",  "4 GiB", " 4GiB", "4gib",  "4G",    "4GB/s",
+                                            "4Gbps", "4KIB",  "4kB",   "1.GiB", ".5GiB", "NaNB",
+                                            "infB",  "4GiBs", "0x10B", ""};
     for (size_t i = 0; i < sizeof bad_sizes / sizeof bad_sizes[0]; i++) {
         char member[128], want[512];
         snprintf(member, sizeof member, "\"vms\": {\"memory\": \"%s\"}", bad_sizes[i]);
@@ -888,7 +888,7 @@ Test(scenario_errors, sizes_and_rates)
                  bad_sizes[i]);
         assert_error(with(member), want);
     }
-    static const char *const bad_rates[] = {"25MB", "25", "25MBps", "25Mb/s", "25mbps",
+    static const char *const bad_rates[] = {"25MB",    "25",     "25MBps",  "25Mb/s", "25mbps",
                                             "25MiBps", "25MB/S", "25 MB/s", "25B/sec"};
     for (size_t i = 0; i < sizeof bad_rates / sizeof bad_rates[0]; i++) {
         char member[128], want[512];
@@ -1272,20 +1272,24 @@ Test(scenario, workload_drain)
     char err[VS_ERROR_MAX];
     cr_assert_eq(load(scen(TOPO4, "\"type\": \"drain\", \"hosts\": [3, 1], \"at\": \"2s\"",
                            "\"migration\": {\"placement\": \"fixed\", \"target_host\": 0}"),
-                      &cfg, err), 0, "%s", err);
+                      &cfg, err),
+                 0, "%s", err);
     cr_assert_eq(cfg.workload.kind, VS_WORKLOAD_DRAIN);
     cr_assert_eq(cfg.workload.ndrain_hosts, 2);
     cr_assert(cfg.workload.drain_hosts[0] == 3 && cfg.workload.drain_hosts[1] == 1);
     cr_assert_eq(cfg.workload.drain_at, 2000000000ull);
     vs_config_close(&cfg);
-    cr_assert_eq(load(scen(TOPO4, "\"type\": \"drain\", \"hosts\": [0]", NULL), &cfg, err), 0,
-                 "%s", err);
+    cr_assert_eq(load(scen(TOPO4, "\"type\": \"drain\", \"hosts\": [0]", NULL), &cfg, err), 0, "%s",
+                 err);
     cr_assert_eq(cfg.workload.drain_at, 0, "at defaults to 0s");
     vs_config_close(&cfg);
     /* Every host, saved and restored in place: nothing needs to go elsewhere. */
-    cr_assert_eq(load(scen(TOPO4, "\"type\": \"drain\", \"hosts\": [0, 1, 2, 3], "
-                                  "\"operation\": \"local_save_restore\"", NULL),
-                      &cfg, err), 0, "%s", err);
+    cr_assert_eq(load(scen(TOPO4,
+                           "\"type\": \"drain\", \"hosts\": [0, 1, 2, 3], "
+                           "\"operation\": \"local_save_restore\"",
+                           NULL),
+                      &cfg, err),
+                 0, "%s", err);
     vs_config_close(&cfg);
 }
 
@@ -1293,10 +1297,13 @@ Test(scenario, workload_ramp)
 {
     vs_config cfg;
     char err[VS_ERROR_MAX];
-    cr_assert_eq(load(scen(TOPO4, "\"type\": \"ramp\", \"rate_per_s\": 0.5, \"stages\": ["
-                                  "{\"duration\": \"10s\", \"target_rate_per_s\": 5}, "
-                                  "{\"target_rate_per_s\": 0, \"duration\": \"1m\"}]", NULL),
-                      &cfg, err), 0, "%s", err);
+    cr_assert_eq(load(scen(TOPO4,
+                           "\"type\": \"ramp\", \"rate_per_s\": 0.5, \"stages\": ["
+                           "{\"duration\": \"10s\", \"target_rate_per_s\": 5}, "
+                           "{\"target_rate_per_s\": 0, \"duration\": \"1m\"}]",
+                           NULL),
+                      &cfg, err),
+                 0, "%s", err);
     cr_assert_eq(cfg.workload.kind, VS_WORKLOAD_RAMP);
     cr_assert_eq(cfg.workload.rate_per_s, 0.5);
     cr_assert_eq(cfg.workload.nstages, 2);
@@ -1305,8 +1312,12 @@ Test(scenario, workload_ramp)
     cr_assert_eq(cfg.workload.stages[1].duration, 60000000000ull);
     cr_assert_eq(cfg.workload.stages[1].target_rate_per_s, 0.0);
     vs_config_close(&cfg);
-    cr_assert_eq(load(scen(TOPO4, "\"type\": \"ramp\", \"stages\": [{\"duration\": \"1s\", "
-                                  "\"target_rate_per_s\": 1e6}]", NULL), &cfg, err), 0, "%s", err);
+    cr_assert_eq(load(scen(TOPO4,
+                           "\"type\": \"ramp\", \"stages\": [{\"duration\": \"1s\", "
+                           "\"target_rate_per_s\": 1e6}]",
+                           NULL),
+                      &cfg, err),
+                 0, "%s", err);
     cr_assert_eq(cfg.workload.rate_per_s, 0.0, "a ramp starts at 0 by default");
     vs_config_close(&cfg);
 }
@@ -1314,11 +1325,12 @@ Test(scenario, workload_ramp)
 Test(scenario, workload_trace)
 {
     /* A header, a blank line, CRLF, spaces, an exponent, a missing target column. */
-    put_text("trace.csv", "time_s,vm,target\n0,0,1\n\n0.5,7,\n 0.5 , 2\r\n1e1,1,0\n12.000000001,3,3");
+    put_text("trace.csv",
+             "time_s,vm,target\n0,0,1\n\n0.5,7,\n 0.5 , 2\r\n1e1,1,0\n12.000000001,3,3");
     vs_config cfg;
     char err[VS_ERROR_MAX];
-    cr_assert_eq(load(scen(TOPO4, "\"type\": \"trace\", \"file\": \"trace.csv\"", NULL), &cfg,
-                      err), 0, "%s", err);
+    cr_assert_eq(load(scen(TOPO4, "\"type\": \"trace\", \"file\": \"trace.csv\"", NULL), &cfg, err),
+                 0, "%s", err);
     cr_assert_eq(cfg.workload.kind, VS_WORKLOAD_TRACE);
     cr_assert_eq(cfg.workload.ntrace, 5);
     const vs_trace_entry *t = cfg.workload.trace;
@@ -1329,9 +1341,10 @@ Test(scenario, workload_trace)
     cr_assert(t[4].at == 12000000001ull && t[4].vm == 3 && t[4].target == 3, "exact decimals");
     vs_config_close(&cfg);
     /* No header; a byte order mark is not taken for one. */
-    put_text("t2.csv", "\xEF\xBB\xBF" "1,2,3\n");
-    cr_assert_eq(load(scen(TOPO4, "\"type\": \"trace\", \"file\": \"t2.csv\"", NULL), &cfg, err),
-                 0, "%s", err);
+    put_text("t2.csv", "\xEF\xBB\xBF"
+                       "1,2,3\n");
+    cr_assert_eq(load(scen(TOPO4, "\"type\": \"trace\", \"file\": \"t2.csv\"", NULL), &cfg, err), 0,
+                 "%s", err);
     cr_assert(cfg.workload.ntrace == 1 && cfg.workload.trace[0].at == 1000000000);
     vs_config_close(&cfg);
 }
@@ -1343,9 +1356,9 @@ Test(scenario, empirical_from_csv)
     vs_dist d = precopy_of("{\"dist\": \"empirical\", \"file\": \"samples.csv\"}", &cfg);
     cr_assert_eq(d.kind, VS_DIST_EMPIRICAL);
     cr_assert_eq(d.nvalues, 4);
-    cr_assert(d.values[0] == 0 && d.values[1] == 1500 && d.values[2] == 1e6 &&
-              d.values[3] == 2.5e6, "microseconds, sorted: %g %g %g %g", d.values[0],
-              d.values[1], d.values[2], d.values[3]);
+    cr_assert(d.values[0] == 0 && d.values[1] == 1500 && d.values[2] == 1e6 && d.values[3] == 2.5e6,
+              "microseconds, sorted: %g %g %g %g", d.values[0], d.values[1], d.values[2],
+              d.values[3]);
     vs_config_close(&cfg);
     char abs[300];
     snprintf(abs, sizeof abs, "{\"dist\": \"empirical\", \"file\": \"%s/samples.csv\"}", plugdir);
@@ -1410,20 +1423,22 @@ Test(scenario_errors, workload_types)
          "$.workload.rate_per_s: expected a number in [0, 1000000], got -1"},
         {"\"type\": \"ramp\", \"stages\": [{\"target_rate_per_s\": 1}]", NULL,
          "$.workload.stages[0].duration: missing required key"},
-        {"\"type\": \"ramp\", \"stages\": [{\"duration\": \"0s\", \"target_rate_per_s\": 1}]",
-         NULL, "$.workload.stages[0].duration: expected a duration > 0, got \"0s\""},
+        {"\"type\": \"ramp\", \"stages\": [{\"duration\": \"0s\", \"target_rate_per_s\": 1}]", NULL,
+         "$.workload.stages[0].duration: expected a duration > 0, got \"0s\""},
         {"\"type\": \"ramp\", \"stages\": [{\"duration\": \"1s\", \"target_rate_per_s\": 1, "
-         "\"hold\": \"1s\"}]", NULL,
+         "\"hold\": \"1s\"}]",
+         NULL,
          "$.workload.stages[0].hold: unknown key (expected one of: duration, target_rate_per_s)"},
         {"\"type\": \"ramp\", \"stages\": [{\"duration\": \"1s\", \"target_rate_per_s\": 2e6}]",
-         NULL, "$.workload.stages[0].target_rate_per_s: expected a number in [0, 1000000], got "
-               "2000000.0"},
+         NULL,
+         "$.workload.stages[0].target_rate_per_s: expected a number in [0, 1000000], got "
+         "2000000.0"},
         {"\"type\": \"ramp\", \"stages\": [[\"1s\", 1]]", NULL,
          "$.workload.stages[0]: expected an object {\"duration\", \"target_rate_per_s\"}, got "
          "[\"1s\",1]"},
-        {"\"type\": \"ramp\", \"stages\": [{\"duration\": \"1s\", \"target_rate_per_s\": 0}]",
-         NULL, "$.workload.stages: expected some target_rate_per_s > 0 (with these stages and "
-               "rate_per_s 0 nothing ever arrives)"},
+        {"\"type\": \"ramp\", \"stages\": [{\"duration\": \"1s\", \"target_rate_per_s\": 0}]", NULL,
+         "$.workload.stages: expected some target_rate_per_s > 0 (with these stages and "
+         "rate_per_s 0 nothing ever arrives)"},
         {"\"type\": \"trace\"", NULL, "$.workload.file: missing required key"},
         {"\"type\": \"trace\", \"file\": \"\"", NULL,
          "$.workload.file: expected a file name, got \"\""},
@@ -1593,11 +1608,11 @@ Test(scenario_errors, trace_csv)
 Test(scenario_set, overrides_before_validation)
 {
     const vs_override ov[] = {
-        {"workload.rate_per_s", "400"},            /* nested, a JSON number */
-        {"plugins.0.params.workers", "8"},         /* through an array index */
-        {"wfp.fanout", "parallel"},                /* creates "wfp"; not JSON: a string */
-        {"run.duration", "\"2s\""},                /* a JSON string */
-        {"description", "{\"a\": 1}"},             /* wrong type: an error, see below */
+        {"workload.rate_per_s", "400"},    /* nested, a JSON number */
+        {"plugins.0.params.workers", "8"}, /* through an array index */
+        {"wfp.fanout", "parallel"},        /* creates "wfp"; not JSON: a string */
+        {"run.duration", "\"2s\""},        /* a JSON string */
+        {"description", "{\"a\": 1}"},     /* wrong type: an error, see below */
     };
     const char *text = "{\"topology\": {\"hosts\": 2, \"vms_per_host\": 1, \"nics_per_vm\": 1}, "
                        "\"plugins\": [{\"path\": \"x\", \"params\": {\"workers\": 1, \"b\": 2}}], "
@@ -1617,7 +1632,7 @@ Test(scenario_set, overrides_before_validation)
 Test(scenario_set, new_sections)
 {
     const vs_override ov[] = {
-        {"migration.placement", "fixed"},  /* creates "migration" */
+        {"migration.placement", "fixed"}, /* creates "migration" */
         {"migration.target_host", "1"},
         {"workload", "{\"type\": \"closed\", \"population\": 2}"}, /* a whole section */
         {"ndis.oversize", "split"},
@@ -1672,12 +1687,9 @@ Test(scenario_set, memory_model_keys)
 Test(scenario_set, sequence_and_stack_keys)
 {
     const vs_override ov[] = {
-        {"migration.sequence", "legacy"},
-        {"migration.on_refused", "next_host"},
-        {"migration.max_destinations", "5"},
-        {"migration.on_restore_failure", "online"},
-        {"topology.vm_start", "power_on"},
-        {"extensions.stack", "[\"A\", \"" WFP "\"]"},
+        {"migration.sequence", "legacy"},    {"migration.on_refused", "next_host"},
+        {"migration.max_destinations", "5"}, {"migration.on_restore_failure", "online"},
+        {"topology.vm_start", "power_on"},   {"extensions.stack", "[\"A\", \"" WFP "\"]"},
     };
     vs_config cfg;
     char err[VS_ERROR_MAX];
@@ -1898,12 +1910,14 @@ Test(scenario, special_pool_takes_a_boolean_or_an_object)
     cr_assert(cfg.verifier.special_pool.enabled && !cfg.verifier.special_pool.underruns);
     vs_config_close(&cfg);
     cr_assert_eq(load(with("\"verifier\": {\"special_pool\": {\"underruns\": true, "
-                           "\"free_quarantine\": 0}}"), &cfg, err), 0, "%s", err);
+                           "\"free_quarantine\": 0}}"),
+                      &cfg, err),
+                 0, "%s", err);
     cr_assert(cfg.verifier.special_pool.enabled && cfg.verifier.special_pool.underruns);
     cr_assert_eq(cfg.verifier.special_pool.free_quarantine, 0);
     vs_config_close(&cfg);
-    cr_assert_eq(load(with("\"verifier\": {\"special_pool\": {\"enabled\": false}}"), &cfg, err),
-                 0, "%s", err);
+    cr_assert_eq(load(with("\"verifier\": {\"special_pool\": {\"enabled\": false}}"), &cfg, err), 0,
+                 "%s", err);
     cr_assert(!cfg.verifier.special_pool.enabled);
     vs_config_close(&cfg);
 }

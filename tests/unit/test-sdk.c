@@ -23,8 +23,9 @@
 #define ASSERT_OFFSET(type, field, off)                                                     \
     cr_assert_eq(offsetof(type, field), (size_t)(off), #type "." #field " at %zu, want %d", \
                  offsetof(type, field), (int)(off))
-#define ASSERT_SIZE(type, size) \
-    cr_assert_eq(sizeof(type), (size_t)(size), "sizeof " #type " %zu, want %d", sizeof(type), (int)(size))
+#define ASSERT_SIZE(type, size)                                                               \
+    cr_assert_eq(sizeof(type), (size_t)(size), "sizeof " #type " %zu, want %d", sizeof(type), \
+                 (int)(size))
 
 /* ---- base types ------------------------------------------------------------------- */
 
@@ -552,7 +553,8 @@ Test(sdk, dispatch_table_has_seven_entries_in_documented_order)
     ASSERT_OFFSET(FWPS_VSWITCH_EVENT_DISPATCH_TABLE0, vSwitchPolicyEventNotifyFn, 4 * p);
     ASSERT_OFFSET(FWPS_VSWITCH_EVENT_DISPATCH_TABLE0, vSwitchRuntimeStateSaveNotifyFn, 5 * p);
     ASSERT_OFFSET(FWPS_VSWITCH_EVENT_DISPATCH_TABLE0, vSwitchRuntimeStateRestoreNotifyFn, 6 * p);
-    cr_assert_eq(sizeof(FWPS_VSWITCH_EVENT_DISPATCH_TABLE), sizeof(FWPS_VSWITCH_EVENT_DISPATCH_TABLE0));
+    cr_assert_eq(sizeof(FWPS_VSWITCH_EVENT_DISPATCH_TABLE),
+                 sizeof(FWPS_VSWITCH_EVENT_DISPATCH_TABLE0));
 }
 
 /*
@@ -594,11 +596,11 @@ static NTSTATUS NTAPI exact_reorder(void *notifyContext, void *completionContext
     return STATUS_SUCCESS;
 }
 
-static NTSTATUS NTAPI exact_policy(
-    void *notifyContext, void *completionContext, FWPS_VSWITCH_EVENT_TYPE eventType,
-    const NDIS_SWITCH_PARAMETERS *vSwitch,
-    const NDIS_SWITCH_PORT_PROPERTY_PARAMETERS *vSwitchPortProperty,
-    const NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS *vSwitchPortPropertyDelete)
+static NTSTATUS NTAPI
+exact_policy(void *notifyContext, void *completionContext, FWPS_VSWITCH_EVENT_TYPE eventType,
+             const NDIS_SWITCH_PARAMETERS *vSwitch,
+             const NDIS_SWITCH_PORT_PROPERTY_PARAMETERS *vSwitchPortProperty,
+             const NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS *vSwitchPortPropertyDelete)
 {
     return STATUS_SUCCESS;
 }
@@ -654,8 +656,8 @@ Test(sdk, save_callback_puts_state_before_length)
     memset(&sw, 0, sizeof(sw));
     void *state = NULL;
     SIZE_T length = 0;
-    NTSTATUS st = save(NULL, (void *)&sw, FWPS_VSWITCH_EVENT_RUNTIME_STATE_SAVE, &sw, 7, &state,
-                       &length);
+    NTSTATUS st =
+        save(NULL, (void *)&sw, FWPS_VSWITCH_EVENT_RUNTIME_STATE_SAVE, &sw, 7, &state, &length);
     cr_assert_eq(st, STATUS_SUCCESS);
     cr_assert_eq(state, (void *)saved_blob);
     cr_assert_eq(length, sizeof(saved_blob));
@@ -688,9 +690,14 @@ Test(sdk, pool_tag_reads_as_written)
 }
 
 /* A fake host whose Random returns a scripted sequence. */
-static const UINT64 scripted[] = {0,          UINT64_MAX,           1ull << 63,
-                                  1ull << 11, (1ull << 11) - 1,     0x123456789ABCDEF0ull,
-                                  ~(1ull << 11) + 1, UINT64_MAX - (1ull << 11)};
+static const UINT64 scripted[] = {0,
+                                  UINT64_MAX,
+                                  1ull << 63,
+                                  1ull << 11,
+                                  (1ull << 11) - 1,
+                                  0x123456789ABCDEF0ull,
+                                  ~(1ull << 11) + 1,
+                                  UINT64_MAX - (1ull << 11)};
 static size_t scripted_next;
 
 static UINT64 fake_random(const VSWITCHSIM_HOST *host)
@@ -768,8 +775,8 @@ static int compile_snippet(const char *code, const char *flags)
     fputs(code, f);
     fclose(f);
     sdk_include_dir(inc, sizeof(inc));
-    snprintf(cmd, sizeof(cmd), "'%s' %s -I'%s' -fsyntax-only '%s' 2>'%s/log'", cc, flags, inc,
-             path, dir);
+    snprintf(cmd, sizeof(cmd), "'%s' %s -I'%s' -fsyntax-only '%s' 2>'%s/log'", cc, flags, inc, path,
+             dir);
     int status = system(cmd);
     if (status != 0) {
         char log[512];
@@ -807,50 +814,50 @@ Test(sdk, plugin_h_is_self_contained_strict_c99)
 Test(sdk, headers_compile_strict_c11_in_either_order)
 {
     const char *flags = "-std=c11 -Wall -Wextra -Werror -pedantic";
-    cr_assert_eq(compile_snippet("#include <vswitchsim/plugin.h>\n#include <vswitchsim/fwps.h>\n",
-                                 flags),
-                 0);
-    cr_assert_eq(compile_snippet("#include <vswitchsim/fwps.h>\n#include <vswitchsim/plugin.h>\n",
-                                 flags),
-                 0);
+    cr_assert_eq(
+        compile_snippet("#include <vswitchsim/plugin.h>\n#include <vswitchsim/fwps.h>\n", flags),
+        0);
+    cr_assert_eq(
+        compile_snippet("#include <vswitchsim/fwps.h>\n#include <vswitchsim/plugin.h>\n", flags),
+        0);
 }
 
 /* Callout code as written against the WDK: a policy callback that refuses a custom
  * property through the two property macros, and a reorder callback that walks the
  * filter list, compile warning-free under the build's C17 with -pedantic. */
-#define WDK_CALLOUT_SNIPPET                                                                   \
-    "#include <vswitchsim/fwps.h>\n"                                                          \
-    "static NTSTATUS NTAPI policy(void *n, void *c, FWPS_VSWITCH_EVENT_TYPE e,\n"             \
-    "    const NDIS_SWITCH_PARAMETERS *s, const NDIS_SWITCH_PORT_PROPERTY_PARAMETERS *p,\n"   \
-    "    const NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS *d)\n"                             \
-    "{\n"                                                                                     \
-    "    const NDIS_SWITCH_PORT_PROPERTY_CUSTOM *cp;\n"                                       \
-    "    const UCHAR *bytes;\n"                                                               \
-    "    (void)n; (void)c; (void)s; (void)d;\n"                                               \
-    "    if (e == FWPS_VSWITCH_EVENT_POLICY_DELETE\n"                                         \
-    "        || p->PropertyType != NdisSwitchPortPropertyTypeCustom)\n"                       \
-    "        return STATUS_SUCCESS;\n"                                                        \
-    "    cp = (const NDIS_SWITCH_PORT_PROPERTY_CUSTOM *)\n"                                   \
-    "        NDIS_SWITCH_PORT_PROPERTY_PARAMETERS_GET_PROPERTY(p);\n"                         \
-    "    bytes = (const UCHAR *)NDIS_SWITCH_PORT_PROPERTY_CUSTOM_GET_BUFFER(cp);\n"           \
-    "    if (cp->PropertyBufferLength < 1 || bytes[0] != 1)\n"                                \
-    "        return STATUS_DATA_NOT_ACCEPTED;\n"                                              \
-    "    return STATUS_SUCCESS;\n"                                                            \
-    "}\n"                                                                                     \
-    "static NTSTATUS NTAPI reorder(void *n, void *c, BOOLEAN inPlace,\n"                      \
-    "    const NDIS_ENUM_FILTERS *list)\n"                                                    \
-    "{\n"                                                                                     \
-    "    const NDIS_FILTER_INTERFACE *f = (const NDIS_FILTER_INTERFACE *)\n"                  \
-    "        ((const UCHAR *)list + list->OffsetFirstFilter);\n"                              \
-    "    ULONG i, lw = 0;\n"                                                                  \
-    "    (void)n; (void)c;\n"                                                                 \
-    "    for (i = 0; i < list->NumberOfFilters; i++)\n"                                       \
-    "        if ((f[i].Flags & NDIS_FILTER_INTERFACE_LW_FILTER) != 0\n"                       \
-    "            && f[i].FilterClass.Length > 0)\n"                                           \
-    "            lw++;\n"                                                                     \
-    "    return inPlace || lw == 0 ? STATUS_SUCCESS : STATUS_INVALID_DEVICE_REQUEST;\n"       \
-    "}\n"                                                                                     \
-    "FWPS_VSWITCH_POLICY_EVENT_CALLBACK0 policy_fn = policy;\n"                               \
+#define WDK_CALLOUT_SNIPPET                                                                 \
+    "#include <vswitchsim/fwps.h>\n"                                                        \
+    "static NTSTATUS NTAPI policy(void *n, void *c, FWPS_VSWITCH_EVENT_TYPE e,\n"           \
+    "    const NDIS_SWITCH_PARAMETERS *s, const NDIS_SWITCH_PORT_PROPERTY_PARAMETERS *p,\n" \
+    "    const NDIS_SWITCH_PORT_PROPERTY_DELETE_PARAMETERS *d)\n"                           \
+    "{\n"                                                                                   \
+    "    const NDIS_SWITCH_PORT_PROPERTY_CUSTOM *cp;\n"                                     \
+    "    const UCHAR *bytes;\n"                                                             \
+    "    (void)n; (void)c; (void)s; (void)d;\n"                                             \
+    "    if (e == FWPS_VSWITCH_EVENT_POLICY_DELETE\n"                                       \
+    "        || p->PropertyType != NdisSwitchPortPropertyTypeCustom)\n"                     \
+    "        return STATUS_SUCCESS;\n"                                                      \
+    "    cp = (const NDIS_SWITCH_PORT_PROPERTY_CUSTOM *)\n"                                 \
+    "        NDIS_SWITCH_PORT_PROPERTY_PARAMETERS_GET_PROPERTY(p);\n"                       \
+    "    bytes = (const UCHAR *)NDIS_SWITCH_PORT_PROPERTY_CUSTOM_GET_BUFFER(cp);\n"         \
+    "    if (cp->PropertyBufferLength < 1 || bytes[0] != 1)\n"                              \
+    "        return STATUS_DATA_NOT_ACCEPTED;\n"                                            \
+    "    return STATUS_SUCCESS;\n"                                                          \
+    "}\n"                                                                                   \
+    "static NTSTATUS NTAPI reorder(void *n, void *c, BOOLEAN inPlace,\n"                    \
+    "    const NDIS_ENUM_FILTERS *list)\n"                                                  \
+    "{\n"                                                                                   \
+    "    const NDIS_FILTER_INTERFACE *f = (const NDIS_FILTER_INTERFACE *)\n"                \
+    "        ((const UCHAR *)list + list->OffsetFirstFilter);\n"                            \
+    "    ULONG i, lw = 0;\n"                                                                \
+    "    (void)n; (void)c;\n"                                                               \
+    "    for (i = 0; i < list->NumberOfFilters; i++)\n"                                     \
+    "        if ((f[i].Flags & NDIS_FILTER_INTERFACE_LW_FILTER) != 0\n"                     \
+    "            && f[i].FilterClass.Length > 0)\n"                                         \
+    "            lw++;\n"                                                                   \
+    "    return inPlace || lw == 0 ? STATUS_SUCCESS : STATUS_INVALID_DEVICE_REQUEST;\n"     \
+    "}\n"                                                                                   \
+    "FWPS_VSWITCH_POLICY_EVENT_CALLBACK0 policy_fn = policy;\n"                             \
     "FWPS_VSWITCH_FILTER_ENGINE_REORDER_CALLBACK0 reorder_fn = reorder;\n"
 
 Test(sdk, wdk_style_policy_and_reorder_callouts_compile_strict_c17)
@@ -864,10 +871,10 @@ Test(sdk, wdk_style_policy_and_reorder_callouts_compile_strict_c17)
 
 /* A save callback in the prose order of the doc page (length first) must be refused.
  * The same snippet in the header's order compiles, so the refusal is the order's doing. */
-#define SAVE_SNIPPET(params)                                                           \
-    "#include <vswitchsim/fwps.h>\n"                                                   \
-    "static NTSTATUS NTAPI save(void *n, void *c, FWPS_VSWITCH_EVENT_TYPE e,\n"        \
-    "    const NDIS_SWITCH_PARAMETERS *s, NDIS_SWITCH_PORT_ID p, " params ")\n"        \
+#define SAVE_SNIPPET(params)                                                         \
+    "#include <vswitchsim/fwps.h>\n"                                                 \
+    "static NTSTATUS NTAPI save(void *n, void *c, FWPS_VSWITCH_EVENT_TYPE e,\n"      \
+    "    const NDIS_SWITCH_PARAMETERS *s, NDIS_SWITCH_PORT_ID p, " params ")\n"      \
     "{ (void)n; (void)c; (void)e; (void)s; (void)p; (void)a; (void)b; return 0; }\n" \
     "FWPS_VSWITCH_RUNTIME_STATE_SAVE_CALLBACK0 fn = save;\n"
 

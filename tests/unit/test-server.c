@@ -29,7 +29,8 @@ typedef struct parsed {
 
 static bool name_char(char c, bool first)
 {
-    return isalpha((unsigned char)c) || c == '_' || c == ':' || (!first && isdigit((unsigned char)c));
+    return isalpha((unsigned char)c) || c == '_' || c == ':' ||
+           (!first && isdigit((unsigned char)c));
 }
 
 /* Reads a metric name at *p; false if there is none. */
@@ -120,7 +121,8 @@ static void parse_line(parsed *ps, const char *line, size_t lineno)
     cr_assert(take_name(&p, name, sizeof name), "line %zu: bad sample name: %s", lineno, line);
     long f = sample_family(ps, name);
     cr_assert(f >= 0 && ps->types[f][0], "line %zu: sample %s before its TYPE", lineno, name);
-    cr_assert(strncmp(name, "vswitchsim_", 11) == 0, "line %zu: %s is not vswitchsim_*", lineno, name);
+    cr_assert(strncmp(name, "vswitchsim_", 11) == 0, "line %zu: %s is not vswitchsim_*", lineno,
+              name);
     bool quantile = false;
     char seen[16][128];
     size_t nseen = 0;
@@ -170,15 +172,16 @@ static void parse_line(parsed *ps, const char *line, size_t lineno)
     p++;
     char *end;
     double v = strtod(p, &end);
-    cr_assert(end != p && *end == '\0', "line %zu: bad value (timestamps not expected): %s",
-              lineno, line);
+    cr_assert(end != p && *end == '\0', "line %zu: bad value (timestamps not expected): %s", lineno,
+              line);
     if (strcmp(ps->types[f], "counter") == 0)
         cr_assert(v >= 0 && isfinite(v), "line %zu: bad counter value", lineno);
     size_t key = (size_t)(p - 1 - line);
     cr_assert_lt(ps->nseries, MAX_SERIES);
     char *series = strndup(line, key);
     for (size_t i = 0; i < ps->nseries; i++)
-        cr_assert(strcmp(ps->series[i], series) != 0, "line %zu: duplicate series %s", lineno, series);
+        cr_assert(strcmp(ps->series[i], series) != 0, "line %zu: duplicate series %s", lineno,
+                  series);
     ps->values[ps->nseries] = v;
     ps->series[ps->nseries++] = series;
 }
@@ -187,7 +190,8 @@ static parsed *parse(const char *text)
 {
     parsed *ps = calloc(1, sizeof *ps);
     cr_assert_not_null(ps);
-    cr_assert(strlen(text) > 0 && text[strlen(text) - 1] == '\n', "the text does not end in a newline");
+    cr_assert(strlen(text) > 0 && text[strlen(text) - 1] == '\n',
+              "the text does not end in a newline");
     char *copy = strdup(text), *save = NULL;
     size_t lineno = 0;
     /* strtok_r would skip empty lines: find them first. */
@@ -228,7 +232,9 @@ static void build(void)
     specs[0] = (vs_plugin_spec){.name = "flows"};
     specs[1] = (vs_plugin_spec){.name = "we\"ird\\na\nme"}; /* every escape */
     specs[2] = (vs_plugin_spec){.name = "null"};
-    cfg = (vs_config){.name = "server-test", .plugins = specs, .nplugins = 3,
+    cfg = (vs_config){.name = "server-test",
+                      .plugins = specs,
+                      .nplugins = 3,
                       .metrics.histogram_rel_error = 0.01};
     cfg.run.duration = 10000000000ull;
     cr_assert_eq(vs_stats_init(&st, 3, 0, 0.01, 0), 0);
@@ -244,9 +250,12 @@ static void build(void)
     st.plugins[0].saves = 3;
     st.plugins[1].returned_pending = 4;
     vs_level_add(&st.migrations_in_flight, 1000, 2);
-    cr_assert_eq(vs_stats_add_violation(&st, VS_RULE_DOUBLE_COMPLETION, 0, "flows", 10, "detail"), 0);
-    vs_metrics_info info = {.sim_time_ns = 2500000000ull, .run_duration_ns = cfg.run.duration,
-                            .events = 1234, .wall_time_s = 0.5};
+    cr_assert_eq(vs_stats_add_violation(&st, VS_RULE_DOUBLE_COMPLETION, 0, "flows", 10, "detail"),
+                 0);
+    vs_metrics_info info = {.sim_time_ns = 2500000000ull,
+                            .run_duration_ns = cfg.run.duration,
+                            .events = 1234,
+                            .wall_time_s = 0.5};
     text = vs_metrics_text(&cfg, &st, &info);
     cr_assert_not_null(text);
 }
@@ -302,7 +311,8 @@ Test(metrics_text, plugin_labels_escaped)
     parsed *ps = parse(text);
     cr_assert_eq(value_of(ps, "vswitchsim_plugin_saves_total{plugin=\"flows\"}"), 3);
     cr_assert_eq(value_of(ps, "vswitchsim_plugin_callbacks_returned_total"
-                              "{plugin=\"we\\\"ird\\\\na\\nme\",status=\"pending\"}"), 4);
+                              "{plugin=\"we\\\"ird\\\\na\\nme\",status=\"pending\"}"),
+                 4);
     cr_assert_eq(value_of(ps, "vswitchsim_plugin_callback_seconds_count{plugin=\"flows\"}"), 1);
     cr_assert_not_null(strstr(text, "# TYPE vswitchsim_plugin_callback_seconds summary\n"));
     parsed_free(ps);
@@ -346,8 +356,15 @@ Test(listen, addresses)
     cr_assert_eq(vs_server_parse_listen("[::]:9", false, host, &port, err), -1);
     cr_assert_eq(vs_server_parse_listen("10.1.2.3:9", false, host, &port, err), -1);
     /* Malformed. */
-    const char *bad[] = {"", "x", "70000", "-1", "1.2.3.4:", ":80", "example.com:80",
-                         "127.0.0.1:8o", "127.0.0.1:+8"};
+    const char *bad[] = {"",
+                         "x",
+                         "70000",
+                         "-1",
+                         "1.2.3.4:",
+                         ":80",
+                         "example.com:80",
+                         "127.0.0.1:8o",
+                         "127.0.0.1:+8"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         cr_assert_eq(vs_server_parse_listen(bad[i], true, host, &port, err), -1, "%s", bad[i]);
 }

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "model/special_pool.h"
 #include "config/verifier.h"
+#include "model/special_pool.h"
 
 #define TAG 0x6d697356u /* 'Vsim' as it lies in memory */
 
@@ -120,8 +120,8 @@ Test(special_pool, table_survives_growth_and_deletions)
     static void *b[N];
     vs_special_pool *sp = vs_special_pool_new(false, 0);
     for (int i = 0; i < N; i++)
-        cr_assert_not_null(b[i] = vs_special_pool_alloc(sp, (size_t)i, TAG, (uint32_t)i,
-                                                        VS_POOL_BLOCK, NULL));
+        cr_assert_not_null(
+            b[i] = vs_special_pool_alloc(sp, (size_t)i, TAG, (uint32_t)i, VS_POOL_BLOCK, NULL));
     cr_assert_geq(sp->cap, 2 * N);
     for (int i = 0; i < N; i += 3)
         vs_special_pool_release(sp, b[i]);

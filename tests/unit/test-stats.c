@@ -85,10 +85,11 @@ Test(stats, counts_are_exact_and_details_capped_per_rule)
 
 Test(stats, unknown_plugin_is_counted_apart)
 {
-    cr_assert_eq(vs_stats_add_violation(&st, VS_RULE_UNKNOWN_COMPLETION_CONTEXT, 2,
-                                        "(unknown)", 5, "x"), 0);
-    cr_assert_eq(vs_stats_add_violation(&st, VS_RULE_UNKNOWN_COMPLETION_CONTEXT, 99,
-                                        "(unknown)", 6, "y"), 0);
+    cr_assert_eq(
+        vs_stats_add_violation(&st, VS_RULE_UNKNOWN_COMPLETION_CONTEXT, 2, "(unknown)", 5, "x"), 0);
+    cr_assert_eq(
+        vs_stats_add_violation(&st, VS_RULE_UNKNOWN_COMPLETION_CONTEXT, 99, "(unknown)", 6, "y"),
+        0);
     cr_assert_eq(by_plugin(2, VS_RULE_UNKNOWN_COMPLETION_CONTEXT), 2);
     cr_assert_eq(st.violations.total, 2);
 }
@@ -271,8 +272,7 @@ Test(stats, close_twice_is_harmless)
 Test(stats, names_are_the_reports)
 {
     static const char *const lat[VS_LAT_COUNT] = {
-        "pending_completion", "save", "restore", "callback", "blackout", "migration",
-        "slot_wait"};
+        "pending_completion", "save", "restore", "callback", "blackout", "migration", "slot_wait"};
     static const char *const causes[VS_CAUSES] = {
         "none", "validation", "operational_port", "save", "nic_connect", "restore", "timeout"};
     for (int i = 0; i < VS_LAT_COUNT; i++)

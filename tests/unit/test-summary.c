@@ -19,7 +19,7 @@ Test(summary, t_quantile_matches_table_at_0975)
     static const struct {
         unsigned df;
         double t;
-    } table[] = {{1, 12.7062047}, {2, 4.30265273}, {5, 2.57058184},
+    } table[] = {{1, 12.7062047},  {2, 4.30265273},  {5, 2.57058184},
                  {10, 2.22813885}, {30, 2.04227246}, {1000, 1.96233908}};
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
         assert_rel(vs_student_t_quantile(0.975, table[i].df), table[i].t, 5e-9);

@@ -32,8 +32,10 @@ static json_t *fake_result(size_t point, unsigned rep)
 {
     double a = 100.0 * (double)(point + 1) + (double)rep / 3.0, b = 1.0 / (double)(rep + 7);
     int code = point == 5 && rep == 1 ? 3 : 0;
+    /* clang-format off */
     return json_pack("{s:i, s:[f,f], s:i, s:i, s:n, s:b}", "exit", code, "values", a, b,
                      "slo_breached", code ? 1 : 0, "violations", 0, "crashed", "interrupted", 0);
+    /* clang-format on */
 }
 
 static char *document_text(const vs_sweep *sw, bool complete)

@@ -126,8 +126,8 @@ static const char *line_with(const char *s, const char *needle, char line[256])
 
 static void drop_runs(size_t point)
 {
-    json_array_clear(json_object_get(json_array_get(json_object_get(sweep, "points"), point),
-                                     "runs"));
+    json_array_clear(
+        json_object_get(json_array_get(json_object_get(sweep, "points"), point), "runs"));
 }
 
 /* ---- Text table --------------------------------------------------------------------- */
@@ -135,8 +135,8 @@ static void drop_runs(size_t point)
 Test(sweep_output, table_opens_with_what_was_swept)
 {
     cr_assert_eq(strncmp(table(), "sweep of demo: 4 points x 3 reps, 95% confidence\n",
-                         strlen("sweep of demo: 4 points x 3 reps, 95% confidence\n")), 0,
-                 "%s", text);
+                         strlen("sweep of demo: 4 points x 3 reps, 95% confidence\n")),
+                 0, "%s", text);
 }
 
 Test(sweep_output, table_has_params_then_slo_metrics_then_headline_ones_then_passed)
@@ -170,8 +170,7 @@ Test(sweep_output, table_cells_are_mean_plus_minus_half_width)
     cr_assert_not_null(strstr(line, "3/3"), "%s", line);
     cr_assert_not_null(strstr(line_with(t, "1200.2", line), "1200.2 \u00b1 150.5"), "%s", t);
     cr_assert_not_null(strstr(line, "2/3"), "%s", line);
-    cr_assert_not_null(strstr(line, "<script>alert(1)</script>"), "text is not escaped: %s",
-                       line);
+    cr_assert_not_null(strstr(line, "<script>alert(1)</script>"), "text is not escaped: %s", line);
     /* no interval with one value: the mean alone */
     line_with(t, "640.0", line);
     cr_assert_null(strstr(line, "640.0 \u00b1"), "%s", line);
@@ -217,9 +216,9 @@ Test(sweep_output, table_skips_points_without_runs)
 
 Test(sweep_output, table_small_numbers_keep_three_digits)
 {
-    json_t *s = json_object_get(json_object_get(json_array_get(json_object_get(sweep, "points"),
-                                                               0), "summary"),
-                                "latency_us.blackout.p99");
+    json_t *s = json_object_get(
+        json_object_get(json_array_get(json_object_get(sweep, "points"), 0), "summary"),
+        "latency_us.blackout.p99");
     json_object_set_new(s, "mean", json_real(0.0333));
     json_object_set_new(s, "half_width", json_real(0.0012));
     cr_assert_not_null(strstr(table(), "0.0333 \u00b1 0.0012"), "%s", text);
@@ -254,15 +253,14 @@ Test(sweep_output, csv_quotes_quotes_and_line_breaks)
 
 Test(sweep_output, csv_numbers_read_back_exactly)
 {
-    json_t *s = json_object_get(json_object_get(json_array_get(json_object_get(sweep, "points"),
-                                                               0), "summary"),
-                                "latency_us.blackout.p99");
+    json_t *s = json_object_get(
+        json_object_get(json_array_get(json_object_get(sweep, "points"), 0), "summary"),
+        "latency_us.blackout.p99");
     json_object_set_new(s, "mean", json_real(0.1 + 0.2)); /* 0.30000000000000004 */
     json_object_set_new(s, "low", json_real(1.0 / 3));
     char line[256];
     line_with(csv(), "fast,safe\",", line);
-    cr_assert_not_null(strstr(line, ",0.30000000000000004,31.3,0.3333333333333333,"), "%s",
-                       line);
+    cr_assert_not_null(strstr(line, ",0.30000000000000004,31.3,0.3333333333333333,"), "%s", line);
 }
 
 Test(sweep_output, csv_skips_points_without_runs)
@@ -286,9 +284,11 @@ Test(sweep_output, html_has_one_chart_per_metric)
     const char *h = html();
     cr_assert_eq(count(h, "<svg"), 2, "%zu charts", count(h, "<svg"));
     cr_assert_not_null(strstr(h, "data-chart=\"latency_us.blackout.p99\" data-series=\"2\" "
-                                 "data-points=\"4\""), "blackout chart");
+                                 "data-points=\"4\""),
+                       "blackout chart");
     cr_assert_not_null(strstr(h, "data-chart=\"throughput.saves_per_s\" data-series=\"2\" "
-                                 "data-points=\"4\""), "saves chart");
+                                 "data-points=\"4\""),
+                       "saves chart");
 }
 
 Test(sweep_output, html_draws_confidence_bars_where_there_is_an_interval)
@@ -377,8 +377,7 @@ Test(sweep_output, html_with_no_runs_says_so)
 Test(sweep_output, html_spaces_a_geometric_first_param_evenly)
 {
     /* 1, 2, 4 (what "1..4:x2" gives): one tick per value, as on a log scale */
-    json_t *values = json_object_get(json_array_get(json_object_get(sweep, "params"), 0),
-                                     "values");
+    json_t *values = json_object_get(json_array_get(json_object_get(sweep, "params"), 0), "values");
     json_array_append_new(values, json_integer(4));
     const char *h = html();
     cr_assert_not_null(strstr(h, "text-anchor=\"middle\">1</text>"));

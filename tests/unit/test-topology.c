@@ -79,7 +79,10 @@ Test(topology, vms_fill_hosts_in_order)
  * in VM order; so switch 0 holds 4 VM ports and the external one, switch 1 two and it. */
 Test(topology, nics_sit_on_switch_i_mod_switches_with_ports_from_one)
 {
-    static const struct { uint16_t sw; NDIS_SWITCH_PORT_ID port; } want[6] = {
+    static const struct {
+        uint16_t sw;
+        NDIS_SWITCH_PORT_ID port;
+    } want[6] = {
         {0, 1}, {1, 1}, {0, 2}, /* VM 0 of the host */
         {0, 3}, {1, 2}, {0, 4}  /* VM 1 */
     };

@@ -28,9 +28,16 @@ static char *line_of(const vs_trace_record *rec)
 
 static vs_trace_record callback(void)
 {
-    return (vs_trace_record){.kind = VS_TRACE_CALLBACK, .t = 1500000000, .duration = 2000,
-                             .host = 1, .sw = 0, .port = 2, .vm = 3, .nic = 0,
-                             .event = "RUNTIME_STATE_RESTORE", .plugin = "rec",
+    return (vs_trace_record){.kind = VS_TRACE_CALLBACK,
+                             .t = 1500000000,
+                             .duration = 2000,
+                             .host = 1,
+                             .sw = 0,
+                             .port = 2,
+                             .vm = 3,
+                             .nic = 0,
+                             .event = "RUNTIME_STATE_RESTORE",
+                             .plugin = "rec",
                              .status = STATUS_SUCCESS};
 }
 
@@ -64,9 +71,17 @@ Test(trace, pended_callback_on_a_validation_port)
 
 Test(trace, oid_line_has_no_plugin)
 {
-    vs_trace_record r = {.kind = VS_TRACE_OID, .t = 42, .duration = 1000000, .host = 0,
-                         .sw = 1, .port = 7, .vm = 0, .nic = 1, .event = "OID_SWITCH_NIC_SAVE",
-                         .plugin = "ignored", .status = STATUS_SUCCESS};
+    vs_trace_record r = {.kind = VS_TRACE_OID,
+                         .t = 42,
+                         .duration = 1000000,
+                         .host = 0,
+                         .sw = 1,
+                         .port = 7,
+                         .vm = 0,
+                         .nic = 1,
+                         .event = "OID_SWITCH_NIC_SAVE",
+                         .plugin = "ignored",
+                         .status = STATUS_SUCCESS};
     char *s = line_of(&r);
     cr_assert_str_eq(s, "{\"t_ns\":42,\"kind\":\"oid\",\"host\":0,\"switch\":1,\"port\":7,"
                         "\"vm\":0,\"nic\":1,\"event\":\"OID_SWITCH_NIC_SAVE\","
@@ -77,9 +92,16 @@ Test(trace, oid_line_has_no_plugin)
 
 Test(trace, fields_that_do_not_apply_are_left_out)
 {
-    vs_trace_record r = {.kind = VS_TRACE_CALLBACK, .t = 0, .host = 0, .sw = 0,
-                         .port = VS_TRACE_NONE, .vm = VS_TRACE_NONE, .nic = VS_TRACE_NONE,
-                         .event = "VSWITCH_CREATE", .plugin = "rec", .status = STATUS_SUCCESS};
+    vs_trace_record r = {.kind = VS_TRACE_CALLBACK,
+                         .t = 0,
+                         .host = 0,
+                         .sw = 0,
+                         .port = VS_TRACE_NONE,
+                         .vm = VS_TRACE_NONE,
+                         .nic = VS_TRACE_NONE,
+                         .event = "VSWITCH_CREATE",
+                         .plugin = "rec",
+                         .status = STATUS_SUCCESS};
     char *s = line_of(&r);
     cr_assert_str_eq(s, "{\"t_ns\":0,\"kind\":\"callback\",\"host\":0,\"switch\":0,"
                         "\"event\":\"VSWITCH_CREATE\",\"plugin\":\"rec\","
@@ -101,7 +123,8 @@ Test(trace, unknown_status_has_no_name)
 Test(trace, plugin_name_is_escaped)
 {
     vs_trace_record r = callback();
-    r.plugin = "a\"b\\c\nd\x01" "e";
+    r.plugin = "a\"b\\c\nd\x01"
+               "e";
     char *s = line_of(&r);
     cr_assert(strstr(s, ",\"plugin\":\"a\\\"b\\\\c\\u000ad\\u0001e\","), "%s", s);
     free(s);

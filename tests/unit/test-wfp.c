@@ -18,12 +18,12 @@
 /* ---- A tiny recording callout -------------------------------------------------- */
 
 typedef struct callout {
-    int id;              /* which of the test's callouts */
+    int id; /* which of the test's callouts */
     NTSTATUS save_status;
     NTSTATUS complete_status;
     int complete_inside; /* call NotifyComplete before returning STATUS_PENDING */
     int complete_twice;
-    int unsubscribe_first;    /* unsubscribe, then complete the pended save */
+    int unsubscribe_first; /* unsubscribe, then complete the pended save */
     UINT32 sub_id;
     vs_time_t complete_after; /* 0: never, unless complete_inside */
     vs_time_t charge;
@@ -184,9 +184,9 @@ static void subscribe_all(void)
             if (c->save_status == 0 && c->complete_status == 0)
                 c->complete_status = STATUS_SUCCESS;
             GUID g = {.Data1 = 0x1000 + (g_shared_guid ? 0 : p)};
-            FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 table = {
-                .vSwitchRuntimeStateSaveNotifyFn = save_cb,
-                .vSwitchRuntimeStateRestoreNotifyFn = restore_cb};
+            FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 table = {.vSwitchRuntimeStateSaveNotifyFn = save_cb,
+                                                        .vSwitchRuntimeStateRestoreNotifyFn =
+                                                            restore_cb};
             UINT32 id = 0;
             vs_fwps_set_entry_instance((uint32_t)(vs_sim_instance(g_sim, p, h) - g_sim->instances));
             cr_assert_eq(FwpsvSwitchEventsSubscribe0(&g, c, 0, NULL, &table, &id), STATUS_SUCCESS);
@@ -230,7 +230,8 @@ Test(wfp, sequential_fanout_calls_in_subscription_order)
     cr_assert_eq(vs_sim_run(g_sim), 0);
     cr_assert(strstr(g_trace, "S0") < strstr(g_trace, "S1"));
     cr_assert(strstr(g_trace, "S1") < strstr(g_trace, "S2"));
-    cr_assert(strstr(g_trace, "R0") && strstr(g_trace, "R1") && strstr(g_trace, "R2"), "%s", g_trace);
+    cr_assert(strstr(g_trace, "R0") && strstr(g_trace, "R1") && strstr(g_trace, "R2"), "%s",
+              g_trace);
     cr_assert_eq(g_sim->stats.saves.completed, 1);
     cr_assert_eq(g_sim->stats.restores.completed, 1);
     finish();
@@ -276,7 +277,8 @@ Test(wfp, error_status_fails_the_save_and_stops_the_sequence)
         g_callouts[1][h].save_status = STATUS_UNSUCCESSFUL;
     vs_sim_run(g_sim);
     cr_assert(strstr(g_trace, "S1"));
-    cr_assert_null(strstr(g_trace, "S2"), "sequential fan-out went on after a failure: %s", g_trace);
+    cr_assert_null(strstr(g_trace, "S2"), "sequential fan-out went on after a failure: %s",
+                   g_trace);
     cr_assert_null(strstr(g_trace, "R"), "a failed save was restored: %s", g_trace);
     cr_assert_eq(g_sim->stats.saves.failed, 1);
     cr_assert_eq(g_sim->stats.plugins[1].failed, 1);
@@ -520,7 +522,7 @@ Test(wfp, realtime_takes_completions_from_other_threads)
 {
     make_config(2);
     g_cfg.run.realtime = true;
-    g_cfg.run.speed = 100; /* 100 ms simulated per wall ms */
+    g_cfg.run.speed = 100;                            /* 100 ms simulated per wall ms */
     g_cfg.wfp.pending_timeout = 5ull * 1000000000ull; /* 50 ms of wall time for the thread */
     for (int h = 0; h < 2; h++) {
         g_callouts[1][h].save_status = STATUS_PENDING;
@@ -563,9 +565,9 @@ Test(wfp, realtime_clock_stops_while_the_progress_hook_runs, .timeout = 30)
 {
     make_config(2);
     g_cfg.run.realtime = true;
-    g_cfg.run.speed = 100;                              /* 100 ms simulated per wall ms */
+    g_cfg.run.speed = 100;                             /* 100 ms simulated per wall ms */
     g_cfg.wfp.pending_timeout = 20ull * 1000000000ull; /* 200 ms of wall time */
-    g_cfg.workload.rate_per_s = 0.1;                    /* the one save comes after the hook */
+    g_cfg.workload.rate_per_s = 0.1;                   /* the one save comes after the hook */
     g_cfg.run.duration = 200ull * 1000000000ull;
     for (int h = 0; h < 2; h++) {
         g_callouts[1][h].save_status = STATUS_PENDING;

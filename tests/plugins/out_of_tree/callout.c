@@ -95,8 +95,7 @@ VSWITCHSIM_PLUGIN_EXPORT NTSTATUS VswitchsimPluginEntry(const VSWITCHSIM_HOST *h
         host->FreeWithTag(host, instance, CALLOUT_TAG);
         return status;
     }
-    host->Log(host, VSWITCHSIM_LOG_INFO, "out-of-tree callout loaded on host %u",
-              host->HostIndex);
+    host->Log(host, VSWITCHSIM_LOG_INFO, "out-of-tree callout loaded on host %u", host->HostIndex);
     *instanceContext = instance;
     return STATUS_SUCCESS;
 }

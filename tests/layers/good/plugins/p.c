@@ -1,3 +1,3 @@
 /* a plugin sees the SDK only */
-#include <vswitchsim/plugin.h>
 #include "local.h"
+#include <vswitchsim/plugin.h>

@@ -1,3 +1,3 @@
 /* the floor */
-#include <stdio.h>
 #include "a/a.h"
+#include <stdio.h>

@@ -1,3 +1,3 @@
 /* on the floor */
-#include "a/a.h"
 #include "b/b.h"
+#include "a/a.h"
