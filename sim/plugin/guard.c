@@ -188,6 +188,10 @@ static void on_signal(int sig, siginfo_t *info, void *uctx)
     if (!g->first.signal)
         g->first = c;
     g->last = c;
+    /* The callout is left for good: a fault from here on is the simulator's own (a
+     * callout's overrun can leave the heap broken under the crash report), takes the
+     * default action and is the supervisor's to report, not a jump here again. */
+    g->sim->activity.active = false;
     siglongjmp(g->env, 1);
 }
 

@@ -36,15 +36,6 @@ static void print_crash(const vs_sim *sim, const vs_crash *c)
             (long long)sim->stats.migrations_in_flight.total.level);
 }
 
-/* Back at the recovery point: the simulator's own code runs from here, so a fault in it
- * (a callout's overrun can leave the heap broken under print_crash) is not a callout's
- * and must not land here again, round and round: it takes the default action, and the
- * supervisor reports the death. */
-static void landed(vs_sim *sim)
-{
-    sim->activity.active = 0;
-}
-
 /* Runs the model under the crash guard. A crashing callout lands back at the recovery
  * point (guard.c), once for the run and once more per crash in an unload: the run is
  * not resumed (its state is not to be trusted), the crashed plugin is quarantined (none
@@ -56,14 +47,12 @@ static int run_guarded(vs_sim *sim, vs_plugin_set *plugins, vs_run_end *end)
         end->guard.can_jump = 1;
         rc = vs_sim_run(sim);
     } else {
-        landed(sim);
         print_crash(sim, &end->guard.last);
         vs_guard_quarantine(&end->guard);
         rc = vs_sim_collect(sim);
     }
     end->interrupted = sim->interrupted;
     if (sigsetjmp(end->guard.env, 1) != 0) {
-        landed(sim);
         print_crash(sim, &end->guard.last);
         vs_guard_quarantine(&end->guard);
     }
