@@ -103,7 +103,7 @@ static int inspect(const char *path, const char *params, vs_supervisor *sup)
     sim->crumb = crumb;
     fflush(stdout); /* a crash ends the process with _exit: what was printed stays */
     int code = attach_guarded(sim);
-    vs_fwps_bind(NULL);
+    vs_kernel_bind(NULL);
     vs_sim_free(sim);
     return code;
 }

@@ -188,6 +188,7 @@ static vs_time_t measured_cost(const vs_activity *a, uint64_t now)
 void vs_sim_activity_begin(vs_sim *sim, uint32_t instance, const char *what)
 {
     sim->activity = (vs_activity){.active = true, .instance = instance, .what = what};
+    sim->on_activity_end = NULL; /* one left by code that crashed out of its activity */
     sim->activities++;
     if (instance >= sim->ninstances)
         return;
@@ -204,6 +205,11 @@ void vs_sim_activity_begin(vs_sim *sim, uint32_t instance, const char *what)
 
 vs_time_t vs_sim_activity_end(vs_sim *sim)
 {
+    if (sim->on_activity_end) { /* a driver's IRQL and locks are checked as its code returns */
+        void (*hook)(vs_sim *) = sim->on_activity_end;
+        sim->on_activity_end = NULL;
+        hook(sim);
+    }
     vs_breadcrumb_leave(sim->crumb);
     /* First: the callout's code has just returned. A nested activity (one that began
      * and ended inside this one) has cleared it, and then it costs 0, as charges do. */

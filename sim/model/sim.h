@@ -274,6 +274,12 @@ struct vs_sim {
     /* verifier.special_pool: the guarded pages of tagged blocks and restore buffers; the
      * plugin layer makes it with the instances and frees it after their unload. */
     struct vs_special_pool *special_pool;
+    /* The kernel services' state for WDK drivers (sim/kernel): made and freed by the
+     * plugin layer with the instances, NULL before. */
+    struct vs_kernel *kernel;
+    /* Set by the kernel services while the running activity uses them (IRQL, spin
+     * locks): called as it ends, before it is cleared, then reset. */
+    void (*on_activity_end)(vs_sim *sim);
     uint64_t activities; /* activities begun: a watchdog sees one that does not return */
     /* What an empty measured activity measures on this machine, taken off each
      * measurement: calibrated once in vs_sim_new when a plugin has timing "measured"

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -243,6 +244,76 @@ int vs_elf_check_file(const char *path, char *why, size_t why_size)
     else {
         elf_src s = {fd, NULL, (uint64_t)st.st_size};
         rc = check(&s, why, why_size);
+    }
+    close(fd);
+    return rc;
+}
+
+/* ---- Imports ----------------------------------------------------------------------- */
+
+/* The section `index`, or false. */
+static bool read_section(const elf_src *s, const Elf64_Ehdr *eh, unsigned index, Elf64_Shdr *sh)
+{
+    return index < eh->e_shnum &&
+           src_read(s, sh, sizeof *sh, eh->e_shoff + (uint64_t)index * sizeof *sh);
+}
+
+/* A section's bytes, malloc'd; NULL if they are not all in the file (or no memory). */
+static void *load_section(const elf_src *s, const Elf64_Shdr *sh)
+{
+    if (sh->sh_size > s->size || !within(sh->sh_offset, sh->sh_size, s->size))
+        return NULL;
+    void *p = malloc(sh->sh_size ? sh->sh_size : 1);
+    if (p && !src_read(s, p, sh->sh_size, sh->sh_offset)) {
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+static int each_import(const elf_src *s, int (*fn)(const char *, void *), void *ctx)
+{
+    Elf64_Ehdr eh;
+    Elf64_Shdr sh, strsh;
+    if (!src_read(s, &eh, sizeof eh, 0))
+        return -1;
+    for (unsigned i = 0; i < eh.e_shnum; i++) {
+        if (!read_section(s, &eh, i, &sh))
+            return -1;
+        if (sh.sh_type != SHT_DYNSYM)
+            continue;
+        if (!read_section(s, &eh, sh.sh_link, &strsh))
+            return -1;
+        Elf64_Sym *syms = load_section(s, &sh);
+        char *names = load_section(s, &strsh);
+        int rc = syms && names && strsh.sh_size ? 0 : -1;
+        size_t n = sh.sh_entsize == sizeof *syms ? sh.sh_size / sizeof *syms : 0;
+        for (size_t k = 1; rc == 0 && k < n; k++) { /* entry 0 is the null symbol */
+            const Elf64_Sym *y = &syms[k];
+            if (y->st_shndx != SHN_UNDEF || ELF64_ST_BIND(y->st_info) != STB_GLOBAL ||
+                y->st_name >= strsh.sh_size ||
+                memchr(names + y->st_name, 0, strsh.sh_size - y->st_name) == NULL)
+                continue;
+            if (names[y->st_name] && fn(names + y->st_name, ctx) != 0)
+                break;
+        }
+        free(syms);
+        free(names);
+        return rc;
+    }
+    return 0; /* no dynamic symbols: nothing imported */
+}
+
+int vs_elf_each_import(const char *path, int (*fn)(const char *name, void *ctx), void *ctx)
+{
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = -1;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        elf_src s = {fd, NULL, (uint64_t)st.st_size};
+        rc = each_import(&s, fn, ctx);
     }
     close(fd);
     return rc;

@@ -18,4 +18,9 @@ int vs_elf_check_file(const char *path, char *why, size_t why_size);
 /* The same checks on a file's contents already in memory: `size` bytes at `data`. */
 int vs_elf_check_buffer(const void *data, size_t size, char *why, size_t why_size);
 
+/* Calls fn(name, ctx) for each function or object the shared object at `path` imports
+ * (an undefined, non-weak dynamic symbol), until fn returns nonzero. For a file that
+ * passed vs_elf_check_file. Returns 0, or -1 when the symbol table cannot be read. */
+int vs_elf_each_import(const char *path, int (*fn)(const char *name, void *ctx), void *ctx);
+
 #endif /* VS_ELF_CHECK_H */

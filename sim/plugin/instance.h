@@ -7,6 +7,7 @@
 
 #include <vswitchsim/plugin.h>
 
+#include "kernel/kernel.h"
 #include "model/sim.h"
 
 typedef struct vs_tag_usage {
@@ -30,10 +31,5 @@ void vs_host_table_init(vs_plugin_instance *pi, const char *name, uint32_t host,
 /* Releases the blocks the instance leaked (after leaked_memory has reported them), so a
  * leaking callout does not leak the simulator's memory. */
 void vs_host_release_blocks(vs_plugin_instance *pi);
-
-/* Bind the FWPS functions to a simulation on this thread, and name the instance whose
- * entry is running (UINT32_MAX for none). See fwps_exports.c for why. */
-void vs_fwps_bind(vs_sim *sim);
-void vs_fwps_set_entry_instance(uint32_t instance);
 
 #endif /* VS_INSTANCE_H */

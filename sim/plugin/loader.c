@@ -11,7 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/buf.h"
 #include "base/ntstatus.h"
+#include "kernel/exports.h"
 #include "model/special_pool.h"
 #include "plugin/elf_check.h"
 #include "plugin/instance.h"
@@ -42,6 +44,41 @@ static const char *dl_reason(const char *path)
     return e;
 }
 
+/* Windows API names start with a capital (KeSetTimer, NdisAllocateIoWorkItem); C
+ * libraries' seldom do. Only such names are listed: the libraries a plugin links are
+ * not loaded once its dlopen has failed, so their functions would look missing too. */
+typedef struct missing {
+    vs_buf *names;
+    unsigned count;
+} missing;
+
+static int note_missing(const char *name, void *ctx)
+{
+    missing *m = ctx;
+    if (name[0] < 'A' || name[0] > 'Z' || vs_kernel_exports_has(name) || dlsym(RTLD_DEFAULT, name))
+        return 0;
+    if (m->count++ < 8)
+        vs_buf_printf(m->names, "%s%s", m->count > 1 ? ", " : "", name);
+    return 0;
+}
+
+/* Why dlopen failed: every Windows function the driver imports and the simulator does
+ * not provide, all at once, or dlopen's own reason. */
+static const char *missing_imports(const char *path, char *why, size_t size)
+{
+    snprintf(why, size, "%s", dl_reason(path)); /* a copy: dlsym below may reuse dlerror's */
+    vs_buf names = {0};
+    missing m = {&names, 0};
+    if (strstr(why, "undefined symbol") && vs_elf_each_import(path, note_missing, &m) == 0 &&
+        m.count > 0 && names.text)
+        snprintf(why, size,
+                 "imports %u function%s vswitchsim does not provide: %s%s (docs/wdk.md lists "
+                 "what it does)",
+                 m.count, m.count == 1 ? "" : "s", names.text, m.count > 8 ? ", ..." : "");
+    vs_buf_free(&names);
+    return why;
+}
+
 int vs_plugin_open(vs_plugin *p, const char *name, const char *path, char err[VS_ERROR_MAX])
 {
     char why[256];
@@ -55,7 +92,7 @@ int vs_plugin_open(vs_plugin *p, const char *name, const char *path, char err[VS
         return refuse(err, name, path, why); /* before dlopen, which SIGBUSes on a short file */
     p->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!p->dl)
-        return refuse(err, name, path, dl_reason(path));
+        return refuse(err, name, path, missing_imports(path, why, sizeof why));
     const UINT32 *abi = dlsym(p->dl, VSWITCHSIM_PLUGIN_ABI_NAME);
     *(void **)&p->entry = dlsym(p->dl, VSWITCHSIM_PLUGIN_ENTRY_NAME);
     *(void **)&p->unload = dlsym(p->dl, VSWITCHSIM_PLUGIN_UNLOAD_NAME);
@@ -103,11 +140,11 @@ static int instantiate(vs_plugin_set *set, uint32_t index, char err[VS_ERROR_MAX
     pi->index = index;
     in->owner = pi;
     vs_host_table_init(pi, cfg->plugins[in->plugin].name, in->host, cfg->topology.hosts);
-    vs_fwps_set_entry_instance(index);
+    vs_kernel_set_entry_instance(index);
     vs_sim_activity_begin(sim, index, "entry");
     NTSTATUS st = p->entry(&pi->host, cfg->plugins[in->plugin].params_json, &pi->context);
     vs_sim_activity_end(sim);
-    vs_fwps_set_entry_instance(UINT32_MAX);
+    vs_kernel_set_entry_instance(UINT32_MAX);
     if (!NT_SUCCESS(st) || st == STATUS_PENDING) {
         char buf[64];
         snprintf(err, VS_ERROR_MAX, "plugin \"%s\" (%s): entry failed on host %u with %s", p->name,
@@ -170,7 +207,7 @@ vs_plugin_set *vs_plugins_attach(vs_sim *sim, char err[VS_ERROR_MAX])
         vs_plugins_detach(set);
         return snprintf(err, VS_ERROR_MAX, "out of memory"), NULL;
     }
-    vs_fwps_bind(sim);
+    vs_kernel_bind(sim);
     for (size_t i = 0; i < cfg->nplugins; i++, set->nplugins++) {
         /* Loading runs the plugin's constructors: a supervisor names it if it dies. */
         vs_breadcrumb_enter(sim->crumb, (uint32_t)i, "load", 0);

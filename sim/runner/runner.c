@@ -140,7 +140,7 @@ static json_t *run_attached(vs_sim *sim, const vs_run_options *o, vs_run_end *en
         bool oom = vs_sim_failed(sim); /* no fault of the plugin's */
         fprintf(stderr, "vswitchsim: %s\n", oom ? "out of memory" : err);
         *exit_code = oom ? VS_EXIT_FAILURE : VS_EXIT_BAD_INPUT;
-        vs_fwps_bind(NULL);
+        vs_kernel_bind(NULL);
         return NULL;
     }
     /* The real-time clock's loop; --listen may have made the base already: shared. */
@@ -164,7 +164,7 @@ static json_t *run_attached(vs_sim *sim, const vs_run_options *o, vs_run_end *en
     if (end->interrupted)
         fprintf(stderr, "vswitchsim: interrupted at %.9f s simulated; the report covers what ran\n",
                 (double)vs_sim_now(sim) / 1e9);
-    vs_fwps_bind(NULL);
+    vs_kernel_bind(NULL);
     json_t *report = rc == 0 ? build_report(cfg, sim, end) : NULL;
     if (!report)
         fprintf(stderr, "vswitchsim: out of memory\n");

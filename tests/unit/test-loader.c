@@ -103,7 +103,7 @@ Test(loader, entry_runs_once_per_host_and_instances_keep_their_params)
     vs_plugins_detach(set);
     cr_assert_eq(sim->stats.violations.total, 0, "%s",
                  sim->stats.violations.total ? sim->stats.violations.kept[0].detail : "");
-    vs_fwps_bind(NULL);
+    vs_kernel_bind(NULL);
     vs_sim_free(sim);
 }
 
@@ -116,6 +116,6 @@ Test(loader, failing_entry_is_reported_with_its_ntstatus)
     cr_assert_null(vs_plugins_attach(sim, err));
     cr_assert(strstr(err, "boom"), "%s", err);
     cr_assert(strstr(err, "STATUS_INSUFFICIENT_RESOURCES (0xC000009A)"), "%s", err);
-    vs_fwps_bind(NULL);
+    vs_kernel_bind(NULL);
     vs_sim_free(sim);
 }

@@ -299,7 +299,7 @@ static void start(void)
     g_sim = vs_sim_new(&g_cfg);
     cr_assert_not_null(g_sim);
     g_sim->on_transition = on_transition;
-    vs_fwps_bind(g_sim);
+    vs_kernel_bind(g_sim);
     FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 table = {.vSwitchPortEventNotifyFn = port_cb,
                                                 .vSwitchInterfaceEventNotifyFn = iface_cb,
                                                 .vSwitchPolicyEventNotifyFn = policy_cb,
@@ -308,11 +308,11 @@ static void start(void)
     GUID g = {.Data1 = 0x5eed};
     for (uint32_t h = 0; h < HOSTS; h++) {
         UINT32 id;
-        vs_fwps_set_entry_instance((uint32_t)(vs_sim_instance(g_sim, 0, h) - g_sim->instances));
+        vs_kernel_set_entry_instance((uint32_t)(vs_sim_instance(g_sim, 0, h) - g_sim->instances));
         cr_assert_eq(FwpsvSwitchEventsSubscribe0(&g, (void *)(uintptr_t)h, 0, NULL, &table, &id),
                      STATUS_SUCCESS);
     }
-    vs_fwps_set_entry_instance(UINT32_MAX);
+    vs_kernel_set_entry_instance(UINT32_MAX);
 }
 
 /* VM 0 (on host 0) does `op`; run until nothing is left. */
@@ -325,7 +325,7 @@ static void run_op(vs_operation op, uint32_t target)
 
 static void finish(void)
 {
-    vs_fwps_bind(NULL);
+    vs_kernel_bind(NULL);
     vs_sim_free(g_sim);
     g_sim = NULL;
 }

@@ -170,7 +170,7 @@ static void start_sim(bool callout)
     fixture *fx = g_fx;
     fx->sim = vs_sim_new(&fx->cfg);
     cr_assert_not_null(fx->sim);
-    vs_fwps_bind(fx->sim);
+    vs_kernel_bind(fx->sim);
     FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 table = {.vSwitchPortEventNotifyFn = port_cb,
                                                 .vSwitchInterfaceEventNotifyFn = iface_cb,
                                                 .vSwitchPolicyEventNotifyFn = policy_cb,
@@ -179,11 +179,12 @@ static void start_sim(bool callout)
     GUID g = {.Data1 = 0x71c};
     for (uint32_t h = 0; callout && h < 2; h++) {
         UINT32 id;
-        vs_fwps_set_entry_instance((uint32_t)(vs_sim_instance(fx->sim, 0, h) - fx->sim->instances));
+        vs_kernel_set_entry_instance(
+            (uint32_t)(vs_sim_instance(fx->sim, 0, h) - fx->sim->instances));
         cr_assert_eq(FwpsvSwitchEventsSubscribe0(&g, &fx->hosts[h], 0, NULL, &table, &id),
                      STATUS_SUCCESS);
     }
-    vs_fwps_set_entry_instance(UINT32_MAX);
+    vs_kernel_set_entry_instance(UINT32_MAX);
     fx->mig = (vs_migration){.vm = 0, .src = 0, .dst = 1, .op = VS_OP_MIGRATE};
     fx->mig.run = calloc(1, sizeof(vs_mig_run));
     cr_assert_not_null(fx->mig.run);
@@ -196,7 +197,7 @@ static void start_sim(bool callout)
 static void teardown(void)
 {
     fixture *fx = g_fx;
-    vs_fwps_bind(NULL);
+    vs_kernel_bind(NULL);
     vs_state_close(&fx->op.state);
     free(fx->mig.run);
     vs_sim_free(fx->sim);

@@ -176,7 +176,7 @@ static void subscribe_all(void)
 {
     g_sim = vs_sim_new(&g_cfg);
     cr_assert_not_null(g_sim);
-    vs_fwps_bind(g_sim);
+    vs_kernel_bind(g_sim);
     for (uint32_t p = 0; p < g_cfg.nplugins; p++)
         for (uint32_t h = 0; h < 2; h++) {
             callout *c = &g_callouts[p][h];
@@ -188,17 +188,18 @@ static void subscribe_all(void)
                                                         .vSwitchRuntimeStateRestoreNotifyFn =
                                                             restore_cb};
             UINT32 id = 0;
-            vs_fwps_set_entry_instance((uint32_t)(vs_sim_instance(g_sim, p, h) - g_sim->instances));
+            vs_kernel_set_entry_instance(
+                (uint32_t)(vs_sim_instance(g_sim, p, h) - g_sim->instances));
             cr_assert_eq(FwpsvSwitchEventsSubscribe0(&g, c, 0, NULL, &table, &id), STATUS_SUCCESS);
             cr_assert_neq(id, 0);
             c->sub_id = id;
         }
-    vs_fwps_set_entry_instance(UINT32_MAX);
+    vs_kernel_set_entry_instance(UINT32_MAX);
 }
 
 static void finish(void)
 {
-    vs_fwps_bind(NULL);
+    vs_kernel_bind(NULL);
     vs_sim_free(g_sim);
     g_sim = NULL;
 }
@@ -420,7 +421,7 @@ Test(wfp, subscribe_outside_an_entry_is_refused)
 {
     make_config(1);
     g_sim = vs_sim_new(&g_cfg);
-    vs_fwps_bind(g_sim);
+    vs_kernel_bind(g_sim);
     FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 table = {0};
     UINT32 id = 0;
     cr_assert_eq(FwpsvSwitchEventsSubscribe0(NULL, NULL, 0, NULL, &table, &id),

@@ -3,46 +3,23 @@
  * FwpsvSwitchEventsUnsubscribe0, FwpsvSwitchNotifyComplete0), exported from the program
  * so that a plugin built with the SDK headers alone resolves them at dlopen time.
  *
- * The WDK signatures carry no handle to the simulation, so the simulation running on
- * this thread is bound here, thread-locally. It is a binding, not state: the handle
- * owns everything, and two simulations on two threads do not meet.
+ * The WDK signatures carry no handle to the simulation: the one running on this thread
+ * is bound in the kernel layer (kernel/kernel.h), with the kernel services'.
  */
 #include <vswitchsim/fwps.h>
 
 #include <stdatomic.h>
 #include <stdio.h>
 
+#include "kernel/kernel.h"
 #include "model/realtime.h"
-#include "plugin/instance.h"
-
-static _Thread_local vs_sim *bound_sim;
-static _Thread_local uint32_t entry_instance = UINT32_MAX;
-
-void vs_fwps_bind(vs_sim *sim)
-{
-    bound_sim = sim;
-}
-
-void vs_fwps_set_entry_instance(uint32_t instance)
-{
-    entry_instance = instance;
-}
-
-/* Who is calling: the instance in its entry, else the one whose code is running. */
-static uint32_t calling_instance(void)
-{
-    if (entry_instance != UINT32_MAX)
-        return entry_instance;
-    if (bound_sim && bound_sim->activity.active)
-        return bound_sim->activity.instance;
-    return UINT32_MAX;
-}
 
 VSWITCHSIM_EXPORT NTSTATUS NTAPI FwpsvSwitchEventsSubscribe0(
     const GUID *providerGuid, void *notifyContext, UINT32 flags, void *reserved,
     const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 *eventDispatchTable, UINT32 *subscriptionId)
 {
-    uint32_t instance = calling_instance();
+    vs_sim *bound_sim = vs_kernel_bound_sim();
+    uint32_t instance = vs_kernel_calling_instance();
     if (!bound_sim || instance == UINT32_MAX)
         return STATUS_INVALID_DEVICE_STATE;
     if (flags != 0 || reserved != NULL)
@@ -54,6 +31,7 @@ VSWITCHSIM_EXPORT NTSTATUS NTAPI FwpsvSwitchEventsSubscribe0(
 VSWITCHSIM_EXPORT void NTAPI FwpsvSwitchEventsUnsubscribe0(UINT32 subscriptionId, UINT32 flags,
                                                            void *reserved)
 {
+    vs_sim *bound_sim = vs_kernel_bound_sim();
     if (bound_sim)
         vs_wfp_unsubscribe(bound_sim, subscriptionId);
 }
@@ -61,6 +39,7 @@ VSWITCHSIM_EXPORT void NTAPI FwpsvSwitchEventsUnsubscribe0(UINT32 subscriptionId
 VSWITCHSIM_EXPORT void NTAPI FwpsvSwitchNotifyComplete0(void *completionContext, NTSTATUS status,
                                                         UINT32 flags, void *reserved)
 {
+    vs_sim *bound_sim = vs_kernel_bound_sim();
     if (bound_sim) {
         vs_wfp_notify_complete(bound_sim, completionContext, status);
         return;

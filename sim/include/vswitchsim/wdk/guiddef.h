@@ -1,0 +1,2 @@
+/* guiddef.h: GUID, DEFINE_GUID, IsEqualGUID (in ntdef.h). */
+#include "ntdef.h"
