@@ -9,7 +9,10 @@
 
 #include <vswitchsim/fwps.h>
 
-#define EXPORT(f) {#f, (void (*)(void))(f)}
+#define EXPORT(f)               \
+    {                           \
+#f, (void (*)(void))(f) \
+    }
 
 /* Sorted by name (strcmp), for bsearch. */
 static const vs_export exports[] = {
@@ -31,6 +34,6 @@ static int by_name(const void *key, const void *e)
 
 bool vs_kernel_exports_has(const char *name)
 {
-    return bsearch(name, exports, sizeof exports / sizeof exports[0], sizeof exports[0],
-                   by_name) != NULL;
+    return bsearch(name, exports, sizeof exports / sizeof exports[0], sizeof exports[0], by_name) !=
+           NULL;
 }

@@ -46,8 +46,7 @@ typedef NTSTATUS (*vs_driver_entry_fn)(void *driver_object, void *registry_path)
  * whose values are params_json's members. Its status, or a failure status with one line
  * in err when the kernel could not set the driver up (out of memory, bad params). */
 NTSTATUS vs_kernel_driver_entry(vs_kernel *k, uint32_t instance, vs_driver_entry_fn entry,
-                                const char *name, const char *params_json,
-                                char err[VS_ERROR_MAX]);
+                                const char *name, const char *params_json, char err[VS_ERROR_MAX]);
 
 /* Calls DriverObject->DriverUnload (if set) at PASSIVE_LEVEL, then reports what the
  * driver left behind (queued_at_unload, leaked handles) and forgets it. */
