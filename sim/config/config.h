@@ -252,6 +252,16 @@ typedef struct vs_config {
         vs_oversize oversize;
     } ndis;
 
+    /* The kernel services of WDK drivers (sim/kernel, docs/wdk.md): what the WDK pages
+     * leave to the machine, as options. */
+    struct {
+        uint8_t callback_irql;      /* vSwitch callbacks run at: 2 (DISPATCH_LEVEL) or 0 */
+        vs_time_t timer_resolution; /* KeSetTimer expiries round up to a multiple; 0: exact */
+        vs_time_t dpc_delay;        /* after the queueing code's cost, until its DPC runs */
+        vs_time_t work_item_delay;  /* after the queueing code's cost, until the work item */
+        int64_t system_time_start;  /* KeQuerySystemTime at the start: 100 ns since 1601 */
+    } kernel;
+
     struct {
         uint32_t max_per_host;        /* simultaneous migrations a host takes part in, default 2 */
         vs_dist precopy;              /* memory pre-copy, before the blackout */

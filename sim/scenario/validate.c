@@ -156,6 +156,64 @@ static int parse_ndis(vs__sc *sc, const json_t *root, vs_config *cfg)
     return 0;
 }
 
+/* Days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar (Howard Hinnant's
+ * days_from_civil, which needs no time zone and no libc). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ" (UTC, 1601 to 9999) as 100 ns units since 1601-01-01. */
+static int parse_utc(const char *text, int64_t *out)
+{
+    unsigned y, mo, d, h, mi, s;
+    int n = 0;
+    static const unsigned mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (sscanf(text, "%4u-%2u-%2uT%2u:%2u:%2uZ%n", &y, &mo, &d, &h, &mi, &s, &n) != 6 ||
+        (size_t)n != strlen(text) || strlen(text) != 20 || y < 1601 || mo < 1 || mo > 12 || d < 1 ||
+        d > mdays[mo - 1] || h > 23 || mi > 59 || s > 59 ||
+        (mo == 2 && d == 29 && (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0))))
+        return -1;
+    int64_t days = days_from_civil(y, mo, d) - days_from_civil(1601, 1, 1);
+    *out = ((days * 86400) + (int64_t)h * 3600 + mi * 60 + s) * 10000000;
+    return 0;
+}
+
+static int parse_kernel(vs__sc *sc, const json_t *root, vs_config *cfg)
+{
+    static const char *const keys[] = {"callback_irql",   "timer_resolution",  "dpc_delay",
+                                       "work_item_delay", "system_time_start", NULL};
+    static const char *const irqls[] = {"PASSIVE_LEVEL", "DISPATCH_LEVEL", NULL};
+    const json_t *kernel;
+    size_t old;
+    int irql;
+    char *start = NULL;
+    if (vs__sc_enter(sc, root, "kernel", false, keys, &kernel, &old) < 0 ||
+        vs__sc_enum(sc, kernel, "callback_irql", irqls, 1, &irql) < 0 ||
+        vs__sc_duration(sc, kernel, "timer_resolution", false, "15625us", 0,
+                        &cfg->kernel.timer_resolution) < 0 ||
+        vs__sc_duration(sc, kernel, "dpc_delay", false, "0s", 0, &cfg->kernel.dpc_delay) < 0 ||
+        vs__sc_duration(sc, kernel, "work_item_delay", false, "20us", 0,
+                        &cfg->kernel.work_item_delay) < 0 ||
+        vs__sc_string(sc, kernel, "system_time_start", "2026-01-01T00:00:00Z", 32, &start) < 0)
+        return -1;
+    cfg->kernel.callback_irql = irql == 1 ? 2 : 0;
+    int rc = parse_utc(start, &cfg->kernel.system_time_start);
+    free(start);
+    if (rc != 0) {
+        vs__sc_push_key(sc, "system_time_start");
+        return vs__sc_fail(sc, json_object_get(kernel, "system_time_start"),
+                           "expected a UTC time \"YYYY-MM-DDTHH:MM:SSZ\" from 1601 on");
+    }
+    vs__sc_pop(sc, old);
+    return 0;
+}
+
 static int parse_run(vs__sc *sc, const json_t *root, vs_config *cfg)
 {
     static const char *const keys[] = {"duration", "drain", "clock", "speed", NULL};
@@ -202,6 +260,7 @@ static const struct section {
     {"policy_changes", vs__sc_policy_changes},
     {"wfp", parse_wfp},
     {"ndis", parse_ndis},
+    {"kernel", parse_kernel},
     {"extensions", vs__sc_extensions},
     {"migration", vs__sc_migration},
     {"vms", vs__sc_vms},
