@@ -250,8 +250,8 @@ _IRQL_requires_max_(DISPATCH_LEVEL) static PFLOW_TABLE TableAllocate(_In_ ULONG 
         buckets *= 2;
     table->Capacity = Capacity;
     table->BucketMask = buckets - 1;
-    table->Buckets = ExAllocatePool2(POOL_FLAG_NON_PAGED, (SIZE_T)buckets * sizeof(LIST_ENTRY),
-                                     FLOW_POOL_TAG);
+    table->Buckets =
+        ExAllocatePool2(POOL_FLAG_NON_PAGED, (SIZE_T)buckets * sizeof(LIST_ENTRY), FLOW_POOL_TAG);
     if (Capacity != 0)
         table->Flows = ExAllocatePool2(POOL_FLAG_NON_PAGED, (SIZE_T)Capacity * sizeof(FLOW_ENTRY),
                                        FLOW_POOL_TAG);
@@ -571,7 +571,8 @@ _Requires_lock_held_(FlowLock) static NTSTATUS
 _IRQL_requires_max_(DISPATCH_LEVEL) static NTSTATUS NTAPI
     FlowRestore(_In_opt_ void *notifyContext, _In_ void *completionContext,
                 _In_ FWPS_VSWITCH_EVENT_TYPE eventType, _In_ const NDIS_SWITCH_PARAMETERS *vSwitch,
-                _In_ NDIS_SWITCH_PORT_ID portId, _In_reads_bytes_(runtimeStateLength) void *runtimeState,
+                _In_ NDIS_SWITCH_PORT_ID portId,
+                _In_reads_bytes_(runtimeStateLength) void *runtimeState,
                 _In_ SIZE_T runtimeStateLength)
 {
     PFLOW_TABLE table, previous = NULL;
@@ -606,7 +607,8 @@ _IRQL_requires_max_(DISPATCH_LEVEL) static NTSTATUS NTAPI
 
 _IRQL_requires_max_(DISPATCH_LEVEL) static NTSTATUS NTAPI
     FlowPortEvent(_In_opt_ void *notifyContext, _In_ void *completionContext,
-                  _In_ FWPS_VSWITCH_EVENT_TYPE eventType, _In_ const NDIS_SWITCH_PARAMETERS *vSwitch,
+                  _In_ FWPS_VSWITCH_EVENT_TYPE eventType,
+                  _In_ const NDIS_SWITCH_PARAMETERS *vSwitch,
                   _In_ const NDIS_SWITCH_PORT_PARAMETERS *vSwitchPort)
 {
     PFLOW_TABLE table = NULL;
@@ -688,8 +690,8 @@ _IRQL_requires_(PASSIVE_LEVEL) static NTSTATUS
 
     RtlInitUnicodeString(&name, Name);
     *Value = Default;
-    NTSTATUS status = ZwQueryValueKey(Key, &name, KeyValuePartialInformation, &value,
-                                      sizeof(value), &resultLength);
+    NTSTATUS status = ZwQueryValueKey(Key, &name, KeyValuePartialInformation, &value, sizeof(value),
+                                      &resultLength);
     if (status == STATUS_OBJECT_NAME_NOT_FOUND)
         return STATUS_SUCCESS;
     if (NT_SUCCESS(status) &&
@@ -766,8 +768,8 @@ _Use_decl_annotations_ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject,
         return status;
     /* Callbacks run at up to DISPATCH_LEVEL, where BCryptGenRandom needs a provider
      * opened with BCRYPT_PROV_DISPATCH (the system-preferred RNG is PASSIVE_LEVEL only). */
-    status = BCryptOpenAlgorithmProvider(&RngHandle, BCRYPT_RNG_ALGORITHM, NULL,
-                                         BCRYPT_PROV_DISPATCH);
+    status =
+        BCryptOpenAlgorithmProvider(&RngHandle, BCRYPT_RNG_ALGORITHM, NULL, BCRYPT_PROV_DISPATCH);
     if (!NT_SUCCESS(status))
         return status;
 
@@ -784,7 +786,7 @@ _Use_decl_annotations_ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject,
     }
     DriverObject->DriverUnload = FlowUnload;
     DbgPrintEx(DPFLTR_IHVNETWORK_ID, DPFLTR_TRACE_LEVEL,
-               "flowtable_wdk: %wZ: FlowsPerPort %lu, NsPerFlow %lu, PendSaves %u\n",
-               RegistryPath, FlowsPerPort, NsPerFlow, (unsigned)PendSaves);
+               "flowtable_wdk: %wZ: FlowsPerPort %lu, NsPerFlow %lu, PendSaves %u\n", RegistryPath,
+               FlowsPerPort, NsPerFlow, (unsigned)PendSaves);
     return STATUS_SUCCESS;
 }

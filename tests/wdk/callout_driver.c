@@ -69,17 +69,21 @@ _IRQL_requires_max_(DISPATCH_LEVEL) static NTSTATUS NTAPI
                           _In_opt_ const NDIS_SWITCH_PORT_ARRAY *vSwitchPorts,
                           _In_opt_ const NDIS_SWITCH_NIC_ARRAY *vSwitchInterfaces);
 
-_IRQL_requires_max_(DISPATCH_LEVEL) static NTSTATUS NTAPI CalloutRuntimeStateSave(
-    _In_opt_ void *notifyContext, _In_ void *completionContext,
-    _In_ FWPS_VSWITCH_EVENT_TYPE eventType, _In_ const NDIS_SWITCH_PARAMETERS *vSwitch,
-    _In_ NDIS_SWITCH_PORT_ID portId, _Outptr_result_bytebuffer_(*runtimeStateLength) void **runtimeState,
-    _Out_ SIZE_T *runtimeStateLength);
+_IRQL_requires_max_(DISPATCH_LEVEL) static NTSTATUS NTAPI
+    CalloutRuntimeStateSave(_In_opt_ void *notifyContext, _In_ void *completionContext,
+                            _In_ FWPS_VSWITCH_EVENT_TYPE eventType,
+                            _In_ const NDIS_SWITCH_PARAMETERS *vSwitch,
+                            _In_ NDIS_SWITCH_PORT_ID portId,
+                            _Outptr_result_bytebuffer_(*runtimeStateLength) void **runtimeState,
+                            _Out_ SIZE_T *runtimeStateLength);
 
-_IRQL_requires_max_(DISPATCH_LEVEL) static NTSTATUS NTAPI CalloutRuntimeStateRestore(
-    _In_opt_ void *notifyContext, _In_ void *completionContext,
-    _In_ FWPS_VSWITCH_EVENT_TYPE eventType, _In_ const NDIS_SWITCH_PARAMETERS *vSwitch,
-    _In_ NDIS_SWITCH_PORT_ID portId, _In_reads_bytes_(runtimeStateLength) void *runtimeState,
-    _In_ SIZE_T runtimeStateLength);
+_IRQL_requires_max_(DISPATCH_LEVEL) static NTSTATUS NTAPI
+    CalloutRuntimeStateRestore(_In_opt_ void *notifyContext, _In_ void *completionContext,
+                               _In_ FWPS_VSWITCH_EVENT_TYPE eventType,
+                               _In_ const NDIS_SWITCH_PARAMETERS *vSwitch,
+                               _In_ NDIS_SWITCH_PORT_ID portId,
+                               _In_reads_bytes_(runtimeStateLength) void *runtimeState,
+                               _In_ SIZE_T runtimeStateLength);
 
 #pragma alloc_text(INIT, DriverEntry)
 #pragma alloc_text(PAGE, CalloutUnload)
@@ -103,8 +107,7 @@ _IRQL_requires_max_(DISPATCH_LEVEL) static ULONGLONG
 _IRQL_requires_(DISPATCH_LEVEL) static PCALLOUT_SAVED_ENTRY
     CalloutFindSaved(_In_ NDIS_SWITCH_PORT_ID PortId)
 {
-    for (PLIST_ENTRY link = CalloutSavedList.Flink; link != &CalloutSavedList;
-         link = link->Flink) {
+    for (PLIST_ENTRY link = CalloutSavedList.Flink; link != &CalloutSavedList; link = link->Flink) {
         PCALLOUT_SAVED_ENTRY entry = CONTAINING_RECORD(link, CALLOUT_SAVED_ENTRY, Link);
         if (entry->PortId == PortId)
             return entry;
@@ -114,10 +117,9 @@ _IRQL_requires_(DISPATCH_LEVEL) static PCALLOUT_SAVED_ENTRY
 
 /* ---- vSwitch callbacks ------------------------------------------------------------------ */
 
-_Use_decl_annotations_ static NTSTATUS NTAPI
-CalloutLifetimeNotify(void *notifyContext, FWPS_VSWITCH_EVENT_TYPE eventType,
-                      const NDIS_SWITCH_PARAMETERS *vSwitch, const NDIS_SWITCH_PORT_ARRAY *vSwitchPorts,
-                      const NDIS_SWITCH_NIC_ARRAY *vSwitchInterfaces)
+_Use_decl_annotations_ static NTSTATUS NTAPI CalloutLifetimeNotify(
+    void *notifyContext, FWPS_VSWITCH_EVENT_TYPE eventType, const NDIS_SWITCH_PARAMETERS *vSwitch,
+    const NDIS_SWITCH_PORT_ARRAY *vSwitchPorts, const NDIS_SWITCH_NIC_ARRAY *vSwitchInterfaces)
 {
     ULONG externalPorts = 0, connectedNics = 0;
 
@@ -189,10 +191,10 @@ CalloutRuntimeStateSave(void *notifyContext, void *completionContext,
     return STATUS_SUCCESS;
 }
 
-_Use_decl_annotations_ static NTSTATUS NTAPI
-CalloutRuntimeStateRestore(void *notifyContext, void *completionContext,
-                           FWPS_VSWITCH_EVENT_TYPE eventType, const NDIS_SWITCH_PARAMETERS *vSwitch,
-                           NDIS_SWITCH_PORT_ID portId, void *runtimeState, SIZE_T runtimeStateLength)
+_Use_decl_annotations_ static NTSTATUS NTAPI CalloutRuntimeStateRestore(
+    void *notifyContext, void *completionContext, FWPS_VSWITCH_EVENT_TYPE eventType,
+    const NDIS_SWITCH_PARAMETERS *vSwitch, NDIS_SWITCH_PORT_ID portId, void *runtimeState,
+    SIZE_T runtimeStateLength)
 {
     const CALLOUT_PORT_STATE *state = runtimeState;
 
