@@ -339,6 +339,10 @@ static NTSTATUS NTAPI flowtable_save(void *notifyContext, void *completionContex
         host->FreeWithTag(host, table->blob, FLOW_TAG);
     table->blob = blob;
     host->ChargeCpu(host, instance->nsPerFlow * table->count);
+    /* The checksum covers every other byte: with --verbose, the blobs of two runs compare
+     * line by line (tests/e2e/wdk_matches_sdk.sh). */
+    host->Log(host, VSWITCHSIM_LOG_DEBUG, "save port %u: %u flows, %zu bytes, checksum %016llx",
+              portId, table->count, length, (unsigned long long)get64(blob + CHECKSUM_OFFSET));
     *runtimeState = blob;
     *runtimeStateLength = length;
     return STATUS_SUCCESS;
@@ -374,6 +378,9 @@ static NTSTATUS NTAPI flowtable_restore(void *notifyContext, void *completionCon
     }
     if (previous != NULL) /* the target port's own flows give way to the VM's */
         table_free(host, previous);
+    host->Log(host, VSWITCHSIM_LOG_DEBUG, "restore port %u: %u flows, %zu bytes, checksum %016llx",
+              portId, count, (size_t)runtimeStateLength,
+              (unsigned long long)get64((const UCHAR *)runtimeState + CHECKSUM_OFFSET));
     return STATUS_SUCCESS;
 }
 

@@ -538,9 +538,11 @@ _IRQL_requires_max_(DISPATCH_LEVEL) static NTSTATUS NTAPI
     if (!NT_SUCCESS(status))
         return status;
     ChargeFlows(table->Count);
+    /* flowtable.c's line, word for word: two runs' blobs compare by their checksums. */
     DbgPrintEx(DPFLTR_IHVNETWORK_ID, DPFLTR_TRACE_LEVEL,
-               "flowtable_wdk: save port %lu: %lu flows, %Iu bytes%s\n", portId, table->Count,
-               length, status == STATUS_PENDING ? ", pended" : "");
+               "flowtable_wdk: save port %lu: %lu flows, %Iu bytes, checksum %016I64x%s\n", portId,
+               table->Count, length, Get64(table->Blob + CHECKSUM_OFFSET),
+               status == STATUS_PENDING ? " (pended)" : "");
     if (status == STATUS_PENDING)
         return STATUS_PENDING;
     *runtimeState = table->Blob;
@@ -601,7 +603,8 @@ _IRQL_requires_max_(DISPATCH_LEVEL) static NTSTATUS NTAPI
     if (previous != NULL)
         TableFree(previous);
     DbgPrintEx(DPFLTR_IHVNETWORK_ID, DPFLTR_TRACE_LEVEL,
-               "flowtable_wdk: restore port %lu: %lu flows\n", portId, count);
+               "flowtable_wdk: restore port %lu: %lu flows, %Iu bytes, checksum %016I64x\n", portId,
+               count, runtimeStateLength, Get64((const UCHAR *)runtimeState + CHECKSUM_OFFSET));
     return STATUS_SUCCESS;
 }
 

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Issue 17: the example driver (plugins/flowtable_wdk.c, a Windows driver's source) gives
+# the results of the SDK plugin with the same logic (plugins/flowtable.c) on the same
+# scenario and seed: the same saves, and the same bytes restored.
+#
+#  1. PendSaves 0: the JSON reports are equal once the wall clock, the plugin's path and
+#     its memory account are taken out (the driver keeps its tables in LIST_ENTRY chains
+#     of its own, not flowtable.c's arrays: a different allocation count and peak, with
+#     no bearing on what is saved); so is the --trace, every callback and OID with its
+#     time, status and duration; and with --verbose each save and restore logs its
+#     blob's length and checksum (FNV-1a 64 over every other byte), which are equal line
+#     for line: the bytes, not just their count.
+#  2. PendSaves 1 (every save completed from a DPC): the same saves, restores, state bytes
+#     and checksums; only what pending changes may differ (saves.pended, the
+#     pending_completion latencies, and the events and times of the completions).
+#
+# Exactness needs the scenario on a 100 ns grid (tests/e2e/scenarios/wdk-matches-sdk.json):
+# the driver reads KeQueryInterruptTimePrecise, in 100 ns units, where flowtable.c reads
+# virtual ns; and NsPerFlow a multiple of 1000, as KeStallExecutionProcessor takes us.
+source "$(dirname "$0")/lib.bash"
+
+base=$SCEN/wdk-matches-sdk.json
+# variant NAME PLUGIN-JSON: the base scenario with its plugin replaced.
+variant() {
+  jq --argjson p "$2" '.plugins[0] = $p' "$base" > "$WORK/$1.json"
+}
+variant sdk '{"name": "flows", "path": "flowtable",
+              "params": {"flows_per_port": 48, "ns_per_flow": 1000}}'
+variant wdk '{"name": "flows", "path": "flowtable_wdk",
+              "params": {"FlowsPerPort": 48, "NsPerFlow": 1000, "PendSaves": 0}}'
+variant wdkpend '{"name": "flows", "path": "flowtable_wdk",
+                  "params": {"FlowsPerPort": 48, "NsPerFlow": 1000, "PendSaves": 1}}'
+
+for v in sdk wdk wdkpend; do
+  "$VSWITCHSIM_BIN" run "$WORK/$v.json" --json "$WORK/$v.report.json" --trace "$WORK/$v.trace" \
+    --verbose --quiet 2> "$WORK/$v.log" || fail "$v: exit $? ($(tail -2 "$WORK/$v.log"))"
+  grep -oE '(save|restore) port [0-9]+: [0-9]+ flows, [0-9]+ bytes, checksum [0-9a-f]{16}' \
+    "$WORK/$v.log" > "$WORK/$v.blobs" || true
+done
+
+# The precondition: every save starts on the 100 ns grid (else the driver's last-seen
+# times would be truncated to it, and the bytes would differ for a known reason).
+jq -e -s 'map(select(.event == "RUNTIME_STATE_SAVE") | .t_ns % 100) | all(. == 0)' \
+  "$WORK/sdk.trace" > /dev/null || fail "a save off the 100 ns grid: fix the scenario"
+
+# 1. The reports, the traces, the blobs.
+normal() {
+  jq -S 'walk(if type == "object" then del(.wall_time_s, .events_per_wall_s, .wall_s,
+                                           .paused_s, .elapsed_s, .wall_clock_s) else . end)
+         | .plugins |= map(del(.path, .memory))' "$1"
+}
+normal "$WORK/sdk.report.json" > "$WORK/sdk.norm"
+normal "$WORK/wdk.report.json" > "$WORK/wdk.norm"
+diff "$WORK/sdk.norm" "$WORK/wdk.norm" > "$WORK/report.diff" ||
+  fail "the reports differ: $(head -20 "$WORK/report.diff")"
+cmp -s "$WORK/sdk.trace" "$WORK/wdk.trace" ||
+  fail "the traces differ: $(diff "$WORK/sdk.trace" "$WORK/wdk.trace" | head -6)"
+jq_true "$WORK/sdk.report.json" '.saves.completed > 1000 and .restores.completed == .saves.completed'
+saves=$(jq '.saves.completed' "$WORK/sdk.report.json")
+[ "$(grep -c '^save' "$WORK/sdk.blobs")" -eq "$saves" ] || fail "sdk: not one blob line per save"
+[ "$(grep -c '^restore' "$WORK/sdk.blobs")" -eq "$saves" ] || fail "sdk: not one line per restore"
+cmp -s "$WORK/sdk.blobs" "$WORK/wdk.blobs" ||
+  fail "the blobs differ: $(diff "$WORK/sdk.blobs" "$WORK/wdk.blobs" | head -6)"
+echo "PendSaves 0: reports, traces and $saves saves' and restores' blobs equal"
+
+# 2. Pended saves: the same work, completed from a DPC.
+jq_true "$WORK/wdkpend.report.json" '.saves.pended == .saves.completed and .verifier.total == 0'
+for key in .saves.issued .saves.completed .saves.failed .restores.issued .restores.completed \
+           .restores.failed .state_bytes .migrations.completed '.plugins[0].state_bytes'; do
+  a=$(jq "$key" "$WORK/sdk.report.json") b=$(jq "$key" "$WORK/wdkpend.report.json")
+  [ "$a" = "$b" ] || fail "PendSaves 1: $key is $b, the SDK plugin's is $a"
+done
+cmp -s "$WORK/sdk.blobs" "$WORK/wdkpend.blobs" ||
+  fail "PendSaves 1: the blobs differ: $(diff "$WORK/sdk.blobs" "$WORK/wdkpend.blobs" | head -6)"
+echo "PendSaves 1: same saves, restores and blobs; save latency (us): SDK" \
+  "$(jq -c '.latency_us.save | {mean, p99}' "$WORK/sdk.report.json"), driver" \
+  "$(jq -c '.latency_us.save | {mean, p99}' "$WORK/wdkpend.report.json"), pending_completion" \
+  "$(jq -c '.latency_us.pending_completion | {count, mean}' "$WORK/wdkpend.report.json")"
+echo "ok"
