@@ -759,7 +759,13 @@ _Use_decl_annotations_ static VOID FlowUnload(PDRIVER_OBJECT DriverObject)
 _Use_decl_annotations_ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject,
                                             PUNICODE_STRING RegistryPath)
 {
-    FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch;
+    /* Static: the WDK pages do not say whether WFP copies the table. */
+    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {
+        .vSwitchLifetimeNotifyFn = FlowLifetime,
+        .vSwitchPortEventNotifyFn = FlowPortEvent,
+        .vSwitchRuntimeStateSaveNotifyFn = FlowSave,
+        .vSwitchRuntimeStateRestoreNotifyFn = FlowRestore,
+    };
 
     KeInitializeSpinLock(&FlowLock);
     InitializeListHead(&FlowTables);
@@ -776,11 +782,6 @@ _Use_decl_annotations_ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject,
     if (!NT_SUCCESS(status))
         return status;
 
-    RtlZeroMemory(&dispatch, sizeof(dispatch));
-    dispatch.vSwitchLifetimeNotifyFn = FlowLifetime;
-    dispatch.vSwitchPortEventNotifyFn = FlowPortEvent;
-    dispatch.vSwitchRuntimeStateSaveNotifyFn = FlowSave;
-    dispatch.vSwitchRuntimeStateRestoreNotifyFn = FlowRestore;
     status = FwpsvSwitchEventsSubscribe0(&FLOWTABLE_WDK_PROVIDER_GUID, NULL, 0, NULL, &dispatch,
                                          &SubscriptionId);
     if (!NT_SUCCESS(status)) {

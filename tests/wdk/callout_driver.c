@@ -244,7 +244,12 @@ _Use_decl_annotations_ VOID CalloutUnload(PDRIVER_OBJECT DriverObject)
 _Use_decl_annotations_ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject,
                                             PUNICODE_STRING RegistryPath)
 {
-    FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch;
+    /* Static: the WDK pages do not say whether WFP copies the table. */
+    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {
+        .vSwitchLifetimeNotifyFn = CalloutLifetimeNotify,
+        .vSwitchRuntimeStateSaveNotifyFn = CalloutRuntimeStateSave,
+        .vSwitchRuntimeStateRestoreNotifyFn = CalloutRuntimeStateRestore,
+    };
     FWPM_SESSION0 session;
     NTSTATUS status;
 
@@ -259,10 +264,6 @@ _Use_decl_annotations_ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject,
     if (!NT_SUCCESS(status))
         return status;
 
-    RtlZeroMemory(&dispatch, sizeof(dispatch));
-    dispatch.vSwitchLifetimeNotifyFn = CalloutLifetimeNotify;
-    dispatch.vSwitchRuntimeStateSaveNotifyFn = CalloutRuntimeStateSave;
-    dispatch.vSwitchRuntimeStateRestoreNotifyFn = CalloutRuntimeStateRestore;
     status = FwpsvSwitchEventsSubscribe0(&CALLOUT_PROVIDER_GUID, NULL, 0, NULL, &dispatch,
                                          &CalloutSubscriptionId);
     if (!NT_SUCCESS(status)) {
