@@ -104,7 +104,6 @@ static ULONG FlowSwitchCount;
 static LIST_ENTRY PendedSaves; /* PENDED_SAVE */
 
 static KDPC CompletionDpc;
-static BCRYPT_ALG_HANDLE RngHandle;
 static UINT32 SubscriptionId;
 
 DRIVER_INITIALIZE DriverEntry;
@@ -291,12 +290,16 @@ _Requires_lock_held_(FlowLock) static PFLOW_TABLE
     return NULL;
 }
 
-/* 8 random bytes, little endian: one draw of the kernel's RNG. */
+/* 8 random bytes, little endian: one draw of the kernel's RNG. The BCryptGenRandom page
+ * allows BCRYPT_USE_SYSTEM_PREFERRED_RNG at PASSIVE_LEVEL only, and callbacks may run at
+ * DISPATCH_LEVEL, where Windows wants a handle opened with BCRYPT_PROV_DISPATCH
+ * (BCryptOpenAlgorithmProvider), which the simulator does not provide yet: this is the
+ * one call of this driver that a Windows build would have to change (docs/wdk.md). */
 _IRQL_requires_max_(DISPATCH_LEVEL) static ULONGLONG Random64(VOID)
 {
     UCHAR bytes[8] = {0};
 
-    (VOID) BCryptGenRandom(RngHandle, bytes, sizeof(bytes), 0);
+    (VOID) BCryptGenRandom(NULL, bytes, sizeof(bytes), BCRYPT_USE_SYSTEM_PREFERRED_RNG);
     return Get64(bytes);
 }
 
@@ -443,9 +446,7 @@ _Requires_lock_held_(FlowLock) static NTSTATUS
     pended->Blob = Table->Blob;
     pended->Length = Length;
     InsertTailList(&PendedSaves, &pended->Link);
-    /* FALSE when the DPC is queued already: it takes every pended save when it runs. */
-    (VOID) KeInsertQueueDpc(&CompletionDpc, NULL, NULL);
-    return STATUS_PENDING;
+    return STATUS_PENDING; /* the caller queues the DPC once its work is done */
 }
 
 /* Hands each pended save its blob and completes it, outside the lock. */
@@ -521,7 +522,9 @@ _IRQL_requires_max_(DISPATCH_LEVEL) static NTSTATUS NTAPI
              _Out_ SIZE_T *runtimeStateLength)
 {
     PFLOW_TABLE table = NULL;
+    PUCHAR blob = NULL;
     SIZE_T length = 0;
+    ULONG flows = 0;
     KIRQL oldIrql;
 
     UNREFERENCED_PARAMETER(notifyContext);
@@ -532,20 +535,28 @@ _IRQL_requires_max_(DISPATCH_LEVEL) static NTSTATUS NTAPI
     }
     KeAcquireSpinLock(&FlowLock, &oldIrql);
     NTSTATUS status = SaveLocked(vSwitch, portId, &table, &length);
+    if (NT_SUCCESS(status)) {
+        flows = table->Count;
+        blob = table->Blob;
+    }
     if (NT_SUCCESS(status) && PendSaves)
         status = PendSave(completionContext, table, length, runtimeState, runtimeStateLength);
     KeReleaseSpinLock(&FlowLock, oldIrql);
     if (!NT_SUCCESS(status))
         return status;
-    ChargeFlows(table->Count);
+    ChargeFlows(flows);
     /* flowtable.c's line, word for word: two runs' blobs compare by their checksums. */
     DbgPrintEx(DPFLTR_IHVNETWORK_ID, DPFLTR_TRACE_LEVEL,
                "flowtable_wdk: save port %lu: %lu flows, %Iu bytes, checksum %016I64x%s\n", portId,
-               table->Count, length, Get64(table->Blob + CHECKSUM_OFFSET),
+               flows, length, Get64(blob + CHECKSUM_OFFSET),
                status == STATUS_PENDING ? " (pended)" : "");
-    if (status == STATUS_PENDING)
+    if (status == STATUS_PENDING) {
+        /* Queued after the work: the DPC runs once this save's time is spent (FALSE when
+         * it is queued already: it takes every pended save when it runs). */
+        (VOID) KeInsertQueueDpc(&CompletionDpc, NULL, NULL);
         return STATUS_PENDING;
-    *runtimeState = table->Blob;
+    }
+    *runtimeState = blob;
     *runtimeStateLength = length;
     return STATUS_SUCCESS;
 }
@@ -752,7 +763,6 @@ _Use_decl_annotations_ static VOID FlowUnload(PDRIVER_OBJECT DriverObject)
     while (!IsListEmpty(&FlowSwitches))
         ExFreePoolWithTag(CONTAINING_RECORD(RemoveHeadList(&FlowSwitches), SWITCH_ENTRY, Link),
                           FLOW_POOL_TAG);
-    BCryptCloseAlgorithmProvider(RngHandle, 0);
     DbgPrintEx(DPFLTR_IHVNETWORK_ID, DPFLTR_TRACE_LEVEL, "flowtable_wdk: unloaded\n");
 }
 
@@ -775,19 +785,10 @@ _Use_decl_annotations_ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject,
     NTSTATUS status = ReadParameters(RegistryPath);
     if (!NT_SUCCESS(status))
         return status;
-    /* Callbacks run at up to DISPATCH_LEVEL, where BCryptGenRandom needs a provider
-     * opened with BCRYPT_PROV_DISPATCH (the system-preferred RNG is PASSIVE_LEVEL only). */
-    status =
-        BCryptOpenAlgorithmProvider(&RngHandle, BCRYPT_RNG_ALGORITHM, NULL, BCRYPT_PROV_DISPATCH);
-    if (!NT_SUCCESS(status))
-        return status;
-
     status = FwpsvSwitchEventsSubscribe0(&FLOWTABLE_WDK_PROVIDER_GUID, NULL, 0, NULL, &dispatch,
                                          &SubscriptionId);
-    if (!NT_SUCCESS(status)) {
-        BCryptCloseAlgorithmProvider(RngHandle, 0);
+    if (!NT_SUCCESS(status))
         return status;
-    }
     DriverObject->DriverUnload = FlowUnload;
     DbgPrintEx(DPFLTR_IHVNETWORK_ID, DPFLTR_TRACE_LEVEL,
                "flowtable_wdk: %wZ: FlowsPerPort %lu, NsPerFlow %lu, PendSaves %u\n", RegistryPath,

@@ -20,19 +20,6 @@ typedef PVOID BCRYPT_ALG_HANDLE;
 VSWITCHSIM_EXPORT NTSTATUS BCryptGenRandom(BCRYPT_ALG_HANDLE hAlgorithm, PUCHAR pbBuffer,
                                            ULONG cbBuffer, ULONG dwFlags);
 
-/* The BCryptGenRandom page allows BCRYPT_USE_SYSTEM_PREFERRED_RNG at PASSIVE_LEVEL only;
- * at DISPATCH_LEVEL (where vSwitch callbacks and DPCs run) hAlgorithm must be a handle
- * opened with BCRYPT_PROV_DISPATCH, as BCryptOpenAlgorithmProvider's page says. Here
- * pszAlgId must be BCRYPT_RNG_ALGORITHM, pszImplementation NULL; the handle draws from
- * the same per-instance stream. Open and close at PASSIVE_LEVEL. */
-#define BCRYPT_RNG_ALGORITHM L"RNG"
-#define BCRYPT_PROV_DISPATCH 0x00000001
-VSWITCHSIM_EXPORT NTSTATUS BCryptOpenAlgorithmProvider(BCRYPT_ALG_HANDLE *phAlgorithm,
-                                                       LPCWSTR pszAlgId,
-                                                       LPCWSTR pszImplementation, ULONG dwFlags);
-VSWITCHSIM_EXPORT NTSTATUS BCryptCloseAlgorithmProvider(BCRYPT_ALG_HANDLE hAlgorithm,
-                                                        ULONG dwFlags);
-
 #ifdef __cplusplus
 }
 #endif
