@@ -9,10 +9,11 @@
 #     no bearing on what is saved); so is the --trace, every callback and OID with its
 #     time, status and duration; and with --verbose each save and restore logs its
 #     blob's length and checksum (FNV-1a 64 over every other byte), which are equal line
-#     for line: the bytes, not just their count.
-#  2. PendSaves 1 (every save completed from a DPC): the same saves, restores, state bytes
-#     and checksums; only what pending changes may differ (saves.pended, the
-#     pending_completion latencies, and the events and times of the completions).
+#     for line: the bytes, not just their count. (They are needed: a driver whose
+#     last-seen times are 1 ns off passes the report and trace comparisons, whose numbers
+#     do not depend on the bytes, and fails this one.)
+#  2. PendSaves 1 (every save completed from a DPC): the same saves, restores, times and
+#     blobs; only what pending changes differs (below).
 #
 # Exactness needs the scenario on a 100 ns grid (tests/e2e/scenarios/wdk-matches-sdk.json):
 # the driver reads KeQueryInterruptTimePrecise, in 100 ns units, where flowtable.c reads
@@ -63,17 +64,32 @@ cmp -s "$WORK/sdk.blobs" "$WORK/wdk.blobs" ||
   fail "the blobs differ: $(diff "$WORK/sdk.blobs" "$WORK/wdk.blobs" | head -6)"
 echo "PendSaves 0: reports, traces and $saves saves' and restores' blobs equal"
 
-# 2. Pended saves: the same work, completed from a DPC.
+# 2. Pended saves: the same work, completed from a DPC. With kernel.dpc_delay 0 the DPC
+# runs once the save's charged time is spent, which is when the SDK plugin's synchronous
+# save completes: every time in the run is the same. What differs is that they pended:
+# the pend counts and what is measured of pends (pending_completion, 0 us each; the
+# pends in flight), the trace's "pended", and the engine's events, one per DPC run (a
+# VM's two NICs are saved at once on a host: the second save finds the DPC queued, and
+# one DPC completes both).
 jq_true "$WORK/wdkpend.report.json" '.saves.pended == .saves.completed and .verifier.total == 0'
-for key in .saves.issued .saves.completed .saves.failed .restores.issued .restores.completed \
-           .restores.failed .state_bytes .migrations.completed '.plugins[0].state_bytes'; do
-  a=$(jq "$key" "$WORK/sdk.report.json") b=$(jq "$key" "$WORK/wdkpend.report.json")
-  [ "$a" = "$b" ] || fail "PendSaves 1: $key is $b, the SDK plugin's is $a"
-done
+jq_true "$WORK/wdkpend.report.json" '.latency_us.pending_completion.count == .saves.completed and
+                                     .latency_us.pending_completion.max == 0'
+unpended() {
+  normal "$1" | jq -S '(.timeseries.columns | index("pending_in_flight_max")) as $c
+    | walk(if type == "object" then del(.pending_completion) else . end)
+    | del(.events, .saves.pended, .in_flight.pending_max)
+    | .plugins |= map(del(.pended, .returned))
+    | .timeseries.rows |= map(.[$c] = null)'
+}
+unpended "$WORK/sdk.report.json" > "$WORK/sdk.unpended"
+unpended "$WORK/wdkpend.report.json" > "$WORK/wdkpend.unpended"
+diff "$WORK/sdk.unpended" "$WORK/wdkpend.unpended" > "$WORK/pend.diff" ||
+  fail "PendSaves 1: the reports differ beyond pending: $(head -20 "$WORK/pend.diff")"
+sed 's/"pended":true/"pended":false/' "$WORK/wdkpend.trace" | cmp -s "$WORK/sdk.trace" - ||
+  fail "PendSaves 1: the traces differ beyond \"pended\""
 cmp -s "$WORK/sdk.blobs" "$WORK/wdkpend.blobs" ||
   fail "PendSaves 1: the blobs differ: $(diff "$WORK/sdk.blobs" "$WORK/wdkpend.blobs" | head -6)"
-echo "PendSaves 1: same saves, restores and blobs; save latency (us): SDK" \
-  "$(jq -c '.latency_us.save | {mean, p99}' "$WORK/sdk.report.json"), driver" \
-  "$(jq -c '.latency_us.save | {mean, p99}' "$WORK/wdkpend.report.json"), pending_completion" \
-  "$(jq -c '.latency_us.pending_completion | {count, mean}' "$WORK/wdkpend.report.json")"
+dpcs=$(( $(jq .events "$WORK/wdkpend.report.json") - $(jq .events "$WORK/sdk.report.json") ))
+[ "$dpcs" -gt 0 ] && [ "$dpcs" -le "$saves" ] || fail "PendSaves 1: $dpcs more events than $saves saves"
+echo "PendSaves 1: $saves saves pended, completed by $dpcs DPC runs; all else equal"
 echo "ok"
