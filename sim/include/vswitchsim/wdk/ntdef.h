@@ -26,13 +26,15 @@
 #error "vswitchsim WDK headers: compile driver source with -fshort-wchar (WCHAR and L\"\" literals are 16-bit on Windows); pkg-config --cflags vswitchsim-wdk adds it"
 #endif
 
-/* MSVC's pragmas in driver source (#pragma alloc_text(PAGE, ...), #pragma warning(...),
- * #pragma prefast) are ignored, as MSVC ignores pragmas it does not know: without this,
- * -Wall -Werror would refuse them. */
+/* In driver source (not the simulator's own): MSVC's pragmas (#pragma alloc_text(PAGE,
+ * ...), #pragma warning(...), #pragma prefast) are ignored, as MSVC ignores pragmas it does
+ * not know, where -Wall -Werror would refuse them; and pool tags written as
+ * multi-character constants ('gaT1'), to which GCC and Clang give MSVC's value (the first
+ * character in the high byte), compile without -Wmultichar's warning. */
+#if !defined(VSWITCHSIM_WDK_RUNTIME)
 #pragma GCC diagnostic ignored "-Wunknown-pragmas"
-/* Pool tags are multi-character constants ('gaT1'): GCC and Clang give them MSVC's value
- * (the first character in the high byte), so only the warning goes. */
 #pragma GCC diagnostic ignored "-Wmultichar"
+#endif
 
 #ifdef __cplusplus
 #define EXTERN_C extern "C"
