@@ -708,9 +708,10 @@ _IRQL_requires_(PASSIVE_LEVEL) static NTSTATUS
                                       &resultLength);
     if (status == STATUS_OBJECT_NAME_NOT_FOUND)
         return STATUS_SUCCESS;
-    if (NT_SUCCESS(status) &&
+    /* A longer value (a string) overflows the buffer, with the header filled in. */
+    if ((NT_SUCCESS(status) || status == STATUS_BUFFER_OVERFLOW) &&
         (value.Info.Type != REG_DWORD || value.Info.DataLength != sizeof(ULONG)))
-        status = STATUS_OBJECT_TYPE_MISMATCH;
+        status = STATUS_INVALID_PARAMETER;
     if (NT_SUCCESS(status)) {
         RtlCopyMemory(Value, value.Info.Data, sizeof(ULONG));
         if (*Value > Max)

@@ -92,4 +92,15 @@ cmp -s "$WORK/sdk.blobs" "$WORK/wdkpend.blobs" ||
 dpcs=$(( $(jq .events "$WORK/wdkpend.report.json") - $(jq .events "$WORK/sdk.report.json") ))
 [ "$dpcs" -gt 0 ] && [ "$dpcs" -le "$saves" ] || fail "PendSaves 1: $dpcs more events than $saves saves"
 echo "PendSaves 1: $saves saves pended, completed by $dpcs DPC runs; all else equal"
+
+# 3. Its registry values are checked as flowtable.c checks its params: DriverEntry fails,
+# the plugin is refused before the run (exit 2), and the driver's error line says why.
+for bad in '{"FlowsPerPort": 1624}' '{"NsPerFlow": "fast"}' '{"PendSaves": 2}'; do
+  variant bad "{\"name\": \"flows\", \"path\": \"flowtable_wdk\", \"params\": $bad}"
+  expect_exit 2 "$VSWITCHSIM_BIN" run "$WORK/bad.json" --quiet 2> "$WORK/bad.err"
+  grep -q "flowtable_wdk: registry value .*: want a REG_DWORD of at most" "$WORK/bad.err" ||
+    fail "params $bad: no error line from the driver ($(head -2 "$WORK/bad.err"))"
+  grep -q 'DriverEntry failed on host 0 with STATUS_INVALID_PARAMETER' "$WORK/bad.err" ||
+    fail "params $bad: not refused with STATUS_INVALID_PARAMETER ($(tail -1 "$WORK/bad.err"))"
+done
 echo "ok"
