@@ -63,27 +63,45 @@ static volatile LONG CalloutSwitchCount;
 DRIVER_INITIALIZE DriverEntry;
 DRIVER_UNLOAD CalloutUnload;
 
-_IRQL_requires_max_(DISPATCH_LEVEL) static NTSTATUS NTAPI
-    CalloutLifetimeNotify(_In_opt_ void *notifyContext, _In_ FWPS_VSWITCH_EVENT_TYPE eventType,
-                          _In_ const NDIS_SWITCH_PARAMETERS *vSwitch,
-                          _In_opt_ const NDIS_SWITCH_PORT_ARRAY *vSwitchPorts,
-                          _In_opt_ const NDIS_SWITCH_NIC_ARRAY *vSwitchInterfaces);
+/* Laid out as Microsoft publishes prototypes, annotations first. */
+/* clang-format off */
+_Function_class_(FWPS_VSWITCH_LIFETIME_EVENT_CALLBACK0)
+_IRQL_requires_max_(DISPATCH_LEVEL)
+static NTSTATUS NTAPI
+CalloutLifetimeNotify(
+    _In_opt_ void *notifyContext,
+    _In_ FWPS_VSWITCH_EVENT_TYPE eventType,
+    _In_ const NDIS_SWITCH_PARAMETERS *vSwitch,
+    _In_opt_ const NDIS_SWITCH_PORT_ARRAY *vSwitchPorts,
+    _In_opt_ const NDIS_SWITCH_NIC_ARRAY *vSwitchInterfaces
+    );
 
-_IRQL_requires_max_(DISPATCH_LEVEL) static NTSTATUS NTAPI
-    CalloutRuntimeStateSave(_In_opt_ void *notifyContext, _In_ void *completionContext,
-                            _In_ FWPS_VSWITCH_EVENT_TYPE eventType,
-                            _In_ const NDIS_SWITCH_PARAMETERS *vSwitch,
-                            _In_ NDIS_SWITCH_PORT_ID portId,
-                            _Outptr_result_bytebuffer_(*runtimeStateLength) void **runtimeState,
-                            _Out_ SIZE_T *runtimeStateLength);
+_Function_class_(FWPS_VSWITCH_RUNTIME_STATE_SAVE_CALLBACK0)
+_IRQL_requires_max_(DISPATCH_LEVEL)
+static NTSTATUS NTAPI
+CalloutRuntimeStateSave(
+    _In_opt_ void *notifyContext,
+    _In_ void *completionContext,
+    _In_ FWPS_VSWITCH_EVENT_TYPE eventType,
+    _In_ const NDIS_SWITCH_PARAMETERS *vSwitch,
+    _In_ NDIS_SWITCH_PORT_ID portId,
+    _Outptr_result_bytebuffer_(*runtimeStateLength) void **runtimeState,
+    _Out_ SIZE_T *runtimeStateLength
+    );
 
-_IRQL_requires_max_(DISPATCH_LEVEL) static NTSTATUS NTAPI
-    CalloutRuntimeStateRestore(_In_opt_ void *notifyContext, _In_ void *completionContext,
-                               _In_ FWPS_VSWITCH_EVENT_TYPE eventType,
-                               _In_ const NDIS_SWITCH_PARAMETERS *vSwitch,
-                               _In_ NDIS_SWITCH_PORT_ID portId,
-                               _In_reads_bytes_(runtimeStateLength) void *runtimeState,
-                               _In_ SIZE_T runtimeStateLength);
+_Function_class_(FWPS_VSWITCH_RUNTIME_STATE_RESTORE_CALLBACK0)
+_IRQL_requires_max_(DISPATCH_LEVEL)
+static NTSTATUS NTAPI
+CalloutRuntimeStateRestore(
+    _In_opt_ void *notifyContext,
+    _In_ void *completionContext,
+    _In_ FWPS_VSWITCH_EVENT_TYPE eventType,
+    _In_ const NDIS_SWITCH_PARAMETERS *vSwitch,
+    _In_ NDIS_SWITCH_PORT_ID portId,
+    _In_reads_bytes_(runtimeStateLength) void *runtimeState,
+    _In_ SIZE_T runtimeStateLength
+    );
+/* clang-format on */
 
 #pragma alloc_text(INIT, DriverEntry)
 #pragma alloc_text(PAGE, CalloutUnload)
@@ -210,7 +228,7 @@ _Use_decl_annotations_ static NTSTATUS NTAPI CalloutRuntimeStateRestore(
     }
     if (!RtlEqualMemory(state->Signature, CalloutSignature, sizeof(CalloutSignature)) ||
         state->Version != CALLOUT_STATE_VERSION || state->SaveCount == 0 ||
-        state->Checksum != CalloutChecksum(state)) {
+        state->Checksum != CalloutChecksum(state) || state->SavedAt > KeQueryInterruptTime()) {
         DbgPrintEx(DPFLTR_IHVNETWORK_ID, DPFLTR_ERROR_LEVEL,
                    "calloutdrv: restore port %lu: the state does not check out\n", portId);
         return STATUS_DATA_ERROR;
