@@ -9,6 +9,7 @@
  * is being allocated"): rule paged_pool_at_dispatch, for the allocation and for its
  * free, so the kernel remembers which blocks are paged.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,11 +31,14 @@ typedef struct vs_kpaged {
 static void paged_check(vs_kernel *k, uint32_t instance, const char *fn, const void *p)
 {
     KIRQL irql = vs_kirql(k);
-    if (irql >= DISPATCH_LEVEL)
-        vs_sim_violation(k->sim, VS_RULE_PAGED_POOL_AT_DISPATCH, instance,
-                         "%s(%p) of paged pool at IRQL %u in %s (paged pool: IRQL <= "
-                         "APC_LEVEL)",
-                         fn, p, irql, k->sim->activity.what);
+    if (irql < DISPATCH_LEVEL)
+        return;
+    char block[40] = "";
+    if (p)
+        snprintf(block, sizeof block, "(%p)", p);
+    vs_sim_violation(k->sim, VS_RULE_PAGED_POOL_AT_DISPATCH, instance,
+                     "%s%s of paged pool at IRQL %u in %s (paged pool: IRQL <= APC_LEVEL)", fn,
+                     block, irql, k->sim->activity.what);
 }
 
 /* The blocks of paged pool, per instance: a list, as drivers keep little paged pool
