@@ -9,6 +9,7 @@
  */
 #include <criterion/criterion.h>
 #include <ctype.h>
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -951,3 +952,41 @@ Test(kernel, every_header_function_is_exported)
     for (size_t i = 1; i < n; i++)
         cr_assert_lt(strcmp(e[i - 1].name, e[i].name), 0, "not sorted at %s", e[i].name);
 }
+
+/* ---- The broken fixture drivers (tests/plugins/drivers), each on one host ----------- */
+
+static void run_driver(const char *rule, uint64_t want)
+{
+    char path[1024];
+    const char *dir = getenv("VSWITCHSIM_TEST_PLUGIN_DIR");
+    cr_assert_not_null(dir, "VSWITCHSIM_TEST_PLUGIN_DIR is not set (run through ctest)");
+    snprintf(path, sizeof path, "%s/wdk_%s.so", dir, rule);
+    void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    cr_assert_not_null(dl, "%s", dlerror());
+    vs_driver_entry_fn entry = (vs_driver_entry_fn)dlsym(dl, "DriverEntry");
+    cr_assert_not_null(entry, "%s: no DriverEntry", rule);
+    vs_kernel_driver_entry(sim->kernel, 0, entry, "drv", "{}", ignored);
+    run_until(1000 * MS);
+    vs_kernel_driver_unload(sim->kernel, 0);
+    sim->instances[0].unloaded = true;
+    int r = vs_rule_lookup(rule);
+    cr_assert_geq(r, 0, "%s is not a rule", rule);
+    cr_expect_eq(count((vs_rule)r), want, "%s: %llu, want %llu", rule,
+                 (unsigned long long)count((vs_rule)r), (unsigned long long)want);
+    cr_expect_eq(sim->stats.violations.total, want, "%s: other rules fired too: %s", rule,
+                 sim->stats.violations.kept[0].detail);
+    dlclose(dl);
+}
+
+Test(kernel, driver_lock_held_at_return) { run_driver("lock_held_at_return", 1); }
+Test(kernel, driver_lock_irql_mismatch) { run_driver("lock_irql_mismatch", 2); }
+Test(kernel, driver_lock_recursion) { run_driver("lock_recursion", 1); }
+Test(kernel, driver_lock_not_held) { run_driver("lock_not_held", 1); }
+Test(kernel, driver_irql_not_restored) { run_driver("irql_not_restored", 1); }
+Test(kernel, driver_irql_too_high) { run_driver("irql_too_high", 1); }
+Test(kernel, driver_bad_irql_change) { run_driver("bad_irql_change", 1); }
+Test(kernel, driver_paged_pool_at_dispatch) { run_driver("paged_pool_at_dispatch", 2); }
+Test(kernel, driver_queued_at_unload) { run_driver("queued_at_unload", 1); }
+Test(kernel, driver_work_item_freed_while_queued) { run_driver("work_item_freed_while_queued", 1); }
+Test(kernel, driver_wait_never_satisfied) { run_driver("wait_never_satisfied", 1); }
+Test(kernel, driver_leaked_handle) { run_driver("leaked_handle", 1); }
