@@ -65,8 +65,8 @@ static size_t wlen(const WCHAR *w, long max)
 typedef struct spec {
     char flags[8];
     int width, precision; /* -1: none */
-    char len[4];          /* C length modifier to use: "", "h", "hh", "l", "ll", "L", "z", "j", "t" */
-    bool wide, narrow;    /* w/l or h on s, c, Z */
+    char len[4];       /* C length modifier to use: "", "h", "hh", "l", "ll", "L", "z", "j", "t" */
+    bool wide, narrow; /* w/l or h on s, c, Z */
     char conv;
 } spec;
 
@@ -177,8 +177,7 @@ static void put_conv(out *o, const spec *s, va_list *ap)
             put_wide(o, s, u ? u->Buffer : NULL, u ? u->Length / sizeof(WCHAR) : 0);
         } else {
             const STRING *a = va_arg(*ap, const STRING *);
-            put_padded(o, s, a && a->Buffer ? a->Buffer : "(null)",
-                       a && a->Buffer ? a->Length : 6);
+            put_padded(o, s, a && a->Buffer ? a->Buffer : "(null)", a && a->Buffer ? a->Length : 6);
         }
     } else if (s->conv == 's' || s->conv == 'S') {
         if (s->wide) {
@@ -233,9 +232,9 @@ void vs_klog(vs_kernel *k, uint32_t instance, int level, const char *msg)
     if (level > k->sim->verbosity)
         return;
     const VSWITCHSIM_HOST *host = vs_kernel_host(k, instance);
-    fprintf(stderr, "vswitchsim: [%.6f s] %s@host%u: %s: %s\n",
-            (double)vs_kernel_now(k) / 1e9, host ? host->InstanceName : "driver",
-            k->sim->instances[instance].host, names[level], msg);
+    fprintf(stderr, "vswitchsim: [%.6f s] %s@host%u: %s: %s\n", (double)vs_kernel_now(k) / 1e9,
+            host ? host->InstanceName : "driver", k->sim->instances[instance].host, names[level],
+            msg);
 }
 
 /* DPFLTR levels: 0 error, 1 warning, 2 trace, 3 info, above: debug; a Level over 31 is a

@@ -14,8 +14,7 @@ void KeInitializeDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVOID Defer
 /* .../wdm/nf-wdm-keinitializethreadeddpc: a threaded DPC runs at PASSIVE_LEVEL when
  * threaded DPCs are enabled, but "must be written to run at DISPATCH_LEVEL" as they may
  * be disabled: run at DISPATCH_LEVEL, the stricter case. */
-void KeInitializeThreadedDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine,
-                             PVOID DeferredContext)
+void KeInitializeThreadedDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVOID DeferredContext)
 {
     KeInitializeDpc(Dpc, DeferredRoutine, DeferredContext);
 }

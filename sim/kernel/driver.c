@@ -48,8 +48,7 @@ static bool set_up(vs_kdriver *d, vs_driver_entry_fn entry, const char *name)
         return false;
     }
     d->is_driver = true;
-    d->extension = (DRIVER_EXTENSION){.DriverObject = &d->object,
-                                      .ServiceKeyName = {0, 0, NULL}};
+    d->extension = (DRIVER_EXTENSION){.DriverObject = &d->object, .ServiceKeyName = {0, 0, NULL}};
     d->object = (DRIVER_OBJECT){.Type = IO_TYPE_DRIVER,
                                 .Size = sizeof(DRIVER_OBJECT),
                                 .DriverExtension = &d->extension,
@@ -57,18 +56,16 @@ static bool set_up(vs_kdriver *d, vs_driver_entry_fn entry, const char *name)
                                 .DriverInit = (PDRIVER_INITIALIZE)entry};
     /* The service key name is the registry path's last component. */
     size_t prefix = strlen(SERVICES_KEY);
-    d->extension.ServiceKeyName =
-        (UNICODE_STRING){(USHORT)(d->registry_path.Length - prefix * 2),
-                         (USHORT)(d->registry_path.MaximumLength - prefix * 2),
-                         d->registry_path.Buffer + prefix};
+    d->extension.ServiceKeyName = (UNICODE_STRING){
+        (USHORT)(d->registry_path.Length - prefix * 2),
+        (USHORT)(d->registry_path.MaximumLength - prefix * 2), d->registry_path.Buffer + prefix};
     return true;
 }
 
 /* learn.microsoft.com/windows-hardware/drivers/ddi/wdm/nc-wdm-driver_initialize:
  * PASSIVE_LEVEL. params_json is registry.c's (helper L's) to publish under the path. */
 NTSTATUS vs_kernel_driver_entry(vs_kernel *k, uint32_t instance, vs_driver_entry_fn entry,
-                                const char *name, const char *params_json,
-                                char err[VS_ERROR_MAX])
+                                const char *name, const char *params_json, char err[VS_ERROR_MAX])
 {
     (void)params_json;
     vs_kdriver *d = &k->drivers[instance];
@@ -105,8 +102,7 @@ void vs_krec_unload(vs_kernel *k, uint32_t instance)
                              kind_name(r->kind), r->kind == VS_KREC_WORK ? (void *)r : r->object);
         if (r->kind >= VS_KREC_WORK)
             vs_sim_violation(k->sim, VS_RULE_LEAKED_HANDLE, instance,
-                             "%s %p still allocated when the driver unloaded",
-                             kind_name(r->kind),
+                             "%s %p still allocated when the driver unloaded", kind_name(r->kind),
                              r->kind == VS_KREC_DEVICE ? r->object : (void *)r);
         vs_krec_free(k, r);
     }

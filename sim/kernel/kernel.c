@@ -113,8 +113,8 @@ static void activity_end(vs_sim *sim)
     uint32_t instance = sim->activity.instance;
     for (uint32_t i = 0; i < k->nheld; i++) {
         vs_sim_violation(sim, VS_RULE_LOCK_HELD_AT_RETURN, instance,
-                         "%s returned holding the spin lock %p (taken with %s)",
-                         sim->activity.what, (void *)k->held[i].lock, k->held[i].how);
+                         "%s returned holding the spin lock %p (taken with %s)", sim->activity.what,
+                         (void *)k->held[i].lock, k->held[i].how);
         vs_klock_force_release(&k->held[i]); /* so the next code to take it goes on */
     }
     k->nheld = 0;

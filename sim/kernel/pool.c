@@ -17,10 +17,10 @@
 
 /* ExAllocatePool2's documented flags; the low 32 bits are "required" flags, which a
  * routine that does not know one must refuse (.../nf-wdm-exallocatepool2). */
-#define KNOWN_FLAGS                                                                      \
-    (POOL_FLAG_USE_QUOTA | POOL_FLAG_UNINITIALIZED | POOL_FLAG_SESSION |                 \
-     POOL_FLAG_CACHE_ALIGNED | POOL_FLAG_RAISE_ON_FAILURE | POOL_FLAG_NON_PAGED |         \
-     POOL_FLAG_NON_PAGED_EXECUTE | POOL_FLAG_PAGED)
+#define KNOWN_FLAGS                                                                                \
+    (POOL_FLAG_USE_QUOTA | POOL_FLAG_UNINITIALIZED | POOL_FLAG_SESSION | POOL_FLAG_CACHE_ALIGNED | \
+     POOL_FLAG_RAISE_ON_FAILURE | POOL_FLAG_NON_PAGED | POOL_FLAG_NON_PAGED_EXECUTE |              \
+     POOL_FLAG_PAGED)
 #define POOL_TYPE_FLAGS (POOL_FLAG_NON_PAGED | POOL_FLAG_NON_PAGED_EXECUTE | POOL_FLAG_PAGED)
 
 typedef struct vs_kpaged {

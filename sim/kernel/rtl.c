@@ -94,8 +94,7 @@ static NTSTATUS append(PUNICODE_STRING d, PCWCH src, size_t bytes)
  * (the destination is then unchanged). */
 NTSTATUS RtlAppendUnicodeToString(PUNICODE_STRING Destination, PCWSTR Source)
 {
-    return Source ? append(Destination, Source, wcount(Source) * sizeof(WCHAR))
-                  : STATUS_SUCCESS;
+    return Source ? append(Destination, Source, wcount(Source) * sizeof(WCHAR)) : STATUS_SUCCESS;
 }
 
 /* .../wdm/nf-wdm-rtlappendunicodestringtostring */

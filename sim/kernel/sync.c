@@ -130,8 +130,8 @@ static void acquire(const char *fn, volatile void *lock, vs_kheld_mode mode, boo
     }
     if (at_dpc && vs_kirql(k) < DISPATCH_LEVEL)
         vs_sim_violation(k->sim, VS_RULE_LOCK_IRQL_MISMATCH, instance,
-                         "%s(%p) at IRQL %u: it must be called at DISPATCH_LEVEL", fn,
-                         (void *)lock, vs_kirql(k));
+                         "%s(%p) at IRQL %u: it must be called at DISPATCH_LEVEL", fn, (void *)lock,
+                         vs_kirql(k));
     const vs_kheld *mine = vs_kheld_find(k, lock);
     if (mine && (mode != VS_KLOCK_SHARED || mine->mode != VS_KLOCK_SHARED)) {
         vs_sim_violation(k->sim, VS_RULE_LOCK_RECURSION, instance,
@@ -165,8 +165,8 @@ static void release(const char *fn, volatile void *lock, vs_kheld_mode mode, boo
     }
     if (at_dpc && vs_kirql(k) < DISPATCH_LEVEL)
         vs_sim_violation(k->sim, VS_RULE_LOCK_IRQL_MISMATCH, instance,
-                         "%s(%p) at IRQL %u: it must be called at DISPATCH_LEVEL", fn,
-                         (void *)lock, vs_kirql(k));
+                         "%s(%p) at IRQL %u: it must be called at DISPATCH_LEVEL", fn, (void *)lock,
+                         vs_kirql(k));
     const vs_kheld *mine = vs_kheld_find(k, lock);
     if (!mine || (mode == VS_KLOCK_SHARED) != (mine->mode == VS_KLOCK_SHARED)) {
         vs_sim_violation(k->sim, VS_RULE_LOCK_NOT_HELD, instance,
@@ -278,8 +278,8 @@ void KeAcquireInStackQueuedSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE
 
 void KeReleaseInStackQueuedSpinLockFromDpcLevel(PKLOCK_QUEUE_HANDLE LockHandle)
 {
-    release("KeReleaseInStackQueuedSpinLockFromDpcLevel", LockHandle->LockQueue.Lock,
-            VS_KLOCK_SPIN, true);
+    release("KeReleaseInStackQueuedSpinLockFromDpcLevel", LockHandle->LockQueue.Lock, VS_KLOCK_SPIN,
+            true);
 }
 
 /* ---- EX_SPIN_LOCK: .../wdm/nf-wdm-exacquirespinlockexclusive and siblings ----------- */

@@ -82,8 +82,8 @@ static void on_timer(vs_engine *eng, void *ctx, uint64_t arg)
     }
     /* Windows queues the timer's DPC with the due time's halves as its arguments. */
     if (dpc)
-        vs_kdpc_run(k, instance, dpc, (PVOID)(ULONG_PTR)due.LowPart,
-                    (PVOID)(ULONG_PTR)due.HighPart, "timer");
+        vs_kdpc_run(k, instance, dpc, (PVOID)(ULONG_PTR)due.LowPart, (PVOID)(ULONG_PTR)due.HighPart,
+                    "timer");
 }
 
 /* .../wdm/nf-wdm-kesettimerex: TRUE when the timer was set already (it is set again);

@@ -62,8 +62,7 @@ static PIO_WORKITEM live(vs_kernel *k, uint32_t instance, PVOID item, const char
     if (item && vs_krec_live(k, instance, item, VS_KREC_WORK))
         return item;
     vs_sim_violation(k->sim, VS_RULE_BAD_FREE, instance,
-                     "%s(%p): not a work item this driver allocated (or freed already)", fn,
-                     item);
+                     "%s(%p): not a work item this driver allocated (or freed already)", fn, item);
     return NULL;
 }
 

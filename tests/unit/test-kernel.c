@@ -359,8 +359,7 @@ Test(kernel, events_and_waits)
     KeClearEvent(&n);
     cr_assert_eq(KeWaitForSingleObject(&sy, Executive, KernelMode, FALSE, NULL), STATUS_SUCCESS);
     cr_assert_eq(KeReadStateEvent(&sy), 0, "a synchronization event is consumed");
-    cr_assert_eq(KeWaitForSingleObject(&sy, Executive, KernelMode, FALSE, &ten_ms),
-                 STATUS_TIMEOUT);
+    cr_assert_eq(KeWaitForSingleObject(&sy, Executive, KernelMode, FALSE, &ten_ms), STATUS_TIMEOUT);
     LARGE_INTEGER delay = {.QuadPart = -50000};
     KeDelayExecutionThread(KernelMode, FALSE, &delay);
     cr_assert_eq(end(), 15 * MS, "the timeout and the delay are charged");
@@ -467,8 +466,8 @@ Test(kernel, rule_paged_pool_at_dispatch)
     end();
     begin("save", true);
     void *q = ExAllocatePool2(POOL_FLAG_PAGED, 16, TAG); /* at DISPATCH: 1 */
-    ExFreePoolWithTag(p, TAG);                          /* freed at DISPATCH: 2 */
-    ExFreePoolWithTag(q, TAG);                          /* 3 */
+    ExFreePoolWithTag(p, TAG);                           /* freed at DISPATCH: 2 */
+    ExFreePoolWithTag(q, TAG);                           /* 3 */
     void *r = ExAllocatePool2(POOL_FLAG_NON_PAGED, 16, TAG);
     ExFreePoolWithTag(r, TAG);
     end();
@@ -575,8 +574,8 @@ static void print_formats(void)
     DbgPrint("wZ=[%wZ] ws=[%ws] S=[%S] ls=[%-5ls] hs=[%hs]\n", &u, u"wide", u"big", u"l", "narrow");
     DbgPrintEx(DPFLTR_IHVNETWORK_ID, DPFLTR_ERROR_LEVEL, "I64d=%I64d I64x=%I64x Iu=%Iu d=%5d%%",
                -5000000000LL, 0xabcdef012ULL, (size_t)7, 42);
-    DbgPrintEx(DPFLTR_IHVNETWORK_ID, DPFLTR_WARNING_LEVEL, "s=%s p=%.2f c=%c wc=%wc", "x", 1.5,
-               'q', (int)u'\u00e9');
+    DbgPrintEx(DPFLTR_IHVNETWORK_ID, DPFLTR_WARNING_LEVEL, "s=%s p=%.2f c=%c wc=%wc", "x", 1.5, 'q',
+               (int)u'\u00e9');
     DbgPrintEx(DPFLTR_IHVNETWORK_ID, 9, "hidden at the default verbosity");
     end();
 }
@@ -624,9 +623,9 @@ Test(kernel, irql_starts_where_each_kind_of_code_runs)
         const char *what;
         bool callback;
         KIRQL irql;
-    } cases[] = {{"save", true, DISPATCH_LEVEL},     {"entry", false, PASSIVE_LEVEL},
+    } cases[] = {{"save", true, DISPATCH_LEVEL},        {"entry", false, PASSIVE_LEVEL},
                  {"DriverEntry", false, PASSIVE_LEVEL}, {"dpc", false, DISPATCH_LEVEL},
-                 {"timer", false, DISPATCH_LEVEL},   {"routine", false, DISPATCH_LEVEL},
+                 {"timer", false, DISPATCH_LEVEL},      {"routine", false, DISPATCH_LEVEL},
                  {"work item", false, PASSIVE_LEVEL}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         begin(cases[i].what, cases[i].callback);
@@ -941,8 +940,8 @@ Test(kernel, every_header_function_is_exported)
 {
     const char *dir = getenv("VSWITCHSIM_SOURCE_DIR");
     cr_assert_not_null(dir, "VSWITCHSIM_SOURCE_DIR is not set (run through ctest)");
-    static const char *const headers[] = {"wdm.h", "ndis.h", "fwpmk.h", "bcrypt.h", "fwpsk.h",
-                                          "ntddk.h", "ntdef.h"};
+    static const char *const headers[] = {"wdm.h",   "ndis.h",  "fwpmk.h", "bcrypt.h",
+                                          "fwpsk.h", "ntddk.h", "ntdef.h"};
     int total = 0;
     for (size_t i = 0; i < sizeof headers / sizeof headers[0]; i++)
         total += check_header(dir, headers[i]);
@@ -978,15 +977,51 @@ static void run_driver(const char *rule, uint64_t want)
     dlclose(dl);
 }
 
-Test(kernel, driver_lock_held_at_return) { run_driver("lock_held_at_return", 1); }
-Test(kernel, driver_lock_irql_mismatch) { run_driver("lock_irql_mismatch", 2); }
-Test(kernel, driver_lock_recursion) { run_driver("lock_recursion", 1); }
-Test(kernel, driver_lock_not_held) { run_driver("lock_not_held", 1); }
-Test(kernel, driver_irql_not_restored) { run_driver("irql_not_restored", 1); }
-Test(kernel, driver_irql_too_high) { run_driver("irql_too_high", 1); }
-Test(kernel, driver_bad_irql_change) { run_driver("bad_irql_change", 1); }
-Test(kernel, driver_paged_pool_at_dispatch) { run_driver("paged_pool_at_dispatch", 2); }
-Test(kernel, driver_queued_at_unload) { run_driver("queued_at_unload", 1); }
-Test(kernel, driver_work_item_freed_while_queued) { run_driver("work_item_freed_while_queued", 1); }
-Test(kernel, driver_wait_never_satisfied) { run_driver("wait_never_satisfied", 1); }
-Test(kernel, driver_leaked_handle) { run_driver("leaked_handle", 1); }
+Test(kernel, driver_lock_held_at_return)
+{
+    run_driver("lock_held_at_return", 1);
+}
+Test(kernel, driver_lock_irql_mismatch)
+{
+    run_driver("lock_irql_mismatch", 2);
+}
+Test(kernel, driver_lock_recursion)
+{
+    run_driver("lock_recursion", 1);
+}
+Test(kernel, driver_lock_not_held)
+{
+    run_driver("lock_not_held", 1);
+}
+Test(kernel, driver_irql_not_restored)
+{
+    run_driver("irql_not_restored", 1);
+}
+Test(kernel, driver_irql_too_high)
+{
+    run_driver("irql_too_high", 1);
+}
+Test(kernel, driver_bad_irql_change)
+{
+    run_driver("bad_irql_change", 1);
+}
+Test(kernel, driver_paged_pool_at_dispatch)
+{
+    run_driver("paged_pool_at_dispatch", 2);
+}
+Test(kernel, driver_queued_at_unload)
+{
+    run_driver("queued_at_unload", 1);
+}
+Test(kernel, driver_work_item_freed_while_queued)
+{
+    run_driver("work_item_freed_while_queued", 1);
+}
+Test(kernel, driver_wait_never_satisfied)
+{
+    run_driver("wait_never_satisfied", 1);
+}
+Test(kernel, driver_leaked_handle)
+{
+    run_driver("leaked_handle", 1);
+}

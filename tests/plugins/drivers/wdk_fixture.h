@@ -42,8 +42,8 @@ static void FixtureDpcRoutine(PKDPC Dpc, PVOID Context, PVOID Arg1, PVOID Arg2)
 
 static inline NTSTATUS FixtureQueueDpc(void (*routine)(void))
 {
-    FIXTURE_DPC *d = (FIXTURE_DPC *)ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*d),
-                                                    FIXTURE_POOL_TAG);
+    FIXTURE_DPC *d =
+        (FIXTURE_DPC *)ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*d), FIXTURE_POOL_TAG);
     if (d == NULL)
         return STATUS_INSUFFICIENT_RESOURCES;
     d->Routine = routine;

@@ -6,7 +6,7 @@
 static void Sleep(void)
 {
     LARGE_INTEGER interval;
-    interval.QuadPart = -10 * 1000; /* 1 ms */
+    interval.QuadPart = -10 * 1000;                       /* 1 ms */
     KeDelayExecutionThread(KernelMode, FALSE, &interval); /* bug */
 }
 

@@ -10,7 +10,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     UNREFERENCED_PARAMETER(RegistryPath);
     DriverObject->DriverUnload = FixtureUnload;
     KeInitializeSpinLock(&Lock);
-    KeAcquireSpinLockAtDpcLevel(&Lock); /* bug: at PASSIVE_LEVEL */
+    KeAcquireSpinLockAtDpcLevel(&Lock);   /* bug: at PASSIVE_LEVEL */
     KeReleaseSpinLockFromDpcLevel(&Lock); /* bug */
     return STATUS_SUCCESS;
 }
