@@ -4,7 +4,8 @@
  * drivers/ddi/wdm/nf-wdm-dbgprintex; format: .../debugger/format-specification-syntax):
  * %wZ (PUNICODE_STRING), %Z (PANSI_STRING), %ws %ls %S (16-bit strings, to UTF-8),
  * %wc %lc %C, %hs %hc, %I64 and %I (64-bit on x64), %I32. Everything else goes to
- * vsnprintf one conversion at a time. Also the stops: VswitchsimAssertFailed and
+ * vsnprintf one conversion at a time (floating point too, which Windows' DbgPrint does not
+ * support: a driver that relies on it gets more here, not less). Also the stops: VswitchsimAssertFailed and
  * KeBugCheckEx (abort: the crash guard reports the callout by name), and PAGED_CODE.
  */
 #include <stdarg.h>
@@ -19,6 +20,7 @@
 typedef struct out {
     char buf[LINE_MAX_BYTES];
     size_t len;
+    bool unicode; /* a Unicode format code was used (PASSIVE_LEVEL only) */
 } out;
 
 static void put(out *o, const char *s, size_t n)
@@ -128,6 +130,7 @@ static void put_padded(out *o, const spec *s, const char *str, size_t n)
 static void put_wide(out *o, const spec *s, const WCHAR *w, size_t n)
 {
     out tmp = {.len = 0};
+    o->unicode = true;
     if (!w)
         put(&tmp, "(null)", 6);
     else
@@ -255,6 +258,12 @@ ULONG vDbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, va_list arglist)
     format(&o, Format, arglist);
     uint32_t instance;
     vs_kernel *k = vs_kernel_caller(&instance);
+    /* "the Unicode format codes (%C, %S, %lc, %ls, %wc, %ws, and %wZ) can only be used
+     * with IRQL = PASSIVE_LEVEL" (.../wdm/nf-wdm-dbgprintex): they may touch paged
+     * conversion tables. The line is still printed. */
+    if (o.unicode && k)
+        vs_kirql_check(k, instance, "DbgPrint with a Unicode format code (%wZ, %ws...)",
+                       PASSIVE_LEVEL);
     vs_klog(k, instance, log_level(Level), o.buf);
     return STATUS_SUCCESS;
 }

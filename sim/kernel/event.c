@@ -106,8 +106,9 @@ NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR
     return STATUS_TIMEOUT;
 }
 
-/* .../wdm/nf-wdm-kedelayexecutionthread: the interval is charged (the thread would
- * sleep; here it holds the simulated CPU, the conservative reading). */
+/* .../wdm/nf-wdm-kedelayexecutionthread: IRQL <= APC_LEVEL. The interval is charged
+ * (the thread would sleep; here it holds the simulated CPU, the conservative reading:
+ * nothing else of the driver's runs meanwhile either way). */
 NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,
                                 PLARGE_INTEGER Interval)
 {
@@ -117,7 +118,7 @@ NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,
     vs_kernel *k = vs_kernel_caller(&instance);
     if (!k || !Interval)
         return STATUS_SUCCESS;
-    vs_kirql_check(k, instance, "KeDelayExecutionThread", PASSIVE_LEVEL);
+    vs_kirql_check(k, instance, "KeDelayExecutionThread", APC_LEVEL);
     charge_interval(k, instance, Interval->QuadPart);
     return STATUS_SUCCESS;
 }

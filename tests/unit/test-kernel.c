@@ -591,6 +591,21 @@ Test(kernel, dbgprint_windows_formats)
               "%s", out);
     cr_assert(strstr(out, "drv@host0: warning: s=x p=1.50 c=q wc=\xc3\xa9\n"), "%s", out);
     cr_assert_null(strstr(out, "hidden"), "%s", out);
+    cr_assert_eq(sim->stats.violations.total, 0);
+}
+
+static void print_wide_at_dispatch(void)
+{
+    begin("dpc", false);
+    DbgPrint("%d\n", 1); /* fine at any IRQL */
+    DbgPrint("%ws\n", u"x");
+    end();
+}
+
+Test(kernel, rule_irql_too_high_for_unicode_formats)
+{
+    capture_stderr(print_wide_at_dispatch);
+    cr_assert_eq(count(VS_RULE_IRQL_TOO_HIGH), 1);
 }
 
 /* ---- BCryptGenRandom ---------------------------------------------------------------- */
