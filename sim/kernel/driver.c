@@ -78,6 +78,7 @@ NTSTATUS vs_kernel_driver_entry(vs_kernel *k, uint32_t instance, vs_driver_entry
     NTSTATUS st = entry(&d->object, &d->registry_path);
     vs_sim_activity_end(k->sim);
     vs_kernel_set_entry_instance(UINT32_MAX);
+    d->entered = NT_SUCCESS(st) && st != STATUS_PENDING;
     return st;
 }
 
@@ -108,11 +109,14 @@ void vs_krec_unload(vs_kernel *k, uint32_t instance)
     }
 }
 
-/* .../wdm/nc-wdm-driver_unload: PASSIVE_LEVEL. */
+/* .../wdm/nc-wdm-driver_unload: PASSIVE_LEVEL. Not after a failed DriverEntry: Windows
+ * unloads such a driver without calling it ("DriverEntry ... must free any resources it
+ * allocated" on failure, .../kernel/writing-a-driverentry-routine); what it left is still
+ * reported. */
 void vs_kernel_driver_unload(vs_kernel *k, uint32_t instance)
 {
     vs_kdriver *d = &k->drivers[instance];
-    if (d->is_driver && d->object.DriverUnload) {
+    if (d->is_driver && d->entered && d->object.DriverUnload) {
         vs_sim_activity_begin(k->sim, instance, "DriverUnload");
         d->object.DriverUnload(&d->object);
         vs_sim_activity_end(k->sim);
@@ -120,7 +124,7 @@ void vs_kernel_driver_unload(vs_kernel *k, uint32_t instance)
     vs_krec_unload(k, instance);
     vs_kregistry_unload(k, instance);
     vs_kpool_unload(k, instance);
-    d->is_driver = false;
+    d->is_driver = d->entered = false;
     forget_driver(d);
 }
 

@@ -51,6 +51,7 @@ struct _IO_WORKITEM {
 
 typedef struct vs_kdriver {
     bool is_driver;       /* loaded through DriverEntry (else an SDK plugin) */
+    bool entered;         /* its DriverEntry succeeded: DriverUnload is due */
     DRIVER_OBJECT object; /* this host's, as DriverEntry got it */
     DRIVER_EXTENSION extension;
     UNICODE_STRING registry_path;

@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <dlfcn.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -909,6 +910,37 @@ Test(kernel, driver_subscribing_above_passive_is_irql_too_high)
     cr_assert_eq(count(VS_RULE_IRQL_TOO_HIGH), 1);
     cr_assert_eq(count(VS_RULE_SUBSCRIBE_IN_CALLBACK), 1);
     vs_kernel_driver_unload(sim->kernel, 0);
+}
+
+static NTSTATUS failing_entry(void *object, void *path)
+{
+    (void)path;
+    ((PDRIVER_OBJECT)object)->DriverUnload = driver_unload;
+    FwpmEngineOpen0(NULL, RPC_C_AUTHN_DEFAULT, NULL, NULL, &engine);
+    return STATUS_INSUFFICIENT_RESOURCES;
+}
+
+Test(kernel, failed_driver_entry_is_not_unloaded_but_its_leaks_are_reported)
+{
+    cr_assert_eq(vs_kernel_driver_entry(sim->kernel, 0, failing_entry, "drv", "{}", ignored),
+                 STATUS_INSUFFICIENT_RESOURCES);
+    vs_kernel_driver_unload(sim->kernel, 0);
+    cr_assert_eq(unloaded, 0);
+    cr_assert_eq(count(VS_RULE_LEAKED_HANDLE), 1);
+}
+
+/* An assertion or a bug check stops the host's kernel: abort(), which the crash guard
+ * reports by the callout's name (unit.guard covers SIGABRT). */
+Test(kernel, assertion_failure_aborts, .signal = SIGABRT)
+{
+    begin("save", true);
+    VswitchsimAssertFailed("x != 0", "drv.c", 12);
+}
+
+Test(kernel, bug_check_aborts, .signal = SIGABRT)
+{
+    begin("dpc", false);
+    KeBugCheckEx(0xD1, 1, 2, 3, 4);
 }
 
 /* ---- The exports table against the headers ------------------------------------------- */
