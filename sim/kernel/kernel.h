@@ -4,7 +4,7 @@
  * DPCs, timers, work items, events, time, the registry, debug output, DriverEntry and
  * DriverUnload. The exported functions carry no handle to the simulation, as their
  * WDK signatures have none: the simulation running on this thread is bound here, as
- * the FWPS functions' is (sim/plugin/fwps_exports.c), and the instance whose code is
+ * the FWPS functions' is (fwps_exports.c), and the instance whose code is
  * running says which host's kernel acts.
  */
 #ifndef VS_KERNEL_H
