@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <vswitchsim/fwps.h>
+#include <wdm.h>
 
 #define EXPORT(f)               \
     {                           \
@@ -19,6 +20,9 @@ static const vs_export exports[] = {
     EXPORT(FwpsvSwitchEventsSubscribe0),
     EXPORT(FwpsvSwitchEventsUnsubscribe0),
     EXPORT(FwpsvSwitchNotifyComplete0),
+    EXPORT(ZwClose),
+    EXPORT(ZwOpenKey),
+    EXPORT(ZwQueryValueKey),
 };
 
 const vs_export *vs_kernel_exports(size_t *count)
