@@ -143,7 +143,7 @@ static int encode(const json_t *v, ULONG *type, uint8_t **data, size_t *size)
         size_t i, total = 2; /* the list's final NUL */
         json_t *s;
         bool strings = true;
-        json_array_foreach (v, i, s)
+        json_array_foreach(v, i, s)
             if (json_is_string(s))
                 total += put_utf16(json_string_value(s), NULL);
             else
@@ -152,7 +152,7 @@ static int encode(const json_t *v, ULONG *type, uint8_t **data, size_t *size)
             if (!(*data = calloc(1, total)))
                 return -1;
             size_t at = 0;
-            json_array_foreach (v, i, s)
+            json_array_foreach(v, i, s)
                 at += put_utf16(json_string_value(s), *data + at);
             *type = REG_MULTI_SZ;
             *size = total;
@@ -178,7 +178,7 @@ static json_t *member(json_t *obj, const char *name, bool subkey)
 {
     const char *k;
     json_t *v;
-    json_object_foreach (obj, k, v)
+    json_object_foreach(obj, k, v)
         if (strcasecmp(k, name) == 0 && json_is_object(v) == subkey)
             return v;
     return NULL;

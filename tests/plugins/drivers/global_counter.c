@@ -31,11 +31,11 @@ static ULONG read_max_entries(PUNICODE_STRING RegistryPath)
                                NULL);
     if (!NT_SUCCESS(ZwOpenKey(&service, KEY_READ, &oa)))
         return max;
-    InitializeObjectAttributes(&oa, &parameters, OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE,
-                               service, NULL);
+    InitializeObjectAttributes(&oa, &parameters, OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE, service,
+                               NULL);
     if (NT_SUCCESS(ZwOpenKey(&key, KEY_READ, &oa))) {
-        if (NT_SUCCESS(ZwQueryValueKey(key, &value, KeyValuePartialInformation, info,
-                                       sizeof buffer, &got)) &&
+        if (NT_SUCCESS(ZwQueryValueKey(key, &value, KeyValuePartialInformation, info, sizeof buffer,
+                                       &got)) &&
             info->Type == REG_DWORD && info->DataLength == sizeof(ULONG))
             max = *(const ULONG *)info->Data;
         ZwClose(key);
