@@ -228,9 +228,9 @@ Test(registry, subkeys_open_by_absolute_and_relative_name)
 Test(registry, names_match_without_case)
 {
     HANDLE h, p;
-    cr_assert_eq(open_key(&h, u"\\REGISTRY\\machine\\SYSTEM\\currentcontrolset\\services\\DRV",
-                          NULL),
-                 STATUS_SUCCESS);
+    cr_assert_eq(
+        open_key(&h, u"\\REGISTRY\\machine\\SYSTEM\\currentcontrolset\\services\\DRV", NULL),
+        STATUS_SUCCESS);
     cr_assert_eq(open_key(&p, u"pArAmEtErS", h), STATUS_SUCCESS);
     cr_assert_eq(query(p, u"DEPTH", sizeof(answer)).status, STATUS_SUCCESS);
     cr_assert_eq(query(h, u"count", sizeof(answer)).status, STATUS_SUCCESS);
