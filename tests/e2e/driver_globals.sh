@@ -27,4 +27,10 @@ grep -q 'plugin "counter" (.*global_counter_shared.so): entry failed on host 1 w
 "$VSWITCHSIM_BIN" run "$WORK/shared.json" --quiet \
   --set 'plugins=[{"name":"counter","path":"./global_counter_shared.so","params":{"parameters":{"maxentries":4}}}]'
 
+# plugin-info says what a driver is and what it imports, and runs its DriverEntry on two hosts.
+"$VSWITCHSIM_BIN" plugin-info "$WORK/global_counter.so" >"$WORK/info"
+grep -q '^kind: WDK driver (DriverEntry' "$WORK/info" || fail "plugin-info: $(cat "$WORK/info")"
+grep -q '^  ZwOpenKey$' "$WORK/info" || fail "plugin-info imports: $(cat "$WORK/info")"
+grep -q '^all 3 provided$' "$WORK/info" || fail "plugin-info: $(cat "$WORK/info")"
+
 echo "ok"
