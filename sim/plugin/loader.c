@@ -208,8 +208,9 @@ static void copy_path(char *path, size_t size, int fd)
 
 void *vs_plugin_load_copy(const vs_plugin *p, vs_driver_entry_fn *entry, char err[VS_ERROR_MAX])
 {
-    char path[512];
-    int fd = memfd_create(p->name, MFD_CLOEXEC);
+    char path[512], label[64];
+    snprintf(label, sizeof label, "vswitchsim %s", p->name); /* memfd names: < 250 bytes */
+    int fd = memfd_create(label, MFD_CLOEXEC);
     size_t done = 0;
     while (fd >= 0 && done < p->image_size) {
         ssize_t w = write(fd, p->image + done, p->image_size - done);
