@@ -283,7 +283,7 @@ static NTSTATUS add_handle(vs_kregistry *r, json_t *key, char *path, HANDLE *out
     return STATUS_SUCCESS;
 }
 
-/* ---- The exported routines (PASSIVE_LEVEL, as their WDK pages say) ------------------ */
+/* ---- The exported routines: PASSIVE_LEVEL, as their WDK pages say (irql_too_high) ---- */
 
 /* ZwOpenKey (learn.microsoft.com/windows-hardware/drivers/ddi/wdm/nf-wdm-zwopenkey): an
  * absolute name under the driver's service key, or one relative to RootDirectory. */
@@ -295,6 +295,7 @@ VSWITCHSIM_KAPI NTSTATUS ZwOpenKey(PHANDLE KeyHandle, ACCESS_MASK DesiredAccess,
     vs_kernel *k = vs_kernel_caller(&instance);
     if (!k)
         return STATUS_INVALID_DEVICE_STATE;
+    vs_kirql_check(k, instance, "ZwOpenKey", PASSIVE_LEVEL); /* reported; the call goes on */
     if (!KeyHandle || !ObjectAttributes || !ObjectAttributes->ObjectName)
         return STATUS_INVALID_PARAMETER;
     vs_kregistry *r = registry_of(k, instance);
@@ -327,6 +328,7 @@ VSWITCHSIM_KAPI NTSTATUS ZwQueryValueKey(HANDLE KeyHandle, PUNICODE_STRING Value
     vs_kernel *k = vs_kernel_caller(&instance);
     if (!k)
         return STATUS_INVALID_DEVICE_STATE;
+    vs_kirql_check(k, instance, "ZwQueryValueKey", PASSIVE_LEVEL);
     open_key *ok = key_of(k->drivers[instance].registry, KeyHandle);
     if (!ok)
         return STATUS_INVALID_HANDLE;
@@ -374,6 +376,7 @@ VSWITCHSIM_KAPI NTSTATUS ZwClose(HANDLE Handle)
     vs_kernel *k = vs_kernel_caller(&instance);
     if (!k)
         return STATUS_INVALID_DEVICE_STATE;
+    vs_kirql_check(k, instance, "ZwClose", PASSIVE_LEVEL);
     open_key *ok = key_of(k->drivers[instance].registry, Handle);
     if (!ok)
         return STATUS_INVALID_HANDLE;

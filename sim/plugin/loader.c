@@ -362,8 +362,8 @@ static void unload_instance(vs_plugin_set *set, uint32_t index)
 {
     vs_plugin_instance *pi = &set->instances[index];
     const vs_plugin *p = &set->plugins[set->sim->instances[index].plugin];
-    if (p->driver && pi->loaded) /* not after a failed DriverEntry, as on Windows */
-        vs_kernel_driver_unload(set->sim->kernel, index);
+    if (p->driver && pi->driver_entry) /* after a failed DriverEntry too: the kernel */
+        vs_kernel_driver_unload(set->sim->kernel, index); /* reports what it left */
     else if (pi->loaded && p->unload) {
         vs_sim_activity_begin(set->sim, index, "unload");
         p->unload(pi->context);
