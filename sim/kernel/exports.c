@@ -11,6 +11,7 @@
 #include <fwpmk.h>
 #include <ndis.h>
 #include <vswitchsim/fwps.h>
+#include <wdm.h>
 
 #define EXPORT(f)               \
     {                           \
@@ -103,6 +104,9 @@ static const vs_export exports[] = {
     EXPORT(RtlInitUnicodeString),
     EXPORT(VswitchsimAssertFailed),
     EXPORT(VswitchsimPagedCode),
+    EXPORT(ZwClose),
+    EXPORT(ZwOpenKey),
+    EXPORT(ZwQueryValueKey),
     EXPORT(vDbgPrintEx),
 };
 
