@@ -1,6 +1,7 @@
 /*
  * cmd_plugin_info.c: `vswitchsim plugin-info`: open a plugin, run its entry on a
- * two-host switch, and show what it declares and which callbacks it subscribed. Its
+ * two-host switch, and show what it declares (for a WDK driver: the kernel functions it
+ * imports) and which callbacks it subscribed. Its
  * entry and unload run under the crash guard, as in a run: a crash is one line, exit 3.
  */
 #include <stddef.h>
@@ -9,7 +10,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "kernel/exports.h"
 #include "model/sim.h"
+#include "plugin/elf_check.h"
 #include "plugin/guard.h"
 #include "plugin/instance.h"
 #include "plugin/loader.h"
@@ -46,6 +49,39 @@ static void name_of(const char *path, char *name, size_t size)
     if (n > 3 && strcmp(base + n - 3, ".so") == 0)
         n -= 3;
     snprintf(name, size, "%.*s", (int)n, base);
+}
+
+typedef struct imports {
+    unsigned count, missing;
+} imports;
+
+/* Windows functions start with a capital, as in the loader's check (loader.c). */
+static int print_import(const char *name, void *ctx)
+{
+    imports *im = ctx;
+    if (name[0] < 'A' || name[0] > 'Z')
+        return 0;
+    bool provided = vs_kernel_exports_has(name);
+    printf("  %s%s\n", name, provided ? "" : " (not provided)");
+    im->count++;
+    im->missing += !provided;
+    return 0;
+}
+
+/* A driver: what it is, and the kernel functions it imports from the simulator. (One
+ * that imports what the simulator lacks does not get here: the loader names those.) */
+static void print_driver(const char *path)
+{
+    printf("plugin: %s\nkind: WDK driver (DriverEntry; loaded once per host, each with its "
+           "own globals)\nentry: DriverEntry\nkernel functions imported:\n",
+           path);
+    imports im = {0};
+    if (vs_elf_each_import(path, print_import, &im) != 0)
+        printf("  (the symbol table cannot be read)\n");
+    else if (im.missing == 0)
+        printf("all %u provided\n", im.count);
+    else
+        printf("%u of %u not provided\n", im.missing, im.count);
 }
 
 /* Runs the entry (and the unload) with the guard armed and no recovery point: a crash
@@ -93,8 +129,11 @@ static int inspect(const char *path, const char *params, vs_supervisor *sup)
         fprintf(stderr, "vswitchsim: %s\n", err);
         return VS_EXIT_BAD_INPUT;
     }
-    printf("plugin: %s\nABI version: %u\nentry: %s\nunload: %s\n", path, p.abi_version,
-           VSWITCHSIM_PLUGIN_ENTRY_NAME, p.unload ? VSWITCHSIM_PLUGIN_UNLOAD_NAME : "(none)");
+    if (p.driver)
+        print_driver(path);
+    else
+        printf("plugin: %s\nABI version: %u\nentry: %s\nunload: %s\n", path, p.abi_version,
+               VSWITCHSIM_PLUGIN_ENTRY_NAME, p.unload ? VSWITCHSIM_PLUGIN_UNLOAD_NAME : "(none)");
     vs_plugin_close(&p);
 
     vs_sim *sim = vs_sim_new(&cfg);

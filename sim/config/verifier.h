@@ -54,7 +54,31 @@
     XX(USE_AFTER_FREE, "use_after_free",                                                      \
        "special pool: an access to a block after its FreeWithTag")                            \
     XX(RESTORE_BUFFER_WRITE, "restore_buffer_write",                                          \
-       "special pool: a write to (or past) the runtime state a restore hands the callout")
+       "special pool: a write to (or past) the runtime state a restore hands the callout")    \
+    XX(LOCK_HELD_AT_RETURN, "lock_held_at_return",                                            \
+       "a driver's callback, DPC, timer or work item returned holding a spin lock")           \
+    XX(LOCK_IRQL_MISMATCH, "lock_irql_mismatch",                                              \
+       "an ...AtDpcLevel spin lock routine called below DISPATCH_LEVEL")                      \
+    XX(LOCK_RECURSION, "lock_recursion",                                                      \
+       "a spin lock acquired by code that holds it, or found left held (a deadlock)")         \
+    XX(LOCK_NOT_HELD, "lock_not_held",                                                        \
+       "a spin lock released by code that does not hold it (or not in that mode)")            \
+    XX(IRQL_NOT_RESTORED, "irql_not_restored",                                                \
+       "driver code returned at another IRQL than the one it was called at")                  \
+    XX(IRQL_TOO_HIGH, "irql_too_high",                                                        \
+       "a kernel routine called above the highest IRQL its WDK page allows")                  \
+    XX(BAD_IRQL_CHANGE, "bad_irql_change",                                                    \
+       "KeRaiseIrql to a lower IRQL, or KeLowerIrql (or a release) to a higher one")          \
+    XX(PAGED_POOL_AT_DISPATCH, "paged_pool_at_dispatch",                                      \
+       "paged pool allocated or freed at IRQL >= DISPATCH_LEVEL")                             \
+    XX(QUEUED_AT_UNLOAD, "queued_at_unload",                                                  \
+       "a DPC, timer or work item still queued when the driver unloaded")                     \
+    XX(WORK_ITEM_FREED_WHILE_QUEUED, "work_item_freed_while_queued",                          \
+       "IoFreeWorkItem (or NdisFreeIoWorkItem) of a work item still queued")                  \
+    XX(WAIT_NEVER_SATISFIED, "wait_never_satisfied",                                          \
+       "KeWaitForSingleObject with no timeout on an object nothing can signal meanwhile")     \
+    XX(LEAKED_HANDLE, "leaked_handle",                                                        \
+       "a device object, engine session, work item or registry key left open at unload")
 
 typedef enum vs_rule {
 #define XX(code, name, desc) VS_RULE_##code,

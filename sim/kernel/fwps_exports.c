@@ -11,8 +11,23 @@
 #include <stdatomic.h>
 #include <stdio.h>
 
-#include "kernel/kernel.h"
+#include "kernel/kernel-int.h"
 #include "model/realtime.h"
+
+/* Subscribe and Unsubscribe are PASSIVE_LEVEL only (learn.microsoft.com/windows-hardware/
+ * drivers/ddi/fwpsk/nf-fwpsk-fwpsvswitcheventssubscribe0). Inside a vSwitch callback the
+ * model reports subscribe_in_callback (for SDK plugins and drivers alike); a driver's
+ * other code above PASSIVE_LEVEL (a DPC, a timer, a raised IRQL) is irql_too_high here.
+ * One report per call: the callback case is left to the model. False: a subscribe is
+ * refused (an unsubscribe still goes ahead, so no callback reaches unloading code). */
+static bool passive_driver_call(const char *fn)
+{
+    uint32_t instance;
+    vs_kernel *k = vs_kernel_caller(&instance);
+    if (!k || !k->drivers[instance].is_driver || k->sim->activity.callback)
+        return true;
+    return vs_kirql_check(k, instance, fn, PASSIVE_LEVEL);
+}
 
 VSWITCHSIM_EXPORT NTSTATUS NTAPI FwpsvSwitchEventsSubscribe0(
     const GUID *providerGuid, void *notifyContext, UINT32 flags, void *reserved,
@@ -24,6 +39,8 @@ VSWITCHSIM_EXPORT NTSTATUS NTAPI FwpsvSwitchEventsSubscribe0(
         return STATUS_INVALID_DEVICE_STATE;
     if (flags != 0 || reserved != NULL)
         return STATUS_INVALID_PARAMETER; /* reserved: must be 0 and NULL */
+    if (!passive_driver_call("FwpsvSwitchEventsSubscribe0"))
+        return STATUS_INVALID_DEVICE_STATE;
     return vs_wfp_subscribe(bound_sim, instance, providerGuid, notifyContext, eventDispatchTable,
                             subscriptionId);
 }
@@ -32,8 +49,11 @@ VSWITCHSIM_EXPORT void NTAPI FwpsvSwitchEventsUnsubscribe0(UINT32 subscriptionId
                                                            void *reserved)
 {
     vs_sim *bound_sim = vs_kernel_bound_sim();
-    if (bound_sim)
-        vs_wfp_unsubscribe(bound_sim, subscriptionId);
+    if (!bound_sim)
+        return;
+    passive_driver_call("FwpsvSwitchEventsUnsubscribe0"); /* reported; still done, as the
+                                                            * model's callback case is */
+    vs_wfp_unsubscribe(bound_sim, subscriptionId);
 }
 
 VSWITCHSIM_EXPORT void NTAPI FwpsvSwitchNotifyComplete0(void *completionContext, NTSTATUS status,

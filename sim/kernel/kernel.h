@@ -4,7 +4,7 @@
  * DPCs, timers, work items, events, time, the registry, debug output, DriverEntry and
  * DriverUnload. The exported functions carry no handle to the simulation, as their
  * WDK signatures have none: the simulation running on this thread is bound here, as
- * the FWPS functions' is (sim/plugin/fwps_exports.c), and the instance whose code is
+ * the FWPS functions' is (fwps_exports.c), and the instance whose code is
  * running says which host's kernel acts.
  */
 #ifndef VS_KERNEL_H
@@ -48,8 +48,10 @@ typedef NTSTATUS (*vs_driver_entry_fn)(void *driver_object, void *registry_path)
 NTSTATUS vs_kernel_driver_entry(vs_kernel *k, uint32_t instance, vs_driver_entry_fn entry,
                                 const char *name, const char *params_json, char err[VS_ERROR_MAX]);
 
-/* Calls DriverObject->DriverUnload (if set) at PASSIVE_LEVEL, then reports what the
- * driver left behind (queued_at_unload, leaked handles) and forgets it. */
+/* Calls DriverObject->DriverUnload (if set, and DriverEntry succeeded) at PASSIVE_LEVEL,
+ * then reports what the driver left behind (queued_at_unload, leaked_handle) and forgets
+ * it. Also for an instance that is no driver: its queued objects and handles, if it used
+ * the kernel services. */
 void vs_kernel_driver_unload(vs_kernel *k, uint32_t instance);
 
 #endif /* VS_KERNEL_H */

@@ -188,7 +188,7 @@ static void host_free(const VSWITCHSIM_HOST *host, void *p, ULONG tag)
                          "FreeWithTag(%p): not a live block from AllocateWithTag", p);
         return;
     }
-    if (b->tag != tag)
+    if (tag != 0 && b->tag != tag) /* 0: unchecked, as ExFreePool (ExFreePoolWithTag(P, 0)) */
         vs_sim_violation(pi->sim, VS_RULE_FREE_TAG_MISMATCH, pi->index,
                          "FreeWithTag(%p, '%.4s'): allocated with tag '%.4s'", p,
                          (const char *)&tag, (const char *)&b->tag);

@@ -23,7 +23,9 @@ typedef struct vs_plugin_instance {
     bool loaded;
     vs_tag_usage *tags;
     size_t ntags, tags_cap;
-    struct vs_block *blocks; /* live AllocateWithTag blocks, released at unload */
+    struct vs_block *blocks;         /* live AllocateWithTag blocks, released at unload */
+    void *copy;                      /* a driver on a host other than 0: its own copy's handle */
+    vs_driver_entry_fn driver_entry; /* a driver: this host's copy's DriverEntry */
 } vs_plugin_instance;
 
 /* Fills the host table with the simulator's services. */

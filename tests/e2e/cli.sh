@@ -28,7 +28,7 @@ expect_exit 2 "$VSWITCHSIM_BIN" plugin-info "$VSWITCHSIM_TEST_PLUGIN_DIR/wrong_a
 
 # Progress: on a terminal a line on stderr; never when stderr is not a terminal.
 if command -v script > /dev/null; then
-  script -qc "'$VSWITCHSIM_BIN' run --set workload.rate_per_s=20000 --set run.duration=100s > /dev/null" \
+  script -qc "'$VSWITCHSIM_BIN' run --set workload.rate_per_s=20000 --set run.duration=500s > /dev/null" \
     "$WORK/tty.log" > /dev/null
   grep -q "s simulated .*M events/s" "$WORK/tty.log" || fail "no progress line on a terminal"
   script -qc "'$VSWITCHSIM_BIN' run --quiet --set workload.rate_per_s=20000 --set run.duration=8s" \

@@ -4,6 +4,8 @@
  * as several instances with their own params; unload reports leaked tagged memory.
  */
 #include <criterion/criterion.h>
+#include <dlfcn.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +118,97 @@ Test(loader, failing_entry_is_reported_with_its_ntstatus)
     cr_assert_null(vs_plugins_attach(sim, err));
     cr_assert(strstr(err, "boom"), "%s", err);
     cr_assert(strstr(err, "STATUS_INSUFFICIENT_RESOURCES (0xC000009A)"), "%s", err);
+    vs_kernel_bind(NULL);
+    vs_sim_free(sim);
+}
+
+/* ---- WDK drivers: one copy per host ------------------------------------------------ */
+
+static int open_fds(void)
+{
+    int n = 0;
+    for (int fd = 0; fd < 1024; fd++)
+        n += fcntl(fd, F_GETFD) != -1;
+    return n;
+}
+
+Test(loader, a_driver_needs_no_abi_version)
+{
+    vs_plugin p;
+    char err[VS_ERROR_MAX];
+    cr_assert_eq(vs_plugin_open(&p, "gc", fixture("global_counter"), err), 0, "%s", err);
+    cr_assert(p.driver);
+    cr_assert_not_null(p.driver_entry);
+    cr_assert_null(p.entry);
+    cr_assert_eq(p.abi_version, 0);
+    cr_assert_geq(p.maps_per_copy, 4, "%u", p.maps_per_copy);
+    vs_plugin_close(&p);
+}
+
+Test(loader, an_sdk_plugin_with_a_driver_entry_stays_an_sdk_plugin)
+{
+    vs_plugin p;
+    char err[VS_ERROR_MAX];
+    cr_assert_eq(vs_plugin_open(&p, "gcs", fixture("global_counter_shared"), err), 0, "%s", err);
+    cr_assert(!p.driver);
+    cr_assert_not_null(p.entry);
+    vs_plugin_close(&p);
+}
+
+/* Many copies in a row reuse one fd number: each still gets a link map of its own (glibc
+ * would hand back the first for a name it has loaded), and no fd stays open. */
+Test(loader, every_copy_is_a_link_map_of_its_own)
+{
+    vs_plugin p;
+    char err[VS_ERROR_MAX];
+    cr_assert_eq(vs_plugin_open(&p, "gc", fixture("global_counter"), err), 0, "%s", err);
+    enum { COPIES = 40 };
+    void *dl[COPIES];
+    vs_driver_entry_fn entry[COPIES];
+    int fds = open_fds();
+    for (int i = 0; i < COPIES; i++) {
+        dl[i] = vs_plugin_load_copy(&p, &entry[i], err);
+        cr_assert_not_null(dl[i], "%s", err);
+        cr_assert_neq((void *)entry[i], (void *)p.driver_entry);
+        for (int j = 0; j < i; j++)
+            cr_assert_neq(dl[i], dl[j], "copies %d and %d share a link map", i, j);
+    }
+    cr_assert_eq(open_fds(), fds, "a copy keeps an fd open");
+    for (int i = COPIES; i-- > 0;)
+        dlclose(dl[i]);
+    vs_plugin_close(&p);
+}
+
+/* Two scenario plugins of one driver file: the second one's host 0 gets a copy too. */
+Test(loader, a_driver_runs_on_every_host_in_globals_of_its_own)
+{
+    vs_plugin_spec specs[2] = {{"a", fixture("global_counter"), "{}"},
+                               {"b", fixture("global_counter"), "{}"}};
+    vs_config cfg = two_instances_config(specs, 2);
+    vs_sim *sim = vs_sim_new(&cfg);
+    char err[VS_ERROR_MAX];
+    vs_plugin_set *set = vs_plugins_attach(sim, err);
+    cr_assert_not_null(set, "%s", err);
+    for (uint32_t i = 0; i < sim->ninstances; i++) {
+        const vs_plugin_instance *pi = sim->instances[i].owner;
+        cr_assert(pi->loaded);
+        cr_assert_eq(pi->copy == NULL, i == 0, "instance %u", i);
+    }
+    vs_plugins_detach(set);
+    cr_assert_null(sim->kernel);
+    vs_kernel_bind(NULL);
+    vs_sim_free(sim);
+}
+
+/* The SDK build of the same driver is loaded once: host 1 meets host 0's count. */
+Test(loader, one_shared_copy_is_what_the_fixture_detects)
+{
+    vs_plugin_spec specs[1] = {{"shared", fixture("global_counter_shared"), "{}"}};
+    vs_config cfg = two_instances_config(specs, 1);
+    vs_sim *sim = vs_sim_new(&cfg);
+    char err[VS_ERROR_MAX];
+    cr_assert_null(vs_plugins_attach(sim, err));
+    cr_assert(strstr(err, "entry failed on host 1 with") && strstr(err, "0xC0000035"), "%s", err);
     vs_kernel_bind(NULL);
     vs_sim_free(sim);
 }

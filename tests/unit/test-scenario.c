@@ -1008,11 +1008,12 @@ Test(scenario_errors, exact_messages)
     assert_error(with("\"description\": \"0123456789012345678901234567890123456789xyz\", "
                       "\"seed\": -1"),
                  "t.json: $.seed: expected an integer in 0..9223372036854775807, got -1");
-    assert_error(with("\"Description\": \"0123456789012345678901234567890123456789xyz\""),
-                 "t.json: $.Description: unknown key (expected one of: $schema, name, "
-                 "description, seed, topology, plugins, policies, policy_changes, wfp, ndis, "
-                 "extensions, migration, vms, network, workload, run, faults, metrics, slo, "
-                 "verifier, sweep)");
+    assert_error(
+        with("\"Description\": \"0123456789012345678901234567890123456789xyz\""),
+        "t.json: $.Description: unknown key (expected one of: $schema, name, "
+        "description, seed, topology, plugins, policies, policy_changes, wfp, ndis, "
+        "kernel, extensions, migration, vms, network, workload, run, faults, metrics, slo, "
+        "verifier, sweep)");
     assert_error(with("\"slo\": [\"saves.failed = 0\"]"),
                  "t.json: $.slo[0]: expected \"<metric> <op> <number>\" with op one of < <= > "
                  ">= == !=, got \"saves.failed = 0\"");
