@@ -247,13 +247,13 @@ _Use_decl_annotations_ VOID CalloutUnload(PDRIVER_OBJECT DriverObject)
     UNREFERENCED_PARAMETER(DriverObject);
     PAGED_CODE();
 
-    FwpsvSwitchEventsUnsubscribe0(CalloutSubscriptionId, 0, NULL);
+    FwpsvSwitchEventsUnsubscribe(CalloutSubscriptionId, 0, NULL);
     while (!IsListEmpty(&CalloutSavedList)) {
         PLIST_ENTRY link = RemoveHeadList(&CalloutSavedList);
         ExFreePoolWithTag(CONTAINING_RECORD(link, CALLOUT_SAVED_ENTRY, Link), CALLOUT_POOL_TAG);
     }
     if (CalloutEngineHandle != NULL)
-        FwpmEngineClose0(CalloutEngineHandle);
+        FwpmEngineClose(CalloutEngineHandle);
     DbgPrintEx(DPFLTR_IHVNETWORK_ID, DPFLTR_INFO_LEVEL,
                "calloutdrv: unloaded after %ld saves and %ld restores on %ld switches\n",
                CalloutSaveCount, CalloutRestoreCount, CalloutSwitchCount);
@@ -263,7 +263,7 @@ _Use_decl_annotations_ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject,
                                             PUNICODE_STRING RegistryPath)
 {
     /* Static: the WDK pages do not say whether WFP copies the table. */
-    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {
+    static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE dispatch = {
         .vSwitchLifetimeNotifyFn = CalloutLifetimeNotify,
         .vSwitchRuntimeStateSaveNotifyFn = CalloutRuntimeStateSave,
         .vSwitchRuntimeStateRestoreNotifyFn = CalloutRuntimeStateRestore,
@@ -278,16 +278,16 @@ _Use_decl_annotations_ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject,
 
     RtlZeroMemory(&session, sizeof(session));
     session.flags = FWPM_SESSION_FLAG_DYNAMIC;
-    status = FwpmEngineOpen0(NULL, RPC_C_AUTHN_WINNT, NULL, &session, &CalloutEngineHandle);
+    status = FwpmEngineOpen(NULL, RPC_C_AUTHN_WINNT, NULL, &session, &CalloutEngineHandle);
     if (!NT_SUCCESS(status))
         return status;
 
-    status = FwpsvSwitchEventsSubscribe0(&CALLOUT_PROVIDER_GUID, NULL, 0, NULL, &dispatch,
-                                         &CalloutSubscriptionId);
+    status = FwpsvSwitchEventsSubscribe(&CALLOUT_PROVIDER_GUID, NULL, 0, NULL, &dispatch,
+                                        &CalloutSubscriptionId);
     if (!NT_SUCCESS(status)) {
         DbgPrintEx(DPFLTR_IHVNETWORK_ID, DPFLTR_ERROR_LEVEL,
-                   "calloutdrv: FwpsvSwitchEventsSubscribe0 failed: 0x%08x\n", status);
-        FwpmEngineClose0(CalloutEngineHandle);
+                   "calloutdrv: FwpsvSwitchEventsSubscribe failed: 0x%08x\n", status);
+        FwpmEngineClose(CalloutEngineHandle);
         CalloutEngineHandle = NULL;
         return status;
     }
