@@ -174,13 +174,14 @@ Test(ntstatus, known_and_unknown_codes)
     cr_assert_str_eq(vs_ntstatus_name((NTSTATUS)0xC0FFEE00, buf), "0xC0FFEE00");
 }
 
-/* Every `#define NAME ((NTSTATUS)0x...L)` (or NDIS_STATUS) in the SDK header has its
- * name in the table: the header is read as text, as a person adding a code writes it. */
-Test(ntstatus, the_table_names_every_code_the_sdk_defines)
+/* Every `#define NAME ((NTSTATUS)0x...L)` (or NDIS_STATUS) in the SDK's headers has its
+ * name in the table: the header is read as text, as a person adding a code writes it.
+ * Returns how many codes it checked. */
+static int check_codes_of(const char *header)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/sim/include/vswitchsim/fwps.h",
-             getenv("VSWITCHSIM_SOURCE_DIR"));
+    snprintf(path, sizeof path, "%s/sim/include/vswitchsim/%s", getenv("VSWITCHSIM_SOURCE_DIR"),
+             header);
     FILE *f = fopen(path, "r");
     cr_assert_not_null(f, "%s", path);
     char line[512];
@@ -188,13 +189,22 @@ Test(ntstatus, the_table_names_every_code_the_sdk_defines)
     while (fgets(line, sizeof line, f)) {
         char name[128], type[32];
         unsigned code;
-        if (sscanf(line, "#define %127s ((%31[A-Z_])0x%xL)", name, type, &code) != 3)
+        if (sscanf(line, "#define %127s ((%31[A-Z_])0x%xL)", name, type, &code) != 3 ||
+            (strcmp(type, "NTSTATUS") != 0 && strcmp(type, "NDIS_STATUS") != 0))
             continue;
         char buf[64], want[200];
         snprintf(want, sizeof want, "%s (0x%08X)", name, code);
-        cr_expect_str_eq(vs_ntstatus_name((NTSTATUS)code, buf), want);
+        /* STATUS_WAIT_0 is STATUS_SUCCESS's number, and prints as that. */
+        if (strcmp(name, "STATUS_WAIT_0") != 0)
+            cr_expect_str_eq(vs_ntstatus_name((NTSTATUS)code, buf), want);
         checked++;
     }
     fclose(f);
-    cr_assert_geq(checked, 18, "read %d codes from %s", checked, path);
+    return checked;
+}
+
+Test(ntstatus, the_table_names_every_code_the_sdk_defines)
+{
+    cr_assert_geq(check_codes_of("fwps.h"), 18);
+    cr_assert_geq(check_codes_of("wdk/ntdef.h"), 13);
 }
