@@ -142,15 +142,17 @@ static void put_wide(out *o, const spec *s, const WCHAR *w, size_t n)
 static void put_c(out *o, const spec *s, va_list *ap)
 {
     char f[32], b[LINE_MAX_BYTES];
+    /* Windows is LLP64: a long (%ld, %lu, %lx) is 32 bits, read and printed as an int. */
+    bool integer = strchr("diouxXc", s->conv) != NULL;
+    const char *c = integer && !strcmp(s->len, "l") ? "" : s->len;
     /* width and precision are passed as '*' arguments (a negative precision is none) */
-    snprintf(f, sizeof f, "%%%s*.*%s%c", s->flags, s->len, s->conv);
+    snprintf(f, sizeof f, "%%%s*.*%s%c", s->flags, c, s->conv);
     int w = s->width < 0 ? 0 : s->width, p = s->precision;
-    const char *c = s->len;
     int n;
-    if (strchr("diouxXc", s->conv)) {
+    if (integer) {
         if (!strcmp(c, "ll") || !strcmp(c, "j"))
             n = snprintf(b, sizeof b, f, w, p, va_arg(*ap, long long));
-        else if (!strcmp(c, "l") || !strcmp(c, "z") || !strcmp(c, "t"))
+        else if (!strcmp(c, "z") || !strcmp(c, "t"))
             n = snprintf(b, sizeof b, f, w, p, va_arg(*ap, long));
         else
             n = snprintf(b, sizeof b, f, w, p, va_arg(*ap, int));

@@ -1,8 +1,13 @@
 /*
  * dpc.c: DPCs. A queued DPC runs as an activity of its own ("dpc"), at DISPATCH_LEVEL,
- * kernel.dpc_delay after the queueing code's cost so far (what that code does takes
- * effect once it is done). KDPC.DpcData points at the simulator's record while queued.
+ * kernel.dpc_delay after it can: a DPC runs once the processor's IRQL drops below
+ * DISPATCH_LEVEL ("Introduction to DPC Objects", learn.microsoft.com/windows-hardware/
+ * drivers/kernel/introduction-to-dpc-objects), so one queued by code at DISPATCH_LEVEL
+ * (a vSwitch callback at the default kernel.callback_irql, another DPC) waits for that
+ * code to return, its whole cost; one queued at PASSIVE_LEVEL runs after the cost so far.
+ * KDPC.DpcData points at the simulator's record while queued.
  */
+#include "base/grow.h"
 #include "kernel/kernel-int.h"
 
 /* .../wdm/nf-wdm-keinitializedpc */
@@ -58,12 +63,37 @@ BOOLEAN KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument
     r->object = Dpc;
     Dpc->SystemArgument1 = SystemArgument1;
     Dpc->SystemArgument2 = SystemArgument2;
-    if (!vs_krec_schedule(k, r, k->sim->cfg->kernel.dpc_delay, on_dpc)) {
+    if (vs_kirql(k) >= DISPATCH_LEVEL && vs_kernel_running(k)) {
+        if (VS_GROW(k->deferred, k->deferred_cap, k->ndeferred + 1) != 0) {
+            vs_sim_out_of_memory(k->sim);
+            vs_krec_free(k, r);
+            return FALSE;
+        }
+        k->deferred[k->ndeferred++] = r;
+        vs_kernel_watch_end(k);
+    } else if (!vs_krec_schedule(k, r, k->sim->cfg->kernel.dpc_delay, on_dpc)) {
         vs_krec_free(k, r);
         return FALSE;
     }
     Dpc->DpcData = r;
     return TRUE;
+}
+
+void vs_kdpc_release_deferred(vs_kernel *k)
+{
+    for (uint32_t i = 0; i < k->ndeferred; i++) /* the activity is still on: after its cost */
+        if (!vs_krec_schedule(k, k->deferred[i], k->sim->cfg->kernel.dpc_delay, on_dpc))
+            ((PKDPC)k->deferred[i]->object)->DpcData = NULL, vs_krec_free(k, k->deferred[i]);
+    k->ndeferred = 0;
+}
+
+static void forget_deferred(vs_kernel *k, const vs_krec *r)
+{
+    for (uint32_t i = 0; i < k->ndeferred; i++)
+        if (k->deferred[i] == r) {
+            k->deferred[i] = k->deferred[--k->ndeferred];
+            return;
+        }
 }
 
 /* .../wdm/nf-wdm-keremovequeuedpc: TRUE when it was queued (it will not run). */
@@ -74,6 +104,7 @@ BOOLEAN KeRemoveQueueDpc(PRKDPC Dpc)
     vs_krec *r = Dpc->DpcData;
     if (!k || !r || !vs_krec_live(k, instance, r, VS_KREC_DPC))
         return FALSE;
+    forget_deferred(k, r);
     vs_krec_free(k, r);
     Dpc->DpcData = NULL;
     return TRUE;

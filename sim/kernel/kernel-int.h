@@ -83,6 +83,10 @@ struct vs_kernel {
     KIRQL irql, start_irql;
     vs_kheld *held;
     uint32_t nheld, held_cap;
+    /* DPCs the running code queued at DISPATCH_LEVEL or above: they cannot run before
+     * it returns, so they are scheduled at its end (dpc.c). */
+    vs_krec **deferred;
+    uint32_t ndeferred, deferred_cap;
 };
 
 /* The kernel of the bound simulation and the calling instance, or NULL (and *instance
@@ -98,6 +102,8 @@ bool vs_kernel_running(vs_kernel *k);
 KIRQL vs_kirql(vs_kernel *k);
 /* Sets it (and makes sure the activity's end is checked). */
 void vs_kirql_set(vs_kernel *k, KIRQL irql);
+/* Makes sure the running activity's end is checked (and its deferred DPCs released). */
+void vs_kernel_watch_end(vs_kernel *k);
 /* irql_too_high when the running code's IRQL is above max; `fn` names the routine. */
 bool vs_kirql_check(vs_kernel *k, uint32_t instance, const char *fn, KIRQL max);
 /* The held-lock list of the running activity. */
@@ -128,6 +134,8 @@ const VSWITCHSIM_HOST *vs_kernel_host(vs_kernel *k, uint32_t instance);
 
 /* ---- dpc.c, timer.c, workitem.c, driver.c: unload -------------------------------- */
 
+/* dpc.c: schedules the DPCs the running code queued at DISPATCH_LEVEL (at its end). */
+void vs_kdpc_release_deferred(vs_kernel *k);
 /* Runs a DPC's routine now, as activity `what` at DISPATCH_LEVEL. */
 void vs_kdpc_run(vs_kernel *k, uint32_t instance, PKDPC dpc, PVOID arg1, PVOID arg2,
                  const char *what);
@@ -139,6 +147,8 @@ void vs_kpool_unload(vs_kernel *k, uint32_t instance);
 
 /* registry.c: forgets instance's open keys, reporting each as leaked (at unload). */
 void vs_kregistry_unload(vs_kernel *k, uint32_t instance);
+/* registry.c: forgets them without a report (an SDK plugin's, which has no unload check). */
+void vs_kregistry_free(vs_kernel *k, uint32_t instance);
 
 /* dbgprint.c: one line to the simulator's log, as host_log writes it. */
 void vs_klog(vs_kernel *k, uint32_t instance, int level, const char *msg);

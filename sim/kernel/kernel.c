@@ -46,11 +46,13 @@ void vs_kernel_free(vs_kernel *k)
         while (k->drivers[i].records)
             vs_krec_free(k, k->drivers[i].records);
         vs_kpool_unload(k, i);
+        vs_kregistry_free(k, i);
         free(k->drivers[i].registry_path.Buffer);
         free(k->drivers[i].driver_name.Buffer);
     }
     free(k->drivers);
     free(k->held);
+    free(k->deferred);
     free(k);
 }
 
@@ -98,6 +100,7 @@ static void sync_state(vs_kernel *k)
     k->serial = k->sim->activities;
     k->start_irql = k->irql = starting_irql(k->sim);
     k->nheld = 0;
+    k->ndeferred = 0; /* left by code that crashed out of its activity: they never run */
 }
 
 bool vs_kernel_running(vs_kernel *k)
@@ -123,9 +126,10 @@ static void activity_end(vs_sim *sim)
                          "%s returned at IRQL %u; it started at IRQL %u", sim->activity.what,
                          k->irql, k->start_irql);
     k->irql = k->start_irql;
+    vs_kdpc_release_deferred(k);
 }
 
-static void watch_end(vs_kernel *k)
+void vs_kernel_watch_end(vs_kernel *k)
 {
     k->sim->on_activity_end = activity_end;
 }
@@ -144,7 +148,9 @@ void vs_kirql_set(vs_kernel *k, KIRQL irql)
         return;
     sync_state(k);
     k->irql = irql;
-    watch_end(k);
+    vs_kernel_watch_end(k);
+    if (irql < DISPATCH_LEVEL)
+        vs_kdpc_release_deferred(k); /* DPCs run as the IRQL drops below DISPATCH */
 }
 
 bool vs_kirql_check(vs_kernel *k, uint32_t instance, const char *fn, KIRQL max)
@@ -177,7 +183,7 @@ bool vs_kheld_add(vs_kernel *k, volatile void *lock, const char *how, vs_kheld_m
     if (VS_GROW(k->held, k->held_cap, k->nheld + 1) != 0)
         return vs_sim_out_of_memory(k->sim), false;
     k->held[k->nheld++] = (vs_kheld){lock, how, mode};
-    watch_end(k);
+    vs_kernel_watch_end(k);
     return true;
 }
 

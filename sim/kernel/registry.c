@@ -385,6 +385,19 @@ VSWITCHSIM_KAPI NTSTATUS ZwClose(HANDLE Handle)
     return STATUS_SUCCESS;
 }
 
+void vs_kregistry_free(vs_kernel *k, uint32_t instance)
+{
+    vs_kregistry *r = k->drivers[instance].registry;
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nkeys; i++)
+        free(r->keys[i].path);
+    free(r->keys);
+    json_decref(r->root);
+    free(r);
+    k->drivers[instance].registry = NULL;
+}
+
 void vs_kregistry_unload(vs_kernel *k, uint32_t instance)
 {
     vs_kregistry *r = k->drivers[instance].registry;
@@ -392,18 +405,12 @@ void vs_kregistry_unload(vs_kernel *k, uint32_t instance)
         return;
     const vs_sim *sim = k->sim;
     const char *service = sim->cfg->plugins[sim->instances[instance].plugin].name;
-    for (size_t i = 0; i < r->nkeys; i++) {
-        if (!r->keys[i].key)
-            continue;
-        vs_sim_violation(k->sim, VS_RULE_LEAKED_HANDLE, instance,
-                         "registry key \"%s%s%s%s\" still open at unload on host %u "
-                         "(ZwOpenKey without ZwClose)",
-                         SERVICES_PATH, service, *r->keys[i].path ? "\\" : "", r->keys[i].path,
-                         sim->instances[instance].host);
-        free(r->keys[i].path);
-    }
-    free(r->keys);
-    json_decref(r->root);
-    free(r);
-    k->drivers[instance].registry = NULL;
+    for (size_t i = 0; i < r->nkeys; i++)
+        if (r->keys[i].key)
+            vs_sim_violation(k->sim, VS_RULE_LEAKED_HANDLE, instance,
+                             "registry key \"%s%s%s%s\" still open at unload on host %u "
+                             "(ZwOpenKey without ZwClose)",
+                             SERVICES_PATH, service, *r->keys[i].path ? "\\" : "", r->keys[i].path,
+                             sim->instances[instance].host);
+    vs_kregistry_free(k, instance);
 }

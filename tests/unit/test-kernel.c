@@ -268,10 +268,43 @@ Test(kernel, dpc_runs_after_the_callback_that_queued_it_and_its_cost)
     cr_assert_eq(s.runs, 0);
     run();
     cr_assert_eq(s.runs, 1);
-    cr_assert_eq(s.at[0], 2 * MS);
+    cr_assert_eq(s.at[0], 3 * MS, "queued at DISPATCH: it waits for the callback's whole cost");
     cr_assert_eq(s.irql[0], DISPATCH_LEVEL);
     cr_assert_str_eq(s.what[0], "dpc");
     cr_assert_null(d.DpcData);
+}
+
+Test(kernel, dpc_queued_at_passive_runs_after_the_cost_so_far)
+{
+    KDPC d;
+    seen s = {0};
+    KeInitializeDpc(&d, dpc_routine, &s);
+    begin("DriverEntry", false);
+    vs_sim_charge(sim, 0, 2 * MS);
+    cr_assert(KeInsertQueueDpc(&d, NULL, NULL));
+    vs_sim_charge(sim, 0, 5 * MS);
+    end();
+    run();
+    cr_assert_eq(s.runs, 1);
+    cr_assert_eq(s.at[0], 2 * MS);
+}
+
+Test(kernel, dpc_queued_under_a_raised_irql_runs_when_it_is_lowered)
+{
+    KDPC d;
+    seen s = {0};
+    KIRQL old;
+    KeInitializeDpc(&d, dpc_routine, &s);
+    begin("DriverEntry", false);
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    cr_assert(KeInsertQueueDpc(&d, NULL, NULL));
+    vs_sim_charge(sim, 0, 1 * MS);
+    KeLowerIrql(old);
+    vs_sim_charge(sim, 0, 4 * MS);
+    end();
+    run();
+    cr_assert_eq(s.runs, 1);
+    cr_assert_eq(s.at[0], 1 * MS);
 }
 
 Test(kernel, removed_dpc_does_not_run)
@@ -577,6 +610,9 @@ static void print_formats(void)
                -5000000000LL, 0xabcdef012ULL, (size_t)7, 42);
     DbgPrintEx(DPFLTR_IHVNETWORK_ID, DPFLTR_WARNING_LEVEL, "s=%s p=%.2f c=%c wc=%wc", "x", 1.5, 'q',
                (int)u'\u00e9');
+    /* LLP64: %lu reads 32 bits, whatever the upper half of the argument's slot holds */
+    DbgPrintEx(DPFLTR_IHVNETWORK_ID, DPFLTR_ERROR_LEVEL, "lu=%lu lx=%lx", 0xFFFFFFFF00000001ULL,
+               0xDEAD0000BEEFULL);
     DbgPrintEx(DPFLTR_IHVNETWORK_ID, 9, "hidden at the default verbosity");
     end();
 }
@@ -591,6 +627,7 @@ Test(kernel, dbgprint_windows_formats)
     cr_assert(strstr(out, "drv@host0: error: I64d=-5000000000 I64x=abcdef012 Iu=7 d=   42%\n"),
               "%s", out);
     cr_assert(strstr(out, "drv@host0: warning: s=x p=1.50 c=q wc=\xc3\xa9\n"), "%s", out);
+    cr_assert(strstr(out, "drv@host0: error: lu=1 lx=beef\n"), "%s", out);
     cr_assert_null(strstr(out, "hidden"), "%s", out);
     cr_assert_eq(sim->stats.violations.total, 0);
 }

@@ -187,7 +187,7 @@ Test(registry, short_buffers_say_the_size_needed)
     cr_assert_eq(a.u.info.Type, REG_DWORD);
     cr_assert_eq(a.u.info.DataLength, 4);
     cr_assert_eq(a.u.info.Data[0], 7);
-    cr_assert_eq(a.u.info.Data[2], 0xAB, "wrote past Length");
+    cr_assert_eq(a.u.bytes[HEADER + 2], 0xAB, "wrote past Length");
     a = query(h, u"Count", HEADER + 4); /* exactly enough */
     cr_assert_eq(a.status, STATUS_SUCCESS);
     ZwClose(h);
