@@ -105,6 +105,7 @@ static LIST_ENTRY PendedSaves; /* PENDED_SAVE */
 
 static KDPC CompletionDpc;
 static UINT32 SubscriptionId;
+static BCRYPT_ALG_HANDLE RngProvider; /* opened with BCRYPT_PROV_DISPATCH: saves draw at DISPATCH */
 
 DRIVER_INITIALIZE DriverEntry;
 static DRIVER_UNLOAD FlowUnload;
@@ -290,16 +291,14 @@ _Requires_lock_held_(FlowLock) static PFLOW_TABLE
     return NULL;
 }
 
-/* 8 random bytes, little endian: one draw of the kernel's RNG. The BCryptGenRandom page
- * allows BCRYPT_USE_SYSTEM_PREFERRED_RNG at PASSIVE_LEVEL only, and callbacks may run at
- * DISPATCH_LEVEL, where Windows wants a handle opened with BCRYPT_PROV_DISPATCH
- * (BCryptOpenAlgorithmProvider), which the simulator does not provide yet: this is the
- * one call of this driver that a Windows build would have to change (docs/wdk.md). */
+/* 8 random bytes, little endian: one draw of the kernel's RNG. Saves may run at
+ * DISPATCH_LEVEL, where the BCryptGenRandom page wants a provider opened with
+ * BCRYPT_PROV_DISPATCH (the system's preferred RNG is PASSIVE_LEVEL only). */
 _IRQL_requires_max_(DISPATCH_LEVEL) static ULONGLONG Random64(VOID)
 {
     UCHAR bytes[8] = {0};
 
-    (VOID) BCryptGenRandom(NULL, bytes, sizeof(bytes), BCRYPT_USE_SYSTEM_PREFERRED_RNG);
+    (VOID) BCryptGenRandom(RngProvider, bytes, sizeof(bytes), 0);
     return Get64(bytes);
 }
 
@@ -759,6 +758,7 @@ _Use_decl_annotations_ static VOID FlowUnload(PDRIVER_OBJECT DriverObject)
     KeReleaseSpinLock(&FlowLock, oldIrql);
     CompletePended(&pended, STATUS_CANCELLED);
     FwpsvSwitchEventsUnsubscribe0(SubscriptionId, 0, NULL);
+    (VOID) BCryptCloseAlgorithmProvider(RngProvider, 0);
     while (!IsListEmpty(&FlowTables))
         TableFree(CONTAINING_RECORD(RemoveHeadList(&FlowTables), FLOW_TABLE, Link));
     while (!IsListEmpty(&FlowSwitches))
@@ -786,10 +786,16 @@ _Use_decl_annotations_ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject,
     NTSTATUS status = ReadParameters(RegistryPath);
     if (!NT_SUCCESS(status))
         return status;
-    status = FwpsvSwitchEventsSubscribe0(&FLOWTABLE_WDK_PROVIDER_GUID, NULL, 0, NULL, &dispatch,
-                                         &SubscriptionId);
+    status =
+        BCryptOpenAlgorithmProvider(&RngProvider, BCRYPT_RNG_ALGORITHM, NULL, BCRYPT_PROV_DISPATCH);
     if (!NT_SUCCESS(status))
         return status;
+    status = FwpsvSwitchEventsSubscribe0(&FLOWTABLE_WDK_PROVIDER_GUID, NULL, 0, NULL, &dispatch,
+                                         &SubscriptionId);
+    if (!NT_SUCCESS(status)) {
+        (VOID) BCryptCloseAlgorithmProvider(RngProvider, 0);
+        return status;
+    }
     DriverObject->DriverUnload = FlowUnload;
     DbgPrintEx(DPFLTR_IHVNETWORK_ID, DPFLTR_TRACE_LEVEL,
                "flowtable_wdk: %wZ: FlowsPerPort %lu, NsPerFlow %lu, PendSaves %u\n", RegistryPath,

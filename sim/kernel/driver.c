@@ -84,13 +84,18 @@ NTSTATUS vs_kernel_driver_entry(vs_kernel *k, uint32_t instance, vs_driver_entry
 
 static const char *kind_name(vs_krec_kind kind)
 {
-    static const char *const names[] = {"DPC", "timer", "work item", "device object",
-                                        "WFP engine session"};
+    static const char *const names[] = {"DPC",
+                                        "timer",
+                                        "work item",
+                                        "device object",
+                                        "WFP engine session",
+                                        "BCrypt algorithm provider"};
     return names[kind];
 }
 
 /* Reports each record left: queued objects (queued_at_unload), work items allocated and
- * not freed, devices and engine sessions (leaked_handle); then frees them. */
+ * not freed, devices, engine sessions and BCrypt providers (leaked_handle); then frees
+ * them. */
 void vs_krec_unload(vs_kernel *k, uint32_t instance)
 {
     vs_kdriver *d = &k->drivers[instance];

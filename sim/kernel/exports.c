@@ -20,7 +20,9 @@
 
 /* Sorted by name (strcmp), for bsearch. */
 static const vs_export exports[] = {
+    EXPORT(BCryptCloseAlgorithmProvider),
     EXPORT(BCryptGenRandom),
+    EXPORT(BCryptOpenAlgorithmProvider),
     EXPORT(DbgPrint),
     EXPORT(DbgPrintEx),
     EXPORT(ExAcquireSpinLockExclusive),

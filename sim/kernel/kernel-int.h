@@ -25,7 +25,8 @@ typedef enum vs_krec_kind {
     VS_KREC_TIMER,  /* a set KTIMER (KTIMER.TimerListEntry.Flink points here) */
     VS_KREC_WORK,   /* an IO_WORKITEM (the record is its first member) */
     VS_KREC_DEVICE, /* a DEVICE_OBJECT (follows the record) */
-    VS_KREC_ENGINE  /* an FwpmEngineOpen0 session (the handle is the record) */
+    VS_KREC_ENGINE, /* an FwpmEngineOpen0 session (the handle is the record) */
+    VS_KREC_RNG     /* a BCryptOpenAlgorithmProvider handle (bcrypt.c's vs_krng) */
 } vs_krec_kind;
 
 typedef struct vs_krec {

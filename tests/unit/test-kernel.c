@@ -668,6 +668,69 @@ Test(kernel, bcrypt_gen_random_is_the_instance_stream)
                  "the leftover 4 bytes are discarded");
 }
 
+Test(kernel, bcrypt_provider_opened_for_dispatch_draws_the_same_stream_at_dispatch)
+{
+    vs_rng copy = sim->instances[0].rng;
+    BCRYPT_ALG_HANDLE rng = NULL;
+    UCHAR b[8];
+    begin("DriverEntry", false);
+    cr_assert_eq(BCryptOpenAlgorithmProvider(&rng, u"RNG", NULL, BCRYPT_PROV_DISPATCH),
+                 STATUS_SUCCESS);
+    end();
+    begin("save", true);
+    cr_assert_eq(BCryptGenRandom(rng, b, sizeof b, 0), STATUS_SUCCESS);
+    end();
+    uint64_t d0 = vs_rng_next(&copy);
+    for (int i = 0; i < 8; i++)
+        cr_assert_eq(b[i], (UCHAR)(d0 >> (8 * i)));
+    begin("unload", false);
+    cr_assert_eq(BCryptCloseAlgorithmProvider(rng, 0), STATUS_SUCCESS);
+    cr_assert_eq(BCryptCloseAlgorithmProvider(rng, 0), STATUS_INVALID_HANDLE);
+    cr_assert_eq(BCryptGenRandom(rng, b, sizeof b, 0), STATUS_INVALID_HANDLE, "closed");
+    end();
+    cr_assert_eq(sim->stats.violations.total, 0, "%s", sim->stats.violations.kept[0].detail);
+}
+
+Test(kernel, bcrypt_open_refuses_what_is_not_an_rng)
+{
+    BCRYPT_ALG_HANDLE h = NULL;
+    begin("DriverEntry", false);
+    cr_assert_eq(BCryptOpenAlgorithmProvider(&h, u"AES", NULL, 0), STATUS_NOT_FOUND);
+    cr_assert_eq(BCryptOpenAlgorithmProvider(&h, u"RNG", u"Other Provider", 0), STATUS_NOT_FOUND);
+    cr_assert_eq(BCryptOpenAlgorithmProvider(&h, u"RNG", NULL, 0x8), STATUS_INVALID_PARAMETER);
+    cr_assert_eq(BCryptOpenAlgorithmProvider(NULL, u"RNG", NULL, 0), STATUS_INVALID_PARAMETER);
+    cr_assert_eq(BCryptOpenAlgorithmProvider(&h, u"RNG", u"Microsoft Primitive Provider", 0),
+                 STATUS_SUCCESS);
+    cr_assert_eq(BCryptGenRandom(h, NULL, 0, BCRYPT_USE_SYSTEM_PREFERRED_RNG),
+                 STATUS_INVALID_HANDLE, "a handle with the preferred RNG");
+    cr_assert_eq(BCryptCloseAlgorithmProvider(h, 0), STATUS_SUCCESS);
+    end();
+}
+
+Test(kernel, rule_irql_too_high_for_passive_only_random_numbers)
+{
+    BCRYPT_ALG_HANDLE passive_only = NULL;
+    UCHAR b[4];
+    begin("DriverEntry", false);
+    cr_assert_eq(BCryptOpenAlgorithmProvider(&passive_only, u"RNG", NULL, 0), STATUS_SUCCESS);
+    cr_assert_eq(BCryptGenRandom(passive_only, b, sizeof b, 0), STATUS_SUCCESS);
+    cr_assert_eq(BCryptGenRandom(NULL, b, sizeof b, BCRYPT_USE_SYSTEM_PREFERRED_RNG),
+                 STATUS_SUCCESS);
+    end();
+    cr_assert_eq(count(VS_RULE_IRQL_TOO_HIGH), 0, "both are fine at PASSIVE_LEVEL");
+    begin("save", true);
+    BCRYPT_ALG_HANDLE h = NULL;
+    cr_assert_eq(BCryptGenRandom(passive_only, b, sizeof b, 0), STATUS_SUCCESS);
+    cr_assert_eq(BCryptGenRandom(NULL, b, sizeof b, BCRYPT_USE_SYSTEM_PREFERRED_RNG),
+                 STATUS_SUCCESS);
+    cr_assert_eq(BCryptOpenAlgorithmProvider(&h, u"RNG", NULL, BCRYPT_PROV_DISPATCH),
+                 STATUS_SUCCESS);
+    end();
+    cr_assert_eq(count(VS_RULE_IRQL_TOO_HIGH), 3, "two draws and the open at DISPATCH_LEVEL");
+    vs_kernel_driver_unload(sim->kernel, 0);
+    cr_assert_eq(count(VS_RULE_LEAKED_HANDLE), 2, "both providers left open");
+}
+
 /* ---- IRQL and spin locks ------------------------------------------------------------- */
 
 Test(kernel, irql_starts_where_each_kind_of_code_runs)

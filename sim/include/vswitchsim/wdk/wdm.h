@@ -469,7 +469,8 @@ typedef struct _DEVICE_OBJECT {
 } DEVICE_OBJECT, *PDEVICE_OBJECT;
 
 /* PASSIVE_LEVEL. The device is the driver's until IoDeleteDevice; its extension is zeroed
- * non-paged pool. Names are recorded, not published anywhere. */
+ * (non-paged on Windows; here it is allocated with the device object, outside the pool's
+ * account). Names are recorded, not published anywhere. */
 VSWITCHSIM_KAPI NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,
                                         PUNICODE_STRING DeviceName, DEVICE_TYPE DeviceType,
                                         ULONG DeviceCharacteristics, BOOLEAN Exclusive,
