@@ -9,6 +9,9 @@ source "$(dirname "$0")/lib.bash"
 export PKG_CONFIG_PATH=$VSWITCHSIM_BUILD_DIR/pkgconfig
 ${CC:-cc} -shared -fPIC -Wall -Wextra -Werror $(pkg-config --cflags vswitchsim-wdk) \
   "$SRC/tests/wdk/callout_driver.c" -o "$WORK/callout_driver.so"
+# The types keep their Windows x64 sizes (static assertions: it fails to compile if not).
+${CC:-cc} -c -Wall -Wextra -Werror $(pkg-config --cflags vswitchsim-wdk) \
+  "$SRC/tests/wdk/x64_sizes.c" -o "$WORK/x64_sizes.o"
 # Loaded as a driver: it exports DriverEntry and none of the SDK's entry points.
 nm -D --defined-only "$WORK/callout_driver.so" | grep -qw DriverEntry || fail "no DriverEntry"
 ! nm -D --defined-only "$WORK/callout_driver.so" | grep -q Vswitchsim || fail "an SDK entry point"
