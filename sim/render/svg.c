@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "render/html.h"
+#include "render/units.h"
 
 /* The charts' styles, for every page that draws them (the run report, sweep and plan). */
 const char vs_chart_css[] =
@@ -42,6 +43,7 @@ typedef struct axis_plan {
     double tick[MAX_TICKS];
     char label[MAX_TICKS][16];
     const char *const *names; /* the chart's x names, written instead of label */
+    const char *unit;         /* added to the axis title: "ms"; NULL for none */
 } axis_plan;
 
 typedef struct extent {
@@ -182,6 +184,29 @@ static void plan_names(axis_plan *p, const vs_chart *c)
         p->tick[i] = i;
 }
 
+/* Ticks of simulated µs: on a log axis each in its own unit; on a linear one all in the
+ * unit of the largest, named once in the title. The steps stay round (1, 2 or 5 times a
+ * power of ten µs is one in every unit). */
+static void label_times(axis_plan *p)
+{
+    if (p->scale == VS_SCALE_LOG) {
+        for (int i = 0; i < p->nticks; i++) {
+            char text[VS_UNITS_MAX];
+            vs_format_us(text, pow(10, p->tick[i]), true);
+            memcpy(p->label[i], text, sizeof p->label[i] - 1); /* "1,000,000 s" fits */
+            p->label[i][sizeof p->label[i] - 1] = '\0';
+        }
+        return;
+    }
+    if (p->scale != VS_SCALE_LINEAR || p->nticks < 1)
+        return;
+    double step = p->nticks > 1 ? p->tick[1] - p->tick[0] : 1;
+    vs_time_unit u = vs_time_unit_of(fmax(fabs(p->lo), fabs(p->hi)));
+    for (int i = 0; i < p->nticks; i++)
+        format_tick(p->label[i], p->tick[i] / u.us, step / u.us);
+    p->unit = u.name;
+}
+
 static axis_plan plan_axis(const vs_chart *c, bool y)
 {
     const vs_axis *a = y ? &c->y : &c->x;
@@ -202,6 +227,8 @@ static axis_plan plan_axis(const vs_chart *c, bool y)
         plan_log(&p, e);
     else
         plan_linear(&p, e.n ? e : (extent){0, 1, 1, 0}, y ? 5 : 7);
+    if (a->unit == VS_UNIT_US)
+        label_times(&p);
     return p;
 }
 
@@ -297,18 +324,25 @@ static void write_ticks(vs_buf *b, const frame *f)
     vs_buf_puts(b, "</g>\n");
 }
 
+static void write_axis_title(vs_buf *b, const char *title, const axis_plan *p)
+{
+    vs_html_escape(b, title);
+    if (p->unit)
+        vs_buf_printf(b, " (%s)", p->unit);
+}
+
 static void write_axes(vs_buf *b, const vs_chart *c, const frame *f)
 {
     int bottom = f->top + PLOT_H;
     vs_buf_printf(b, "<g class=\"axis\"><path d=\"M%d %dV%dH%d\"/>", ML, f->top, bottom, W - MR);
     vs_buf_printf(b, "<text class=\"axis-title\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
                   ML + (W - ML - MR) / 2, f->height - 10);
-    vs_html_escape(b, c->x.title);
+    write_axis_title(b, c->x.title, &f->x);
     vs_buf_printf(b,
                   "</text><text class=\"axis-title\" transform=\"translate(16 %d) "
                   "rotate(-90)\" text-anchor=\"middle\">",
                   f->top + PLOT_H / 2);
-    vs_html_escape(b, c->y.title);
+    write_axis_title(b, c->y.title, &f->y);
     vs_buf_puts(b, "</text></g>\n");
 }
 

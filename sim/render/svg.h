@@ -16,9 +16,20 @@ typedef enum vs_scale {
     VS_SCALE_NINES,  /* percentiles 0..99.99 at -log10(1 - p/100); above 99.99 at 99.99 */
 } vs_scale;
 
+/* What an axis's values are: plain numbers, or simulated microseconds, which the axis
+ * shows in the unit that reads best (render/units.h). */
+typedef enum vs_axis_unit {
+    VS_UNIT_NONE,
+    VS_UNIT_US,
+} vs_axis_unit;
+
 typedef struct vs_axis {
-    const char *title; /* with the unit: "latency (µs)" */
+    const char *title; /* with the unit ("rate (1/s)"), or without it for VS_UNIT_US */
     vs_scale scale;
+    /* VS_UNIT_US: a linear axis picks one unit for all its ticks and adds it to the
+     * title ("blackout (ms)"); a log axis labels each tick with its own ("100 µs",
+     * "1 ms", "10 ms"). */
+    vs_axis_unit unit;
 } vs_axis;
 
 /* One line. Points whose x or y is not finite are gaps: the line breaks there. */

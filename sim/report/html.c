@@ -13,6 +13,7 @@
 #include "base/file.h"
 #include "render/html.h"
 #include "render/svg.h"
+#include "render/units.h"
 #include "report/report-int.h"
 #include "report/report.h"
 
@@ -74,24 +75,6 @@ static void write_head(vs_buf *b, const json_t *r)
     vs_buf_free(&title);
 }
 
-/* "1,808,434.1": big simulated numbers, grouped by thousands. */
-static void format_grouped(char out[80], double v, int decimals)
-{
-    char raw[48];
-    snprintf(raw, sizeof raw, "%.*f", decimals, v);
-    const char *digits = raw + (raw[0] == '-');
-    size_t whole = strcspn(digits, ".");
-    char *o = out;
-    if (raw[0] == '-')
-        *o++ = '-';
-    for (size_t i = 0; i < whole; i++) {
-        if (i > 0 && (whole - i) % 3 == 0)
-            *o++ = ',';
-        *o++ = digits[i];
-    }
-    strcpy(o, digits + whole);
-}
-
 /* A run that crashed, was interrupted or is a snapshot: none of its verdicts is whole. */
 static bool unfinished(const json_t *r)
 {
@@ -143,7 +126,7 @@ static void write_verdict(vs_buf *b, const json_t *r)
     else
         vs_buf_puts(b, "no SLOs set");
     char n[80];
-    format_grouped(n, (double)violations, 0);
+    vs_format_grouped(n, (double)violations, 0);
     vs_buf_printf(b, ", %s verifier violation%s</div>\n", n, violations == 1 ? "" : "s");
 }
 
@@ -216,8 +199,20 @@ static void write_cell_num(vs_buf *b, const json_t *v, int decimals)
     if (decimals < 0)
         snprintf(text, sizeof text, "%.10g", json_number_value(v));
     else
-        format_grouped(text, json_number_value(v), decimals);
+        vs_format_grouped(text, json_number_value(v), decimals);
     vs_buf_printf(b, "<td>%s</td>", text);
+}
+
+/* Simulated µs in the unit that reads best; the exact µs in the tooltip. */
+static void write_cell_us(vs_buf *b, const json_t *v)
+{
+    char text[VS_UNITS_MAX];
+    if (!json_is_number(v)) {
+        vs_buf_puts(b, "<td>&ndash;</td>");
+        return;
+    }
+    vs_format_us(text, json_number_value(v), false);
+    vs_buf_printf(b, "<td title=\"%.1f &micro;s\">%s</td>", json_number_value(v), text);
 }
 
 static void write_cell_text(vs_buf *b, const char *s)
@@ -295,7 +290,7 @@ static void write_violation_details(vs_buf *b, const json_t *verifier, uint64_t 
         vs_buf_puts(b, "</tr>\n");
     }
     vs_buf_puts(b, "</table>\n");
-    format_grouped(found, (double)total, 0);
+    vs_format_grouped(found, (double)total, 0);
     if (n < total)
         vs_buf_printf(b,
                       "<p class=\"none\">The first %zu of %s violations; the JSON report "
@@ -333,7 +328,7 @@ static void write_latencies(vs_buf *b, const json_t *r)
                                         "p99",  "p99.9", "p99.99", "max"};
     const char *name;
     const json_t *h;
-    vs_buf_puts(b, "<h2>Latency (simulated &micro;s)</h2>\n<table class=\"latency\"><tr>"
+    vs_buf_puts(b, "<h2>Latency (simulated time)</h2>\n<table class=\"latency\"><tr>"
                    "<th>latency</th><th>count</th>");
     for (size_t k = 0; k < 8; k++)
         vs_buf_printf(b, "<th>%s</th>", heads[k]);
@@ -343,7 +338,7 @@ static void write_latencies(vs_buf *b, const json_t *r)
         write_cell_text(b, name);
         write_cell_num(b, get(h, "count"), 0);
         for (size_t k = 0; k < 8; k++)
-            write_cell_num(b, get(h, keys[k]), 1);
+            write_cell_us(b, get(h, keys[k]));
         vs_buf_puts(b, "</tr>\n");
     }
     vs_buf_puts(b, "</table>\n");
@@ -359,19 +354,17 @@ static void write_plugins(vs_buf *b, const json_t *r)
         vs_buf_puts(b, "<p class=\"none\">The scenario loads no callout plugins.</p>\n");
         return;
     }
-    vs_buf_puts(
-        b,
-        "<table class=\"plugins\"><tr><th>plugin</th><th class=\"text\">path</th>"
-        "<th>saves</th><th>restores</th><th>pended</th><th>failed</th>"
-        "<th>timed out</th><th>pending p99 (&micro;s)</th><th>callback p99 (&micro;s)</th></tr>\n");
+    vs_buf_puts(b, "<table class=\"plugins\"><tr><th>plugin</th><th class=\"text\">path</th>"
+                   "<th>saves</th><th>restores</th><th>pended</th><th>failed</th>"
+                   "<th>timed out</th><th>pending p99</th><th>callback p99</th></tr>\n");
     json_array_foreach(get(r, "plugins"), i, p) {
         vs_buf_puts(b, "<tr>");
         write_cell_text(b, str(p, "name"));
         write_cell_text(b, str(p, "path"));
         for (size_t k = 0; k < 5; k++)
             write_cell_num(b, get(p, keys[k]), 0);
-        write_cell_num(b, get(get(get(p, "latency_us"), "pending_completion"), "p99"), 1);
-        write_cell_num(b, get(get(get(p, "latency_us"), "callback"), "p99"), 1);
+        write_cell_us(b, get(get(get(p, "latency_us"), "pending_completion"), "p99"));
+        write_cell_us(b, get(get(get(p, "latency_us"), "callback"), "p99"));
         vs_buf_puts(b, "</tr>\n");
     }
     vs_buf_puts(b, "</table>\n");

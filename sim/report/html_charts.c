@@ -169,7 +169,7 @@ static void chart_per_callout(vs_buf *b, const json_t *r, const char *latency, v
     size_t i;
     json_array_foreach(get(r, "plugins"), i, p)
         add_curve(b, &l, str(p, "name"), get(get(p, "latency_us"), latency), false);
-    c.x = (vs_axis){"percentile (%, nines scale)", VS_SCALE_NINES};
+    c.x = (vs_axis){"percentile (%, nines scale)", VS_SCALE_NINES, VS_UNIT_NONE};
     c.note = "one line per callout; on this nines scale the max (p100) is drawn at 99.99";
     draw(b, c, &l);
 }
@@ -179,7 +179,7 @@ static void chart_series(vs_buf *b, const json_t *r, const ts_line *want, size_t
 {
     lines l = {0};
     add_ts_lines(b, &l, get(r, "timeseries"), want, n, zero_is_gap);
-    c.x = (vs_axis){"simulated time (s)", VS_SCALE_LINEAR};
+    c.x = (vs_axis){"simulated time (s)", VS_SCALE_LINEAR, VS_UNIT_NONE};
     c.note = "per interval of the time series, at the interval's end";
     draw(b, c, &l);
 }
@@ -193,8 +193,8 @@ static void chart_blackout_cdf(vs_buf *b, const json_t *r)
                     .title = "Blackout distribution",
                     .note = "share of VM blackouts (VM paused to VM resumed) at most x long",
                     .empty = "no data: no VM blackout was measured",
-                    .x = {"blackout (µs)", VS_SCALE_AUTO},
-                    .y = {"percentile (%)", VS_SCALE_LINEAR}},
+                    .x = {"blackout", VS_SCALE_AUTO, VS_UNIT_US},
+                    .y = {"percentile (%)", VS_SCALE_LINEAR, VS_UNIT_NONE}},
          &l);
 }
 
@@ -224,8 +224,8 @@ static void chart_blackout_parts(vs_buf *b, const json_t *r)
                         "where a completed migration's blackout goes; the parts' means add up to "
                         "the blackout's mean (docs/sequence.md)",
                     .empty = "no data: no live migration completed",
-                    .x = {"part of the blackout, in order", VS_SCALE_LINEAR},
-                    .y = {"time (µs)", VS_SCALE_AUTO},
+                    .x = {"part of the blackout, in order", VS_SCALE_LINEAR, VS_UNIT_NONE},
+                    .y = {"time", VS_SCALE_AUTO, VS_UNIT_US},
                     .xnames = names,
                     .nxnames = PARTS},
          &l);
@@ -252,8 +252,8 @@ static void chart_by_at_once(vs_buf *b, const json_t *r)
                         "completed migrations' mean time, by how many ran at once on their source "
                         "(time-weighted over each one's life)",
                     .empty = "no data: no live migration completed",
-                    .x = {"migrations at once on the source", VS_SCALE_LINEAR},
-                    .y = {"migration time (s)", VS_SCALE_LINEAR}},
+                    .x = {"migrations at once on the source", VS_SCALE_LINEAR, VS_UNIT_NONE},
+                    .y = {"migration time (s)", VS_SCALE_LINEAR, VS_UNIT_NONE}},
          &l);
 }
 
@@ -279,8 +279,8 @@ static void chart_link_use(vs_buf *b, const json_t *r)
                     .title = "Migration network use per host",
                     .note = "share of each host's live-migration link used over the run, each way",
                     .empty = "no data: nothing crossed the migration network",
-                    .x = {"host", VS_SCALE_LINEAR},
-                    .y = {"link use (%)", VS_SCALE_LINEAR}},
+                    .x = {"host", VS_SCALE_LINEAR, VS_UNIT_NONE},
+                    .y = {"link use (%)", VS_SCALE_LINEAR, VS_UNIT_NONE}},
          &l);
 }
 
@@ -299,22 +299,24 @@ void vs__html_charts(vs_buf *b, const json_t *r)
                       (vs_chart){.id = "latency-pending",
                                  .title = "Latency percentiles per callout: pending completion",
                                  .empty = "no data: no callout pended a save or restore",
-                                 .y = {"STATUS_PENDING to completion (µs)", VS_SCALE_AUTO}});
+                                 .y = {"STATUS_PENDING to completion", VS_SCALE_AUTO, VS_UNIT_US}});
     chart_per_callout(b, r, "callback",
                       (vs_chart){.id = "latency-callback",
                                  .title = "Latency percentiles per callout: callback",
                                  .empty = "no data: no callout callback ran",
-                                 .y = {"callback time (µs)", VS_SCALE_AUTO}});
-    chart_series(b, r, throughput, 3, false,
-                 (vs_chart){.id = "throughput",
-                            .title = "Throughput over time",
-                            .empty = "no data: the report has no time series",
-                            .y = {"completed per simulated second (1/s)", VS_SCALE_LINEAR}});
-    chart_series(b, r, in_flight, 2, false,
-                 (vs_chart){.id = "in-flight",
-                            .title = "In flight over time",
-                            .empty = "no data: the report has no time series",
-                            .y = {"in flight, interval mean (count)", VS_SCALE_LINEAR}});
+                                 .y = {"callback time", VS_SCALE_AUTO, VS_UNIT_US}});
+    chart_series(
+        b, r, throughput, 3, false,
+        (vs_chart){.id = "throughput",
+                   .title = "Throughput over time",
+                   .empty = "no data: the report has no time series",
+                   .y = {"completed per simulated second (1/s)", VS_SCALE_LINEAR, VS_UNIT_NONE}});
+    chart_series(
+        b, r, in_flight, 2, false,
+        (vs_chart){.id = "in-flight",
+                   .title = "In flight over time",
+                   .empty = "no data: the report has no time series",
+                   .y = {"in flight, interval mean (count)", VS_SCALE_LINEAR, VS_UNIT_NONE}});
     chart_blackout_cdf(b, r);
     chart_blackout_parts(b, r);
     chart_by_at_once(b, r);
@@ -323,11 +325,12 @@ void vs__html_charts(vs_buf *b, const json_t *r)
                  (vs_chart){.id = "link-over-time",
                             .title = "Migration network over time",
                             .empty = "no data: the report has no time series",
-                            .y = {"busiest host link's use in the interval (%)", VS_SCALE_LINEAR}});
+                            .y = {"busiest host link's use in the interval (%)", VS_SCALE_LINEAR,
+                                  VS_UNIT_NONE}});
     chart_series(b, r, blackout, 2, true,
                  (vs_chart){.id = "blackout-over-time",
                             .title = "Blackout per interval",
                             .empty = "no data: no blackout in any interval of the time series",
-                            .y = {"blackout (µs)", VS_SCALE_AUTO}});
+                            .y = {"blackout", VS_SCALE_AUTO, VS_UNIT_US}});
     vs_buf_puts(b, "</div>\n");
 }

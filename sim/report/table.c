@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "render/units.h"
 #include "report/report.h"
 
 static double num(const json_t *o, const char *path)
@@ -49,6 +50,15 @@ static void print_header(FILE *out, const json_t *r)
     }
 }
 
+/* Simulated µs in the unit that reads best, right-aligned in `width` characters. */
+static void print_us(FILE *out, double us, int width)
+{
+    char text[VS_UNITS_MAX];
+    vs_format_us(text, us, false);
+    fputc(' ', out);
+    vs_fput_right(out, text, width);
+}
+
 static void print_latencies(FILE *out, const json_t *lat, const char *title)
 {
     static const char *const cols[] = {"count", "mean", "p50", "p90", "p99", "p999", "max"};
@@ -61,7 +71,7 @@ static void print_latencies(FILE *out, const json_t *lat, const char *title)
     json_object_foreach((json_t *)lat, name, h) {
         fprintf(out, "  %-22s %10.0f", name, num(h, "count"));
         for (size_t c = 1; c < 7; c++)
-            fprintf(out, " %10.1f", num(h, cols[c]));
+            print_us(out, num(h, cols[c]), 10);
         fprintf(out, "\n");
     }
     fprintf(out, "\n");
@@ -141,15 +151,15 @@ static void print_plugins(FILE *out, const json_t *plugins)
     if (json_array_size(plugins) == 0)
         return;
     fprintf(out, "  %-14s %10s %10s %10s %8s %8s %14s %12s %12s\n", "plugin", "saves", "restores",
-            "pended", "failed", "late", "pend p99 (us)", "state bytes", "mem peak (B)");
+            "pended", "failed", "late", "pend p99", "state bytes", "mem peak (B)");
     size_t i;
     const json_t *p;
     json_array_foreach(plugins, i, p) {
-        fprintf(out, "  %-14s %10.0f %10.0f %10.0f %8.0f %8.0f %14.1f %12.0f %12.0f\n",
+        fprintf(out, "  %-14s %10.0f %10.0f %10.0f %8.0f %8.0f",
                 json_string_value(json_object_get(p, "name")), num(p, "saves"), num(p, "restores"),
-                num(p, "pended"), num(p, "failed"), num(p, "late_completions"),
-                num(p, "latency_us.pending_completion.p99"), num(p, "state_bytes"),
-                num(p, "memory.peak_bytes"));
+                num(p, "pended"), num(p, "failed"), num(p, "late_completions"));
+        print_us(out, num(p, "latency_us.pending_completion.p99"), 14);
+        fprintf(out, " %12.0f %12.0f\n", num(p, "state_bytes"), num(p, "memory.peak_bytes"));
     }
     fprintf(out, "\n");
 }
@@ -185,19 +195,23 @@ static void print_blackout_parts(FILE *out, const json_t *r)
     const json_t *b = json_object_get(r, "blackout_us");
     if (num(json_object_get(b, "save"), "count") == 0)
         return;
-    fprintf(out, "  blackout parts (mean sim us):");
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-        fprintf(out, " %s %.1f%s", parts[i], num(json_object_get(b, parts[i]), "mean"),
+    char text[VS_UNITS_MAX];
+    fprintf(out, "  blackout parts (mean):");
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        vs_format_us(text, num(json_object_get(b, parts[i]), "mean"), false);
+        fprintf(out, " %s %s%s", parts[i], text,
                 i + 1 < sizeof parts / sizeof parts[0] ? " +" : "");
-    fprintf(out, " = %.1f\n\n",
-            num(json_object_get(json_object_get(r, "latency_us"), "blackout"), "mean"));
+    }
+    vs_format_us(text, num(json_object_get(json_object_get(r, "latency_us"), "blackout"), "mean"),
+                 false);
+    fprintf(out, " = %s\n\n", text);
 }
 
 void vs_report_print_table(FILE *out, const json_t *r)
 {
     print_unfinished(out, r);
     print_header(out, r);
-    print_latencies(out, json_object_get(r, "latency_us"), "latency (sim us)");
+    print_latencies(out, json_object_get(r, "latency_us"), "latency (simulated)");
     print_blackout_parts(out, r);
     print_counts(out, r);
     print_operations(out, r);

@@ -132,8 +132,8 @@ Test(svg, draws_every_series_with_its_name)
     char *svg = chart(&(vs_chart){.id = "id",
                                   .title = "T",
                                   .empty = "none",
-                                  .x = {"x", VS_SCALE_LINEAR},
-                                  .y = {"y", VS_SCALE_LINEAR},
+                                  .x = {"x", VS_SCALE_LINEAR, VS_UNIT_NONE},
+                                  .y = {"y", VS_SCALE_LINEAR, VS_UNIT_NONE},
                                   .series = s,
                                   .nseries = 2});
     cr_assert_not_null(strstr(svg, "data-chart=\"id\" data-series=\"2\" data-points=\"6\""));
@@ -156,8 +156,8 @@ Test(svg, a_nan_gap_breaks_the_line)
     char *svg = chart(&(vs_chart){.id = "c",
                                   .title = "t",
                                   .empty = "none",
-                                  .x = {"x", VS_SCALE_LINEAR},
-                                  .y = {"y", VS_SCALE_LINEAR},
+                                  .x = {"x", VS_SCALE_LINEAR, VS_UNIT_NONE},
+                                  .y = {"y", VS_SCALE_LINEAR, VS_UNIT_NONE},
                                   .series = &s,
                                   .nseries = 1});
     cr_assert_not_null(strstr(svg, "data-series=\"1\" data-points=\"4\""));
@@ -176,8 +176,8 @@ Test(svg, with_no_data_it_shows_the_empty_text)
     vs_chart c = {.id = "c",
                   .title = "t",
                   .empty = "no data: <none> yet",
-                  .x = {"x", VS_SCALE_LINEAR},
-                  .y = {"y", VS_SCALE_LINEAR}};
+                  .x = {"x", VS_SCALE_LINEAR, VS_UNIT_NONE},
+                  .y = {"y", VS_SCALE_LINEAR, VS_UNIT_NONE}};
     char *none = chart(&c);
     cr_assert_not_null(strstr(none, "class=\"plot empty\""));
     cr_assert_not_null(strstr(none, "data-series=\"0\" data-points=\"0\""));
@@ -201,8 +201,8 @@ Test(svg, bars_and_thresholds_widen_the_y_axis)
     vs_chart c = {.id = "c",
                   .title = "t",
                   .empty = "none",
-                  .x = {"x", VS_SCALE_LINEAR},
-                  .y = {"y", VS_SCALE_LINEAR},
+                  .x = {"x", VS_SCALE_LINEAR, VS_UNIT_NONE},
+                  .y = {"y", VS_SCALE_LINEAR, VS_UNIT_NONE},
                   .series = &s,
                   .nseries = 1};
     char *plain = chart(&c);
@@ -231,8 +231,8 @@ Test(svg, an_empty_chart_ignores_thresholds)
     vs_chart c = {.id = "c",
                   .title = "t",
                   .empty = "no data",
-                  .x = {"x", VS_SCALE_LINEAR},
-                  .y = {"y", VS_SCALE_LINEAR},
+                  .x = {"x", VS_SCALE_LINEAR, VS_UNIT_NONE},
+                  .y = {"y", VS_SCALE_LINEAR, VS_UNIT_NONE},
                   .thresholds = &t,
                   .nthresholds = 1};
     char *s = chart(&c);
@@ -249,8 +249,8 @@ Test(svg, named_x_ticks_are_escaped_labels)
     char *svg = chart(&(vs_chart){.id = "c",
                                   .title = "t",
                                   .empty = "none",
-                                  .x = {"x", VS_SCALE_LINEAR},
-                                  .y = {"y", VS_SCALE_LINEAR},
+                                  .x = {"x", VS_SCALE_LINEAR, VS_UNIT_NONE},
+                                  .y = {"y", VS_SCALE_LINEAR, VS_UNIT_NONE},
                                   .series = &s,
                                   .nseries = 1,
                                   .xnames = names,
