@@ -142,6 +142,14 @@ static void slots_settle(vs_sim *sim, vs_host *h)
     h->slot_since = now;
 }
 
+void vs_migration_slot_totals(vs_sim *sim, vs_time_t now, double *total)
+{
+    for (uint32_t i = 0; i < sim->cfg->topology.hosts; i++) {
+        const vs_host *h = &sim->hosts[i];
+        total[i] = h->slot_area + (double)h->slots_used * (double)(now - h->slot_since);
+    }
+}
+
 static void take_slot(vs_sim *sim, uint32_t host)
 {
     vs_host *h = &sim->hosts[host];
@@ -225,6 +233,7 @@ static void start_from(vs_sim *sim, uint32_t host)
         h->wait_head = mig->next;
         if (!h->wait_head)
             h->wait_tail = NULL;
+        vs_level_add(&sim->stats.migrations_waiting, vs_sim_now(sim), -1);
         sim->targeted_waiting -= bound_target(sim, mig) != VS_ANY_HOST;
         start_migration(sim, mig, dst);
     }
@@ -285,6 +294,7 @@ static void admit(vs_sim *sim, vs_migration *mig)
         h->wait_tail = mig;
     }
     sim->targeted_waiting += bound_target(sim, mig) != VS_ANY_HOST;
+    vs_level_add(&sim->stats.migrations_waiting, vs_sim_now(sim), +1);
     start_from(sim, mig->src);
 }
 

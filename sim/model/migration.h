@@ -94,4 +94,8 @@ int vs_migration_request(vs_sim *sim, uint32_t vm, uint32_t target, vs_operation
  * target. */
 void vs_migration_host_changed(vs_sim *sim, uint32_t host);
 
+/* Each host's migrations integrated over time (migrations x ns) from the start to now,
+ * into total[host]: what stats.host_series samples. */
+void vs_migration_slot_totals(vs_sim *sim, vs_time_t now, double *total);
+
 #endif /* VS_MIGRATION_H */

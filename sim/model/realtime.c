@@ -128,8 +128,7 @@ static void advance(rt_run *r, vs_time_t target)
         vs_engine_run(sim->engine, until);
         if (until != r->next_row)
             break;
-        if (r->rows && vs_sim_now(sim) == r->next_row &&
-            vs_stats_series_row(&sim->stats, r->next_row) != 0)
+        if (r->rows && vs_sim_now(sim) == r->next_row && vs_sim_series_row(sim, r->next_row) != 0)
             r->rc = -1;
         if (sim->progress)
             run_hook(r);
@@ -312,5 +311,5 @@ int vs_realtime_run(vs_sim *sim, vs_time_t end)
     if (r.rc != 0)
         return -1;
     /* The last, partial interval. */
-    return r.rows ? vs_stats_series_row(&sim->stats, vs_sim_now(sim)) : 0;
+    return r.rows ? vs_sim_series_row(sim, vs_sim_now(sim)) : 0;
 }

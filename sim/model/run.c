@@ -68,6 +68,18 @@ static void sample_network(vs_sim *sim, vs_time_t now)
     ts->link_busiest_pct = 100 * peak;
 }
 
+/* Closes the time series' interval at `now`: the network and the hosts' migrations
+ * sampled, then the row. */
+int vs_sim_series_row(vs_sim *sim, vs_time_t now)
+{
+    sample_network(sim, now);
+    if (sim->slot_totals) {
+        vs_migration_slot_totals(sim, now, sim->slot_totals);
+        vs_host_series_add(&sim->stats.host_series, now, sim->slot_totals);
+    }
+    return vs_stats_series_row(&sim->stats, now);
+}
+
 /* Runs the engine to `end` in slices: one per time-series interval, whose row is taken
  * at its boundary (so intervals cost no events and never keep a finished run going),
  * and between them a progress line can follow the run. A stop flag ends it early, at the
@@ -89,19 +101,14 @@ static int run_engine(vs_sim *sim, vs_time_t end)
             sim->interrupted = true;
             break;
         }
-        if (interval && vs_sim_now(sim) == next) {
-            sample_network(sim, next);
-            if (vs_stats_series_row(&sim->stats, next) != 0)
-                return -1;
-        }
+        if (interval && vs_sim_now(sim) == next && vs_sim_series_row(sim, next) != 0)
+            return -1;
         if (sim->progress) /* arrivals end at run.duration; what follows is the drain */
             sim->progress(sim->progress_ctx, vs_sim_now(sim), sim->cfg->run.duration,
                           vs_engine_events_run(sim->engine));
     }
     /* The last, partial interval. */
-    if (interval)
-        sample_network(sim, vs_sim_now(sim));
-    return interval ? vs_stats_series_row(&sim->stats, vs_sim_now(sim)) : 0;
+    return interval ? vs_sim_series_row(sim, vs_sim_now(sim)) : 0;
 }
 
 int vs_sim_collect(vs_sim *sim)

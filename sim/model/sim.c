@@ -136,6 +136,14 @@ vs_sim *vs_sim_new(const vs_config *cfg)
         vs_sim_free(sim);
         return NULL;
     }
+    /* A drain's page shows each host's migrations over time. */
+    if (cfg->metrics.interval && cfg->workload.kind == VS_WORKLOAD_DRAIN &&
+        (vs_host_series_init(&sim->stats.host_series, cfg->topology.hosts, cfg->metrics.interval) !=
+             0 ||
+         !(sim->slot_totals = calloc(cfg->topology.hosts, sizeof(double))))) {
+        vs_sim_free(sim);
+        return NULL;
+    }
     vs_rng_init(&sim->workload_rng, cfg->seed, vs_rng_stream_id(VS_STREAM_WORKLOAD, 0, 0));
     vs_rng_init(&sim->fault_rng, cfg->seed, vs_rng_stream_id(VS_STREAM_FAULTS, 0, 0));
     vs_rng_init(&sim->placement_rng, cfg->seed, vs_rng_stream_id(VS_STREAM_PLACEMENT, 0, 0));
@@ -153,6 +161,7 @@ void vs_sim_free(vs_sim *sim)
     free(sim->instances);
     free(sim->policy_plugin);
     free(sim->link_marks);
+    free(sim->slot_totals);
     free(sim->policy_state);
     free(sim->reservations);
     free(sim->subs);

@@ -243,10 +243,11 @@ struct vs_sim {
     uint32_t nvms;
     vs_nic *nics; /* [vm * nics_per_vm + i] */
     uint32_t nnics;
-    vs_targets targets; /* hosts that may take a migration now */
-    vs_net net;         /* the live-migration network (network.h) */
-    double *link_marks; /* [2 * host + side]: bytes carried at the interval's start,
+    vs_targets targets;  /* hosts that may take a migration now */
+    vs_net net;          /* the live-migration network (network.h) */
+    double *link_marks;  /* [2 * host + side]: bytes carried at the interval's start,
                                    for the time series (memory model only), else NULL */
+    double *slot_totals; /* per host, for stats.host_series (a drain's), else NULL */
     uint32_t starved_head, starved_tail; /* FIFO of starved hosts; UINT32_MAX: none */
     uint32_t targeted_waiting;           /* waiting migrations bound to one target host */
 
@@ -332,6 +333,10 @@ int vs_sim_run(vs_sim *sim);
 /* What the report keeps of the hosts and the drain; vs_sim_run does it at its end, and a
  * run cut short by a crashing callout does it afterwards. 0, or -1 out of memory. */
 int vs_sim_collect(vs_sim *sim);
+
+/* Closes the time series' interval at `now` (run.c): samples what a row needs and adds
+ * the row. -1 out of memory. */
+int vs_sim_series_row(vs_sim *sim, vs_time_t now);
 
 vs_time_t vs_sim_now(const vs_sim *sim);
 

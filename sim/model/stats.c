@@ -32,7 +32,10 @@ const char *const vs_ts_column_names[VS_TS_COLUMNS] = {"t_s",
                                                        "save_p99_us",
                                                        "network_gbps",
                                                        "link_busiest_pct",
-                                                       "violations"};
+                                                       "violations",
+                                                       "migrations_waiting_mean",
+                                                       "migrations_waiting_max",
+                                                       "slot_wait_p99_us"};
 
 static int hists_init(vs_hist *h, size_t n, double rel_error)
 {
@@ -50,7 +53,8 @@ static void hists_close(vs_hist *h, size_t n)
 
 static void levels_init(vs_stats *st)
 {
-    vs_level *levels[] = {&st->pending, &st->migrations_in_flight, &st->saves_in_flight};
+    vs_level *levels[] = {&st->pending, &st->migrations_in_flight, &st->saves_in_flight,
+                          &st->migrations_waiting};
     for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
         vs_gauge_init(&levels[i]->total, 0);
         vs_gauge_init(&levels[i]->window, 0);
@@ -90,6 +94,7 @@ void vs_stats_close(vs_stats *st)
     hists_close(st->host_latency, (size_t)st->latency_hosts * VS_LAT_COUNT);
     free(st->host_latency);
     free(st->series.rows);
+    vs_host_series_close(&st->host_series);
     for (size_t p = 0; st->plugins && p < st->nplugins; p++)
         hists_close(st->plugins[p].latency, VS_LAT_COUNT);
     free(st->plugins);
@@ -115,6 +120,8 @@ static int series_latency(vs_latency which)
         return VS_TS_LAT_PENDING;
     case VS_LAT_SAVE:
         return VS_TS_LAT_SAVE;
+    case VS_LAT_SLOT_WAIT:
+        return VS_TS_LAT_SLOT_WAIT;
     default:
         return -1;
     }
@@ -164,6 +171,9 @@ static void fill_row(vs_stats *st, double *row, uint64_t now)
     row[VS_TS_NETWORK_GBPS] = ts->network_gbps;
     row[VS_TS_LINK_BUSIEST] = ts->link_busiest_pct;
     row[VS_TS_VIOLATIONS] = (double)(st->violations.total - ts->violations_before);
+    row[VS_TS_WAITING_MEAN] = vs_gauge_mean(&st->migrations_waiting.window, now);
+    row[VS_TS_WAITING_MAX] = (double)st->migrations_waiting.window.peak;
+    row[VS_TS_SLOT_WAIT_P99] = us_at(&ts->latency[VS_TS_LAT_SLOT_WAIT], 0.99);
 }
 
 /* The next interval starts at `now`: counts, levels and histograms measure from here. */
@@ -178,6 +188,7 @@ static void window_restart(vs_stats *st, uint64_t now)
     vs_gauge_restart(&st->pending.window, now);
     vs_gauge_restart(&st->migrations_in_flight.window, now);
     vs_gauge_restart(&st->saves_in_flight.window, now);
+    vs_gauge_restart(&st->migrations_waiting.window, now);
     for (int i = 0; i < VS_TS_LATENCIES; i++)
         vs_hist_reset(&ts->latency[i]);
 }
@@ -198,6 +209,66 @@ int vs_stats_series_row(vs_stats *st, uint64_t now)
     fill_row(st, &ts->rows[ts->nrows++ * VS_TS_COLUMNS], now);
     window_restart(st, now);
     return 0;
+}
+
+/* ---- Migrations per host over time --------------------------------------------------- */
+
+int vs_host_series_init(vs_host_series *hs, uint32_t nhosts, uint64_t interval_ns)
+{
+    *hs = (vs_host_series){.nhosts = nhosts, .bucket_ns = interval_ns};
+    hs->area = calloc((size_t)nhosts * VS_HOST_SERIES_BUCKETS, sizeof *hs->area);
+    hs->mark = calloc(nhosts, sizeof *hs->mark);
+    if (!hs->area || !hs->mark || !interval_ns)
+        return vs_host_series_close(hs), -1;
+    return 0;
+}
+
+void vs_host_series_close(vs_host_series *hs)
+{
+    free(hs->area);
+    free(hs->mark);
+    *hs = (vs_host_series){0};
+}
+
+/* All buckets used: each pair becomes one bucket twice as long. */
+static void host_series_halve(vs_host_series *hs)
+{
+    for (uint32_t h = 0; h < hs->nhosts; h++) {
+        double *a = &hs->area[(size_t)h * VS_HOST_SERIES_BUCKETS];
+        for (size_t b = 0; b < VS_HOST_SERIES_BUCKETS / 2; b++)
+            a[b] = a[2 * b] + a[2 * b + 1];
+        for (size_t b = VS_HOST_SERIES_BUCKETS / 2; b < VS_HOST_SERIES_BUCKETS; b++)
+            a[b] = 0;
+    }
+    hs->nbuckets = (hs->nbuckets + 1) / 2;
+    hs->bucket_ns *= 2;
+}
+
+void vs_host_series_add(vs_host_series *hs, uint64_t now, const double *total)
+{
+    if (!hs->nhosts || now <= hs->end_ns)
+        return;
+    /* Intervals start on multiples of the first bucket's length, so one never spans two
+     * buckets. */
+    size_t b = (size_t)(hs->end_ns / hs->bucket_ns);
+    while (b >= VS_HOST_SERIES_BUCKETS) {
+        host_series_halve(hs);
+        b = (size_t)(hs->end_ns / hs->bucket_ns);
+    }
+    for (uint32_t h = 0; h < hs->nhosts; h++) {
+        hs->area[(size_t)h * VS_HOST_SERIES_BUCKETS + b] += total[h] - hs->mark[h];
+        hs->mark[h] = total[h];
+    }
+    hs->nbuckets = b + 1;
+    hs->end_ns = now;
+}
+
+double vs_host_series_mean(const vs_host_series *hs, uint32_t h, size_t b)
+{
+    uint64_t start = (uint64_t)b * hs->bucket_ns;
+    uint64_t end = b + 1 == hs->nbuckets ? hs->end_ns : start + hs->bucket_ns;
+    return end > start ? hs->area[(size_t)h * VS_HOST_SERIES_BUCKETS + b] / (double)(end - start)
+                       : 0;
 }
 
 /* ---- Warm-up ------------------------------------------------------------------------ */
@@ -238,6 +309,7 @@ void vs_stats_restart(vs_stats *st, uint64_t now)
     hists_reset(st->host_latency, (size_t)st->latency_hosts * VS_LAT_COUNT);
     vs_gauge_restart(&st->pending.total, now);
     vs_gauge_restart(&st->migrations_in_flight.total, now);
+    vs_gauge_restart(&st->migrations_waiting.total, now);
     vs_gauge_restart(&st->saves_in_flight.total, now);
     for (size_t p = 0; p < st->nplugins; p++)
         plugin_restart(&st->plugins[p]);

@@ -108,13 +108,22 @@ typedef enum vs_ts_column {
     VS_TS_NETWORK_GBPS, /* migration network: all hosts' egress over the interval */
     VS_TS_LINK_BUSIEST, /* the busiest link's use over the interval, % */
     VS_TS_VIOLATIONS,   /* verifier violations found in the interval */
+    VS_TS_WAITING_MEAN, /* migrations waiting for their slots: time-weighted mean */
+    VS_TS_WAITING_MAX,
+    VS_TS_SLOT_WAIT_P99, /* slot waits that ended in the interval */
     VS_TS_COLUMNS
 } vs_ts_column;
 
 extern const char *const vs_ts_column_names[VS_TS_COLUMNS];
 
 /* Latencies with a per-interval histogram in the time series. */
-enum { VS_TS_LAT_BLACKOUT, VS_TS_LAT_PENDING, VS_TS_LAT_SAVE, VS_TS_LATENCIES };
+enum {
+    VS_TS_LAT_BLACKOUT,
+    VS_TS_LAT_PENDING,
+    VS_TS_LAT_SAVE,
+    VS_TS_LAT_SLOT_WAIT,
+    VS_TS_LATENCIES
+};
 
 typedef struct vs_timeseries {
     uint64_t interval_ns;
@@ -126,6 +135,29 @@ typedef struct vs_timeseries {
     double network_gbps, link_busiest_pct; /* the interval's, set by the run before a row */
     vs_hist latency[VS_TS_LATENCIES];
 } vs_timeseries;
+
+/* How many migrations each host takes part in over time (time-weighted), kept for a
+ * drain's heat map. Memory stays nhosts x VS_HOST_SERIES_BUCKETS however long the run:
+ * buckets start one time-series interval long, and when they are all used, neighbours
+ * merge in pairs and every bucket is twice as long. */
+#define VS_HOST_SERIES_BUCKETS 96
+typedef struct vs_host_series {
+    uint32_t nhosts;    /* 0: not kept */
+    size_t nbuckets;    /* used */
+    uint64_t bucket_ns; /* a bucket's length (the last one may be cut short) */
+    uint64_t end_ns;    /* where the last bucket ends so far */
+    double *area;       /* [host * VS_HOST_SERIES_BUCKETS + bucket]: migrations x ns */
+    double *mark;       /* per host: its migrations x ns integrated up to end_ns */
+} vs_host_series;
+
+/* Keeps the series for nhosts hosts, buckets of interval_ns to start. -1 out of memory. */
+int vs_host_series_init(vs_host_series *hs, uint32_t nhosts, uint64_t interval_ns);
+void vs_host_series_close(vs_host_series *hs);
+/* The interval [hs->end_ns, now) ended; total[h] is host h's migrations x ns integrated
+ * from the run's start to now. */
+void vs_host_series_add(vs_host_series *hs, uint64_t now, const double *total);
+/* Host h's mean migrations over bucket b. */
+double vs_host_series_mean(const vs_host_series *hs, uint32_t h, size_t b);
 
 /* One host at the end of the run. */
 typedef struct vs_host_stats {
@@ -212,9 +244,11 @@ typedef struct vs_stats {
     vs_hist oids_per_save; /* OID_SWITCH_NIC_SAVE round trips per save sequence */
     vs_level pending;      /* pended callouts not yet completed */
     vs_level migrations_in_flight;
-    vs_level saves_in_flight; /* NIC save sequences under way */
-    vs_hist *host_latency;    /* [host * VS_LAT_COUNT + latency], when per_host */
-    uint32_t latency_hosts;   /* hosts in host_latency: 0 or topology.hosts */
+    vs_level saves_in_flight;    /* NIC save sequences under way */
+    vs_level migrations_waiting; /* asked for, waiting for their slots */
+    vs_host_series host_series;  /* kept for a drain */
+    vs_hist *host_latency;       /* [host * VS_LAT_COUNT + latency], when per_host */
+    uint32_t latency_hosts;      /* hosts in host_latency: 0 or topology.hosts */
     vs_timeseries series;
     uint64_t measure_start_ns; /* warm-up end: totals count from here */
     vs_host_stats *hosts;      /* filled when the run ends */

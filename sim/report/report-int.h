@@ -19,6 +19,9 @@ json_t *vs__report_latencies(const vs__report_ctx *rc, const vs_hist *h, const i
                              size_t n);
 /* The time series: {interval_s, columns, rows}. */
 json_t *vs__report_timeseries(const vs_stats *st);
+/* host_series: each host's migrations over time, a drain's (stats.h vs_host_series):
+ * {bucket_s, t_s: [bucket ends], migrations_mean: [per host: [per bucket]]}. */
+json_t *vs__report_host_series(const vs_stats *st);
 /* hosts: peaks, and per host its counts and (when kept) its latencies. */
 json_t *vs__report_hosts(const vs__report_ctx *rc);
 

@@ -350,6 +350,12 @@ json_t *vs_report_build(const vs_config *cfg, const vs_stats *st, const vs_run_i
         json_decref(r);
         return NULL;
     }
+    /* Only a drain keeps it: other reports keep their bytes. */
+    if (st->host_series.nhosts &&
+        json_object_set_new(r, "host_series", vs__report_host_series(st)) != 0) {
+        json_decref(r);
+        return NULL;
+    }
     return r;
 }
 

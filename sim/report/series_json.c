@@ -2,6 +2,8 @@
  * series_json.c: the parts of the report that are tables: the time series (one row per
  * interval) and the hosts (one entry per host).
  */
+#include <math.h>
+
 #include "report/report-int.h"
 
 json_t *vs__report_timeseries(const vs_stats *st)
@@ -19,6 +21,32 @@ json_t *vs__report_timeseries(const vs_stats *st)
     /* clang-format off */
     return json_pack("{s:f, s:o, s:o}", "interval_s", (double)ts->interval_ns / 1e9, "columns",
                      columns, "rows", rows);
+    /* clang-format on */
+}
+
+/* Three decimals of a mean number of migrations: 96 numbers a host stay short. */
+static json_t *rounded(double v)
+{
+    return json_real(round(v * 1000) / 1000);
+}
+
+json_t *vs__report_host_series(const vs_stats *st)
+{
+    const vs_host_series *hs = &st->host_series;
+    json_t *t = json_array(), *hosts = json_array();
+    for (size_t b = 0; t && b < hs->nbuckets; b++) {
+        uint64_t end = b + 1 == hs->nbuckets ? hs->end_ns : (b + 1) * hs->bucket_ns;
+        json_array_append_new(t, json_real((double)end / 1e9));
+    }
+    for (uint32_t h = 0; hosts && h < hs->nhosts; h++) {
+        json_t *row = json_array();
+        for (size_t b = 0; row && b < hs->nbuckets; b++)
+            json_array_append_new(row, rounded(vs_host_series_mean(hs, h, b)));
+        json_array_append_new(hosts, row);
+    }
+    /* clang-format off */
+    return json_pack("{s:f, s:o, s:o}", "bucket_s", (double)hs->bucket_ns / 1e9, "t_s", t,
+                     "migrations_mean", hosts);
     /* clang-format on */
 }
 
