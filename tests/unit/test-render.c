@@ -259,3 +259,43 @@ Test(svg, named_x_ticks_are_escaped_labels)
     cr_assert_not_null(strstr(svg, "text-anchor=\"middle\">c</text>"));
     free(svg);
 }
+
+/* ---- Time axes ---------------------------------------------------------------------- */
+
+static char *time_chart(vs_scale scale, double top)
+{
+    double x[] = {0, 1, 2}, y[] = {top / 100, top / 2, top};
+    vs_series s = {.name = "m", .x = x, .y = y, .n = 3};
+    vs_buf b = {0};
+    vs_svg_chart(&b, &(vs_chart){.id = "t",
+                                 .title = "t",
+                                 .empty = "none",
+                                 .x = {"x", VS_SCALE_LINEAR, VS_UNIT_NONE},
+                                 .y = {"migration time", scale, VS_UNIT_US},
+                                 .series = &s,
+                                 .nseries = 1});
+    cr_assert(!b.failed);
+    return b.text;
+}
+
+Test(svg, linear_time_axis_names_one_unit_in_its_title)
+{
+    char *svg = time_chart(VS_SCALE_LINEAR, 8062707.3); /* 8.06 s */
+    cr_assert(strstr(svg, "migration time (s)</text>"), "%s", svg);
+    cr_assert(strstr(svg, ">8</text>") || strstr(svg, ">10</text>"), "ticks in seconds: %s", svg);
+    cr_assert_not(strstr(svg, "M</text>"), "no 8M µs");
+    free(svg);
+    svg = time_chart(VS_SCALE_LINEAR, 250);
+    cr_assert(strstr(svg, "migration time (µs)</text>"));
+    free(svg);
+}
+
+Test(svg, log_time_axis_labels_each_tick_with_its_unit)
+{
+    char *svg = time_chart(VS_SCALE_LOG, 1e7);
+    cr_assert(strstr(svg, ">100 ms</text>"), "%s", svg);
+    cr_assert(strstr(svg, ">1 s</text>"));
+    cr_assert(strstr(svg, ">10 s</text>"));
+    cr_assert(strstr(svg, "migration time</text>"), "the ticks carry the unit");
+    free(svg);
+}
