@@ -263,6 +263,15 @@ static style style_of(size_t i)
                    DASHES[i % (sizeof DASHES / sizeof DASHES[0])]};
 }
 
+/* The i-th series' style: its own colour when it has one. */
+static style style_for(const vs_series *s, size_t i)
+{
+    style st = style_of(i);
+    if (s->color)
+        st.color = s->color;
+    return st;
+}
+
 typedef struct frame {
     axis_plan x, y;
     int top, height; /* plot area top, whole chart height */
@@ -381,8 +390,8 @@ static void write_markers(vs_buf *b, const frame *f, const vs_series *s, style s
     vs_buf_printf(b, "<g class=\"points\" fill=\"%s\">", st.color);
     for (size_t k = 0; k < s->n; k++)
         if (drawable(&f->x, &f->y, s, k) && (all || isolated(f, s, k)))
-            vs_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.6\"/>", px_x(f, s->x[k]),
-                          px_y(f, s->y[k]));
+            vs_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%s\"/>", px_x(f, s->x[k]),
+                          px_y(f, s->y[k]), s->markers_only ? "4.5" : "2.6");
     vs_buf_puts(b, "</g>\n");
 }
 
@@ -441,10 +450,11 @@ static void write_series(vs_buf *b, const vs_chart *c, const frame *f)
         size_t n = points_of(&f->x, &f->y, s);
         if (n == 0)
             continue;
-        write_line(b, f, s, style_of(i));
+        if (!s->markers_only)
+            write_line(b, f, s, style_for(s, i));
         if (s->ylo && s->yhi)
-            write_bars(b, f, s, style_of(i));
-        write_markers(b, f, s, style_of(i), n <= MARKERS_UP_TO);
+            write_bars(b, f, s, style_for(s, i));
+        write_markers(b, f, s, style_for(s, i), n <= MARKERS_UP_TO || s->markers_only);
     }
     vs_buf_puts(b, "</g>\n");
 }
@@ -452,6 +462,15 @@ static void write_series(vs_buf *b, const vs_chart *c, const frame *f)
 static void write_legend_entry(vs_buf *b, const vs_series *s, style st, bool drawn, double x,
                                double y)
 {
+    if (s->markers_only) { /* a dot, as the points look */
+        vs_buf_printf(b,
+                      "<g class=\"legend-entry%s\"><circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" "
+                      "fill=\"%s\"/><text x=\"%.1f\" y=\"%.1f\" dy=\"0.32em\">",
+                      drawn ? "" : " no-data", x + 9, y, drawn ? st.color : "#c3c8d0", x + 23, y);
+        vs_html_escape(b, s->name);
+        vs_buf_printf(b, "%s</text></g>", drawn ? "" : " (none)");
+        return;
+    }
     vs_buf_printf(b,
                   "<g class=\"legend-entry%s\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
                   "y2=\"%.1f\" stroke=\"%s\" stroke-width=\"3\" stroke-dasharray=\"%s\"/>"
@@ -472,13 +491,15 @@ static int write_legend(vs_buf *b, const vs_chart *c, const frame *f)
     for (size_t i = 0; i < c->nseries; i++) {
         const vs_series *s = &c->series[i];
         bool drawn = points_of(&f->x, &f->y, s) > 0;
-        double width = 34 + 6.6 * (double)(strlen(s->name) + (drawn ? 0 : 13));
+        double width = 34 + 6.6 * (double)(strlen(s->name) + (drawn             ? 0
+                                                              : s->markers_only ? 7
+                                                                                : 13));
         if (x > ML && x + width > W - MR) {
             x = ML;
             row++;
         }
         if (b)
-            write_legend_entry(b, s, style_of(i), drawn, x, 16 + row * LEGEND_ROW);
+            write_legend_entry(b, s, style_for(s, i), drawn, x, 16 + row * LEGEND_ROW);
         x += width;
     }
     return c->nseries ? row + 1 : 0;

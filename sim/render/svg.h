@@ -5,6 +5,7 @@
 #ifndef VS_RENDER_SVG_H
 #define VS_RENDER_SVG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/buf.h"
@@ -40,6 +41,10 @@ typedef struct vs_series {
     /* Optional error bars: a vertical bar from ylo[k] to yhi[k] at each drawn point where
      * both are finite (a confidence interval). NULL for none; the y axis covers them. */
     const double *ylo, *yhi;
+    /* Optional: a CSS colour instead of the palette's (a plan's pass, fail, ...), and
+     * points without a line between them (the legend shows a dot). */
+    const char *color;
+    bool markers_only;
 } vs_series;
 
 /* A horizontal reference line across the plot (an SLO limit), dashed and labelled; the y

@@ -88,6 +88,34 @@ void vs_format_us(char out[VS_UNITS_MAX], double us, bool trim)
     snprintf(out, VS_UNITS_MAX, "%s %s", num, UNITS[i].name);
 }
 
+static bool ends_with(const char *s, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return n >= k && strncmp(s + n - k, suffix, k) == 0;
+}
+
+const char *vs_unit_of_name(const char *path)
+{
+    if (strncmp(path, "latency_us.", 11) == 0 || strstr(path, "_us."))
+        return "µs";
+    const char *dot = strrchr(path, '.');
+    const char *last = dot ? dot + 1 : path;
+    size_t n = strlen(last);
+    if (ends_with(last, n, "_us"))
+        return "µs";
+    if (ends_with(last, n, "_per_s"))
+        return strstr(last, "bytes") ? "bytes/s" : "1/s";
+    if (ends_with(last, n, "_s"))
+        return "s";
+    if (ends_with(last, n, "_pct"))
+        return "%";
+    if (ends_with(last, n, "_gbps"))
+        return "Gbit/s";
+    if (strstr(last, "bytes"))
+        return "bytes";
+    return "count";
+}
+
 int vs_text_width(const char *s)
 {
     int n = 0;

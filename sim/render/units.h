@@ -28,6 +28,11 @@ vs_time_unit vs_time_unit_of(double us);
  * the next ("999.96 µs" reads "1.00 ms"). With `trim`, trailing zeros go ("1 ms"). */
 void vs_format_us(char out[VS_UNITS_MAX], double us, bool trim);
 
+/* What a report path's number is in, from its name: "µs" (latency_us.*, *_us: pass
+ * VS_UNIT_US to an axis), "1/s" (*_per_s; "bytes/s" for bytes), "s" (*_s), "%" (*_pct), "Gbit/s" (*_gbps),
+ * "bytes" (*bytes*), else "count". */
+const char *vs_unit_of_name(const char *path);
+
 /* "1,808,434.1": v with `decimals` decimals, grouped by thousands. */
 void vs_format_grouped(char out[VS_UNITS_MAX], double v, int decimals);
 

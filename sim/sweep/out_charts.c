@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "render/svg.h"
+#include "render/units.h"
 
 /* The x of each value of the first axis: the values when all are numbers, else their
  * index (and the chart names the ticks). A geometric axis (1, 2, 4, ... 64, what
@@ -267,20 +268,25 @@ static void chart_metric(vs_buf *b, const json_t *sweep, const xaxis *a, const c
              "mean of the runs at each point; bars: its %g%% confidence "
              "interval",
              num_or_nan(get(sweep, "confidence")) * 100);
+    /* Every axis names its metric and unit; times read in the unit that suits them. */
     const char *xkey = str(json_array_get(get(sweep, "params"), 0), "key");
-    vs_svg_chart(b,
-                 &(vs_chart){.id = metric,
-                             .title = metric,
-                             .note = note,
-                             .empty = "no data: no point has a value for this metric yet",
-                             .x = {xkey, a->names ? VS_SCALE_LINEAR : VS_SCALE_AUTO, VS_UNIT_NONE},
-                             .y = {metric, VS_SCALE_AUTO, VS_UNIT_NONE},
-                             .series = series,
-                             .nseries = s.n,
-                             .thresholds = t,
-                             .nthresholds = slo_thresholds(sweep, metric, t, label, MAX_THRESHOLDS),
-                             .xnames = (const char *const *)a->names,
-                             .nxnames = a->names ? a->n : 0});
+    bool us = strcmp(vs_unit_of_name(metric), "µs") == 0;
+    char xtitle[256], ytitle[256];
+    snprintf(xtitle, sizeof xtitle, "%s (%s)", xkey, vs_unit_of_name(xkey));
+    snprintf(ytitle, sizeof ytitle, us ? "%s" : "%s (%s)", metric, vs_unit_of_name(metric));
+    vs_svg_chart(
+        b, &(vs_chart){.id = metric,
+                       .title = metric,
+                       .note = note,
+                       .empty = "no data: no point has a value for this metric yet",
+                       .x = {xtitle, a->names ? VS_SCALE_LINEAR : VS_SCALE_AUTO, VS_UNIT_NONE},
+                       .y = {ytitle, VS_SCALE_AUTO, us ? VS_UNIT_US : VS_UNIT_NONE},
+                       .series = series,
+                       .nseries = s.n,
+                       .thresholds = t,
+                       .nthresholds = slo_thresholds(sweep, metric, t, label, MAX_THRESHOLDS),
+                       .xnames = (const char *const *)a->names,
+                       .nxnames = a->names ? a->n : 0});
     free(series);
     lineset_free(&s);
 }

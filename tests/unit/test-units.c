@@ -112,3 +112,18 @@ Test(units, width_counts_characters_not_bytes)
     cr_assert_str_eq(text, "  1 µstoolong");
     free(text);
 }
+
+Test(units, unit_of_a_report_path)
+{
+    cr_assert_str_eq(vs_unit_of_name("latency_us.save.p99"), "µs");
+    cr_assert_str_eq(vs_unit_of_name("blackout_us.transfer.mean"), "µs");
+    cr_assert_str_eq(vs_unit_of_name("plugins.x.pending_completion_p99_us"), "µs");
+    cr_assert_str_eq(vs_unit_of_name("drain.duration_s"), "s");
+    cr_assert_str_eq(vs_unit_of_name("throughput.saves_per_s"), "1/s");
+    cr_assert_str_eq(vs_unit_of_name("workload.rate_per_s"), "1/s");
+    cr_assert_str_eq(vs_unit_of_name("throughput.state_bytes_per_s"), "bytes/s");
+    cr_assert_str_eq(vs_unit_of_name("state_bytes"), "bytes");
+    cr_assert_str_eq(vs_unit_of_name("link_busiest_pct"), "%");
+    cr_assert_str_eq(vs_unit_of_name("migrations.failed"), "count");
+    cr_assert_str_eq(vs_unit_of_name("topology.vms_per_host"), "count");
+}
