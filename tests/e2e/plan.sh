@@ -45,6 +45,14 @@ jq_true "$WORK/plan2.json" '.answer == 6 and .first_failing == 7 and .range == {
 [ "$(grep -c '<svg' "$WORK/plan.html")" -eq 1 ] || fail "plan --html: want one chart"
 grep -q 'vswitchsim plan' "$WORK/plan.html" && grep -q 'SLO &lt; 4500000' "$WORK/plan.html" ||
   fail "plan --html: no title or SLO line"
+# The page states the answer and why the next value fails, in the metric's unit (the
+# slot waits of 11 VMs: 5.005 s every run), and each row the runs that value took.
+grep -q 'meeting every SLO: 10</p>' "$WORK/plan.html" || fail "plan --html: no answer stated"
+grep -q '<b>11</b> breaches <code>latency_us.slot_wait.max &lt; 4500000</code>: 5.01 s' \
+  "$WORK/plan.html" || fail "plan --html: no reason why 11 fails"
+[ "$(grep -c '<td class="runs">2</td>' "$WORK/plan.html")" -eq 6 ] ||
+  fail "plan --html: want 6 values of 2 runs each"
+grep -q 'latency_us.slot_wait.max (s)</text>' "$WORK/plan.html" || fail "plan --html: no unit on y"
 
 # Results do not depend on -j.
 "$VSWITCHSIM_BIN" plan "$P" --param topology.vms_per_host --reps 3 -j 1 --json "$WORK/plan-j1.json" \
