@@ -562,3 +562,154 @@ void vs_svg_chart(vs_buf *b, const vs_chart *c)
     }
     vs_buf_puts(b, "</svg></figure>\n");
 }
+
+/* ---- Heat maps ---------------------------------------------------------------------- */
+
+enum { HEAT_LEVELS = 8, HEAT_ML = 96, HEAT_SCALE_H = 36 };
+
+/* Light to dark blue: more is darker; level 0 (nothing) is not drawn. */
+static const char *const HEAT[HEAT_LEVELS + 1] = {"none",    "#deebf7", "#c6dbef",
+                                                  "#9ecae1", "#6baed6", "#4292c6",
+                                                  "#2171b5", "#08519c", "#08306b"};
+
+static int heat_level(double v, double vmax)
+{
+    if (!isfinite(v) || v <= 0 || vmax <= 0)
+        return 0;
+    int l = (int)ceil(v / vmax * HEAT_LEVELS - 1e-9);
+    return l < 1 ? 1 : l > HEAT_LEVELS ? HEAT_LEVELS : l;
+}
+
+static double heat_max(const vs_heatmap *h)
+{
+    double m = 0;
+    for (size_t i = 0; i < h->nrows * h->ncols; i++)
+        m = isfinite(h->v[i]) && h->v[i] > m ? h->v[i] : m;
+    return h->vmax > 0 ? h->vmax : m;
+}
+
+typedef struct heat_frame {
+    axis_plan x;
+    double row_h;
+    int top, plot_h, height;
+} heat_frame;
+
+static double heat_px(const heat_frame *f, double v)
+{
+    return HEAT_ML + (v - f->x.lo) / (f->x.hi - f->x.lo) * (W - HEAT_ML - MR);
+}
+
+/* Runs of one level in a row, as one rect each. */
+static void heat_row(vs_buf *b, const vs_heatmap *h, const heat_frame *f, size_t r, double vmax)
+{
+    double y = f->top + (double)r * f->row_h;
+    for (size_t c = 0; c < h->ncols;) {
+        int l = heat_level(h->v[r * h->ncols + c], vmax);
+        size_t e = c + 1;
+        while (e < h->ncols && heat_level(h->v[r * h->ncols + e], vmax) == l)
+            e++;
+        if (l > 0)
+            vs_buf_printf(b,
+                          "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                          "fill=\"%s\"/>",
+                          heat_px(f, h->edges[c]), y, heat_px(f, h->edges[e]) - heat_px(f, h->edges[c]),
+                          f->row_h, HEAT[l]);
+        c = e;
+    }
+}
+
+/* Row names, every k-th when rows are thin, so that labels never overlap. */
+static void heat_labels(vs_buf *b, const vs_heatmap *h, const heat_frame *f)
+{
+    size_t every = f->row_h >= 12 ? 1 : (size_t)ceil(12 / f->row_h);
+    vs_buf_puts(b, "<g class=\"ticks\">");
+    for (size_t r = 0; r < h->nrows; r += every) {
+        vs_buf_printf(b, "<text x=\"%d\" y=\"%.1f\" dy=\"0.32em\" text-anchor=\"end\">",
+                      HEAT_ML - 6, f->top + ((double)r + 0.5) * f->row_h);
+        vs_html_escape(b, h->row_names[r]);
+        vs_buf_puts(b, "</text>");
+    }
+    for (int i = 0; i < f->x.nticks; i++)
+        vs_buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>",
+                      heat_px(f, f->x.tick[i]), f->top + f->plot_h + 16, f->x.label[i]);
+    vs_buf_puts(b, "</g>\n");
+}
+
+/* The colour scale: each level's box with the value where it ends. */
+static void heat_scale(vs_buf *b, const vs_heatmap *h, const heat_frame *f, double vmax)
+{
+    double y = f->top + f->plot_h + 40, w = 34;
+    vs_buf_printf(b, "<g class=\"scale\"><text class=\"axis-title\" x=\"%d\" y=\"%.1f\" "
+                     "dy=\"0.9em\" text-anchor=\"end\">",
+                  HEAT_ML - 6, y);
+    vs_html_escape(b, h->value_title);
+    vs_buf_puts(b, "</text>");
+    for (int l = 1; l <= HEAT_LEVELS; l++) {
+        char label[16];
+        format_tick(label, vmax * l / HEAT_LEVELS, vmax / HEAT_LEVELS / 10);
+        vs_buf_printf(b,
+                      "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"10\" fill=\"%s\"/>"
+                      "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" class=\"ticks\">"
+                      "&le;%s</text>",
+                      HEAT_ML + (l - 1) * w, y, w - 2, HEAT[l], HEAT_ML + (l - 0.5) * w, y + 22,
+                      label);
+    }
+    vs_buf_puts(b, "</g>\n");
+}
+
+void vs_svg_heatmap(vs_buf *b, const vs_heatmap *h)
+{
+    double vmax = heat_max(h);
+    heat_frame f = {.top = 14};
+    extent e = {INFINITY, -INFINITY, INFINITY, 0};
+    for (size_t c = 0; h->ncols && c <= h->ncols; c++) {
+        extend(&e, h->edges[c]);
+        e.n++;
+    }
+    f.x = (axis_plan){.scale = VS_SCALE_LINEAR};
+    plan_linear(&f.x, e.n ? e : (extent){0, 1, 1, 0}, 7);
+    if (h->x.unit == VS_UNIT_US)
+        label_times(&f.x);
+    f.row_h = h->nrows ? fmax(3, fmin(18, 320.0 / (double)h->nrows)) : 18;
+    f.plot_h = (int)ceil(f.row_h * (double)(h->nrows ? h->nrows : 1));
+    f.height = f.top + f.plot_h + 40 + HEAT_SCALE_H;
+    bool empty = h->nrows == 0 || h->ncols == 0 || vmax <= 0;
+    vs_buf_puts(b, "<figure class=\"chart\"><figcaption>");
+    vs_html_escape(b, h->title);
+    if (h->note) {
+        vs_buf_puts(b, "<small>");
+        vs_html_escape(b, h->note);
+        vs_buf_puts(b, "</small>");
+    }
+    vs_buf_printf(b,
+                  "</figcaption>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+                  "role=\"img\" class=\"%s\" data-chart=\"",
+                  W, f.height, empty ? "plot empty heatmap" : "plot heatmap");
+    vs_html_escape(b, h->id);
+    vs_buf_printf(b, "\" data-rows=\"%zu\" data-cols=\"%zu\"><title>", h->nrows, h->ncols);
+    vs_html_escape(b, h->title);
+    vs_buf_puts(b, "</title>\n");
+    if (empty) {
+        vs_buf_printf(b,
+                      "<text class=\"empty\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
+                      W / 2, f.top + f.plot_h / 2);
+        vs_html_escape(b, h->empty);
+        vs_buf_puts(b, "</text></svg></figure>\n");
+        return;
+    }
+    vs_buf_printf(b, "<rect class=\"area\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>\n",
+                  HEAT_ML, f.top, W - HEAT_ML - MR, f.plot_h);
+    vs_buf_puts(b, "<g class=\"cells\">");
+    for (size_t r = 0; r < h->nrows; r++)
+        heat_row(b, h, &f, r, vmax);
+    vs_buf_puts(b, "</g>\n");
+    heat_labels(b, h, &f);
+    vs_buf_printf(b, "<text class=\"axis-title\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
+                  HEAT_ML + (W - HEAT_ML - MR) / 2, f.top + f.plot_h + 32);
+    vs_html_escape(b, h->x.title);
+    if (f.x.unit)
+        vs_buf_printf(b, " (%s)", f.x.unit);
+    vs_buf_puts(b, "</text>\n");
+    heat_scale(b, h, &f, vmax);
+    vs_buf_puts(b, "</svg></figure>\n");
+}

@@ -79,6 +79,24 @@ enum { VS_CHART_MAX_NAMES = 12 };
  * legend, or the empty text. A chart without the optional fields draws as it always did. */
 void vs_svg_chart(vs_buf *b, const vs_chart *c);
 
+/* A heat map: one row per named thing (a host), one column per span of x (time), each
+ * cell coloured by its value on a scale from 0 to vmax, with the scale drawn under it.
+ * Text fields are plain text. */
+typedef struct vs_heatmap {
+    const char *id, *title, *note, *empty;
+    vs_axis x;                    /* the columns' axis */
+    const char *value_title;      /* what the colour says: "migrations at once" */
+    size_t nrows, ncols;
+    const char *const *row_names; /* nrows */
+    const double *edges;          /* ncols + 1: where each column starts, and the last ends */
+    const double *v;              /* [row * ncols + col]; not finite: no value */
+    double vmax;                  /* the scale's top; 0: the greatest value */
+} vs_heatmap;
+
+/* Appends <figure><svg data-chart data-rows data-cols>...</svg></figure>: cells of equal
+ * colour side by side drawn as one, so a long quiet row costs one element. */
+void vs_svg_heatmap(vs_buf *b, const vs_heatmap *h);
+
 /* The CSS that vs_svg_chart's output needs (a page's <style> includes it). */
 extern const char vs_chart_css[];
 

@@ -370,6 +370,27 @@ static void write_plugins(vs_buf *b, const json_t *r)
     vs_buf_puts(b, "</table>\n");
 }
 
+/* ---- A drain ------------------------------------------------------------------------ */
+
+/* What a drain is about: how long migrations wait for their slots, how many wait, and
+ * how busy each host is, over time. */
+static void write_drain_section(vs_buf *b, const json_t *r)
+{
+    static const char *const keys[] = {"mean", "p50", "p90", "p99", "max"};
+    const json_t *wait = get(get(r, "latency_us"), "slot_wait");
+    if (!json_is_true(get(get(r, "drain"), "active")))
+        return;
+    vs_buf_puts(b, "<h2>Drain</h2>\n<table class=\"slot-wait\"><tr><th class=\"text\">slot "
+                   "wait</th><th>count</th><th>mean</th><th>p50</th><th>p90</th><th>p99</th>"
+                   "<th>max</th></tr>\n<tr>");
+    write_cell_text(b, "asked for to slots taken");
+    write_cell_num(b, get(wait, "count"), 0);
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        write_cell_us(b, get(wait, keys[k]));
+    vs_buf_puts(b, "</tr>\n</table>\n");
+    vs__html_drain_charts(b, r);
+}
+
 /* ---- The page ----------------------------------------------------------------------- */
 
 static void write_page(vs_buf *b, const json_t *r)
@@ -378,6 +399,7 @@ static void write_page(vs_buf *b, const json_t *r)
     write_unfinished(b, r);
     write_header(b, r);
     write_facts(b, r);
+    write_drain_section(b, r);
     write_slos(b, r);
     write_violations(b, r);
     write_latencies(b, r);

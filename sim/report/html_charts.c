@@ -4,6 +4,7 @@
  * the blackout distribution, handed to render/svg.c as lines of (x, y) points.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -332,5 +333,165 @@ void vs__html_charts(vs_buf *b, const json_t *r)
                             .title = "Blackout per interval",
                             .empty = "no data: no blackout in any interval of the time series",
                             .y = {"blackout", VS_SCALE_AUTO, VS_UNIT_US}});
+    vs_buf_puts(b, "</div>\n");
+}
+
+/* ---- A drain's charts --------------------------------------------------------------- */
+
+/* Hosts this many or fewer that took part in migrations get a line each; more, a heat
+ * map, with up to HEAT_ROWS rows (consecutive hosts share a row past that). */
+enum { LINES_UP_TO = 6, HEAT_ROWS = 64 };
+
+static bool row_active(const json_t *row)
+{
+    const json_t *v;
+    size_t i;
+    json_array_foreach(row, i, v)
+        if (json_number_value(v) > 0)
+            return true;
+    return false;
+}
+
+/* Hosts with any migration, in host order, into `hosts` (caller frees); their count. */
+static size_t active_hosts(const json_t *per_host, size_t **hosts)
+{
+    size_t n = 0, i;
+    const json_t *row;
+    *hosts = malloc((json_array_size(per_host) + 1) * sizeof **hosts);
+    json_array_foreach(per_host, i, row)
+        if (*hosts && row_active(row))
+            (*hosts)[n++] = i;
+    return n;
+}
+
+static void drain_host_lines(vs_buf *b, const json_t *hs, const size_t *hosts, size_t n,
+                             char (*names)[32])
+{
+    const json_t *t = get(hs, "t_s"), *rows = get(hs, "migrations_mean");
+    size_t nt = json_array_size(t);
+    lines l = {0};
+    for (size_t k = 0; k < n; k++) {
+        snprintf(names[k], sizeof names[k], "host %zu", hosts[k]);
+        double *xy = lines_add(b, &l, names[k], nt);
+        for (size_t i = 0; xy && i < nt; i++) {
+            xy[i] = json_number_value(json_array_get(t, i));
+            xy[nt + i] = json_number_value(json_array_get(json_array_get(rows, hosts[k]), i));
+        }
+    }
+    draw(b,
+         (vs_chart){.id = "drain-hosts",
+                    .title = "Migrations at once per host over time",
+                    .note = "each host that took part, as source or target: its migrations at once, "
+                            "time-weighted over each bucket of host_series",
+                    .empty = "no data: no host took part in a migration",
+                    .x = {"simulated time (s)", VS_SCALE_LINEAR, VS_UNIT_NONE},
+                    .y = {"migrations at once (mean)", VS_SCALE_LINEAR, VS_UNIT_NONE}},
+         &l);
+}
+
+/* Many hosts: rows of hosts (bands of consecutive active hosts past HEAT_ROWS, each
+ * band's mean), columns of host_series buckets. */
+static void drain_host_heatmap(vs_buf *b, const json_t *hs, const size_t *hosts, size_t n,
+                               double vmax)
+{
+    const json_t *t = get(hs, "t_s"), *rows = get(hs, "migrations_mean");
+    size_t nt = json_array_size(t), per = (n + HEAT_ROWS - 1) / HEAT_ROWS;
+    size_t nrows = (n + per - 1) / per;
+    double *v = calloc(nrows * nt + nt + 1, sizeof *v), *edges = v ? v + nrows * nt : NULL;
+    char(*names)[32] = calloc(nrows ? nrows : 1, sizeof *names);
+    const char **name_ptrs = calloc(nrows ? nrows : 1, sizeof *name_ptrs);
+    if (!v || !names || !name_ptrs) {
+        b->failed = true;
+    } else {
+        double width = num(hs, "bucket_s");
+        for (size_t c = 0; c < nt; c++)
+            edges[c] = (double)c * width;
+        edges[nt] = nt ? json_number_value(json_array_get(t, nt - 1)) : 0;
+        for (size_t r = 0; r < nrows; r++) {
+            size_t first = r * per, last = first + per < n ? first + per : n;
+            if (last - first == 1)
+                snprintf(names[r], sizeof names[r], "host %zu", hosts[first]);
+            else
+                snprintf(names[r], sizeof names[r], "hosts %zu-%zu", hosts[first], hosts[last - 1]);
+            name_ptrs[r] = names[r];
+            for (size_t c = 0; c < nt; c++) {
+                double sum = 0;
+                for (size_t k = first; k < last; k++)
+                    sum += json_number_value(json_array_get(json_array_get(rows, hosts[k]), c));
+                v[r * nt + c] = sum / (double)(last - first);
+            }
+        }
+        char note[200];
+        snprintf(note, sizeof note,
+                 "%zu hosts took part; each row %s, each column %g s of host_series; darker: "
+                 "more migrations at once (time-weighted)",
+                 n, per == 1 ? "one host" : "the mean of consecutive hosts", width);
+        vs_svg_heatmap(b, &(vs_heatmap){.id = "drain-hosts",
+                                        .title = "Migrations at once per host over time",
+                                        .note = note,
+                                        .empty = "no data: no host took part in a migration",
+                                        .x = {"simulated time (s)", VS_SCALE_LINEAR, VS_UNIT_NONE},
+                                        .value_title = "at once",
+                                        .nrows = nrows,
+                                        .ncols = nt,
+                                        .row_names = name_ptrs,
+                                        .edges = edges,
+                                        .v = v,
+                                        .vmax = vmax});
+    }
+    free(v);
+    free(names);
+    free(name_ptrs);
+}
+
+static void drain_hosts(vs_buf *b, const json_t *r)
+{
+    const json_t *hs = get(r, "host_series");
+    size_t *hosts;
+    size_t n = active_hosts(get(hs, "migrations_mean"), &hosts);
+    if (!hosts) {
+        b->failed = true;
+        return;
+    }
+    if (n <= LINES_UP_TO) {
+        char(*names)[32] = calloc(n ? n : 1, sizeof *names);
+        if (names)
+            drain_host_lines(b, hs, hosts, n, names);
+        b->failed |= !names;
+        free(names);
+    } else {
+        drain_host_heatmap(b, hs, hosts, n, num(r, "hosts.migrations_peak"));
+    }
+    free(hosts);
+}
+
+void vs__html_drain_charts(vs_buf *b, const json_t *r)
+{
+    static const ts_line waiting[] = {{"migrations_waiting_mean", "waiting for a slot"},
+                                      {"migrations_waiting_max", "waiting, most at once"},
+                                      {"migrations_in_flight_mean", "migrating"}};
+    static const ts_line slot_wait[] = {{"slot_wait_p99_us", "slot wait p99"}};
+    lines l = {0};
+    vs_buf_puts(b, "<div class=\"charts\">\n");
+    chart_series(b, r, waiting, 3, false,
+                 (vs_chart){.id = "drain-waiting",
+                            .title = "Migrations waiting for a slot over time",
+                            .empty = "no data: the report has no time series",
+                            .y = {"migrations (count)", VS_SCALE_LINEAR, VS_UNIT_NONE}});
+    add_curve(b, &l, "slot wait", get(get(r, "latency_us"), "slot_wait"), false);
+    draw(b,
+         (vs_chart){.id = "drain-slot-wait",
+                    .title = "Slot wait percentiles",
+                    .note = "from asking for a migration to getting its slots on both hosts",
+                    .empty = "no data: no migration waited for a slot",
+                    .x = {"percentile (%, nines scale)", VS_SCALE_NINES, VS_UNIT_NONE},
+                    .y = {"slot wait", VS_SCALE_LINEAR, VS_UNIT_US}},
+         &l);
+    chart_series(b, r, slot_wait, 1, true,
+                 (vs_chart){.id = "drain-slot-wait-over-time",
+                            .title = "Slot wait per interval",
+                            .empty = "no data: no slot wait ended in any interval",
+                            .y = {"slot wait", VS_SCALE_LINEAR, VS_UNIT_US}});
+    drain_hosts(b, r);
     vs_buf_puts(b, "</div>\n");
 }

@@ -31,4 +31,9 @@ json_t *vs__report_hosts(const vs__report_ctx *rc);
  * has, or says it has none. */
 void vs__html_charts(vs_buf *b, const json_t *report);
 
+/* A drain's charts: migrations waiting for a slot over time, the slot wait's percentiles
+ * and per interval, and each host's migrations at once over time (lines for a few hosts,
+ * a heat map for many), from timeseries and host_series. */
+void vs__html_drain_charts(vs_buf *b, const json_t *report);
+
 #endif /* VS_REPORT_INT_H */
