@@ -568,9 +568,8 @@ void vs_svg_chart(vs_buf *b, const vs_chart *c)
 enum { HEAT_LEVELS = 8, HEAT_ML = 96, HEAT_SCALE_H = 36 };
 
 /* Light to dark blue: more is darker; level 0 (nothing) is not drawn. */
-static const char *const HEAT[HEAT_LEVELS + 1] = {"none",    "#deebf7", "#c6dbef",
-                                                  "#9ecae1", "#6baed6", "#4292c6",
-                                                  "#2171b5", "#08519c", "#08306b"};
+static const char *const HEAT[HEAT_LEVELS + 1] = {
+    "none", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b"};
 
 static int heat_level(double v, double vmax)
 {
@@ -612,8 +611,8 @@ static void heat_row(vs_buf *b, const vs_heatmap *h, const heat_frame *f, size_t
             vs_buf_printf(b,
                           "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
                           "fill=\"%s\"/>",
-                          heat_px(f, h->edges[c]), y, heat_px(f, h->edges[e]) - heat_px(f, h->edges[c]),
-                          f->row_h, HEAT[l]);
+                          heat_px(f, h->edges[c]), y,
+                          heat_px(f, h->edges[e]) - heat_px(f, h->edges[c]), f->row_h, HEAT[l]);
         c = e;
     }
 }
@@ -639,8 +638,9 @@ static void heat_labels(vs_buf *b, const vs_heatmap *h, const heat_frame *f)
 static void heat_scale(vs_buf *b, const vs_heatmap *h, const heat_frame *f, double vmax)
 {
     double y = f->top + f->plot_h + 40, w = 34;
-    vs_buf_printf(b, "<g class=\"scale\"><text class=\"axis-title\" x=\"%d\" y=\"%.1f\" "
-                     "dy=\"0.9em\" text-anchor=\"end\">",
+    vs_buf_printf(b,
+                  "<g class=\"scale\"><text class=\"axis-title\" x=\"%d\" y=\"%.1f\" "
+                  "dy=\"0.9em\" text-anchor=\"end\">",
                   HEAT_ML - 6, y);
     vs_html_escape(b, h->value_title);
     vs_buf_puts(b, "</text>");
@@ -690,9 +690,8 @@ void vs_svg_heatmap(vs_buf *b, const vs_heatmap *h)
     vs_html_escape(b, h->title);
     vs_buf_puts(b, "</title>\n");
     if (empty) {
-        vs_buf_printf(b,
-                      "<text class=\"empty\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
-                      W / 2, f.top + f.plot_h / 2);
+        vs_buf_printf(b, "<text class=\"empty\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">", W / 2,
+                      f.top + f.plot_h / 2);
         vs_html_escape(b, h->empty);
         vs_buf_puts(b, "</text></svg></figure>\n");
         return;

@@ -84,8 +84,8 @@ void vs_svg_chart(vs_buf *b, const vs_chart *c);
  * Text fields are plain text. */
 typedef struct vs_heatmap {
     const char *id, *title, *note, *empty;
-    vs_axis x;                    /* the columns' axis */
-    const char *value_title;      /* what the colour says: "migrations at once" */
+    vs_axis x;               /* the columns' axis */
+    const char *value_title; /* what the colour says: "migrations at once" */
     size_t nrows, ncols;
     const char *const *row_names; /* nrows */
     const double *edges;          /* ncols + 1: where each column starts, and the last ends */

@@ -381,8 +381,9 @@ static void drain_host_lines(vs_buf *b, const json_t *hs, const size_t *hosts, s
     draw(b,
          (vs_chart){.id = "drain-hosts",
                     .title = "Migrations at once per host over time",
-                    .note = "each host that took part, as source or target: its migrations at once, "
-                            "time-weighted over each bucket of host_series",
+                    .note =
+                        "each host that took part, as source or target: its migrations at once, "
+                        "time-weighted over each bucket of host_series",
                     .empty = "no data: no host took part in a migration",
                     .x = {"simulated time (s)", VS_SCALE_LINEAR, VS_UNIT_NONE},
                     .y = {"migrations at once (mean)", VS_SCALE_LINEAR, VS_UNIT_NONE}},

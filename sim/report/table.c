@@ -119,6 +119,8 @@ static void print_failures(FILE *out, const json_t *o)
     fputc('\n', out);
 }
 
+static void print_drain(FILE *out, const json_t *r);
+
 static void print_operations(FILE *out, const json_t *r)
 {
     static const char *const rows[] = {"migrations", "local_save_restores", "vm_starts"};
@@ -142,8 +144,101 @@ static void print_operations(FILE *out, const json_t *r)
                     num(d, "vms"), num(d, "hosts"), num(d, "duration_s"), num(d, "failed"));
         else
             fprintf(out, "  drain: NOT FINISHED by the end of the run (%.0f VMs)\n", num(d, "vms"));
+        print_drain(out, r);
     }
     fprintf(out, "\n");
+}
+
+/* ---- A drain over time ------------------------------------------------------------- */
+
+enum { DRAIN_SAMPLES = 8 };
+
+static int column_of(const json_t *ts, const char *name)
+{
+    size_t i;
+    const json_t *c;
+    json_array_foreach(json_object_get(ts, "columns"), i, c)
+        if (json_is_string(c) && strcmp(json_string_value(c), name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* The first of a list of interval ends after t: the interval just after t (the last at
+ * the end). */
+static size_t index_at(const json_t *times, double t)
+{
+    size_t n = json_array_size(times);
+    for (size_t i = 0; i < n; i++)
+        if (json_number_value(json_array_get(times, i)) > t + 1e-9)
+            return i;
+    return n ? n - 1 : 0;
+}
+
+/* How many hosts take part in migrations in host_series' bucket b, and the busiest. */
+static void hosts_at(const json_t *hs, size_t b, int *busy, int *busiest, double *most)
+{
+    size_t h;
+    const json_t *row;
+    *busy = 0;
+    *busiest = -1;
+    *most = 0;
+    json_array_foreach(json_object_get(hs, "migrations_mean"), h, row) {
+        double v = json_number_value(json_array_get(row, b));
+        *busy += v > 0;
+        if (v > *most) {
+            *most = v;
+            *busiest = (int)h;
+        }
+    }
+}
+
+static void print_drain_row(FILE *out, const json_t *r, double t)
+{
+    const json_t *ts = json_object_get(r, "timeseries"), *hs = json_object_get(r, "host_series");
+    const json_t *rows = json_object_get(ts, "rows");
+    size_t n = json_array_size(rows), i = 0;
+    while (i + 1 < n && json_number_value(json_array_get(json_array_get(rows, i), 0)) <= t + 1e-9)
+        i++;
+    const json_t *row = json_array_get(rows, i);
+    int busy, busiest;
+    double most;
+    hosts_at(hs, index_at(json_object_get(hs, "t_s"), t), &busy, &busiest, &most);
+    fprintf(
+        out, "  %-22s %10.1f %10.1f %10.1f %12d", "", t,
+        json_number_value(json_array_get(row, (size_t)column_of(ts, "migrations_waiting_mean"))),
+        json_number_value(json_array_get(row, (size_t)column_of(ts, "migrations_in_flight_mean"))),
+        busy);
+    if (busiest >= 0)
+        fprintf(out, "   host %d (%.2f)\n", busiest, most);
+    else
+        fprintf(out, "   -\n");
+}
+
+/* What a drain is about: how long migrations waited for their slots, and over the drain,
+ * how many waited, how many ran, and how many hosts took part (interval means). */
+static void print_drain(FILE *out, const json_t *r)
+{
+    static const char *const keys[] = {"mean", "p50", "p90", "p99", "max"};
+    const json_t *d = json_object_get(r, "drain"), *wait;
+    wait = json_object_get(json_object_get(r, "latency_us"), "slot_wait");
+    fprintf(out, "  slot wait (%.0f):", num(wait, "count"));
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        char text[VS_UNITS_MAX];
+        vs_format_us(text, num(wait, keys[k]), false);
+        fprintf(out, "%s %s %s", k ? "," : "", keys[k], text);
+    }
+    fputc('\n', out);
+    const json_t *ts = json_object_get(r, "timeseries");
+    if (column_of(ts, "migrations_waiting_mean") < 0 || !json_object_get(r, "host_series") ||
+        json_array_size(json_object_get(ts, "rows")) == 0)
+        return;
+    double start = num(d, "started_s");
+    double end = json_is_true(json_object_get(d, "finished")) ? num(d, "finished_s")
+                                                              : num(r, "sim_time_s");
+    fprintf(out, "  %-22s %10s %10s %10s %12s   %s\n", "drain over time", "t (s)", "waiting",
+            "migrating", "hosts busy", "busiest host (at once)");
+    for (int i = 0; i < DRAIN_SAMPLES; i++)
+        print_drain_row(out, r, start + (end - start) * i / (DRAIN_SAMPLES - 1));
 }
 
 static void print_plugins(FILE *out, const json_t *plugins)
