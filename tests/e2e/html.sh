@@ -167,4 +167,79 @@ for line in bad:
     print("FAIL:", line, file=sys.stderr)
 sys.exit(1 if bad else 0)
 EOF
-echo "ok: screenshot in $VSWITCHSIM_BUILD_DIR/test-artifacts/report.png"
+# A drain's page: latencies in a planner's units (the issue's 8,062,707.3 µs migration
+# reads 8.06 s, the JSON keeps µs), and the drain's charts, each drawing what the report
+# holds: migrations waiting over time, slot-wait percentiles and per interval, and each
+# host's migrations at once: a heat map for drain-one-host's 16 hosts, lines for 3.
+D=$SRC/scenarios/drain-one-host.json
+"$VSWITCHSIM_BIN" run "$D" --html "$WORK/d.html" --json "$WORK/d.json" --quiet
+"$VSWITCHSIM_BIN" run "$D" --set topology.hosts=3 --html "$WORK/d3.html" --json "$WORK/d3.json" \
+  --quiet
+jq_true "$WORK/d.json" '(.latency_us.migration.mean * 10 | round) == 80627073'
+browser --dump-dom "file://$WORK/d.html" > "$WORK/d-dom.html"
+browser --dump-dom "file://$WORK/d3.html" > "$WORK/d3-dom.html"
+python3 - "$WORK/d-dom.html" "$WORK/d.json" "$WORK/d3-dom.html" "$WORK/d3.json" <<'EOF' ||
+import html.parser, json, sys
+
+class Charts(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.charts, self.svg, self.text, self.cells = {}, None, [], []
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "svg" and "data-chart" in a:
+            self.svg = a
+            self.charts[a["data-chart"]] = a
+        elif tag == "td":
+            self.cells.append(a)
+    def handle_endtag(self, tag):
+        if tag == "svg":
+            self.svg = None
+    def handle_data(self, data):
+        self.text.append(data)
+
+bad = []
+for dom_path, json_path, heat in ((sys.argv[1], sys.argv[2], True), (sys.argv[3], sys.argv[4], False)):
+    dom = Charts()
+    dom.feed(open(dom_path, encoding="utf-8").read())
+    r = json.load(open(json_path))
+    ts = r["timeseries"]
+    def column(name, gap_zero=False):
+        i = ts["columns"].index(name)
+        return sum(1 for row in ts["rows"] if not (gap_zero and row[i] == 0))
+    hs = r["host_series"]
+    active = [row for row in hs["migrations_mean"] if any(v > 0 for v in row)]
+    text = "".join(dom.text)
+    want = {
+        "drain-waiting": column("migrations_waiting_mean") + column("migrations_waiting_max")
+                         + column("migrations_in_flight_mean"),
+        "drain-slot-wait": len(r["latency_us"]["slot_wait"]["curve"]),
+        "drain-slot-wait-over-time": column("slot_wait_p99_us", True),
+    }
+    for name, points in want.items():
+        got = dom.charts.get(name)
+        if not got or int(got["data-points"]) != points or points == 0:
+            bad.append(f"{json_path}: {name}: {got and got['data-points']}, want {points} (> 0)")
+    hosts = dom.charts.get("drain-hosts", {})
+    if heat:
+        if (hosts.get("data-rows"), hosts.get("data-cols")) != (str(len(active)), str(len(hs["t_s"]))):
+            bad.append(f"heat map {hosts}, want {len(active)} rows x {len(hs['t_s'])} columns")
+    elif hosts.get("data-series") != str(len(active)) or "heatmap" in hosts.get("class", ""):
+        bad.append(f"{json_path}: per-host lines {hosts}, want {len(active)} lines")
+    for name in list(want) + ["drain-hosts"]:
+        if "empty" in dom.charts.get(name, {"class": "empty"}).get("class", "").split():
+            bad.append(f"{json_path}: {name} says 'no data'")
+    if heat and "8.06 s" not in text:
+        bad.append("the migration's mean of 8,062,707.3 µs does not read 8.06 s")
+    if heat and not any(c.get("title") == "8062707.3 µs" for c in dom.cells):
+        bad.append("the exact µs are not in the cell's title")
+for line in bad:
+    print("FAIL:", line, file=sys.stderr)
+sys.exit(1 if bad else 0)
+EOF
+  fail "the drain page is not right (above)"
+browser --screenshot="$WORK/drain.png" --window-size=1280,1400 "file://$WORK/d.html" >/dev/null ||
+  fail "chromium --screenshot of the drain page failed"
+cp "$WORK/drain.png" "$VSWITCHSIM_BUILD_DIR/test-artifacts/drain.png"
+
+echo "ok: screenshots in $VSWITCHSIM_BUILD_DIR/test-artifacts/ (report.png, drain.png)"

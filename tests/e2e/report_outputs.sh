@@ -25,6 +25,29 @@ jq_true "$WORK/ts.json" '. as $t | [range(0; .timeseries.rows | length) as $i
 [ "$(($(wc -l < "$WORK/ts.csv") - 1))" = "$(jq '.timeseries.rows | length' "$WORK/ts.json")" ] ||
   fail "CSV rows differ from the JSON rows"
 
+# The summary in a planner's units: a drain's migrations read in seconds, its slot waits
+# get their percentiles and a table over the drain; the JSON keeps its µs, its time
+# series (and the CSV) gain the waiting columns, and host_series stays within its
+# buckets.
+D=$SRC/scenarios/drain-one-host.json
+"$VSWITCHSIM_BIN" run "$D" --json "$WORK/drain.json" --csv "$WORK/drain.csv" > "$WORK/drain.out"
+grep -Eq '^  migration +40 +8\.06 s +7\.20 s ' "$WORK/drain.out" ||
+  fail "the migration row does not read in seconds: $(grep '^  migration ' "$WORK/drain.out")"
+grep -q '^  slot wait (40): mean 82.5 s, p50 87.2 s, p90 139 s, p99 156 s, max 157 s$' \
+  "$WORK/drain.out" || fail "no slot-wait percentiles: $(cat "$WORK/drain.out")"
+[ "$(grep -A8 '^  drain over time' "$WORK/drain.out" | grep -c 'host 0 (')" -eq 8 ] ||
+  fail "no drain-over-time table: $(cat "$WORK/drain.out")"
+jq_true "$WORK/drain.json" '(.latency_us.migration.mean * 10 | round) == 80627073 and .latency_us.slot_wait.count == 40'
+jq_true "$WORK/drain.json" '.timeseries.columns[-3:] == ["migrations_waiting_mean", "migrations_waiting_max", "slot_wait_p99_us"]'
+jq_true "$WORK/drain.json" '(.timeseries.rows | map(.[-2]) | max) == 38'
+jq_true "$WORK/drain.json" '.host_series | (.t_s | length) as $n | $n <= 96 and $n > 0
+  and (.migrations_mean | length) == 16 and all(.migrations_mean[]; length == $n)'
+jq_true "$WORK/drain.json" '(.host_series.migrations_mean[0] | max) == 2'
+head -1 "$WORK/drain.csv" | grep -q ',migrations_waiting_mean,migrations_waiting_max,slot_wait_p99_us$' ||
+  fail "CSV without the waiting columns"
+# Only a drain keeps host_series.
+jq_true "$WORK/ts.json" 'has("host_series") | not'
+
 # Benchmark trackers' format: [{name, unit, value}].
 "$VSWITCHSIM_BIN" run "$Q" --bench-json "$WORK/bench.json" --quiet
 jq_true "$WORK/bench.json" 'type == "array" and length >= 5 and all(.[]; (.name | type) == "string" and (.unit | type) == "string" and (.value | type) == "number")'
