@@ -579,12 +579,13 @@ static int heat_level(double v, double vmax)
     return l < 1 ? 1 : l > HEAT_LEVELS ? HEAT_LEVELS : l;
 }
 
+/* The greatest value, 0 when no cell has one above 0. */
 static double heat_max(const vs_heatmap *h)
 {
     double m = 0;
     for (size_t i = 0; i < h->nrows * h->ncols; i++)
         m = isfinite(h->v[i]) && h->v[i] > m ? h->v[i] : m;
-    return h->vmax > 0 ? h->vmax : m;
+    return m;
 }
 
 typedef struct heat_frame {
@@ -659,7 +660,7 @@ static void heat_scale(vs_buf *b, const vs_heatmap *h, const heat_frame *f, doub
 
 void vs_svg_heatmap(vs_buf *b, const vs_heatmap *h)
 {
-    double vmax = heat_max(h);
+    double most = heat_max(h), vmax = h->vmax > 0 ? h->vmax : most;
     heat_frame f = {.top = 14};
     extent e = {INFINITY, -INFINITY, INFINITY, 0};
     for (size_t c = 0; h->ncols && c <= h->ncols; c++) {
@@ -673,7 +674,7 @@ void vs_svg_heatmap(vs_buf *b, const vs_heatmap *h)
     f.row_h = h->nrows ? fmax(3, fmin(18, 320.0 / (double)h->nrows)) : 18;
     f.plot_h = (int)ceil(f.row_h * (double)(h->nrows ? h->nrows : 1));
     f.height = f.top + f.plot_h + 40 + HEAT_SCALE_H;
-    bool empty = h->nrows == 0 || h->ncols == 0 || vmax <= 0;
+    bool empty = h->nrows == 0 || h->ncols == 0 || most <= 0;
     vs_buf_puts(b, "<figure class=\"chart\"><figcaption>");
     vs_html_escape(b, h->title);
     if (h->note) {

@@ -299,3 +299,54 @@ Test(svg, log_time_axis_labels_each_tick_with_its_unit)
     cr_assert(strstr(svg, "migration time</text>"), "the ticks carry the unit");
     free(svg);
 }
+
+/* ---- Heat maps ---------------------------------------------------------------------- */
+
+static char *heatmap(size_t nrows, const double *v, size_t ncols)
+{
+    static const char *const names[] = {"host 0", "host <1>", "host 2"};
+    double edges[8];
+    for (size_t c = 0; c <= ncols; c++)
+        edges[c] = 2.0 * (double)c;
+    vs_buf b = {0};
+    vs_svg_heatmap(&b, &(vs_heatmap){.id = "h",
+                                     .title = "t",
+                                     .empty = "no data: none",
+                                     .x = {"time", VS_SCALE_LINEAR, VS_UNIT_NONE},
+                                     .value_title = "at once",
+                                     .nrows = nrows,
+                                     .ncols = ncols,
+                                     .row_names = names,
+                                     .edges = edges,
+                                     .v = v,
+                                     .vmax = 2});
+    cr_assert(!b.failed);
+    return b.text;
+}
+
+Test(svg, heatmap_draws_a_rect_per_run_of_one_colour)
+{
+    /* Row 0: 2 2 2 2 (one run); row 1: 0 1 1 0 (one run, zeros not drawn); row 2: 0s. */
+    const double v[] = {2, 2, 2, 2, 0, 1, 1, 0, 0, 0, 0, 0};
+    char *svg = heatmap(3, v, 4);
+    cr_assert(strstr(svg, "data-rows=\"3\" data-cols=\"4\""), "%s", svg);
+    const char *cells = strstr(svg, "<g class=\"cells\">");
+    cr_assert_not_null(cells);
+    size_t rects = 0;
+    for (const char *p = cells; (p = strstr(p, "<rect")) && p < strstr(cells, "</g>"); p++)
+        rects++;
+    cr_assert_eq(rects, 2, "%s", cells);
+    cr_assert(strstr(cells, "fill=\"#08306b\""), "the top of the scale is the darkest");
+    cr_assert(strstr(svg, "host &lt;1&gt;"), "row names escaped");
+    cr_assert(strstr(svg, "&le;2</text>"), "the scale ends at vmax");
+    free(svg);
+}
+
+Test(svg, heatmap_with_nothing_says_so)
+{
+    const double v[] = {0, 0};
+    char *svg = heatmap(1, v, 2);
+    cr_assert(strstr(svg, "plot empty heatmap"));
+    cr_assert(strstr(svg, "no data: none"));
+    free(svg);
+}

@@ -282,3 +282,69 @@ Test(stats, names_are_the_reports)
     cr_expect_str_eq(vs_ts_column_names[VS_TS_T], "t_s");
     cr_expect_str_eq(vs_ts_column_names[VS_TS_SAVES_PER_S], "saves_per_s");
 }
+
+/* ---- Migrations per host over time --------------------------------------------------- */
+
+/* Host 0 runs 2 migrations all along, host 1 one from t = 10 s, host 2 none: the totals
+ * (migrations x ns from the start) at t seconds. */
+static void totals_at(double t, double out[3])
+{
+    out[0] = 2 * t * 1e9;
+    out[1] = t > 10 ? (t - 10) * 1e9 : 0;
+    out[2] = 0;
+}
+
+Test(stats, host_series_keeps_time_weighted_means_per_bucket)
+{
+    vs_host_series hs;
+    cr_assert_eq(vs_host_series_init(&hs, 3, 1000000000), 0);
+    double total[3];
+    for (int t = 1; t <= 20; t++) {
+        totals_at(t, total);
+        vs_host_series_add(&hs, (uint64_t)t * 1000000000, total);
+    }
+    cr_assert_eq(hs.nbuckets, 20);
+    cr_assert_float_eq(vs_host_series_mean(&hs, 0, 0), 2, 1e-9);
+    cr_assert_float_eq(vs_host_series_mean(&hs, 1, 9), 0, 1e-9);
+    cr_assert_float_eq(vs_host_series_mean(&hs, 1, 10), 1, 1e-9);
+    cr_assert_float_eq(vs_host_series_mean(&hs, 2, 19), 0, 1e-9);
+    vs_host_series_close(&hs);
+}
+
+Test(stats, host_series_stays_bounded_by_merging_buckets)
+{
+    vs_host_series hs;
+    cr_assert_eq(vs_host_series_init(&hs, 3, 1000000000), 0);
+    double total[3];
+    uint64_t end = 1000; /* seconds: ten times the buckets there are */
+    for (uint64_t t = 1; t <= end; t++) {
+        totals_at((double)t, total);
+        vs_host_series_add(&hs, t * 1000000000, total);
+    }
+    totals_at(1000.5, total); /* a last, partial interval */
+    vs_host_series_add(&hs, 1000500000000, total);
+    cr_assert_leq(hs.nbuckets, VS_HOST_SERIES_BUCKETS);
+    cr_assert_eq(hs.bucket_ns, 16000000000, "1 s doubled four times: %llu",
+                 (unsigned long long)hs.bucket_ns);
+    cr_assert_eq(hs.nbuckets, 63, "1000.5 s in buckets of 16 s");
+    /* The means survive merging: host 0 ran 2 at once throughout; host 1 from 10 s, 6 of
+     * its first bucket's 16 s. */
+    for (size_t b = 0; b < hs.nbuckets; b++)
+        cr_assert_float_eq(vs_host_series_mean(&hs, 0, b), 2, 1e-9, "bucket %zu", b);
+    cr_assert_float_eq(vs_host_series_mean(&hs, 1, 0), 6.0 / 16, 1e-9);
+    cr_assert_float_eq(vs_host_series_mean(&hs, 1, hs.nbuckets - 1), 1, 1e-9, "the partial one");
+    double area = 0;
+    for (size_t b = 0; b < hs.nbuckets; b++)
+        area += hs.area[1 * VS_HOST_SERIES_BUCKETS + b];
+    cr_assert_float_eq(area, 990.5e9, 1, "nothing lost in merging");
+    vs_host_series_close(&hs);
+}
+
+Test(stats, waiting_level_and_slot_wait_are_in_the_series)
+{
+    cr_assert_str_eq(vs_ts_column_names[VS_TS_WAITING_MEAN], "migrations_waiting_mean");
+    cr_assert_str_eq(vs_ts_column_names[VS_TS_WAITING_MAX], "migrations_waiting_max");
+    cr_assert_str_eq(vs_ts_column_names[VS_TS_SLOT_WAIT_P99], "slot_wait_p99_us");
+    cr_assert_eq(VS_TS_SLOT_WAIT_P99, VS_TS_COLUMNS - 1,
+                 "added last: earlier columns keep their place");
+}
