@@ -417,3 +417,38 @@ Test(html, a_long_list_of_violations_is_cut_short)
     cr_assert(strstr(html, "The first 25 of 30 violations"));
     cr_assert(strstr(html, "no SLOs set, 30 verifier violations"));
 }
+
+/* The summary reads latencies in their units; a drain adds its slot waits, and its table
+ * over time only when the report has the series for it. */
+Test(html, the_table_scales_latencies_and_shows_a_drains_slot_wait)
+{
+    json_t *r = clean_report();
+    /* clang-format off */
+    json_object_set_new(json_object_get(r, "latency_us"), "migration",
+                        json_pack("{s:i, s:f, s:f, s:f, s:f, s:f, s:f}", "count", 40, "mean",
+                                  8062707.3, "p50", 999.96, "p90", 0.13, "p99", 0.0, "p999",
+                                  3600e6, "max", 156557628.2));
+    json_object_set_new(json_object_get(r, "latency_us"), "slot_wait",
+                        json_pack("{s:i, s:f, s:f, s:f, s:f, s:f}", "count", 40, "mean", 82502224.0,
+                                  "p50", 87241523.2, "p90", 139049566.2, "p99", 156229435.4,
+                                  "max", 156557628.2));
+    json_object_set_new(r, "drain", json_pack("{s:b, s:b, s:i, s:i, s:i, s:f, s:f, s:f}", "active",
+                                              1, "finished", 1, "hosts", 1, "vms", 40, "failed", 0,
+                                              "started_s", 1.0, "finished_s", 164.6, "duration_s",
+                                              163.6));
+    /* clang-format on */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    vs_report_print_table(out, r);
+    fclose(out);
+    json_decref(r);
+    cr_assert(strstr(text, "  migration                      40     8.06 s    1.00 ms     130 ns"
+                           "          0    3,600 s      157 s\n"),
+              "%s", text);
+    cr_assert(strstr(text, "  slot wait (40): mean 82.5 s, p50 87.2 s, p90 139 s, p99 156 s, "
+                           "max 157 s\n"),
+              "%s", text);
+    cr_assert_not(strstr(text, "drain over time"), "no series, no table");
+    free(text);
+}
