@@ -42,10 +42,12 @@ static void write_head(vs_buf *b, const json_t *sweep)
 
 static void write_header(vs_buf *b, const json_t *sweep)
 {
-    size_t points = vs__grid_points(get(sweep, "params")), done = 0, i;
+    size_t points = vs__grid_points(get(sweep, "params")), done = 0, runs = 0, i;
     const json_t *pt;
-    json_array_foreach(get(sweep, "points"), i, pt)
+    json_array_foreach(get(sweep, "points"), i, pt) {
         done += has_runs(pt);
+        runs += json_array_size(get(pt, "runs"));
+    }
     vs_buf_puts(b, "<header>\n<h1>vswitchsim ");
     vs_html_escape(b, kind_of(sweep));
     vs_buf_puts(b, ": <span class=\"scenario\">");
@@ -54,10 +56,11 @@ static void write_header(vs_buf *b, const json_t *sweep)
     vs_html_escape(b, str(sweep, "scenario"));
     vs_buf_printf(b,
                   " &middot; seed %.0f &middot; %zu point%s &times; %.0f rep%s &middot; "
+                  "<span class=\"runs\">%zu run%s made</span> &middot; "
                   "%g%% confidence intervals</p>\n",
                   num_or_nan(get(sweep, "seed")), points, points == 1 ? "" : "s",
                   num_or_nan(get(sweep, "reps")), num_or_nan(get(sweep, "reps")) == 1 ? "" : "s",
-                  num_or_nan(get(sweep, "confidence")) * 100);
+                  runs, runs == 1 ? "" : "s", num_or_nan(get(sweep, "confidence")) * 100);
     if (!json_is_true(get(sweep, "complete")))
         vs_buf_printf(b,
                       "<p class=\"meta warn\">Incomplete: %zu of %zu points have runs."

@@ -331,6 +331,7 @@ Test(sweep_output, html_has_the_summary_table_and_header)
     cr_assert_not_null(strstr(h, "<td class=\"num fail\">2/3</td>"), "a failed run shows");
     cr_assert_not_null(strstr(h, "scenarios/demo.json"));
     cr_assert_not_null(strstr(h, "4 points &times; 3 reps"));
+    cr_assert_not_null(strstr(h, "<span class=\"runs\">12 runs made</span>"), "the runs made");
     cr_assert_not_null(strstr(h, "95% confidence"));
     cr_assert_eq(count(h, "<tr>"), 5);
 }
@@ -401,4 +402,14 @@ Test(sweep_output, every_slo_on_a_metric_is_a_line)
     free(text);
     line_with(table(), "topology.hosts", line);
     cr_assert_not_null(strstr(line, "throughput.saves_per_s"), "%s", line);
+}
+
+Test(sweep_output, html_counts_the_runs_made_not_the_runs_asked)
+{
+    drop_runs(1);
+    json_array_append_new(
+        json_object_get(json_array_get(json_object_get(sweep, "points"), 0), "runs"),
+        json_object());
+    const char *h = html();
+    cr_assert_not_null(strstr(h, "<span class=\"runs\">10 runs made</span>"), "3 + 1 + 0 + 3 + 3");
 }
