@@ -1,6 +1,7 @@
 /*
- * svg.h: line charts drawn as inline SVG, for self-contained HTML pages (svg.c). A page
- * puts vs_chart_css in its <style> and appends one vs_svg_chart per chart.
+ * svg.h: line charts and heat maps drawn as inline SVG, for self-contained HTML pages
+ * (svg.c). A page puts vs_chart_css in its <style> and appends one vs_svg_chart (or
+ * vs_svg_heatmap) per chart.
  */
 #ifndef VS_RENDER_SVG_H
 #define VS_RENDER_SVG_H

@@ -1,6 +1,7 @@
 /*
  * html.c: the report as one self-contained HTML page: the run, SLO verdicts, verifier
- * violations, latency and callout tables, and the charts (html_charts.c), in the page
+ * violations, a drain's section, latency and callout tables (latencies in the unit that
+ * suits them, render/units.h), and the charts (html_charts.c), in the page
  * frame all pages share (render/html.h). The same report gives the same bytes.
  * Everything read from the report is escaped, since scenario and plugin names are
  * user text.

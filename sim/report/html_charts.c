@@ -1,7 +1,9 @@
 /*
  * html_charts.c: the HTML report's charts, from the report object: percentile curves
  * per callout, time-series columns (looked up by name, since columns may be added) and
- * the blackout distribution, handed to render/svg.c as lines of (x, y) points.
+ * the blackout distribution, handed to render/svg.c as lines of (x, y) points; and a
+ * drain's charts: what waited for a slot, and each host's migrations over time (lines,
+ * or a heat map for many hosts).
  */
 #include <math.h>
 #include <stdio.h>

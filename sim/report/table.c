@@ -1,6 +1,7 @@
 /*
  * table.c: the human summary on stdout, drawn from the report object so that what a
- * person reads and what a machine reads cannot disagree.
+ * person reads and what a machine reads cannot disagree. Latencies read in the unit that
+ * suits them (render/units.h); a drain adds its slot waits and a table over the drain.
  */
 #include <string.h>
 
