@@ -13,6 +13,7 @@ check() { # PAGE MESSAGE: the page fails, saying MESSAGE
   grep -qF -- "$2" <<<"$out" || fail "$1: no '$2' in: $out"
 }
 check bad-output.md "output differs: \$ echo 41"
+check bad-ellipsis.md "output differs"
 check bad-status.md "exit status 0, the page says 3"
 check bad-sh.md "exit status 1, the page says 0: \$ false"
 check bad-untagged.md "a fence without an info string"
