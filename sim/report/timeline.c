@@ -61,7 +61,7 @@ typedef struct tl_host {
 
 /* One event to write: which item, and which of its events. */
 typedef enum out_kind { OUT_SLICE, OUT_PEND, OUT_MIG_B, OUT_MIG_E, OUT_COUNTER } out_kind;
-#define WHOLE UINT32_MAX    /* OUT_MIG_*: the migration itself, not a phase */
+#define WHOLE UINT32_MAX     /* OUT_MIG_*: the migration itself, not a phase */
 #define BLACKOUT (WHOLE - 1) /* OUT_MIG_*: the blackout around its phases */
 typedef struct tl_out {
     vs_time_t ts;
@@ -143,7 +143,8 @@ static uint64_t track_key(unsigned kind, uint64_t a, uint64_t b)
     return (uint64_t)kind << 60 | a << 24 | (b & 0xffffff);
 }
 
-static void end_migration(vs_timeline *tl, uint32_t vm, vs_time_t t, uint8_t state, bool unfinished);
+static void end_migration(vs_timeline *tl, uint32_t vm, vs_time_t t, uint8_t state,
+                          bool unfinished);
 
 /* The cap is reached at t: migrations under way end there, and nothing more is kept. */
 static void cap_at(vs_timeline *tl, vs_time_t t)
@@ -183,7 +184,7 @@ void vs_timeline_record(void *ctx, const vs_trace_record *rec)
     bool pend = !oid && rec->pended && rec->pend > 0;
     if (!room(tl, rec->t + rec->duration, 1 + pend) || !host_at(tl, rec->host))
         return;
-    uint64_t track = !oid                      ? track_key(TRACK_CALLOUT, plugin_key(tl, rec->plugin), 0)
+    uint64_t track = !oid ? track_key(TRACK_CALLOUT, plugin_key(tl, rec->plugin), 0)
                      : rec->vm == VS_TRACE_NONE ? track_key(TRACK_SWITCH, rec->sw, 0)
                                                 : track_key(TRACK_NIC, rec->vm, rec->nic);
     if (VS_GROW(tl->slices, tl->slices_cap, tl->nslices + 1) != 0) {
@@ -191,17 +192,17 @@ void vs_timeline_record(void *ctx, const vs_trace_record *rec)
         return;
     }
     tl->slices[tl->nslices] = (tl_slice){.seq = (uint32_t)tl->nslices,
-                                           .ts = rec->t,
-                                           .dur = rec->duration,
-                                           .pend = pend ? rec->pend : 0,
-                                           .track = track,
-                                           .host = rec->host,
-                                           .vm = rec->vm,
-                                           .nic = rec->nic,
-                                           .name = rec->event ? rec->event : "",
-                                           .status = rec->status,
-                                           .oid = oid,
-                                           .validation = rec->validation_port};
+                                         .ts = rec->t,
+                                         .dur = rec->duration,
+                                         .pend = pend ? rec->pend : 0,
+                                         .track = track,
+                                         .host = rec->host,
+                                         .vm = rec->vm,
+                                         .nic = rec->nic,
+                                         .name = rec->event ? rec->event : "",
+                                         .status = rec->status,
+                                         .oid = oid,
+                                         .validation = rec->validation_port};
     tl->nslices++;
 }
 
@@ -378,8 +379,8 @@ static int lay_out(vs_timeline *tl, tl_thread **threads, size_t *nthreads)
                 if (VS_GROW(lane_end, lanes_cap, lanes + 1) != 0 ||
                     VS_GROW(*threads, threads_cap, *nthreads + 1) != 0)
                     return free(lane_end), -1;
-                (*threads)[(*nthreads)++] =
-                    (tl_thread){first->host, tid + 1 + (uint32_t)lane, (uint32_t)lane, first->track};
+                (*threads)[(*nthreads)++] = (tl_thread){first->host, tid + 1 + (uint32_t)lane,
+                                                        (uint32_t)lane, first->track};
                 lanes++;
             }
             lane_end[lane] = s->ts + s->dur;
@@ -498,7 +499,10 @@ static int put_head(FILE *out, const char *name, const char *cat, char ph, vs_ti
 static int put_slice(FILE *out, const tl_slice *s, bool pend)
 {
     vs_time_t ts = pend ? s->ts + s->dur - s->pend : s->ts;
-    int bad = put_head(out, pend ? "pending" : s->name, pend ? "pend" : s->oid ? "oid" : "callback",
+    int bad = put_head(out, pend ? "pending" : s->name,
+                       pend     ? "pend"
+                       : s->oid ? "oid"
+                                : "callback",
                        'X', ts, s->host, s->tid) != 0;
     bad |= fputs(",\"dur\":", out) == EOF || put_us(out, pend ? s->pend : s->dur) < 0;
     if (pend)
@@ -573,8 +577,9 @@ static int put_event(FILE *out, const vs_timeline *tl, const tl_out *e)
 static int put_meta(FILE *out, const char *what, uint32_t host, uint32_t tid, const char *key,
                     const char *text, uint64_t number)
 {
-    int bad = fprintf(out, "{\"name\":\"%s\",\"ph\":\"M\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32
-                           ",\"args\":{\"%s\":",
+    int bad = fprintf(out,
+                      "{\"name\":\"%s\",\"ph\":\"M\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32
+                      ",\"args\":{\"%s\":",
                       what, host + 1, tid, key) < 0;
     bad |= text ? put_string(out, text) != 0 : fprintf(out, "%" PRIu64, number) < 0;
     return bad || fputs("}},\n", out) == EOF ? -1 : 0;
@@ -599,8 +604,7 @@ static void thread_name(const vs_timeline *tl, const tl_thread *t, char *buf, si
 }
 
 /* Names and orders the processes (hosts) and threads (tracks). */
-static int put_metadata(FILE *out, const vs_timeline *tl, const tl_thread *threads,
-                        size_t nthreads)
+static int put_metadata(FILE *out, const vs_timeline *tl, const tl_thread *threads, size_t nthreads)
 {
     int bad = 0;
     char name[300];
@@ -668,14 +672,13 @@ int vs_timeline_finish(vs_timeline *tl, vs_time_t *capped_at, char err[VS_ERROR_
         return 0;
     for (size_t vm = 0; vm < tl->open_cap; vm++) /* under way when the run ended */
         if (tl->is_open[vm])
-            end_migration(tl, (uint32_t)vm, tl->capped ? tl->capped_at : tl->last_t,
-                          VS_MIG_NONE, true);
+            end_migration(tl, (uint32_t)vm, tl->capped ? tl->capped_at : tl->last_t, VS_MIG_NONE,
+                          true);
     tl_thread *threads = NULL;
     size_t nthreads = 0;
     out_list o = {0};
-    int rc = tl->oom || lay_out(tl, &threads, &nthreads) != 0 || sorted_events(tl, &o) != 0
-                 ? ENOMEM
-                 : 0;
+    int rc = tl->oom || lay_out(tl, &threads, &nthreads) != 0 || sorted_events(tl, &o) != 0 ? ENOMEM
+                                                                                            : 0;
     errno = 0;
     if (rc == 0 && put_file(vs_trace_file_stream(tl->file), tl, threads, nthreads, &o) != 0)
         rc = errno ? errno : EIO;
