@@ -56,6 +56,37 @@ strip() { jq -S 'del(.wall_time_s, .events_per_wall_s)' "$1"; }
 cmp -s t.json stdout.json || fail "--timeline - differs from --timeline FILE"
 grep -q pending_completion table.txt || fail "with --timeline - the table should go to stderr"
 
+# A browser reads it: Debian's chromium, headless and offline, draws it with the page
+# scripts/timeline-view makes (chrome://tracing is gone from current Chromium, and
+# Perfetto's UI needs the network): every migration, counter and slice the file has.
+: "${VSWITCHSIM_BUILD_DIR:?run through ctest}"
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+[ -x "$CHROMIUM" ] || fail "$CHROMIUM not found: this test draws the timeline in Debian's" \
+  "chromium; install it with scripts/setup-debian.sh (apt-get install chromium)"
+python3 "$SRC/scripts/timeline-view" t.json t.html --zoom blackout
+browser() {
+  local profile
+  profile=$(mktemp -d "$WORK/profile.XXXXXX")
+  timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$profile" "$@" 2>>"$WORK/chromium.log"
+}
+browser --dump-dom "file://$WORK/t.html" > dom.html ||
+  fail "chromium --dump-dom failed: $(tail -3 chromium.log)"
+drawn=$(sed -n 's/.*<pre id="summary">\([^<]*\)<.*/\1/p' dom.html)
+[ -n "$drawn" ] || fail "the page drew nothing (a script error?)"
+migs=$(jq '[.traceEvents[] | select(.ph == "b" and .name == "migrate vm \(.args.vm)")] | length' t.json)
+hosts_with_counters=$(jq '[.traceEvents[] | select(.ph == "C") | .pid] | unique | length' t.json)
+[[ $drawn =~ slices=([0-9]+)\ migrations=([0-9]+)\ counters=([0-9]+) ]] || fail "summary: $drawn"
+[ "${BASH_REMATCH[1]}" -gt 0 ] || fail "no slice drawn in the zoomed panel: $drawn"
+[ "${BASH_REMATCH[2]}" -gt "$migs" ] || fail "not every one of $migs migrations drawn: $drawn"
+[ "${BASH_REMATCH[3]}" -ge $((2 * hosts_with_counters)) ] || fail "counters not drawn: $drawn"
+browser --screenshot="$WORK/timeline.png" --window-size=1400,1300 "file://$WORK/t.html" \
+  > /dev/null || fail "chromium --screenshot failed: $(tail -3 chromium.log)"
+[ -s timeline.png ] || fail "no screenshot"
+mkdir -p "$VSWITCHSIM_BUILD_DIR/test-artifacts"
+cp timeline.png t.html "$VSWITCHSIM_BUILD_DIR/test-artifacts/"
+
 # The CPU queue counter: local save/restore queues work on a host's CPUs.
 "$VSWITCHSIM_BIN" run "$SRC/scenarios/local-save-restore.json" --timeline l.json --quiet
 "${CHECK[@]}" l.json --expect-names > /dev/null || fail "local-save-restore: $("${CHECK[@]}" l.json)"
