@@ -156,14 +156,15 @@ static void cap_at(vs_timeline *tl, vs_time_t t)
             end_migration(tl, (uint32_t)vm, t, VS_MIG_NONE, true);
 }
 
-/* Room for n more events at t? Once the cap is reached nothing is: the timeline then
- * covers everything that ended before t, and no part of what ended after it. */
+/* Room for a record of n events at t? Once the cap is reached nothing has: the
+ * timeline then covers everything that ended before t, and no part of what ended after
+ * it. dropped counts the records left out. */
 static bool room(vs_timeline *tl, vs_time_t t, uint64_t n)
 {
     if (!tl->capped && tl->events + n > tl->max_events)
         cap_at(tl, t);
     if (tl->capped || tl->oom) {
-        tl->dropped += n;
+        tl->dropped++;
         return false;
     }
     tl->events += n;
@@ -210,7 +211,7 @@ void vs_timeline_record(void *ctx, const vs_trace_record *rec)
 static void sample(vs_timeline *tl, uint32_t host, unsigned kind, vs_time_t t, uint64_t value)
 {
     tl_host *h = host_at(tl, host);
-    if (!h)
+    if (!h || !room(tl, t, 0)) /* after the cap, not even an update of a sample */
         return;
     uint32_t last = h->last[kind];
     if (last && tl->counters[last - 1].t == t) {
@@ -298,7 +299,7 @@ static tl_mig *begin_migration(vs_timeline *tl, const vs_migration *mig, vs_time
 static void on_state(vs_timeline *tl, const vs_timeline_event *ev)
 {
     const vs_migration *mig = ev->mig;
-    if (tl->capped || tl->oom || !host_at(tl, mig->src))
+    if (!room(tl, ev->t, 0) || !host_at(tl, mig->src))
         return;
     tl_mig *m = mig->vm < tl->open_cap && tl->is_open[mig->vm] ? &tl->open[mig->vm] : NULL;
     if (!m && !(m = begin_migration(tl, mig, ev->t)))
