@@ -39,8 +39,7 @@ static json_t *finish(fixture *f, json_t **root, vs_time_t *capped_at)
     tmpdir_remove(f->dir);
     json_t *events = json_array(), *e;
     size_t i;
-    json_array_foreach(json_object_get(*root, "traceEvents"), i, e)
-    {
+    json_array_foreach(json_object_get(*root, "traceEvents"), i, e) {
         if (strcmp(json_string_value(json_object_get(e, "ph")), "M") != 0)
             json_array_append(events, e);
     }
@@ -77,8 +76,7 @@ static const char *thread_name(const json_t *root, int pid, int tid)
 {
     json_t *e;
     size_t i;
-    json_array_foreach(json_object_get(root, "traceEvents"), i, e)
-    {
+    json_array_foreach(json_object_get(root, "traceEvents"), i, e) {
         if (strcmp(str(e, "name"), "thread_name") == 0 && num(e, "pid") == pid &&
             num(e, "tid") == tid)
             return str(json_object_get(e, "args"), "name");
@@ -125,8 +123,12 @@ Test(timeline, migration_states_nest_with_the_blackout_around_the_paused_ones)
 {
     fixture f;
     open_timeline(&f, 100);
-    vs_migration m = {.vm = 3, .src = 0, .dst = VS_ANY_HOST, .op = VS_OP_MIGRATE,
-                      .flow = VS_FLOW_MIGRATE, .arrived = 5000};
+    vs_migration m = {.vm = 3,
+                      .src = 0,
+                      .dst = VS_ANY_HOST,
+                      .op = VS_OP_MIGRATE,
+                      .flow = VS_FLOW_MIGRATE,
+                      .arrived = 5000};
     state(f.tl, &m, VS_MIG_WAITING, 10000); /* queued behind the VM's previous one */
     m.dst = 2;
     state(f.tl, &m, VS_MIG_PRECOPY, 20000);
@@ -136,11 +138,11 @@ Test(timeline, migration_states_nest_with_the_blackout_around_the_paused_ones)
     state(f.tl, &m, VS_MIG_ONLINE, 50000);
     json_t *root, *ev = finish(&f, &root, NULL);
     static const char *const want[][3] = {
-        {"b", "migrate vm 3", "5"},  {"b", "QUEUED", "5"},       {"e", "QUEUED", "10"},
-        {"b", "WAITING", "10"},      {"e", "WAITING", "20"},     {"b", "PRECOPY", "20"},
-        {"e", "PRECOPY", "30"},      {"b", "blackout", "30"},    {"b", "SAVE", "30"},
-        {"e", "SAVE", "35"},         {"b", "TRANSFER", "35"},    {"e", "TRANSFER", "40"},
-        {"b", "RESTORE", "40"},      {"e", "RESTORE", "50"},     {"e", "blackout", "50"},
+        {"b", "migrate vm 3", "5"}, {"b", "QUEUED", "5"},    {"e", "QUEUED", "10"},
+        {"b", "WAITING", "10"},     {"e", "WAITING", "20"},  {"b", "PRECOPY", "20"},
+        {"e", "PRECOPY", "30"},     {"b", "blackout", "30"}, {"b", "SAVE", "30"},
+        {"e", "SAVE", "35"},        {"b", "TRANSFER", "35"}, {"e", "TRANSFER", "40"},
+        {"b", "RESTORE", "40"},     {"e", "RESTORE", "50"},  {"e", "blackout", "50"},
         {"e", "migrate vm 3", "50"}};
     size_t n = sizeof want / sizeof *want;
     cr_assert_eq(json_array_size(ev), n);
@@ -186,12 +188,16 @@ Test(timeline, the_cap_ends_the_timeline_with_every_begin_ended)
 {
     fixture f;
     open_timeline(&f, 6);
-    vs_migration m = {.vm = 0, .src = 0, .dst = VS_ANY_HOST, .op = VS_OP_MIGRATE,
-                      .flow = VS_FLOW_MIGRATE, .arrived = 1000};
-    state(f.tl, &m, VS_MIG_WAITING, 1000);   /* 2 for the migration, 2 for WAITING */
-    state(f.tl, &m, VS_MIG_PRECOPY, 2000);   /* 2 more: 6 */
+    vs_migration m = {.vm = 0,
+                      .src = 0,
+                      .dst = VS_ANY_HOST,
+                      .op = VS_OP_MIGRATE,
+                      .flow = VS_FLOW_MIGRATE,
+                      .arrived = 1000};
+    state(f.tl, &m, VS_MIG_WAITING, 1000); /* 2 for the migration, 2 for WAITING */
+    state(f.tl, &m, VS_MIG_PRECOPY, 2000); /* 2 more: 6 */
     vs_trace_record late = save_call(2500, 100, 0, 0);
-    vs_timeline_record(f.tl, &late); /* one too many: the cap, at its end */
+    vs_timeline_record(f.tl, &late);    /* one too many: the cap, at its end */
     state(f.tl, &m, VS_MIG_SAVE, 4000); /* past the cap: left out */
     vs_time_t capped_at = 0;
     json_t *root, *ev = finish(&f, &root, &capped_at);
