@@ -555,8 +555,10 @@ static int put_mig(FILE *out, const tl_mig *m, const tl_out *e)
 static int put_counter(FILE *out, const tl_counter *c)
 {
     bool saves = c->kind == COUNTER_SAVES;
-    int bad = put_head(out, saves ? "saves in flight" : "CPU queue", NULL, 'C', c->t, c->host, 0);
-    bad |= fprintf(out, ",\"args\":{\"%s\":%" PRIu64 "}}", saves ? "saves" : "work", c->value) < 0;
+    /* Perfetto names a counter's track "NAME KEY": "saves in flight", "CPU queue length". */
+    int bad = put_head(out, saves ? "saves" : "CPU queue", NULL, 'C', c->t, c->host, 0);
+    bad |= fprintf(out, ",\"args\":{\"%s\":%" PRIu64 "}}", saves ? "in flight" : "length",
+                   c->value) < 0;
     return bad ? -1 : 0;
 }
 

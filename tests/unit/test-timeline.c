@@ -176,10 +176,10 @@ Test(timeline, counter_samples_at_one_time_keep_the_last)
     vs_timeline_note(f.tl, &q);
     json_t *root, *ev = finish(&f, &root, NULL);
     cr_assert_eq(json_array_size(ev), 3);
-    cr_assert_eq(num(json_object_get(json_array_get(ev, 0), "args"), "saves"), 2);
+    cr_assert_eq(num(json_object_get(json_array_get(ev, 0), "args"), "in flight"), 2);
     cr_assert_str_eq(str(json_array_get(ev, 1), "name"), "CPU queue");
-    cr_assert_eq(num(json_object_get(json_array_get(ev, 1), "args"), "work"), 7);
-    cr_assert_eq(num(json_object_get(json_array_get(ev, 2), "args"), "saves"), 1);
+    cr_assert_eq(num(json_object_get(json_array_get(ev, 1), "args"), "length"), 7);
+    cr_assert_eq(num(json_object_get(json_array_get(ev, 2), "args"), "in flight"), 1);
     json_decref(ev);
     json_decref(root);
 }
