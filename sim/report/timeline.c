@@ -281,7 +281,7 @@ static tl_mig *begin_migration(vs_timeline *tl, const vs_migration *mig, vs_time
         tl->open_cap = cap;
     }
     bool queued = mig->arrived < t;
-    if (!room(tl, mig->arrived, 2 + 2 * queued))
+    if (!room(tl, t, 2 + 2 * queued)) /* the cap's time is now, not when it arrived */
         return NULL;
     tl_mig *m = &tl->open[mig->vm];
     *m = (tl_mig){.vm = mig->vm,

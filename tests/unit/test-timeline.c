@@ -214,3 +214,24 @@ Test(timeline, the_cap_ends_the_timeline_with_every_begin_ended)
     json_decref(ev);
     json_decref(root);
 }
+
+/* A migration that waited behind its VM's previous one reaches the cap when it is
+ * admitted: the cap falls then, not when it arrived, so what was under way ends after
+ * its last state began. */
+Test(timeline, the_cap_falls_when_it_is_reached)
+{
+    fixture f;
+    open_timeline(&f, 4);
+    vs_migration a = {.vm = 0, .dst = VS_ANY_HOST, .flow = VS_FLOW_MIGRATE, .arrived = 100};
+    vs_migration b = {.vm = 1, .dst = VS_ANY_HOST, .flow = VS_FLOW_MIGRATE, .arrived = 50};
+    state(f.tl, &a, VS_MIG_WAITING, 100); /* 4 events: the cap */
+    state(f.tl, &b, VS_MIG_WAITING, 120);
+    vs_time_t capped_at = 0;
+    json_t *root, *ev = finish(&f, &root, &capped_at);
+    cr_assert_eq(capped_at, 120);
+    cr_assert_eq(json_array_size(ev), 4);
+    cr_assert_float_eq(num(json_array_get(ev, 2), "ts"), 0.12, 1e-9, "WAITING ends at the cap");
+    cr_assert_float_eq(num(json_array_get(ev, 3), "ts"), 0.12, 1e-9);
+    json_decref(ev);
+    json_decref(root);
+}
