@@ -358,7 +358,8 @@ static int by_track_then_time(const void *a, const void *b)
  * sit side by side, not nested). tids count from 1 in each host, in track order. */
 static int lay_out(vs_timeline *tl, tl_thread **threads, size_t *nthreads)
 {
-    qsort(tl->slices, tl->nslices, sizeof *tl->slices, by_track_then_time);
+    if (tl->nslices > 0) /* qsort's array may not be NULL, even empty */
+        qsort(tl->slices, tl->nslices, sizeof *tl->slices, by_track_then_time);
     vs_time_t *lane_end = NULL;
     size_t lanes_cap = 0, threads_cap = 0;
     *threads = NULL;
@@ -455,7 +456,8 @@ static int sorted_events(const vs_timeline *tl, out_list *o)
         put_out(o, tl->counters[i].t, OUT_COUNTER, i, 0);
     if (o->oom)
         return -1;
-    qsort(o->ev, o->n, sizeof *o->ev, by_time);
+    if (o->n > 0)
+        qsort(o->ev, o->n, sizeof *o->ev, by_time);
     return 0;
 }
 
@@ -577,15 +579,24 @@ static int put_event(FILE *out, const vs_timeline *tl, const tl_out *e)
     return -1;
 }
 
-static int put_meta(FILE *out, const char *what, uint32_t host, uint32_t tid, const char *key,
-                    const char *text, uint64_t number)
+/* Before each element of traceEvents: the comma and newline after the previous one. */
+static int put_separator(FILE *out, bool *first)
 {
-    int bad = fprintf(out,
-                      "{\"name\":\"%s\",\"ph\":\"M\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32
-                      ",\"args\":{\"%s\":",
-                      what, host + 1, tid, key) < 0;
+    bool was_first = *first;
+    *first = false;
+    return was_first || fputs(",\n", out) != EOF ? 0 : -1;
+}
+
+static int put_meta(FILE *out, bool *first, const char *what, uint32_t host, uint32_t tid,
+                    const char *key, const char *text, uint64_t number)
+{
+    int bad = put_separator(out, first) != 0;
+    bad |= fprintf(out,
+                   "{\"name\":\"%s\",\"ph\":\"M\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32
+                   ",\"args\":{\"%s\":",
+                   what, host + 1, tid, key) < 0;
     bad |= text ? put_string(out, text) != 0 : fprintf(out, "%" PRIu64, number) < 0;
-    return bad || fputs("}},\n", out) == EOF ? -1 : 0;
+    return bad || fputs("}}", out) == EOF ? -1 : 0;
 }
 
 static void thread_name(const vs_timeline *tl, const tl_thread *t, char *buf, size_t size)
@@ -607,7 +618,8 @@ static void thread_name(const vs_timeline *tl, const tl_thread *t, char *buf, si
 }
 
 /* Names and orders the processes (hosts) and threads (tracks). */
-static int put_metadata(FILE *out, const vs_timeline *tl, const tl_thread *threads, size_t nthreads)
+static int put_metadata(FILE *out, bool *first, const vs_timeline *tl, const tl_thread *threads,
+                        size_t nthreads)
 {
     int bad = 0;
     char name[300];
@@ -615,14 +627,15 @@ static int put_metadata(FILE *out, const vs_timeline *tl, const tl_thread *threa
         if (!tl->hosts[h].seen)
             continue;
         snprintf(name, sizeof name, "host %" PRIu32, h);
-        bad |= put_meta(out, "process_name", h, 0, "name", name, 0);
-        bad |= put_meta(out, "process_sort_index", h, 0, "sort_index", NULL, h);
+        bad |= put_meta(out, first, "process_name", h, 0, "name", name, 0);
+        bad |= put_meta(out, first, "process_sort_index", h, 0, "sort_index", NULL, h);
     }
     for (size_t i = 0; i < nthreads; i++) {
         thread_name(tl, &threads[i], name, sizeof name);
-        bad |= put_meta(out, "thread_name", threads[i].host, threads[i].tid, "name", name, 0);
-        bad |= put_meta(out, "thread_sort_index", threads[i].host, threads[i].tid, "sort_index",
-                        NULL, threads[i].tid);
+        bad |=
+            put_meta(out, first, "thread_name", threads[i].host, threads[i].tid, "name", name, 0);
+        bad |= put_meta(out, first, "thread_sort_index", threads[i].host, threads[i].tid,
+                        "sort_index", NULL, threads[i].tid);
     }
     return bad ? -1 : 0;
 }
@@ -630,17 +643,13 @@ static int put_metadata(FILE *out, const vs_timeline *tl, const tl_thread *threa
 static int put_file(FILE *out, const vs_timeline *tl, const tl_thread *threads, size_t nthreads,
                     const out_list *o)
 {
+    bool first = true;
     int bad = fputs("{\"traceEvents\":[\n", out) == EOF;
-    bad |= put_metadata(out, tl, threads, nthreads);
-    for (size_t i = 0; i < o->n; i++) {
-        bad |= put_event(out, tl, &o->ev[i]);
-        bad |= fputs(i + 1 < o->n ? ",\n" : "\n", out) == EOF;
-    }
-    if (o->n == 0) /* the metadata's last comma needs an element after it */
-        bad |= fputs("{\"name\":\"empty\",\"ph\":\"i\",\"ts\":0,\"pid\":0,\"tid\":0,\"s\":\"g\"}\n",
-                     out) == EOF;
+    bad |= put_metadata(out, &first, tl, threads, nthreads);
+    for (size_t i = 0; i < o->n; i++)
+        bad |= put_separator(out, &first) != 0 || put_event(out, tl, &o->ev[i]) != 0;
     bad |= fprintf(out,
-                   "],\n\"displayTimeUnit\":\"ms\",\n\"otherData\":{\"generator\":\"vswitchsim "
+                   "\n],\n\"displayTimeUnit\":\"ms\",\n\"otherData\":{\"generator\":\"vswitchsim "
                    "run --timeline\",\"clock\":\"simulated\",\"events\":%zu,\"left_out\":%" PRIu64,
                    o->n, tl->dropped) < 0;
     if (tl->capped)

@@ -235,3 +235,14 @@ Test(timeline, the_cap_falls_when_it_is_reached)
     json_decref(ev);
     json_decref(root);
 }
+
+Test(timeline, an_empty_run_is_an_empty_array)
+{
+    fixture f;
+    open_timeline(&f, 10);
+    json_t *root, *ev = finish(&f, &root, NULL);
+    cr_assert_eq(json_array_size(json_object_get(root, "traceEvents")), 0);
+    cr_assert_eq(num(json_object_get(root, "otherData"), "events"), 0);
+    json_decref(ev);
+    json_decref(root);
+}
