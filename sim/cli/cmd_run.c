@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "cli/load_options.h"
 #include "report/report.h"
+#include "report/timeline.h"
 #include "report/trace.h"
 #include "runner/runner.h"
 #include "server/server.h"
@@ -22,9 +23,11 @@ typedef struct run_args {
     vs_load_args load;
     const char *scenario;
     const char *json_path, *csv_path, *html_path, *bench_path, *trace_path;
-    double callback_timeout; /* wall seconds; 0: none */
-    int clock;               /* --clock: -1 as the scenario says, 0 virtual, 1 realtime */
-    double speed;            /* --speed: 0 as the scenario says */
+    const char *timeline_path;    /* --timeline: Chrome trace-event JSON (report/timeline.h) */
+    unsigned timeline_max_events; /* --timeline-max-events; 0: the default */
+    double callback_timeout;      /* wall seconds; 0: none */
+    int clock;                    /* --clock: -1 as the scenario says, 0 virtual, 1 realtime */
+    double speed;                 /* --speed: 0 as the scenario says */
     bool quiet, verbose;
     const char *listen; /* --listen [ADDR:]PORT: live metrics over HTTP (sim/server) */
     bool listen_any;    /* --listen-any: a non-loopback address is allowed */
@@ -32,6 +35,26 @@ typedef struct run_args {
     char listen_host[64];
     uint16_t listen_port;
 } run_args;
+
+/* The files written while the run goes (NULL: not asked for). */
+typedef struct run_files {
+    vs_trace_file *trace;
+    vs_timeline *timeline;
+} run_files;
+
+/* sim->trace with both --trace and --timeline: each gets every record. */
+static void record_both(void *ctx, const vs_trace_record *rec)
+{
+    const run_files *f = ctx;
+    vs_trace_file_record(f->trace, rec);
+    vs_timeline_record(f->timeline, rec);
+}
+
+static void discard_files(const run_files *f)
+{
+    vs_trace_file_discard(f->trace);
+    vs_timeline_discard(f->timeline);
+}
 
 typedef struct progress_state {
     double started, last;
@@ -98,6 +121,19 @@ static const vs_cli_option run_options[] = {
      .metavar = "FILE|-",
      .help = "every callout call, as the run goes",
      .offset = offsetof(run_args, trace_path)},
+    {.name = "--timeline",
+     .kind = VS_CLI_STRING,
+     .metavar = "FILE|-",
+     .help = "the run for Perfetto or chrome://tracing",
+     .offset = offsetof(run_args, timeline_path)},
+    {.name = "--timeline-max-events",
+     .kind = VS_CLI_NUMBER,
+     .metavar = "N",
+     .help = "cap of --timeline (default 1000000)",
+     .offset = offsetof(run_args, timeline_max_events),
+     .lo = 1,
+     .hi = 1e9,
+     .integer = true},
     {.name = "--callback-timeout",
      .kind = VS_CLI_NUMBER,
      .metavar = "SECONDS",
@@ -167,6 +203,12 @@ static int parse_args(run_args *a, int argc, char **argv)
         return vs_cli_usage_error("run: --listen-any and --linger go with --listen"), -1;
     if (is_stdout(a->json_path) && is_stdout(a->trace_path))
         return vs_cli_usage_error("run: --json - and --trace - cannot both write to stdout"), -1;
+    if (is_stdout(a->timeline_path) && (is_stdout(a->json_path) || is_stdout(a->trace_path)))
+        return vs_cli_usage_error("run: --timeline - cannot share stdout with --json - or "
+                                  "--trace -"),
+               -1;
+    if (a->timeline_max_events && !a->timeline_path)
+        return vs_cli_usage_error("run: --timeline-max-events goes with --timeline"), -1;
     vs_cli_finish_load_args(&a->load);
     if (!a->scenario)
         a->scenario = vs_scenario_default_path();
@@ -174,10 +216,11 @@ static int parse_args(run_args *a, int argc, char **argv)
 }
 
 /* Runs the scenario with the command line's options: a progress line on a terminal,
- * --listen, --callback-timeout, --trace (trace: NULL for none). */
-static json_t *simulate(const vs_config *cfg, const run_args *a, vs_trace_file *trace,
+ * --listen, --callback-timeout, --trace and --timeline. */
+static json_t *simulate(const vs_config *cfg, const run_args *a, const run_files *files,
                         vs_supervisor *sup, vs_run_end *end, int *exit_code)
 {
+    vs_trace_file *trace = files->trace;
     progress_state ps = {vs_wall_s(), vs_wall_s()};
     vs_run_options o = {.callback_timeout = a->callback_timeout,
                         .verbose = a->verbose,
@@ -188,6 +231,12 @@ static json_t *simulate(const vs_config *cfg, const run_args *a, vs_trace_file *
                         .trace = trace ? vs_trace_file_record : NULL,
                         .trace_ctx = trace,
                         .supervisor = sup};
+    if (files->timeline) {
+        o.trace = trace ? record_both : vs_timeline_record;
+        o.trace_ctx = trace ? (void *)files : files->timeline;
+        o.timeline = vs_timeline_note;
+        o.timeline_ctx = files->timeline;
+    }
     if (!a->quiet && isatty(STDERR_FILENO)) {
         o.progress = show_progress;
         o.progress_ctx = &ps;
@@ -201,7 +250,10 @@ static int write_outputs(json_t *report, const run_args *a)
 {
     char err[VS_ERROR_MAX];
     if (!a->quiet) /* stdout may be taken by the JSON report or the trace */
-        vs_report_print_table(is_stdout(a->json_path) || is_stdout(a->trace_path) ? stderr : stdout,
+        vs_report_print_table(is_stdout(a->json_path) || is_stdout(a->trace_path) ||
+                                      is_stdout(a->timeline_path)
+                                  ? stderr
+                                  : stdout,
                               report);
     if ((a->json_path && vs_report_write_json(report, a->json_path, err) != 0) ||
         (a->csv_path && vs_report_write_csv(report, a->csv_path, err) != 0) ||
@@ -213,23 +265,47 @@ static int write_outputs(json_t *report, const run_args *a)
     return 0;
 }
 
-/* Writes every requested output for what ran; the trace, written as the run went, is
- * finished (renamed into place) first, and on stdout it comes before anything else. */
-static int emit(json_t *report, const vs_config *cfg, const run_args *a, const vs_run_end *end,
-                vs_trace_file *trace)
+/* The timeline, written and renamed into place; a line on stderr when its cap left
+ * part of the run out. 0, or -1 with a line on stderr. */
+static int finish_timeline(vs_timeline *tl, const run_args *a)
 {
+    char err[VS_ERROR_MAX];
+    vs_time_t capped_at;
+    if (vs_timeline_finish(tl, &capped_at, err) != 0) {
+        fprintf(stderr, "vswitchsim: %s\n", err);
+        return -1;
+    }
+    if (capped_at != UINT64_MAX)
+        fprintf(stderr,
+                "vswitchsim: %s: %u events, the cap: what ended after %.6f s simulated is left "
+                "out (--timeline-max-events)\n",
+                a->timeline_path,
+                a->timeline_max_events ? a->timeline_max_events : VS_TIMELINE_MAX_EVENTS_DEFAULT,
+                (double)capped_at / 1e9);
+    return 0;
+}
+
+/* Writes every requested output for what ran; the trace and the timeline are finished
+ * (renamed into place) first, and on stdout they come before anything else. */
+static int emit(json_t *report, const vs_config *cfg, const run_args *a, const vs_run_end *end,
+                const run_files *files)
+{
+    vs_trace_file *trace = files->trace;
     char err[VS_ERROR_MAX];
     int code = vs_run_verdict(report, cfg, end);
     /* jansson may have dropped a member of the report for want of memory: no output. */
     if (vs_json_alloc_failures() != 0) {
-        vs_trace_file_discard(trace);
+        discard_files(files);
         fprintf(stderr, "vswitchsim: out of memory\n");
         return VS_EXIT_FAILURE;
     }
     if (vs_trace_file_finish(trace, err) != 0) {
+        vs_timeline_discard(files->timeline);
         fprintf(stderr, "vswitchsim: %s\n", err);
         return VS_EXIT_FAILURE;
     }
+    if (finish_timeline(files->timeline, a) != 0)
+        return VS_EXIT_FAILURE;
     return write_outputs(report, a) == 0 ? code : VS_EXIT_FAILURE;
 }
 
@@ -247,25 +323,25 @@ static int load_config(const run_args *a, vs_config *cfg, char err[VS_ERROR_MAX]
 }
 
 /* The work of `run`: load the scenario, simulate, write what was asked for. sup: the
- * supervisor of this child, NULL unsupervised. Takes the trace. */
-static int load_run_emit(run_args *a, vs_trace_file *trace, vs_supervisor *sup)
+ * supervisor of this child, NULL unsupervised. Takes the files. */
+static int load_run_emit(run_args *a, const run_files *files, vs_supervisor *sup)
 {
     char err[VS_ERROR_MAX];
     vs_config cfg;
     int loaded = load_config(a, &cfg, err);
     if (loaded != 0) {
         fprintf(stderr, "vswitchsim: %s\n", err);
-        vs_trace_file_discard(trace);
+        discard_files(files);
         return loaded == VS_SCENARIO_OOM ? VS_EXIT_FAILURE : VS_EXIT_BAD_INPUT;
     }
     vs_supervisor_know_plugins(sup, &cfg);
     int code = VS_EXIT_FAILURE;
     vs_run_end end = {0};
-    json_t *report = simulate(&cfg, a, trace, sup, &end, &code);
+    json_t *report = simulate(&cfg, a, files, sup, &end, &code);
     if (report)
-        code = emit(report, &cfg, a, &end, trace);
+        code = emit(report, &cfg, a, &end, files);
     else /* no report of what ran (a plugin did not load): no trace of it either */
-        vs_trace_file_discard(trace);
+        discard_files(files);
     json_decref(report);
     vs_config_close(&cfg);
     return code;
@@ -303,15 +379,16 @@ static json_t *report_unstarted(const run_args *a)
 
 /* The parent of a supervised run, once the child has ended: the child's exit code; or,
  * if it died, one line and the report of what ran as far as its last snapshot. */
-static int after_child(vs_supervisor *sup, const run_args *a, vs_trace_file *trace)
+static int after_child(vs_supervisor *sup, const run_args *a, const run_files *files)
 {
     vs_child_end end;
     vs_supervisor_end(sup, &end);
     if (end.finished) {
-        vs_trace_file_forget(trace);
+        vs_trace_file_forget(files->trace);
+        vs_timeline_forget(files->timeline);
         vs_supervisor_exit_as_child(sup, &end); /* no return */
     }
-    vs_trace_file_discard(trace); /* the child did not finish it: half a trace */
+    discard_files(files); /* the child did not finish them: half a trace */
     if (end.stopped)
         vs_supervisor_die_like_child(&end);
     const char *plugin = end.crumb.runs ? vs_supervisor_plugin_name(sup, end.crumb.plugin) : NULL;
@@ -346,22 +423,28 @@ int vs_cmd_run(int argc, char **argv)
         goto out;
     /* The trace is written while the run goes: a file that cannot be made stops it
      * before it starts. Made here, so that the parent can remove it after a death. */
-    vs_trace_file *trace = NULL;
-    if (a.trace_path && !(trace = vs_trace_file_new(a.trace_path, err))) {
+    run_files files = {0};
+    if ((a.trace_path && !(files.trace = vs_trace_file_new(a.trace_path, err))) ||
+        (a.timeline_path &&
+         !(files.timeline = vs_timeline_new(a.timeline_path,
+                                            a.timeline_max_events ? a.timeline_max_events
+                                                                  : VS_TIMELINE_MAX_EVENTS_DEFAULT,
+                                            err)))) {
         fprintf(stderr, "vswitchsim: %s\n", err);
+        vs_trace_file_discard(files.trace);
         goto out;
     }
     vs_supervisor sup;
     switch (vs_supervisor_start(&sup)) {
     case VS_SUPERVISED_PARENT:
-        code = after_child(&sup, &a, trace);
+        code = after_child(&sup, &a, &files);
         break;
     case VS_SUPERVISED_CHILD:
-        code = load_run_emit(&a, trace, &sup);
+        code = load_run_emit(&a, &files, &sup);
         vs_supervisor_child_done(&sup, code);
         break;
     case VS_UNSUPERVISED:
-        code = load_run_emit(&a, trace, NULL);
+        code = load_run_emit(&a, &files, NULL);
         break;
     }
     vs_supervisor_close(&sup);

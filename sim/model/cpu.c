@@ -18,6 +18,7 @@ static void on_cpu_free(vs_engine *eng, void *ctx, uint64_t host_index)
         vs_cpu_work w = h->cpu_queue[h->cpu_head];
         h->cpu_head = (h->cpu_head + 1) & (h->cpu_cap - 1);
         h->cpu_len--;
+        vs_sim_timeline(sim, VS_TL_CPU_QUEUE, (uint32_t)host_index, h->cpu_len, NULL);
         vs_time_t hold = w.fn(sim, w.ctx, w.arg);
         if (hold > 0) {
             h->cpu_busy_ns += hold;
@@ -57,6 +58,8 @@ void vs_cpu_submit(vs_sim *sim, uint32_t host, vs_cpu_fn fn, void *ctx, uint64_t
     if (h->cpus_free == 0 || h->stack_paused) { /* paused: no OID gets through the stack */
         if (queue_push(h, (vs_cpu_work){fn, ctx, arg}) != 0)
             vs_sim_out_of_memory(sim); /* the work is lost: the run stops */
+        else
+            vs_sim_timeline(sim, VS_TL_CPU_QUEUE, host, h->cpu_len, NULL);
         return;
     }
     h->cpus_free--;

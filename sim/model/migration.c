@@ -275,6 +275,7 @@ static void admit(vs_sim *sim, vs_migration *mig)
     vm->busy = true;
     mig->src = vm->host;
     mig->state = VS_MIG_WAITING;
+    vs_sim_timeline(sim, VS_TL_STATE, mig->src, 0, mig);
     if (mig->op != VS_OP_MIGRATE) {
         start_migration(sim, mig, mig->src);
         return;
@@ -665,6 +666,7 @@ static void enter(vs_sim *sim, vs_migration *mig, vs_mig_state state)
     mig->run->state_started = vs_sim_now(sim);
     mig->run->waiting = 0;
     mig->failed_here = false;
+    vs_sim_timeline(sim, VS_TL_STATE, mig->src, 0, mig);
     enter_action[state](sim, mig);
 }
 

@@ -124,6 +124,7 @@ static void record_save(vs_sim *sim, vs_nic_op *op, bool ok)
     vs_seq_counts *c = &sim->stats.saves;
     vs_stats_latency(&sim->stats, VS_LAT_SAVE, op->mig->src, vs_sim_now(sim) - op->seq_started);
     vs_level_add(&sim->stats.saves_in_flight, vs_sim_now(sim), -1);
+    vs_sim_timeline(sim, VS_TL_SAVES, op->mig->src, 0, op->mig);
     c->pended += op->seq_pended;
     if (ok)
         c->completed++;
@@ -345,6 +346,7 @@ static void run_save(vs_sim *sim, vs_nic_op *op)
         op->seq_started = vs_sim_now(sim);
         sim->stats.saves.issued++;
         vs_level_add(&sim->stats.saves_in_flight, op->seq_started, +1);
+        vs_sim_timeline(sim, VS_TL_SAVES, op->mig->src, 1, op->mig);
         issue_oids(sim, op, 1);
         return;
     }

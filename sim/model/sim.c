@@ -183,6 +183,15 @@ vs_time_t vs_sim_now(const vs_sim *sim)
     return vs_engine_now(sim->engine);
 }
 
+void vs_sim_timeline(vs_sim *sim, vs_timeline_kind kind, uint32_t host, uint64_t value,
+                     const vs_migration *mig)
+{
+    if (!sim->timeline)
+        return;
+    vs_timeline_event ev = {kind, vs_sim_now(sim), host, value, mig};
+    sim->timeline(sim->timeline_ctx, &ev);
+}
+
 /* ---- Activities: a callback or routine running on behalf of an instance ------- */
 
 /* Measured CPU ns since the activity began, less the calibrated overhead of the clock

@@ -228,7 +228,24 @@ typedef struct vs_trace_record {
     NTSTATUS status;          /* the outcome (after a pend, the completion's status) */
     bool pended;
     bool validation_port; /* a port or policy event on a validation port */
+    vs_time_t pend;       /* callbacks: the part of duration spent pended (0: none) */
 } vs_trace_record;
+
+/* What `run --timeline` draws besides the trace records: a migration entering a state,
+ * and the host counters it plots. Emitted as they happen, in simulated-time order. */
+typedef enum vs_timeline_kind {
+    VS_TL_STATE,     /* mig entered `state` (WAITING when admitted, then each state) */
+    VS_TL_SAVES,     /* a NIC save sequence began (value 1) or ended (0) on host */
+    VS_TL_CPU_QUEUE, /* host's CPU queue now holds `value` pieces of work */
+} vs_timeline_kind;
+
+typedef struct vs_timeline_event {
+    vs_timeline_kind kind;
+    vs_time_t t;
+    uint32_t host;           /* state: the source; counters: the host */
+    uint64_t value;          /* counters */
+    const vs_migration *mig; /* state: vm, dst, op, flow, state, arrived */
+} vs_timeline_event;
 
 struct vs_sim {
     const vs_config *cfg;
@@ -297,6 +314,9 @@ struct vs_sim {
     /* Set by the CLI for --trace (NULL otherwise): every callback and OID, as it ends. */
     void (*trace)(void *ctx, const vs_trace_record *rec);
     void *trace_ctx;
+    /* Set by the CLI for --timeline (NULL otherwise): migration states and counters. */
+    void (*timeline)(void *ctx, const vs_timeline_event *ev);
+    void *timeline_ctx;
 
     /* Called between slices of the run, for a progress line; `end` is run.duration. */
     void (*progress)(void *ctx, vs_time_t now, vs_time_t end, uint64_t events);
@@ -339,6 +359,10 @@ int vs_sim_collect(vs_sim *sim);
 int vs_sim_series_row(vs_sim *sim, vs_time_t now);
 
 vs_time_t vs_sim_now(const vs_sim *sim);
+
+/* Hands a timeline event at the current time to sim->timeline, if one is set. */
+void vs_sim_timeline(vs_sim *sim, vs_timeline_kind kind, uint32_t host, uint64_t value,
+                     const vs_migration *mig);
 
 /* An allocation mid-run failed: stop the run after the current handler (sim.oom). The
  * caller leaves the model as safe to free, not as correct. */

@@ -414,7 +414,8 @@ static void trace_call(vs_sim *sim, const vs_call *c, const vs_fanout *fan, NTST
                          .plugin = sim->cfg->plugins[sim->instances[s->instance].plugin].name,
                          .status = status,
                          .pended = c->pended,
-                         .validation_port = (fan->flags & VS_FAN_VALIDATION) != 0};
+                         .validation_port = (fan->flags & VS_FAN_VALIDATION) != 0,
+                         .pend = c->pended ? vs_sim_now(sim) - c->pended_at : 0};
     sim->trace(sim->trace_ctx, &r);
 }
 

@@ -158,6 +158,17 @@ void vs_trace_file_record(void *ctx, const vs_trace_record *rec)
         tf->error = errno ? errno : EIO;
 }
 
+FILE *vs_trace_file_stream(vs_trace_file *tf)
+{
+    return tf->out;
+}
+
+void vs_trace_file_fail(vs_trace_file *tf, int error)
+{
+    if (!tf->error)
+        tf->error = error ? error : EIO;
+}
+
 int vs_trace_file_finish(vs_trace_file *tf, char err[VS_ERROR_MAX])
 {
     if (!tf)

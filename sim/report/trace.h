@@ -35,6 +35,11 @@ void vs_trace_file_discard(vs_trace_file *tf);
  * supervised child that wrote and finished it (sim/supervisor). */
 void vs_trace_file_forget(vs_trace_file *tf);
 
+/* The file's stream and the first write error found on it (errno), for a format that
+ * is written through the same temporary file and rename: --timeline (timeline.h). */
+FILE *vs_trace_file_stream(vs_trace_file *tf);
+void vs_trace_file_fail(vs_trace_file *tf, int error);
+
 /* rec as one line of JSON with its newline, as vs_trace_file_record writes it. Returns
  * 0, or -1 on a write error (errno says which). */
 int vs_trace_write_line(FILE *out, const vs_trace_record *rec);

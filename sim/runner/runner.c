@@ -195,6 +195,8 @@ json_t *vs_run_simulate(const vs_config *cfg, const vs_run_options *o, vs_run_en
     sim->progress_ctx = o->progress_ctx;
     sim->trace = o->trace;
     sim->trace_ctx = o->trace_ctx;
+    sim->timeline = o->timeline;
+    sim->timeline_ctx = o->timeline_ctx;
     json_t *report = run_attached(sim, o, end, exit_code);
     vs_server_finish(server, o->linger);
     vs_server_free(server);

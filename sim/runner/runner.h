@@ -33,6 +33,9 @@ typedef struct vs_run_options {
     /* --trace: every callback and OID as it ends (sim.h); NULL: none. */
     void (*trace)(void *ctx, const vs_trace_record *rec);
     void *trace_ctx;
+    /* --timeline: migration states and host counters as they change (sim.h); NULL: none. */
+    void (*timeline)(void *ctx, const vs_timeline_event *ev);
+    void *timeline_ctx;
     /* --listen: live metrics over HTTP while running (sim/server); host NULL: none. */
     const char *listen_host;
     uint16_t listen_port;
