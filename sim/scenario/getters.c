@@ -106,7 +106,9 @@ static int vfail(vs__sc *sc, bool with_path, const json_t *got, const char *fmt,
         return -1;
     sc->failed = true;
     size_t len = 0;
-    append(sc, &len, "%s: ", sc->file);
+    const vs__sc_origin *from = with_path ? vs__sc_origin_here(sc) : NULL;
+    const char *file = from ? from->file : sc->now_file ? sc->now_file : sc->file;
+    append(sc, &len, "%s: ", file);
     if (with_path)
         append(sc, &len, "%s: ", sc->path);
     if (len < VS_ERROR_MAX - 1) {
@@ -118,6 +120,8 @@ static int vfail(vs__sc *sc, bool with_path, const json_t *got, const char *fmt,
         vs__sc_show(got, shown, sizeof shown);
         append(sc, &len, ", got %s", shown);
     }
+    if (file != sc->file) /* which scenario this base is read for */
+        append(sc, &len, " (extended by %s)", sc->file);
     vs_error_one_line(sc->err); /* names and --set text come from the user, raw */
     return -1;
 }
