@@ -17,6 +17,7 @@ void vs__sc_origins_free(vs__sc *sc)
     for (size_t i = 0; i < sc->norigins; i++) {
         free(sc->origins[i].file);
         free(sc->origins[i].dir);
+        free(sc->origins[i].text);
         json_decref(sc->origins[i].tree);
     }
     free(sc->origins);
@@ -117,9 +118,17 @@ static int load_base(vs__sc *sc, size_t k, vs__sc_parse_fn *parse)
     vs__sc_origin base = {.file = path};
     size_t len = 0;
     char *text = path ? read_base(sc, k, path, &len, base.id) : NULL;
+    char *ended = text ? realloc(text, len + 1) : NULL; /* NUL-terminated, for position() */
+    if (text && !ended) {
+        free(text);
+        text = NULL;
+        vs__sc_oom(sc);
+    }
+    if ((text = ended))
+        text[len] = '\0';
     sc->now_file = path;
     base.tree = text ? parse(sc, path, text, len) : NULL;
-    free(text);
+    base.text = text; /* for the line:column of its values in errors */
     if (base.tree && !json_is_object(base.tree))
         vs__sc_fail(sc, base.tree, "expected an object");
     if (base.tree && !sc->failed && !(base.dir = vs__sc_dir_of(path)))
@@ -128,6 +137,7 @@ static int load_base(vs__sc *sc, size_t k, vs__sc_parse_fn *parse)
     if (sc->failed) {
         free(path);
         free(base.dir);
+        free(base.text);
         json_decref(base.tree);
         return -1;
     }
@@ -207,41 +217,138 @@ int vs__sc_extends(vs__sc *sc, json_t **root, vs__sc_parse_fn *parse)
 /* Origin lookup ------------------------------------------------------------------ */
 
 /* The next segment of a JSON path as vs__sc_push_* wrote it: .key, [index] or
- * ["key"]. Steps each of the n nodes into its member; false at the end of the path or
- * at a segment it cannot read back (one cut with "..."). */
-static bool step_nodes(const char **p, const json_t **nodes, size_t n)
+ * ["key"], into key (index -1) or index. False at the end of the path or at a segment
+ * it cannot read back (one cut with "..."). */
+static bool next_segment(const char **p, char key[VS__SC_PATH_MAX], long *index)
 {
     const char *s = *p;
-    char key[VS__SC_PATH_MAX];
-    long index = -1;
+    *index = -1;
     if (s[0] == '.') {
         size_t len = strcspn(s + 1, ".[");
-        snprintf(key, sizeof key, "%.*s", (int)len, s + 1);
+        snprintf(key, VS__SC_PATH_MAX, "%.*s", (int)len, s + 1);
         s += 1 + len;
     } else if (s[0] == '[' && s[1] == '"') {
         const char *end = strstr(s, "\"]"); /* keys with "] inside are not read back */
         json_t *k = end ? json_loadb(s + 1, (size_t)(end - s), JSON_DECODE_ANY, NULL) : NULL;
-        if (!json_is_string(k) || json_string_length(k) >= sizeof key) {
-            json_decref(k);
-            return false;
-        }
-        snprintf(key, sizeof key, "%s", json_string_value(k));
+        bool ok = json_is_string(k) && json_string_length(k) < VS__SC_PATH_MAX &&
+                  !memchr(json_string_value(k), 0, json_string_length(k));
+        if (ok)
+            snprintf(key, VS__SC_PATH_MAX, "%s", json_string_value(k));
         json_decref(k);
+        if (!ok)
+            return false;
         s = end + 2;
     } else if (s[0] == '[') {
         char *end;
-        index = strtol(s + 1, &end, 10);
-        if (*end != ']')
+        *index = strtol(s + 1, &end, 10);
+        if (*end != ']' || *index < 0)
             return false;
         s = end + 1;
     } else {
         return false;
     }
+    *p = s;
+    return true;
+}
+
+/* Steps each of the n nodes along the next segment of the path. */
+static bool step_nodes(const char **p, const json_t **nodes, size_t n)
+{
+    char key[VS__SC_PATH_MAX];
+    long index;
+    if (!next_segment(p, key, &index))
+        return false;
     for (size_t i = 0; i < n; i++)
         nodes[i] = index >= 0 ? json_array_get(nodes[i], (size_t)index)
                               : json_object_get(nodes[i], key);
-    *p = s;
     return true;
+}
+
+/* Where a value is in a file's text ------------------------------------------------ */
+
+/* The text of a file that parsed: no need to check for errors, only to find ends. */
+static const char *skip_blanks(const char *s)
+{
+    return s + strspn(s, " \t\r\n");
+}
+
+static const char *skip_string(const char *s)
+{
+    for (s++; *s && *s != '"'; s++)
+        if (*s == '\\' && s[1])
+            s++;
+    return *s ? s + 1 : s;
+}
+
+static const char *skip_value(const char *s)
+{
+    if (*s == '"')
+        return skip_string(s);
+    if (*s != '{' && *s != '[')
+        return s + strcspn(s, ",]} \t\r\n");
+    int depth = 0;
+    do {
+        if (*s == '"') {
+            s = skip_string(s);
+            continue;
+        }
+        depth += (*s == '{' || *s == '[') - (*s == '}' || *s == ']');
+        s++;
+    } while (*s && depth > 0);
+    return s;
+}
+
+/* In the object or array at s, the value of member key (index -1) or element index. */
+static const char *find_in(const char *s, const char *key, long index)
+{
+    bool object = *s == '{';
+    s = skip_blanks(s + 1);
+    for (long i = 0; *s && *s != '}' && *s != ']'; i++) {
+        bool hit = i == index;
+        if (object) {
+            const char *end = skip_string(s);
+            json_t *k = json_loadb(s, (size_t)(end - s), JSON_DECODE_ANY, NULL);
+            hit = index < 0 && json_is_string(k) && strcmp(json_string_value(k), key) == 0;
+            json_decref(k);
+            s = skip_blanks(skip_blanks(end) + 1); /* past ':' */
+        }
+        if (hit)
+            return s;
+        s = skip_blanks(skip_value(s));
+        s = skip_blanks(s + (*s == ','));
+    }
+    return NULL;
+}
+
+/* "LINE:COLUMN" of the value at sc's path in origin o's text, or false. */
+static bool position(const vs__sc *sc, const vs__sc_origin *o, int *line, int *column)
+{
+    const char *p = sc->path + 1, *s = o->text ? skip_blanks(o->text) : NULL;
+    char key[VS__SC_PATH_MAX];
+    long index;
+    while (s && *p)
+        if (!next_segment(&p, key, &index) || (*s != '{' && *s != '[') ||
+            !(s = find_in(s, key, index)))
+            return false;
+    if (!s)
+        return false;
+    *line = 1;
+    const char *bol = o->text;
+    for (const char *c = o->text; c < s; c++)
+        if (*c == '\n') {
+            ++*line;
+            bol = c + 1;
+        }
+    *column = (int)(s - bol) + 1;
+    return true;
+}
+
+int vs__sc_origin_position(const vs__sc *sc, const vs__sc_origin *o, char *buf, size_t size)
+{
+    int line, column;
+    if (!position(sc, o, &line, &column))
+        return 0;
+    return snprintf(buf, size, ":%d:%d", line, column);
 }
 
 const vs__sc_origin *vs__sc_origin_here(const vs__sc *sc)

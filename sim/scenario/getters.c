@@ -108,7 +108,10 @@ static int vfail(vs__sc *sc, bool with_path, const json_t *got, const char *fmt,
     size_t len = 0;
     const vs__sc_origin *from = with_path ? vs__sc_origin_here(sc) : NULL;
     const char *file = from ? from->file : sc->now_file ? sc->now_file : sc->file;
-    append(sc, &len, "%s: ", file);
+    char at[32] = "";
+    if (from)
+        vs__sc_origin_position(sc, from, at, sizeof at);
+    append(sc, &len, "%s%s: ", file, at);
     if (with_path)
         append(sc, &len, "%s: ", sc->path);
     if (len < VS_ERROR_MAX - 1) {

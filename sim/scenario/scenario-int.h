@@ -27,6 +27,7 @@ typedef struct vs__sc_origin {
                      that names it */
     char *dir;      /* relative plugin and CSV paths in its values start here */
     json_t *tree;   /* as parsed, "extends" and all */
+    char *text;     /* a base's text, NUL-terminated, to find where its values are */
     uint64_t id[2]; /* device and inode, to refuse cycles; 0 0 for text in memory */
 } vs__sc_origin;
 
@@ -171,6 +172,9 @@ void vs__sc_origins_free(vs__sc *sc);
  * holding an equal value there; NULL when the scenario extends nothing, the value is
  * the scenario's own, a merge of several files' or a --set's. */
 const vs__sc_origin *vs__sc_origin_here(const vs__sc *sc);
+/* Writes ":LINE:COLUMN" of the value at sc's path in o's text (its length), or nothing
+ * (0) when it cannot be found. */
+int vs__sc_origin_position(const vs__sc *sc, const vs__sc_origin *o, char *buf, size_t size);
 /* The folder relative paths in the value at sc's path start from. */
 const char *vs__sc_dir_here(const vs__sc *sc);
 /* Reads the regular file at path whole (at most VS__SC_FILE_MAX bytes; errors name

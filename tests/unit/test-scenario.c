@@ -2156,8 +2156,17 @@ Test(scenario_errors, extends)
     assert_extends_error("{\"extends\": \".\"}", "t.json: $.extends: @/.: is a directory");
     /* A value from a base is reported with the base's name. */
     assert_extends_error("{\"extends\": \"bad-type.json\"}",
-                         "@/bad-type.json: $.topology.hosts: expected an integer in 1..100000, "
-                         "got \"16\" (extended by t.json)");
+                         "@/bad-type.json:2:24: $.topology.hosts: expected an integer in "
+                         "1..100000, got \"16\" (extended by t.json)");
+    /* Found in the text: past keys and values that hold ',', '}', ']' and escapes. */
+    put_text("deep.json",
+             "{\"extends\": \"base.json\", \"description\": \"a, \\\"}]\",\n"
+             "  \"plugins\": [{\"path\": \"x.so\", \"params\": {\"a\": [{\"b\": \"]}\"}]}}],\n"
+             "  \"workload\": {\"at\": \"1s\", \"h\\u006fsts\": [ 5,\n"
+             "    \"3..1\"]}}");
+    assert_extends_error("{\"extends\": \"deep.json\"}",
+                         "@/deep.json:4:5: $.workload.hosts[1]: expected a range \"A..B\" with "
+                         "A <= B, got \"3..1\" (extended by t.json)");
     /* ... and one the scenario overrides is the scenario's. */
     assert_extends_error("{\"extends\": \"base.json\", \"topology\": {\"hosts\": 0}}",
                          "t.json: $.topology.hosts: expected an integer in 1..100000, got 0");
