@@ -256,6 +256,30 @@ int vs_scenario_load(const char *path, const vs_scenario_options *opts, vs_confi
     return sc.oom ? oom_error(&sc) : rc;
 }
 
+json_t *vs_scenario_tree(const char *path, char err[VS_ERROR_MAX])
+{
+    vs__sc sc;
+    vs__sc_init(&sc, path, err);
+    size_t len = 0;
+    char *text = vs__sc_read_path(&sc, path, &len, sc.file_id);
+    char *dir = text ? vs__sc_dir_of(path) : NULL;
+    json_t *root = NULL;
+    if (dir) {
+        sc.base_dir = dir;
+        root = parse(&sc, path, text, len);
+        if (root && vs__sc_extends(&sc, &root, parse) < 0) {
+            json_decref(root);
+            root = NULL;
+        }
+        vs__sc_origins_free(&sc);
+    }
+    free(dir);
+    free(text);
+    if (sc.oom || (text && !dir))
+        oom_error(&sc);
+    return root;
+}
+
 const char *vs_scenario_default_path(void)
 {
     static const char build[] = VSWITCHSIM_SCENARIO_DIR_BUILD "/quickstart.json";

@@ -70,6 +70,18 @@ echo '{ "extends": "../base/base.json", "workload": { "hosts": ["0..1"] } }' >"$
 "$VSWITCHSIM_BIN" run "$WORK/team/mine.json" --json "$WORK/team.json" --quiet
 jq_true "$WORK/team.json" '.drain.vms == 4 and .drain.finished'
 
+# `plan` starts from the value the scenario has, here the base's migration.max_per_host.
+cat >"$WORK/base/plan-base.json" <<'J'
+{ "topology": { "hosts": 4, "vms_per_host": 2, "nics_per_vm": 1 }, "plugins": [],
+  "migration": { "max_per_host": 2 },
+  "workload": { "type": "drain", "hosts": [0] }, "run": { "duration": "10s" },
+  "slo": ["migrations.failed == 0"] }
+J
+echo '{ "extends": "../base/plan-base.json", "workload": { "hosts": ["0..1"] } }' >"$WORK/team/plan.json"
+"$VSWITCHSIM_BIN" plan "$WORK/team/plan.json" --param migration.max_per_host --reps 1 \
+  --max-reps 1 -j 1 --quiet --json "$WORK/plan.json"
+jq_true "$WORK/plan.json" '.answer == 1024'
+
 # An error in a base names the base, its line:column and the scenario that extends it.
 printf '{\n  "extends": "base.json",\n  "workload": { "hosts": ["0..1"] }\n}\n' >"$WORK/team/bad.json"
 sed 's/"hosts": 4,/"hosts": "4",/' "$WORK/base/base.json" >"$WORK/team/base.json"
