@@ -48,7 +48,7 @@ static json_t *parse_text(vs__sc *sc, const char *text, size_t len)
                            : snprintf(sc->err, VS_ERROR_MAX, "%s: %s", file, e.text);
         if (sc->now_file && n > 0 && n < VS_ERROR_MAX)
             snprintf(sc->err + n, VS_ERROR_MAX - (size_t)n, " (extended by %s)", sc->file);
-        vs_error_one_line(sc->err); /* jansson quotes the bad token raw */
+        vs_error_one_line(sc->err); /* jansson quotes the bad token raw; names are raw too */
     }
     return root;
 }
