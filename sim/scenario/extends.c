@@ -372,6 +372,14 @@ const vs__sc_origin *vs__sc_origin_here(const vs__sc *sc)
     return NULL;
 }
 
+const vs__sc_origin *vs__sc_origin_named(const vs__sc *sc, const char *file)
+{
+    for (size_t k = 1; k < sc->norigins; k++)
+        if (sc->origins[k].file == file)
+            return &sc->origins[k];
+    return NULL;
+}
+
 const char *vs__sc_dir_here(const vs__sc *sc)
 {
     const vs__sc_origin *o = vs__sc_origin_here(sc);

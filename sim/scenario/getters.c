@@ -106,7 +106,9 @@ static int vfail(vs__sc *sc, bool with_path, const json_t *got, const char *fmt,
         return -1;
     sc->failed = true;
     size_t len = 0;
-    const vs__sc_origin *from = with_path ? vs__sc_origin_here(sc) : NULL;
+    const vs__sc_origin *from = !with_path     ? NULL
+                                : sc->now_file ? vs__sc_origin_named(sc, sc->now_file)
+                                               : vs__sc_origin_here(sc);
     const char *file = from ? from->file : sc->now_file ? sc->now_file : sc->file;
     char at[32] = "";
     if (from)

@@ -172,6 +172,8 @@ void vs__sc_origins_free(vs__sc *sc);
  * holding an equal value there; NULL when the scenario extends nothing, the value is
  * the scenario's own, a merge of several files' or a --set's. */
 const vs__sc_origin *vs__sc_origin_here(const vs__sc *sc);
+/* The file of the chain read so far that `file` names (the same pointer), or NULL. */
+const vs__sc_origin *vs__sc_origin_named(const vs__sc *sc, const char *file);
 /* Writes ":LINE:COLUMN" of the value at sc's path in o's text (its length), or nothing
  * (0) when it cannot be found. */
 int vs__sc_origin_position(const vs__sc *sc, const vs__sc_origin *o, char *buf, size_t size);

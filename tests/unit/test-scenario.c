@@ -2182,10 +2182,10 @@ Test(scenario_errors, extends)
     assert_extends_error("{\"extends\": \"array.json\"}",
                          "@/array.json: $: expected an object, got [1] (extended by t.json)");
     assert_extends_error("{\"extends\": \"loop-a.json\"}",
-                         "@/loop-b.json: $.extends: a cycle of \"extends\" (t.json -> "
+                         "@/loop-b.json:1:13: $.extends: a cycle of \"extends\" (t.json -> "
                          "@/loop-a.json -> @/loop-b.json -> @/loop-a.json) (extended by t.json)");
     assert_extends_error("{\"extends\": \"self.json\"}",
-                         "@/self.json: $.extends: a cycle of \"extends\" (t.json -> @/self.json -> "
+                         "@/self.json:1:13: $.extends: a cycle of \"extends\" (t.json -> @/self.json -> "
                          "@/self.json) (extended by t.json)");
 }
 
