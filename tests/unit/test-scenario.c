@@ -2081,7 +2081,10 @@ Test(scenario, extends_chains_and_keeps_relative_paths)
     snprintf(path, sizeof path, "%s/sub", plugdir);
     mkdir(path, 0755);
     put_text("base.json", BASE);
-    put_text("sub/middle.json", "{\"extends\": \"../base.json\", \"topology\": {\"hosts\": 8}}");
+    put_text("pre.csv", "1000\n3000\n");
+    put_text("base2.json", "{\"extends\": \"base.json\", \"migration\": {\"model\": \"measured\",\n"
+                           "   \"precopy\": {\"dist\": \"empirical\", \"file\": \"pre.csv\"}}}");
+    put_text("sub/middle.json", "{\"extends\": \"../base2.json\", \"topology\": {\"hosts\": 8}}");
     put_text("sub/top.json",
              "{\"extends\": \"middle.json\", \"workload\": {\"hosts\": [\"1..3\"]}}");
     snprintf(path, sizeof path, "%s/sub/top.json", plugdir);
@@ -2093,6 +2096,8 @@ Test(scenario, extends_chains_and_keeps_relative_paths)
     /* "x.so" is base.json's, so it is taken from base.json's folder, not top.json's. */
     snprintf(want, sizeof want, "%s/sub/../x.so", plugdir);
     cr_assert_str_eq(cfg.plugins[0].path, want);
+    /* "pre.csv" is base2.json's: from its folder, not sub/. */
+    cr_assert_eq(cfg.migration.precopy.kind, VS_DIST_EMPIRICAL);
     vs_config_close(&cfg);
 }
 
@@ -2184,9 +2189,10 @@ Test(scenario_errors, extends)
     assert_extends_error("{\"extends\": \"loop-a.json\"}",
                          "@/loop-b.json:1:13: $.extends: a cycle of \"extends\" (t.json -> "
                          "@/loop-a.json -> @/loop-b.json -> @/loop-a.json) (extended by t.json)");
-    assert_extends_error("{\"extends\": \"self.json\"}",
-                         "@/self.json:1:13: $.extends: a cycle of \"extends\" (t.json -> @/self.json -> "
-                         "@/self.json) (extended by t.json)");
+    assert_extends_error(
+        "{\"extends\": \"self.json\"}",
+        "@/self.json:1:13: $.extends: a cycle of \"extends\" (t.json -> @/self.json -> "
+        "@/self.json) (extended by t.json)");
 }
 
 Test(scenario_errors, extends_chain_too_long)
