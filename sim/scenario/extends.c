@@ -77,58 +77,55 @@ static bool in_chain(const vs__sc *sc, const uint64_t id[2])
     return false;
 }
 
-/* Opens what origins[k] extends: an error at its $.extends when it cannot be read, is
- * in the chain already or would make it too long. Returns the file's text. */
-static char *read_base(vs__sc *sc, size_t k, const char *path, size_t *len, uint64_t id[2])
+/* Reads the file the scenario's chain goes on to: an error at the current $.extends
+ * when it cannot be opened, is in the chain already or would make it too long.
+ * Returns its text, NUL-terminated (for position()). */
+static char *read_base(vs__sc *sc, const char *path, size_t *len, uint64_t id[2])
 {
     const char *why = NULL;
-    size_t old = vs__sc_push_key(sc, "extends");
     int fd = vs__open_regular(path, &why);
-    char *text = NULL;
-    if (fd < 0) {
-        vs__sc_fail(sc, NULL, "%s: %s", path, why);
-    } else if (close(fd), sc->norigins >= VS__SC_EXTENDS_MAX) {
-        vs__sc_fail(sc, NULL, "expected at most %d files in a chain of \"extends\"",
-                    VS__SC_EXTENDS_MAX);
-    } else {
-        const char *naming = sc->now_file;
-        sc->now_file = path; /* what goes wrong reading it is the base's */
-        text = vs__sc_read_path(sc, path, len, id);
-        sc->now_file = naming;
-        if (text && in_chain(sc, id)) {
-            char chain[VS_ERROR_MAX / 2];
-            chain_text(sc, path, chain, sizeof chain);
-            vs__sc_fail(sc, NULL, "a cycle of \"extends\" (%s)", chain);
-            free(text);
-            text = NULL;
-        }
+    if (fd < 0)
+        return vs__sc_fail(sc, NULL, "%s: %s", path, why), NULL;
+    close(fd); /* read again below, by the loader's own reader */
+    if (sc->norigins >= VS__SC_EXTENDS_MAX)
+        return vs__sc_fail(sc, NULL, "expected at most %d files in a chain of \"extends\"",
+                           VS__SC_EXTENDS_MAX),
+               NULL;
+    const char *naming = sc->now_file;
+    sc->now_file = path; /* what goes wrong reading it is the base's */
+    char *text = vs__sc_read_path(sc, path, len, id);
+    sc->now_file = naming;
+    char *ended = text ? realloc(text, *len + 1) : NULL;
+    if (text && !ended) {
+        free(text);
+        return vs__sc_oom(sc), NULL;
     }
-    vs__sc_pop(sc, old);
-    return text;
+    if (ended)
+        ended[*len] = '\0';
+    if (ended && in_chain(sc, id)) {
+        char chain[VS_ERROR_MAX / 2];
+        chain_text(sc, path, chain, sizeof chain);
+        vs__sc_fail(sc, NULL, "a cycle of \"extends\" (%s)", chain);
+        free(ended);
+        return NULL;
+    }
+    return ended;
 }
 
 /* The file origins[k] extends, parsed, as origins[k + 1]. */
 static int load_base(vs__sc *sc, size_t k, vs__sc_parse_fn *parse)
 {
-    sc->now_file = k ? sc->origins[k].file : NULL;
+    sc->now_file = k ? sc->origins[k].file : NULL; /* $.extends errors are origins[k]'s */
     const char *name = extends_value(sc, k);
     char *path = name ? join(sc->origins[k].dir, name) : NULL;
     if (name && !path)
         return vs__sc_oom(sc);
     vs__sc_origin base = {.file = path};
-    size_t len = 0;
-    char *text = path ? read_base(sc, k, path, &len, base.id) : NULL;
-    char *ended = text ? realloc(text, len + 1) : NULL; /* NUL-terminated, for position() */
-    if (text && !ended) {
-        free(text);
-        text = NULL;
-        vs__sc_oom(sc);
-    }
-    if ((text = ended))
-        text[len] = '\0';
+    size_t len = 0, old = vs__sc_push_key(sc, "extends");
+    base.text = path ? read_base(sc, path, &len, base.id) : NULL;
+    vs__sc_pop(sc, old);
     sc->now_file = path;
-    base.tree = text ? parse(sc, path, text, len) : NULL;
-    base.text = text; /* for the line:column of its values in errors */
+    base.tree = base.text ? parse(sc, path, base.text, len) : NULL;
     if (base.tree && !json_is_object(base.tree))
         vs__sc_fail(sc, base.tree, "expected an object");
     if (base.tree && !sc->failed && !(base.dir = vs__sc_dir_of(path)))
