@@ -170,6 +170,22 @@ static int merge_patch(json_t *dst, const json_t *src, bool top)
     return 0;
 }
 
+/* What describes a file rather than what it models is the scenario's own: a base's
+ * name or description would misname the report of the scenario that extends it. */
+static const char *const own_keys[] = {"$schema", "name", "description"};
+
+static int keep_own(json_t *merged, const json_t *top)
+{
+    for (size_t i = 0; i < sizeof own_keys / sizeof own_keys[0]; i++) {
+        json_t *v = json_object_get(top, own_keys[i]);
+        if (!v)
+            json_object_del(merged, own_keys[i]); /* -1 when absent: nothing to remove */
+        else if (json_object_set_new(merged, own_keys[i], json_deep_copy(v)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static json_t *merge_chain(const vs__sc *sc)
 {
     json_t *merged = json_deep_copy(sc->origins[sc->norigins - 1].tree);
@@ -178,6 +194,10 @@ static json_t *merge_chain(const vs__sc *sc)
             json_decref(merged);
             return NULL;
         }
+    if (merged && keep_own(merged, sc->origins[0].tree) < 0) {
+        json_decref(merged);
+        return NULL;
+    }
     return merged;
 }
 

@@ -25,6 +25,8 @@ def patch(base, over):
     return out
 base, child = (json.load(open(p)) for p in sys.argv[1:3])
 child.pop("extends")
+for own in ("$schema", "name", "description"):  # a file's own, never inherited
+    base.pop(own, None)
 merged = patch(base, child)
 hosts = []
 for h in merged["workload"]["hosts"]:

@@ -2039,7 +2039,7 @@ Test(scenario_errors, drain_host_ranges)
 
 /* base.json in the scenario's folder: a full drain scenario to extend. */
 #define BASE                                                                                       \
-    "{\"name\": \"base\", \"seed\": 7,\n"                                                          \
+    "{\"name\": \"base\", \"description\": \"b\", \"seed\": 7,\n"                                  \
     " \"topology\": {\"hosts\": 16, \"vms_per_host\": 2, \"nics_per_vm\": 1},\n"                   \
     " \"plugins\": [{\"path\": \"x.so\", \"params\": {\"a\": 1, \"b\": {\"c\": 2, \"d\": 3}}}],\n" \
     " \"workload\": {\"type\": \"drain\", \"hosts\": [0], \"at\": \"1s\"},\n"                      \
@@ -2071,7 +2071,8 @@ Test(scenario, extends_merges_the_base)
                  0, "%s", err);
     cr_assert_eq(cfg.nplugins, 1);
     cr_assert_str_eq(cfg.plugins[0].params_json, "{\"b\":{\"c\":5}}");
-    cr_assert_str_eq(cfg.name, "base", "the base's name, when the file gives none");
+    cr_assert_str_eq(cfg.name, "t", "a name describes its file: not the base's");
+    cr_assert_str_eq(cfg.description, "", "nor does a description come from the base");
     vs_config_close(&cfg);
 }
 
