@@ -71,15 +71,15 @@ static int check_drain(vs__sc *sc, const json_t *root, const vs_config *cfg)
     const uint32_t hosts = cfg->topology.hosts;
     const bool migrate = cfg->workload.operation == VS_OP_MIGRATE;
     const json_t *arr = json_object_get(json_object_get(root, "workload"), "hosts");
-    for (size_t i = 0; i < cfg->workload.ndrain_hosts; i++) {
-        if (cfg->workload.drain_hosts[i] < hosts)
+    uint32_t lo, hi;
+    for (size_t i = 0; i < json_array_size(arr); i++) {
+        const json_t *v = json_array_get(arr, i);
+        if (vs__sc_host_item(v, &lo, &hi) < 0 || hi < hosts)
             continue;
         vs__sc_at_key(sc, root, "workload", "hosts");
         vs__sc_push_index(sc, i);
-        return vs__sc_fail(sc, json_array_get(arr, i),
-                           "expected a host index below "
-                           "topology.hosts (%u)",
-                           hosts);
+        return vs__sc_fail(sc, v, "expected %s below topology.hosts (%u)",
+                           lo == hi && json_is_integer(v) ? "a host index" : "hosts", hosts);
     }
     if (migrate && cfg->workload.ndrain_hosts >= hosts) {
         vs__sc_at_key(sc, root, "workload", "hosts");
@@ -89,12 +89,13 @@ static int check_drain(vs__sc *sc, const json_t *root, const vs_config *cfg)
                            hosts);
     }
     if (migrate && cfg->migration.placement == VS_PLACE_FIXED)
-        for (size_t i = 0; i < cfg->workload.ndrain_hosts; i++)
-            if (cfg->workload.drain_hosts[i] == cfg->migration.target_host)
+        for (size_t i = 0; i < json_array_size(arr); i++)
+            if (vs__sc_host_item(json_array_get(arr, i), &lo, &hi) == 0 &&
+                lo <= cfg->migration.target_host && cfg->migration.target_host <= hi)
                 return vs__sc_fail(sc, vs__sc_at_key(sc, root, "migration", "target_host"),
-                                   "expected a host that is not drained (it is "
+                                   "expected a host that is not drained (it is %s"
                                    "$.workload.hosts[%zu])",
-                                   i);
+                                   lo == hi ? "" : "in ", i);
     if (cfg->workload.drain_at >= cfg->run.duration)
         return vs__sc_fail(sc, vs__sc_at_key(sc, root, "workload", "at"),
                            "expected a time before run.duration (%.9g s)",

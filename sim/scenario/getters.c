@@ -106,7 +106,14 @@ static int vfail(vs__sc *sc, bool with_path, const json_t *got, const char *fmt,
         return -1;
     sc->failed = true;
     size_t len = 0;
-    append(sc, &len, "%s: ", sc->file);
+    const vs__sc_origin *from = !with_path     ? NULL
+                                : sc->now_file ? vs__sc_origin_named(sc, sc->now_file)
+                                               : vs__sc_origin_here(sc);
+    const char *file = from ? from->file : sc->now_file ? sc->now_file : sc->file;
+    char at[32] = "";
+    if (from)
+        vs__sc_origin_position(sc, from, at, sizeof at);
+    append(sc, &len, "%s%s: ", file, at);
     if (with_path)
         append(sc, &len, "%s: ", sc->path);
     if (len < VS_ERROR_MAX - 1) {
@@ -118,6 +125,8 @@ static int vfail(vs__sc *sc, bool with_path, const json_t *got, const char *fmt,
         vs__sc_show(got, shown, sizeof shown);
         append(sc, &len, ", got %s", shown);
     }
+    if (file != sc->file) /* which scenario this base is read for */
+        append(sc, &len, " (extended by %s)", sc->file);
     vs_error_one_line(sc->err); /* names and --set text come from the user, raw */
     return -1;
 }

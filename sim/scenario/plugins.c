@@ -81,12 +81,14 @@ static int parse_path(vs__sc *sc, const json_t *entry, char **ref)
 static int resolve(vs__sc *sc, const char *ref, vs_plugin_spec *p)
 {
     char why[VS_ERROR_MAX / 2];
-    p->path = vs_plugin_resolve(ref, sc->base_dir, sc->plugin_path, why, sizeof why);
-    if (p->path)
+    size_t old = vs__sc_push_key(sc, "path"); /* a relative path is the file's that has it */
+    p->path = vs_plugin_resolve(ref, vs__sc_dir_here(sc), sc->plugin_path, why, sizeof why);
+    if (p->path) {
+        vs__sc_pop(sc, old);
         return 0;
+    }
     if (strcmp(why, VS_RESOLVE_OOM) == 0)
         return vs__sc_oom(sc);
-    vs__sc_push_key(sc, "path");
     return vs__sc_fail(sc, NULL, "%s", why);
 }
 

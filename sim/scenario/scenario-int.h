@@ -20,8 +20,23 @@
 #define VS__SC_FILE_MAX (64u << 20)  /* bytes of a scenario file */
 #define VS__SC_HOSTS_MAX 100000      /* topology.hosts; host indices are below it */
 
+/* A file of an "extends" chain (extends.c): origins[0] is the scenario named on the
+ * command line, origins[i + 1] the file origins[i] extends. */
+typedef struct vs__sc_origin {
+    char *file;     /* as messages name it: its "extends" joined to the folder of the file
+                     that names it */
+    char *dir;      /* relative plugin and CSV paths in its values start here */
+    json_t *tree;   /* as parsed, "extends" and all */
+    char *text;     /* a base's text, NUL-terminated, to find where its values are */
+    uint64_t id[2]; /* device and inode, to refuse cycles; 0 0 for text in memory */
+} vs__sc_origin;
+
+#define VS__SC_EXTENDS_MAX 16 /* files in a chain, the scenario itself included */
+
 typedef struct vs__sc {
     const char *file;               /* names the scenario in messages */
+    const char *now_file;           /* when set, the file errors name instead, with
+                                       "(extended by FILE)" after */
     const char *base_dir;           /* relative plugin and CSV paths start here */
     const char *const *plugin_path; /* --plugin-path dirs or NULL */
     char *err;                      /* VS_ERROR_MAX bytes */
@@ -29,6 +44,10 @@ typedef struct vs__sc {
     bool oom;                       /* out of memory: the load says only that */
     size_t pathlen;
     char path[VS__SC_PATH_MAX];
+    vs__sc_origin *origins; /* the chain when the scenario extends another, else NULL */
+    size_t norigins;
+    const json_t *root;  /* the merged tree being validated, for vs__sc_origin_here */
+    uint64_t file_id[2]; /* the scenario's device and inode (0 0: text in memory) */
 } vs__sc;
 
 void vs__sc_init(vs__sc *sc, const char *file, char *err);
@@ -140,6 +159,35 @@ void vs__csv_show(const char *field, char *buf, size_t size);
 /* A field as an exact decimal number of `unit` ("us", "s") -> ns, read like a duration:
  * 0 ok, -1 not a number, -2 beyond 2^63-1 ns, -3 negative. */
 int vs__csv_decimal(const char *field, const char *unit, vs_time_t *out_ns);
+
+/* "extends" (extends.c): when *root names a base, loads the chain (each base parsed by
+ * `parse`, which names the file it is given in syntax errors) into sc->origins and
+ * replaces *root with the merge: each file applied over its base as a JSON merge patch
+ * (RFC 7386: objects merged key by key, arrays and scalars replaced, null removes the
+ * key). Errors name the file whose "extends" is wrong. */
+typedef json_t *vs__sc_parse_fn(vs__sc *sc, const char *name, const char *text, size_t len);
+int vs__sc_extends(vs__sc *sc, json_t **root, vs__sc_parse_fn *parse);
+void vs__sc_origins_free(vs__sc *sc);
+/* The file the value at sc's path came from: the closest to the scenario of the files
+ * holding an equal value there; NULL when the scenario extends nothing, the value is
+ * the scenario's own, a merge of several files' or a --set's. */
+const vs__sc_origin *vs__sc_origin_here(const vs__sc *sc);
+/* The file of the chain read so far that `file` names (the same pointer), or NULL. */
+const vs__sc_origin *vs__sc_origin_named(const vs__sc *sc, const char *file);
+/* Writes ":LINE:COLUMN" of the value at sc's path in o's text (its length), or nothing
+ * (0) when it cannot be found. */
+int vs__sc_origin_position(const vs__sc *sc, const vs__sc_origin *o, char *buf, size_t size);
+/* The folder relative paths in the value at sc's path start from. */
+const char *vs__sc_dir_here(const vs__sc *sc);
+/* Reads the regular file at path whole (at most VS__SC_FILE_MAX bytes; errors name
+ * `name`): malloc'ed text, or NULL after an error. *id gets its device and inode. */
+char *vs__sc_read_path(vs__sc *sc, const char *path, size_t *len, uint64_t id[2]);
+/* "a/b.json" -> "a", "b.json" -> ".", "/b.json" -> "/" (malloc'ed). */
+char *vs__sc_dir_of(const char *path);
+
+/* One element of a host list (workload.hosts): an index, or "A..B", A <= B, both ends
+ * included, both below VS__SC_HOSTS_MAX. 0 with the hosts in lo..hi, or -1. */
+int vs__sc_host_item(const json_t *v, uint32_t *lo, uint32_t *hi);
 
 /* The error when v nests deeper than VS__SC_DEPTH_MAX (the root is depth 1). */
 int vs__sc_check_depth(vs__sc *sc, const json_t *v, int depth);

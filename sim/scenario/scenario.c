@@ -24,7 +24,7 @@ static bool only_whitespace(const char *text, size_t len)
     return true;
 }
 
-static json_t *parse(vs__sc *sc, const char *text, size_t len)
+static json_t *parse_text(vs__sc *sc, const char *text, size_t len)
 {
     if (len > VS__SC_FILE_MAX) {
         vs__sc_fail_file(sc, "file is larger than 64 MiB (%zu bytes)", len);
@@ -42,12 +42,25 @@ static json_t *parse(vs__sc *sc, const char *text, size_t len)
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &e);
     if (!root && !sc->failed) {
         sc->failed = true;
-        if (e.line > 0)
-            snprintf(sc->err, VS_ERROR_MAX, "%s:%d:%d: %s", sc->file, e.line, e.column, e.text);
-        else
-            snprintf(sc->err, VS_ERROR_MAX, "%s: %s", sc->file, e.text);
-        vs_error_one_line(sc->err); /* jansson quotes the bad token raw */
+        const char *file = sc->now_file ? sc->now_file : sc->file;
+        int n = e.line > 0 ? snprintf(sc->err, VS_ERROR_MAX, "%s:%d:%d: %s", file, e.line, e.column,
+                                      e.text)
+                           : snprintf(sc->err, VS_ERROR_MAX, "%s: %s", file, e.text);
+        if (sc->now_file && n > 0 && n < VS_ERROR_MAX)
+            snprintf(sc->err + n, VS_ERROR_MAX - (size_t)n, " (extended by %s)", sc->file);
+        vs_error_one_line(sc->err); /* jansson quotes the bad token raw; names are raw too */
     }
+    return root;
+}
+
+/* Errors name `name`: the scenario, or a file it extends. */
+static json_t *parse(vs__sc *sc, const char *name, const char *text, size_t len)
+{
+    const char *saved = sc->now_file;
+    if (strcmp(name, sc->file) != 0)
+        sc->now_file = name;
+    json_t *root = parse_text(sc, text, len);
+    sc->now_file = saved;
     return root;
 }
 
@@ -72,8 +85,10 @@ static int load_tree(vs__sc *sc, json_t *root, const vs_scenario_options *opts, 
         opts = &none;
     sc->plugin_path = opts->plugin_path;
     if (vs__sc_apply_overrides(sc, root, opts->overrides, opts->noverrides) < 0 ||
-        apply_seed(sc, root, opts) < 0 || vs__sc_check_depth(sc, root, 1) < 0 ||
-        vs__sc_validate(sc, root, cfg) < 0)
+        apply_seed(sc, root, opts) < 0 || vs__sc_check_depth(sc, root, 1) < 0)
+        return -1;
+    sc->root = root;
+    if (vs__sc_validate(sc, root, cfg) < 0)
         return -1;
     cfg->source_path = strdup(sc->file);
     return cfg->source_path ? 0 : vs__sc_oom(sc);
@@ -93,9 +108,10 @@ static int load_buffer(vs__sc *sc, const char *text, size_t len, const vs_scenar
     vs_config built;
     memset(&built, 0, sizeof built);
     unsigned long json_failed = vs_json_alloc_failures();
-    json_t *root = parse(sc, text, len);
-    int rc = root ? load_tree(sc, root, opts, &built) : -1;
+    json_t *root = parse(sc, sc->file, text, len);
+    int rc = root && vs__sc_extends(sc, &root, parse) == 0 ? load_tree(sc, root, opts, &built) : -1;
     json_decref(root);
+    vs__sc_origins_free(sc);
     if (sc->oom || vs_json_alloc_failures() != json_failed)
         rc = oom_error(sc);
     if (rc < 0)
@@ -195,12 +211,28 @@ int vs__open_regular(const char *path, const char **why)
     return -1;
 }
 
-static char *dir_of(const char *path)
+char *vs__sc_dir_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
     if (!slash)
         return strdup(".");
     return slash == path ? strdup("/") : strndup(path, (size_t)(slash - path));
+}
+
+char *vs__sc_read_path(vs__sc *sc, const char *path, size_t *len, uint64_t id[2])
+{
+    const char *why = NULL;
+    int fd = vs__open_regular(path, &why);
+    if (fd < 0)
+        return vs__sc_fail_file(sc, "%s", why), NULL;
+    struct stat st;
+    if (fstat(fd, &st) == 0) {
+        id[0] = (uint64_t)st.st_dev;
+        id[1] = (uint64_t)st.st_ino;
+    }
+    char *text = read_file(sc, fd, len);
+    close(fd);
+    return text;
 }
 
 int vs_scenario_load(const char *path, const vs_scenario_options *opts, vs_config *cfg,
@@ -209,14 +241,9 @@ int vs_scenario_load(const char *path, const vs_scenario_options *opts, vs_confi
     vs__sc sc;
     vs__sc_init(&sc, path, err);
     memset(cfg, 0, sizeof *cfg);
-    const char *why = NULL;
-    int fd = vs__open_regular(path, &why);
-    if (fd < 0)
-        return vs__sc_fail_file(&sc, "%s", why);
     size_t len = 0;
-    char *text = read_file(&sc, fd, &len);
-    close(fd);
-    char *dir = text ? dir_of(path) : NULL;
+    char *text = vs__sc_read_path(&sc, path, &len, sc.file_id);
+    char *dir = text ? vs__sc_dir_of(path) : NULL;
     int rc = -1;
     if (text && !dir)
         vs__sc_oom(&sc);
@@ -227,6 +254,30 @@ int vs_scenario_load(const char *path, const vs_scenario_options *opts, vs_confi
     free(dir);
     free(text);
     return sc.oom ? oom_error(&sc) : rc;
+}
+
+json_t *vs_scenario_tree(const char *path, char err[VS_ERROR_MAX])
+{
+    vs__sc sc;
+    vs__sc_init(&sc, path, err);
+    size_t len = 0;
+    char *text = vs__sc_read_path(&sc, path, &len, sc.file_id);
+    char *dir = text ? vs__sc_dir_of(path) : NULL;
+    json_t *root = NULL;
+    if (dir) {
+        sc.base_dir = dir;
+        root = parse(&sc, path, text, len);
+        if (root && vs__sc_extends(&sc, &root, parse) < 0) {
+            json_decref(root);
+            root = NULL;
+        }
+        vs__sc_origins_free(&sc);
+    }
+    free(dir);
+    free(text);
+    if (sc.oom || (text && !dir))
+        oom_error(&sc);
+    return root;
 }
 
 const char *vs_scenario_default_path(void)
@@ -259,7 +310,7 @@ int vs__csv_open(vs__sc *sc, const char *name, vs__csv *csv)
     memset(csv, 0, sizeof *csv);
     csv->fd = -1;
     csv->name = name;
-    char *path = resolve_csv(sc->base_dir, name);
+    char *path = resolve_csv(vs__sc_dir_here(sc), name);
     if (!path)
         return vs__sc_oom(sc);
     int rc = 0;

@@ -46,6 +46,11 @@ int vs_scenario_load(const char *path, const vs_scenario_options *opts, vs_confi
 int vs_scenario_load_text(const char *text, size_t len, const char *name, const char *base_dir,
                           const vs_scenario_options *opts, vs_config *cfg, char err[VS_ERROR_MAX]);
 
+/* The scenario file's tree as the loader reads it before --set and validation: its
+ * "extends" chain merged in (a plain file as it is). NULL, with the one-line message in
+ * err, when a file of it cannot be read or parsed. The caller json_decref()s it. */
+struct json_t *vs_scenario_tree(const char *path, char err[VS_ERROR_MAX]);
+
 /* The scenario `vswitchsim run` uses without an argument: scenarios/quickstart.json from
  * the source tree while developing, else the installed copy. Never NULL. */
 const char *vs_scenario_default_path(void);

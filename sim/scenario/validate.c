@@ -37,6 +37,17 @@ static char *default_name(const char *file)
     return n ? strndup(base, n) : strdup("scenario");
 }
 
+/* "extends" is read and taken out before --set applies (extends.c): one here was set. */
+static int parse_extends(vs__sc *sc, const json_t *root, vs_config *cfg)
+{
+    (void)cfg;
+    const json_t *v = json_object_get(root, "extends");
+    if (!v)
+        return 0;
+    vs__sc_push_key(sc, "extends");
+    return vs__sc_fail(sc, v, "cannot be set with --set (the file's \"extends\" is read first)");
+}
+
 static int parse_name(vs__sc *sc, const json_t *root, vs_config *cfg)
 {
     const json_t *v = json_object_get(root, "name");
@@ -251,6 +262,7 @@ static const struct section {
     section_fn *fn;
 } sections[] = {
     {"$schema", parse_schema_ref},
+    {"extends", parse_extends},
     {"name", parse_name},
     {"description", parse_description},
     {"seed", parse_seed},

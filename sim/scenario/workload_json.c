@@ -71,44 +71,109 @@ static int check_keys_of_type(vs__sc *sc, const json_t *w, vs_workload_kind kind
     return 0;
 }
 
-/* drain: distinct host indices (below topology.hosts: checked in cross_section.c). */
+/* A decimal host index without sign or leading zeros, below VS__SC_HOSTS_MAX. */
+static bool host_number(const char *s, size_t n, uint32_t *out)
+{
+    if (n == 0 || n > 6 || strspn(s, "0123456789") < n || (s[0] == '0' && n > 1))
+        return false;
+    uint32_t v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (uint32_t)(s[i] - '0');
+    *out = v;
+    return v < VS__SC_HOSTS_MAX;
+}
+
+int vs__sc_host_item(const json_t *v, uint32_t *lo, uint32_t *hi)
+{
+    if (json_is_integer(v)) {
+        json_int_t h = json_integer_value(v);
+        if (h < 0 || h >= VS__SC_HOSTS_MAX)
+            return -1;
+        *lo = *hi = (uint32_t)h;
+        return 0;
+    }
+    const char *s = json_string_value(v);
+    const char *dots = s ? strstr(s, "..") : NULL;
+    if (!dots || !host_number(s, (size_t)(dots - s), lo) ||
+        !host_number(dots + 2, strlen(dots + 2), hi))
+        return -1;
+    return *lo <= *hi ? 0 : -1;
+}
+
+/* Why element v is not a host or a range, for the message. */
+static int host_item_fail(vs__sc *sc, const json_t *v)
+{
+    const char *s = json_string_value(v);
+    uint32_t lo, hi;
+    const char *dots = s ? strstr(s, "..") : NULL;
+    if (dots && host_number(s, (size_t)(dots - s), &lo) &&
+        host_number(dots + 2, strlen(dots + 2), &hi))
+        return vs__sc_fail(sc, v, "expected a range \"A..B\" with A <= B");
+    if (s)
+        return vs__sc_fail(sc, v, "expected a range \"A..B\" of host indices in 0..%d",
+                           VS__SC_HOSTS_MAX - 1);
+    return vs__sc_fail(sc, v, "expected a host index, an integer in 0..%d, or a range \"A..B\"",
+                       VS__SC_HOSTS_MAX - 1);
+}
+
+/* h repeats: says which element named it first. */
+static int host_repeat_fail(vs__sc *sc, const json_t *arr, const json_t *v, uint32_t h,
+                            uint32_t first)
+{
+    if (json_is_integer(v) && json_is_integer(json_array_get(arr, first)))
+        return vs__sc_fail(sc, v,
+                           "expected distinct host indices ($.workload.hosts[%u] is "
+                           "%lld too)",
+                           first, (long long)h);
+    return vs__sc_fail(sc, v, "expected distinct host indices (host %u is in $.workload.hosts[%u])",
+                       h, first);
+}
+
+/* Checks each element, marks its hosts in first[] (element index + 1) and counts them. */
+static int mark_hosts(vs__sc *sc, const json_t *arr, uint32_t *first, size_t *count)
+{
+    for (size_t i = 0; i < json_array_size(arr); i++) {
+        const json_t *v = json_array_get(arr, i);
+        uint32_t lo, hi;
+        size_t at = vs__sc_push_index(sc, i);
+        if (vs__sc_host_item(v, &lo, &hi) < 0)
+            return host_item_fail(sc, v);
+        for (uint32_t h = lo; h <= hi; h++) {
+            if (first[h])
+                return host_repeat_fail(sc, arr, v, h, first[h] - 1);
+            first[h] = (uint32_t)i + 1;
+        }
+        *count += hi - lo + 1;
+        vs__sc_pop(sc, at);
+    }
+    return 0;
+}
+
+/* drain: distinct host indices and ranges of them, expanded in file order (below
+ * topology.hosts: checked in cross_section.c). */
 static int parse_drain_hosts(vs__sc *sc, const json_t *w, vs_config *cfg)
 {
     const json_t *arr = json_object_get(w, "hosts");
     size_t old = vs__sc_push_key(sc, "hosts");
     if (!arr)
         return vs__sc_fail(sc, NULL, "missing required key");
-    size_t n = json_array_size(arr);
+    size_t n = json_array_size(arr), count = 0;
     if (!json_is_array(arr) || n < 1 || n > VS__SC_HOSTS_MAX - 1)
-        return vs__sc_fail(sc, arr, "expected an array of 1..%d host indices",
+        return vs__sc_fail(sc, arr, "expected an array of 1..%d host indices or ranges \"A..B\"",
                            VS__SC_HOSTS_MAX - 1);
-    uint32_t *first = calloc(VS__SC_HOSTS_MAX, sizeof *first); /* element index + 1, by host */
-    cfg->workload.drain_hosts = calloc(n, sizeof *cfg->workload.drain_hosts);
-    if (!first || !cfg->workload.drain_hosts) {
-        free(first);
+    uint32_t *first = calloc(VS__SC_HOSTS_MAX, sizeof *first);
+    if (!first)
         return vs__sc_oom(sc);
-    }
-    cfg->workload.ndrain_hosts = n;
-    int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        const json_t *v = json_array_get(arr, i);
-        json_int_t h = json_is_integer(v) ? json_integer_value(v) : -1;
-        size_t at = vs__sc_push_index(sc, i);
-        if (h < 0 || h >= VS__SC_HOSTS_MAX)
-            rc = vs__sc_fail(sc, v, "expected a host index, an integer in 0..%d",
-                             VS__SC_HOSTS_MAX - 1);
-        else if (first[h])
-            rc = vs__sc_fail(sc, v,
-                             "expected distinct host indices ($.workload.hosts[%u] is "
-                             "%lld too)",
-                             first[h] - 1, (long long)h);
-        else {
-            first[h] = (uint32_t)i + 1;
-            cfg->workload.drain_hosts[i] = (uint32_t)h;
-            vs__sc_pop(sc, at);
-        }
-    }
+    int rc = mark_hosts(sc, arr, first, &count);
     free(first);
+    if (rc == 0 && !(cfg->workload.drain_hosts = calloc(count, sizeof *cfg->workload.drain_hosts)))
+        rc = vs__sc_oom(sc);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        uint32_t lo, hi;
+        vs__sc_host_item(json_array_get(arr, i), &lo, &hi);
+        for (uint32_t h = lo; h <= hi; h++)
+            cfg->workload.drain_hosts[cfg->workload.ndrain_hosts++] = h;
+    }
     if (rc == 0)
         vs__sc_pop(sc, old);
     return rc;

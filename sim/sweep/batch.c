@@ -208,6 +208,23 @@ static void fnv_str(uint64_t *h, const char *s)
     fnv(h, s, strlen(s) + 1); /* with its NUL, so that "ab","c" differs from "a","bc" */
 }
 
+/* A scenario that extends another: the merge, since a base's bytes change the runs as
+ * much as its own do. Nothing for one that does not (so that its digest stays what it
+ * was), nor for one that does not load (the sweep says why soon enough). */
+static void fnv_bases(uint64_t *h, const char *scenario)
+{
+    json_t *raw = json_load_file(scenario, 0, NULL);
+    bool extends = json_object_get(raw, "extends") != NULL;
+    json_decref(raw);
+    char err[VS_ERROR_MAX];
+    json_t *tree = extends ? vs_scenario_tree(scenario, err) : NULL;
+    char *text = tree ? json_dumps(tree, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    if (text)
+        fnv_str(h, text);
+    free(text);
+    json_decref(tree);
+}
+
 int vs_batch_fingerprint(const vs_batch_args *b, const char *const *metrics, size_t nmetrics,
                          char out[17])
 {
@@ -221,6 +238,7 @@ int vs_batch_fingerprint(const vs_batch_args *b, const char *const *metrics, siz
     while ((n = fread(buf, 1, sizeof buf, f)) > 0)
         fnv(&h, buf, n);
     fclose(f);
+    fnv_bases(&h, b->scenario);
     const vs_scenario_options *o = b->load;
     for (size_t i = 0; i < o->noverrides; i++) {
         fnv_str(&h, o->overrides[i].key);

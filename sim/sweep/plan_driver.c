@@ -11,6 +11,7 @@
 #include "base/usage.h"
 #include "report/report.h"
 #include "runner/runner.h" /* the exit codes */
+#include "scenario/scenario.h"
 #include "sweep/plan.h"
 #include "sweep/plan_driver.h"
 #include "sweep/sweep_output.h"
@@ -45,7 +46,8 @@ static json_t *current_value(const vs_plan_args *a, const char *key)
     for (size_t i = o->noverrides; i-- > 0;)
         if (strcmp(o->overrides[i].key, key) == 0)
             return json_loads(o->overrides[i].value, JSON_DECODE_ANY, NULL);
-    json_t *root = json_load_file(a->b.scenario, 0, NULL), *node = root;
+    char err[VS_ERROR_MAX];
+    json_t *root = vs_scenario_tree(a->b.scenario, err), *node = root; /* "extends" too */
     char *path = strdup(key);
     for (char *seg = strtok(path, "."); node && seg; seg = strtok(NULL, "."))
         node = json_is_array(node) ? json_array_get(node, strtoul(seg, NULL, 10))

@@ -58,6 +58,11 @@ bad = {
     "closed without population": scenario({"type": "closed"}),
     "drain without hosts": scenario({"type": "drain"}),
     "drain duplicate hosts": scenario({"type": "drain", "hosts": [1, 1]}),
+    "drain host range with a dash": scenario({"type": "drain", "hosts": ["1-3"]}),
+    "drain host range with leading zero": scenario({"type": "drain", "hosts": ["01..3"]}),
+    "extends a number": {"extends": 3},
+    "extends empty": {"extends": ""},
+    "extends with an unknown key": {"extends": "a.json", "topolgy": {}},
     "ramp without stages": scenario({"type": "ramp"}),
     "ramp empty stages": scenario({"type": "ramp", "stages": []}),
     "trace without file": scenario({"type": "trace"}),
@@ -87,6 +92,9 @@ good = {
     "ramp from 0": scenario({"type": "ramp", "stages": [{"duration": "1s",
                                                          "target_rate_per_s": 1}]}),
     "trace": scenario({"type": "trace", "file": "t.csv", "max_operations": 3}),
+    "drain host ranges": scenario({"type": "drain", "hosts": [0, "2..3", "1..1"]}),
+    "extends, nothing else": {"extends": "quickstart.json"},
+    "extends with a whole section": {"extends": "quickstart.json", "run": {"duration": "5s"}},
 }
 for name, inst in bad.items():
     if validator.is_valid(inst):

@@ -100,6 +100,29 @@ Test(batch, fingerprint_changes_with_each_input)
     tmpdir_remove(dir);
 }
 
+Test(batch, fingerprint_changes_with_a_base_file)
+{
+    char dir[64], path[128], base_path[128], before[17], after[17];
+    tmpdir_make(dir, sizeof dir, "batch");
+    snprintf(path, sizeof path, "%s/s.json", dir);
+    snprintf(base_path, sizeof base_path, "%s/base.json", dir);
+    FILE *f = fopen(path, "w");
+    fputs("{\"extends\": \"base.json\"}\n", f);
+    fclose(f);
+    f = fopen(base_path, "w");
+    fputs("{\"seed\": 1}\n", f);
+    fclose(f);
+    vs_scenario_options opts = {0};
+    vs_batch_args b = {.scenario = path, .load = &opts};
+    fingerprint(&b, NULL, 0, before);
+    f = fopen(base_path, "w");
+    fputs("{\"seed\": 2}\n", f);
+    fclose(f);
+    fingerprint(&b, NULL, 0, after);
+    cr_assert_str_neq(before, after, "the base's values");
+    tmpdir_remove(dir);
+}
+
 Test(batch, fingerprint_of_a_missing_file_fails)
 {
     vs_scenario_options opts = {0};

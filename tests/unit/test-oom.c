@@ -7,8 +7,10 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine/engine.h"
 #include "scenario/scenario.h"
@@ -101,6 +103,48 @@ Test(oom, scenario_load_says_out_of_memory_at_every_allocation)
     unsigned long n = 1;
     while (!load_failing_at(n))
         n++;
+    cr_assert_gt(n, 50, "only %lu allocations: is the wrap in place?", n);
+}
+
+/* The same through "extends": a base in a temp folder, the scenario in memory. */
+static int load_extending_failing_at(const char *dir, unsigned long n)
+{
+    static const char text[] = "{\"extends\": \"base.json\", \"topology\": {\"hosts\": 4},\n"
+                               " \"workload\": {\"type\": \"drain\", \"hosts\": [\"1..2\"], "
+                               "\"rate_per_s\": null}, \"seed\": \"x\"}";
+    static const vs_override set[] = {{"seed", "5"}};
+    vs_scenario_options opts = {.overrides = set, .noverrides = 1};
+    vs_config cfg;
+    char err[VS_ERROR_MAX];
+    calls = 0;
+    fail_at = n;
+    int rc = vs_scenario_load_text(text, strlen(text), "oom.json", dir, &opts, &cfg, err);
+    fail_at = 0;
+    if (rc == 0) {
+        vs_config_close(&cfg);
+        cr_assert_lt(calls, n, "N=%lu: a failed allocation went unnoticed", n);
+        return 1;
+    }
+    cr_assert_eq(rc, VS_SCENARIO_OOM, "N=%lu: %d, %s", n, rc, err);
+    cr_assert_str_eq(err, "oom.json: out of memory", "N=%lu", n);
+    return 0;
+}
+
+Test(oom, extends_says_out_of_memory_at_every_allocation)
+{
+    char dir[] = "/tmp/vs-oom-XXXXXX", path[64];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/base.json", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(SCENARIO, f);
+    fclose(f);
+    vs_json_alloc_install();
+    unsigned long n = 1;
+    while (!load_extending_failing_at(dir, n))
+        n++;
+    unlink(path);
+    rmdir(dir);
     cr_assert_gt(n, 50, "only %lu allocations: is the wrap in place?", n);
 }
 

@@ -1010,7 +1010,7 @@ Test(scenario_errors, exact_messages)
                  "t.json: $.seed: expected an integer in 0..9223372036854775807, got -1");
     assert_error(
         with("\"Description\": \"0123456789012345678901234567890123456789xyz\""),
-        "t.json: $.Description: unknown key (expected one of: $schema, name, "
+        "t.json: $.Description: unknown key (expected one of: $schema, extends, name, "
         "description, seed, topology, plugins, policies, policy_changes, wfp, ndis, "
         "kernel, extensions, migration, vms, network, workload, run, faults, metrics, slo, "
         "verifier, sweep)");
@@ -1395,11 +1395,14 @@ Test(scenario_errors, workload_types)
          "\"migrate_storage\""},
         {"\"type\": \"drain\"", NULL, "$.workload.hosts: missing required key"},
         {"\"type\": \"drain\", \"hosts\": []", NULL,
-         "$.workload.hosts: expected an array of 1..99999 host indices, got []"},
+         "$.workload.hosts: expected an array of 1..99999 host indices or ranges \"A..B\", got []"},
         {"\"type\": \"drain\", \"hosts\": 0", NULL,
-         "$.workload.hosts: expected an array of 1..99999 host indices, got 0"},
+         "$.workload.hosts: expected an array of 1..99999 host indices or ranges \"A..B\", got 0"},
         {"\"type\": \"drain\", \"hosts\": [0, \"1\"]", NULL,
-         "$.workload.hosts[1]: expected a host index, an integer in 0..99999, got \"1\""},
+         "$.workload.hosts[1]: expected a range \"A..B\" of host indices in 0..99999, got \"1\""},
+        {"\"type\": \"drain\", \"hosts\": [0, true]", NULL,
+         "$.workload.hosts[1]: expected a host index, an integer in 0..99999, or a range "
+         "\"A..B\", got true"},
         {"\"type\": \"drain\", \"hosts\": [2, 0, 2]", NULL,
          "$.workload.hosts[2]: expected distinct host indices ($.workload.hosts[0] is 2 too), "
          "got 2"},
@@ -1964,4 +1967,243 @@ Test(scenario, sweep_section_is_plain_data)
 
     cr_assert_eq(load(with("\"sweep\": {\"params\": {\"seed\": [1, 2]}}"), &cfg, err), -1);
     cr_assert(strstr(err, "$.sweep.params.seed") != NULL, "%s", err);
+}
+
+/* Host ranges ("A..B") and "extends" ---------------------------------------------- */
+
+#define TOPO16 "\"hosts\": 16, \"vms_per_host\": 2, \"nics_per_vm\": 1"
+
+Test(scenario, drain_hosts_take_ranges)
+{
+    vs_config cfg;
+    char err[VS_ERROR_MAX];
+    cr_assert_eq(
+        load(scen(TOPO16, "\"type\": \"drain\", \"hosts\": [9, \"2..4\", 0, \"7..7\"]", NULL), &cfg,
+             err),
+        0, "%s", err);
+    static const uint32_t want[] = {9, 2, 3, 4, 0, 7}; /* file order, ranges expanded */
+    cr_assert_eq(cfg.workload.ndrain_hosts, 6);
+    for (size_t i = 0; i < 6; i++)
+        cr_assert_eq(cfg.workload.drain_hosts[i], want[i], "host %zu", i);
+    vs_config_close(&cfg);
+    /* The same hosts listed one by one give the same config. */
+    vs_config flat;
+    cr_assert_eq(load(scen(TOPO16, "\"type\": \"drain\", \"hosts\": [0, 1, 2, 3, 4, 5, 6]", NULL),
+                      &flat, err),
+                 0, "%s", err);
+    cr_assert_eq(load(scen(TOPO16, "\"type\": \"drain\", \"hosts\": [\"0..6\"]", NULL), &cfg, err),
+                 0, "%s", err);
+    cr_assert_eq(cfg.workload.ndrain_hosts, flat.workload.ndrain_hosts);
+    cr_assert_arr_eq(cfg.workload.drain_hosts, flat.workload.drain_hosts,
+                     7 * sizeof *cfg.workload.drain_hosts);
+    vs_config_close(&cfg);
+    vs_config_close(&flat);
+}
+
+Test(scenario_errors, drain_host_ranges)
+{
+    static const struct {
+        const char *hosts, *extra, *want;
+    } cases[] = {
+        {"[0, \"4..2\"]", NULL,
+         "$.workload.hosts[1]: expected a range \"A..B\" with A <= B, got \"4..2\""},
+        {"[\"0..16\"]", NULL,
+         "$.workload.hosts[0]: expected hosts below topology.hosts (16), got \"0..16\""},
+        {"[\"0..15\"]", NULL, "$.workload.hosts: expected fewer hosts than topology.hosts (16)"},
+        {"[\"0..99999\", 1]", NULL,
+         "$.workload.hosts[1]: expected distinct host indices (host 1 is in "
+         "$.workload.hosts[0]), got 1"},
+        {"[\"0..100000\"]", NULL,
+         "$.workload.hosts[0]: expected a range \"A..B\" of host indices in 0..99999"},
+        {"[\"1..3\", \"3..5\"]", NULL,
+         "$.workload.hosts[1]: expected distinct host indices (host 3 is in "
+         "$.workload.hosts[0]), got \"3..5\""},
+        {"[2, \"1..3\"]", NULL,
+         "$.workload.hosts[1]: expected distinct host indices (host 2 is in "
+         "$.workload.hosts[0]), got \"1..3\""},
+        {"[\"01..3\"]", NULL, "expected a range \"A..B\" of host indices in 0..99999"},
+        {"[\"1...3\"]", NULL, "expected a range \"A..B\" of host indices in 0..99999"},
+        {"[\" 1..3\"]", NULL, "expected a range \"A..B\" of host indices in 0..99999"},
+        {"[\"-1..3\"]", NULL, "expected a range \"A..B\" of host indices in 0..99999"},
+        {"[\"1..\"]", NULL, "expected a range \"A..B\" of host indices in 0..99999"},
+        {"[\"2..5\"]", "\"migration\": {\"placement\": \"fixed\", \"target_host\": 3}",
+         "$.migration.target_host: expected a host that is not drained (it is in "
+         "$.workload.hosts[0]), got 3"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char workload[128];
+        snprintf(workload, sizeof workload, "\"type\": \"drain\", \"hosts\": %s", cases[i].hosts);
+        assert_error_has(scen(TOPO16, workload, cases[i].extra), cases[i].want);
+    }
+}
+
+/* base.json in the scenario's folder: a full drain scenario to extend. */
+#define BASE                                                                                       \
+    "{\"name\": \"base\", \"description\": \"b\", \"seed\": 7,\n"                                  \
+    " \"topology\": {\"hosts\": 16, \"vms_per_host\": 2, \"nics_per_vm\": 1},\n"                   \
+    " \"plugins\": [{\"path\": \"x.so\", \"params\": {\"a\": 1, \"b\": {\"c\": 2, \"d\": 3}}}],\n" \
+    " \"workload\": {\"type\": \"drain\", \"hosts\": [0], \"at\": \"1s\"},\n"                      \
+    " \"run\": {\"duration\": \"10s\"}}\n"
+
+Test(scenario, extends_merges_the_base)
+{
+    put_text("base.json", BASE);
+    vs_config cfg;
+    char err[VS_ERROR_MAX];
+    cr_assert_eq(load("{\"extends\": \"base.json\", \"name\": \"mine\",\n"
+                      " \"topology\": {\"hosts\": 600},\n"
+                      " \"workload\": {\"hosts\": [\"0..499\"], \"at\": null}}",
+                      &cfg, err),
+                 0, "%s", err);
+    cr_assert_str_eq(cfg.name, "mine");
+    cr_assert_eq(cfg.seed, 7, "scalars the file does not set are the base's");
+    cr_assert_eq(cfg.topology.hosts, 600, "objects merge key by key");
+    cr_assert_eq(cfg.topology.vms_per_host, 2);
+    cr_assert_eq(cfg.workload.kind, VS_WORKLOAD_DRAIN);
+    cr_assert_eq(cfg.workload.ndrain_hosts, 500, "arrays are replaced");
+    cr_assert_eq(cfg.workload.drain_at, 0, "null removes a key: at takes its default");
+    cr_assert_str_eq(cfg.source_path, "t.json");
+    vs_config_close(&cfg);
+    /* Nested objects merge at any depth; an array is replaced whole. */
+    cr_assert_eq(load("{\"extends\": \"./base.json\",\n"
+                      " \"plugins\": [{\"path\": \"y.so\", \"params\": {\"b\": {\"c\": 5}}}]}",
+                      &cfg, err),
+                 0, "%s", err);
+    cr_assert_eq(cfg.nplugins, 1);
+    cr_assert_str_eq(cfg.plugins[0].params_json, "{\"b\":{\"c\":5}}");
+    cr_assert_str_eq(cfg.name, "t", "a name describes its file: not the base's");
+    cr_assert_str_eq(cfg.description, "", "nor does a description come from the base");
+    vs_config_close(&cfg);
+}
+
+Test(scenario, extends_chains_and_keeps_relative_paths)
+{
+    char path[256], err[VS_ERROR_MAX];
+    snprintf(path, sizeof path, "%s/sub", plugdir);
+    mkdir(path, 0755);
+    put_text("base.json", BASE);
+    put_text("pre.csv", "1000\n3000\n");
+    put_text("base2.json", "{\"extends\": \"base.json\", \"migration\": {\"model\": \"measured\",\n"
+                           "   \"precopy\": {\"dist\": \"empirical\", \"file\": \"pre.csv\"}}}");
+    put_text("sub/middle.json", "{\"extends\": \"../base2.json\", \"topology\": {\"hosts\": 8}}");
+    put_text("sub/top.json",
+             "{\"extends\": \"middle.json\", \"workload\": {\"hosts\": [\"1..3\"]}}");
+    snprintf(path, sizeof path, "%s/sub/top.json", plugdir);
+    vs_config cfg;
+    cr_assert_eq(vs_scenario_load(path, NULL, &cfg, err), 0, "%s", err);
+    cr_assert_eq(cfg.topology.hosts, 8);
+    cr_assert_eq(cfg.workload.ndrain_hosts, 3);
+    char want[300];
+    /* "x.so" is base.json's, so it is taken from base.json's folder, not top.json's. */
+    snprintf(want, sizeof want, "%s/sub/../x.so", plugdir);
+    cr_assert_str_eq(cfg.plugins[0].path, want);
+    /* "pre.csv" is base2.json's: from its folder, not sub/. */
+    cr_assert_eq(cfg.migration.precopy.kind, VS_DIST_EMPIRICAL);
+    vs_config_close(&cfg);
+}
+
+Test(scenario, extends_then_set_then_seed)
+{
+    put_text("base.json", BASE);
+    const vs_override ov[] = {{"topology.hosts", "32"}, {"workload.hosts", "[\"0..9\", 20]"}};
+    vs_scenario_options opts = {
+        .overrides = ov, .noverrides = 2, .plugin_path = dirs, .have_seed = 1, .seed = 99};
+    vs_config cfg;
+    char err[VS_ERROR_MAX];
+    const char *text = "{\"extends\": \"base.json\", \"topology\": {\"hosts\": 20}}";
+    cr_assert_eq(vs_scenario_load_text(text, strlen(text), "t.json", plugdir, &opts, &cfg, err), 0,
+                 "%s", err);
+    cr_assert_eq(cfg.topology.hosts, 32, "--set applies after the merge");
+    cr_assert_eq(cfg.workload.ndrain_hosts, 11);
+    cr_assert_eq(cfg.seed, 99);
+    vs_config_close(&cfg);
+    /* An error in a value --set gave names the scenario, even where a base has the key. */
+    const vs_override zero[] = {{"topology.vms_per_host", "0"}};
+    opts.overrides = zero;
+    opts.noverrides = 1;
+    cr_assert_eq(vs_scenario_load_text(text, strlen(text), "t.json", plugdir, &opts, &cfg, err),
+                 -1);
+    cr_assert_str_eq(err, "t.json: $.topology.vms_per_host: expected an integer in 1..1024, got 0");
+    const vs_override ext[] = {{"extends", "base.json"}};
+    opts.overrides = ext;
+    cr_assert_eq(vs_scenario_load_text(text, strlen(text), "t.json", plugdir, &opts, &cfg, err),
+                 -1);
+    cr_assert_str_eq(err, "t.json: $.extends: cannot be set with --set (the file's \"extends\" is "
+                          "read first), got \"base.json\"");
+}
+
+/* The error loading `text` as t.json, with "@" in `want` standing for plugdir. */
+static void assert_extends_error(const char *text, const char *want)
+{
+    char expanded[VS_ERROR_MAX];
+    size_t len = 0;
+    for (const char *w = want; *w && len < sizeof expanded - 1; w++)
+        len += (size_t)snprintf(expanded + len, sizeof expanded - len, "%s",
+                                *w == '@' ? plugdir : (char[]){*w, 0});
+    cr_assert_str_eq(error_of(text), expanded);
+}
+
+Test(scenario_errors, extends)
+{
+    put_text("base.json", BASE);
+    put_text("bad-type.json", "{\"extends\": \"base.json\",\n \"topology\": {\"hosts\": \"16\"}}");
+    put_text("bad-json.json", "{\"seed\": 1,}");
+    put_text("array.json", "[1]");
+    put_text("loop-a.json", "{\"extends\": \"loop-b.json\"}");
+    put_text("loop-b.json", "{\"extends\": \"loop-a.json\"}");
+    put_text("self.json", "{\"extends\": \"self.json\"}");
+    assert_extends_error("{\"extends\": \"none.json\"}",
+                         "t.json: $.extends: @/none.json: No such file or directory");
+    assert_extends_error(
+        "{\"extends\": 3}",
+        "t.json: $.extends: expected the name of a scenario file to extend, got 3");
+    assert_extends_error("{\"extends\": \"\"}", "t.json: $.extends: expected the name of a "
+                                                "scenario file to extend, got \"\"");
+    assert_extends_error("{\"extends\": \".\"}", "t.json: $.extends: @/.: is a directory");
+    /* A value from a base is reported with the base's name. */
+    assert_extends_error("{\"extends\": \"bad-type.json\"}",
+                         "@/bad-type.json:2:24: $.topology.hosts: expected an integer in "
+                         "1..100000, got \"16\" (extended by t.json)");
+    /* Found in the text: past keys and values that hold ',', '}', ']' and escapes. */
+    put_text("deep.json",
+             "{\"extends\": \"base.json\", \"description\": \"a, \\\"}]\",\n"
+             "  \"plugins\": [{\"path\": \"x.so\", \"params\": {\"a\": [{\"b\": \"]}\"}]}}],\n"
+             "  \"workload\": {\"at\": \"1s\", \"h\\u006fsts\": [ 5,\n"
+             "    \"3..1\"]}}");
+    assert_extends_error("{\"extends\": \"deep.json\"}",
+                         "@/deep.json:4:5: $.workload.hosts[1]: expected a range \"A..B\" with "
+                         "A <= B, got \"3..1\" (extended by t.json)");
+    /* ... and one the scenario overrides is the scenario's. */
+    assert_extends_error("{\"extends\": \"base.json\", \"topology\": {\"hosts\": 0}}",
+                         "t.json: $.topology.hosts: expected an integer in 1..100000, got 0");
+    assert_extends_error("{\"extends\": \"base.json\", \"workload\": {\"hosts\": [0, \"4..2\"]}}",
+                         "t.json: $.workload.hosts[1]: expected a range \"A..B\" with A <= B, "
+                         "got \"4..2\"");
+    /* A key missing after the merge is the scenario's to add. */
+    assert_extends_error("{\"extends\": \"base.json\", \"run\": {\"duration\": null}}",
+                         "t.json: $.run.duration: missing required key");
+    assert_extends_error("{\"extends\": \"bad-json.json\"}",
+                         "@/bad-json.json:1:12: string or '}' expected near '}' (extended by "
+                         "t.json)");
+    assert_extends_error("{\"extends\": \"array.json\"}",
+                         "@/array.json: $: expected an object, got [1] (extended by t.json)");
+    assert_extends_error("{\"extends\": \"loop-a.json\"}",
+                         "@/loop-b.json:1:13: $.extends: a cycle of \"extends\" (t.json -> "
+                         "@/loop-a.json -> @/loop-b.json -> @/loop-a.json) (extended by t.json)");
+    assert_extends_error(
+        "{\"extends\": \"self.json\"}",
+        "@/self.json:1:13: $.extends: a cycle of \"extends\" (t.json -> @/self.json -> "
+        "@/self.json) (extended by t.json)");
+}
+
+Test(scenario_errors, extends_chain_too_long)
+{
+    for (int i = 0; i < 20; i++) {
+        char name[32], text[64];
+        snprintf(name, sizeof name, "c%d.json", i);
+        snprintf(text, sizeof text, "{\"extends\": \"c%d.json\"}", i + 1);
+        put_text(name, text);
+    }
+    assert_error_has("{\"extends\": \"c0.json\"}",
+                     "$.extends: expected at most 16 files in a chain of \"extends\"");
 }
