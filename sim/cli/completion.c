@@ -46,8 +46,9 @@ static const char *operand_kind(const char *operand)
 /* A word the script may hold unquoted inside double quotes. */
 static bool plain_word(const char *w)
 {
-    return w[0] && strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:/+-") ==
-                       strlen(w);
+    return w[0] &&
+           strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:/+-") ==
+               strlen(w);
 }
 
 static void command_data(FILE *out, const vs_cli_command *cmd)
@@ -98,7 +99,7 @@ static void each_set_value(void *ctx, const char *path, const json_t *node, bool
     }
     size_t i, n = 0;
     const json_t *v;
-    json_array_foreach (json_object_get(node, "enum"), i, v) {
+    json_array_foreach(json_object_get(node, "enum"), i, v) {
         if (!json_is_string(v) || !plain_word(json_string_value(v)))
             continue;
         if (n++ == 0)
@@ -191,7 +192,8 @@ static const char script[] =
     "  local IFS=$' \\t\\n'\n"
     "  case $1 in\n"
     "    file) _vswitchsim_files '' \"$2\" ;;\n"
-    "    dir) IFS=$'\\n' COMPREPLY=($(compgen -d -- \"$2\")); compopt -o filenames 2> /dev/null ;;\n"
+    "    dir) IFS=$'\\n' COMPREPLY=($(compgen -d -- \"$2\")); compopt -o filenames 2> /dev/null "
+    ";;\n"
     "    set) _vswitchsim_set \"$2\" ;;\n"
     "    metric) COMPREPLY=($(compgen -W \"$_vswitchsim_metrics\" -- \"$2\")) ;;\n"
     "    words\\ *) COMPREPLY=($(compgen -W \"${1#words }\" -- \"$2\")) ;;\n"

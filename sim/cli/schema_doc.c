@@ -58,7 +58,7 @@ static void each_key(const json_t *root, const json_t *props, const char *prefix
 {
     const char *key;
     const json_t *value;
-    json_object_foreach ((json_t *)props, key, value) {
+    json_object_foreach((json_t *)props, key, value) {
         char path[PATH_MAX_LEN];
         snprintf(path, sizeof path, "%s%s%s", prefix, prefix[0] ? "." : "", key);
         const json_t *node = vs_schema_doc_resolve(root, value);
@@ -99,7 +99,7 @@ static void put_alternatives(FILE *out, const json_t *root, const json_t *list, 
 {
     size_t i;
     const json_t *alt;
-    json_array_foreach ((json_t *)list, i, alt) {
+    json_array_foreach((json_t *)list, i, alt) {
         fputs(i ? " or " : "", out);
         put_type(out, root, alt, depth + 1);
     }
@@ -112,7 +112,7 @@ static void put_object_form(FILE *out, const json_t *root, const json_t *props, 
     const json_t *value;
     bool first = true;
     fputs("{", out);
-    json_object_foreach ((json_t *)props, key, value) {
+    json_object_foreach((json_t *)props, key, value) {
         fprintf(out, "%s\"%s\": ", first ? "" : ", ", key);
         put_type(out, root, value, depth + 1);
         first = false;
@@ -132,7 +132,7 @@ static void put_type(FILE *out, const json_t *root, const json_t *node, int dept
     else if (json_is_array(json_object_get(node, "enum"))) {
         size_t i;
         const json_t *v;
-        json_array_foreach (json_object_get(node, "enum"), i, v) {
+        json_array_foreach(json_object_get(node, "enum"), i, v) {
             fputs(i ? " | " : "", out);
             put_json(out, v);
         }
@@ -191,7 +191,7 @@ static bool is_required(const json_t *parent, const char *key)
 {
     size_t i;
     const json_t *v;
-    json_array_foreach (json_object_get(parent, "required"), i, v)
+    json_array_foreach(json_object_get(parent, "required"), i, v)
         if (json_is_string(v) && strcmp(json_string_value(v), key) == 0)
             return true;
     return false;
@@ -227,7 +227,7 @@ static void key_entries(const man_ctx *m, const json_t *node, const char *prefix
 {
     const char *key;
     const json_t *value;
-    json_object_foreach (json_object_get(node, "properties"), key, value) {
+    json_object_foreach(json_object_get(node, "properties"), key, value) {
         char path[PATH_MAX_LEN];
         snprintf(path, sizeof path, "%s%s%s", prefix, prefix[0] ? "." : "", key);
         key_entry(m, path, value, is_required(node, key));
@@ -260,10 +260,10 @@ static void sections(const man_ctx *m)
           "elements by their index, N below: \\fBplugins.0.path\\fR). Types in italics are "
           "under TYPES.\n.SS \"Top level\"\n",
           out);
-    json_object_foreach ((json_t *)props, key, value)
+    json_object_foreach((json_t *)props, key, value)
         if (!is_section(m->root, value))
             key_entry(m, key, value, is_required(m->root, key));
-    json_object_foreach ((json_t *)props, key, value) {
+    json_object_foreach((json_t *)props, key, value) {
         if (!is_section(m->root, value))
             continue;
         fprintf(out, ".SS %s\n", key);
@@ -283,7 +283,7 @@ static void types(const man_ctx *m)
     const char *name;
     const json_t *def;
     fputs(".SH TYPES\n", out);
-    json_object_foreach (json_object_get(m->root, "$defs"), name, def) {
+    json_object_foreach(json_object_get(m->root, "$defs"), name, def) {
         fprintf(out, ".TP\n\\fI%s\\fR\n", name);
         const json_t *desc = json_object_get(def, "description");
         if (json_is_string(desc)) {
@@ -292,7 +292,7 @@ static void types(const man_ctx *m)
         }
         size_t i;
         const json_t *alt;
-        json_array_foreach (json_object_get(def, "oneOf"), i, alt) {
+        json_array_foreach(json_object_get(def, "oneOf"), i, alt) {
             fputs(".br\n\\(bu ", out);
             put_type(out, m->root, alt, 1);
             fputc('\n', out);
@@ -302,7 +302,7 @@ static void types(const man_ctx *m)
             put_object_form(out, m->root, json_object_get(def, "properties"), 1);
             fputc('\n', out);
         }
-        json_array_foreach (json_object_get(def, "examples"), i, alt) {
+        json_array_foreach(json_object_get(def, "examples"), i, alt) {
             fputs(i ? ", " : ".br\nExamples: ", out);
             put_json(out, alt);
         }
