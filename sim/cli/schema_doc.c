@@ -216,7 +216,7 @@ static void key_entry(const man_ctx *m, const char *path, const json_t *declared
     }
     const json_t *def = json_object_get(declared, "default");
     if (def) {
-        fputs("Default: ", out);
+        fputs(desc ? ".br\nDefault: " : "Default: ", out);
         put_json(out, def);
         fputs(".\n", out);
     }

@@ -78,8 +78,8 @@ Test(cli_help, every_command_says_what_it_is_and_parses_with_tables)
         for (const vs_cli_table *const *t = (*c)->tables; *t; t++)
             for (const vs_cli_option *o = (*t)->options; o->name; o++) {
                 cr_assert(o->help && o->help[0], "%s %s: no help line", (*c)->name, o->name);
-                cr_assert(!vs_cli_takes_value(o) || o->metavar, "%s %s: no metavar",
-                          (*c)->name, o->name);
+                cr_assert(!vs_cli_takes_value(o) || o->metavar, "%s %s: no metavar", (*c)->name,
+                          o->name);
             }
     }
     cr_assert_geq(n, 6); /* run, validate, plugin-info, sweep, plan, help */
@@ -105,16 +105,16 @@ Test(cli_help, every_option_is_in_its_commands_help_and_in_the_man_page)
                 const char *line = strstr(help, want);
                 cr_assert(line && (line[strlen(want)] == ' ' || line[strlen(want)] == '\n'),
                           "%s --help: no \"%s\"", (*c)->name, names);
-                cr_assert_not_null(strstr(help, o->help), "%s --help: no help of %s",
-                                   (*c)->name, o->name);
+                cr_assert_not_null(strstr(help, o->help), "%s --help: no help of %s", (*c)->name,
+                                   o->name);
                 snprintf(want, sizeof want, "\\fB%s\\fR", o->name);
                 roff_escaped(want, esc, sizeof esc);
                 const char *at = strstr(in_man, esc);
                 cr_assert(at && (!next || at < next), "man: %s: no %s", (*c)->name, o->name);
                 if (o->metavar && vs_cli_takes_value(o)) {
                     roff_escaped(o->metavar, esc, sizeof esc);
-                    cr_assert_not_null(strstr(at, esc), "man: %s %s: no %s", (*c)->name,
-                                       o->name, o->metavar);
+                    cr_assert_not_null(strstr(at, esc), "man: %s %s: no %s", (*c)->name, o->name,
+                                       o->metavar);
                 }
             }
         cr_assert_not_null(strstr(help, "\n  -h, --help "), "%s --help: no -h", (*c)->name);
@@ -135,7 +135,7 @@ Test(cli_help, usage_lines_fit_and_name_every_command)
         cr_assert_not_null(strstr(text, want), "no usage of %s", (*c)->name);
     }
     cr_assert_not_null(strstr(text, "usage: vswitchsim run [SCENARIO.json] [--seed N]"));
-    cr_assert_not_null(strstr(text, "[--set KEY=VALUE]..."));            /* repeats */
+    cr_assert_not_null(strstr(text, "[--set KEY=VALUE]..."));                      /* repeats */
     cr_assert_not_null(strstr(text, "plan SCENARIO.json --param KEY[=LO..HI] [")); /* required */
     cr_assert_not_null(strstr(text, "Exit codes: 0 ran and every SLO held"));
     for (const char *line = text; *line;) {
@@ -257,7 +257,7 @@ Test(cli_help, every_schema_key_is_in_the_scenario_man_page_and_the_completion)
     vs_schema_doc_keys(root, check_key, &k);
     cr_assert_geq(k.n, 100);
     cr_assert_not_null(strstr(k.man, ".SS topology\n"));
-    cr_assert_not_null(strstr(k.man, "Default: 16."));        /* topology.cpus_per_host */
+    cr_assert_not_null(strstr(k.man, "\n.br\nDefault: 16.\n")); /* topology.cpus_per_host */
     cr_assert_not_null(strstr(k.man, ".SH TYPES\n.TP\n\\fIduration\\fR")); /* $defs */
     cr_assert_not_null(strstr(k.completion, "\nplugins.#.path=\n"));
     cr_assert_not_null(
