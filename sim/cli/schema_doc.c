@@ -10,7 +10,7 @@
 #include "cli/roff.h"
 
 #define PATH_MAX_LEN 512
-#define TYPE_MAX 1024
+#define DEPTH_MAX 16 /* keys nested deeper are not walked: a schema that refers to itself */
 
 json_t *vs_schema_doc_load(const char *path, char err[VS_HELP_ERR_MAX])
 {
@@ -54,9 +54,11 @@ static const json_t *object_items(const json_t *root, const json_t *node)
 }
 
 static void each_key(const json_t *root, const json_t *props, const char *prefix,
-                     vs_schema_doc_each *each, void *ctx)
+                     vs_schema_doc_each *each, void *ctx, int depth)
 {
     const char *key;
+    if (depth > DEPTH_MAX)
+        return;
     const json_t *value;
     json_object_foreach((json_t *)props, key, value) {
         char path[PATH_MAX_LEN];
@@ -66,19 +68,19 @@ static void each_key(const json_t *root, const json_t *props, const char *prefix
         const json_t *items = object_items(root, node);
         each(ctx, path, node, json_is_object(sub) || items);
         if (json_is_object(sub))
-            each_key(root, sub, path, each, ctx);
+            each_key(root, sub, path, each, ctx, depth + 1);
         if (items) {
             char elem[PATH_MAX_LEN + 2];
             snprintf(elem, sizeof elem, "%s.#", path);
             each(ctx, elem, items, true);
-            each_key(root, json_object_get(items, "properties"), elem, each, ctx);
+            each_key(root, json_object_get(items, "properties"), elem, each, ctx, depth + 1);
         }
     }
 }
 
 void vs_schema_doc_keys(const json_t *root, vs_schema_doc_each *each, void *ctx)
 {
-    each_key(root, json_object_get(root, "properties"), "", each, ctx);
+    each_key(root, json_object_get(root, "properties"), "", each, ctx, 0);
 }
 
 /* The man page ------------------------------------------------------------------------ */
@@ -223,9 +225,11 @@ static void key_entry(const man_ctx *m, const char *path, const json_t *declared
 }
 
 /* The keys below `node` (an object's properties), recursively, by their --set paths. */
-static void key_entries(const man_ctx *m, const json_t *node, const char *prefix)
+static void key_entries(const man_ctx *m, const json_t *node, const char *prefix, int depth)
 {
     const char *key;
+    if (depth > DEPTH_MAX)
+        return;
     const json_t *value;
     json_object_foreach(json_object_get(node, "properties"), key, value) {
         char path[PATH_MAX_LEN];
@@ -233,12 +237,12 @@ static void key_entries(const man_ctx *m, const json_t *node, const char *prefix
         key_entry(m, path, value, is_required(node, key));
         const json_t *sub = vs_schema_doc_resolve(m->root, value);
         if (json_is_object(json_object_get(sub, "properties")))
-            key_entries(m, sub, path);
+            key_entries(m, sub, path, depth + 1);
         const json_t *items = object_items(m->root, sub);
         if (items) {
             char elem[PATH_MAX_LEN + 2];
             snprintf(elem, sizeof elem, "%s.N", path);
-            key_entries(m, items, elem);
+            key_entries(m, items, elem, depth + 1);
         }
     }
 }
@@ -272,7 +276,7 @@ static void sections(const man_ctx *m)
         const json_t *items = object_items(m->root, node);
         char elem[PATH_MAX_LEN];
         snprintf(elem, sizeof elem, "%s.N", key);
-        key_entries(m, items ? items : node, items ? elem : key);
+        key_entries(m, items ? items : node, items ? elem : key, 0);
     }
 }
 
