@@ -35,11 +35,11 @@ static const vs_cli_option help_options[] = {
     {.name = "--schema",
      .kind = VS_CLI_STRING,
      .metavar = "FILE",
-     .help = "the scenario schema (default: schema.json beside the default scenario)",
+     .help = "the schema they read (default: beside the default scenario)",
      .offset = offsetof(help_args, schema)},
     {.name = "--plugin-dirs",
      .kind = VS_CLI_FLAG,
-     .help = "where a bare plugin name is looked up after --plugin-path, one a line",
+     .help = "where bare plugin names are looked up after --plugin-path",
      .offset = offsetof(help_args, plugin_dirs)},
     {0},
 };

@@ -120,6 +120,12 @@ Test(cli_help, every_option_is_in_its_commands_help_and_in_the_man_page)
         cr_assert_not_null(strstr(help, "\n  -h, --help "), "%s --help: no -h", (*c)->name);
         snprintf(section, sizeof section, "usage: vswitchsim %s ", (*c)->name);
         cr_assert_eq(strncmp(help, section, strlen(section)), 0, "%s", help);
+        for (const char *line = help; *line;) { /* a terminal's width, as the usage */
+            size_t n = strcspn(line, "\n");
+            cr_assert_leq(n, 92, "%s --help: a line of %zu columns: %.*s", (*c)->name, n, (int)n,
+                          line);
+            line += n + (line[n] == '\n');
+        }
         free(help);
     }
     cr_assert_geq(checked, 40);
