@@ -182,7 +182,29 @@ void vs_cli_option_names(const vs_cli_option *o, char *buf, size_t size)
              vs_cli_takes_value(o) && o->metavar ? o->metavar : "");
 }
 
-#define HELP_COLUMN 28
+#define HELP_COLUMN 28 /* the names' */
+#define HELP_WIDTH 92  /* a help line's, wrapped past it, as the usage lines */
+
+/* The help text from column 2 + HELP_COLUMN + 1 on, its words wrapped into that column. */
+static void print_help_text(const char *help, FILE *out)
+{
+    const size_t start = 2 + HELP_COLUMN + 1;
+    size_t col = start;
+    while (*help) {
+        size_t n = strcspn(help, " ");
+        if (col > start && col + 1 + n > HELP_WIDTH) {
+            fprintf(out, "\n%*s", (int)start, "");
+            col = start;
+        }
+        if (col > start)
+            fputc(' ', out), col++;
+        fprintf(out, "%.*s", (int)n, help);
+        col += n;
+        help += n;
+        help += strspn(help, " ");
+    }
+    fputc('\n', out);
+}
 
 void vs_cli_print_options(const vs_cli_table *table, FILE *out)
 {
@@ -190,8 +212,9 @@ void vs_cli_print_options(const vs_cli_table *table, FILE *out)
         char names[128];
         vs_cli_option_names(o, names, sizeof names);
         if (strlen(names) > HELP_COLUMN) /* its help under it, in the column */
-            fprintf(out, "  %s\n  %-*s %s\n", names, HELP_COLUMN, "", o->help ? o->help : "");
+            fprintf(out, "  %s\n  %-*s ", names, HELP_COLUMN, "");
         else
-            fprintf(out, "  %-*s %s\n", HELP_COLUMN, names, o->help ? o->help : "");
+            fprintf(out, "  %-*s ", HELP_COLUMN, names);
+        print_help_text(o->help ? o->help : "", out);
     }
 }

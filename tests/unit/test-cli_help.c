@@ -200,6 +200,27 @@ Test(cli_help, help_and_h_print_the_help_and_stop, .init = cr_redirect_stdout)
                             "  -h, --help                   this help, on stdout\n");
 }
 
+Test(cli_help, a_long_help_line_wraps_in_its_column)
+{
+    static const vs_cli_option longer[] = {
+        {.name = "--plugins",
+         .kind = VS_CLI_FLAG,
+         .help = "also run each plugin's entry on every host (its params checked), then "
+                 "unload it, and say so"},
+        {0},
+    };
+    static const vs_cli_table t = {longer, VS_CLI_NEEDS_NAMED};
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    vs_cli_print_options(&t, out);
+    fclose(out);
+    cr_assert_str_eq(text, "  --plugins                    also run each plugin's entry on every "
+                           "host (its params\n"
+                           "                               checked), then unload it, and say so\n");
+    free(text);
+}
+
 Test(cli_help, help_as_a_value_is_the_value)
 {
     opts o = {0};
