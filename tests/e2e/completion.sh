@@ -35,7 +35,7 @@ has() {
   complete_words "$@" | grep -qxF -- "$word" || fail "vswitchsim $*<TAB>: no '$word'"
 }
 
-want "run validate plugin-info sweep plan help" ""
+for c in run validate plugin-info sweep plan help; do has "$c" ""; done
 want "plan plugin-info" p
 want "--help --version" --
 has --seed run --
