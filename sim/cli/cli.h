@@ -15,10 +15,15 @@
  * action would (status 130 or 143 in a shell). */
 volatile sig_atomic_t *vs_cli_catch_stop_signals(void);
 
+/* The commands (help.h lists them; main dispatches through that list). */
+extern const vs_cli_command vs_cli_run_command, vs_cli_validate_command, vs_cli_plugin_info_command,
+    vs_cli_sweep_command, vs_cli_plan_command, vs_cli_help_command;
+
 int vs_cmd_run(int argc, char **argv);
 int vs_cmd_validate(int argc, char **argv);
 int vs_cmd_plugin_info(int argc, char **argv);
 int vs_cmd_sweep(int argc, char **argv);
 int vs_cmd_plan(int argc, char **argv);
+int vs_cmd_help(int argc, char **argv);
 
 #endif /* VS_CLI_H */

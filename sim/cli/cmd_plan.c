@@ -41,6 +41,7 @@ static const vs_cli_option plan_options[] = {
      .metavar = "KEY[=LO..HI]",
      .take = take_param,
      .call_takes_value = true,
+     .required = true,
      .help = "the parameter to find the largest value of"},
     {.name = "--slo",
      .kind = VS_CLI_LIST,
@@ -60,7 +61,7 @@ static const vs_cli_option plan_options[] = {
     {.name = "--max-reps",
      .kind = VS_CLI_NUMBER,
      .metavar = "N",
-     .help = "replications at most, while a verdict is open (default 4 x --reps)",
+     .help = "replications at most, while inconclusive (default 4 x --reps)",
      .offset = offsetof(plan_cli, p.max_reps),
      .lo = 1,
      .hi = 10000,
@@ -102,8 +103,22 @@ static const vs_cli_option plan_options[] = {
 
 static const vs_cli_table plan_table = {plan_options, VS_CLI_NEEDS_AS_UNKNOWN};
 
-static const vs_cli_command plan_command = {
-    .name = "plan", .positional = "scenario", .unknown_hint = true};
+static const vs_cli_table *const plan_tables[] = {&vs_cli_load_table, &vs_cli_batch_table,
+                                                  &plan_table, NULL};
+
+const vs_cli_command vs_cli_plan_command = {
+    .name = "plan",
+    .positional = "scenario",
+    .unknown_hint = true,
+    .operand = "SCENARIO.json",
+    .summary = "Finds the largest value of a parameter that meets the SLOs.",
+    .about = "The largest value of KEY at which every SLO holds (the scenario's, or the --slo\n"
+             "ones, which replace them): from LO (or the scenario's value), doubling up to a\n"
+             "failing value (or HI), then bisecting down to --tolerance. Each value runs --reps\n"
+             "times and is judged on the confidence interval of each metric's mean; an\n"
+             "inconclusive one gets more runs, up to --max-reps (docs/sweep.md).",
+    .tables = plan_tables,
+    .main = vs_cmd_plan};
 
 /* --slo replaces the scenario's SLOs: handed to the loader as --set slo=[...], so that
  * they are checked (and reported by every run) like the file's own. */
@@ -129,8 +144,9 @@ static int parse_args(plan_cli *a, int argc, char **argv)
 {
     vs_cli_part parts[] = {
         {&vs_cli_load_table, &a->load}, {&vs_cli_batch_table, &a->p.b}, {&plan_table, a}};
-    if (vs_cli_parse(&plan_command, parts, 3, argc, argv, &a->p.b.scenario) != 0)
-        return -1;
+    int parsed = vs_cli_parse(&vs_cli_plan_command, parts, 3, argc, argv, &a->p.b.scenario);
+    if (parsed != 0)
+        return parsed;
     vs_plan_args *p = &a->p;
     if (!p->b.scenario || !p->param)
         return vs_cli_usage_error("plan: usage: vswitchsim plan SCENARIO.json --param KEY[=LO..HI] "
@@ -155,8 +171,10 @@ int vs_cmd_plan(int argc, char **argv)
                         .confidence = 0.95,
                         .tolerance = 0.01}};
     a.p.b.load = &a.load.opts;
-    int code = parse_args(&a, argc, argv) != 0 ? VS_EXIT_BAD_INPUT
-                                               : vs_plan_drive(&a.p, &argc, &argv);
+    int parsed = parse_args(&a, argc, argv);
+    int code = parsed == VS_CLI_HELP ? VS_EXIT_OK
+               : parsed != 0         ? VS_EXIT_BAD_INPUT
+                                     : vs_plan_drive(&a.p, &argc, &argv);
     vs_cli_free_load_args(&a.load);
     free(a.slo_text);
     return code;

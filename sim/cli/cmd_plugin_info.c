@@ -162,16 +162,28 @@ static const vs_cli_option info_options[] = {
 
 static const vs_cli_table info_table = {info_options, VS_CLI_NEEDS_AS_UNKNOWN};
 
+static const vs_cli_table *const info_tables[] = {&info_table, NULL};
+
 /* "-" alone is an unknown option here, not a plugin: a plugin is a file to open. */
-static const vs_cli_command info_command = {
-    .name = "plugin-info", .positional = "plugin", .dash_is_option = true};
+const vs_cli_command vs_cli_plugin_info_command = {
+    .name = "plugin-info",
+    .positional = "plugin",
+    .dash_is_option = true,
+    .operand = "PLUGIN.so",
+    .summary = "Shows what a plugin declares and which callbacks it subscribes.",
+    .about = "Opens the plugin, checks its ABI, runs its entry (or DriverEntry) on a two-host\n"
+             "switch with --params, and lists its subscriptions; for a WDK driver, the kernel\n"
+             "functions it imports. A crash in the plugin is one line and exit 3.",
+    .tables = info_tables,
+    .main = vs_cmd_plugin_info};
 
 int vs_cmd_plugin_info(int argc, char **argv)
 {
     info_args a = {.params = "{}"};
     vs_cli_part parts[] = {{&info_table, &a}};
-    if (vs_cli_parse(&info_command, parts, 1, argc, argv, &a.path) != 0)
-        return VS_EXIT_BAD_INPUT;
+    int parsed = vs_cli_parse(&vs_cli_plugin_info_command, parts, 1, argc, argv, &a.path);
+    if (parsed != 0)
+        return parsed == VS_CLI_HELP ? VS_EXIT_OK : VS_EXIT_BAD_INPUT;
     const char *path = a.path, *params = a.params;
     if (!path)
         return vs_cli_usage_error("plugin-info: which plugin?");

@@ -188,13 +188,26 @@ static const vs_cli_option run_options[] = {
 
 static const vs_cli_table run_table = {run_options, VS_CLI_NEEDS_AS_UNKNOWN};
 
-static const vs_cli_command run_command = {.name = "run", .positional = "scenario"};
+static const vs_cli_table *const run_tables[] = {&vs_cli_load_table, &run_table, NULL};
 
+const vs_cli_command vs_cli_run_command = {
+    .name = "run",
+    .positional = "scenario",
+    .operand = "[SCENARIO.json]",
+    .summary = "Runs a scenario and reports what its callouts did.",
+    .about = "Without SCENARIO.json it runs the default scenario (quickstart.json). The summary\n"
+             "table goes to stdout; --json, --csv and --html write the report as files (\"-\" is\n"
+             "stdout). The exit code says whether every SLO held (0) or not (3).",
+    .tables = run_tables,
+    .main = vs_cmd_run};
+
+/* 0, VS_CLI_HELP, or -1 after a usage error. */
 static int parse_args(run_args *a, int argc, char **argv)
 {
     vs_cli_part parts[] = {{&vs_cli_load_table, &a->load}, {&run_table, a}};
-    if (vs_cli_parse(&run_command, parts, 2, argc, argv, &a->scenario) != 0)
-        return -1;
+    int parsed = vs_cli_parse(&vs_cli_run_command, parts, 2, argc, argv, &a->scenario);
+    if (parsed != 0)
+        return parsed;
     char err[VS_ERROR_MAX];
     if (a->listen &&
         vs_server_parse_listen(a->listen, a->listen_any, a->listen_host, &a->listen_port, err) != 0)
@@ -419,7 +432,10 @@ int vs_cmd_run(int argc, char **argv)
     run_args a = {.clock = -1};
     char err[VS_ERROR_MAX];
     int code = VS_EXIT_BAD_INPUT;
-    if (parse_args(&a, argc, argv) != 0)
+    int parsed = parse_args(&a, argc, argv);
+    if (parsed == VS_CLI_HELP)
+        code = VS_EXIT_OK;
+    if (parsed != 0)
         goto out;
     /* The trace is written while the run goes: a file that cannot be made stops it
      * before it starts. Made here, so that the parent can remove it after a death. */

@@ -37,6 +37,7 @@ static const vs_cli_option sweep_options[] = {
      .metavar = "PATH",
      .take = take_metric,
      .call_takes_value = true,
+     .repeats = true,
      .help = "summarize this report metric too (repeatable)"},
     {.name = "--reps",
      .kind = VS_CLI_NUMBER,
@@ -77,15 +78,30 @@ static const vs_cli_option sweep_options[] = {
 
 static const vs_cli_table sweep_table = {sweep_options, VS_CLI_NEEDS_AS_UNKNOWN};
 
-static const vs_cli_command sweep_command = {
-    .name = "sweep", .positional = "scenario", .unknown_hint = true};
+static const vs_cli_table *const sweep_tables[] = {&vs_cli_load_table, &vs_cli_batch_table,
+                                                   &sweep_table, NULL};
 
+const vs_cli_command vs_cli_sweep_command = {
+    .name = "sweep",
+    .positional = "scenario",
+    .unknown_hint = true,
+    .operand = "SCENARIO.json",
+    .summary = "Runs a grid of parameter values, with replications, and summarizes each metric.",
+    .about = "Each --param is an axis: KEY is any --set path, its values a list (V1,V2,...) or\n"
+             "a range (A..B, stepped by :+S or multiplied by :xF); without --param, the\n"
+             "scenario's sweep section. Each point runs --reps times on its own seeds; the\n"
+             "table gives each metric's mean and confidence interval (docs/sweep.md).",
+    .tables = sweep_tables,
+    .main = vs_cmd_sweep};
+
+/* 0, VS_CLI_HELP, or -1 after a usage error. */
 static int parse_args(vs_sweep_args *a, vs_load_args *la, int argc, char **argv)
 {
     vs_cli_part parts[] = {
         {&vs_cli_load_table, la}, {&vs_cli_batch_table, &a->b}, {&sweep_table, a}};
-    if (vs_cli_parse(&sweep_command, parts, 3, argc, argv, &a->b.scenario) != 0)
-        return -1;
+    int parsed = vs_cli_parse(&vs_cli_sweep_command, parts, 3, argc, argv, &a->b.scenario);
+    if (parsed != 0)
+        return parsed;
     vs_cli_finish_load_args(la);
     if (!a->b.scenario)
         return vs_cli_usage_error("sweep: which scenario? (vswitchsim sweep SCENARIO.json "
@@ -100,8 +116,10 @@ int vs_cmd_sweep(int argc, char **argv)
 {
     vs_load_args la = {0};
     vs_sweep_args a = {.b = {.load = &la.opts, .catch_stop = vs_cli_catch_stop_signals}};
-    int code = parse_args(&a, &la, argc, argv) != 0 ? VS_EXIT_BAD_INPUT
-                                                    : vs_sweep_drive(&a, &argc, &argv);
+    int parsed = parse_args(&a, &la, argc, argv);
+    int code = parsed == VS_CLI_HELP ? VS_EXIT_OK
+               : parsed != 0         ? VS_EXIT_BAD_INPUT
+                                     : vs_sweep_drive(&a, &argc, &argv);
     vs_cli_free_load_args(&la);
     return code;
 }

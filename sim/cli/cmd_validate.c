@@ -50,7 +50,18 @@ static int validate(const char *path, vs_load_args *la, vs_supervisor *sup)
 }
 
 /* validate takes the load options only. */
-static const vs_cli_command validate_command = {.name = "validate", .positional = "scenario"};
+static const vs_cli_table *const validate_tables[] = {&vs_cli_load_table, NULL};
+
+const vs_cli_command vs_cli_validate_command = {
+    .name = "validate",
+    .positional = "scenario",
+    .operand = "SCENARIO.json",
+    .summary = "Checks a scenario and its plugins without running it.",
+    .about = "Loads the scenario as run would (with --set and --seed applied), opens each\n"
+             "plugin and checks the ABI it declares, and prints one line: ok, or the first\n"
+             "error, naming the file and the JSON path (exit 2).",
+    .tables = validate_tables,
+    .main = vs_cmd_validate};
 
 /* Opening a plugin runs its constructors, and a file the loader cannot map kills the
  * loader: the work runs in a supervised child (sim/supervisor). */
@@ -60,7 +71,10 @@ int vs_cmd_validate(int argc, char **argv)
     const char *path = NULL;
     int code = VS_EXIT_BAD_INPUT;
     vs_cli_part parts[] = {{&vs_cli_load_table, &la}};
-    if (vs_cli_parse(&validate_command, parts, 1, argc, argv, &path) != 0)
+    int parsed = vs_cli_parse(&vs_cli_validate_command, parts, 1, argc, argv, &path);
+    if (parsed == VS_CLI_HELP)
+        code = VS_EXIT_OK;
+    if (parsed != 0)
         goto out;
     if (!path) {
         vs_cli_usage_error("validate: which scenario?");

@@ -20,7 +20,7 @@ int vs_cli_usage_error(const char *fmt, ...)
     return VS_EXIT_BAD_INPUT;
 }
 
-static bool takes_value(const vs_cli_option *o)
+bool vs_cli_takes_value(const vs_cli_option *o)
 {
     return o->kind == VS_CLI_FLAG ? false : o->kind == VS_CLI_CALL ? o->call_takes_value : true;
 }
@@ -110,9 +110,43 @@ static int take(const vs_cli_command *cmd, const vs_cli_option *o, void *dest, c
     return -1;
 }
 
+/* A command parsing with other tables than its help shows is a bug of ours, caught by
+ * the first test that runs the command: say so and stop. */
+static void check_tables(const vs_cli_command *cmd, const vs_cli_part *parts, size_t nparts)
+{
+    if (!cmd->tables)
+        return;
+    size_t n = 0;
+    while (cmd->tables[n] && n < nparts && cmd->tables[n] == parts[n].table)
+        n++;
+    if (n != nparts || cmd->tables[n]) {
+        fprintf(stderr,
+                "vswitchsim: %s: parses with other option tables than its .tables "
+                "(sim/cli/options.h): its help would not be of its options\n",
+                cmd->name);
+        abort();
+    }
+}
+
+static bool asks_help(const char *arg)
+{
+    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
+/* The tables of the parts, NULL-ended, for the help (at most 15: help prints what fits). */
+static int print_help_of_parts(const vs_cli_command *cmd, const vs_cli_part *parts, size_t nparts)
+{
+    const vs_cli_table *tables[16] = {0};
+    for (size_t p = 0; p < nparts && p < 15; p++)
+        tables[p] = parts[p].table;
+    vs_cli_print_help(cmd, tables, stdout);
+    return VS_CLI_HELP;
+}
+
 int vs_cli_parse(const vs_cli_command *cmd, const vs_cli_part *parts, size_t nparts, int argc,
                  char **argv, const char **positional)
 {
+    check_tables(cmd, parts, nparts);
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (arg[0] != '-' || (arg[1] == '\0' && !cmd->dash_is_option)) {
@@ -125,10 +159,12 @@ int vs_cli_parse(const vs_cli_command *cmd, const vs_cli_part *parts, size_t npa
         }
         const vs_cli_part *part = NULL;
         const vs_cli_option *o = find(parts, nparts, arg, &part);
+        if (!o && asks_help(arg))
+            return print_help_of_parts(cmd, parts, nparts);
         if (!o)
             return unknown(cmd, arg, i + 1 == argc);
         const char *val = NULL;
-        if (takes_value(o)) {
+        if (vs_cli_takes_value(o)) {
             if (i + 1 == argc)
                 return missing_value(cmd, part->table, arg);
             val = argv[++i]; /* whatever it looks like: "--json -" writes to stdout */
@@ -139,13 +175,46 @@ int vs_cli_parse(const vs_cli_command *cmd, const vs_cli_part *parts, size_t npa
     return 0;
 }
 
+void vs_cli_option_names(const vs_cli_option *o, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s%s%s%s%s", o->short_name ? o->short_name : "", o->short_name ? ", " : "",
+             o->name, vs_cli_takes_value(o) ? " " : "",
+             vs_cli_takes_value(o) && o->metavar ? o->metavar : "");
+}
+
+#define HELP_COLUMN 28 /* the names' */
+#define HELP_WIDTH 92  /* a help line's, wrapped past it, as the usage lines */
+
+/* The help text from column 2 + HELP_COLUMN + 1 on, its words wrapped into that column. */
+static void print_help_text(const char *help, FILE *out)
+{
+    const size_t start = 2 + HELP_COLUMN + 1;
+    size_t col = start;
+    while (*help) {
+        size_t n = strcspn(help, " ");
+        if (col > start && col + 1 + n > HELP_WIDTH) {
+            fprintf(out, "\n%*s", (int)start, "");
+            col = start;
+        }
+        if (col > start)
+            fputc(' ', out), col++;
+        fprintf(out, "%.*s", (int)n, help);
+        col += n;
+        help += n;
+        help += strspn(help, " ");
+    }
+    fputc('\n', out);
+}
+
 void vs_cli_print_options(const vs_cli_table *table, FILE *out)
 {
     for (const vs_cli_option *o = table->options; o->name; o++) {
-        char names[64];
-        snprintf(names, sizeof names, "%s%s%s%s%s", o->short_name ? o->short_name : "",
-                 o->short_name ? ", " : "", o->name, takes_value(o) ? " " : "",
-                 takes_value(o) && o->metavar ? o->metavar : "");
-        fprintf(out, "  %-28s %s\n", names, o->help ? o->help : "");
+        char names[128];
+        vs_cli_option_names(o, names, sizeof names);
+        if (strlen(names) > HELP_COLUMN) /* its help under it, in the column */
+            fprintf(out, "  %s\n  %-*s ", names, HELP_COLUMN, "");
+        else
+            fprintf(out, "  %-*s ", HELP_COLUMN, names);
+        print_help_text(o->help ? o->help : "", out);
     }
 }

@@ -42,6 +42,10 @@ typedef struct vs_cli_option {
      * printing a usage error. */
     int (*take)(void *dest, const char *cmd, const char *opt, const char *val);
     bool call_takes_value; /* VS_CLI_CALL: whether a value follows */
+    /* For the usage line only (help.c), which the parser does not enforce: the option may
+     * be given more than once ("[--set KEY=VALUE]..."; a VS_CLI_LIST always may), or the
+     * command refuses to run without it (no brackets; the command checks). */
+    bool repeats, required;
 } vs_cli_option;
 
 /* How a table's option with its value missing (the last word on the line) is reported.
@@ -70,16 +74,42 @@ typedef struct vs_cli_command {
      * last word reads "unknown option X, or it needs a value": sweep and plan say so. */
     bool unknown_hint;
     bool dash_is_option; /* "-" alone is an (unknown) option, not the positional */
+    /* What help, the man page and the shell completion say of the command (help.c, man.c,
+     * completion.c): all of it from here, so that none of it is written twice. */
+    const char *operand; /* the positional in the usage: "[SCENARIO.json]", "PLUGIN.so" */
+    const char *summary; /* one line: what the command does */
+    const char *about;   /* a paragraph after the usage; NULL for none */
+    /* The tables it parses with, in the order of its parts, NULL-ended: vs_cli_parse
+     * refuses parts that differ (a programming error), so that the help is of the options
+     * the parser takes. NULL in a command of the tests: no check. */
+    const vs_cli_table *const *tables;
+    int (*main)(int argc, char **argv); /* argv[0] is the command's name */
 } vs_cli_command;
+
+/* vs_cli_parse's answer when --help or -h was given: the help is printed (stdout), and
+ * the command exits 0 without doing anything else. */
+#define VS_CLI_HELP 1
 
 /* Walks argv[1..argc-1] against the parts' tables, in order, storing what each option
  * says; the one positional argument goes to *positional (left as it is when there is
- * none). Returns 0, or -1 after printing the usage error. */
+ * none). Returns 0; VS_CLI_HELP after printing the command's help for --help or -h (where
+ * no table has them); or -1 after printing the usage error. */
 int vs_cli_parse(const vs_cli_command *cmd, const vs_cli_part *parts, size_t nparts, int argc,
                  char **argv, const char **positional);
 
-/* One line per option: "  -j, --jobs N   help". For --help (issue 18). */
+/* One line per option: "  -j, --jobs N   help"; an option too long for its column has
+ * its help on the next line. For --help (help.c). */
 void vs_cli_print_options(const vs_cli_table *table, FILE *out);
+
+/* "-j, --jobs N": how help names an option (at most size - 1 characters). */
+void vs_cli_option_names(const vs_cli_option *o, char *buf, size_t size);
+
+/* Whether a value follows the option on the command line. */
+bool vs_cli_takes_value(const vs_cli_option *o);
+
+/* The command's help: its usage, what it does, and its options from the tables given
+ * (NULL-ended; the command's own when tables is NULL). help.c. */
+void vs_cli_print_help(const vs_cli_command *cmd, const vs_cli_table *const *tables, FILE *out);
 
 /* Prints "vswitchsim: <message> (see vswitchsim --help)" on stderr; returns 2, the exit
  * code of bad input. */
