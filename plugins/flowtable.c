@@ -436,10 +436,10 @@ static NTSTATUS parse_params(flowtable_instance *instance)
     INT64 flowsPerPort, nsPerFlow;
     NTSTATUS status;
 
-    if (!NT_SUCCESS(status = host->GetParamInt(host, "flows_per_port", 0, MAX_FLOWS, 64,
-                                               &flowsPerPort)) ||
-        !NT_SUCCESS(status = host->GetParamInt(host, "ns_per_flow", 0,
-                                               (INT64)VSWITCHSIM_NS_PER_S, 50, &nsPerFlow)))
+    if (!NT_SUCCESS(
+            status = host->GetParamInt(host, "flows_per_port", 0, MAX_FLOWS, 64, &flowsPerPort)) ||
+        !NT_SUCCESS(status = host->GetParamInt(host, "ns_per_flow", 0, (INT64)VSWITCHSIM_NS_PER_S,
+                                               50, &nsPerFlow)))
         return status;
     instance->flowsPerPort = (UINT32)flowsPerPort;
     instance->nsPerFlow = (UINT64)nsPerFlow;

@@ -336,8 +336,8 @@ static NTSTATUS parse_params(pending_instance *instance)
                         host, "service", "{\"dist\": \"exponential\", \"mean\": \"100us\"}",
                         &instance->service)) ||
         !NT_SUCCESS(status = host->GetParamBool(host, "pend_restore", FALSE, &pendRestore)) ||
-        !NT_SUCCESS(status = host->GetParamInt(host, "state_bytes", 0, MAX_STATE_BYTES, 16,
-                                               &stateBytes)))
+        !NT_SUCCESS(
+            status = host->GetParamInt(host, "state_bytes", 0, MAX_STATE_BYTES, 16, &stateBytes)))
         return status;
     instance->workers = (UINT32)workers;
     instance->pendRestore = pendRestore != FALSE;

@@ -188,8 +188,8 @@ VSWITCHSIM_PLUGIN_EXPORT NTSTATUS VswitchsimPluginEntry(const VSWITCHSIM_HOST *h
     if (!NT_SUCCESS(status))
         return status;
     if (!NT_SUCCESS(status = host->GetParamInt(host, "workers", 1, MAX_WORKERS, 4, &workers)) ||
-        !NT_SUCCESS(status = host->GetParamInt(host, "iterations", 0, 1000000000, 1000,
-                                               &iterations)) ||
+        !NT_SUCCESS(status =
+                        host->GetParamInt(host, "iterations", 0, 1000000000, 1000, &iterations)) ||
         !NT_SUCCESS(status = host->GetParamInt(host, "state_bytes", 8, 65535, 64, &stateBytes)))
         return status;
 

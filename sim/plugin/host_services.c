@@ -290,7 +290,11 @@ static void sdk_dist(const vs_dist *d, VSWITCHSIM_DISTRIBUTION *out)
         [VS_DIST_LOGNORMAL] = VSWITCHSIM_DIST_LOGNORMAL,
         [VS_DIST_EMPIRICAL] = VSWITCHSIM_DIST_EMPIRICAL,
     };
-    *out = (VSWITCHSIM_DISTRIBUTION){kinds[d->kind], 0, d->a, d->b, d->values, d->nvalues};
+    *out = (VSWITCHSIM_DISTRIBUTION){.Kind = kinds[d->kind], .A = d->a, .B = d->b};
+    if (d->kind == VS_DIST_EMPIRICAL) { /* at most EMPIRICAL_MAX (10^6) values */
+        out->Values = d->values;
+        out->ValueCount = (UINT32)d->nvalues;
+    }
 }
 
 static NTSTATUS host_param_dist(const VSWITCHSIM_HOST *host, const char *name,
@@ -299,7 +303,7 @@ static NTSTATUS host_param_dist(const VSWITCHSIM_HOST *host, const char *name,
     vs_plugin_params *pp = params_of(host);
     const vs_dist *d = NULL;
     int rc = pp ? vs_plugin_params_dist(pp, name, dflt_json, &d) : -1;
-    *value = (VSWITCHSIM_DISTRIBUTION){VSWITCHSIM_DIST_CONSTANT, 0, 0, 0, NULL, 0};
+    *value = (VSWITCHSIM_DISTRIBUTION){.Kind = VSWITCHSIM_DIST_CONSTANT};
     if (d)
         sdk_dist(d, value);
     return param_status(host, rc);

@@ -140,8 +140,9 @@ static int locate(vs_plugin_params *pp, vs__sc *sc, const char *name, char *buf,
 {
     *parent = NULL;
     if (!name || !name[0] || strlen(name) >= NAME_MAX_LEN)
-        return vs__sc_fail(sc, NULL, "a getter asked for a param with no name or a name over %d "
-                                     "bytes (a bug in the plugin)",
+        return vs__sc_fail(sc, NULL,
+                           "a getter asked for a param with no name or a name over %d "
+                           "bytes (a bug in the plugin)",
                            NAME_MAX_LEN - 1);
     note_read(pp, name);
     if (!pp->root || !json_is_object(pp->root))

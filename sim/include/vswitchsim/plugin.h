@@ -52,13 +52,23 @@ typedef enum VSWITCHSIM_DISTRIBUTION_KIND_ {
     VSWITCHSIM_DIST_EMPIRICAL = 4    /* one of Values, each as likely */
 } VSWITCHSIM_DISTRIBUTION_KIND;
 
+/* An anonymous union is C11 (and C++); in C99 GCC and Clang take it as an extension. */
+#if defined(__GNUC__) && !defined(__cplusplus)
+#define VSWITCHSIM_ANONYMOUS __extension__
+#else
+#define VSWITCHSIM_ANONYMOUS
+#endif
+
+/* 24 bytes, the size of three numbers, so that it fits where a plugin kept its own. */
 typedef struct VSWITCHSIM_DISTRIBUTION_ {
-    UINT32 Kind; /* VSWITCHSIM_DISTRIBUTION_KIND */
-    UINT32 Reserved;
-    double A, B;          /* nanoseconds, but lognormal's mu and sigma (of ln ns) */
-    const double *Values; /* empirical: ValueCount values in ns, ascending; the
-                             simulator's memory, valid until the instance unloads */
-    SIZE_T ValueCount;
+    UINT32 Kind;       /* VSWITCHSIM_DISTRIBUTION_KIND */
+    UINT32 ValueCount; /* empirical: how many Values */
+    VSWITCHSIM_ANONYMOUS union {
+        double A;             /* ns; lognormal: mu of ln(ns) */
+        const double *Values; /* empirical: in ns, ascending; the simulator's memory,
+                                 valid until the instance unloads */
+    };
+    double B; /* ns; lognormal: sigma of ln(ns) */
 } VSWITCHSIM_DISTRIBUTION;
 
 /* Every service takes the instance's own table as its first argument. */
