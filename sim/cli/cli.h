@@ -20,5 +20,9 @@ int vs_cmd_validate(int argc, char **argv);
 int vs_cmd_plugin_info(int argc, char **argv);
 int vs_cmd_sweep(int argc, char **argv);
 int vs_cmd_plan(int argc, char **argv);
+int vs_cmd_new_plugin(int argc, char **argv);
+
+/* new-plugin's option table (none of its own; for help). */
+extern const vs_cli_table vs_cli_new_plugin_table;
 
 #endif /* VS_CLI_H */

@@ -16,8 +16,8 @@ static const char USAGE[] =
     "                      [--trace FILE|-] [--callback-timeout SECONDS] [--quiet] [--verbose]\n"
     "                      [--clock virtual|realtime] [--speed X]\n"
     "                      [--listen [ADDR:]PORT [--listen-any] [--linger SECONDS]]\n"
-    "       vswitchsim validate SCENARIO.json [--seed N] [--set KEY=VALUE]... [--plugin-path "
-    "DIR]...\n"
+    "       vswitchsim validate SCENARIO.json [--plugins] [--seed N] [--set KEY=VALUE]...\n"
+    "                           [--plugin-path DIR]...\n"
     "       vswitchsim plugin-info PLUGIN.so [--params JSON]\n"
     "       vswitchsim sweep SCENARIO.json [--param KEY=V1,V2,...|KEY=A..B[:+S|:xF]]...\n"
     "                        [--reps N] [-j N] [--json FILE|-] [--csv FILE] [--html FILE]\n"
@@ -27,6 +27,7 @@ static const char USAGE[] =
     "                       [--reps N] [--max-reps N] [--probes K] [--confidence C]\n"
     "                       [--tolerance T] [-j N] [--json FILE|-] [--html FILE] [--quiet]\n"
     "                       [--seed N] [--set KEY=VALUE]... [--plugin-path DIR]...\n"
+    "       vswitchsim new-plugin NAME [DIR]\n"
     "       vswitchsim --help | --version\n"
     "\n"
     "Simulates Hyper-V switches saving and restoring NIC state through WFP vSwitch\n"
@@ -35,7 +36,9 @@ static const char USAGE[] =
     "`sweep` runs a grid of parameter values with replications and reports each metric's\n"
     "mean and confidence interval; `plan` finds the largest value of a parameter that meets\n"
     "the SLOs. Both run in parallel (-j, default one per CPU) and under `mpirun -np N`\n"
-    "across MPI ranks (docs/sweep.md).\n"
+    "across MPI ranks (docs/sweep.md). `validate --plugins` also runs each plugin's entry\n"
+    "(its params checked) without running the scenario; `new-plugin` writes a callout\n"
+    "plugin's project (source, CMakeLists.txt, scenario, test) into DIR (default NAME).\n"
     "\n"
     "Exit codes: 0 ran and every SLO held; 2 bad input; 3 an SLO was breached or the\n"
     "verifier caught a callout bug, or a callout crashed (the report names it); 1\n"
@@ -64,5 +67,7 @@ int main(int argc, char **argv)
         return vs_cmd_sweep(argc - 1, argv + 1);
     if (strcmp(cmd, "plugin-info") == 0)
         return vs_cmd_plugin_info(argc - 1, argv + 1);
+    if (strcmp(cmd, "new-plugin") == 0)
+        return vs_cmd_new_plugin(argc - 1, argv + 1);
     return vs_cli_usage_error("unknown command \"%s\"", cmd);
 }
