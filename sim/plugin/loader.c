@@ -358,6 +358,10 @@ static int instantiate(vs_plugin_set *set, uint32_t index, char err[VS_ERROR_MAX
     pi->loaded = entered; /* refused below or not, it unloads as it loaded */
     if (!p->driver && params_refused(pi, entered, err))
         return -1;
+    if (pi->params && !vs_plugin_params_lent(pi->params)) { /* read: not needed for the run */
+        vs_plugin_params_free(pi->params);
+        pi->params = NULL;
+    }
     if (!entered) {
         char buf[64];
         snprintf(err, VS_ERROR_MAX, "plugin \"%s\" (%s): %s failed on host %u with %s", p->name,

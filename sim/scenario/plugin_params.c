@@ -29,8 +29,8 @@ struct vs_plugin_params {
     char **read;    /* the names the getters asked for */
     size_t nread, read_cap;
     dist_node *dists; /* what the distribution getters returned */
-    bool used, oom;
-    char err[VS_ERROR_MAX];
+    bool used, oom, lent;
+    char *err; /* the first error; allocated then, as most instances have none */
 };
 
 /* The folder of path, or NULL for the current one. */
@@ -62,8 +62,8 @@ static int keep(vs_plugin_params *pp, const vs__sc *sc)
 {
     if (sc->oom)
         pp->oom = true;
-    else if (!pp->err[0] && sc->err[0])
-        snprintf(pp->err, sizeof pp->err, "%s", sc->err);
+    else if (!pp->err && sc->err[0] && !(pp->err = strdup(sc->err)))
+        pp->oom = true;
     return -1;
 }
 
@@ -107,6 +107,7 @@ void vs_plugin_params_free(vs_plugin_params *pp)
     }
     json_decref(pp->root);
     free(pp->base_dir);
+    free(pp->err);
     free(pp);
 }
 
@@ -236,8 +237,10 @@ int vs_plugin_params_string(vs_plugin_params *pp, const char *name, const char *
     const json_t *v = value_of(pp, &sc, name, buf, &rc);
     if (rc < 0 || (v && !json_is_string(v)))
         return rc < 0 ? keep(pp, &sc) : (vs__sc_fail(&sc, v, "expected a string"), keep(pp, &sc));
-    if (v)
+    if (v) {
         *out = json_string_value(v);
+        pp->lent = true;
+    }
     return 0;
 }
 
@@ -327,6 +330,7 @@ int vs_plugin_params_dist(vs_plugin_params *pp, const char *name, const char *df
     if (vs__sc_dist(&sc, parent, leaf, dflt_json, &d) < 0)
         return keep(pp, &sc);
     n->dist = d;
+    pp->lent = pp->lent || d.kind == VS_DIST_EMPIRICAL;
     return 0;
 }
 
@@ -381,12 +385,17 @@ static int check_object(vs_plugin_params *pp, vs__sc *sc, const json_t *obj, con
 
 int vs_plugin_params_check(vs_plugin_params *pp)
 {
-    if (pp->err[0] || pp->oom || !pp->root)
+    if (pp->err || pp->oom || !pp->root)
         return -1;
     vs__sc sc;
     char err[VS_ERROR_MAX];
     sc_begin(pp, &sc, err);
     return check_object(pp, &sc, pp->root, "") < 0 ? keep(pp, &sc) : 0;
+}
+
+bool vs_plugin_params_lent(const vs_plugin_params *pp)
+{
+    return pp->lent;
 }
 
 bool vs_plugin_params_used(const vs_plugin_params *pp)
@@ -396,7 +405,7 @@ bool vs_plugin_params_used(const vs_plugin_params *pp)
 
 const char *vs_plugin_params_error(const vs_plugin_params *pp)
 {
-    return pp->err[0] ? pp->err : NULL;
+    return pp->err;
 }
 
 bool vs_plugin_params_oom(const vs_plugin_params *pp)

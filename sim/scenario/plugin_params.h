@@ -45,6 +45,11 @@ int vs_plugin_params_dist(vs_plugin_params *pp, const char *name, const char *df
 /* -1 (and the error) at the first key of params that no getter asked for. */
 int vs_plugin_params_check(vs_plugin_params *pp);
 
+/* Whether pp holds memory a getter handed out (a string, an empirical distribution's
+ * values): until then the caller may free it after the entry, and keep no copy of the
+ * params around for the run. */
+bool vs_plugin_params_lent(const vs_plugin_params *pp);
+
 /* Whether a getter has been called; the first error (NULL if none); out of memory. */
 bool vs_plugin_params_used(const vs_plugin_params *pp);
 const char *vs_plugin_params_error(const vs_plugin_params *pp);

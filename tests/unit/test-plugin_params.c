@@ -227,3 +227,17 @@ Test(plugin_params, a_default_out_of_its_own_range_is_the_plugins_bug)
               vs_plugin_params_error(pp));
     vs_plugin_params_free(pp);
 }
+
+Test(plugin_params, lends_only_strings_and_empirical_values)
+{
+    vs_plugin_params *pp = pp_of("{\"n\": 1, \"s\": \"x\", \"d\": \"5us\"}");
+    int64_t v;
+    const vs_dist *d;
+    const char *s;
+    cr_assert_eq(vs_plugin_params_int(pp, "n", 0, 9, 0, &v), 0);
+    cr_assert_eq(vs_plugin_params_dist(pp, "d", "\"1us\"", &d), 0);
+    cr_assert_not(vs_plugin_params_lent(pp), "numbers and a constant are copied out");
+    cr_assert_eq(vs_plugin_params_string(pp, "s", "y", &s), 0);
+    cr_assert(vs_plugin_params_lent(pp), "a string points into the params");
+    vs_plugin_params_free(pp);
+}
