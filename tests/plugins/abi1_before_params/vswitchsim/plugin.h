@@ -2,7 +2,7 @@
  * A FIXTURE, not the SDK: vswitchsim/plugin.h as it was before the params getters took
  * seven of the eight Reserved slots of VSWITCHSIM_HOST (ABI version 1 both). A plugin
  * built against it must load and run in today's simulator (tests/e2e/abi_old_header.sh).
- * Keep it as it is.
+ * Keep it as it is (laid out by hand, as the SDK's headers: clang-format is off).
  *
  * vswitchsim/plugin.h: what a callout plugin gets from the simulator, beyond the WDK API.
  *
@@ -12,6 +12,7 @@
  * VSWITCHSIM_HOST table: virtual time, timers, modeled CPU cost, a deterministic random
  * stream, logging and tagged allocation, all scoped to that instance.
  */
+/* clang-format off */
 #ifndef VSWITCHSIM_PLUGIN_H
 #define VSWITCHSIM_PLUGIN_H
 
@@ -141,3 +142,4 @@ static inline double VswitchsimRandomDouble(const VSWITCHSIM_HOST *host)
 #endif
 
 #endif /* VSWITCHSIM_PLUGIN_H */
+/* clang-format on */
