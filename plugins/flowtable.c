@@ -5,8 +5,8 @@
  * serializes the table into a checksummed blob; restore validates every byte of it and
  * rebuilds the table on the target port; both charge ns_per_flow of CPU per flow.
  *
- * Params: flows_per_port (0..4000, default 64, and the blob must fit one 64 KiB save
- * segment, NDIS_SWITCH_NIC_SAVE_STATE_MAX_DATA_SIZE bytes: at most 1623 flows), ns_per_flow (int ns, default 50).
+ * Params: flows_per_port (0..1623, default 64: the blob must fit one save segment,
+ * NDIS_SWITCH_NIC_SAVE_STATE_MAX_DATA_SIZE bytes), ns_per_flow (int ns, default 50).
  *
  * Blob (version 1), all integers little endian:
  *   header, 24 bytes:
@@ -34,7 +34,6 @@ VSWITCHSIM_PLUGIN_DECLARE();
 #define ENTRY_BYTES 40
 #define CHECKSUM_OFFSET 16
 #define MAX_SEGMENT_BYTES NDIS_SWITCH_NIC_SAVE_STATE_MAX_DATA_SIZE
-#define MAX_FLOWS_PARAM 4000
 #define MAX_FLOWS ((MAX_SEGMENT_BYTES - HEADER_BYTES) / ENTRY_BYTES)
 
 /* {70fca4ed-b1e8-4991-af1b-375ea964e26a}, XORed with the instance name's hash. */
@@ -429,33 +428,22 @@ static NTSTATUS NTAPI flowtable_lifetime(void *notifyContext, FWPS_VSWITCH_EVENT
 
 /* ---- Entry and unload ------------------------------------------------------------------ */
 
-static NTSTATUS parse_params(flowtable_instance *instance, const char *paramsJson)
+/* Through the host's getters: a bad value or an unknown key refuses the plugin with one
+ * line naming the param (plugin.h). */
+static NTSTATUS parse_params(flowtable_instance *instance)
 {
-    static const char *const knownKeys[] = {"flows_per_port", "ns_per_flow", NULL};
     const VSWITCHSIM_HOST *host = instance->host;
-    long long flowsPerPort = 64, nsPerFlow = 50;
-    vsp_params params;
-    NTSTATUS status = vsp_params_init(&params, host, paramsJson, knownKeys);
+    INT64 flowsPerPort, nsPerFlow;
+    NTSTATUS status;
 
-    if (!NT_SUCCESS(status))
+    if (!NT_SUCCESS(
+            status = host->GetParamInt(host, "flows_per_port", 0, MAX_FLOWS, 64, &flowsPerPort)) ||
+        !NT_SUCCESS(status = host->GetParamInt(host, "ns_per_flow", 0, (INT64)VSWITCHSIM_NS_PER_S,
+                                               50, &nsPerFlow)))
         return status;
-    if (NT_SUCCESS(status = vsp_params_int(&params, "flows_per_port", 0, MAX_FLOWS_PARAM,
-                                           &flowsPerPort)) &&
-        NT_SUCCESS(status = vsp_params_int(&params, "ns_per_flow", 0,
-                                           (long long)VSWITCHSIM_NS_PER_S, &nsPerFlow))) {
-        if (flowsPerPort > (long long)MAX_FLOWS) {
-            host->Log(host, VSWITCHSIM_LOG_ERROR,
-                      "params.flows_per_port: %lld flows need a %lld-byte blob, over the "
-                      "%d bytes of one save segment (at most %d flows)",
-                      flowsPerPort, HEADER_BYTES + flowsPerPort * ENTRY_BYTES,
-                      (int)MAX_SEGMENT_BYTES, (int)MAX_FLOWS);
-            status = STATUS_INVALID_PARAMETER;
-        }
-        instance->flowsPerPort = (UINT32)flowsPerPort;
-        instance->nsPerFlow = (UINT64)nsPerFlow;
-    }
-    vsp_params_close(&params);
-    return status;
+    instance->flowsPerPort = (UINT32)flowsPerPort;
+    instance->nsPerFlow = (UINT64)nsPerFlow;
+    return STATUS_SUCCESS;
 }
 
 static void instance_free(flowtable_instance *instance)
@@ -493,7 +481,7 @@ VSWITCHSIM_PLUGIN_EXPORT NTSTATUS VswitchsimPluginEntry(const VSWITCHSIM_HOST *h
     instance->host = host;
     vsp_switches_init(&instance->switches, host, FLOW_TAG);
     vsp_map_init(&instance->tables, host, FLOW_TAG);
-    status = parse_params(instance, paramsJson);
+    status = parse_params(instance);
     if (NT_SUCCESS(status)) {
         vsp_provider_guid(&FLOWTABLE_PROVIDER_BASE, host->InstanceName, &provider);
         status = FwpsvSwitchEventsSubscribe0(&provider, instance, 0, NULL, &dispatch,

@@ -42,21 +42,18 @@ VSWITCHSIM_PLUGIN_EXPORT NTSTATUS VswitchsimPluginEntry(const VSWITCHSIM_HOST *h
                                                         const char *paramsJson,
                                                         void **instanceContext)
 {
-    static const char *const knownKeys[] = {NULL};
     static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {
         .vSwitchRuntimeStateSaveNotifyFn = null_save,
         .vSwitchRuntimeStateRestoreNotifyFn = null_restore,
     };
     NTSTATUS status = VswitchsimCheckHost(host);
-    vsp_params params;
     GUID provider;
 
     if (!NT_SUCCESS(status))
         return status;
-    status = vsp_params_init(&params, host, paramsJson, knownKeys);
+    status = host->CheckParams(host); /* it takes none: any key is refused */
     if (!NT_SUCCESS(status))
         return status;
-    vsp_params_close(&params);
 
     null_instance *instance = host->AllocateWithTag(host, sizeof(*instance), NULL_TAG);
     if (instance == NULL)

@@ -51,7 +51,7 @@ struct pending_instance {
     UINT32 subscriptionId;
     /* params */
     UINT32 workers;
-    vsp_dist service;
+    VSWITCHSIM_DISTRIBUTION service;
     bool pendRestore;
     UINT32 stateBytes;
     /* queueing */
@@ -183,7 +183,7 @@ static NTSTATUS job_start(pending_job *job)
 {
     pending_instance *instance = job->instance;
     const VSWITCHSIM_HOST *host = instance->host;
-    VSWITCHSIM_TIME_NS serviceNs = vsp_dist_sample(&instance->service, host);
+    VSWITCHSIM_TIME_NS serviceNs = VswitchsimSampleDistribution(host, &instance->service);
 
     list_push(&instance->inService, job);
     instance->busy++;
@@ -322,27 +322,27 @@ static NTSTATUS NTAPI pending_port(void *notifyContext, void *completionContext,
 
 /* ---- Entry and unload ----------------------------------------------------------------- */
 
-static NTSTATUS parse_params(pending_instance *instance, const char *paramsJson)
+/* Through the host's getters: a bad value or an unknown key refuses the plugin with one
+ * line naming the param (plugin.h). */
+static NTSTATUS parse_params(pending_instance *instance)
 {
-    static const char *const knownKeys[] = {"workers", "service", "pend_restore", "state_bytes",
-                                            NULL};
-    long long workers = 1, stateBytes = 16;
-    vsp_params params;
-    NTSTATUS status = vsp_params_init(&params, instance->host, paramsJson, knownKeys);
+    const VSWITCHSIM_HOST *host = instance->host;
+    INT64 workers, stateBytes;
+    BOOLEAN pendRestore;
+    NTSTATUS status;
 
-    if (!NT_SUCCESS(status))
+    if (!NT_SUCCESS(status = host->GetParamInt(host, "workers", 1, MAX_WORKERS, 1, &workers)) ||
+        !NT_SUCCESS(status = host->GetParamDistribution(
+                        host, "service", "{\"dist\": \"exponential\", \"mean\": \"100us\"}",
+                        &instance->service)) ||
+        !NT_SUCCESS(status = host->GetParamBool(host, "pend_restore", FALSE, &pendRestore)) ||
+        !NT_SUCCESS(
+            status = host->GetParamInt(host, "state_bytes", 0, MAX_STATE_BYTES, 16, &stateBytes)))
         return status;
-    instance->service = (vsp_dist){VSP_DIST_EXPONENTIAL, 100.0 * VSWITCHSIM_NS_PER_US, 0.0};
-    if (NT_SUCCESS(status = vsp_params_int(&params, "workers", 1, MAX_WORKERS, &workers)) &&
-        NT_SUCCESS(status = vsp_params_dist(&params, "service", &instance->service)) &&
-        NT_SUCCESS(status = vsp_params_bool(&params, "pend_restore", &instance->pendRestore)) &&
-        NT_SUCCESS(status =
-                       vsp_params_int(&params, "state_bytes", 0, MAX_STATE_BYTES, &stateBytes))) {
-        instance->workers = (UINT32)workers;
-        instance->stateBytes = (UINT32)stateBytes;
-    }
-    vsp_params_close(&params);
-    return status;
+    instance->workers = (UINT32)workers;
+    instance->pendRestore = pendRestore != FALSE;
+    instance->stateBytes = (UINT32)stateBytes;
+    return STATUS_SUCCESS;
 }
 
 static void list_free(job_list *l)
@@ -391,7 +391,7 @@ VSWITCHSIM_PLUGIN_EXPORT NTSTATUS VswitchsimPluginEntry(const VSWITCHSIM_HOST *h
     instance->host = host;
     vsp_switches_init(&instance->switches, host, PENDING_TAG);
     vsp_map_init(&instance->saved, host, PENDING_TAG);
-    status = parse_params(instance, paramsJson);
+    status = parse_params(instance);
     if (NT_SUCCESS(status)) {
         vsp_provider_guid(&PENDING_PROVIDER_BASE, host->InstanceName, &provider);
         status = FwpsvSwitchEventsSubscribe0(&provider, instance, 0, NULL, &dispatch,

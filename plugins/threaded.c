@@ -177,28 +177,21 @@ VSWITCHSIM_PLUGIN_EXPORT NTSTATUS VswitchsimPluginEntry(const VSWITCHSIM_HOST *h
                                                         const char *paramsJson,
                                                         void **instanceContext)
 {
-    static const char *const knownKeys[] = {"workers", "iterations", "state_bytes", NULL};
     static const FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 dispatch = {
         .vSwitchRuntimeStateSaveNotifyFn = threaded_save,
         .vSwitchRuntimeStateRestoreNotifyFn = threaded_restore,
     };
     NTSTATUS status = VswitchsimCheckHost(host);
-    vsp_params params;
-    long long workers = 4, iterations = 1000, stateBytes = 64;
+    INT64 workers, iterations, stateBytes;
     GUID provider;
 
     if (!NT_SUCCESS(status))
         return status;
-    status = vsp_params_init(&params, host, paramsJson, knownKeys);
-    if (!NT_SUCCESS(status))
+    if (!NT_SUCCESS(status = host->GetParamInt(host, "workers", 1, MAX_WORKERS, 4, &workers)) ||
+        !NT_SUCCESS(status =
+                        host->GetParamInt(host, "iterations", 0, 1000000000, 1000, &iterations)) ||
+        !NT_SUCCESS(status = host->GetParamInt(host, "state_bytes", 8, 65535, 64, &stateBytes)))
         return status;
-    if (!NT_SUCCESS(status = vsp_params_int(&params, "workers", 1, MAX_WORKERS, &workers)) ||
-        !NT_SUCCESS(status = vsp_params_int(&params, "iterations", 0, 1000000000, &iterations)) ||
-        !NT_SUCCESS(status = vsp_params_int(&params, "state_bytes", 8, 65535, &stateBytes))) {
-        vsp_params_close(&params);
-        return status;
-    }
-    vsp_params_close(&params);
 
     threaded_instance *instance = host->AllocateWithTag(host, sizeof(*instance), THREADED_TAG);
     if (instance == NULL)

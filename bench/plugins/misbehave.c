@@ -242,28 +242,22 @@ static NTSTATUS NTAPI misbehave_restore(void *notifyContext, void *completionCon
 
 /* ---- Entry and unload ------------------------------------------------------------------- */
 
-static NTSTATUS parse_params(misbehave_instance *instance, const char *paramsJson)
+/* Through the host's getters: a bad value or an unknown key refuses the plugin with one
+ * line naming the param (plugin.h). */
+static NTSTATUS parse_params(misbehave_instance *instance)
 {
-    static const char *const knownKeys[] = {
-#define XX(code, name) name,
-        MISBEHAVE_MAP(XX)
-#undef XX
-            "late_delay_ms",
-        NULL};
     const VSWITCHSIM_HOST *host = instance->host;
-    long long total = 0, lateMs = 100;
-    vsp_params params;
-    NTSTATUS status = vsp_params_init(&params, host, paramsJson, knownKeys);
+    long long total = 0;
+    INT64 weight, lateMs = 100;
+    NTSTATUS status = STATUS_SUCCESS;
 
-    if (!NT_SUCCESS(status))
-        return status;
     for (int i = 0; i < B_COUNT && NT_SUCCESS(status); i++) {
-        status = vsp_params_int(&params, behaviour_names[i], 0, 1000, &instance->weight[i]);
-        total += instance->weight[i];
+        status = host->GetParamInt(host, behaviour_names[i], 0, 1000, 0, &weight);
+        instance->weight[i] = weight;
+        total += weight;
     }
     if (NT_SUCCESS(status))
-        status = vsp_params_int(&params, "late_delay_ms", 1, 3600000, &lateMs);
-    vsp_params_close(&params);
+        status = host->GetParamInt(host, "late_delay_ms", 1, 3600000, 100, &lateMs);
     if (NT_SUCCESS(status) && total > 1000) {
         host->Log(host, VSWITCHSIM_LOG_ERROR,
                   "params: the weights add up to %lld per thousand saves (at most 1000)", total);
@@ -299,7 +293,7 @@ VSWITCHSIM_PLUGIN_EXPORT NTSTATUS VswitchsimPluginEntry(const VSWITCHSIM_HOST *h
     if (instance == NULL)
         return STATUS_INSUFFICIENT_RESOURCES;
     instance->host = host;
-    status = parse_params(instance, paramsJson);
+    status = parse_params(instance);
     if (NT_SUCCESS(status) &&
         (instance->oversized = host->AllocateWithTag(host, OVERSIZED_BYTES, MISBEHAVE_TAG)) == NULL)
         status = STATUS_INSUFFICIENT_RESOURCES;

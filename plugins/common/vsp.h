@@ -1,8 +1,9 @@
 /*
- * vsp.h: helpers shared by the example callout plugins (null, pending, flowtable), and
- * by nothing else: JSON params, timing distributions drawn from host->Random, provider
- * GUIDs, and per-(switch, port) maps on tagged memory. The SDK does not depend on it; an
- * out-of-tree callout needs only <vswitchsim/fwps.h> and <vswitchsim/plugin.h>.
+ * vsp.h: helpers shared by the example callout plugins (null, pending, flowtable,
+ * threaded), and by nothing else: provider GUIDs and per-(switch, port) maps on tagged
+ * memory. Params come from the host table's getters (<vswitchsim/plugin.h>). The SDK does
+ * not depend on it; an out-of-tree callout needs only <vswitchsim/fwps.h> and
+ * <vswitchsim/plugin.h>.
  */
 #ifndef VSP_H
 #define VSP_H
@@ -31,59 +32,6 @@ void vsp_provider_guid(const GUID *pluginBase, const char *instanceName, GUID *o
 
 /* n * size zeroed bytes from host->AllocateWithTag; NULL on overflow or out of memory. */
 void *vsp_alloc_array(const VSWITCHSIM_HOST *host, size_t n, size_t size, ULONG tag);
-
-/* ---- Params (JSON text handed to the entry) ----------------------------------------- */
-
-/* A parsed params object, held only during the entry (jansson's memory is not tagged). */
-typedef struct vsp_params {
-    const VSWITCHSIM_HOST *host;
-    struct json_t *root;
-} vsp_params;
-
-/* Parses paramsJson (NULL means "{}"). It must be an object whose keys are all in
- * knownKeys (NULL-terminated). On failure logs why at ERROR, leaves nothing to close and
- * returns STATUS_INVALID_PARAMETER. */
-NTSTATUS vsp_params_init(vsp_params *params, const VSWITCHSIM_HOST *host, const char *paramsJson,
-                         const char *const *knownKeys);
-void vsp_params_close(vsp_params *params);
-
-/* Each getter leaves the default in *out when the key is absent and logs and returns
- * STATUS_INVALID_PARAMETER when the value is of the wrong type or out of range. */
-NTSTATUS vsp_params_int(vsp_params *params, const char *key, long long min, long long max,
-                        long long *out);
-NTSTATUS vsp_params_bool(vsp_params *params, const char *key, bool *out);
-
-/* A duration string with a unit: "250ns", "100us", "1.5ms", "2s". Returns false when
- * malformed. The result is in nanoseconds, possibly fractional. */
-bool vsp_parse_duration(const char *text, double *ns);
-
-/* ---- Timing distributions ------------------------------------------------------------ */
-
-typedef enum vsp_dist_kind {
-    VSP_DIST_CONSTANT,    /* a */
-    VSP_DIST_UNIFORM,     /* [a, b] */
-    VSP_DIST_EXPONENTIAL, /* mean a */
-    VSP_DIST_LOGNORMAL    /* mu a, sigma b of ln(ns) */
-} vsp_dist_kind;
-
-typedef struct vsp_dist {
-    vsp_dist_kind kind;
-    double a, b;
-} vsp_dist;
-
-/* A distribution param: a bare duration string (constant) or an object
- * {"dist":"constant","value":D} | {"dist":"uniform","min":D,"max":D} |
- * {"dist":"exponential","mean":D} | {"dist":"lognormal","mean":D,"p99":D} |
- * {"dist":"lognormal","mu":X,"sigma":Y} (mu, sigma of ln ns). */
-NTSTATUS vsp_params_dist(vsp_params *params, const char *key, vsp_dist *out);
-
-/* Fits mu and sigma so that the mean and the 99th percentile are as given; false when
- * no lognormal has them (p99 must exceed the mean, and not by too much). */
-bool vsp_dist_lognormal_fit(vsp_dist *d, double meanNs, double p99Ns);
-
-/* One draw from the instance's random stream, rounded to whole nanoseconds. */
-VSWITCHSIM_TIME_NS vsp_dist_sample(const vsp_dist *d, const VSWITCHSIM_HOST *host);
-double vsp_dist_mean(const vsp_dist *d);
 
 /* ---- Switches and per-port maps ------------------------------------------------------- */
 

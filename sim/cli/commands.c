@@ -7,11 +7,8 @@
 #include "cli/help.h"
 
 const vs_cli_command *const vs_cli_commands[] = {
-    &vs_cli_run_command,
-    &vs_cli_validate_command,
-    &vs_cli_plugin_info_command,
-    &vs_cli_sweep_command,
-    &vs_cli_plan_command,
-    &vs_cli_help_command,
-    NULL,
+    &vs_cli_run_command,         &vs_cli_validate_command,
+    &vs_cli_plugin_info_command, &vs_cli_sweep_command,
+    &vs_cli_plan_command,        &vs_cli_new_plugin_command,
+    &vs_cli_help_command,        NULL,
 };

@@ -210,6 +210,111 @@ void vs_host_release_blocks(vs_plugin_instance *pi)
     }
 }
 
+/* ---- Params: the scenario's reader behind each typed getter (plugin_params.h) ---- */
+
+static vs_plugin_params *params_of(const VSWITCHSIM_HOST *host)
+{
+    vs_plugin_instance *pi = from(host);
+    if (!pi->params) { /* parsed at the first getter: most plugins never ask */
+        const vs_config *cfg = pi->sim->cfg;
+        const vs_plugin_spec *spec = &cfg->plugins[pi->sim->instances[pi->index].plugin];
+        pi->params = vs_plugin_params_new(host->InstanceName, spec->params_json, cfg->source_path);
+        if (!pi->params)
+            vs_sim_out_of_memory(pi->sim);
+    }
+    return pi->params;
+}
+
+static NTSTATUS param_status(const VSWITCHSIM_HOST *host, int rc)
+{
+    vs_plugin_instance *pi = from(host);
+    if (!pi->params || vs_plugin_params_oom(pi->params))
+        return vs_sim_out_of_memory(pi->sim), STATUS_INSUFFICIENT_RESOURCES;
+    return rc == 0 ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
+}
+
+static NTSTATUS host_param_int(const VSWITCHSIM_HOST *host, const char *name, INT64 lo, INT64 hi,
+                               INT64 dflt, INT64 *value)
+{
+    vs_plugin_params *pp = params_of(host);
+    int64_t v = dflt;
+    int rc = pp ? vs_plugin_params_int(pp, name, lo, hi, dflt, &v) : -1;
+    *value = v;
+    return param_status(host, rc);
+}
+
+static NTSTATUS host_param_number(const VSWITCHSIM_HOST *host, const char *name, double lo,
+                                  double hi, double dflt, double *value)
+{
+    vs_plugin_params *pp = params_of(host);
+    *value = dflt;
+    return param_status(host, pp ? vs_plugin_params_number(pp, name, lo, hi, dflt, value) : -1);
+}
+
+static NTSTATUS host_param_string(const VSWITCHSIM_HOST *host, const char *name, const char *dflt,
+                                  const char **value)
+{
+    vs_plugin_params *pp = params_of(host);
+    *value = dflt;
+    return param_status(host, pp ? vs_plugin_params_string(pp, name, dflt, value) : -1);
+}
+
+static NTSTATUS host_param_bool(const VSWITCHSIM_HOST *host, const char *name, BOOLEAN dflt,
+                                BOOLEAN *value)
+{
+    vs_plugin_params *pp = params_of(host);
+    bool v = dflt != 0;
+    int rc = pp ? vs_plugin_params_bool(pp, name, dflt != 0, &v) : -1;
+    *value = v ? TRUE : FALSE;
+    return param_status(host, rc);
+}
+
+static NTSTATUS host_param_duration(const VSWITCHSIM_HOST *host, const char *name,
+                                    VSWITCHSIM_TIME_NS lo, VSWITCHSIM_TIME_NS hi,
+                                    VSWITCHSIM_TIME_NS dflt, VSWITCHSIM_TIME_NS *value)
+{
+    vs_plugin_params *pp = params_of(host);
+    uint64_t v = dflt;
+    int rc = pp ? vs_plugin_params_duration(pp, name, lo, hi, dflt, &v) : -1;
+    *value = v;
+    return param_status(host, rc);
+}
+
+/* The engine's distribution as the SDK spells it; the values stay the params'. */
+static void sdk_dist(const vs_dist *d, VSWITCHSIM_DISTRIBUTION *out)
+{
+    static const UINT32 kinds[] = {
+        [VS_DIST_CONSTANT] = VSWITCHSIM_DIST_CONSTANT,
+        [VS_DIST_UNIFORM] = VSWITCHSIM_DIST_UNIFORM,
+        [VS_DIST_EXPONENTIAL] = VSWITCHSIM_DIST_EXPONENTIAL,
+        [VS_DIST_LOGNORMAL] = VSWITCHSIM_DIST_LOGNORMAL,
+        [VS_DIST_EMPIRICAL] = VSWITCHSIM_DIST_EMPIRICAL,
+    };
+    *out = (VSWITCHSIM_DISTRIBUTION){.Kind = kinds[d->kind], .A = d->a, .B = d->b};
+    if (d->kind == VS_DIST_EMPIRICAL) { /* at most EMPIRICAL_MAX (10^6) values */
+        out->Values = d->values;
+        out->ValueCount = (UINT32)d->nvalues;
+    }
+}
+
+static NTSTATUS host_param_dist(const VSWITCHSIM_HOST *host, const char *name,
+                                const char *dflt_json, VSWITCHSIM_DISTRIBUTION *value)
+{
+    vs_plugin_params *pp = params_of(host);
+    const vs_dist *d = NULL;
+    int rc = pp ? vs_plugin_params_dist(pp, name, dflt_json, &d) : -1;
+    *value = (VSWITCHSIM_DISTRIBUTION){.Kind = VSWITCHSIM_DIST_CONSTANT};
+    if (d)
+        sdk_dist(d, value);
+    return param_status(host, rc);
+}
+
+static NTSTATUS host_check_params(const VSWITCHSIM_HOST *host)
+{
+    vs_plugin_params *pp = params_of(host);
+    return param_status(host, pp ? vs_plugin_params_check(pp) : -1);
+}
+
 void vs_host_table_init(vs_plugin_instance *pi, const char *name, uint32_t host, uint32_t hosts)
 {
     pi->host = (VSWITCHSIM_HOST){
@@ -222,6 +327,13 @@ void vs_host_table_init(vs_plugin_instance *pi, const char *name, uint32_t host,
         .Log = host_log,
         .AllocateWithTag = host_alloc,
         .FreeWithTag = host_free,
+        .GetParamInt = host_param_int,
+        .GetParamNumber = host_param_number,
+        .GetParamString = host_param_string,
+        .GetParamBool = host_param_bool,
+        .GetParamDuration = host_param_duration,
+        .GetParamDistribution = host_param_dist,
+        .CheckParams = host_check_params,
         .InstanceName = name,
         .HostIndex = host,
         .HostCount = hosts,

@@ -9,6 +9,7 @@
 
 #include "kernel/kernel.h"
 #include "model/sim.h"
+#include "scenario/plugin_params.h"
 
 typedef struct vs_tag_usage {
     ULONG tag;
@@ -26,6 +27,7 @@ typedef struct vs_plugin_instance {
     struct vs_block *blocks;         /* live AllocateWithTag blocks, released at unload */
     void *copy;                      /* a driver on a host other than 0: its own copy's handle */
     vs_driver_entry_fn driver_entry; /* a driver: this host's copy's DriverEntry */
+    vs_plugin_params *params;        /* what the GetParam* getters read; NULL until one does */
 } vs_plugin_instance;
 
 /* Fills the host table with the simulator's services. */

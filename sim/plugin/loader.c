@@ -306,6 +306,26 @@ static int driver_of(vs_plugin_set *set, const vs_instance *in, vs_plugin_instan
     return pi->copy ? 0 : -1;
 }
 
+/* A param a getter found bad, or (after an entry that returned success) a key of params
+ * that no getter asked for: the plugin's line in err, whatever the entry returned. A
+ * plugin that never called a getter reads its params itself: nothing to check. */
+static bool params_refused(vs_plugin_instance *pi, bool entered, char err[VS_ERROR_MAX])
+{
+    if (!pi->params)
+        return false;
+    if (!vs_plugin_params_error(pi->params) && entered)
+        vs_plugin_params_check(pi->params);
+    if (vs_plugin_params_oom(pi->params)) {
+        vs_sim_out_of_memory(pi->sim);
+        snprintf(err, VS_ERROR_MAX, "out of memory");
+        return true;
+    }
+    const char *why = vs_plugin_params_error(pi->params);
+    if (why)
+        snprintf(err, VS_ERROR_MAX, "%s", why);
+    return why != NULL;
+}
+
 static int instantiate(vs_plugin_set *set, uint32_t index, char err[VS_ERROR_MAX])
 {
     vs_sim *sim = set->sim;
@@ -334,13 +354,20 @@ static int instantiate(vs_plugin_set *set, uint32_t index, char err[VS_ERROR_MAX
         vs_sim_activity_end(sim);
         vs_kernel_set_entry_instance(UINT32_MAX);
     }
-    if (!NT_SUCCESS(st) || st == STATUS_PENDING) {
+    bool entered = NT_SUCCESS(st) && st != STATUS_PENDING;
+    pi->loaded = entered; /* refused below or not, it unloads as it loaded */
+    if (!p->driver && params_refused(pi, entered, err))
+        return -1;
+    if (pi->params && !vs_plugin_params_lent(pi->params)) { /* read: not needed for the run */
+        vs_plugin_params_free(pi->params);
+        pi->params = NULL;
+    }
+    if (!entered) {
         char buf[64];
         snprintf(err, VS_ERROR_MAX, "plugin \"%s\" (%s): %s failed on host %u with %s", p->name,
                  p->path, p->driver ? "DriverEntry" : "entry", in->host, vs_ntstatus_name(st, buf));
         return -1;
     }
-    pi->loaded = true;
     return 0;
 }
 
@@ -372,6 +399,8 @@ static void unload_instance(vs_plugin_set *set, uint32_t index)
     if (pi->loaded)
         report_leaks(pi);
     vs_host_release_blocks(pi);
+    vs_plugin_params_free(pi->params); /* its strings were the instance's until now */
+    pi->params = NULL;
     pi->loaded = false;
     set->sim->instances[index].unloaded = true;
     free(pi->tags);

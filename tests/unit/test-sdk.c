@@ -675,6 +675,38 @@ Test(sdk, host_table_starts_with_version_and_size)
     cr_assert_geq(VSWITCHSIM_ABI_VERSION, 1u);
 }
 
+/* The params getters came from the Reserved room (ABI 1): every member before them and
+ * SimulatorContext after them stay where a plugin built against the older header has
+ * them, and the table keeps its size. */
+Test(sdk, params_getters_took_reserved_room_and_moved_nothing)
+{
+    ASSERT_OFFSET(VSWITCHSIM_HOST, FreeWithTag, 56);
+    ASSERT_OFFSET(VSWITCHSIM_HOST, InstanceName, 64);
+    ASSERT_OFFSET(VSWITCHSIM_HOST, HostIndex, 72);
+    ASSERT_OFFSET(VSWITCHSIM_HOST, HostCount, 76);
+    ASSERT_OFFSET(VSWITCHSIM_HOST, GetParamInt, 80); /* where Reserved[0] was */
+    ASSERT_OFFSET(VSWITCHSIM_HOST, GetParamNumber, 88);
+    ASSERT_OFFSET(VSWITCHSIM_HOST, GetParamString, 96);
+    ASSERT_OFFSET(VSWITCHSIM_HOST, GetParamBool, 104);
+    ASSERT_OFFSET(VSWITCHSIM_HOST, GetParamDuration, 112);
+    ASSERT_OFFSET(VSWITCHSIM_HOST, GetParamDistribution, 120);
+    ASSERT_OFFSET(VSWITCHSIM_HOST, CheckParams, 128);
+    ASSERT_OFFSET(VSWITCHSIM_HOST, Reserved, 136);
+    ASSERT_OFFSET(VSWITCHSIM_HOST, SimulatorContext, 144);
+    ASSERT_SIZE(VSWITCHSIM_HOST, 152);
+    ASSERT_SIZE(VSWITCHSIM_DISTRIBUTION, 24);
+    ASSERT_OFFSET(VSWITCHSIM_DISTRIBUTION, A, 8);
+    ASSERT_OFFSET(VSWITCHSIM_DISTRIBUTION, Values, 8);
+    ASSERT_OFFSET(VSWITCHSIM_DISTRIBUTION, B, 16);
+}
+
+Test(sdk, host_without_params_getters_is_told_apart)
+{
+    VSWITCHSIM_HOST host;
+    memset(&host, 0, sizeof(host)); /* an older simulator zeroes what was Reserved */
+    cr_assert_not(VswitchsimHostHasParams(&host));
+}
+
 Test(sdk, pool_tag_reads_as_written)
 {
     ULONG tag = VSWITCHSIM_TAG('F', 'l', 'o', 'w');
@@ -725,6 +757,44 @@ Test(sdk, random_double_is_in_unit_interval)
         double u = VswitchsimRandomDouble(&host);
         cr_assert(u >= 0.0 && u < 1.0, "%a", u);
     }
+}
+
+Test(sdk, sample_distribution_draws_each_kind)
+{
+    static const double values[] = {10.0, 20.0, 30.0};
+    VSWITCHSIM_HOST host;
+    VSWITCHSIM_DISTRIBUTION d;
+    memset(&host, 0, sizeof(host));
+    host.Random = fake_random;
+    scripted_next = 0;
+    memset(&d, 0, sizeof(d));
+    d.Kind = VSWITCHSIM_DIST_CONSTANT;
+    d.A = 1499.5;
+    cr_assert_eq(VswitchsimSampleDistribution(&host, &d), 1500, "rounded half up");
+    d.A = -3;
+    cr_assert_eq(VswitchsimSampleDistribution(&host, &d), 0, "clamped at 0");
+    d.A = 1e30;
+    cr_assert_eq(VswitchsimSampleDistribution(&host, &d), 1000000000000000000ull, "at most 1e18");
+    d.Kind = VSWITCHSIM_DIST_UNIFORM;
+    d.A = 100;
+    d.B = 200;
+    scripted_next = 2; /* u = 0.5 */
+    cr_assert_eq(VswitchsimSampleDistribution(&host, &d), 150);
+    d.Kind = VSWITCHSIM_DIST_EXPONENTIAL;
+    d.A = 1000;
+    scripted_next = 0; /* u = 0: -mean * log1p(-0) = 0 */
+    cr_assert_eq(VswitchsimSampleDistribution(&host, &d), 0);
+    scripted_next = 2; /* u = 0.5: mean * ln 2 */
+    cr_assert_eq(VswitchsimSampleDistribution(&host, &d), 693);
+    d.Kind = VSWITCHSIM_DIST_EMPIRICAL;
+    d.Values = values;
+    d.ValueCount = 3;
+    scripted_next = 0; /* u = 0: the first */
+    cr_assert_eq(VswitchsimSampleDistribution(&host, &d), 10);
+    scripted_next = 1; /* u just below 1: the last, never past it */
+    cr_assert_eq(VswitchsimSampleDistribution(&host, &d), 30);
+    scripted_next = 2; /* u = 0.5 */
+    cr_assert_eq(VswitchsimSampleDistribution(&host, &d), 20);
 }
 
 Test(sdk, check_host_accepts_only_its_own_abi)
