@@ -8,6 +8,7 @@
 
 #include "base/json_alloc.h"
 #include "cli/cli.h"
+#include "scenario/builtin_dirs.h"
 #include "sweep/exec.h"
 
 static const char USAGE[] =
@@ -51,8 +52,9 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0)
         return fputs(USAGE, stdout), VS_EXIT_OK;
     if (strcmp(cmd, "--version") == 0)
-        return printf("vswitchsim %s\nmpi: %s\n", VSWITCHSIM_VERSION,
-                      vs_mpi_available() ? "yes" : "no"),
+        return printf("vswitchsim %s\nmpi: %s\nplugins: %s\nscenarios: %s\n", VSWITCHSIM_VERSION,
+                      vs_mpi_available() ? "yes" : "no", vs_plugin_builtin_dir(),
+                      vs_scenario_builtin_dir()),
                VS_EXIT_OK;
     if (strcmp(cmd, "run") == 0)
         return vs_cmd_run(argc - 1, argv + 1);

@@ -229,14 +229,6 @@ int vs_scenario_load(const char *path, const vs_scenario_options *opts, vs_confi
     return sc.oom ? oom_error(&sc) : rc;
 }
 
-const char *vs_scenario_default_path(void)
-{
-    static const char build[] = VSWITCHSIM_SCENARIO_DIR_BUILD "/quickstart.json";
-    if (access(build, R_OK) == 0)
-        return build;
-    return VSWITCHSIM_SCENARIO_DIR_INSTALL "/quickstart.json";
-}
-
 /* CSV files ---------------------------------------------------------------------- */
 
 #define VS__CSV_BUF (VS__CSV_LINE_MAX * 16)
