@@ -43,6 +43,17 @@ static bool in_build_tree(const char *exe_dir)
     return strncmp(exe_dir, build, n) == 0 && (exe_dir[n] == '/' || exe_dir[n] == '\0');
 }
 
+/* Copies src into out, or an empty string when it does not fit (then nothing is found
+ * there, and an error message shows the empty folder rather than a wrong one). */
+static void copy_path(char out[PATH_MAX], const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= PATH_MAX)
+        n = 0;
+    memcpy(out, src, n);
+    out[n] = '\0';
+}
+
 /* out: exe_dir/rel when that folder exists (an installed layout, wherever it is), else
  * the build tree's folder for a build-tree executable, else exe_dir/rel anyway (for the
  * error messages), else, without /proc, the configured install folder. */
@@ -52,14 +63,9 @@ static void pick(char out[PATH_MAX], const char *exe_dir, bool in_build, const c
     char installed[PATH_MAX];
     int n = exe_dir ? snprintf(installed, sizeof installed, "%s/%s", exe_dir, rel) : -1;
     bool fits = n > 0 && n < PATH_MAX;
-    const char *src = configured;
     if (fits && is_dir(installed) && realpath(installed, out))
         return;
-    if (in_build)
-        src = build_dir;
-    else if (fits)
-        src = installed;
-    snprintf(out, PATH_MAX, "%s", src);
+    copy_path(out, in_build ? build_dir : fits ? installed : configured);
 }
 
 static void find_dirs(void)
