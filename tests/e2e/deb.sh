@@ -26,15 +26,18 @@ echo "packages: $(basename "$main") $(stat -c %s "$main") bytes, $(basename "$de
 # What each holds, and what it depends on.
 dpkg-deb -c "$main" | awk '{print $6}' > "$WORK/main.list"
 dpkg-deb -c "$dev" | awk '{print $6}' > "$WORK/dev.list"
-for f in ./usr/bin/vswitchsim ./usr/lib/vswitchsim/plugins/flowtable.so \
-         ./usr/lib/vswitchsim/plugins/flowtable_wdk.so ./usr/share/vswitchsim/scenarios/quickstart.json \
+# /usr/lib, or /usr/lib/<multiarch> when the build was configured for /usr.
+libdir=$(sed -n 's|^\./usr/\(lib.*\)/vswitchsim/plugins/flowtable\.so$|\1|p' "$WORK/main.list")
+[ -n "$libdir" ] || fail "$(basename "$main") has no lib*/vswitchsim/plugins/flowtable.so"
+for f in ./usr/bin/vswitchsim ./usr/$libdir/vswitchsim/plugins/flowtable_wdk.so \
+         ./usr/share/vswitchsim/scenarios/quickstart.json \
          ./usr/share/vswitchsim/scenarios/schema.json ./usr/share/doc/vswitchsim/docs/wdk.md; do
   grep -qx "$f" "$WORK/main.list" || fail "$(basename "$main") lacks $f"
 done
 for f in ./usr/include/vswitchsim/fwps.h ./usr/include/vswitchsim/plugin.h \
          ./usr/include/vswitchsim/wdk/ntddk.h ./usr/share/pkgconfig/vswitchsim.pc \
-         ./usr/share/pkgconfig/vswitchsim-wdk.pc ./usr/lib/cmake/vswitchsim/vswitchsimConfig.cmake \
-         ./usr/lib/cmake/vswitchsim/vswitchsimTargets.cmake; do
+         ./usr/share/pkgconfig/vswitchsim-wdk.pc ./usr/$libdir/cmake/vswitchsim/vswitchsimConfig.cmake \
+         ./usr/$libdir/cmake/vswitchsim/vswitchsimTargets.cmake; do
   grep -qx "$f" "$WORK/dev.list" || fail "$(basename "$dev") lacks $f"
 done
 ! grep -q '^./usr/include/' "$WORK/main.list" || fail "headers in $(basename "$main")"
@@ -50,7 +53,7 @@ version=$(dpkg-deb -f "$main" Version)
   fail "vswitchsim-dev Depends: $(dpkg-deb -f "$dev" Depends)"
 # Every shared library the program and its plugins need comes from a dependency.
 mkdir "$WORK/x" && dpkg-deb -x "$main" "$WORK/x"
-for elf in "$WORK/x/usr/bin/vswitchsim" "$WORK"/x/usr/lib/vswitchsim/plugins/*.so; do
+for elf in "$WORK/x/usr/bin/vswitchsim" "$WORK"/x/usr/$libdir/vswitchsim/plugins/*.so; do
   for so in $(readelf -d "$elf" | sed -n 's/.*NEEDED.*\[\(.*\)\]/\1/p'); do
     case "$so" in
       libc.so.*|libm.so.*|libdl.so.*|libpthread.so.*|ld-linux*) pkg=libc6 ;;
@@ -96,10 +99,10 @@ mkdir "$WORK/away" && cd "$WORK/away"
 start=$(date +%s%N)
 install_debs "$main"
 [ "$(command -v vswitchsim)" = /usr/bin/vswitchsim ] || fail "vswitchsim is not /usr/bin/vswitchsim on PATH"
-vswitchsim --version | grep -qx 'plugins: /usr/lib/vswitchsim/plugins' || fail "--version: $(vswitchsim --version)"
+vswitchsim --version | grep -qx "plugins: /usr/$libdir/vswitchsim/plugins" || fail "--version: $(vswitchsim --version)"
 vswitchsim run --json q.json > q.txt
 jq_true q.json '.scenario == "quickstart" and .verifier.violations == []'
-jq_true q.json 'all(.plugins[]; .path | startswith("/usr/lib/vswitchsim/plugins/"))'
+jq_true q.json 'all(.plugins[]; .path | startswith($p))' --arg p "/usr/$libdir/vswitchsim/plugins/"
 grep -q 'verifier: 0 violations' q.txt || fail "no summary: $(head -5 q.txt)"
 
 install_debs "$dev"
@@ -116,7 +119,7 @@ CM
 cmake -S proj -B proj/build > /dev/null
 cmake --build proj/build > /dev/null
 cmake --install proj/build --prefix "$WORK/plugprefix" > /dev/null
-plugdir=$WORK/plugprefix/lib/vswitchsim/plugins
+plugdir=$WORK/plugprefix/$libdir/vswitchsim/plugins
 [ -f "$plugdir/callout.so" ] || fail "not installed under the plugin's prefix: $(find "$WORK/plugprefix")"
 cp "$SCEN/out-of-tree.json" .
 vswitchsim run out-of-tree.json --set plugins.0.path=callout --plugin-path "$plugdir" --json c.json --quiet
@@ -129,7 +132,7 @@ jq_true p.json '.plugins[0].saves > 0 and .verifier.violations == []'
 
 remove_debs
 trap 'rm -rf "$WORK"' EXIT
-[ ! -e /usr/bin/vswitchsim ] && [ ! -e /usr/include/vswitchsim ] && [ ! -e /usr/lib/vswitchsim ] ||
+[ ! -e /usr/bin/vswitchsim ] && [ ! -e /usr/include/vswitchsim ] && [ ! -e "/usr/$libdir/vswitchsim" ] ||
   fail "files left after dpkg -r"
 echo "installed, ran, built a plugin and removed in $(( ($(date +%s%N) - start) / 1000000 )) ms"
 echo "ok"

@@ -24,10 +24,12 @@ for f in bin/vswitchsim include/vswitchsim/fwps.h include/vswitchsim/plugin.h \
          share/doc/vswitchsim/docs/wdk.md; do
   [ -e "$prefix/$f" ] || fail "not installed: $f"
 done
-libdir=$(cd "$prefix" && ls -d lib*/vswitchsim/plugins | head -1)
+# lib/vswitchsim/plugins, or lib/<multiarch>/... when configured for /usr (GNUInstallDirs).
+libdir=$(cd "$prefix" && find lib* -type d -path '*/vswitchsim/plugins' | head -1)
+[ -n "$libdir" ] || fail "no lib*/vswitchsim/plugins folder installed"
 [ -e "$prefix/$libdir/flowtable.so" ] || fail "example plugins not installed"
 [ -e "$prefix/$libdir/flowtable_wdk.so" ] || fail "the example driver is not installed"
-ls "$prefix"/lib*/cmake/vswitchsim/vswitchsimConfig.cmake > /dev/null || fail "no CMake package"
+[ -n "$(find "$prefix"/lib* -path '*/cmake/vswitchsim/vswitchsimConfig.cmake')" ] || fail "no CMake package"
 if grep -rl "$WORK/staged" "$prefix"; then
   fail "installed files name the prefix they were installed to (listed above)"
 fi
