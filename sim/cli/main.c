@@ -9,6 +9,7 @@
 #include "base/json_alloc.h"
 #include "cli/cli.h"
 #include "cli/help.h"
+#include "scenario/builtin_dirs.h"
 #include "sweep/exec.h"
 
 int main(int argc, char **argv)
@@ -20,8 +21,9 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
         return vs_cli_print_program_help(stdout), VS_EXIT_OK;
     if (strcmp(cmd, "--version") == 0)
-        return printf("vswitchsim %s\nmpi: %s\n", VSWITCHSIM_VERSION,
-                      vs_mpi_available() ? "yes" : "no"),
+        return printf("vswitchsim %s\nmpi: %s\nplugins: %s\nscenarios: %s\n", VSWITCHSIM_VERSION,
+                      vs_mpi_available() ? "yes" : "no", vs_plugin_builtin_dir(),
+                      vs_scenario_builtin_dir()),
                VS_EXIT_OK;
     const vs_cli_command *command = vs_cli_find_command(cmd);
     if (command)

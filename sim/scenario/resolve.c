@@ -11,14 +11,6 @@
 
 #include "scenario/resolve.h"
 
-const char *vs_plugin_builtin_dir(void)
-{
-    struct stat st;
-    if (stat(VSWITCHSIM_BUILD_PLUGIN_DIR, &st) == 0 && S_ISDIR(st.st_mode))
-        return VSWITCHSIM_BUILD_PLUGIN_DIR;
-    return VSWITCHSIM_INSTALL_PLUGIN_DIR;
-}
-
 static bool is_path(const char *ref)
 {
     size_t n = strlen(ref);

@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "scenario/builtin_dirs.h" /* vs_plugin_builtin_dir */
+
 /* Returns a malloc'ed path of an existing regular file, or NULL with a reason in err
  * ("no plugin \"foo\" in ./a:/b:/usr/lib/...", "./x.so: No such file or directory"), which
  * is exactly VS_RESOLVE_OOM when it ran out of memory. */
@@ -16,8 +18,5 @@
 
 char *vs_plugin_resolve(const char *ref, const char *scenario_dir, const char *const *search_dirs,
                         char *err, size_t errlen);
-
-/* The built-in plugin folder: the build tree's while it exists, else the installed one. */
-const char *vs_plugin_builtin_dir(void);
 
 #endif /* VS_RESOLVE_H */

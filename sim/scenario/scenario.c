@@ -280,14 +280,6 @@ json_t *vs_scenario_tree(const char *path, char err[VS_ERROR_MAX])
     return root;
 }
 
-const char *vs_scenario_default_path(void)
-{
-    static const char build[] = VSWITCHSIM_SCENARIO_DIR_BUILD "/quickstart.json";
-    if (access(build, R_OK) == 0)
-        return build;
-    return VSWITCHSIM_SCENARIO_DIR_INSTALL "/quickstart.json";
-}
-
 /* CSV files ---------------------------------------------------------------------- */
 
 #define VS__CSV_BUF (VS__CSV_LINE_MAX * 16)

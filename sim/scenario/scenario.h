@@ -51,8 +51,9 @@ int vs_scenario_load_text(const char *text, size_t len, const char *name, const 
  * err, when a file of it cannot be read or parsed. The caller json_decref()s it. */
 struct json_t *vs_scenario_tree(const char *path, char err[VS_ERROR_MAX]);
 
-/* The scenario `vswitchsim run` uses without an argument: scenarios/quickstart.json from
- * the source tree while developing, else the installed copy. Never NULL. */
+/* The scenario `vswitchsim run` uses without an argument: quickstart.json in
+ * vs_scenario_builtin_dir() (builtin_dirs.h): the installed copy beside the program, or
+ * the source tree's for a build-tree program. Never NULL. Defined in builtin_dirs.c. */
 const char *vs_scenario_default_path(void);
 
 /* "2ms", "1.5s", "250us", "100ns", "1m", "1h" -> ns. Returns -1 unless the whole string

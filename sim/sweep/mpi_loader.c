@@ -5,7 +5,6 @@
  * vs_mpi_launched reads the environment whatever the build: the CLI then refuses with
  * vs_mpi_open's message rather than running the same sweep N times.
  */
-#define _GNU_SOURCE /* readlink's /proc/self/exe is Linux's */
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
@@ -14,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/self.h"
 #include "sweep/exec.h"
 #include "sweep/mpi_module.h"
 
@@ -44,18 +44,13 @@ bool vs_mpi_launched(void)
  * Returns -1 with err when the executable cannot be found or the path is too long. */
 static int module_path(char path[PATH_MAX], char err[VS_ERROR_MAX])
 {
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n < 0) {
+    char exe_dir[PATH_MAX];
+    if (vs_self_dir(exe_dir) != 0) {
         snprintf(err, VS_ERROR_MAX, "/proc/self/exe: %s", strerror(errno));
         return -1;
     }
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (slash)
-        *slash = '\0';
-    int len =
-        snprintf(path, PATH_MAX, "%s/%s/%s", exe, VSWITCHSIM_MPI_MODULE_DIR, VS_MPI_MODULE_NAME);
+    int len = snprintf(path, PATH_MAX, "%s/%s/%s", exe_dir, VSWITCHSIM_MPI_MODULE_DIR,
+                       VS_MPI_MODULE_NAME);
     if (len < 0 || len >= PATH_MAX) {
         snprintf(err, VS_ERROR_MAX, "the MPI module's path is longer than PATH_MAX");
         return -1;

@@ -15,6 +15,7 @@
 #include "base/file.h"
 #include "base/grow.h"
 #include "base/ntstatus.h"
+#include "base/self.h"
 #include "tmpdir.h"
 
 /* ---- error.h ------------------------------------------------------------------------- */
@@ -207,4 +208,17 @@ Test(ntstatus, the_table_names_every_code_the_sdk_defines)
 {
     cr_assert_geq(check_codes_of("fwps.h"), 18);
     cr_assert_geq(check_codes_of("wdk/ntdef.h"), 13);
+}
+
+Test(self, dir_is_the_folder_of_this_test_binary)
+{
+    /* This binary is build/tests/test-base (tests/CMakeLists.txt), wherever ctest runs it
+     * from; /proc/self/exe names the file, symlinks resolved. */
+    char dir[PATH_MAX], build[PATH_MAX], want[PATH_MAX + 8];
+    cr_assert_eq(vs_self_dir(dir), 0);
+    const char *b = getenv("VSWITCHSIM_BUILD_DIR");
+    cr_assert_not_null(b, "run through ctest");
+    cr_assert_not_null(realpath(b, build));
+    snprintf(want, sizeof want, "%s/tests", build);
+    cr_assert_str_eq(dir, want);
 }

@@ -4,6 +4,7 @@
  * tests do not need the example plugins to be built.
  */
 #include <criterion/criterion.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1818,6 +1819,20 @@ Test(scenario, default_path)
     cr_assert_not_null(p);
     size_t n = strlen(p);
     cr_assert(n > 16 && strcmp(p + n - 16, "/quickstart.json") == 0, "%s", p);
+}
+
+Test(scenario, builtin_dirs_of_a_build_tree_binary)
+{
+    /* This test binary is in the build tree, with no installed layout around it: the
+     * build tree's plugins and the source tree's scenarios. */
+    const char *b = getenv("VSWITCHSIM_PLUGIN_DIR"), *src = getenv("VSWITCHSIM_SOURCE_DIR");
+    cr_assert(b && src, "run through ctest");
+    char want[PATH_MAX], got[PATH_MAX];
+    cr_assert_not_null(realpath(b, want));
+    cr_assert_not_null(realpath(vs_plugin_builtin_dir(), got), "%s", vs_plugin_builtin_dir());
+    cr_assert_str_eq(got, want);
+    snprintf(want, sizeof want, "%s/scenarios/quickstart.json", src);
+    cr_assert_str_eq(vs_scenario_default_path(), want);
 }
 
 Test(scenario, quickstart_is_valid)

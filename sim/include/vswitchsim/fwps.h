@@ -2,7 +2,9 @@
  * vswitchsim/fwps.h: the WFP vSwitch callout API (fwpsk.h, ntddndis.h) in userspace.
  *
  * Names, parameter order and Windows x64 layouts follow the WDK so that callout code
- * compiles here unchanged. Sources and open questions: shared/spec/wfp-vswitch-api.md.
+ * compiles here unchanged. Sources: the WDK reference pages of fwpsk.h and ntddndis.h
+ * (learn.microsoft.com) and the Windows SDK metadata. What the simulator does with them:
+ * docs/sequence.md and docs/wdk.md, installed as <prefix>/share/doc/vswitchsim/docs/.
  * Windows types keep their Windows widths on LP64 Linux: ULONG is 32-bit, WCHAR is
  * 16-bit (not wchar_t), SIZE_T is 64-bit. NDIS layouts were checked against the
  * generated syntax of learn.microsoft.com's ntddndis pages and a WDK-derived ntddndis.h;
@@ -185,8 +187,8 @@ typedef enum _NDIS_SWITCH_PORT_STATE {
 
 #define NDIS_SWITCH_PORT_PARAMETERS_REVISION_1 1
 
-/* NDIS_SWITCH_PORT_PARAMETERS.Flags (ntddndis.h; values from the Windows SDK metadata,
- * wfp-vswitch-api.md section 7). RESTORING_PORT marks a port created to restore a VM. */
+/* NDIS_SWITCH_PORT_PARAMETERS.Flags (ntddndis.h; values from the Windows SDK metadata).
+ * RESTORING_PORT marks a port created to restore a VM. */
 #define NDIS_SWITCH_PORT_PARAMETERS_FLAG_UNTRUSTED_INTERNAL_PORT 0x00000001
 #define NDIS_SWITCH_PORT_PARAMETERS_FLAG_RESTORING_PORT 0x00000002
 
@@ -242,8 +244,7 @@ typedef enum _NDIS_SWITCH_NIC_STATE {
 
 #define NDIS_SWITCH_NIC_PARAMETERS_REVISION_1 1
 
-/* NDIS_SWITCH_NIC_PARAMETERS.Flags (ntddndis.h; values from the Windows SDK metadata,
- * wfp-vswitch-api.md section 7). */
+/* NDIS_SWITCH_NIC_PARAMETERS.Flags (ntddndis.h; values from the Windows SDK metadata). */
 #define NDIS_SWITCH_NIC_FLAGS_NIC_INITIALIZING 0x00000001
 #define NDIS_SWITCH_NIC_FLAGS_NIC_SUSPENDED 0x00000002
 #define NDIS_SWITCH_NIC_FLAGS_MAPPED_NIC_UPDATED 0x00000004
@@ -591,7 +592,7 @@ VSWITCHSIM_EXPORT void NTAPI FwpsvSwitchNotifyComplete0(void *completionContext,
 #define VSWITCHSIM_PIN_OFFSET(type, field, off) \
     VSWITCHSIM_STATIC_ASSERT(offsetof(type, field) == (off), offsetof_##type##_##field)
 
-/* Windows widths (CONTRACT.md section 2). */
+/* Windows widths, whatever the Linux ABI's: what a driver's source assumes. */
 VSWITCHSIM_PIN_SIZE(ULONG, 4);
 VSWITCHSIM_PIN_SIZE(NTSTATUS, 4);
 VSWITCHSIM_PIN_SIZE(UINT32, 4);
@@ -607,7 +608,7 @@ VSWITCHSIM_PIN_SIZE(IF_COUNTED_STRING, 516);
 VSWITCHSIM_PIN_SIZE(FWPS_VSWITCH_EVENT_TYPE, 4);
 VSWITCHSIM_PIN_SIZE(NDIS_SWITCH_PORT_TYPE, 4);
 
-/* Given by wfp-vswitch-api.md section 3. */
+/* The x64 layouts of ntddndis.h (NDIS 6.30+), offsets as the WDK's struct pages give them. */
 VSWITCHSIM_PIN_SIZE(NDIS_SWITCH_PARAMETERS, 1048);
 VSWITCHSIM_PIN_OFFSET(NDIS_SWITCH_PARAMETERS, Header, 0);
 VSWITCHSIM_PIN_OFFSET(NDIS_SWITCH_PARAMETERS, Flags, 4);

@@ -3,7 +3,8 @@
  * guiddef.h), with their Windows x64 widths on LP64 Linux, for driver source that is
  * compiled unchanged against the simulator. The vSwitch API itself and the types it
  * shares with this file (NTSTATUS, ULONG, WCHAR, GUID, UNICODE_STRING...) are in
- * <vswitchsim/fwps.h>; see docs/wdk.md for what is modelled and how.
+ * <vswitchsim/fwps.h>; see docs/wdk.md (installed as
+ * <prefix>/share/doc/vswitchsim/docs/wdk.md) for what is modelled and how.
  *
  * Wide characters: WCHAR is 16 bits, as on Windows, and a driver's L"..." literals must
  * be too, so driver source is compiled with -fshort-wchar (pkg-config --cflags

@@ -2,7 +2,8 @@
  * sal.h: the Source Annotation Language as no-ops, so that prototypes written the way
  * Microsoft publishes them (_In_, _Out_writes_bytes_(n), _IRQL_requires_max_(...),
  * _Function_class_(...)) compile here unchanged. The simulator checks what matters of
- * them at run time instead: IRQL rules are the verifier's (docs/wdk.md).
+ * them at run time instead: IRQL rules are the verifier's (docs/wdk.md, installed as
+ * <prefix>/share/doc/vswitchsim/docs/wdk.md).
  */
 #ifndef VSWITCHSIM_WDK_SAL_H
 #define VSWITCHSIM_WDK_SAL_H

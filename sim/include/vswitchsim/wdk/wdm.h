@@ -1,10 +1,12 @@
 /*
  * wdm.h: the kernel services a callout driver calls, on the simulator's virtual time
- * (docs/wdk.md). Each is exported by the vswitchsim program and resolved when the driver
- * is loaded; each acts for the simulated host whose code is running, and runs at the
+ * (docs/wdk.md, installed as <prefix>/share/doc/vswitchsim/docs/wdk.md). Each is
+ * exported by the vswitchsim program and resolved when the driver is loaded; each acts
+ * for the simulated host whose code is running, and runs at the
  * IRQL Windows documents: DriverEntry, DriverUnload and work items at PASSIVE_LEVEL,
  * DPCs and timer DPCs at DISPATCH_LEVEL, vSwitch callbacks at kernel.callback_irql.
- * The verifier checks the IRQL rules of each routine's WDK page (docs/verifier.md).
+ * The verifier checks the IRQL rules of each routine's WDK page (docs/wdk.md, "The
+ * verifier's IRQL rules").
  *
  * Opaque kernel objects (KDPC, KTIMER, KEVENT, KLOCK_QUEUE_HANDLE, DRIVER_OBJECT) keep
  * their Windows x64 sizes so that structures embedding them lay out as on Windows; their
