@@ -85,7 +85,11 @@ void vs_format_us(char out[VS_UNITS_MAX], double us, bool trim)
         snprintf(num, sizeof num, "%.*f", decimals_for(v), v);
     if (trim)
         trim_zeros(num);
-    snprintf(out, VS_UNITS_MAX, "%s %s", num, UNITS[i].name);
+    /* The number is at most a few characters; clipping it keeps room for " µs" (and tells
+     * the compiler so). */
+    size_t len = strnlen(num, VS_UNITS_MAX - 5);
+    memcpy(out, num, len);
+    snprintf(out + len, VS_UNITS_MAX - len, " %s", UNITS[i].name);
 }
 
 static bool ends_with(const char *s, size_t n, const char *suffix)
