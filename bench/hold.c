@@ -117,7 +117,7 @@ static void on_hold(vs_engine *eng, void *ctx, uint64_t arg)
         return;
     }
     m->left--;
-    vs_engine_schedule(eng, draw_delay(&m->rng), on_hold, m, arg);
+    vs_engine_post(eng, draw_delay(&m->rng), on_hold, m, arg);
 }
 
 static double hold_engine(size_t pending, uint64_t ops, uint64_t seed)
@@ -128,7 +128,7 @@ static double hold_engine(size_t pending, uint64_t ops, uint64_t seed)
     engine_hold m = {.left = ops};
     vs_rng_init(&m.rng, seed, 0);
     for (size_t i = 0; i < pending; i++)
-        if (!vs_engine_schedule(eng, draw_delay(&m.rng), on_hold, &m, 0)) {
+        if (!vs_engine_post(eng, draw_delay(&m.rng), on_hold, &m, 0)) {
             vs_engine_free(eng);
             return -1;
         }

@@ -73,7 +73,7 @@ static void phold_event(vs_engine *eng, void *ctx, uint64_t arg)
     lp->events++;
     if (m->all_remote || vs_rng_next(&lp->rng) < m->remote_below)
         dest = vs_rng_below(&lp->rng, m->nlp);
-    vs_engine_schedule(eng, phold_delay(m, lp), phold_event, m, dest);
+    vs_engine_post(eng, phold_delay(m, lp), phold_event, m, dest);
 }
 
 static void usage(FILE *out)
@@ -200,7 +200,7 @@ static int model_start(vs_engine *eng, phold_model *m, uint64_t start_events)
 {
     for (uint64_t i = 0; i < m->nlp; i++) {
         for (uint64_t k = 0; k < start_events; k++) {
-            if (vs_engine_schedule(eng, phold_delay(m, &m->lps[i]), phold_event, m, i) == 0)
+            if (!vs_engine_post(eng, phold_delay(m, &m->lps[i]), phold_event, m, i))
                 return -1;
         }
     }

@@ -56,9 +56,7 @@
 #define LEVELS 11                 /* 6-bit digits of a 64-bit time */
 #define NBUCKETS (LEVELS * DIGITS)
 #define NONE UINT32_MAX
-#define KEY_BYTES 12 /* time, slot: packed, as twelve bytes move faster than sixteen */
-#define CHUNK_BYTES 64
-#define CHUNK_KEYS ((CHUNK_BYTES - 4) / KEY_BYTES) /* five, after the link */
+#define CHUNK_EVENTS 8 /* 256 bytes: four cache lines of events, no link among them */
 #define MAX_SLOTS ((size_t)1 << 31)
 #define MAX_CHUNKS ((size_t)UINT32_MAX)
 #define MIN_CAPACITY 64
@@ -67,6 +65,23 @@
 /* Arrays of megabytes are touched all over: huge pages there remove most TLB misses. */
 #define HUGE_PAGE ((size_t)2 << 20)
 
+/* A pending event, whole, in its bucket: dispatch reads it in the order the queue holds
+ * it, with no other memory to fetch. A cancellable event (vs_engine_schedule) has fn
+ * NULL here and its record in the pool at index arg, where a cancel can find it. */
+typedef struct event {
+    vs_time_t time;
+    vs_event_fn fn;
+    void *ctx;
+    uint64_t arg;
+} event;
+
+typedef struct chunk {
+    event ev[CHUNK_EVENTS];
+} chunk;
+
+_Static_assert(sizeof(chunk) % CACHE_LINE == 0, "chunks tile cache lines");
+
+/* A cancellable event's record. */
 typedef struct event_rec {
     vs_event_fn fn; /* NULL while free or cancelled */
     void *ctx;
@@ -76,24 +91,17 @@ typedef struct event_rec {
     uint32_t next_free; /* free-list link while free */
 } event_rec;
 
-/* The link comes first, so key i starts at byte 4 + 12 i: none straddles a line. */
-typedef struct chunk {
-    uint32_t next; /* next chunk of the bucket or of the free list; NONE at the end */
-    unsigned char keys[CHUNK_BYTES - 4]; /* CHUNK_KEYS keys, then any bytes left */
-} chunk;
-
-_Static_assert(sizeof(chunk) == CHUNK_BYTES, "chunks tile cache lines");
-
+/* min and max bound the times ever appended (a cancel or compaction leaves them as they
+ * were: still bounds). A spread starts from min, so keys fall as low as they can; a
+ * bucket whose times are all one moves down whole, by its head (see bucket_spread). */
 typedef struct bucket {
     uint32_t head, tail; /* chunk ids, NONE when empty */
-    uint16_t pos;        /* keys already popped from the head chunk */
-    uint16_t fill;       /* keys in the tail chunk */
+    uint16_t pos;        /* events already popped from the head chunk */
+    uint16_t fill;       /* events in the tail chunk */
+    vs_time_t min, max;
 } bucket;
 
-typedef struct qkey {
-    vs_time_t time;
-    uint32_t slot;
-} qkey;
+#define BUCKET_EMPTY ((bucket){NONE, NONE, 0, 0, 0, 0})
 
 struct vs_engine {
     bucket buckets[NBUCKETS];  /* level L, digit d at L * DIGITS + d */
@@ -101,9 +109,10 @@ struct vs_engine {
     uint32_t levels;           /* bit L: occupied[L] != 0 */
     vs_time_t base;            /* keys are placed relative to it; see queue_rebase */
     chunk *chunks;
-    size_t chunk_cap;   /* chunks allocated */
-    size_t chunk_used;  /* chunks ever handed out; those above never touched */
-    size_t chunk_spare; /* on the free list or never touched */
+    uint32_t *chunk_next; /* [c]: the next chunk of c's bucket or of the free list */
+    size_t chunk_cap;     /* chunks allocated */
+    size_t chunk_used;    /* chunks ever handed out; those above never touched */
+    size_t chunk_spare;   /* on the free list or never touched */
     uint32_t chunk_free;
     event_rec *pool;
     size_t cap;  /* records in the pool */
@@ -147,7 +156,7 @@ static void *array_grow(void *old, size_t used, size_t ncap, size_t size)
     return p;
 }
 
-/* --- the record pool --- */
+/* --- the record pool of cancellable events --- */
 
 static int pool_reserve(vs_engine *eng, size_t ncap)
 {
@@ -189,15 +198,30 @@ static int pool_make_room(vs_engine *eng)
     return ncap > eng->cap ? pool_reserve(eng, ncap) : -1;
 }
 
+static vs_event_id id_make(uint32_t gen, uint32_t slot)
+{
+    return (uint64_t)gen << 32 | ((uint64_t)slot + 1);
+}
+
+/* An event in a bucket that was cancelled: only a pooled one can be. */
+static bool event_is_dead(const vs_engine *eng, const event *e)
+{
+    return e->fn == NULL && eng->pool[e->arg].fn == NULL;
+}
+
 /* --- chunks --- */
 
 static int chunks_grow(vs_engine *eng, size_t ncap)
 {
     if (ncap > MAX_CHUNKS)
         return -1;
+    uint32_t *next = array_grow(eng->chunk_next, eng->chunk_used, ncap, sizeof *next);
+    if (next == NULL)
+        return -1;
+    eng->chunk_next = next;
     chunk *c = array_grow(eng->chunks, eng->chunk_used, ncap, sizeof *c);
     if (c == NULL)
-        return -1;
+        return -1; /* the links grew, which harms nothing */
     eng->chunks = c;
     eng->chunk_spare += ncap - eng->chunk_cap;
     eng->chunk_cap = ncap;
@@ -219,49 +243,25 @@ static uint32_t chunk_take(vs_engine *eng)
     uint32_t c = eng->chunk_free;
 
     if (c != NONE)
-        eng->chunk_free = eng->chunks[c].next;
+        eng->chunk_free = eng->chunk_next[c];
     else
         c = (uint32_t)eng->chunk_used++;
     eng->chunk_spare--;
-    eng->chunks[c].next = NONE;
+    eng->chunk_next[c] = NONE;
     return c;
 }
 
 static void chunk_release(vs_engine *eng, uint32_t c)
 {
-    eng->chunks[c].next = eng->chunk_free;
+    eng->chunk_next[c] = eng->chunk_free;
     eng->chunk_free = c;
     eng->chunk_spare++;
 }
 
-/* --- keys: packed into chunks with memcpy, which compiles to plain moves --- */
-
-static vs_time_t key_time_at(const chunk *c, unsigned i)
+static void chunk_prefetch(const vs_engine *eng, uint32_t c)
 {
-    vs_time_t t;
-
-    memcpy(&t, c->keys + i * KEY_BYTES, sizeof t);
-    return t;
-}
-
-static qkey key_load(const chunk *c, unsigned i)
-{
-    qkey k;
-
-    memcpy(&k.time, c->keys + i * KEY_BYTES, sizeof k.time);
-    memcpy(&k.slot, c->keys + i * KEY_BYTES + sizeof k.time, sizeof k.slot);
-    return k;
-}
-
-static void key_store(chunk *c, unsigned i, qkey k)
-{
-    memcpy(c->keys + i * KEY_BYTES, &k.time, sizeof k.time);
-    memcpy(c->keys + i * KEY_BYTES + sizeof k.time, &k.slot, sizeof k.slot);
-}
-
-static vs_event_id id_make(uint32_t gen, uint32_t slot)
-{
-    return (uint64_t)gen << 32 | ((uint64_t)slot + 1);
+    for (size_t off = 0; off < sizeof(chunk); off += CACHE_LINE)
+        __builtin_prefetch((const char *)&eng->chunks[c] + off);
 }
 
 /* --- buckets --- */
@@ -294,7 +294,7 @@ static vs_time_t bucket_floor(vs_time_t base, unsigned level, unsigned digit)
     return high | (vs_time_t)digit << (level * DIGIT_BITS);
 }
 
-/* Keys in chunk c of bucket b: from pos in the head, up to fill in the tail. */
+/* Events in chunk c of bucket b: from pos in the head, up to fill in the tail. */
 static unsigned chunk_begin(const bucket *b, uint32_t c)
 {
     return c == b->head ? b->pos : 0;
@@ -302,7 +302,7 @@ static unsigned chunk_begin(const bucket *b, uint32_t c)
 
 static unsigned chunk_end(const bucket *b, uint32_t c)
 {
-    return c == b->tail ? b->fill : CHUNK_KEYS;
+    return c == b->tail ? b->fill : CHUNK_EVENTS;
 }
 
 static void bucket_mark(vs_engine *eng, unsigned level, unsigned digit)
@@ -318,51 +318,52 @@ static void bucket_unmark(vs_engine *eng, unsigned level, unsigned digit)
         eng->levels &= ~(1u << level);
 }
 
-/* Empties the bucket, giving back its chunks from `from` on. */
-static void bucket_clear(vs_engine *eng, unsigned level, unsigned digit, uint32_t from)
+static void chunks_release_from(vs_engine *eng, uint32_t c)
 {
-    bucket *b = &eng->buckets[level * DIGITS + digit];
-
-    for (uint32_t c = from; c != NONE;) {
-        uint32_t next = eng->chunks[c].next;
+    while (c != NONE) {
+        uint32_t next = eng->chunk_next[c];
         chunk_release(eng, c);
         c = next;
     }
-    *b = (bucket){NONE, NONE, 0, 0};
-    bucket_unmark(eng, level, digit);
 }
 
 /* Needs a spare chunk (chunks_reserve) whenever the tail is full or absent. */
 static inline __attribute__((always_inline)) void bucket_append(vs_engine *eng, unsigned level,
-                                                                unsigned digit, qkey k)
+                                                                unsigned digit, const event *e)
 {
     bucket *b = &eng->buckets[level * DIGITS + digit];
 
     if (b->tail == NONE) {
         b->head = b->tail = chunk_take(eng);
         b->pos = b->fill = 0;
+        b->min = b->max = e->time;
         bucket_mark(eng, level, digit);
-    } else if (b->fill == CHUNK_KEYS) {
-        uint32_t c = chunk_take(eng);
-        eng->chunks[b->tail].next = c;
-        b->tail = c;
-        b->fill = 0;
+    } else {
+        if (b->fill == CHUNK_EVENTS) {
+            uint32_t c = chunk_take(eng);
+            eng->chunk_next[b->tail] = c;
+            b->tail = c;
+            b->fill = 0;
+        }
+        b->min = e->time < b->min ? e->time : b->min;
+        b->max = e->time > b->max ? e->time : b->max;
     }
-    key_store(&eng->chunks[b->tail], b->fill++, k);
+    eng->chunks[b->tail].ev[b->fill++] = *e;
 }
 
-static void queue_push(vs_engine *eng, qkey k)
+static void queue_push(vs_engine *eng, const event *e)
 {
-    unsigned level = level_of(k.time, eng->base);
+    unsigned level = level_of(e->time, eng->base);
 
-    bucket_append(eng, level, digit_of(k.time, level), k);
+    bucket_append(eng, level, digit_of(e->time, level), e);
 }
 
-static qkey bucket_front(const vs_engine *eng, const bucket *b)
+static const event *bucket_front(const vs_engine *eng, const bucket *b)
 {
-    return key_load(&eng->chunks[b->head], b->pos);
+    return &eng->chunks[b->head].ev[b->pos];
 }
 
+/* On to the next event; on entering a chunk, the one after it starts loading. */
 static void bucket_pop_front(vs_engine *eng, unsigned index)
 {
     bucket *b = &eng->buckets[index];
@@ -372,13 +373,15 @@ static void bucket_pop_front(vs_engine *eng, unsigned index)
     if (h == b->tail) {
         if (b->pos == b->fill) { /* emptied: most buckets popped from hold one key */
             chunk_release(eng, h);
-            *b = (bucket){NONE, NONE, 0, 0};
+            *b = BUCKET_EMPTY;
             bucket_unmark(eng, index / DIGITS, index % DIGITS);
         }
-    } else if (b->pos == CHUNK_KEYS) {
-        b->head = eng->chunks[h].next;
+    } else if (b->pos == CHUNK_EVENTS) {
+        b->head = eng->chunk_next[h];
         b->pos = 0;
         chunk_release(eng, h);
+        if (b->head != b->tail)
+            chunk_prefetch(eng, eng->chunk_next[b->head]);
     }
 }
 
@@ -388,10 +391,10 @@ static size_t spread_targets(const vs_engine *eng, const bucket *b, vs_time_t fr
     uint64_t hit[LEVELS] = {0};
     size_t n = 0;
 
-    for (uint32_t c = b->head; c != NONE; c = eng->chunks[c].next) {
+    for (uint32_t c = b->head; c != NONE; c = eng->chunk_next[c]) {
         const chunk *ch = &eng->chunks[c];
         for (unsigned i = chunk_begin(b, c); i < chunk_end(b, c); i++) {
-            vs_time_t t = key_time_at(ch, i);
+            vs_time_t t = ch->ev[i].time;
             unsigned level = level_of(t, from);
             hit[level] |= (uint64_t)1 << digit_of(t, level);
         }
@@ -417,58 +420,52 @@ static int spread_reserve(vs_engine *eng, unsigned level, unsigned digit, vs_tim
     return chunks_reserve(eng, spread_targets(eng, b, from) + 1);
 }
 
-/* Moves the keys of the detached bucket b to their buckets relative to the current
+/* Moves the events of the detached bucket b to their buckets relative to the current
  * base, in order, giving its chunks back as they are read (the targets take them again
- * at once, while they are in cache). Keys that land in level 0 run soon: their records
- * are fetched now, while the spread goes on. */
+ * at once, while they are in cache). A cancellable event that lands in level 0 runs
+ * soon: its record is fetched now, while the spread goes on. */
 static void spread_keys(vs_engine *eng, bucket b)
 {
     for (uint32_t c = b.head; c != NONE;) {
         const chunk *ch = &eng->chunks[c];
-        uint32_t next = ch->next;
-        if (next != NONE) { /* the next chunk is anywhere: start loading it now */
-            for (size_t off = 0; off < CHUNK_BYTES; off += CACHE_LINE)
-                __builtin_prefetch((const char *)&eng->chunks[next] + off);
-        }
+        uint32_t next = eng->chunk_next[c];
+        if (next != NONE) /* the next chunk is anywhere: start loading it now */
+            chunk_prefetch(eng, next);
         unsigned end = chunk_end(&b, c);
         for (unsigned i = chunk_begin(&b, c); i < end; i++) {
-            qkey k = key_load(ch, i);
-            unsigned to = level_of(k.time, eng->base);
-            if (to == 0)
-                __builtin_prefetch(&eng->pool[k.slot]);
-            bucket_append(eng, to, digit_of(k.time, to), k);
+            const event *e = &ch->ev[i];
+            unsigned to = level_of(e->time, eng->base);
+            if (to == 0 && e->fn == NULL)
+                __builtin_prefetch(&eng->pool[e->arg]);
+            bucket_append(eng, to, digit_of(e->time, to), e);
         }
         chunk_release(eng, c);
         c = next;
     }
 }
 
-/* The least time in a bucket of one chunk. Cancelled keys count too: that needs no
- * pool access, and only makes a spread start a little early. */
-static vs_time_t bucket_min(const vs_engine *eng, const bucket *b)
-{
-    const chunk *ch = &eng->chunks[b->head];
-    vs_time_t min = VS_TIME_MAX;
-
-    for (unsigned i = b->pos; i < b->fill; i++) {
-        vs_time_t t = key_time_at(ch, i);
-        min = t < min ? t : min;
-    }
-    return min;
-}
-
-/* Spreads the first bucket, (level, digit), which is above level 0, from `from`: its
- * least time or its floor. That becomes the base, so every key of the bucket belongs
- * to a lower level. The lower levels are empty, as this is the first bucket, so each
+/* Spreads the first bucket, (level, digit), which is above level 0, from its least
+ * time, which becomes the base: every key of the bucket belongs to a lower level, as
+ * low as it can. The lower levels are empty, as this is the first bucket, so each
  * target keeps the order of this one. Later buckets keep their place: relative to the
- * new base their keys still differ first in the same digit. */
-static void bucket_spread(vs_engine *eng, unsigned level, unsigned digit, vs_time_t from)
+ * new base their keys still differ first in the same digit.
+ *
+ * When every time in the bucket is one (a model in lockstep: thousands of hosts doing
+ * the same thing at the same moment), they all go to one level-0 bucket, empty: the
+ * bucket moves there whole, in O(1), instead of event by event. */
+static void bucket_spread(vs_engine *eng, unsigned level, unsigned digit)
 {
     bucket b = eng->buckets[level * DIGITS + digit];
 
-    eng->buckets[level * DIGITS + digit] = (bucket){NONE, NONE, 0, 0};
+    eng->buckets[level * DIGITS + digit] = BUCKET_EMPTY;
     bucket_unmark(eng, level, digit);
-    eng->base = from;
+    eng->base = b.min;
+    if (b.min == b.max) {
+        unsigned to = digit_of(b.min, 0);
+        eng->buckets[to] = b;
+        bucket_mark(eng, 0, to);
+        return;
+    }
     spread_keys(eng, b);
 }
 
@@ -483,32 +480,25 @@ static int queue_settle(vs_engine *eng, vs_time_t until)
     while (eng->levels != 0) {
         unsigned level = (unsigned)__builtin_ctz(eng->levels);
         unsigned digit = (unsigned)__builtin_ctzll(eng->occupied[level]);
-        if (bucket_floor(eng->base, level, digit) > until)
-            return -1;
         if (level == 0)
-            return (int)digit;
+            return bucket_floor(eng->base, 0, digit) > until ? -1 : (int)digit;
         /* A lone key needs no spread: it is the least, so it becomes the base and runs
          * from where it is. A sparse queue (gaps wider than level 0) pops mostly so. */
         const bucket *b = &eng->buckets[level * DIGITS + digit];
+        if (b->min > until)
+            return -1;
         if (b->head == b->tail && b->fill - b->pos == 1) {
-            vs_time_t t = bucket_front(eng, b).time;
+            vs_time_t t = bucket_front(eng, b)->time; /* min may be a compacted key's */
             if (t > until)
                 return -1;
             eng->base = t;
             return (int)(level * DIGITS + digit);
         }
-        /* A bucket of one chunk is spread from its least time, which sends keys to
-         * the lowest levels; a longer one from its floor, which saves reading it
-         * twice (it may be megabytes) and moves hardly more keys. */
-        vs_time_t from = b->head == b->tail ? bucket_min(eng, b)
-                                            : bucket_floor(eng->base, level, digit);
-        if (from > until)
-            return -1;
-        if (spread_reserve(eng, level, digit, from) != 0) {
+        if (b->min != b->max && spread_reserve(eng, level, digit, b->min) != 0) {
             eng->stop = eng->oom = true;
             return -1;
         }
-        bucket_spread(eng, level, digit, from);
+        bucket_spread(eng, level, digit);
     }
     return -1;
 }
@@ -526,7 +516,7 @@ static int queue_rebase(vs_engine *eng, vs_time_t base)
     bucket old[NBUCKETS];
     memcpy(old, eng->buckets, sizeof old);
     for (size_t i = 0; i < NBUCKETS; i++)
-        eng->buckets[i] = (bucket){NONE, NONE, 0, 0};
+        eng->buckets[i] = BUCKET_EMPTY;
     memset(eng->occupied, 0, sizeof eng->occupied);
     eng->levels = 0;
     eng->base = base;
@@ -537,11 +527,6 @@ static int queue_rebase(vs_engine *eng, vs_time_t base)
 
 /* --- cancelled keys --- */
 
-static bool slot_is_dead(const vs_engine *eng, uint32_t slot)
-{
-    return eng->pool[slot].fn == NULL;
-}
-
 /* Drops the cancelled keys of one bucket, keeping the order of the others. */
 static void bucket_compact(vs_engine *eng, unsigned level, unsigned digit)
 {
@@ -550,35 +535,33 @@ static void bucket_compact(vs_engine *eng, unsigned level, unsigned digit)
     unsigned wi = b->pos;
     size_t kept = 0;
 
-    for (uint32_t c = b->head; c != NONE; c = eng->chunks[c].next) {
+    for (uint32_t c = b->head; c != NONE; c = eng->chunk_next[c]) {
         unsigned end = chunk_end(b, c);
         for (unsigned i = chunk_begin(b, c); i < end; i++) {
-            qkey k = key_load(&eng->chunks[c], i);
-            if (slot_is_dead(eng, k.slot)) {
-                slot_release(eng, k.slot);
+            event e = eng->chunks[c].ev[i];
+            if (event_is_dead(eng, &e)) {
+                slot_release(eng, (uint32_t)e.arg);
                 continue;
             }
-            if (wi == CHUNK_KEYS) { /* the writer never passes the reader */
-                wc = eng->chunks[wc].next;
+            if (wi == CHUNK_EVENTS) { /* the writer never passes the reader */
+                wc = eng->chunk_next[wc];
                 wi = 0;
             }
-            key_store(&eng->chunks[wc], wi++, k);
+            eng->chunks[wc].ev[wi++] = e;
             kept++;
         }
     }
     if (kept == 0) {
-        bucket_clear(eng, level, digit, b->head);
+        chunks_release_from(eng, b->head);
+        *b = BUCKET_EMPTY;
+        bucket_unmark(eng, level, digit);
         return;
     }
-    uint32_t rest = eng->chunks[wc].next;
-    eng->chunks[wc].next = NONE;
+    uint32_t rest = eng->chunk_next[wc];
+    eng->chunk_next[wc] = NONE;
     b->tail = wc;
     b->fill = (uint16_t)wi;
-    for (uint32_t c = rest; c != NONE;) {
-        uint32_t next = eng->chunks[c].next;
-        chunk_release(eng, c);
-        c = next;
-    }
+    chunks_release_from(eng, rest);
 }
 
 /* Drops every cancelled key: O(keys), run when they outnumber the live ones. */
@@ -598,12 +581,12 @@ static vs_time_t bucket_min_live(const vs_engine *eng, const bucket *b)
     vs_time_t min = VS_TIME_MAX;
     bool found = false;
 
-    for (uint32_t c = b->head; c != NONE; c = eng->chunks[c].next) {
+    for (uint32_t c = b->head; c != NONE; c = eng->chunk_next[c]) {
         const chunk *ch = &eng->chunks[c];
         for (unsigned i = chunk_begin(b, c); i < chunk_end(b, c); i++) {
-            qkey k = key_load(ch, i);
-            if (!slot_is_dead(eng, k.slot) && (!found || k.time < min)) {
-                min = k.time;
+            const event *e = &ch->ev[i];
+            if (!event_is_dead(eng, e) && (!found || e->time < min)) {
+                min = e->time;
                 found = true;
             }
         }
@@ -620,14 +603,15 @@ vs_engine *vs_engine_new(size_t capacity_hint)
     if (eng == NULL)
         return NULL;
     for (size_t i = 0; i < NBUCKETS; i++)
-        eng->buckets[i] = (bucket){NONE, NONE, 0, 0};
+        eng->buckets[i] = BUCKET_EMPTY;
     eng->free_head = NONE;
     eng->chunk_free = NONE;
     if (capacity_hint < MIN_CAPACITY)
         capacity_hint = MIN_CAPACITY;
-    /* Full chunks for the hint, plus an eighth for the part-full last chunks. */
-    size_t nchunks = capacity_hint / CHUNK_KEYS + capacity_hint / (8 * CHUNK_KEYS) + 8;
-    if (pool_reserve(eng, capacity_hint) != 0 || chunks_grow(eng, nchunks) != 0) {
+    /* Full chunks for the hint, plus an eighth for the part-full last chunks. The pool
+     * starts small: it holds only the cancellable events. */
+    size_t nchunks = capacity_hint / CHUNK_EVENTS + capacity_hint / (8 * CHUNK_EVENTS) + 8;
+    if (pool_reserve(eng, MIN_CAPACITY) != 0 || chunks_grow(eng, nchunks) != 0) {
         vs_engine_free(eng);
         return NULL;
     }
@@ -640,6 +624,7 @@ void vs_engine_free(vs_engine *eng)
         return;
     free(eng->pool);
     free(eng->chunks);
+    free(eng->chunk_next);
     free(eng);
 }
 
@@ -648,20 +633,44 @@ vs_time_t vs_engine_now(const vs_engine *eng)
     return eng->now;
 }
 
-vs_event_id vs_engine_schedule(vs_engine *eng, vs_time_t delay, vs_event_fn fn, void *ctx,
-                               uint64_t arg)
+static vs_time_t time_after(const vs_engine *eng, vs_time_t delay)
 {
-    vs_time_t when = delay > VS_TIME_MAX - eng->now ? VS_TIME_MAX : eng->now + delay;
-
-    return vs_engine_schedule_at(eng, when, fn, ctx, arg);
+    return delay > VS_TIME_MAX - eng->now ? VS_TIME_MAX : eng->now + delay;
 }
 
 /* No memory for a schedule: the run stops after the handler that asked (its caller
- * may not look at the id), and says so (vs_engine_out_of_memory). */
-static vs_event_id schedule_failed(vs_engine *eng)
+ * may not look at the result), and says so (vs_engine_out_of_memory). */
+static bool schedule_failed(vs_engine *eng)
 {
     eng->stop = eng->oom = true;
-    return 0;
+    return false;
+}
+
+/* Room for one more key at *when (clamped to now), the queue rebased below it if a run
+ * left the base ahead; false, and the engine unchanged but for the flag, if none. */
+static bool queue_make_room(vs_engine *eng, vs_time_t *when)
+{
+    if (chunks_reserve(eng, 1) != 0)
+        return schedule_failed(eng);
+    if (*when < eng->now)
+        *when = eng->now;
+    if (*when < eng->base && queue_rebase(eng, eng->now) != 0)
+        return schedule_failed(eng);
+    return true;
+}
+
+bool vs_engine_post_at(vs_engine *eng, vs_time_t when, vs_event_fn fn, void *ctx, uint64_t arg)
+{
+    if (fn == NULL || !queue_make_room(eng, &when))
+        return false;
+    queue_push(eng, &(event){when, fn, ctx, arg});
+    eng->keys++;
+    return true;
+}
+
+bool vs_engine_post(vs_engine *eng, vs_time_t delay, vs_event_fn fn, void *ctx, uint64_t arg)
+{
+    return vs_engine_post_at(eng, time_after(eng, delay), fn, ctx, arg);
 }
 
 vs_event_id vs_engine_schedule_at(vs_engine *eng, vs_time_t when, vs_event_fn fn, void *ctx,
@@ -669,21 +678,25 @@ vs_event_id vs_engine_schedule_at(vs_engine *eng, vs_time_t when, vs_event_fn fn
 {
     if (fn == NULL)
         return 0;
-    if (pool_make_room(eng) != 0 || chunks_reserve(eng, 1) != 0)
+    if (pool_make_room(eng) != 0)
         return schedule_failed(eng);
-    if (when < eng->now)
-        when = eng->now;
-    if (when < eng->base && queue_rebase(eng, eng->now) != 0)
-        return schedule_failed(eng);
+    if (!queue_make_room(eng, &when))
+        return 0;
 
     uint32_t slot = slot_take(eng);
     event_rec *r = &eng->pool[slot];
     r->fn = fn;
     r->ctx = ctx;
     r->arg = arg;
-    queue_push(eng, (qkey){when, slot});
+    queue_push(eng, &(event){when, NULL, NULL, slot});
     eng->keys++;
     return id_make(r->gen, slot);
+}
+
+vs_event_id vs_engine_schedule(vs_engine *eng, vs_time_t delay, vs_event_fn fn, void *ctx,
+                               uint64_t arg)
+{
+    return vs_engine_schedule_at(eng, time_after(eng, delay), fn, ctx, arg);
 }
 
 bool vs_engine_cancel(vs_engine *eng, vs_event_id id)
@@ -704,29 +717,32 @@ bool vs_engine_cancel(vs_engine *eng, vs_event_id id)
     return true;
 }
 
-/* Pops the front key of bucket `index`, the earliest, and runs its event, unless it was
- * cancelled. The record goes back to the pool before the handler runs, so the
- * handler's own schedule reuses a slot that is already in cache. */
+/* Pops the front event of bucket `index`, the earliest, and runs it, unless it was
+ * cancelled. A cancellable event's record goes back to the pool before the handler
+ * runs, so the handler's own schedule reuses a slot that is already in cache. */
 static void engine_dispatch(vs_engine *eng, unsigned index)
 {
-    qkey k = bucket_front(eng, &eng->buckets[index]);
-    event_rec *r = &eng->pool[k.slot];
-    vs_event_fn fn = r->fn;
-    void *ctx = r->ctx;
-    uint64_t arg = r->arg;
+    event e = *bucket_front(eng, &eng->buckets[index]);
 
     bucket_pop_front(eng, index);
     eng->keys--;
-    if (fn == NULL) { /* cancelled: its generation moved on already */
-        eng->dead--;
-        slot_release(eng, k.slot);
-        return;
+    if (e.fn == NULL) {
+        uint32_t slot = (uint32_t)e.arg;
+        event_rec *r = &eng->pool[slot];
+        e.fn = r->fn;
+        e.ctx = r->ctx;
+        e.arg = r->arg;
+        if (e.fn == NULL) { /* cancelled: its generation moved on already */
+            eng->dead--;
+            slot_release(eng, slot);
+            return;
+        }
+        r->gen++;
+        slot_release(eng, slot);
     }
-    r->gen++;
-    slot_release(eng, k.slot);
-    eng->now = k.time;
+    eng->now = e.time;
     eng->events_run++;
-    fn(eng, ctx, arg);
+    e.fn(eng, e.ctx, e.arg);
 }
 
 uint64_t vs_engine_run(vs_engine *eng, vs_time_t until)
@@ -789,5 +805,6 @@ vs_time_t vs_engine_next_time(const vs_engine *eng)
 
 size_t vs_engine_memory_bytes(const vs_engine *eng)
 {
-    return sizeof *eng + eng->chunk_cap * sizeof(chunk) + eng->cap * sizeof(event_rec);
+    return sizeof *eng + eng->chunk_cap * (sizeof(chunk) + sizeof *eng->chunk_next) +
+           eng->cap * sizeof(event_rec);
 }

@@ -41,6 +41,13 @@ vs_event_id vs_engine_schedule(vs_engine *eng, vs_time_t delay, vs_event_fn fn, 
 vs_event_id vs_engine_schedule_at(vs_engine *eng, vs_time_t when, vs_event_fn fn, void *ctx,
                                   uint64_t arg);
 
+/* The same for an event that will not be cancelled: no id, and cheaper, as the whole
+ * event waits in the queue itself with no record apart. False only when out of memory
+ * (with the same effect on a run as above) or when fn is NULL. Posted and scheduled
+ * events at one time run in the order they were posted or scheduled. */
+bool vs_engine_post(vs_engine *eng, vs_time_t delay, vs_event_fn fn, void *ctx, uint64_t arg);
+bool vs_engine_post_at(vs_engine *eng, vs_time_t when, vs_event_fn fn, void *ctx, uint64_t arg);
+
 /* Cancel a pending event. True if it was pending and now will not run. */
 bool vs_engine_cancel(vs_engine *eng, vs_event_id id);
 

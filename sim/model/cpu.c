@@ -22,7 +22,7 @@ static void on_cpu_free(vs_engine *eng, void *ctx, uint64_t host_index)
         vs_time_t hold = w.fn(sim, w.ctx, w.arg);
         if (hold > 0) {
             h->cpu_busy_ns += hold;
-            vs_engine_schedule(sim->engine, hold, on_cpu_free, sim, host_index);
+            vs_engine_post(sim->engine, hold, on_cpu_free, sim, host_index);
             return;
         }
     }
@@ -66,7 +66,7 @@ void vs_cpu_submit(vs_sim *sim, uint32_t host, vs_cpu_fn fn, void *ctx, uint64_t
     vs_time_t hold = fn(sim, ctx, arg);
     h->cpu_busy_ns += hold;
     if (hold > 0)
-        vs_engine_schedule(sim->engine, hold, on_cpu_free, sim, host);
+        vs_engine_post(sim->engine, hold, on_cpu_free, sim, host);
     else
         on_cpu_free(sim->engine, sim, host);
 }

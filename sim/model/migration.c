@@ -361,7 +361,7 @@ static void on_timer(vs_engine *eng, void *ctx, uint64_t arg)
 static void after(vs_sim *sim, vs_migration *mig, vs_time_t delay)
 {
     mig->run->waiting++;
-    vs_engine_schedule(sim->engine, delay, on_timer, sim, (uint64_t)(uintptr_t)mig);
+    vs_engine_post(sim->engine, delay, on_timer, sim, (uint64_t)(uintptr_t)mig);
 }
 
 static bool memory_model(const vs_sim *sim, const vs_migration *mig)
@@ -569,7 +569,7 @@ static void enter_precopy(vs_sim *sim, vs_migration *mig)
         vs_precopy_start(sim, mig, on_precopy_done);
         return;
     }
-    vs_engine_schedule(sim->engine, setup, on_setup_over, sim, (uint64_t)(uintptr_t)mig);
+    vs_engine_post(sim->engine, setup, on_setup_over, sim, (uint64_t)(uintptr_t)mig);
 }
 
 /* The VM pauses: a migration's blackout starts. */

@@ -245,7 +245,7 @@ static void on_flow_end(vs_engine *eng, void *ctx, uint64_t arg)
         on_latency_over(eng, net, arg);
         return;
     }
-    vs_engine_schedule(eng, net->latency, on_latency_over, net, arg);
+    vs_engine_post(eng, net->latency, on_latency_over, net, arg);
 }
 
 vs_net_flow *vs_net_start(vs_net *net, uint32_t src, uint32_t dst, double bytes,

@@ -195,7 +195,7 @@ static vs_time_t oid_on_cpu(vs_sim *sim, void *ctx, uint64_t arg)
     if (cost == 0)
         on_oid_done(sim->engine, sim, (uint64_t)(uintptr_t)op);
     else
-        vs_engine_schedule(sim->engine, cost, on_oid_done, sim, (uint64_t)(uintptr_t)op);
+        vs_engine_post(sim->engine, cost, on_oid_done, sim, (uint64_t)(uintptr_t)op);
     return cost;
 }
 

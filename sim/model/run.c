@@ -157,7 +157,7 @@ static int start_measuring(vs_sim *sim)
 {
     const vs_config *cfg = sim->cfg;
     if (cfg->metrics.warmup > 0 &&
-        !vs_engine_schedule(sim->engine, cfg->metrics.warmup, on_warmup_over, sim, 0))
+        !vs_engine_post(sim->engine, cfg->metrics.warmup, on_warmup_over, sim, 0))
         return -1;
     return 0;
 }
@@ -262,7 +262,7 @@ static void on_stack_pause(vs_engine *eng, void *ctx, uint64_t index)
     vs_sim *sim = ctx;
     const vs_stack_event *ev = &sim->cfg->extensions.events[index];
     sim->hosts[ev->host].stack_paused = true;
-    vs_engine_schedule(sim->engine, ev->pause, on_stack_restart, sim, index);
+    vs_engine_post(sim->engine, ev->pause, on_stack_restart, sim, index);
 }
 
 /* ---- The run -------------------------------------------------------------------------- */
@@ -271,12 +271,10 @@ static int schedule_scenario_events(vs_sim *sim)
 {
     const vs_config *cfg = sim->cfg;
     for (size_t i = 0; i < cfg->npolicy_changes; i++)
-        if (!vs_engine_schedule_at(sim->engine, cfg->policy_changes[i].at, on_policy_change, sim,
-                                   i))
+        if (!vs_engine_post_at(sim->engine, cfg->policy_changes[i].at, on_policy_change, sim, i))
             return -1;
     for (size_t i = 0; i < cfg->extensions.nevents; i++)
-        if (!vs_engine_schedule_at(sim->engine, cfg->extensions.events[i].at, on_stack_pause, sim,
-                                   i))
+        if (!vs_engine_post_at(sim->engine, cfg->extensions.events[i].at, on_stack_pause, sim, i))
             return -1;
     if (cfg->topology.vm_start == VS_START_POWER_ON) /* D-VALPORT: each VM powers on */
         for (uint32_t v = 0; v < sim->nvms; v++)

@@ -296,7 +296,7 @@ int vs_sim_schedule_routine(vs_sim *sim, uint32_t instance, vs_time_t delay,
         vs_time_t so_far = vs_sim_activity_cost(sim);
         delay = delay + so_far < delay ? VS_TIME_MAX : delay + so_far;
     }
-    if (vs_engine_schedule(sim->engine, delay, on_routine, sim, (uint64_t)(uintptr_t)r) == 0) {
+    if (!vs_engine_post(sim->engine, delay, on_routine, sim, (uint64_t)(uintptr_t)r)) {
         vs_pool_put(&sim->routines, r);
         return -1;
     }

@@ -238,7 +238,7 @@ static vs_time_t invoke_on_cpu(vs_sim *sim, void *ctx, uint64_t pos)
     if (cost == 0)
         on_call_returned(sim->engine, sim, arg);
     else
-        vs_engine_schedule(sim->engine, cost, on_call_returned, sim, arg);
+        vs_engine_post(sim->engine, cost, on_call_returned, sim, arg);
     return cost;
 }
 
@@ -528,8 +528,8 @@ void vs_wfp_notify_complete(vs_sim *sim, void *completion_context, NTSTATUS stat
     }
     vs_engine_cancel(sim->engine, c->timeout);
     c->state = VS_CALL_COMPLETING;
-    vs_engine_schedule(sim->engine, delay, on_completion_due, sim,
-                       ((uint64_t)(uint32_t)status << 32) | idx);
+    vs_engine_post(sim->engine, delay, on_completion_due, sim,
+                   ((uint64_t)(uint32_t)status << 32) | idx);
 }
 
 /* ---- The fan-out ---------------------------------------------------------------- */

@@ -76,7 +76,7 @@ static void schedule_arrival(vs_sim *sim)
     if (at >= cfg->run.duration)
         return;
     bool keep = !ramp || vs_rng_uniform01(&sim->workload_rng) * peak < ramp_rate(cfg, at);
-    vs_engine_schedule_at(sim->engine, at, on_arrival, sim, keep);
+    vs_engine_post_at(sim->engine, at, on_arrival, sim, keep);
 }
 
 /* ---- Closed population ------------------------------------------------------------- */
@@ -128,7 +128,7 @@ static void on_trace(vs_engine *eng, void *ctx, uint64_t index)
         if (may_issue(sim))
             issue(sim, cfg->workload.trace[index].vm, cfg->workload.trace[index].target, false);
     if (index < cfg->workload.ntrace && cfg->workload.trace[index].at < cfg->run.duration)
-        vs_engine_schedule_at(sim->engine, cfg->workload.trace[index].at, on_trace, sim, index);
+        vs_engine_post_at(sim->engine, cfg->workload.trace[index].at, on_trace, sim, index);
 }
 
 /* ---- Start and completions ------------------------------------------------------------ */
@@ -149,7 +149,7 @@ static void operation_done(vs_sim *sim, const vs_migration *mig, bool ok)
     }
     if (mig->from_closed) {
         vs_time_t think = vs_dist_sample(&sim->cfg->workload.think, &sim->workload_rng);
-        vs_engine_schedule(sim->engine, think, on_closed_start, sim, 0);
+        vs_engine_post(sim->engine, think, on_closed_start, sim, 0);
     }
 }
 
@@ -164,14 +164,14 @@ int vs_workload_start(vs_sim *sim)
         break;
     case VS_WORKLOAD_CLOSED:
         for (uint32_t i = 0; i < cfg->workload.population; i++)
-            vs_engine_schedule(sim->engine, 0, on_closed_start, sim, 0);
+            vs_engine_post(sim->engine, 0, on_closed_start, sim, 0);
         break;
     case VS_WORKLOAD_DRAIN:
-        vs_engine_schedule_at(sim->engine, cfg->workload.drain_at, on_drain, sim, 0);
+        vs_engine_post_at(sim->engine, cfg->workload.drain_at, on_drain, sim, 0);
         break;
     case VS_WORKLOAD_TRACE:
         if (cfg->workload.ntrace > 0)
-            vs_engine_schedule_at(sim->engine, cfg->workload.trace[0].at, on_trace, sim, 0);
+            vs_engine_post_at(sim->engine, cfg->workload.trace[0].at, on_trace, sim, 0);
         break;
     }
     return 0;

@@ -562,7 +562,7 @@ Test(engine, memory_bytes_and_pending_are_reported)
     vs_engine_free(eng);
 }
 
-Test(engine, a_million_pending_events_drain_in_order_and_the_pool_is_reused)
+Test(engine, a_million_posted_events_drain_in_order_and_the_chunks_are_reused)
 {
     enum { N = 1000000 };
     vs_engine *eng = vs_engine_new(N);
@@ -572,10 +572,10 @@ Test(engine, a_million_pending_events_drain_in_order_and_the_pool_is_reused)
     recorder_init(&r, N);
     vs_rng_init(&rng, 1, 2);
     for (uint64_t i = 0; i < N; i++)
-        cr_assert_neq(vs_engine_schedule_at(eng, vs_rng_below(&rng, 1u << 30), record, &r, i), 0);
+        cr_assert(vs_engine_post_at(eng, vs_rng_below(&rng, 1u << 30), record, &r, i));
     cr_assert_eq(vs_engine_pending(eng), N);
     size_t bytes = vs_engine_memory_bytes(eng);
-    cr_assert_leq(bytes / N, 64, "%zu bytes per pending event", bytes / N);
+    cr_assert_leq(bytes / N, 40, "%zu bytes per pending event", bytes / N);
 
     cr_assert_eq(vs_engine_run(eng, VS_TIME_MAX), N);
     for (size_t i = 1; i < N; i++) {
@@ -583,9 +583,9 @@ Test(engine, a_million_pending_events_drain_in_order_and_the_pool_is_reused)
         if (r.log[i].at == r.log[i - 1].at)
             cr_assert_gt(r.log[i].arg, r.log[i - 1].arg);
     }
-    /* A second million reuses the records and the heap of the first. */
+    /* A second million reuses the chunks of the first. */
     for (uint64_t i = 0; i < N; i++)
-        vs_engine_schedule(eng, vs_rng_below(&rng, 1u << 30), noop, NULL, i);
+        vs_engine_post(eng, vs_rng_below(&rng, 1u << 30), noop, NULL, i);
     cr_assert_eq(vs_engine_memory_bytes(eng), bytes);
     vs_engine_free(eng);
     free(r.log);
@@ -964,10 +964,19 @@ static void churn(vs_engine *eng, void *ctx, uint64_t arg)
 {
     vs_rng *rng = ctx;
 
-    vs_engine_schedule(eng, vs_rng_below(rng, 2000000), churn, ctx, arg);
+    vs_engine_post(eng, vs_rng_below(rng, 2000000), churn, ctx, arg);
 }
 
-Test(engine, memory_counts_the_queue_and_stays_within_64_bytes_per_event)
+static void churn_cancellable(vs_engine *eng, void *ctx, uint64_t arg)
+{
+    vs_rng *rng = ctx;
+
+    vs_engine_schedule(eng, vs_rng_below(rng, 2000000), churn_cancellable, ctx, arg);
+}
+
+/* N events pending in a steady state, posted or cancellable: the memory counted is at
+ * least `least` bytes an event, at most `most` once steady, and then stays put. */
+static void check_steady_memory(vs_event_fn fn, bool cancellable, size_t least, size_t most)
 {
     enum { N = 100000 };
     vs_engine *eng = vs_engine_new(0);
@@ -975,16 +984,32 @@ Test(engine, memory_counts_the_queue_and_stays_within_64_bytes_per_event)
 
     vs_rng_init(&rng, 9, 0);
     size_t empty = vs_engine_memory_bytes(eng);
-    for (uint64_t i = 0; i < N; i++)
-        vs_engine_schedule(eng, vs_rng_below(&rng, 2000000), churn, &rng, i);
+    for (uint64_t i = 0; i < N; i++) {
+        vs_time_t delay = vs_rng_below(&rng, 2000000);
+        if (cancellable)
+            cr_assert_neq(vs_engine_schedule(eng, delay, fn, &rng, i), 0);
+        else
+            cr_assert(vs_engine_post(eng, delay, fn, &rng, i));
+    }
     size_t filled = vs_engine_memory_bytes(eng);
-    /* A record and a twelve-byte key at least for each pending event. */
-    cr_assert_geq(filled - empty, (size_t)N * (32 + 12), "%zu bytes", filled - empty);
+    cr_assert_geq(filled - empty, (size_t)N * least, "%zu bytes", filled - empty);
     vs_engine_run(eng, 20000000); /* ten delays: a steady state */
     size_t steady = vs_engine_memory_bytes(eng);
     cr_assert_eq(vs_engine_pending(eng), N);
-    cr_assert_leq(steady, (size_t)N * 64, "%.1f bytes per pending event", (double)steady / N);
+    cr_assert_leq(steady, (size_t)N * most, "%.1f bytes per pending event", (double)steady / N);
     vs_engine_run(eng, 60000000);
     cr_assert_eq(vs_engine_memory_bytes(eng), steady, "memory grew in the steady state");
     vs_engine_free(eng);
+}
+
+/* A posted event is its 32 bytes in a chunk; a cancellable one adds a 32-byte record,
+ * in a pool that grows by doubling. */
+Test(engine, memory_counts_the_queue_and_stays_within_40_bytes_per_posted_event)
+{
+    check_steady_memory(churn, false, 32, 40);
+}
+
+Test(engine, memory_stays_within_80_bytes_per_cancellable_event)
+{
+    check_steady_memory(churn_cancellable, true, 64, 80);
 }
