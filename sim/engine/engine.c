@@ -56,7 +56,8 @@
 #define LEVELS 11                 /* 6-bit digits of a 64-bit time */
 #define NBUCKETS (LEVELS * DIGITS)
 #define NONE UINT32_MAX
-#define CHUNK_EVENTS 8 /* 256 bytes: four cache lines of events, no link among them */
+#define CHUNK_BYTES 256 /* four cache lines */
+#define CHUNK_EVENTS ((CHUNK_BYTES - sizeof(event)) / sizeof(event)) /* seven, after the link */
 #define MAX_SLOTS ((size_t)1 << 31)
 #define MAX_CHUNKS ((size_t)UINT32_MAX)
 #define MIN_CAPACITY 64
@@ -75,11 +76,16 @@ typedef struct event {
     uint64_t arg;
 } event;
 
+/* The link shares the first line with the first event: it is read with them, in cache,
+ * not in an array of its own (which missed in the cache once a chunk at 100,000 hosts).
+ * It takes an event's room so that every event sits in one line. */
 typedef struct chunk {
-    event ev[CHUNK_EVENTS];
+    uint32_t next; /* the next chunk of the bucket or of the free list; NONE at the end */
+    unsigned char pad[sizeof(event) - sizeof(uint32_t)];
+    event ev[(CHUNK_BYTES - sizeof(event)) / sizeof(event)];
 } chunk;
 
-_Static_assert(sizeof(chunk) % CACHE_LINE == 0, "chunks tile cache lines");
+_Static_assert(sizeof(chunk) == CHUNK_BYTES, "chunks tile cache lines");
 
 /* A cancellable event's record. */
 typedef struct event_rec {
@@ -109,7 +115,6 @@ struct vs_engine {
     uint32_t levels;           /* bit L: occupied[L] != 0 */
     vs_time_t base;            /* keys are placed relative to it; see queue_rebase */
     chunk *chunks;
-    uint32_t *chunk_next; /* [c]: the next chunk of c's bucket or of the free list */
     size_t chunk_cap;     /* chunks allocated */
     size_t chunk_used;    /* chunks ever handed out; those above never touched */
     size_t chunk_spare;   /* on the free list or never touched */
@@ -194,7 +199,8 @@ static int pool_make_room(vs_engine *eng)
 {
     if (eng->free_head != NONE || eng->used < eng->cap)
         return 0;
-    size_t ncap = eng->cap * 2 > MAX_SLOTS ? MAX_SLOTS : eng->cap * 2;
+    size_t want = eng->cap + eng->cap / 2; /* by half: the records are 32 bytes an event */
+    size_t ncap = want > MAX_SLOTS ? MAX_SLOTS : want;
     return ncap > eng->cap ? pool_reserve(eng, ncap) : -1;
 }
 
@@ -215,26 +221,22 @@ static int chunks_grow(vs_engine *eng, size_t ncap)
 {
     if (ncap > MAX_CHUNKS)
         return -1;
-    uint32_t *next = array_grow(eng->chunk_next, eng->chunk_used, ncap, sizeof *next);
-    if (next == NULL)
-        return -1;
-    eng->chunk_next = next;
     chunk *c = array_grow(eng->chunks, eng->chunk_used, ncap, sizeof *c);
     if (c == NULL)
-        return -1; /* the links grew, which harms nothing */
+        return -1;
     eng->chunks = c;
     eng->chunk_spare += ncap - eng->chunk_cap;
     eng->chunk_cap = ncap;
     return 0;
 }
 
-/* At least `need` chunks free. Growing by an eighth, not double, keeps the slack
- * within the 64-bytes-per-event budget. On failure the engine is unchanged. */
+/* At least `need` chunks free. Growing by a sixteenth, not double, keeps the slack
+ * within the 40-bytes-per-event budget. On failure the engine is unchanged. */
 static int chunks_reserve(vs_engine *eng, size_t need)
 {
     if (eng->chunk_spare >= need)
         return 0;
-    size_t ncap = eng->chunk_cap + eng->chunk_cap / 8 + need;
+    size_t ncap = eng->chunk_cap + eng->chunk_cap / 16 + need;
     return chunks_grow(eng, ncap > MAX_CHUNKS ? MAX_CHUNKS : ncap);
 }
 
@@ -243,17 +245,17 @@ static uint32_t chunk_take(vs_engine *eng)
     uint32_t c = eng->chunk_free;
 
     if (c != NONE)
-        eng->chunk_free = eng->chunk_next[c];
+        eng->chunk_free = eng->chunks[c].next;
     else
         c = (uint32_t)eng->chunk_used++;
     eng->chunk_spare--;
-    eng->chunk_next[c] = NONE;
+    eng->chunks[c].next = NONE;
     return c;
 }
 
 static void chunk_release(vs_engine *eng, uint32_t c)
 {
-    eng->chunk_next[c] = eng->chunk_free;
+    eng->chunks[c].next = eng->chunk_free;
     eng->chunk_free = c;
     eng->chunk_spare++;
 }
@@ -321,7 +323,7 @@ static void bucket_unmark(vs_engine *eng, unsigned level, unsigned digit)
 static void chunks_release_from(vs_engine *eng, uint32_t c)
 {
     while (c != NONE) {
-        uint32_t next = eng->chunk_next[c];
+        uint32_t next = eng->chunks[c].next;
         chunk_release(eng, c);
         c = next;
     }
@@ -341,7 +343,7 @@ static inline __attribute__((always_inline)) void bucket_append(vs_engine *eng, 
     } else {
         if (b->fill == CHUNK_EVENTS) {
             uint32_t c = chunk_take(eng);
-            eng->chunk_next[b->tail] = c;
+            eng->chunks[b->tail].next = c;
             b->tail = c;
             b->fill = 0;
         }
@@ -377,11 +379,11 @@ static void bucket_pop_front(vs_engine *eng, unsigned index)
             bucket_unmark(eng, index / DIGITS, index % DIGITS);
         }
     } else if (b->pos == CHUNK_EVENTS) {
-        b->head = eng->chunk_next[h];
+        b->head = eng->chunks[h].next;
         b->pos = 0;
         chunk_release(eng, h);
         if (b->head != b->tail)
-            chunk_prefetch(eng, eng->chunk_next[b->head]);
+            chunk_prefetch(eng, eng->chunks[b->head].next);
     }
 }
 
@@ -391,7 +393,7 @@ static size_t spread_targets(const vs_engine *eng, const bucket *b, vs_time_t fr
     uint64_t hit[LEVELS] = {0};
     size_t n = 0;
 
-    for (uint32_t c = b->head; c != NONE; c = eng->chunk_next[c]) {
+    for (uint32_t c = b->head; c != NONE; c = eng->chunks[c].next) {
         const chunk *ch = &eng->chunks[c];
         for (unsigned i = chunk_begin(b, c); i < chunk_end(b, c); i++) {
             vs_time_t t = ch->ev[i].time;
@@ -428,7 +430,7 @@ static void spread_keys(vs_engine *eng, bucket b)
 {
     for (uint32_t c = b.head; c != NONE;) {
         const chunk *ch = &eng->chunks[c];
-        uint32_t next = eng->chunk_next[c];
+        uint32_t next = eng->chunks[c].next;
         if (next != NONE) /* the next chunk is anywhere: start loading it now */
             chunk_prefetch(eng, next);
         unsigned end = chunk_end(&b, c);
@@ -535,7 +537,7 @@ static void bucket_compact(vs_engine *eng, unsigned level, unsigned digit)
     unsigned wi = b->pos;
     size_t kept = 0;
 
-    for (uint32_t c = b->head; c != NONE; c = eng->chunk_next[c]) {
+    for (uint32_t c = b->head; c != NONE; c = eng->chunks[c].next) {
         unsigned end = chunk_end(b, c);
         for (unsigned i = chunk_begin(b, c); i < end; i++) {
             event e = eng->chunks[c].ev[i];
@@ -544,7 +546,7 @@ static void bucket_compact(vs_engine *eng, unsigned level, unsigned digit)
                 continue;
             }
             if (wi == CHUNK_EVENTS) { /* the writer never passes the reader */
-                wc = eng->chunk_next[wc];
+                wc = eng->chunks[wc].next;
                 wi = 0;
             }
             eng->chunks[wc].ev[wi++] = e;
@@ -557,8 +559,8 @@ static void bucket_compact(vs_engine *eng, unsigned level, unsigned digit)
         bucket_unmark(eng, level, digit);
         return;
     }
-    uint32_t rest = eng->chunk_next[wc];
-    eng->chunk_next[wc] = NONE;
+    uint32_t rest = eng->chunks[wc].next;
+    eng->chunks[wc].next = NONE;
     b->tail = wc;
     b->fill = (uint16_t)wi;
     chunks_release_from(eng, rest);
@@ -581,7 +583,7 @@ static vs_time_t bucket_min_live(const vs_engine *eng, const bucket *b)
     vs_time_t min = VS_TIME_MAX;
     bool found = false;
 
-    for (uint32_t c = b->head; c != NONE; c = eng->chunk_next[c]) {
+    for (uint32_t c = b->head; c != NONE; c = eng->chunks[c].next) {
         const chunk *ch = &eng->chunks[c];
         for (unsigned i = chunk_begin(b, c); i < chunk_end(b, c); i++) {
             const event *e = &ch->ev[i];
@@ -608,9 +610,9 @@ vs_engine *vs_engine_new(size_t capacity_hint)
     eng->chunk_free = NONE;
     if (capacity_hint < MIN_CAPACITY)
         capacity_hint = MIN_CAPACITY;
-    /* Full chunks for the hint, plus an eighth for the part-full last chunks. The pool
+    /* Full chunks for the hint, plus a sixteenth for the part-full last chunks. The pool
      * starts small: it holds only the cancellable events. */
-    size_t nchunks = capacity_hint / CHUNK_EVENTS + capacity_hint / (8 * CHUNK_EVENTS) + 8;
+    size_t nchunks = capacity_hint / CHUNK_EVENTS + capacity_hint / (16 * CHUNK_EVENTS) + 8;
     if (pool_reserve(eng, MIN_CAPACITY) != 0 || chunks_grow(eng, nchunks) != 0) {
         vs_engine_free(eng);
         return NULL;
@@ -624,7 +626,6 @@ void vs_engine_free(vs_engine *eng)
         return;
     free(eng->pool);
     free(eng->chunks);
-    free(eng->chunk_next);
     free(eng);
 }
 
@@ -805,6 +806,5 @@ vs_time_t vs_engine_next_time(const vs_engine *eng)
 
 size_t vs_engine_memory_bytes(const vs_engine *eng)
 {
-    return sizeof *eng + eng->chunk_cap * (sizeof(chunk) + sizeof *eng->chunk_next) +
-           eng->cap * sizeof(event_rec);
+    return sizeof *eng + eng->chunk_cap * sizeof(chunk) + eng->cap * sizeof(event_rec);
 }

@@ -19,10 +19,15 @@
 
 #define VS_NO_HOST UINT32_MAX
 
+/* A node of the tree: both its numbers in one cache line, as an update reads both. */
+typedef struct vs_target_node {
+    uint64_t best;  /* (load << 32 | host) of its best eligible host, or UINT64_MAX */
+    uint32_t count; /* its eligible hosts */
+} vs_target_node;
+
 typedef struct vs_targets {
-    uint64_t *best;  /* per node: (load << 32 | host) of its best eligible host, or UINT64_MAX */
-    uint32_t *count; /* per node: its eligible hosts */
-    uint32_t leaves; /* a power of two >= hosts; node 1 is the root, leaf i is leaves + i */
+    vs_target_node *node; /* node 1 is the root, leaf i is leaves + i */
+    uint32_t leaves;      /* a power of two >= hosts */
 } vs_targets;
 
 /* Every host starts ineligible. Returns -1 out of memory. */
