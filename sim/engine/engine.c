@@ -240,13 +240,19 @@ static int chunks_reserve(vs_engine *eng, size_t need)
     return chunks_grow(eng, ncap > MAX_CHUNKS ? MAX_CHUNKS : ncap);
 }
 
+static void chunk_prefetch(const vs_engine *eng, uint32_t c);
+
+/* Free chunks go last-in first-out, so most are still in cache when taken again; one
+ * freed long ago is not, so the next to be taken starts loading now. */
 static uint32_t chunk_take(vs_engine *eng)
 {
     uint32_t c = eng->chunk_free;
 
-    if (c != NONE)
+    if (c != NONE) {
         eng->chunk_free = eng->chunks[c].next;
-    else
+        if (eng->chunk_free != NONE)
+            chunk_prefetch(eng, eng->chunk_free);
+    } else
         c = (uint32_t)eng->chunk_used++;
     eng->chunk_spare--;
     eng->chunks[c].next = NONE;
