@@ -1,7 +1,9 @@
 /*
- * engine.c: the discrete-event engine. Pending events are 12-byte keys (time, pool
- * slot) in a radix heap; each key names a record (handler, context, argument) in a pool
- * reused through a free list, so steady-state scheduling never calls malloc.
+ * engine.c: the discrete-event engine. Pending events wait whole (time, handler,
+ * context, argument: 32 bytes) in the buckets of a radix heap, in chunks reused through
+ * a free list, so steady-state scheduling never calls malloc and running an event reads
+ * nothing but the queue. An event that may be cancelled (vs_engine_schedule) keeps its
+ * handler in a pooled record that its id names, and its place in the queue points there.
  *
  * Why a radix heap. The engine never schedules before now, so its queue is monotone:
  * no key is ever added below the last one taken out. A radix heap uses that. Keys sit
@@ -11,34 +13,38 @@
  * disjoint ranges of time, so the next event is in the first non-empty bucket, found
  * with two bit scans. A level-0 bucket holds a single time and is popped from the
  * front as it stands; so is a lone key at any level. A longer bucket of a higher level
- * is spread when it comes first: base moves up to it and each of its keys moves down
- * to a lower level. A key moves at most once per level (11 levels cover 64 bits) and
- * in practice two or three times: at PHOLD's density a key 2^20 ns ahead starts at
- * level 3, and a bucket of each level below holds ~64 times fewer keys.
+ * is spread when it comes first: base moves up to its least time and each of its keys
+ * moves down to a lower level. A key moves at most once per level (11 levels cover 64
+ * bits) and in practice two or three times: at PHOLD's density a key 2^20 ns ahead
+ * starts at level 3, and a bucket of each level below holds ~64 times fewer keys.
  *
  * A move is a sequential read and an append, not a random access: buckets are lists
- * of 64-byte chunks of five keys (free chunks reused last-in first-out, while still in
- * cache), so the queue streams through memory where the 4-ary heap it replaces (16-byte
- * keys, a 16 MiB array at a million pending) took a cache miss per level on every pop.
- * Keys that land in level 0 are about to run, so their records are prefetched right
- * then, which hides the pool's random accesses as well. A bucket wastes at most its
- * last chunk; 64-byte chunks keep that within budget at a thousand pending, and cost
- * 3% more instructions than 128-byte ones at a million.
+ * of 256-byte chunks of seven events after a link (free chunks reused last-in
+ * first-out, while still in cache), so the queue streams through memory where a heap
+ * takes a cache miss per level on every pop. Until issue 19 a key was 12 bytes (time,
+ * pool slot) and every event's record sat in a pool: running an event, and scheduling
+ * one (the pool's free list), each cost a cache miss once the pool outgrew the cache.
+ * At 100,000 hosts that was most of the engine's time; whole events in the queue cost
+ * a longer move in a spread instead, which streams.
+ *
+ * Models in lockstep. A drain of thousands of hosts with fixed costs runs every host's
+ * step at the same nanosecond: tens of thousands of events of one time, spread from
+ * level 2 or 3 down to level 0 one level at a time. Each bucket knows the least and
+ * greatest time appended to it, so a spread starts from the least (every key falls as
+ * low as it can, in one move), and a bucket of a single time moves to level 0 whole,
+ * by its head, with no key moved at all.
  *
  * Equal times run in schedule order with no sequence numbers: a bucket only grows by
  * appends of new events (which come after every pending one) or by a spread into empty
  * buckets, which keeps the order it reads. So the keys of one time, which always share
- * a bucket, stay in schedule order; and the order is exactly the heap's, which
- * compared (time, schedule number).
+ * a bucket, stay in schedule order; and the order is exactly a heap's that compared
+ * (time, schedule number). Posted and cancellable events share the buckets, so their
+ * order together holds too.
  *
- * Measured with bench/phold.c (ROSS parameters), the heap -> this, median of 5 runs
- * interleaved with the heap's on the shared 2-core VM (load average 2-3), M events/s:
- * 1,024 pending 14.3 -> 13.1 and 14.5 -> 13.8 (two sessions; best runs 19.2 -> 17.6);
- * 65,536: 4.7 -> 4.5; 1,048,576: 2.3 -> 3.5 and 2.7 -> 5.1; 16,777,216: 0.89 -> 1.46.
- * Callgrind, instructions per event of the run loop (the model's included): 1,024
- * pending 529 -> 557, 1,048,576 pending 762 -> 506, with 2.5 times fewer L1 misses.
- * Memory: 46.4 bytes per pending event from 65,536 on (48 before), 63.5 at 1,024,
- * where the 8 KiB of bucket heads and the part-full chunks weigh most.
+ * Measured (bench/README.md, issue 19): PHOLD at 1,048,576 pending 4.0-4.2 -> 5.8-6.3 M
+ * events/s, interleaved runs; the 10,000-host drain 2.7 -> 6-8 M events per wall second.
+ * Memory: 32 bytes an event in full chunks, about 37 with the chunks' links and slack
+ * from 65,536 pending on; at 1,024 pending the 22 KiB of bucket heads weigh most.
  *
  * Cancellation is lazy: it clears the record's handler and leaves the key in its
  * bucket, to be dropped when it comes first, or by a compaction once cancelled keys
