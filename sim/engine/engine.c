@@ -62,7 +62,7 @@
 #define LEVELS 11                 /* 6-bit digits of a 64-bit time */
 #define NBUCKETS (LEVELS * DIGITS)
 #define NONE UINT32_MAX
-#define CHUNK_BYTES 256 /* four cache lines */
+#define CHUNK_BYTES 256                                              /* four cache lines */
 #define CHUNK_EVENTS ((CHUNK_BYTES - sizeof(event)) / sizeof(event)) /* seven, after the link */
 #define MAX_SLOTS ((size_t)1 << 31)
 #define MAX_CHUNKS ((size_t)UINT32_MAX)
@@ -121,9 +121,9 @@ struct vs_engine {
     uint32_t levels;           /* bit L: occupied[L] != 0 */
     vs_time_t base;            /* keys are placed relative to it; see queue_rebase */
     chunk *chunks;
-    size_t chunk_cap;     /* chunks allocated */
-    size_t chunk_used;    /* chunks ever handed out; those above never touched */
-    size_t chunk_spare;   /* on the free list or never touched */
+    size_t chunk_cap;   /* chunks allocated */
+    size_t chunk_used;  /* chunks ever handed out; those above never touched */
+    size_t chunk_spare; /* on the free list or never touched */
     uint32_t chunk_free;
     event_rec *pool;
     size_t cap;  /* records in the pool */

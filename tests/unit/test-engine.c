@@ -718,11 +718,15 @@ typedef struct fuzz {
 static void fuzz_fire(vs_engine *eng, void *ctx, uint64_t arg);
 
 /* Delays that make ties (0), neighbours, the same and far buckets, huge gaps, and
- * saturation at VS_TIME_MAX. */
+ * saturation at VS_TIME_MAX; and one fixed delay, which puts events scheduled at one
+ * time at one later time, above level 0: a model in lockstep (a bucket of one time
+ * moves down whole). */
 static vs_time_t fuzz_delay(vs_rng *rng)
 {
     uint64_t r = vs_rng_below(rng, 100);
 
+    if (r < 8)
+        return 4133;
     if (r < 20)
         return 0;
     if (r < 40)
@@ -747,10 +751,24 @@ static void fuzz_schedule(fuzz *f)
     vs_time_t when = delay > VS_TIME_MAX - now ? VS_TIME_MAX : now + delay;
     uint64_t seq = f->seq++;
 
-    f->ids[seq] = vs_rng_below(&f->rng, 8) == 0
-                      ? vs_engine_schedule_at(f->eng, when, fuzz_fire, f, seq)
-                      : vs_engine_schedule(f->eng, delay, fuzz_fire, f, seq);
-    cr_assert_neq(f->ids[seq], 0);
+    /* Half are posted: no id (0), never cancelled, in the same order as the rest. */
+    switch (vs_rng_below(&f->rng, 4)) {
+    case 0:
+        f->ids[seq] = vs_engine_schedule_at(f->eng, when, fuzz_fire, f, seq);
+        cr_assert_neq(f->ids[seq], 0);
+        break;
+    case 1:
+        f->ids[seq] = vs_engine_schedule(f->eng, delay, fuzz_fire, f, seq);
+        cr_assert_neq(f->ids[seq], 0);
+        break;
+    case 2:
+        f->ids[seq] = 0;
+        cr_assert(vs_engine_post_at(f->eng, when, fuzz_fire, f, seq));
+        break;
+    default:
+        f->ids[seq] = 0;
+        cr_assert(vs_engine_post(f->eng, delay, fuzz_fire, f, seq));
+    }
     ref_push(&f->ref, when, seq);
 }
 
@@ -766,6 +784,10 @@ static void fuzz_cancel(fuzz *f)
         seq = first->seq;
     else
         seq = vs_rng_below(&f->rng, f->seq);
+    if (f->ids[seq] == 0) { /* posted: there is nothing to cancel it with */
+        cr_assert_not(vs_engine_cancel(f->eng, 0));
+        return;
+    }
     bool was = f->ref.alive[seq];
     cr_assert_eq(vs_engine_cancel(f->eng, f->ids[seq]), was, "cancel of event %" PRIu64, seq);
     if (was) {
@@ -856,6 +878,77 @@ Test(engine, random_operations_match_the_reference_for_other_seeds_and_hints)
 }
 
 /* --- the radix queue's edges --- */
+
+/* Thousands of hosts in lockstep: every handler at one time schedules its next step at
+ * the same delay, so each step's events share one time above level 0 and move down
+ * whole. Half posted, half cancellable (one in ten of those cancelled); the order of
+ * each step is the order of the one before. */
+typedef struct lockstep {
+    vs_event_id *ids;
+    uint64_t *order; /* args in the order they ran in the current step */
+    size_t ran, steps;
+    vs_time_t step_at;
+} lockstep;
+
+enum { LOCKSTEP_N = 5000 };
+
+static void lockstep_fire(vs_engine *eng, void *ctx, uint64_t arg)
+{
+    lockstep *l = ctx;
+
+    if (vs_engine_now(eng) != l->step_at) { /* the first event of a new step */
+        cr_assert_eq(l->ran % LOCKSTEP_N, 0, "a step ended after %zu events", l->ran);
+        l->step_at = vs_engine_now(eng);
+        l->steps++;
+    }
+    cr_assert_eq(arg, (l->ran % LOCKSTEP_N), "step %zu ran %" PRIu64 " as number %zu", l->steps,
+                 arg, l->ran % LOCKSTEP_N);
+    l->ran++;
+    if (l->steps == 20)
+        return;
+    if (arg % 2)
+        cr_assert(vs_engine_post(eng, 20000, lockstep_fire, ctx, arg));
+    else
+        l->ids[arg] = vs_engine_schedule(eng, 20000, lockstep_fire, ctx, arg);
+}
+
+static void lockstep_decoy(vs_engine *eng, void *ctx, uint64_t arg)
+{
+    cr_assert_fail("a cancelled event ran");
+}
+
+Test(engine, a_model_in_lockstep_keeps_each_steps_order)
+{
+    vs_engine *eng = vs_engine_new(0);
+    lockstep l = {.ids = calloc(LOCKSTEP_N, sizeof *l.ids), .step_at = VS_TIME_MAX};
+    vs_event_id decoys[LOCKSTEP_N / 10];
+
+    cr_assert_not_null(l.ids);
+    for (uint64_t i = 0; i < LOCKSTEP_N; i++) {
+        cr_assert(vs_engine_post_at(eng, 1000000, lockstep_fire, &l, i));
+        if (i % 10 == 0) /* cancelled before they come up: gaps in the step's bucket */
+            decoys[i / 10] = vs_engine_schedule_at(eng, 1000000, lockstep_decoy, NULL, i);
+    }
+    for (size_t i = 0; i < LOCKSTEP_N / 10; i++)
+        cr_assert(vs_engine_cancel(eng, decoys[i]));
+    vs_engine_run(eng, VS_TIME_MAX);
+    cr_assert_eq(l.steps, 20);
+    cr_assert_eq(l.ran, 20 * LOCKSTEP_N);
+    cr_assert_eq(vs_engine_now(eng), 1000000 + 19 * 20000);
+    cr_assert_eq(vs_engine_pending(eng), 0);
+    vs_engine_free(eng);
+    free(l.ids);
+}
+
+Test(engine, post_with_a_null_handler_returns_false)
+{
+    vs_engine *eng = vs_engine_new(0);
+
+    cr_assert_not(vs_engine_post(eng, 5, NULL, NULL, 0));
+    cr_assert_not(vs_engine_post_at(eng, 5, NULL, NULL, 0));
+    cr_assert_eq(vs_engine_pending(eng), 0);
+    vs_engine_free(eng);
+}
 
 Test(engine, huge_time_gaps_up_to_time_max_keep_order)
 {
