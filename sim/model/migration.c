@@ -24,6 +24,9 @@ static void raise_event(vs_sim *sim, vs_migration *mig);
  * steady state allocates nothing.
  */
 
+/* A drain holds one record per VM it moves: keep them small (migration.h). */
+_Static_assert(sizeof(vs_migration) <= 48, "vs_migration grew past 48 bytes");
+
 static int attach_run(vs_sim *sim, vs_migration *mig)
 {
     vs_mig_run *run = vs_pool_get(&sim->runs);
@@ -175,8 +178,8 @@ static void start_migration(vs_sim *sim, vs_migration *mig, uint32_t dst)
     if (!retry && attach_run(sim, mig) != 0)
         return vs_sim_out_of_memory(sim); /* it stays waiting: the run stops */
     if (!retry) {
-        mig->started = vs_sim_now(sim);
-        vs_stats_latency(&sim->stats, VS_LAT_SLOT_WAIT, mig->src, mig->started - mig->arrived);
+        mig->run->started = vs_sim_now(sim);
+        vs_stats_latency(&sim->stats, VS_LAT_SLOT_WAIT, mig->src, mig->run->started - mig->arrived);
         counts_of(sim, mig)->started++;
     }
     if (mig->op == VS_OP_MIGRATE) {
@@ -186,7 +189,7 @@ static void start_migration(vs_sim *sim, vs_migration *mig, uint32_t dst)
         if (!retry)
             mig->run->slot_area = sim->hosts[mig->src].slot_area;
         if (!retry)
-            vs_level_add(&sim->stats.migrations_in_flight, mig->started, +1);
+            vs_level_add(&sim->stats.migrations_in_flight, mig->run->started, +1);
     }
     raise_event(sim, mig); /* WAITING ends well */
 }
@@ -703,15 +706,15 @@ static void record_end(vs_sim *sim, vs_migration *mig)
         c->online_without_state += mig->without_state;
         if (mig->without_state)
             c->failed_at[mig->cause]++;
-        vs_stats_latency(&sim->stats, VS_LAT_MIGRATION, mig->src, now - mig->started);
-        if (mig->op == VS_OP_MIGRATE && now > mig->started) {
+        vs_stats_latency(&sim->stats, VS_LAT_MIGRATION, mig->src, now - mig->run->started);
+        if (mig->op == VS_OP_MIGRATE && now > mig->run->started) {
             vs_host *h = &sim->hosts[mig->src];
             slots_settle(sim, h);
-            double mean = (h->slot_area - mig->run->slot_area) / (double)(now - mig->started);
+            double mean = (h->slot_area - mig->run->slot_area) / (double)(now - mig->run->started);
             uint32_t k = (uint32_t)(mean + 0.5);
             k = k < 1 ? 1 : k < VS_AT_ONCE_MAX ? k : VS_AT_ONCE_MAX;
             sim->stats.by_at_once[k].count++;
-            sim->stats.by_at_once[k].ns_sum += (double)(now - mig->started);
+            sim->stats.by_at_once[k].ns_sum += (double)(now - mig->run->started);
         }
         break;
     case VS_MIG_VM_OFF:
