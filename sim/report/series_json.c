@@ -95,26 +95,82 @@ json_t *vs__report_timeseries(const vs_stats *st)
 }
 
 /* Three decimals of a mean number of migrations: 96 numbers a host stay short. */
-static json_t *rounded(leaf_cache *c, double v)
+static double rounded(double v)
 {
-    return shared_real(c, round(v * 1000) / 1000);
+    return round(v * 1000) / 1000;
+}
+
+/* Rows of the host series met before, by their numbers' bits: hosts that worked alike
+ * (a lockstep drain's are all alike) share one row, as equal numbers share a leaf. */
+#define ROW_SLOTS 256 /* a power of 2 */
+
+typedef struct row_cache {
+    uint64_t hash[ROW_SLOTS];
+    json_t *row[ROW_SLOTS];                           /* NULL: a free slot */
+    double values[ROW_SLOTS][VS_HOST_SERIES_BUCKETS]; /* each row's, to compare */
+} row_cache;
+
+static uint64_t row_hash(const double *v, size_t n)
+{
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t bits;
+        memcpy(&bits, &v[i], sizeof bits);
+        h = (h ^ bits) * UINT64_C(0x100000001b3);
+    }
+    return h;
+}
+
+static json_t *new_row(leaf_cache *c, const double *v, size_t n)
+{
+    json_t *row = json_array();
+    for (size_t b = 0; row && b < n; b++)
+        json_array_append_new(row, shared_real(c, v[b]));
+    return row;
+}
+
+/* The row of these n numbers: one met before, or a new one (kept if there is room). A
+ * new reference, NULL out of memory. */
+static json_t *shared_row(row_cache *rows, leaf_cache *c, const double *v, size_t n)
+{
+    uint64_t h = row_hash(v, n);
+    size_t i = (size_t)(h & (ROW_SLOTS - 1));
+    for (int p = 0; p < LEAF_PROBES; p++, i = (i + 1) & (ROW_SLOTS - 1)) {
+        if (!rows->row[i]) {
+            json_t *row = new_row(c, v, n);
+            if (row) {
+                rows->row[i] = json_incref(row);
+                rows->hash[i] = h;
+                memcpy(rows->values[i], v, n * sizeof *v);
+            }
+            return row;
+        }
+        if (rows->hash[i] == h && memcmp(rows->values[i], v, n * sizeof *v) == 0)
+            return json_incref(rows->row[i]);
+    }
+    return new_row(c, v, n);
 }
 
 json_t *vs__report_host_series(const vs_stats *st)
 {
     const vs_host_series *hs = &st->host_series;
     leaf_cache *c = leaf_cache_new();
-    json_t *t = json_array(), *hosts = c ? json_array() : NULL;
+    row_cache *rows = calloc(1, sizeof *rows);
+    json_t *t = json_array(), *hosts = c && rows ? json_array() : NULL;
     for (size_t b = 0; t && b < hs->nbuckets; b++) {
         uint64_t end = b + 1 == hs->nbuckets ? hs->end_ns : (b + 1) * hs->bucket_ns;
         json_array_append_new(t, json_real((double)end / 1e9));
     }
+    double v[VS_HOST_SERIES_BUCKETS];
+    size_t n = hs->nbuckets < VS_HOST_SERIES_BUCKETS ? hs->nbuckets : VS_HOST_SERIES_BUCKETS;
     for (uint32_t h = 0; hosts && h < hs->nhosts; h++) {
-        json_t *row = json_array();
-        for (size_t b = 0; row && b < hs->nbuckets; b++)
-            json_array_append_new(row, rounded(c, vs_host_series_mean(hs, h, b)));
-        json_array_append_new(hosts, row);
+        for (size_t b = 0; b < n; b++)
+            v[b] = rounded(vs_host_series_mean(hs, h, b));
+        json_array_append_new(hosts, shared_row(rows, c, v, n));
     }
+    for (size_t i = 0; rows && i < ROW_SLOTS; i++)
+        json_decref(rows->row[i]);
+    free(rows);
     leaf_cache_free(c);
     /* clang-format off */
     return json_pack("{s:f, s:o, s:o}", "bucket_s", (double)hs->bucket_ns / 1e9, "t_s", t,

@@ -244,3 +244,22 @@ Test(report, equal_per_host_numbers_share_one_leaf)
     free(text);
     json_decref(r);
 }
+
+/* Hosts whose series are alike share one row (a lockstep drain's are all alike). */
+Test(report, alike_host_series_rows_share_one_row)
+{
+    cr_assert_eq(vs_host_series_init(&st.host_series, 3, 1000000000ull), 0);
+    vs_host_series_add(&st.host_series, 1000000000ull, (double[]){1e9, 1e9, 2e9});
+    vs_host_series_add(&st.host_series, 2000000000ull, (double[]){2e9, 2e9, 2e9});
+    vs_run_info info = {.sim_time_ns = 2000000000ull, .events = 1234, .wall_time_s = 0.5};
+    json_t *r = vs_report_build(&cfg, &st, &info);
+    cr_assert_not_null(r);
+    const json_t *rows = json_object_get(json_object_get(r, "host_series"), "migrations_mean");
+    cr_assert_eq(json_array_size(rows), 3);
+    cr_assert_eq(json_array_get(rows, 0), json_array_get(rows, 1), "one row for two alike");
+    cr_assert_neq(json_array_get(rows, 0), json_array_get(rows, 2));
+    char *text = json_dumps(rows, JSON_COMPACT);
+    cr_assert_str_eq(text, "[[1.0,1.0],[1.0,1.0],[2.0,0.0]]");
+    free(text);
+    json_decref(r);
+}
