@@ -68,8 +68,8 @@ NTSTATUS vs_kernel_driver_entry(vs_kernel *k, uint32_t instance, vs_driver_entry
                                 const char *name, const char *params_json, char err[VS_ERROR_MAX])
 {
     (void)params_json;
-    vs_kdriver *d = &k->drivers[instance];
-    if (!set_up(d, entry, name)) {
+    vs_kdriver *d = vs_kdriver_of(k, instance);
+    if (!d || !set_up(d, entry, name)) {
         snprintf(err, VS_ERROR_MAX, "driver \"%s\": out of memory (or a name too long)", name);
         return STATUS_INSUFFICIENT_RESOURCES;
     }
@@ -98,8 +98,8 @@ static const char *kind_name(vs_krec_kind kind)
  * them. */
 void vs_krec_unload(vs_kernel *k, uint32_t instance)
 {
-    vs_kdriver *d = &k->drivers[instance];
-    while (d->records) {
+    vs_kdriver *d = vs_kdriver_made(k, instance);
+    while (d && d->records) {
         vs_krec *r = d->records;
         if (r->event)
             vs_sim_violation(k->sim, VS_RULE_QUEUED_AT_UNLOAD, instance,
@@ -120,7 +120,9 @@ void vs_krec_unload(vs_kernel *k, uint32_t instance)
  * reported. */
 void vs_kernel_driver_unload(vs_kernel *k, uint32_t instance)
 {
-    vs_kdriver *d = &k->drivers[instance];
+    vs_kdriver *d = vs_kdriver_made(k, instance);
+    if (!d)
+        return; /* nothing was made for it: nothing to unload */
     if (d->is_driver && d->entered && d->object.DriverUnload) {
         vs_sim_activity_begin(k->sim, instance, "DriverUnload");
         d->object.DriverUnload(&d->object);
@@ -192,7 +194,7 @@ void IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
     if (!k || !DeviceObject)
         return;
     vs_kirql_check(k, instance, "IoDeleteDevice", PASSIVE_LEVEL);
-    for (vs_krec *r = k->drivers[instance].records; r; r = r->next)
+    for (vs_krec *r = vs_kdriver_peek(k, instance)->records; r; r = r->next)
         if (r->kind == VS_KREC_DEVICE && r->object == DeviceObject) {
             unlink_device(DeviceObject->DriverObject, DeviceObject);
             vs_krec_free(k, r);

@@ -24,7 +24,7 @@ static bool passive_driver_call(const char *fn)
 {
     uint32_t instance;
     vs_kernel *k = vs_kernel_caller(&instance);
-    if (!k || !k->drivers[instance].is_driver || k->sim->activity.callback)
+    if (!k || !vs_kdriver_peek(k, instance)->is_driver || k->sim->activity.callback)
         return true;
     return vs_kirql_check(k, instance, fn, PASSIVE_LEVEL);
 }

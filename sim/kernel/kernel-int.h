@@ -78,7 +78,9 @@ typedef struct vs_kheld {
 
 struct vs_kernel {
     vs_sim *sim;
-    vs_kdriver *drivers; /* [sim->ninstances] */
+    /* [sim->ninstances], each made on first use (vs_kdriver_of): an SDK plugin's
+     * instances, most of a region's, never need one (a vs_kdriver is ~440 bytes). */
+    vs_kdriver **drivers;
     /* The running activity's state: reset when sim->activities moves on. */
     uint64_t serial;
     KIRQL irql, start_irql;
@@ -89,6 +91,18 @@ struct vs_kernel {
     vs_krec **deferred;
     uint32_t ndeferred, deferred_cap;
 };
+
+/* The instance's driver state, made (zeroed) on first use; NULL out of memory (then
+ * vs_sim_out_of_memory: the run stops). */
+vs_kdriver *vs_kdriver_of(vs_kernel *k, uint32_t instance);
+/* The instance's driver state if it was made, else NULL: for what has nothing to do on
+ * an instance with none. */
+static inline vs_kdriver *vs_kdriver_made(const vs_kernel *k, uint32_t instance)
+{
+    return k->drivers[instance];
+}
+/* For reading only: the state, or an empty one (no records, not a driver). */
+const vs_kdriver *vs_kdriver_peek(const vs_kernel *k, uint32_t instance);
 
 /* The kernel of the bound simulation and the calling instance, or NULL (and *instance
  * UINT32_MAX) when no simulation runs on this thread or no callout code runs. */

@@ -29,7 +29,7 @@ vs_kernel *vs_kernel_new(vs_sim *sim)
     if (!k)
         return NULL;
     k->sim = sim;
-    k->drivers = calloc(sim->ninstances ? sim->ninstances : 1, sizeof *k->drivers);
+    k->drivers = calloc(sim->ninstances ? sim->ninstances : 1, sizeof *k->drivers); /* NULLs */
     if (!k->drivers) {
         free(k);
         return NULL;
@@ -43,17 +43,34 @@ void vs_kernel_free(vs_kernel *k)
     if (!k)
         return;
     for (uint32_t i = 0; i < k->sim->ninstances; i++) {
-        while (k->drivers[i].records)
-            vs_krec_free(k, k->drivers[i].records);
+        vs_kdriver *d = k->drivers[i];
+        if (!d)
+            continue;
+        while (d->records)
+            vs_krec_free(k, d->records);
         vs_kpool_unload(k, i);
         vs_kregistry_free(k, i);
-        free(k->drivers[i].registry_path.Buffer);
-        free(k->drivers[i].driver_name.Buffer);
+        free(d->registry_path.Buffer);
+        free(d->driver_name.Buffer);
+        free(d);
     }
     free(k->drivers);
     free(k->held);
     free(k->deferred);
     free(k);
+}
+
+vs_kdriver *vs_kdriver_of(vs_kernel *k, uint32_t instance)
+{
+    if (!k->drivers[instance] && !(k->drivers[instance] = calloc(1, sizeof(vs_kdriver))))
+        vs_sim_out_of_memory(k->sim);
+    return k->drivers[instance];
+}
+
+const vs_kdriver *vs_kdriver_peek(const vs_kernel *k, uint32_t instance)
+{
+    static const vs_kdriver none; /* constant: not simulator state */
+    return k->drivers[instance] ? k->drivers[instance] : &none;
 }
 
 vs_kernel *vs_kernel_caller(uint32_t *instance)
@@ -208,7 +225,9 @@ void *vs_krec_new(vs_kernel *k, uint32_t instance, vs_krec_kind kind, size_t siz
     vs_krec *r = calloc(1, size);
     if (!r)
         return vs_sim_out_of_memory(k->sim), NULL;
-    vs_kdriver *d = &k->drivers[instance];
+    vs_kdriver *d = vs_kdriver_of(k, instance);
+    if (!d)
+        return free(r), NULL;
     r->kind = kind;
     r->instance = instance;
     r->next = d->records;
@@ -222,7 +241,7 @@ void vs_krec_free(vs_kernel *k, vs_krec *r)
 {
     if (r->event)
         vs_engine_cancel(k->sim->engine, r->event);
-    vs_kdriver *d = &k->drivers[r->instance];
+    vs_kdriver *d = vs_kdriver_made(k, r->instance); /* made with r's first record */
     if (r->prev)
         r->prev->next = r->next;
     else
@@ -234,7 +253,7 @@ void vs_krec_free(vs_kernel *k, vs_krec *r)
 
 bool vs_krec_live(vs_kernel *k, uint32_t instance, const vs_krec *r, vs_krec_kind kind)
 {
-    for (const vs_krec *x = k->drivers[instance].records; x; x = x->next)
+    for (const vs_krec *x = vs_kdriver_peek(k, instance)->records; x; x = x->next)
         if (x == r)
             return x->kind == kind;
     return false;

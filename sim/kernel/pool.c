@@ -45,8 +45,8 @@ static void paged_check(vs_kernel *k, uint32_t instance, const char *fn, const v
  * (for their PASSIVE_LEVEL code). */
 static bool paged_remember(vs_kernel *k, uint32_t instance, void *p)
 {
-    vs_kdriver *d = &k->drivers[instance];
-    vs_kpaged *e = malloc(sizeof *e);
+    vs_kdriver *d = vs_kdriver_of(k, instance);
+    vs_kpaged *e = d ? malloc(sizeof *e) : NULL;
     if (!e)
         return vs_sim_out_of_memory(k->sim), false;
     e->p = p;
@@ -57,7 +57,8 @@ static bool paged_remember(vs_kernel *k, uint32_t instance, void *p)
 
 static bool paged_forget(vs_kernel *k, uint32_t instance, const void *p)
 {
-    for (vs_kpaged **e = &k->drivers[instance].paged; *e; e = &(*e)->next)
+    vs_kdriver *d = vs_kdriver_made(k, instance);
+    for (vs_kpaged **e = d ? &d->paged : NULL; e && *e; e = &(*e)->next)
         if ((*e)->p == p) {
             vs_kpaged *gone = *e;
             *e = gone->next;
@@ -69,8 +70,9 @@ static bool paged_forget(vs_kernel *k, uint32_t instance, const void *p)
 
 void vs_kpool_unload(vs_kernel *k, uint32_t instance)
 {
-    while (k->drivers[instance].paged)
-        paged_forget(k, instance, k->drivers[instance].paged->p);
+    const vs_kdriver *d = vs_kdriver_peek(k, instance);
+    while (d->paged)
+        paged_forget(k, instance, d->paged->p);
 }
 
 static void *allocate(const char *fn, bool paged, SIZE_T size, ULONG tag, bool zero)

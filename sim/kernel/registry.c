@@ -188,7 +188,9 @@ static json_t *member(json_t *obj, const char *name, bool subkey)
 
 static vs_kregistry *registry_of(vs_kernel *k, uint32_t instance)
 {
-    vs_kdriver *d = &k->drivers[instance];
+    vs_kdriver *d = vs_kdriver_of(k, instance);
+    if (!d)
+        return NULL;
     if (d->registry)
         return d->registry;
     const vs_plugin_spec *spec = &k->sim->cfg->plugins[k->sim->instances[instance].plugin];
@@ -329,7 +331,7 @@ VSWITCHSIM_KAPI NTSTATUS ZwQueryValueKey(HANDLE KeyHandle, PUNICODE_STRING Value
     if (!k)
         return STATUS_INVALID_DEVICE_STATE;
     vs_kirql_check(k, instance, "ZwQueryValueKey", PASSIVE_LEVEL);
-    open_key *ok = key_of(k->drivers[instance].registry, KeyHandle);
+    open_key *ok = key_of(vs_kdriver_peek(k, instance)->registry, KeyHandle);
     if (!ok)
         return STATUS_INVALID_HANDLE;
     if (KeyValueInformationClass != KeyValuePartialInformation)
@@ -377,7 +379,7 @@ VSWITCHSIM_KAPI NTSTATUS ZwClose(HANDLE Handle)
     if (!k)
         return STATUS_INVALID_DEVICE_STATE;
     vs_kirql_check(k, instance, "ZwClose", PASSIVE_LEVEL);
-    open_key *ok = key_of(k->drivers[instance].registry, Handle);
+    open_key *ok = key_of(vs_kdriver_peek(k, instance)->registry, Handle);
     if (!ok)
         return STATUS_INVALID_HANDLE;
     free(ok->path);
@@ -387,7 +389,7 @@ VSWITCHSIM_KAPI NTSTATUS ZwClose(HANDLE Handle)
 
 void vs_kregistry_free(vs_kernel *k, uint32_t instance)
 {
-    vs_kregistry *r = k->drivers[instance].registry;
+    vs_kregistry *r = vs_kdriver_peek(k, instance)->registry;
     if (!r)
         return;
     for (size_t i = 0; i < r->nkeys; i++)
@@ -395,12 +397,12 @@ void vs_kregistry_free(vs_kernel *k, uint32_t instance)
     free(r->keys);
     json_decref(r->root);
     free(r);
-    k->drivers[instance].registry = NULL;
+    vs_kdriver_made(k, instance)->registry = NULL; /* made: it had a registry */
 }
 
 void vs_kregistry_unload(vs_kernel *k, uint32_t instance)
 {
-    vs_kregistry *r = k->drivers[instance].registry;
+    vs_kregistry *r = vs_kdriver_peek(k, instance)->registry;
     if (!r)
         return;
     const vs_sim *sim = k->sim;

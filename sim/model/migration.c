@@ -24,6 +24,9 @@ static void raise_event(vs_sim *sim, vs_migration *mig);
  * steady state allocates nothing.
  */
 
+/* A drain holds one record per VM it moves: keep them small (migration.h). */
+_Static_assert(sizeof(vs_migration) <= 48, "vs_migration grew past 48 bytes");
+
 static int attach_run(vs_sim *sim, vs_migration *mig)
 {
     vs_mig_run *run = vs_pool_get(&sim->runs);
@@ -175,8 +178,8 @@ static void start_migration(vs_sim *sim, vs_migration *mig, uint32_t dst)
     if (!retry && attach_run(sim, mig) != 0)
         return vs_sim_out_of_memory(sim); /* it stays waiting: the run stops */
     if (!retry) {
-        mig->started = vs_sim_now(sim);
-        vs_stats_latency(&sim->stats, VS_LAT_SLOT_WAIT, mig->src, mig->started - mig->arrived);
+        mig->run->started = vs_sim_now(sim);
+        vs_stats_latency(&sim->stats, VS_LAT_SLOT_WAIT, mig->src, mig->run->started - mig->arrived);
         counts_of(sim, mig)->started++;
     }
     if (mig->op == VS_OP_MIGRATE) {
@@ -186,7 +189,7 @@ static void start_migration(vs_sim *sim, vs_migration *mig, uint32_t dst)
         if (!retry)
             mig->run->slot_area = sim->hosts[mig->src].slot_area;
         if (!retry)
-            vs_level_add(&sim->stats.migrations_in_flight, mig->started, +1);
+            vs_level_add(&sim->stats.migrations_in_flight, mig->run->started, +1);
     }
     raise_event(sim, mig); /* WAITING ends well */
 }
@@ -324,13 +327,18 @@ int vs_migration_request(vs_sim *sim, uint32_t vm_index, uint32_t target, vs_ope
         return 0;
     }
     /* One operation at a time per VM, as one save sequence at a time per NIC. */
+    vs_vm_ext *ext = vs_vm_ext_of(sim, vm_index);
+    if (!ext) {
+        vs_pool_put(&sim->migrations, mig);
+        return -1;
+    }
     mig->state = VS_MIG_QUEUED;
     sim->stats.operations_queued++;
-    if (vm->queue_tail)
-        vm->queue_tail->next = mig;
+    if (ext->queue_tail)
+        ext->queue_tail->next = mig;
     else
-        vm->queue_head = mig;
-    vm->queue_tail = mig;
+        ext->queue_head = mig;
+    ext->queue_tail = mig;
     return 0;
 }
 
@@ -414,10 +422,9 @@ static void on_blackout_timeout(vs_engine *eng, void *ctx, uint64_t arg)
 
 static vs_time_t transfer_time(vs_sim *sim, vs_migration *mig)
 {
-    vs_vm *vm = &sim->vms[mig->vm];
     double bytes_ns =
         (double)mig->run->state_bytes * 1e9 / sim->cfg->migration.bandwidth_bytes_per_s;
-    return (vs_time_t)(bytes_ns + 0.5) + vs_dist_sample(&sim->cfg->migration.latency, &vm->rng);
+    return (vs_time_t)(bytes_ns + 0.5) + vs_vm_sample(sim, mig->vm, &sim->cfg->migration.latency);
 }
 
 /* Fault injection: one bit of a NIC's saved state flips on its way to the destination. */
@@ -439,7 +446,7 @@ static void assign_dst_ports(vs_sim *sim, vs_migration *mig)
 {
     for (uint32_t i = 0; i < mig->run->nnics; i++) {
         vs_nic_op *op = &mig->run->nics[i];
-        vs_switch *sw = &sim->hosts[mig->dst].switches[sim->nics[op->nic].sw];
+        vs_switch *sw = &sim->hosts[mig->dst].switches[vs_nic_sw(sim, op->nic)];
         op->dst_port = sw->next_port_id++;
         op->port_created = op->iface_created = op->connected = false;
     }
@@ -447,13 +454,12 @@ static void assign_dst_ports(vs_sim *sim, vs_migration *mig)
 
 static void start_blackout(vs_sim *sim, vs_migration *mig)
 {
-    vs_vm *vm = &sim->vms[mig->vm];
     mig->run->state_bytes = 0;
     mig->run->timeout = vs_engine_schedule(sim->engine, sim->cfg->migration.timeout,
                                            on_blackout_timeout, sim, (uint64_t)(uintptr_t)mig);
     /* The rest of the blackout's work runs alongside the NIC saves: the device state
      * (migration.pause), and with the memory model the last dirty pages' copy. */
-    after(sim, mig, vs_dist_sample(&sim->cfg->migration.pause, &vm->rng));
+    after(sim, mig, vs_vm_sample(sim, mig->vm, &sim->cfg->migration.pause));
     if (memory_model(sim, mig) && mig->run->dirty > 0)
         send_bytes(sim, mig, mig->run->dirty);
 }
@@ -560,11 +566,11 @@ static void enter_precopy(vs_sim *sim, vs_migration *mig)
 {
     mig->run->precopy_started = vs_sim_now(sim);
     if (!memory_model(sim, mig)) {
-        after(sim, mig, vs_dist_sample(&sim->cfg->migration.precopy, &sim->vms[mig->vm].rng));
+        after(sim, mig, vs_vm_sample(sim, mig->vm, &sim->cfg->migration.precopy));
         return;
     }
     mig->run->waiting++;
-    vs_time_t setup = vs_dist_sample(&sim->cfg->migration.setup, &sim->vms[mig->vm].rng);
+    vs_time_t setup = vs_vm_sample(sim, mig->vm, &sim->cfg->migration.setup);
     if (setup == 0) {
         vs_precopy_start(sim, mig, on_precopy_done);
         return;
@@ -595,7 +601,7 @@ static void enter_transfer(vs_sim *sim, vs_migration *mig)
 
 static void enter_disk(vs_sim *sim, vs_migration *mig)
 {
-    after(sim, mig, vs_dist_sample(&sim->cfg->migration.disk_time, &sim->vms[mig->vm].rng));
+    after(sim, mig, vs_vm_sample(sim, mig->vm, &sim->cfg->migration.disk_time));
 }
 
 static void enter_restore(vs_sim *sim, vs_migration *mig)
@@ -700,15 +706,15 @@ static void record_end(vs_sim *sim, vs_migration *mig)
         c->online_without_state += mig->without_state;
         if (mig->without_state)
             c->failed_at[mig->cause]++;
-        vs_stats_latency(&sim->stats, VS_LAT_MIGRATION, mig->src, now - mig->started);
-        if (mig->op == VS_OP_MIGRATE && now > mig->started) {
+        vs_stats_latency(&sim->stats, VS_LAT_MIGRATION, mig->src, now - mig->run->started);
+        if (mig->op == VS_OP_MIGRATE && now > mig->run->started) {
             vs_host *h = &sim->hosts[mig->src];
             slots_settle(sim, h);
-            double mean = (h->slot_area - mig->run->slot_area) / (double)(now - mig->started);
+            double mean = (h->slot_area - mig->run->slot_area) / (double)(now - mig->run->started);
             uint32_t k = (uint32_t)(mean + 0.5);
             k = k < 1 ? 1 : k < VS_AT_ONCE_MAX ? k : VS_AT_ONCE_MAX;
             sim->stats.by_at_once[k].count++;
-            sim->stats.by_at_once[k].ns_sum += (double)(now - mig->started);
+            sim->stats.by_at_once[k].ns_sum += (double)(now - mig->run->started);
         }
         break;
     case VS_MIG_VM_OFF:
@@ -792,11 +798,12 @@ static void finish(vs_sim *sim, vs_migration *mig)
     if (sim->operation_done)
         sim->operation_done(sim, mig, ok);
     vm->busy = false;
-    vs_migration *next = vm->queue_head;
+    vs_vm_ext *ext = vm->ext ? vs_vm_ext_of(sim, mig->vm) : NULL;
+    vs_migration *next = ext ? ext->queue_head : NULL;
     if (next) {
-        vm->queue_head = next->next;
-        if (!vm->queue_head)
-            vm->queue_tail = NULL;
+        ext->queue_head = next->next;
+        if (!ext->queue_head)
+            ext->queue_tail = NULL;
     }
     uint32_t src = mig->src, dst = mig->dst;
     detach_run(sim, mig);

@@ -39,25 +39,28 @@ typedef struct vs_nic_op {
     vs_fanout fan;
 } vs_nic_op;
 
+/* 48 bytes: a drain asks for all its migrations at once (five million in a region),
+ * so what only a running one needs lives in its vs_mig_run. */
 struct vs_migration {
     vs_migration *next; /* first: the pool's free link, then the VM's or host's queue */
+    vs_mig_run *run;    /* while it runs (from its slots to its end), else NULL */
+    vs_time_t arrived;
     uint32_t vm, src, dst;
     uint32_t target_hint; /* a host, or VS_ANY_HOST: by migration.placement */
-    vs_operation op;
-    uint8_t flow;     /* vs_flow: the table it follows */
-    uint8_t state;    /* vs_mig_state */
-    uint8_t cause;    /* vs_fail_cause of the first failure */
-    bool failed_here; /* a part of the current state failed */
+    uint8_t op;           /* vs_operation */
+    uint8_t flow;         /* vs_flow: the table it follows */
+    uint8_t state;        /* vs_mig_state */
+    uint8_t cause;        /* vs_fail_cause of the first failure */
+    bool failed_here;     /* a part of the current state failed */
     bool timed_out, from_closed, without_state;
-    vs_time_t arrived, started;
-    vs_mig_run *run; /* while it runs (from its slots to its end), else NULL */
 };
 
 /* What a migration needs only while it runs, from a pool of its own: a drain queues tens
  * of thousands of migrations at once, and only those with slots need this. */
 struct vs_mig_run {
-    void *pool_link;  /* the pool's free list writes here, not over what follows */
-    uint32_t waiting; /* NIC parts, or the state's timer, still running */
+    void *pool_link;   /* the pool's free list writes here, not over what follows */
+    vs_time_t started; /* when it got its slots (or started, needing none) */
+    uint32_t waiting;  /* NIC parts, or the state's timer, still running */
     uint32_t ntried;
     uint32_t *tried; /* destinations that refused it (migration.on_refused next_host) */
     vs_time_t state_started;

@@ -86,14 +86,14 @@ static NDIS_SWITCH_PORT_ID port_of(const vs_sim *sim, const vs_nic_op *op)
 
 static vs_switch *switch_of(vs_sim *sim, const vs_nic_op *op)
 {
-    return &sim->hosts[host_of(op)].switches[sim->nics[op->nic].sw];
+    return &sim->hosts[host_of(op)].switches[vs_nic_sw(sim, op->nic)];
 }
 
 /* Key of the NIC's validation port, for the reservation rule: unique per host's switch
  * and port id, never 0. */
 static uint64_t vport_key(const vs_sim *sim, const vs_nic_op *op)
 {
-    return ((uint64_t)host_of(op) << 40) | ((uint64_t)sim->nics[op->nic].sw << 32) | op->dst_port;
+    return ((uint64_t)host_of(op) << 40) | ((uint64_t)vs_nic_sw(sim, op->nic) << 32) | op->dst_port;
 }
 
 /* ---- Tracing OIDs ----------------------------------------------------------------------- */
@@ -107,7 +107,7 @@ static void trace_oid(vs_sim *sim, const vs_nic_op *op, const char *oid, vs_time
                          .t = started,
                          .duration = vs_sim_now(sim) - started,
                          .host = host_of(op),
-                         .sw = sim->nics[op->nic].sw,
+                         .sw = vs_nic_sw(sim, op->nic),
                          .port = port_of(sim, op),
                          .vm = op->mig->vm,
                          .nic = op->index,
@@ -278,7 +278,7 @@ static void start_fan(vs_sim *sim, vs_nic_op *op, vs_fanout_kind kind, uint8_t f
 {
     bool restoring = op->mig->op != VS_OP_POWER_ON;
     vs_fanout_target where = {.host = host_of(op),
-                              .sw = sim->nics[op->nic].sw,
+                              .sw = vs_nic_sw(sim, op->nic),
                               .port = port_of(sim, op),
                               .vm = op->mig->vm,
                               .nic_index = op->index,

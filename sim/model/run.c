@@ -212,14 +212,14 @@ static void policy_change_vm(vs_sim *sim, const vs_policy_change *ch, uint32_t v
     if (vm->off || vm->busy)
         return;
     for (uint32_t i = 0; i < cfg->topology.nics_per_vm; i++) {
-        const vs_nic *nic = &sim->nics[v * cfg->topology.nics_per_vm + i];
+        uint32_t n = v * cfg->topology.nics_per_vm + i;
         vs_policy_fan *pf = calloc(1, sizeof *pf);
         if (!pf)
             return vs_sim_out_of_memory(sim);
         pf->fan.owner = pf;
         vs_fanout_target where = {.host = vm->host,
-                                  .sw = nic->sw,
-                                  .port = nic->port,
+                                  .sw = vs_nic_sw(sim, n),
+                                  .port = sim->nics[n].port,
                                   .vm = v,
                                   .nic_index = i,
                                   .policy = ch->policy};

@@ -150,14 +150,25 @@ vs_sim *vs_sim_new(const vs_config *cfg)
     return sim;
 }
 
+void vs_sim_release(vs_sim *sim)
+{
+    vs_migration_close(sim);
+    vs_net_close(&sim->net);
+    vs_topology_free(sim);
+    for (uint32_t i = 0; i < sim->ncalls; i++)
+        free(sim->calls[i].out);
+    free(sim->calls);
+    sim->calls = NULL;
+    sim->ncalls = sim->calls_cap = 0;
+    sim->free_call = UINT32_MAX;
+}
+
 void vs_sim_free(vs_sim *sim)
 {
     if (!sim)
         return;
-    vs_migration_close(sim);
-    vs_net_close(&sim->net);
+    vs_sim_release(sim);
     vs_pool_close(&sim->routines);
-    vs_topology_free(sim);
     free(sim->instances);
     free(sim->policy_plugin);
     free(sim->link_marks);
@@ -165,9 +176,6 @@ void vs_sim_free(vs_sim *sim)
     free(sim->policy_state);
     free(sim->reservations);
     free(sim->subs);
-    for (uint32_t i = 0; i < sim->ncalls; i++)
-        free(sim->calls[i].out);
-    free(sim->calls);
     vs_stats_close(&sim->stats);
     vs_engine_free(sim->engine);
     free(sim);

@@ -14,6 +14,7 @@
 #include <vswitchsim/fwps.h>
 
 #include "config/config.h"
+#include "engine/dist.h"
 #include "engine/engine.h"
 #include "engine/pool.h"
 #include "engine/rng.h"
@@ -103,18 +104,27 @@ typedef struct vs_policy_state {
     bool deleted;
 } vs_policy_state;
 
+/* A VM, 8 bytes: a region holds tens of millions of them. What only some VMs ever need
+ * (the random stream a migration draws from, operations queued behind a running one)
+ * lives in a vs_vm_ext made on first use (vs_vm_ext_of), so a VM that never moves costs
+ * its 8 bytes only. */
 typedef struct vs_vm {
     uint32_t host;
-    vs_migration *queue_head, *queue_tail; /* waiting behind the running one: one at a time */
-    bool busy;
-    bool in_drain; /* counted towards the drain's completion */
-    bool off;      /* not running: did not come up after a failed restore or start */
-    vs_rng rng;    /* the VM's own stream: its phase times */
+    uint32_t ext : 29;     /* 1 + index into sim->vm_ext; 0: none made yet */
+    uint32_t busy : 1;     /* an operation of it runs, or waits for its slots */
+    uint32_t in_drain : 1; /* counted towards the drain's completion */
+    uint32_t off : 1;      /* not running: did not come up after a failed restore or start */
 } vs_vm;
 
+typedef struct vs_vm_ext {
+    vs_rng rng;                            /* the VM's own stream: its phase times */
+    vs_migration *queue_head, *queue_tail; /* waiting behind the running one: one at a time */
+} vs_vm_ext;
+
+/* A NIC: the id of its port on its host's switch (0: none, the VM is off). Its switch
+ * is not stored: NIC i of a VM sits on switch i % switches_per_host (vs_nic_sw). */
 typedef struct vs_nic {
     NDIS_SWITCH_PORT_ID port;
-    uint16_t sw; /* switch index on the VM's host */
 } vs_nic;
 
 /* What the running callback or routine has charged, and for whom. With timing
@@ -258,7 +268,10 @@ struct vs_sim {
     vs_host *hosts;
     vs_vm *vms;
     uint32_t nvms;
-    vs_nic *nics; /* [vm * nics_per_vm + i] */
+    vs_vm_ext *vm_ext; /* made on first use: see vs_vm */
+    uint32_t nvm_ext, vm_ext_cap;
+    vs_rng spare_rng; /* drawn from when a vs_vm_ext could not be made (out of memory) */
+    vs_nic *nics;     /* [vm * nics_per_vm + i] */
     uint32_t nnics;
     vs_targets targets;  /* hosts that may take a migration now */
     vs_net net;          /* the live-migration network (network.h) */
@@ -339,9 +352,29 @@ struct vs_sim {
     void *poll_ctx;
 };
 
+/* The switch (index on its host) that global NIC `nic` sits on. */
+static inline uint32_t vs_nic_sw(const vs_sim *sim, uint32_t nic)
+{
+    return (nic % sim->cfg->topology.nics_per_vm) % sim->cfg->topology.switches_per_host;
+}
+
+/* The VM's rarely needed part, made (its stream seeded) on first use; NULL out of memory
+ * (and the run stops: vs_sim_out_of_memory). The pointer holds until the next call. */
+vs_vm_ext *vs_vm_ext_of(vs_sim *sim, uint32_t vm);
+/* A draw of d from the VM's stream. A constant draws nothing, and makes no vs_vm_ext:
+ * the stream's state is only stored once it moved. Out of memory, a draw from a spare
+ * stream (the run stops after the handler). */
+vs_time_t vs_vm_sample(vs_sim *sim, uint32_t vm, const vs_dist *d);
+
 /* Builds the hosts, switches, VMs and NICs; no callouts yet. NULL out of memory. */
 vs_sim *vs_sim_new(const vs_config *cfg);
 void vs_sim_free(vs_sim *sim);
+/* After the run and the plugins' unload, before the report: frees the model's bulk
+ * (hosts, VMs, NICs, migrations, the network, calls), so that the report's tree takes
+ * their place rather than adding to the peak. Keeps what the report and a --listen
+ * server read: cfg, stats, the engine's clock and counts, the instances. Then only
+ * vs_sim_free. */
+void vs_sim_release(vs_sim *sim);
 
 /* The plugin layer registers an instance per (plugin, host) before the run. */
 vs_instance *vs_sim_instance(vs_sim *sim, uint32_t plugin, uint32_t host);

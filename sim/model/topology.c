@@ -8,6 +8,8 @@
 
 #include "model/topology.h"
 
+#include "base/grow.h"
+
 /* Switch names are IF_COUNTED_STRINGs of UTF-16: Length in bytes, no NUL. */
 static void set_counted_string(NDIS_IF_COUNTED_STRING *s, const char *ascii)
 {
@@ -59,20 +61,16 @@ static void place_vms(vs_sim *sim)
     uint32_t per_vm = cfg->topology.nics_per_vm;
     for (uint32_t v = 0; v < sim->nvms; v++) {
         vs_vm *vm = &sim->vms[v];
-        vm->host = v / cfg->topology.vms_per_host;
-        vs_rng_init(&vm->rng, cfg->seed, vs_rng_stream_id(VS_STREAM_VM, v, 0));
+        vm->host = v / cfg->topology.vms_per_host; /* its stream: on first use (vs_vm_ext_of) */
         vs_host *host = &sim->hosts[vm->host];
         host->vms_here++;
         if (cfg->topology.vm_start == VS_START_POWER_ON) {
             vm->off = true; /* its ports come with its power-on (run.c) */
-            for (uint32_t i = 0; i < per_vm; i++)
-                sim->nics[v * per_vm + i].sw = (uint16_t)(i % cfg->topology.switches_per_host);
             continue;
         }
         for (uint32_t i = 0; i < per_vm; i++) {
             vs_switch *sw = &host->switches[i % cfg->topology.switches_per_host];
-            sim->nics[v * per_vm + i] = (vs_nic){
-                .port = sw->next_port_id++, .sw = (uint16_t)(i % cfg->topology.switches_per_host)};
+            sim->nics[v * per_vm + i] = (vs_nic){.port = sw->next_port_id++};
             sw->params.NumSwitchPorts++;
         }
     }
@@ -100,7 +98,38 @@ void vs_topology_free(vs_sim *sim)
     }
     free(sim->hosts);
     free(sim->vms);
+    free(sim->vm_ext);
     free(sim->nics);
+    sim->hosts = NULL;
+    sim->vms = NULL;
+    sim->vm_ext = NULL;
+    sim->nics = NULL;
+    sim->nvm_ext = sim->vm_ext_cap = 0;
+}
+
+vs_vm_ext *vs_vm_ext_of(vs_sim *sim, uint32_t vm)
+{
+    vs_vm *v = &sim->vms[vm];
+    if (v->ext)
+        return &sim->vm_ext[v->ext - 1];
+    if (VS_GROW(sim->vm_ext, sim->vm_ext_cap, sim->nvm_ext + 1) != 0) {
+        vs_sim_out_of_memory(sim);
+        return NULL;
+    }
+    vs_vm_ext *e = &sim->vm_ext[sim->nvm_ext++];
+    *e = (vs_vm_ext){0};
+    /* Seeded now as it would have been at the start: a stream depends on its id only. */
+    vs_rng_init(&e->rng, sim->cfg->seed, vs_rng_stream_id(VS_STREAM_VM, vm, 0));
+    v->ext = sim->nvm_ext; /* below 2^29: at most 100,000 hosts x 1,024 VMs */
+    return e;
+}
+
+vs_time_t vs_vm_sample(vs_sim *sim, uint32_t vm, const vs_dist *d)
+{
+    if (d->kind == VS_DIST_CONSTANT)
+        return vs_dist_sample(d, &sim->spare_rng);
+    vs_vm_ext *e = vs_vm_ext_of(sim, vm);
+    return vs_dist_sample(d, e ? &e->rng : &sim->spare_rng);
 }
 
 /* ---- What a switch holds, as VSWITCH_CREATE reports it ------------------------------ */
@@ -185,7 +214,7 @@ int vs_topology_switch_arrays(const vs_sim *sim, uint32_t host, uint32_t sw, boo
     uint32_t i = 1;
     for (uint32_t n = first; n < last && i < count; n++) {
         const vs_vm *vm = &sim->vms[n / per_vm];
-        if (vm->host != host || vm->off || sim->nics[n].sw != sw || sim->nics[n].port == 0)
+        if (vm->host != host || vm->off || vs_nic_sw(sim, n) != sw || sim->nics[n].port == 0)
             continue;
         fill_port(NDIS_SWITCH_PORT_AT_ARRAY_INDEX(*ports, i), sim->nics[n].port);
         fill_nic(NDIS_SWITCH_NIC_AT_ARRAY_INDEX(*nics, i), sim->nics[n].port);

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/grow.h"
 #include "model/special_pool.h"
 #include "plugin/instance.h"
 
@@ -80,8 +79,16 @@ static vs_tag_usage *tag_usage(vs_plugin_instance *pi, ULONG tag)
     for (size_t i = 0; i < pi->ntags; i++)
         if (pi->tags[i].tag == tag)
             return &pi->tags[i];
-    if (VS_GROW(pi->tags, pi->tags_cap, pi->ntags + 1) != 0)
-        return NULL;
+    /* Most instances use one tag: room for one first (VS_GROW's 8 would be 192 bytes on
+     * each of a region's hundreds of thousands of instances), then doubling. */
+    if (pi->ntags == pi->tags_cap) {
+        size_t cap = pi->tags_cap ? 2 * pi->tags_cap : 1;
+        vs_tag_usage *t = cap <= SIZE_MAX / sizeof *t ? realloc(pi->tags, cap * sizeof *t) : NULL;
+        if (!t)
+            return NULL;
+        pi->tags = t;
+        pi->tags_cap = cap;
+    }
     pi->tags[pi->ntags] = (vs_tag_usage){tag, 0, 0};
     return &pi->tags[pi->ntags++];
 }

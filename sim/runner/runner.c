@@ -165,6 +165,7 @@ static json_t *run_attached(vs_sim *sim, const vs_run_options *o, vs_run_end *en
         fprintf(stderr, "vswitchsim: interrupted at %.9f s simulated; the report covers what ran\n",
                 (double)vs_sim_now(sim) / 1e9);
     vs_kernel_bind(NULL);
+    vs_sim_release(sim); /* the report's tree takes the model's place: a lower peak */
     json_t *report = rc == 0 ? build_report(cfg, sim, end) : NULL;
     if (!report)
         fprintf(stderr, "vswitchsim: out of memory\n");

@@ -359,7 +359,7 @@ Test(kernel, work_item_runs_at_passive_after_the_delay)
     cr_assert_eq(s.irql[0], PASSIVE_LEVEL);
     cr_assert_str_eq(s.what[0], "work item");
     cr_assert_eq(sim->stats.violations.total, 0, "%s", sim->stats.violations.kept[0].detail);
-    cr_assert_null(sim->kernel->drivers[0].records);
+    cr_assert_null(vs_kdriver_peek(sim->kernel, 0)->records);
 }
 
 Test(kernel, rule_work_item_freed_while_queued)
@@ -900,7 +900,8 @@ Test(kernel, rule_irql_too_high)
 {
     PDEVICE_OBJECT dev;
     begin("save", true);
-    IoCreateDevice(&sim->kernel->drivers[0].object, 0, NULL, FILE_DEVICE_NETWORK, 0, FALSE, &dev);
+    IoCreateDevice(&vs_kdriver_of(sim->kernel, 0)->object, 0, NULL, FILE_DEVICE_NETWORK, 0, FALSE,
+                   &dev);
     KeFlushQueuedDpcs();
     VswitchsimPagedCode("f");
     IoDeleteDevice(dev);
@@ -986,7 +987,7 @@ Test(kernel, rule_queued_at_unload_and_leaked_handle)
     vs_kernel_driver_unload(sim->kernel, 0);
     cr_assert_eq(count(VS_RULE_QUEUED_AT_UNLOAD), 3, "the DPC, the timer, the work item");
     cr_assert_eq(count(VS_RULE_LEAKED_HANDLE), 3, "the device, the session, the work item");
-    cr_assert_null(sim->kernel->drivers[0].records);
+    cr_assert_null(vs_kdriver_peek(sim->kernel, 0)->records);
     sim->instances[0].unloaded = true;
     run();
     cr_assert_eq(entry_seen.runs, 2, "nothing ran after the unload");
@@ -1171,4 +1172,18 @@ Test(kernel, driver_wait_never_satisfied)
 Test(kernel, driver_leaked_handle)
 {
     run_driver("leaked_handle", 1);
+}
+
+/* An instance's driver state (~440 bytes) is made when it is first used: an SDK
+ * plugin's instances, most of a region's, never cost it. */
+Test(kernel, driver_state_is_made_on_first_use)
+{
+    cr_assert_null(vs_kdriver_made(sim->kernel, 0), "nothing made at the start");
+    cr_assert_not(vs_kdriver_peek(sim->kernel, 0)->is_driver, "an empty one to read");
+    vs_kernel_driver_unload(sim->kernel, 0); /* nothing to unload, nothing made */
+    cr_assert_null(vs_kdriver_made(sim->kernel, 0));
+    vs_kernel_driver_entry(sim->kernel, 0, driver_entry, "drv", "{}", ignored);
+    cr_assert_not_null(vs_kdriver_made(sim->kernel, 0));
+    cr_assert(vs_kdriver_peek(sim->kernel, 0)->is_driver);
+    vs_kernel_driver_unload(sim->kernel, 0);
 }

@@ -210,3 +210,56 @@ Test(report, unwritable_path_is_an_error_not_a_partial_file)
     cr_assert_eq(vs_report_write_json(report, "/nonexistent-dir/r.json", err), -1);
     cr_assert(strstr(err, "/nonexistent-dir/r.json"), "%s", err);
 }
+
+/* Equal numbers in the per-host table are one json_t (the tree of a region's report is
+ * built beside the whole model): the text is what separate values would give. */
+Test(report, equal_per_host_numbers_share_one_leaf)
+{
+    vs_host_stats hs[3] = {
+        {.migrations_peak = 2, .migrations_out = 5, .vms_end = 300, .cpu_busy = 0.5},
+        {.migrations_peak = 2, .migrations_out = 5, .vms_end = 300, .cpu_busy = 0.5},
+        {.migrations_peak = 2, .migrations_out = 6, .vms_end = 300, .cpu_busy = 0.25}};
+    st.hosts = hs;
+    st.nhosts = 3;
+    vs_run_info info = {.sim_time_ns = 2000000000ull, .events = 1234, .wall_time_s = 0.5};
+    json_t *r = vs_report_build(&cfg, &st, &info);
+    st.hosts = NULL; /* the stack's, not the stats' to free */
+    st.nhosts = 0;
+    cr_assert_not_null(r);
+    const json_t *ph = json_object_get(json_object_get(r, "hosts"), "per_host");
+    const json_t *h0 = json_array_get(ph, 0), *h1 = json_array_get(ph, 1),
+                 *h2 = json_array_get(ph, 2);
+    cr_assert_eq(json_object_get(h0, "migrations_out"), json_object_get(h1, "migrations_out"));
+    cr_assert_eq(json_object_get(h0, "cpu_busy"), json_object_get(h1, "cpu_busy"));
+    cr_assert_eq(json_object_get(h0, "latency_us"), json_object_get(h2, "latency_us"));
+    cr_assert_eq(json_integer_value(json_object_get(h2, "migrations_out")), 6);
+    cr_assert_eq(json_integer_value(json_object_get(h2, "vms_end")), 300, "past the small ints");
+    char *text = json_dumps(h1, JSON_COMPACT);
+    cr_assert_str_eq(text, "{\"host\":1,\"migrations_peak\":2,\"migrations_out\":5,"
+                           "\"migrations_in\":0,\"vms_end\":300,\"cpu_queue_peak\":0,"
+                           "\"cpu_busy\":0.5,\"link_out\":0.0,\"link_in\":0.0,\"latency_us\":{}}");
+    free(text);
+    text = json_dumps(h2, JSON_COMPACT);
+    cr_assert(strstr(text, "\"cpu_busy\":0.25,"), "%s", text);
+    free(text);
+    json_decref(r);
+}
+
+/* Hosts whose series are alike share one row (a lockstep drain's are all alike). */
+Test(report, alike_host_series_rows_share_one_row)
+{
+    cr_assert_eq(vs_host_series_init(&st.host_series, 3, 1000000000ull), 0);
+    vs_host_series_add(&st.host_series, 1000000000ull, (double[]){1e9, 1e9, 2e9});
+    vs_host_series_add(&st.host_series, 2000000000ull, (double[]){2e9, 2e9, 2e9});
+    vs_run_info info = {.sim_time_ns = 2000000000ull, .events = 1234, .wall_time_s = 0.5};
+    json_t *r = vs_report_build(&cfg, &st, &info);
+    cr_assert_not_null(r);
+    const json_t *rows = json_object_get(json_object_get(r, "host_series"), "migrations_mean");
+    cr_assert_eq(json_array_size(rows), 3);
+    cr_assert_eq(json_array_get(rows, 0), json_array_get(rows, 1), "one row for two alike");
+    cr_assert_neq(json_array_get(rows, 0), json_array_get(rows, 2));
+    char *text = json_dumps(rows, JSON_COMPACT);
+    cr_assert_str_eq(text, "[[1.0,1.0],[1.0,1.0],[2.0,0.0]]");
+    free(text);
+    json_decref(r);
+}

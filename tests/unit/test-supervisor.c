@@ -124,6 +124,31 @@ Test(supervisor, the_last_whole_snapshot_is_handed_over)
     json_decref(snap);
 }
 
+/* A snapshot is written as it is dumped, through a buffer of 64 KiB: one of 300,000
+ * numbers (~1.4 MB of text) takes many flushes, and comes back whole. */
+static void one_big_snapshot(vs_supervisor *s)
+{
+    json_t *r = json_object(), *a = json_array();
+    for (int i = 0; i < 300000; i++)
+        json_array_append_new(a, json_integer(i));
+    json_object_set_new(r, "a", a);
+    vs_supervisor_snapshot(s, r, 7);
+    json_decref(r);
+    abort();
+}
+
+Test(supervisor, a_snapshot_larger_than_the_buffer_comes_back_whole)
+{
+    json_t *snap = NULL;
+    vs_child_end end = supervise(one_big_snapshot, &snap);
+    cr_assert(end.has_snapshot);
+    cr_assert_not_null(snap);
+    const json_t *a = json_object_get(snap, "a");
+    cr_assert_eq(json_array_size(a), 300000);
+    cr_assert_eq(json_integer_value(json_array_get(a, 299999)), 299999);
+    json_decref(snap);
+}
+
 /* Exits with bit 0: a snapshot was due before the run began, bit 1: right after. */
 static void snapshot_timing(vs_supervisor *s)
 {

@@ -90,7 +90,7 @@ Test(topology, nics_sit_on_switch_i_mod_switches_with_ports_from_one)
     for (uint32_t h = 0; h < 3; h++) {
         for (uint32_t i = 0; i < 6; i++) {
             const vs_nic *n = &g_sim->nics[h * 6 + i];
-            cr_expect_eq(n->sw, want[i].sw, "host %u NIC %u", h, i);
+            cr_expect_eq(vs_nic_sw(g_sim, h * 6 + i), want[i].sw, "host %u NIC %u", h, i);
             cr_expect_eq(n->port, want[i].port, "host %u NIC %u", h, i);
         }
         cr_expect_eq(g_sim->hosts[h].switches[0].params.NumSwitchPorts, 5);
@@ -125,25 +125,46 @@ Test(topology, power_on_vms_start_off_without_ports)
         cr_expect(g_sim->vms[v].off, "VM %u", v);
     for (uint32_t n = 0; n < 18; n++) {
         cr_expect_eq(g_sim->nics[n].port, 0, "NIC %u", n);
-        cr_expect_eq(g_sim->nics[n].sw, (n % 3) % 2, "NIC %u", n);
+        cr_expect_eq(vs_nic_sw(g_sim, n), (n % 3) % 2, "NIC %u", n);
     }
     cr_expect_eq(g_sim->hosts[0].switches[0].params.NumSwitchPorts, 1, "external only");
     cr_expect_eq(g_sim->hosts[0].vms_here, 2, "placed, if not running");
 }
 
-/* Each VM draws from its own stream: VS_STREAM_VM with its index, under the seed. */
+/* Each VM draws from its own stream: VS_STREAM_VM with its index, under the seed, as if
+ * seeded at the start whichever VM first draws (their records are made on first use). */
 Test(topology, each_vm_has_its_own_stream)
 {
     build();
-    for (uint32_t v = 0; v < 6; v++) {
+    vs_dist d;
+    vs_dist_uniform(&d, 0, 1e9);
+    for (uint32_t v = 6; v-- > 0;) {
         vs_rng want;
         vs_rng_init(&want, 11, vs_rng_stream_id(VS_STREAM_VM, v, 0));
-        vs_rng got = g_sim->vms[v].rng;
         for (int k = 0; k < 4; k++)
-            cr_expect_eq(vs_rng_next(&got), vs_rng_next(&want), "VM %u draw %d", v, k);
+            cr_expect_eq(vs_vm_sample(g_sim, v, &d), vs_dist_sample(&d, &want), "VM %u draw %d", v,
+                         k);
     }
-    vs_rng a = g_sim->vms[0].rng, b = g_sim->vms[1].rng;
+    vs_rng a, b;
+    vs_rng_init(&a, 11, vs_rng_stream_id(VS_STREAM_VM, 0, 0));
+    vs_rng_init(&b, 11, vs_rng_stream_id(VS_STREAM_VM, 1, 0));
     cr_expect_neq(vs_rng_next(&a), vs_rng_next(&b), "two VMs, two streams");
+    cr_expect_eq(g_sim->nvm_ext, 6, "one record per VM that drew");
+}
+
+/* A VM that draws nothing (constant times) stores no stream: 8 bytes per VM is all. */
+Test(topology, a_constant_draw_makes_no_record)
+{
+    build();
+    cr_expect_eq(sizeof(vs_vm), 8);
+    vs_dist d;
+    vs_dist_constant(&d, 5);
+    cr_expect_eq(vs_vm_sample(g_sim, 2, &d), 5);
+    cr_expect_eq(g_sim->vms[2].ext, 0);
+    cr_expect_eq(g_sim->nvm_ext, 0);
+    vs_dist_uniform(&d, 0, 1e9);
+    vs_vm_sample(g_sim, 2, &d);
+    cr_expect_eq(g_sim->vms[2].ext, 1, "made on the first real draw");
 }
 
 Test(topology, no_vms_still_builds_hosts)
