@@ -257,7 +257,7 @@ static uint32_t chunk_take(vs_engine *eng)
     if (c != NONE) {
         eng->chunk_free = eng->chunks[c].next;
         if (eng->chunk_free != NONE)
-            chunk_prefetch(eng, eng->chunk_free);
+            __builtin_prefetch(&eng->chunks[eng->chunk_free]);
     } else
         c = (uint32_t)eng->chunk_used++;
     eng->chunk_spare--;
