@@ -447,40 +447,40 @@ static void step_run(vs_sim *sim, vs_nic_op *op)
 }
 
 /* What a step's success changed on the switch: its ports, and what this NIC has built
- * on the destination (the source's port and NIC are the VM's own, not flags here). */
+ * on the destination (the source's port and NIC are the VM's own, not flags here). One
+ * switch on the step: every passing step of every NIC comes here. */
 static void apply_step(vs_sim *sim, vs_nic_op *op, vs_nic_step step)
 {
-    if (step == VS_STEP_VPORT_CREATE || step == VS_STEP_PORT_CREATE)
-        switch_of(sim, op)->params.NumSwitchPorts++;
-    if (step == VS_STEP_VPORT_DELETE || step == VS_STEP_PORT_DELETE)
-        switch_of(sim, op)->params.NumSwitchPorts--;
-    if (step == VS_STEP_VPORT_DELETE)
-        vs_sim_check_reservations(sim, vport_key(sim, op));
-    if (!on_dst(op))
-        return;
+    bool dst = on_dst(op);
     switch (step) {
     case VS_STEP_VPORT_CREATE:
     case VS_STEP_PORT_CREATE:
-        op->port_created = true;
-        break;
+        switch_of(sim, op)->params.NumSwitchPorts++;
+        op->port_created = op->port_created || dst;
+        return;
     case VS_STEP_VPORT_DELETE:
+        switch_of(sim, op)->params.NumSwitchPorts--;
+        vs_sim_check_reservations(sim, vport_key(sim, op));
+        op->port_created = op->port_created && !dst;
+        return;
     case VS_STEP_PORT_DELETE:
-        op->port_created = false;
-        break;
+        switch_of(sim, op)->params.NumSwitchPorts--;
+        op->port_created = op->port_created && !dst;
+        return;
     case VS_STEP_IFACE_CREATE:
-        op->iface_created = true;
-        break;
+        op->iface_created = op->iface_created || dst;
+        return;
     case VS_STEP_IFACE_CONNECT:
-        op->connected = true;
-        break;
+        op->connected = op->connected || dst;
+        return;
     case VS_STEP_IFACE_DISCONNECT:
-        op->connected = false;
-        break;
+        op->connected = op->connected && !dst;
+        return;
     case VS_STEP_IFACE_DELETE:
-        op->iface_created = false;
-        break;
+        op->iface_created = op->iface_created && !dst;
+        return;
     default:
-        break;
+        return;
     }
 }
 
@@ -603,10 +603,13 @@ void vs_nic_op_pass(vs_sim *sim, vs_nic_op *op, vs_nic_part part)
     const vs_nic_row *rows = vs_nic_part_rows(part, &n);
     op->rows = rows;
     op->part = (uint8_t)part;
+    uint8_t last = 0;
     for (uint8_t r = 0; r != VS_ROW_END_OK && r != VS_ROW_END_FAILED; r = rows[r].on_ok) {
-        op->row = r;
-        op->step = rows[r].step;
-        if (step_applies(op, (vs_nic_step)op->step))
-            apply_step(sim, op, (vs_nic_step)op->step);
+        vs_nic_step step = (vs_nic_step)rows[r].step;
+        if (step_applies(op, step))
+            apply_step(sim, op, step);
+        last = r;
     }
+    op->row = last; /* where the walk ended, as if each row had run */
+    op->step = rows[last].step;
 }

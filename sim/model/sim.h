@@ -398,6 +398,11 @@ const char *vs_sim_fanout_what(unsigned kind);
 
 /* Run fn on one of the host's CPUs as soon as one is free (now, if one is). */
 void vs_cpu_submit(vs_sim *sim, uint32_t host, vs_cpu_fn fn, void *ctx, uint64_t arg);
+/* vs_cpu_submit in two halves, for a caller that has looked up what it runs and would
+ * rather not look again through a vs_cpu_fn: take a CPU if one is free now (false: it
+ * must submit instead), run the work, then release the CPU with the time it holds. */
+bool vs_cpu_take(vs_sim *sim, uint32_t host);
+void vs_cpu_release(vs_sim *sim, uint32_t host, vs_time_t hold);
 /* The host's extension stack restarted: work that waited while it was paused runs. */
 void vs_cpu_resume(vs_sim *sim, uint32_t host);
 

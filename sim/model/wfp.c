@@ -201,19 +201,12 @@ static void check_restore_blob(vs_sim *sim, const vs_subscription *s, const vs_f
                          (unsigned long long)b->length);
 }
 
-/* Runs on a host CPU: call position `pos` of the fan-out. The CPU is held for the
+/* Runs on a host CPU: calls subscription `s` for the fan-out (`blob`: the restore's).
+ * The CPU is held for the
  * callback's charged time, and its return takes effect once that has passed: the next
  * sequential call, or the start of its pending. */
-static vs_time_t invoke_on_cpu(vs_sim *sim, void *ctx, uint64_t pos)
+static vs_time_t invoke(vs_sim *sim, vs_fanout *fan, const vs_subscription *s, uint32_t blob)
 {
-    vs_fanout *fan = ctx;
-    uint32_t blob = 0;
-    const vs_subscription *s = fanout_sub_at(sim, fan, (uint32_t)pos, &blob);
-    if (!s || !vs_wfp_sub_handles(s, fan->kind)) { /* unsubscribed while waiting for a CPU */
-        fan->outstanding--;
-        fanout_step(sim, fan);
-        return 0;
-    }
     uint32_t idx = call_alloc(sim);
     if (idx == NO_CALL) /* the call stays outstanding: the run stops after this event */
         return vs_sim_out_of_memory(sim), 0;
@@ -242,6 +235,20 @@ static vs_time_t invoke_on_cpu(vs_sim *sim, void *ctx, uint64_t pos)
     return cost;
 }
 
+/* The call waited for a CPU: its callout may have unsubscribed meanwhile. */
+static vs_time_t invoke_on_cpu(vs_sim *sim, void *ctx, uint64_t pos)
+{
+    vs_fanout *fan = ctx;
+    uint32_t blob = 0;
+    const vs_subscription *s = fanout_sub_at(sim, fan, (uint32_t)pos, &blob);
+    if (!s || !vs_wfp_sub_handles(s, fan->kind)) {
+        fan->outstanding--;
+        fanout_step(sim, fan);
+        return 0;
+    }
+    return invoke(sim, fan, s, blob);
+}
+
 static void fanout_call(vs_sim *sim, vs_fanout *fan, uint32_t pos)
 {
     uint32_t blob = 0;
@@ -249,7 +256,10 @@ static void fanout_call(vs_sim *sim, vs_fanout *fan, uint32_t pos)
     if (!s || !vs_wfp_sub_handles(s, fan->kind))
         return; /* nobody to call here: the OID passes down the stack */
     fan->outstanding++;
-    vs_cpu_submit(sim, fan->host, invoke_on_cpu, fan, pos);
+    if (vs_cpu_take(sim, fan->host)) /* a CPU is free: call now, with what was looked up */
+        vs_cpu_release(sim, fan->host, invoke(sim, fan, s, blob));
+    else
+        vs_cpu_submit(sim, fan->host, invoke_on_cpu, fan, pos);
 }
 
 static void start_pending(vs_sim *sim, uint32_t idx)
