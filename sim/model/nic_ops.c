@@ -298,9 +298,9 @@ static void start_fan(vs_sim *sim, vs_nic_op *op, vs_fanout_kind kind, uint8_t f
 /* ---- The steps ----------------------------------------------------------------------------- */
 
 /* Steps that undo something apply only to what this NIC built on the destination. */
-static bool step_applies(const vs_nic_op *op, vs_nic_step step)
+static inline bool step_applies_on(const vs_nic_op *op, vs_nic_step step, bool dst)
 {
-    if (!on_dst(op))
+    if (!dst)
         return true;
     switch (step) {
     case VS_STEP_VPORT_DELETE:
@@ -314,6 +314,11 @@ static bool step_applies(const vs_nic_op *op, vs_nic_step step)
     default:
         return true;
     }
+}
+
+static bool step_applies(const vs_nic_op *op, vs_nic_step step)
+{
+    return step_applies_on(op, step, on_dst(op));
 }
 
 /* Policy steps: the next policy this VM's ports carry, or npolicies when none is left. */
@@ -446,25 +451,26 @@ static void step_run(vs_sim *sim, vs_nic_op *op)
     }
 }
 
-/* What a step's success changed on the switch: its ports, and what this NIC has built
- * on the destination (the source's port and NIC are the VM's own, not flags here). One
- * switch on the step: every passing step of every NIC comes here. */
-static void apply_step(vs_sim *sim, vs_nic_op *op, vs_nic_step step)
+/* What a step's success changed on the switch `sw` (the NIC's, on the part's host):
+ * its ports, and what this NIC has built on the destination (`dst`; the source's port
+ * and NIC are the VM's own, not flags here). Inline, with both given: a part that
+ * passes at once comes here for each of its rows, for every NIC of a drain. */
+static inline void apply_step_on(vs_sim *sim, vs_nic_op *op, vs_nic_step step, bool dst,
+                                 vs_switch *sw)
 {
-    bool dst = on_dst(op);
     switch (step) {
     case VS_STEP_VPORT_CREATE:
     case VS_STEP_PORT_CREATE:
-        switch_of(sim, op)->params.NumSwitchPorts++;
+        sw->params.NumSwitchPorts++;
         op->port_created = op->port_created || dst;
         return;
     case VS_STEP_VPORT_DELETE:
-        switch_of(sim, op)->params.NumSwitchPorts--;
+        sw->params.NumSwitchPorts--;
         vs_sim_check_reservations(sim, vport_key(sim, op));
         op->port_created = op->port_created && !dst;
         return;
     case VS_STEP_PORT_DELETE:
-        switch_of(sim, op)->params.NumSwitchPorts--;
+        sw->params.NumSwitchPorts--;
         op->port_created = op->port_created && !dst;
         return;
     case VS_STEP_IFACE_CREATE:
@@ -482,6 +488,11 @@ static void apply_step(vs_sim *sim, vs_nic_op *op, vs_nic_step step)
     default:
         return;
     }
+}
+
+static void apply_step(vs_sim *sim, vs_nic_op *op, vs_nic_step step)
+{
+    apply_step_on(sim, op, step, on_dst(op), switch_of(sim, op));
 }
 
 /* The fan-out kind of each step that is one (VS_FAN_KINDS: not a fan-out). */
@@ -603,11 +614,13 @@ void vs_nic_op_pass(vs_sim *sim, vs_nic_op *op, vs_nic_part part)
     const vs_nic_row *rows = vs_nic_part_rows(part, &n);
     op->rows = rows;
     op->part = (uint8_t)part;
+    bool dst = on_dst(op);
+    vs_switch *sw = switch_of(sim, op); /* one host, one switch for the whole part */
     uint8_t last = 0;
     for (uint8_t r = 0; r != VS_ROW_END_OK && r != VS_ROW_END_FAILED; r = rows[r].on_ok) {
         vs_nic_step step = (vs_nic_step)rows[r].step;
-        if (step_applies(op, step))
-            apply_step(sim, op, step);
+        if (step_applies_on(op, step, dst))
+            apply_step_on(sim, op, step, dst, sw);
         last = r;
     }
     op->row = last; /* where the walk ended, as if each row had run */
