@@ -52,15 +52,6 @@ static int queue_push(vs_host *h, vs_cpu_work w)
     return 0;
 }
 
-bool vs_cpu_take(vs_sim *sim, uint32_t host)
-{
-    vs_host *h = &sim->hosts[host];
-    if (h->cpus_free == 0 || h->stack_paused) /* paused: no OID gets through the stack */
-        return false;
-    h->cpus_free--;
-    return true;
-}
-
 void vs_cpu_release(vs_sim *sim, uint32_t host, vs_time_t hold)
 {
     vs_host *h = &sim->hosts[host];

@@ -401,7 +401,14 @@ void vs_cpu_submit(vs_sim *sim, uint32_t host, vs_cpu_fn fn, void *ctx, uint64_t
 /* vs_cpu_submit in two halves, for a caller that has looked up what it runs and would
  * rather not look again through a vs_cpu_fn: take a CPU if one is free now (false: it
  * must submit instead), run the work, then release the CPU with the time it holds. */
-bool vs_cpu_take(vs_sim *sim, uint32_t host);
+static inline bool vs_cpu_take(vs_sim *sim, uint32_t host)
+{
+    vs_host *h = &sim->hosts[host];
+    if (h->cpus_free == 0 || h->stack_paused) /* paused: no OID gets through the stack */
+        return false;
+    h->cpus_free--;
+    return true;
+}
 void vs_cpu_release(vs_sim *sim, uint32_t host, vs_time_t hold);
 /* The host's extension stack restarted: work that waited while it was paused runs. */
 void vs_cpu_resume(vs_sim *sim, uint32_t host);

@@ -157,10 +157,9 @@ static const vs_subscription *fanout_sub_at(vs_sim *sim, const vs_fanout *fan, u
     return NULL;
 }
 
-static void count_invocation(vs_sim *sim, const vs_subscription *s, vs_fanout_kind kind,
-                             vs_time_t cost)
+static void count_invocation(vs_sim *sim, const vs_subscription *s, vs_plugin_stats *ps,
+                             vs_fanout_kind kind, vs_time_t cost)
 {
-    vs_plugin_stats *ps = &sim->stats.plugins[sim->instances[s->instance].plugin];
     if (kind == VS_FAN_SAVE)
         ps->saves++;
     else if (kind == VS_FAN_RESTORE)
@@ -171,6 +170,7 @@ static void count_invocation(vs_sim *sim, const vs_subscription *s, vs_fanout_ki
 }
 
 static void on_call_returned(vs_engine *eng, void *ctx, uint64_t arg);
+static void call_returned(vs_sim *sim, uint32_t idx, NTSTATUS st, vs_plugin_stats *ps);
 static void on_call_timeout(vs_engine *eng, void *ctx, uint64_t arg);
 
 /* A callback runs at DISPATCH_LEVEL holding the OID: a long one stalls the switch. */
@@ -226,12 +226,13 @@ static vs_time_t invoke(vs_sim *sim, vs_fanout *fan, const vs_subscription *s, u
     NTSTATUS st = vs_wfp_call_callout(sim, s, fan, c, token_of(sim, idx));
     vs_time_t cost = vs_sim_activity_end(sim);
     check_callback_time(sim, s->instance, cost);
-    count_invocation(sim, s, fan->kind, cost);
-    uint64_t arg = ((uint64_t)(uint32_t)st << 32) | idx;
+    vs_plugin_stats *ps = &sim->stats.plugins[sim->instances[s->instance].plugin];
+    count_invocation(sim, s, ps, fan->kind, cost);
     if (cost == 0)
-        on_call_returned(sim->engine, sim, arg);
+        call_returned(sim, idx, st, ps);
     else
-        vs_engine_schedule(sim->engine, cost, on_call_returned, sim, arg);
+        vs_engine_schedule(sim->engine, cost, on_call_returned, sim,
+                           ((uint64_t)(uint32_t)st << 32) | idx);
     return cost;
 }
 
@@ -276,13 +277,10 @@ static void start_pending(vs_sim *sim, uint32_t idx)
         vs_engine_schedule(sim->engine, sim->cfg->wfp.pending_timeout, on_call_timeout, sim, idx);
 }
 
-static void on_call_returned(vs_engine *eng, void *ctx, uint64_t arg)
+/* The callback's return takes effect; `ps` is its plugin's statistics. */
+static void call_returned(vs_sim *sim, uint32_t idx, NTSTATUS st, vs_plugin_stats *ps)
 {
-    vs_sim *sim = ctx;
-    uint32_t idx = (uint32_t)arg;
-    NTSTATUS st = (NTSTATUS)(uint32_t)(arg >> 32);
     vs_call *c = &sim->calls[idx];
-    vs_plugin_stats *ps = &sim->stats.plugins[sim->instances[sim->subs[c->sub].instance].plugin];
     if (st == STATUS_SUCCESS)
         ps->returned_success++;
     else if (st == STATUS_PENDING)
@@ -306,6 +304,15 @@ static void on_call_returned(vs_engine *eng, void *ctx, uint64_t arg)
     start_pending(sim, idx);
     if (completed_early) /* completed inside the callback, before it returned */
         vs_wfp_notify_complete(sim, token_of(sim, idx), c->early_status);
+}
+
+static void on_call_returned(vs_engine *eng, void *ctx, uint64_t arg)
+{
+    vs_sim *sim = ctx;
+    uint32_t idx = (uint32_t)arg;
+    const vs_call *c = &sim->calls[idx];
+    call_returned(sim, idx, (NTSTATUS)(uint32_t)(arg >> 32),
+                  &sim->stats.plugins[sim->instances[sim->subs[c->sub].instance].plugin]);
 }
 
 static void on_call_timeout(vs_engine *eng, void *ctx, uint64_t arg)
