@@ -297,8 +297,24 @@ static void start_fan(vs_sim *sim, vs_nic_op *op, vs_fanout_kind kind, uint8_t f
 
 /* ---- The steps ----------------------------------------------------------------------------- */
 
+/* What this NIC has built on the destination, as bits (vs_nic_pass.built). */
+enum { BUILT_PORT = 1, BUILT_IFACE = 2, BUILT_CONNECTED = 4 };
+
+static uint8_t built_of(const vs_nic_op *op)
+{
+    return (uint8_t)((op->port_created ? BUILT_PORT : 0) | (op->iface_created ? BUILT_IFACE : 0) |
+                     (op->connected ? BUILT_CONNECTED : 0));
+}
+
+static void set_built(vs_nic_op *op, uint8_t built)
+{
+    op->port_created = built & BUILT_PORT;
+    op->iface_created = built & BUILT_IFACE;
+    op->connected = built & BUILT_CONNECTED;
+}
+
 /* Steps that undo something apply only to what this NIC built on the destination. */
-static inline bool step_applies_on(const vs_nic_op *op, vs_nic_step step, bool dst)
+static bool step_applies_to(uint8_t built, vs_nic_step step, bool dst)
 {
     if (!dst)
         return true;
@@ -306,11 +322,11 @@ static inline bool step_applies_on(const vs_nic_op *op, vs_nic_step step, bool d
     case VS_STEP_VPORT_DELETE:
     case VS_STEP_PORT_TEARDOWN:
     case VS_STEP_PORT_DELETE:
-        return op->port_created;
+        return built & BUILT_PORT;
     case VS_STEP_IFACE_DELETE:
-        return op->iface_created;
+        return built & BUILT_IFACE;
     case VS_STEP_IFACE_DISCONNECT:
-        return op->connected;
+        return built & BUILT_CONNECTED;
     default:
         return true;
     }
@@ -318,7 +334,7 @@ static inline bool step_applies_on(const vs_nic_op *op, vs_nic_step step, bool d
 
 static bool step_applies(const vs_nic_op *op, vs_nic_step step)
 {
-    return step_applies_on(op, step, on_dst(op));
+    return step_applies_to(built_of(op), step, on_dst(op));
 }
 
 /* Policy steps: the next policy this VM's ports carry, or npolicies when none is left. */
@@ -451,48 +467,52 @@ static void step_run(vs_sim *sim, vs_nic_op *op)
     }
 }
 
-/* What a step's success changed on the switch `sw` (the NIC's, on the part's host):
- * its ports, and what this NIC has built on the destination (`dst`; the source's port
- * and NIC are the VM's own, not flags here). Inline, with both given: a part that
- * passes at once comes here for each of its rows, for every NIC of a drain. */
-static inline void apply_step_on(vs_sim *sim, vs_nic_op *op, vs_nic_step step, bool dst,
-                                 vs_switch *sw)
+/* What a step's success changes: the switch's port count (returned: +1, -1 or 0) and,
+ * on the destination (`dst`), what this NIC has built there (the source's port and NIC
+ * are the VM's own, not flags here). */
+static int step_change(vs_nic_step step, bool dst, uint8_t *built)
 {
+    uint8_t set = 0, clear = 0;
+    int ports = 0;
     switch (step) {
     case VS_STEP_VPORT_CREATE:
     case VS_STEP_PORT_CREATE:
-        sw->params.NumSwitchPorts++;
-        op->port_created = op->port_created || dst;
-        return;
+        ports = 1, set = BUILT_PORT;
+        break;
     case VS_STEP_VPORT_DELETE:
-        sw->params.NumSwitchPorts--;
-        vs_sim_check_reservations(sim, vport_key(sim, op));
-        op->port_created = op->port_created && !dst;
-        return;
     case VS_STEP_PORT_DELETE:
-        sw->params.NumSwitchPorts--;
-        op->port_created = op->port_created && !dst;
-        return;
+        ports = -1, clear = BUILT_PORT;
+        break;
     case VS_STEP_IFACE_CREATE:
-        op->iface_created = op->iface_created || dst;
-        return;
+        set = BUILT_IFACE;
+        break;
     case VS_STEP_IFACE_CONNECT:
-        op->connected = op->connected || dst;
-        return;
+        set = BUILT_CONNECTED;
+        break;
     case VS_STEP_IFACE_DISCONNECT:
-        op->connected = op->connected && !dst;
-        return;
+        clear = BUILT_CONNECTED;
+        break;
     case VS_STEP_IFACE_DELETE:
-        op->iface_created = op->iface_created && !dst;
-        return;
+        clear = BUILT_IFACE;
+        break;
     default:
-        return;
+        break;
     }
+    if (dst)
+        *built = (uint8_t)((*built | set) & ~clear);
+    return ports;
 }
 
+/* A validation port's deletion ends its reservations (vs_sim_check_reservations). */
 static void apply_step(vs_sim *sim, vs_nic_op *op, vs_nic_step step)
 {
-    apply_step_on(sim, op, step, on_dst(op), switch_of(sim, op));
+    uint8_t built = built_of(op);
+    int ports = step_change(step, on_dst(op), &built);
+    if (ports)
+        switch_of(sim, op)->params.NumSwitchPorts += (UINT32)ports;
+    if (step == VS_STEP_VPORT_DELETE)
+        vs_sim_check_reservations(sim, vport_key(sim, op));
+    set_built(op, built);
 }
 
 /* The fan-out kind of each step that is one (VS_FAN_KINDS: not a fan-out). */
@@ -591,38 +611,59 @@ void vs_nic_op_start(vs_sim *sim, vs_nic_op *op, vs_nic_part part, vs_nic_done_f
 
 /* ---- Parts that pass at once ---------------------------------------------------------- */
 
+/* A part's steps that are no fan-out (OID round trips) set this bit of its kinds. */
+#define PART_HAS_OID (1u << 31)
+
+void vs_nic_ops_init(vs_sim *sim)
+{
+    _Static_assert(VS_PART_COUNT <= VS_NIC_PART_SLOTS, "vs_sim.nic_pass has a row per part");
+    _Static_assert(VS_FAN_KINDS < 31, "fan-out kinds are bits below PART_HAS_OID");
+    for (unsigned p = 0; p < VS_PART_COUNT; p++) {
+        uint32_t n, kinds = 0;
+        const vs_nic_row *rows = vs_nic_part_rows((vs_nic_part)p, &n);
+        for (uint32_t r = 0; r < n; r++) {
+            unsigned kind = fan_kind_of[rows[r].step];
+            if (rows[r].step != VS_STEP_PORT_TEARDOWN) /* no WFP event, no OID cost */
+                kinds |= kind < VS_FAN_KINDS ? 1u << kind : PART_HAS_OID;
+        }
+        sim->nic_part_kinds[p] = kinds;
+        /* Every row passes with ok: walk them as advance would, from each start. */
+        bool dst = !vs_nic_part_on_source((vs_nic_part)p);
+        for (uint8_t start = 0; start < 8; start++) {
+            uint8_t built = start, last = 0, vport_deletes = 0;
+            int ports = 0;
+            for (uint8_t r = 0; r != VS_ROW_END_OK && r != VS_ROW_END_FAILED; r = rows[r].on_ok) {
+                vs_nic_step step = (vs_nic_step)rows[r].step;
+                if (step_applies_to(built, step, dst)) {
+                    ports += step_change(step, dst, &built);
+                    vport_deletes += step == VS_STEP_VPORT_DELETE;
+                }
+                last = r;
+            }
+            sim->nic_pass[p][start] = (vs_nic_pass){(int8_t)ports, built, vport_deletes, last};
+        }
+    }
+}
+
 bool vs_nic_part_silent(const vs_sim *sim, uint32_t host, vs_nic_part part)
 {
     const vs_host *h = &sim->hosts[host];
-    if (sim->trace || h->stack_paused)
-        return false;
-    uint32_t n;
-    const vs_nic_row *rows = vs_nic_part_rows(part, &n);
-    for (uint32_t r = 0; r < n; r++) {
-        unsigned kind = fan_kind_of[rows[r].step];
-        if (rows[r].step == VS_STEP_PORT_TEARDOWN)
-            continue;
-        if (kind >= VS_FAN_KINDS || h->handled_kinds & 1u << kind)
-            return false; /* an OID round trip, or a callout to call */
-    }
-    return true;
+    uint32_t kinds = sim->nic_part_kinds[part];
+    /* Not when traced, paused, with an OID round trip, or with a callout to call. */
+    return !sim->trace && !h->stack_paused && !(kinds & PART_HAS_OID) &&
+           !(h->handled_kinds & kinds);
 }
 
 void vs_nic_op_pass(vs_sim *sim, vs_nic_op *op, vs_nic_part part)
 {
-    uint32_t n;
-    const vs_nic_row *rows = vs_nic_part_rows(part, &n);
-    op->rows = rows;
+    const vs_nic_pass *e = &sim->nic_pass[part][built_of(op)];
+    op->rows = vs__nic_parts[part].rows;
     op->part = (uint8_t)part;
-    bool dst = on_dst(op);
-    vs_switch *sw = switch_of(sim, op); /* one host, one switch for the whole part */
-    uint8_t last = 0;
-    for (uint8_t r = 0; r != VS_ROW_END_OK && r != VS_ROW_END_FAILED; r = rows[r].on_ok) {
-        vs_nic_step step = (vs_nic_step)rows[r].step;
-        if (step_applies_on(op, step, dst))
-            apply_step_on(sim, op, step, dst, sw);
-        last = r;
-    }
-    op->row = last; /* where the walk ended, as if each row had run */
-    op->step = rows[last].step;
+    op->row = e->last_row; /* where the walk ended, as if each row had run */
+    op->step = op->rows[e->last_row].step;
+    if (e->ports)
+        switch_of(sim, op)->params.NumSwitchPorts += (UINT32)(int32_t)e->ports;
+    for (unsigned i = 0; i < e->vport_deletes; i++)
+        vs_sim_check_reservations(sim, vport_key(sim, op));
+    set_built(op, e->built);
 }

@@ -78,6 +78,8 @@ void vs_nic_op_start(vs_sim *sim, vs_nic_op *op, vs_nic_part part, vs_nic_done_f
  * the NIC's state on the destination), as if each had run. */
 bool vs_nic_part_silent(const vs_sim *sim, uint32_t host, vs_nic_part part);
 void vs_nic_op_pass(vs_sim *sim, vs_nic_op *op, vs_nic_part part);
+/* Fills sim->nic_pass and sim->nic_part_kinds from the parts' tables (vs_sim_new). */
+void vs_nic_ops_init(vs_sim *sim);
 
 /* Does the part run on the source (else on the destination)? */
 static inline bool vs_nic_part_on_source(vs_nic_part part)

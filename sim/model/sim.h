@@ -45,6 +45,18 @@ typedef struct vs_subscription {
     FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 table;
 } vs_subscription;
 
+/* What one NIC's part of a migration state does when every step passes at once (no
+ * callout to call, no OID): per part and per set of what the NIC has built on the
+ * destination (bits of nic_ops.c), filled once by vs_nic_ops_init from the parts' tables,
+ * so that a drain's silent parts cost a lookup per NIC instead of a walk of the table. */
+#define VS_NIC_PART_SLOTS 16 /* at least VS_PART_COUNT (nic_ops.h) */
+typedef struct vs_nic_pass {
+    int8_t ports;          /* change to the switch's port count */
+    uint8_t built;         /* what the NIC has built after the part */
+    uint8_t vport_deletes; /* validation ports deleted: reservation checks to make */
+    uint8_t last_row;      /* the row the walk ends on */
+} vs_nic_pass;
+
 typedef struct vs_switch {
     NDIS_SWITCH_PARAMETERS params; /* as callouts see it */
     NDIS_SWITCH_PORT_ID next_port_id;
@@ -287,6 +299,8 @@ struct vs_sim {
     vs_policy_state *policy_state; /* [vm * npolicies + p], NULL without changes */
     vs_reservation *reservations;
     uint32_t nreservations, reservations_cap;
+    vs_nic_pass nic_pass[VS_NIC_PART_SLOTS][8]; /* see vs_nic_pass */
+    uint32_t nic_part_kinds[VS_NIC_PART_SLOTS]; /* fan-out kinds a part raises; top bit: OIDs */
     vs_activity activity;
     vs_breadcrumb *crumb; /* set by a supervised command, else NULL: see vs_breadcrumb */
     /* verifier.special_pool: the guarded pages of tagged blocks and restore buffers; the
