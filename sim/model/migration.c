@@ -389,8 +389,7 @@ static void for_each_nic(vs_sim *sim, vs_migration *mig, vs_nic_part part)
     uint32_t host = vs_nic_part_on_source(part) ? mig->src : mig->dst;
     if (vs_nic_part_silent(sim, host, part)) { /* nothing to call: done at once */
         mig->run->waiting++;
-        for (uint32_t i = 0; i < mig->run->nnics; i++)
-            vs_nic_op_pass(sim, &mig->run->nics[i], part);
+        vs_nic_op_pass(sim, mig->run->nics, mig->run->nnics, part);
         part_done(sim, mig, true);
         return;
     }

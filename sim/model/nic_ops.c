@@ -654,16 +654,21 @@ bool vs_nic_part_silent(const vs_sim *sim, uint32_t host, vs_nic_part part)
            !(h->handled_kinds & kinds);
 }
 
-void vs_nic_op_pass(vs_sim *sim, vs_nic_op *op, vs_nic_part part)
+void vs_nic_op_pass(vs_sim *sim, vs_nic_op *ops, uint32_t n, vs_nic_part part)
 {
-    const vs_nic_pass *e = &sim->nic_pass[part][built_of(op)];
-    op->rows = vs__nic_parts[part].rows;
-    op->part = (uint8_t)part;
-    op->row = e->last_row; /* where the walk ended, as if each row had run */
-    op->step = op->rows[e->last_row].step;
-    if (e->ports)
-        switch_of(sim, op)->params.NumSwitchPorts += (UINT32)(int32_t)e->ports;
-    for (unsigned i = 0; i < e->vport_deletes; i++)
-        vs_sim_check_reservations(sim, vport_key(sim, op));
-    set_built(op, e->built);
+    const vs_nic_row *rows = vs__nic_parts[part].rows;
+    const vs_nic_pass *table = sim->nic_pass[part];
+    for (uint32_t i = 0; i < n; i++) {
+        vs_nic_op *op = &ops[i];
+        const vs_nic_pass *e = &table[built_of(op)];
+        op->rows = rows;
+        op->part = (uint8_t)part;
+        op->row = e->last_row; /* where the walk ended, as if each row had run */
+        op->step = rows[e->last_row].step;
+        if (e->ports)
+            switch_of(sim, op)->params.NumSwitchPorts += (UINT32)(int32_t)e->ports;
+        for (unsigned d = 0; d < e->vport_deletes; d++)
+            vs_sim_check_reservations(sim, vport_key(sim, op));
+        set_built(op, e->built);
+    }
 }

@@ -554,17 +554,17 @@ Test(nic_ops, tracing_makes_no_part_silent)
 Test(nic_ops, pass_changes_ports_and_flags_as_the_steps_would)
 {
     start_sim(false);
-    vs_nic_op_pass(g_fx->sim, &g_fx->op, VS_PART_VALIDATE);
+    vs_nic_op_pass(g_fx->sim, &g_fx->op, 1, VS_PART_VALIDATE);
     cr_expect_eq(ports_on(1), 2, "validation port created and deleted");
     cr_expect(!g_fx->op.port_created);
-    vs_nic_op_pass(g_fx->sim, &g_fx->op, VS_PART_PORT_SETUP);
+    vs_nic_op_pass(g_fx->sim, &g_fx->op, 1, VS_PART_PORT_SETUP);
     cr_expect_eq(ports_on(1), 3);
-    vs_nic_op_pass(g_fx->sim, &g_fx->op, VS_PART_NIC_CONNECT);
+    vs_nic_op_pass(g_fx->sim, &g_fx->op, 1, VS_PART_NIC_CONNECT);
     cr_expect(g_fx->op.port_created && g_fx->op.iface_created && g_fx->op.connected);
-    vs_nic_op_pass(g_fx->sim, &g_fx->op, VS_PART_DST_TEARDOWN);
+    vs_nic_op_pass(g_fx->sim, &g_fx->op, 1, VS_PART_DST_TEARDOWN);
     cr_expect(!g_fx->op.port_created && !g_fx->op.iface_created && !g_fx->op.connected);
     cr_expect_eq(ports_on(1), 2);
-    vs_nic_op_pass(g_fx->sim, &g_fx->op, VS_PART_SRC_TEARDOWN);
+    vs_nic_op_pass(g_fx->sim, &g_fx->op, 1, VS_PART_SRC_TEARDOWN);
     cr_expect_eq(ports_on(0), 1, "the source's port is gone");
     cr_expect_eq(g_fx->done_calls, 0, "passing calls no done");
 }
@@ -573,6 +573,6 @@ Test(nic_ops, pass_changes_ports_and_flags_as_the_steps_would)
 Test(nic_ops, pass_of_a_rollback_with_nothing_built_changes_nothing)
 {
     start_sim(false);
-    vs_nic_op_pass(g_fx->sim, &g_fx->op, VS_PART_DST_ROLLBACK);
+    vs_nic_op_pass(g_fx->sim, &g_fx->op, 1, VS_PART_DST_ROLLBACK);
     cr_expect_eq(ports_on(1), 2);
 }
