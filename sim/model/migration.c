@@ -440,7 +440,7 @@ static void assign_dst_ports(vs_sim *sim, vs_migration *mig)
         vs_nic_op *op = &mig->run->nics[i];
         vs_switch *sw = &sim->hosts[mig->dst].switches[sim->nics[op->nic].sw];
         op->dst_port = sw->next_port_id++;
-        op->port_created = op->iface_created = op->connected = false;
+        op->built = 0;
     }
 }
 

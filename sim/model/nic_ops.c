@@ -297,22 +297,6 @@ static void start_fan(vs_sim *sim, vs_nic_op *op, vs_fanout_kind kind, uint8_t f
 
 /* ---- The steps ----------------------------------------------------------------------------- */
 
-/* What this NIC has built on the destination, as bits (vs_nic_pass.built). */
-enum { BUILT_PORT = 1, BUILT_IFACE = 2, BUILT_CONNECTED = 4 };
-
-static uint8_t built_of(const vs_nic_op *op)
-{
-    return (uint8_t)((op->port_created ? BUILT_PORT : 0) | (op->iface_created ? BUILT_IFACE : 0) |
-                     (op->connected ? BUILT_CONNECTED : 0));
-}
-
-static void set_built(vs_nic_op *op, uint8_t built)
-{
-    op->port_created = built & BUILT_PORT;
-    op->iface_created = built & BUILT_IFACE;
-    op->connected = built & BUILT_CONNECTED;
-}
-
 /* Steps that undo something apply only to what this NIC built on the destination. */
 static bool step_applies_to(uint8_t built, vs_nic_step step, bool dst)
 {
@@ -322,11 +306,11 @@ static bool step_applies_to(uint8_t built, vs_nic_step step, bool dst)
     case VS_STEP_VPORT_DELETE:
     case VS_STEP_PORT_TEARDOWN:
     case VS_STEP_PORT_DELETE:
-        return built & BUILT_PORT;
+        return built & VS_BUILT_PORT;
     case VS_STEP_IFACE_DELETE:
-        return built & BUILT_IFACE;
+        return built & VS_BUILT_IFACE;
     case VS_STEP_IFACE_DISCONNECT:
-        return built & BUILT_CONNECTED;
+        return built & VS_BUILT_CONNECTED;
     default:
         return true;
     }
@@ -334,7 +318,7 @@ static bool step_applies_to(uint8_t built, vs_nic_step step, bool dst)
 
 static bool step_applies(const vs_nic_op *op, vs_nic_step step)
 {
-    return step_applies_to(built_of(op), step, on_dst(op));
+    return step_applies_to(op->built, step, on_dst(op));
 }
 
 /* Policy steps: the next policy this VM's ports carry, or npolicies when none is left. */
@@ -477,23 +461,23 @@ static int step_change(vs_nic_step step, bool dst, uint8_t *built)
     switch (step) {
     case VS_STEP_VPORT_CREATE:
     case VS_STEP_PORT_CREATE:
-        ports = 1, set = BUILT_PORT;
+        ports = 1, set = VS_BUILT_PORT;
         break;
     case VS_STEP_VPORT_DELETE:
     case VS_STEP_PORT_DELETE:
-        ports = -1, clear = BUILT_PORT;
+        ports = -1, clear = VS_BUILT_PORT;
         break;
     case VS_STEP_IFACE_CREATE:
-        set = BUILT_IFACE;
+        set = VS_BUILT_IFACE;
         break;
     case VS_STEP_IFACE_CONNECT:
-        set = BUILT_CONNECTED;
+        set = VS_BUILT_CONNECTED;
         break;
     case VS_STEP_IFACE_DISCONNECT:
-        clear = BUILT_CONNECTED;
+        clear = VS_BUILT_CONNECTED;
         break;
     case VS_STEP_IFACE_DELETE:
-        clear = BUILT_IFACE;
+        clear = VS_BUILT_IFACE;
         break;
     default:
         break;
@@ -506,13 +490,11 @@ static int step_change(vs_nic_step step, bool dst, uint8_t *built)
 /* A validation port's deletion ends its reservations (vs_sim_check_reservations). */
 static void apply_step(vs_sim *sim, vs_nic_op *op, vs_nic_step step)
 {
-    uint8_t built = built_of(op);
-    int ports = step_change(step, on_dst(op), &built);
+    int ports = step_change(step, on_dst(op), &op->built);
     if (ports)
         switch_of(sim, op)->params.NumSwitchPorts += (UINT32)ports;
     if (step == VS_STEP_VPORT_DELETE)
         vs_sim_check_reservations(sim, vport_key(sim, op));
-    set_built(op, built);
 }
 
 /* The fan-out kind of each step that is one (VS_FAN_KINDS: not a fan-out). */
@@ -660,7 +642,7 @@ void vs_nic_op_pass(vs_sim *sim, vs_nic_op *ops, uint32_t n, vs_nic_part part)
     const vs_nic_pass *table = sim->nic_pass[part];
     for (uint32_t i = 0; i < n; i++) {
         vs_nic_op *op = &ops[i];
-        const vs_nic_pass *e = &table[built_of(op)];
+        const vs_nic_pass *e = &table[op->built];
         op->rows = rows;
         op->part = (uint8_t)part;
         op->row = e->last_row; /* where the walk ended, as if each row had run */
@@ -669,6 +651,6 @@ void vs_nic_op_pass(vs_sim *sim, vs_nic_op *ops, uint32_t n, vs_nic_part part)
             switch_of(sim, op)->params.NumSwitchPorts += (UINT32)(int32_t)e->ports;
         for (unsigned d = 0; d < e->vport_deletes; d++)
             vs_sim_check_reservations(sim, vport_key(sim, op));
-        set_built(op, e->built);
+        op->built = e->built;
     }
 }

@@ -180,11 +180,6 @@ vs_instance *vs_sim_instance(vs_sim *sim, uint32_t plugin, uint32_t host)
     return &sim->instances[plugin * sim->cfg->topology.hosts + host];
 }
 
-vs_time_t vs_sim_now(const vs_sim *sim)
-{
-    return vs_engine_now(sim->engine);
-}
-
 void vs_sim_timeline(vs_sim *sim, vs_timeline_kind kind, uint32_t host, uint64_t value,
                      const vs_migration *mig)
 {

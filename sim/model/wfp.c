@@ -441,12 +441,12 @@ static void call_finish(vs_sim *sim, uint32_t idx, NTSTATUS status)
 {
     vs_call *c = &sim->calls[idx];
     vs_fanout *fan = c->fanout;
-    uint32_t instance = sim->subs[c->sub].instance;
-    if (status == STATUS_SUCCESS && fan->kind == VS_FAN_SAVE && !keep_saved_state(sim, c, instance))
+    if (status == STATUS_SUCCESS && fan->kind == VS_FAN_SAVE &&
+        !keep_saved_state(sim, c, sim->subs[c->sub].instance))
         status = STATUS_INVALID_PARAMETER;
     trace_call(sim, c, fan, status);
     if (!NT_SUCCESS(status)) {
-        sim->stats.plugins[sim->instances[instance].plugin].failed++;
+        sim->stats.plugins[sim->instances[sim->subs[c->sub].instance].plugin].failed++;
         if (fan->status == STATUS_SUCCESS)
             fan->status = status;
     }
