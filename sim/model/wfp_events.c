@@ -32,6 +32,11 @@ bool vs_wfp_sub_handles(const vs_subscription *s, vs_fanout_kind kind)
     }
 }
 
+/* The builders of the port, interface and policy events' parameters are kept out of
+ * vs_wfp_call_callout: inlined, their kilobyte of structures and name buffers would make
+ * every save and restore call pay for that frame (and its stack-protector check). */
+#define EVENT_BUILDER __attribute__((noinline))
+
 /* IF_COUNTED_STRING of UTF-16: Length in bytes, no NUL. */
 static void set_name(NDIS_IF_COUNTED_STRING *s, const char *text)
 {
@@ -44,7 +49,7 @@ static void set_name(NDIS_IF_COUNTED_STRING *s, const char *text)
 /* The port's parameters are the same on every host and for the validation port as for
  * the operational one (D-LMS 2: "the same NDIS_SWITCH_PORT_PARAMETERS that created the
  * port on the source"), but for IsValidationPort, the restoring flag and the state. */
-static NTSTATUS call_port_event(const vs_subscription *s, const vs_fanout *fan, void *token,
+EVENT_BUILDER static NTSTATUS call_port_event(const vs_subscription *s, const vs_fanout *fan, void *token,
                                 const NDIS_SWITCH_PARAMETERS *sw)
 {
     char name[48];
@@ -68,7 +73,7 @@ static NTSTATUS call_port_event(const vs_subscription *s, const vs_fanout *fan, 
         create ? FWPS_VSWITCH_EVENT_PORT_CREATE : FWPS_VSWITCH_EVENT_PORT_DELETE, sw, &p);
 }
 
-static NTSTATUS call_interface_event(const vs_subscription *s, const vs_fanout *fan, void *token,
+EVENT_BUILDER static NTSTATUS call_interface_event(const vs_subscription *s, const vs_fanout *fan, void *token,
                                      const NDIS_SWITCH_PARAMETERS *sw)
 {
     static const struct {
@@ -121,7 +126,7 @@ static const vs_policy_state *policy_now(const vs_sim *sim, const vs_fanout *fan
     return from_cfg;
 }
 
-static NTSTATUS call_policy_event(vs_sim *sim, const vs_subscription *s, const vs_fanout *fan,
+EVENT_BUILDER static NTSTATUS call_policy_event(vs_sim *sim, const vs_subscription *s, const vs_fanout *fan,
                                   void *token, const NDIS_SWITCH_PARAMETERS *sw)
 {
     static const FWPS_VSWITCH_EVENT_TYPE types[VS_FAN_KINDS] = {
