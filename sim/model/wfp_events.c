@@ -49,8 +49,8 @@ static void set_name(NDIS_IF_COUNTED_STRING *s, const char *text)
 /* The port's parameters are the same on every host and for the validation port as for
  * the operational one (D-LMS 2: "the same NDIS_SWITCH_PORT_PARAMETERS that created the
  * port on the source"), but for IsValidationPort, the restoring flag and the state. */
-EVENT_BUILDER static NTSTATUS call_port_event(const vs_subscription *s, const vs_fanout *fan, void *token,
-                                const NDIS_SWITCH_PARAMETERS *sw)
+EVENT_BUILDER static NTSTATUS call_port_event(const vs_subscription *s, const vs_fanout *fan,
+                                              void *token, const NDIS_SWITCH_PARAMETERS *sw)
 {
     char name[48];
     bool create = fan->kind == VS_FAN_PORT_CREATE;
@@ -73,8 +73,8 @@ EVENT_BUILDER static NTSTATUS call_port_event(const vs_subscription *s, const vs
         create ? FWPS_VSWITCH_EVENT_PORT_CREATE : FWPS_VSWITCH_EVENT_PORT_DELETE, sw, &p);
 }
 
-EVENT_BUILDER static NTSTATUS call_interface_event(const vs_subscription *s, const vs_fanout *fan, void *token,
-                                     const NDIS_SWITCH_PARAMETERS *sw)
+EVENT_BUILDER static NTSTATUS call_interface_event(const vs_subscription *s, const vs_fanout *fan,
+                                                   void *token, const NDIS_SWITCH_PARAMETERS *sw)
 {
     static const struct {
         FWPS_VSWITCH_EVENT_TYPE type;
@@ -126,8 +126,9 @@ static const vs_policy_state *policy_now(const vs_sim *sim, const vs_fanout *fan
     return from_cfg;
 }
 
-EVENT_BUILDER static NTSTATUS call_policy_event(vs_sim *sim, const vs_subscription *s, const vs_fanout *fan,
-                                  void *token, const NDIS_SWITCH_PARAMETERS *sw)
+EVENT_BUILDER static NTSTATUS call_policy_event(vs_sim *sim, const vs_subscription *s,
+                                                const vs_fanout *fan, void *token,
+                                                const NDIS_SWITCH_PARAMETERS *sw)
 {
     static const FWPS_VSWITCH_EVENT_TYPE types[VS_FAN_KINDS] = {
         [VS_FAN_POLICY_ADD] = FWPS_VSWITCH_EVENT_POLICY_ADD,
