@@ -487,6 +487,19 @@ static int step_change(vs_nic_step step, bool dst, uint8_t *built)
     return ports;
 }
 
+/* Steps whose success changes something for apply_step (not save, restore, policies,
+ * the teardown OID): the others' end skips the call. */
+static bool step_changes(vs_nic_step step)
+{
+    enum {
+        CHANGING = 1u << VS_STEP_VPORT_CREATE | 1u << VS_STEP_PORT_CREATE |
+                   1u << VS_STEP_VPORT_DELETE | 1u << VS_STEP_PORT_DELETE |
+                   1u << VS_STEP_IFACE_CREATE | 1u << VS_STEP_IFACE_CONNECT |
+                   1u << VS_STEP_IFACE_DISCONNECT | 1u << VS_STEP_IFACE_DELETE
+    };
+    return CHANGING >> step & 1u;
+}
+
 /* A validation port's deletion ends its reservations (vs_sim_check_reservations). */
 static void apply_step(vs_sim *sim, vs_nic_op *op, vs_nic_step step)
 {
@@ -561,7 +574,7 @@ static void step_end(vs_sim *sim, vs_nic_op *op, bool ok)
     vs_nic_step step = current_step(op);
     bool undo = step == VS_STEP_VPORT_DELETE || step == VS_STEP_PORT_DELETE ||
                 step == VS_STEP_IFACE_DISCONNECT || step == VS_STEP_IFACE_DELETE;
-    if (ok || undo)
+    if ((ok || undo) && step_changes(step))
         apply_step(sim, op, step);
     advance(sim, op, ok);
 }
