@@ -13,25 +13,6 @@
 
 const unsigned char vs_wfp_unset_state;
 
-bool vs_wfp_sub_handles(const vs_subscription *s, vs_fanout_kind kind)
-{
-    switch (kind) {
-    case VS_FAN_SAVE:
-        return s->table.vSwitchRuntimeStateSaveNotifyFn != NULL;
-    case VS_FAN_RESTORE:
-        return s->table.vSwitchRuntimeStateRestoreNotifyFn != NULL;
-    case VS_FAN_PORT_CREATE:
-    case VS_FAN_PORT_DELETE:
-        return s->table.vSwitchPortEventNotifyFn != NULL;
-    case VS_FAN_POLICY_ADD:
-    case VS_FAN_POLICY_UPDATE:
-    case VS_FAN_POLICY_DELETE:
-        return s->table.vSwitchPolicyEventNotifyFn != NULL;
-    default:
-        return s->table.vSwitchInterfaceEventNotifyFn != NULL;
-    }
-}
-
 /* The builders of the port, interface and policy events' parameters are kept out of
  * vs_wfp_call_callout: inlined, their kilobyte of structures and name buffers would make
  * every save and restore call pay for that frame (and its stack-protector check). */
