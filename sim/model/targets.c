@@ -39,7 +39,10 @@ static uint64_t better(uint64_t a, uint64_t b)
 void vs_targets_update(vs_targets *p, uint32_t host, bool eligible, uint32_t load)
 {
     size_t node = p->leaves + (size_t)host;
-    p->best[node] = eligible ? (uint64_t)load << 32 | host : UINT64_MAX;
+    uint64_t best = eligible ? (uint64_t)load << 32 | host : UINT64_MAX;
+    if (p->best[node] == best && p->count[node] == eligible)
+        return; /* as it was: the path above still holds (a host's slots change often) */
+    p->best[node] = best;
     p->count[node] = eligible;
     for (node /= 2; node >= 1; node /= 2) {
         p->best[node] = better(p->best[2 * node], p->best[2 * node + 1]);
