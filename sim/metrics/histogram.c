@@ -23,9 +23,7 @@
  */
 static inline size_t hist_index(unsigned k, uint64_t v)
 {
-    unsigned msb = 63u - (unsigned)__builtin_clzll(v | (1ull << k));
-    unsigned shift = msb - k;
-    return ((size_t)shift << k) + (size_t)(v >> shift);
+    return vs_hist_index_(k, v);
 }
 
 /* The smallest value in bucket i and the bucket's width (a power of two). */
@@ -130,17 +128,6 @@ void vs_hist_reset(vs_hist *h)
     h->max = 0;
     h->sum_lo = 0;
     h->sum_hi = 0;
-}
-
-void vs_hist_record(vs_hist *h, uint64_t value)
-{
-    h->counts[hist_index(h->sub_bits, value)]++;
-    h->count++;
-    hist_sum_add(h, value, 0);
-    if (value < h->min)
-        h->min = value;
-    if (value > h->max)
-        h->max = value;
 }
 
 void vs_hist_record_n(vs_hist *h, uint64_t value, uint64_t n)

@@ -52,23 +52,29 @@ static int queue_push(vs_host *h, vs_cpu_work w)
     return 0;
 }
 
-void vs_cpu_submit(vs_sim *sim, uint32_t host, vs_cpu_fn fn, void *ctx, uint64_t arg)
+void vs_cpu_release(vs_sim *sim, uint32_t host, vs_time_t hold)
 {
     vs_host *h = &sim->hosts[host];
-    if (h->cpus_free == 0 || h->stack_paused) { /* paused: no OID gets through the stack */
+    h->cpu_busy_ns += hold;
+    if (hold > 0)
+        vs_engine_post(sim->engine, hold, on_cpu_free, sim, host);
+    else if (h->cpu_len == 0) /* nothing waits: what on_cpu_free would do, without the call */
+        h->cpus_free++;
+    else
+        on_cpu_free(sim->engine, sim, host);
+}
+
+void vs_cpu_submit(vs_sim *sim, uint32_t host, vs_cpu_fn fn, void *ctx, uint64_t arg)
+{
+    if (!vs_cpu_take(sim, host)) {
+        vs_host *h = &sim->hosts[host];
         if (queue_push(h, (vs_cpu_work){fn, ctx, arg}) != 0)
             vs_sim_out_of_memory(sim); /* the work is lost: the run stops */
         else
             vs_sim_timeline(sim, VS_TL_CPU_QUEUE, host, h->cpu_len, NULL);
         return;
     }
-    h->cpus_free--;
-    vs_time_t hold = fn(sim, ctx, arg);
-    h->cpu_busy_ns += hold;
-    if (hold > 0)
-        vs_engine_post(sim->engine, hold, on_cpu_free, sim, host);
-    else
-        on_cpu_free(sim->engine, sim, host);
+    vs_cpu_release(sim, host, fn(sim, ctx, arg));
 }
 
 void vs_cpu_resume(vs_sim *sim, uint32_t host)

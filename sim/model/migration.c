@@ -397,8 +397,7 @@ static void for_each_nic(vs_sim *sim, vs_migration *mig, vs_nic_part part)
     uint32_t host = vs_nic_part_on_source(part) ? mig->src : mig->dst;
     if (vs_nic_part_silent(sim, host, part)) { /* nothing to call: done at once */
         mig->run->waiting++;
-        for (uint32_t i = 0; i < mig->run->nnics; i++)
-            vs_nic_op_pass(sim, &mig->run->nics[i], part);
+        vs_nic_op_pass(sim, mig->run->nics, mig->run->nnics, part);
         part_done(sim, mig, true);
         return;
     }
@@ -448,7 +447,7 @@ static void assign_dst_ports(vs_sim *sim, vs_migration *mig)
         vs_nic_op *op = &mig->run->nics[i];
         vs_switch *sw = &sim->hosts[mig->dst].switches[vs_nic_sw(sim, op->nic)];
         op->dst_port = sw->next_port_id++;
-        op->port_created = op->iface_created = op->connected = false;
+        op->built = 0;
     }
 }
 

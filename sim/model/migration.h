@@ -17,22 +17,26 @@ typedef struct vs_mig_run vs_mig_run;
 
 /* One NIC's part of a state: a table of steps (nic_ops.h), each a WFP fan-out or OID
  * round trips. */
+/* What a NIC has built on the destination (vs_nic_op.built): bits, so that a part that
+ * passes at once looks up its effect by them (vs_nic_pass). */
+enum { VS_BUILT_PORT = 1, VS_BUILT_IFACE = 2, VS_BUILT_CONNECTED = 4 };
+
 typedef struct vs_nic_op {
     vs_migration *mig;
     void (*done)(vs_sim *sim, struct vs_nic_op *op, bool ok); /* the part has ended */
     uint32_t nic;                                             /* global NIC index */
     uint32_t index;                                           /* in its VM */
-    NDIS_SWITCH_PORT_ID dst_port;  /* the destination's port: validation, then operational */
-    const struct vs_nic_row *rows; /* the part's table (nic_ops.h) */
-    uint8_t part;                  /* vs_nic_part */
-    uint8_t row;                   /* position in the part's table */
-    uint8_t step;                  /* rows[row].step, kept at hand */
-    uint8_t stage;                 /* within a step: the save loop's or restore loop's stage */
-    uint32_t oids_left;            /* OID round trips still to make in this stage */
-    uint32_t group;                /* restore loop: which group of segments */
-    uint32_t policy;               /* policy steps: the next policy to add */
-    uint32_t segments;             /* NDIS save segments the saved state took */
-    bool port_created, iface_created, connected; /* on the destination */
+    NDIS_SWITCH_PORT_ID dst_port;   /* the destination's port: validation, then operational */
+    const struct vs_nic_row *rows;  /* the part's table (nic_ops.h) */
+    uint8_t part;                   /* vs_nic_part */
+    uint8_t row;                    /* position in the part's table */
+    uint8_t step;                   /* rows[row].step, kept at hand */
+    uint8_t stage;                  /* within a step: the save loop's or restore loop's stage */
+    uint32_t oids_left;             /* OID round trips still to make in this stage */
+    uint32_t group;                 /* restore loop: which group of segments */
+    uint32_t policy;                /* policy steps: the next policy to add */
+    uint32_t segments;              /* NDIS save segments the saved state took */
+    uint8_t built;                  /* VS_BUILT_*: what this NIC built on the destination */
     bool seq_pended, seq_timed_out; /* a callout pended, or timed out, in this save or restore */
     vs_time_t seq_started, oid_started;
     vs_state state;

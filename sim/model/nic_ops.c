@@ -298,22 +298,27 @@ static void start_fan(vs_sim *sim, vs_nic_op *op, vs_fanout_kind kind, uint8_t f
 /* ---- The steps ----------------------------------------------------------------------------- */
 
 /* Steps that undo something apply only to what this NIC built on the destination. */
-static bool step_applies(const vs_nic_op *op, vs_nic_step step)
+static bool step_applies_to(uint8_t built, vs_nic_step step, bool dst)
 {
-    if (!on_dst(op))
+    if (!dst)
         return true;
     switch (step) {
     case VS_STEP_VPORT_DELETE:
     case VS_STEP_PORT_TEARDOWN:
     case VS_STEP_PORT_DELETE:
-        return op->port_created;
+        return built & VS_BUILT_PORT;
     case VS_STEP_IFACE_DELETE:
-        return op->iface_created;
+        return built & VS_BUILT_IFACE;
     case VS_STEP_IFACE_DISCONNECT:
-        return op->connected;
+        return built & VS_BUILT_CONNECTED;
     default:
         return true;
     }
+}
+
+static bool step_applies(const vs_nic_op *op, vs_nic_step step)
+{
+    return step_applies_to(op->built, step, on_dst(op));
 }
 
 /* Policy steps: the next policy this VM's ports carry, or npolicies when none is left. */
@@ -446,42 +451,63 @@ static void step_run(vs_sim *sim, vs_nic_op *op)
     }
 }
 
-/* What a step's success changed on the switch: its ports, and what this NIC has built
- * on the destination (the source's port and NIC are the VM's own, not flags here). */
-static void apply_step(vs_sim *sim, vs_nic_op *op, vs_nic_step step)
+/* What a step's success changes: the switch's port count (returned: +1, -1 or 0) and,
+ * on the destination (`dst`), what this NIC has built there (the source's port and NIC
+ * are the VM's own, not flags here). */
+static int step_change(vs_nic_step step, bool dst, uint8_t *built)
 {
-    if (step == VS_STEP_VPORT_CREATE || step == VS_STEP_PORT_CREATE)
-        switch_of(sim, op)->params.NumSwitchPorts++;
-    if (step == VS_STEP_VPORT_DELETE || step == VS_STEP_PORT_DELETE)
-        switch_of(sim, op)->params.NumSwitchPorts--;
-    if (step == VS_STEP_VPORT_DELETE)
-        vs_sim_check_reservations(sim, vport_key(sim, op));
-    if (!on_dst(op))
-        return;
+    uint8_t set = 0, clear = 0;
+    int ports = 0;
     switch (step) {
     case VS_STEP_VPORT_CREATE:
     case VS_STEP_PORT_CREATE:
-        op->port_created = true;
+        ports = 1, set = VS_BUILT_PORT;
         break;
     case VS_STEP_VPORT_DELETE:
     case VS_STEP_PORT_DELETE:
-        op->port_created = false;
+        ports = -1, clear = VS_BUILT_PORT;
         break;
     case VS_STEP_IFACE_CREATE:
-        op->iface_created = true;
+        set = VS_BUILT_IFACE;
         break;
     case VS_STEP_IFACE_CONNECT:
-        op->connected = true;
+        set = VS_BUILT_CONNECTED;
         break;
     case VS_STEP_IFACE_DISCONNECT:
-        op->connected = false;
+        clear = VS_BUILT_CONNECTED;
         break;
     case VS_STEP_IFACE_DELETE:
-        op->iface_created = false;
+        clear = VS_BUILT_IFACE;
         break;
     default:
         break;
     }
+    if (dst)
+        *built = (uint8_t)((*built | set) & ~clear);
+    return ports;
+}
+
+/* Steps whose success changes something for apply_step (not save, restore, policies,
+ * the teardown OID): the others' end skips the call. */
+static bool step_changes(vs_nic_step step)
+{
+    enum {
+        CHANGING = 1u << VS_STEP_VPORT_CREATE | 1u << VS_STEP_PORT_CREATE |
+                   1u << VS_STEP_VPORT_DELETE | 1u << VS_STEP_PORT_DELETE |
+                   1u << VS_STEP_IFACE_CREATE | 1u << VS_STEP_IFACE_CONNECT |
+                   1u << VS_STEP_IFACE_DISCONNECT | 1u << VS_STEP_IFACE_DELETE
+    };
+    return CHANGING >> step & 1u;
+}
+
+/* A validation port's deletion ends its reservations (vs_sim_check_reservations). */
+static void apply_step(vs_sim *sim, vs_nic_op *op, vs_nic_step step)
+{
+    int ports = step_change(step, on_dst(op), &op->built);
+    if (ports)
+        switch_of(sim, op)->params.NumSwitchPorts += (UINT32)ports;
+    if (step == VS_STEP_VPORT_DELETE)
+        vs_sim_check_reservations(sim, vport_key(sim, op));
 }
 
 /* The fan-out kind of each step that is one (VS_FAN_KINDS: not a fan-out). */
@@ -548,7 +574,7 @@ static void step_end(vs_sim *sim, vs_nic_op *op, bool ok)
     vs_nic_step step = current_step(op);
     bool undo = step == VS_STEP_VPORT_DELETE || step == VS_STEP_PORT_DELETE ||
                 step == VS_STEP_IFACE_DISCONNECT || step == VS_STEP_IFACE_DELETE;
-    if (ok || undo)
+    if ((ok || undo) && step_changes(step))
         apply_step(sim, op, step);
     advance(sim, op, ok);
 }
@@ -580,33 +606,64 @@ void vs_nic_op_start(vs_sim *sim, vs_nic_op *op, vs_nic_part part, vs_nic_done_f
 
 /* ---- Parts that pass at once ---------------------------------------------------------- */
 
+/* A part's steps that are no fan-out (OID round trips) set this bit of its kinds. */
+#define PART_HAS_OID (1u << 31)
+
+void vs_nic_ops_init(vs_sim *sim)
+{
+    _Static_assert(VS_PART_COUNT <= VS_NIC_PART_SLOTS, "vs_sim.nic_pass has a row per part");
+    _Static_assert(VS_FAN_KINDS < 31, "fan-out kinds are bits below PART_HAS_OID");
+    for (unsigned p = 0; p < VS_PART_COUNT; p++) {
+        uint32_t n, kinds = 0;
+        const vs_nic_row *rows = vs_nic_part_rows((vs_nic_part)p, &n);
+        for (uint32_t r = 0; r < n; r++) {
+            unsigned kind = fan_kind_of[rows[r].step];
+            if (rows[r].step != VS_STEP_PORT_TEARDOWN) /* no WFP event, no OID cost */
+                kinds |= kind < VS_FAN_KINDS ? 1u << kind : PART_HAS_OID;
+        }
+        sim->nic_part_kinds[p] = kinds;
+        /* Every row passes with ok: walk them as advance would, from each start. */
+        bool dst = !vs_nic_part_on_source((vs_nic_part)p);
+        for (uint8_t start = 0; start < 8; start++) {
+            uint8_t built = start, last = 0, vport_deletes = 0;
+            int ports = 0;
+            for (uint8_t r = 0; r != VS_ROW_END_OK && r != VS_ROW_END_FAILED; r = rows[r].on_ok) {
+                vs_nic_step step = (vs_nic_step)rows[r].step;
+                if (step_applies_to(built, step, dst)) {
+                    ports += step_change(step, dst, &built);
+                    vport_deletes += step == VS_STEP_VPORT_DELETE;
+                }
+                last = r;
+            }
+            sim->nic_pass[p][start] = (vs_nic_pass){(int8_t)ports, built, vport_deletes, last};
+        }
+    }
+}
+
 bool vs_nic_part_silent(const vs_sim *sim, uint32_t host, vs_nic_part part)
 {
     const vs_host *h = &sim->hosts[host];
-    if (sim->trace || h->stack_paused)
-        return false;
-    uint32_t n;
-    const vs_nic_row *rows = vs_nic_part_rows(part, &n);
-    for (uint32_t r = 0; r < n; r++) {
-        unsigned kind = fan_kind_of[rows[r].step];
-        if (rows[r].step == VS_STEP_PORT_TEARDOWN)
-            continue;
-        if (kind >= VS_FAN_KINDS || h->handled_kinds & 1u << kind)
-            return false; /* an OID round trip, or a callout to call */
-    }
-    return true;
+    uint32_t kinds = sim->nic_part_kinds[part];
+    /* Not when traced, paused, with an OID round trip, or with a callout to call. */
+    return !sim->trace && !h->stack_paused && !(kinds & PART_HAS_OID) &&
+           !(h->handled_kinds & kinds);
 }
 
-void vs_nic_op_pass(vs_sim *sim, vs_nic_op *op, vs_nic_part part)
+void vs_nic_op_pass(vs_sim *sim, vs_nic_op *ops, uint32_t n, vs_nic_part part)
 {
-    uint32_t n;
-    const vs_nic_row *rows = vs_nic_part_rows(part, &n);
-    op->rows = rows;
-    op->part = (uint8_t)part;
-    for (uint8_t r = 0; r != VS_ROW_END_OK && r != VS_ROW_END_FAILED; r = rows[r].on_ok) {
-        op->row = r;
-        op->step = rows[r].step;
-        if (step_applies(op, (vs_nic_step)op->step))
-            apply_step(sim, op, (vs_nic_step)op->step);
+    const vs_nic_row *rows = vs__nic_parts[part].rows;
+    const vs_nic_pass *table = sim->nic_pass[part];
+    for (uint32_t i = 0; i < n; i++) {
+        vs_nic_op *op = &ops[i];
+        const vs_nic_pass *e = &table[op->built];
+        op->rows = rows;
+        op->part = (uint8_t)part;
+        op->row = e->last_row; /* where the walk ended, as if each row had run */
+        op->step = rows[e->last_row].step;
+        if (e->ports)
+            switch_of(sim, op)->params.NumSwitchPorts += (UINT32)(int32_t)e->ports;
+        for (unsigned d = 0; d < e->vport_deletes; d++)
+            vs_sim_check_reservations(sim, vport_key(sim, op));
+        op->built = e->built;
     }
 }

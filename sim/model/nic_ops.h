@@ -74,10 +74,12 @@ void vs_nic_op_start(vs_sim *sim, vs_nic_op *op, vs_nic_part part, vs_nic_done_f
 
 /* Would every step of the part pass at once on `host`: no callout there handles any of
  * its events, it has no OID round trip, the host's stack runs and nobody traces? Then
- * vs_nic_op_pass does its work on a NIC without events: what the steps change (ports,
- * the NIC's state on the destination), as if each had run. */
+ * vs_nic_op_pass does its work on the n NICs of ops[] without events: what the steps
+ * change (ports, each NIC's state on the destination), as if each had run. */
 bool vs_nic_part_silent(const vs_sim *sim, uint32_t host, vs_nic_part part);
-void vs_nic_op_pass(vs_sim *sim, vs_nic_op *op, vs_nic_part part);
+void vs_nic_op_pass(vs_sim *sim, vs_nic_op *ops, uint32_t n, vs_nic_part part);
+/* Fills sim->nic_pass and sim->nic_part_kinds from the parts' tables (vs_sim_new). */
+void vs_nic_ops_init(vs_sim *sim);
 
 /* Does the part run on the source (else on the destination)? */
 static inline bool vs_nic_part_on_source(vs_nic_part part)

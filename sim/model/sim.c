@@ -14,6 +14,7 @@
 
 #include "base/grow.h"
 #include "model/migration.h"
+#include "model/nic_ops.h"
 #include "model/topology.h"
 #include "model/wfp.h"
 #include "model/workload.h"
@@ -119,6 +120,7 @@ vs_sim *vs_sim_new(const vs_config *cfg)
     sim->free_call = UINT32_MAX;
     sim->verbosity = 1; /* VSWITCHSIM_LOG_WARNING and more severe */
     sim->clock_overhead_ns = calibrate(cfg);
+    vs_nic_ops_init(sim);
     vs_pool_init(&sim->routines, sizeof(struct vs_routine), 256);
     sim->engine = vs_engine_new(1024);
     if (!sim->engine || vs_topology_build(sim) != 0 || vs_migration_init(sim) != 0 ||
@@ -184,11 +186,6 @@ void vs_sim_free(vs_sim *sim)
 vs_instance *vs_sim_instance(vs_sim *sim, uint32_t plugin, uint32_t host)
 {
     return &sim->instances[plugin * sim->cfg->topology.hosts + host];
-}
-
-vs_time_t vs_sim_now(const vs_sim *sim)
-{
-    return vs_engine_now(sim->engine);
 }
 
 void vs_sim_timeline(vs_sim *sim, vs_timeline_kind kind, uint32_t host, uint64_t value,

@@ -46,6 +46,18 @@ typedef struct vs_subscription {
     FWPS_VSWITCH_EVENT_DISPATCH_TABLE0 table;
 } vs_subscription;
 
+/* What one NIC's part of a migration state does when every step passes at once (no
+ * callout to call, no OID): per part and per set of what the NIC has built on the
+ * destination (VS_BUILT_* of migration.h), filled once by vs_nic_ops_init from the parts' tables,
+ * so that a drain's silent parts cost a lookup per NIC instead of a walk of the table. */
+#define VS_NIC_PART_SLOTS 16 /* at least VS_PART_COUNT (nic_ops.h) */
+typedef struct vs_nic_pass {
+    int8_t ports;          /* change to the switch's port count */
+    uint8_t built;         /* what the NIC has built after the part */
+    uint8_t vport_deletes; /* validation ports deleted: reservation checks to make */
+    uint8_t last_row;      /* the row the walk ends on */
+} vs_nic_pass;
+
 typedef struct vs_switch {
     NDIS_SWITCH_PARAMETERS params; /* as callouts see it */
     NDIS_SWITCH_PORT_ID next_port_id;
@@ -300,6 +312,8 @@ struct vs_sim {
     vs_policy_state *policy_state; /* [vm * npolicies + p], NULL without changes */
     vs_reservation *reservations;
     uint32_t nreservations, reservations_cap;
+    vs_nic_pass nic_pass[VS_NIC_PART_SLOTS][8]; /* see vs_nic_pass */
+    uint32_t nic_part_kinds[VS_NIC_PART_SLOTS]; /* fan-out kinds a part raises; top bit: OIDs */
     vs_activity activity;
     vs_breadcrumb *crumb; /* set by a supervised command, else NULL: see vs_breadcrumb */
     /* verifier.special_pool: the guarded pages of tagged blocks and restore buffers; the
@@ -391,7 +405,11 @@ int vs_sim_collect(vs_sim *sim);
  * the row. -1 out of memory. */
 int vs_sim_series_row(vs_sim *sim, vs_time_t now);
 
-vs_time_t vs_sim_now(const vs_sim *sim);
+/* Inline: the model reads the clock a dozen times per NIC of a migration. */
+static inline vs_time_t vs_sim_now(const vs_sim *sim)
+{
+    return vs_engine_now(sim->engine);
+}
 
 /* Hands a timeline event at the current time to sim->timeline, if one is set. */
 void vs_sim_timeline(vs_sim *sim, vs_timeline_kind kind, uint32_t host, uint64_t value,
@@ -431,6 +449,18 @@ const char *vs_sim_fanout_what(unsigned kind);
 
 /* Run fn on one of the host's CPUs as soon as one is free (now, if one is). */
 void vs_cpu_submit(vs_sim *sim, uint32_t host, vs_cpu_fn fn, void *ctx, uint64_t arg);
+/* vs_cpu_submit in two halves, for a caller that has looked up what it runs and would
+ * rather not look again through a vs_cpu_fn: take a CPU if one is free now (false: it
+ * must submit instead), run the work, then release the CPU with the time it holds. */
+static inline bool vs_cpu_take(vs_sim *sim, uint32_t host)
+{
+    vs_host *h = &sim->hosts[host];
+    if (h->cpus_free == 0 || h->stack_paused) /* paused: no OID gets through the stack */
+        return false;
+    h->cpus_free--;
+    return true;
+}
+void vs_cpu_release(vs_sim *sim, uint32_t host, vs_time_t hold);
 /* The host's extension stack restarted: work that waited while it was paused runs. */
 void vs_cpu_resume(vs_sim *sim, uint32_t host);
 

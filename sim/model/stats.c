@@ -111,32 +111,6 @@ void vs_stats_close(vs_stats *st)
 
 /* ---- Recording --------------------------------------------------------------------- */
 
-static int series_latency(vs_latency which)
-{
-    switch (which) {
-    case VS_LAT_BLACKOUT:
-        return VS_TS_LAT_BLACKOUT;
-    case VS_LAT_PENDING_COMPLETION:
-        return VS_TS_LAT_PENDING;
-    case VS_LAT_SAVE:
-        return VS_TS_LAT_SAVE;
-    case VS_LAT_SLOT_WAIT:
-        return VS_TS_LAT_SLOT_WAIT;
-    default:
-        return -1;
-    }
-}
-
-void vs_stats_latency(vs_stats *st, vs_latency which, uint32_t host, uint64_t ns)
-{
-    vs_hist_record(&st->latency[which], ns);
-    if (st->host_latency && host != UINT32_MAX)
-        vs_hist_record(&st->host_latency[(size_t)host * VS_LAT_COUNT + which], ns);
-    int ts = series_latency(which);
-    if (ts >= 0 && st->series.interval_ns)
-        vs_hist_record(&st->series.latency[ts], ns);
-}
-
 void vs_level_add(vs_level *l, uint64_t now, int64_t delta)
 {
     vs_gauge_add(&l->total, now, delta);

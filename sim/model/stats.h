@@ -263,8 +263,34 @@ typedef struct vs_stats {
  * memory, with nothing left to close (closing it again is harmless). */
 int vs_stats_init(vs_stats *st, size_t nplugins, uint32_t nhosts, double rel_error,
                   uint64_t interval_ns);
-/* Record one latency sample: overall, for the host (or UINT32_MAX), and in the series. */
-void vs_stats_latency(vs_stats *st, vs_latency which, uint32_t host, uint64_t ns);
+/* The time series' latency column of `which`, or -1 when the series has none. */
+static inline int vs_stats_series_latency_(vs_latency which)
+{
+    switch (which) {
+    case VS_LAT_BLACKOUT:
+        return VS_TS_LAT_BLACKOUT;
+    case VS_LAT_PENDING_COMPLETION:
+        return VS_TS_LAT_PENDING;
+    case VS_LAT_SAVE:
+        return VS_TS_LAT_SAVE;
+    case VS_LAT_SLOT_WAIT:
+        return VS_TS_LAT_SLOT_WAIT;
+    default:
+        return -1;
+    }
+}
+
+/* Record one latency sample: overall, for the host (or UINT32_MAX), and in the series.
+ * Inline, as vs_hist_record is: each callout and each save and restore records some. */
+static inline void vs_stats_latency(vs_stats *st, vs_latency which, uint32_t host, uint64_t ns)
+{
+    vs_hist_record(&st->latency[which], ns);
+    if (st->host_latency && host != UINT32_MAX)
+        vs_hist_record(&st->host_latency[(size_t)host * VS_LAT_COUNT + which], ns);
+    int ts = vs_stats_series_latency_(which);
+    if (ts >= 0 && st->series.interval_ns)
+        vs_hist_record(&st->series.latency[ts], ns);
+}
 void vs_level_add(vs_level *l, uint64_t now, int64_t delta);
 /* Close the time series' current interval at `now` into a row. Returns -1 out of memory. */
 int vs_stats_series_row(vs_stats *st, uint64_t now);

@@ -121,7 +121,7 @@ static uint32_t call_alloc(vs_sim *sim)
     return idx;
 }
 
-static void call_release(vs_sim *sim, uint32_t idx)
+static inline void call_release(vs_sim *sim, uint32_t idx)
 {
     vs_call *c = &sim->calls[idx];
     if (c->restore_copy && sim->special_pool) /* valid until the restore completes */
@@ -157,10 +157,9 @@ static const vs_subscription *fanout_sub_at(vs_sim *sim, const vs_fanout *fan, u
     return NULL;
 }
 
-static void count_invocation(vs_sim *sim, const vs_subscription *s, vs_fanout_kind kind,
-                             vs_time_t cost)
+static void count_invocation(vs_sim *sim, const vs_subscription *s, vs_plugin_stats *ps,
+                             vs_fanout_kind kind, vs_time_t cost)
 {
-    vs_plugin_stats *ps = &sim->stats.plugins[sim->instances[s->instance].plugin];
     if (kind == VS_FAN_SAVE)
         ps->saves++;
     else if (kind == VS_FAN_RESTORE)
@@ -171,6 +170,7 @@ static void count_invocation(vs_sim *sim, const vs_subscription *s, vs_fanout_ki
 }
 
 static void on_call_returned(vs_engine *eng, void *ctx, uint64_t arg);
+static void call_returned(vs_sim *sim, uint32_t idx, NTSTATUS st, vs_plugin_stats *ps);
 static void on_call_timeout(vs_engine *eng, void *ctx, uint64_t arg);
 
 /* A callback runs at DISPATCH_LEVEL holding the OID: a long one stalls the switch. */
@@ -201,19 +201,12 @@ static void check_restore_blob(vs_sim *sim, const vs_subscription *s, const vs_f
                          (unsigned long long)b->length);
 }
 
-/* Runs on a host CPU: call position `pos` of the fan-out. The CPU is held for the
+/* Runs on a host CPU: calls subscription `s` for the fan-out (`blob`: the restore's).
+ * The CPU is held for the
  * callback's charged time, and its return takes effect once that has passed: the next
  * sequential call, or the start of its pending. */
-static vs_time_t invoke_on_cpu(vs_sim *sim, void *ctx, uint64_t pos)
+static vs_time_t invoke(vs_sim *sim, vs_fanout *fan, const vs_subscription *s, uint32_t blob)
 {
-    vs_fanout *fan = ctx;
-    uint32_t blob = 0;
-    const vs_subscription *s = fanout_sub_at(sim, fan, (uint32_t)pos, &blob);
-    if (!s || !vs_wfp_sub_handles(s, fan->kind)) { /* unsubscribed while waiting for a CPU */
-        fan->outstanding--;
-        fanout_step(sim, fan);
-        return 0;
-    }
     uint32_t idx = call_alloc(sim);
     if (idx == NO_CALL) /* the call stays outstanding: the run stops after this event */
         return vs_sim_out_of_memory(sim), 0;
@@ -233,13 +226,28 @@ static vs_time_t invoke_on_cpu(vs_sim *sim, void *ctx, uint64_t pos)
     NTSTATUS st = vs_wfp_call_callout(sim, s, fan, c, token_of(sim, idx));
     vs_time_t cost = vs_sim_activity_end(sim);
     check_callback_time(sim, s->instance, cost);
-    count_invocation(sim, s, fan->kind, cost);
-    uint64_t arg = ((uint64_t)(uint32_t)st << 32) | idx;
+    vs_plugin_stats *ps = &sim->stats.plugins[sim->instances[s->instance].plugin];
+    count_invocation(sim, s, ps, fan->kind, cost);
     if (cost == 0)
-        on_call_returned(sim->engine, sim, arg);
+        call_returned(sim, idx, st, ps);
     else
-        vs_engine_post(sim->engine, cost, on_call_returned, sim, arg);
+        vs_engine_post(sim->engine, cost, on_call_returned, sim,
+                       ((uint64_t)(uint32_t)st << 32) | idx);
     return cost;
+}
+
+/* The call waited for a CPU: its callout may have unsubscribed meanwhile. */
+static vs_time_t invoke_on_cpu(vs_sim *sim, void *ctx, uint64_t pos)
+{
+    vs_fanout *fan = ctx;
+    uint32_t blob = 0;
+    const vs_subscription *s = fanout_sub_at(sim, fan, (uint32_t)pos, &blob);
+    if (!s || !vs_wfp_sub_handles(s, fan->kind)) {
+        fan->outstanding--;
+        fanout_step(sim, fan);
+        return 0;
+    }
+    return invoke(sim, fan, s, blob);
 }
 
 static void fanout_call(vs_sim *sim, vs_fanout *fan, uint32_t pos)
@@ -249,7 +257,10 @@ static void fanout_call(vs_sim *sim, vs_fanout *fan, uint32_t pos)
     if (!s || !vs_wfp_sub_handles(s, fan->kind))
         return; /* nobody to call here: the OID passes down the stack */
     fan->outstanding++;
-    vs_cpu_submit(sim, fan->host, invoke_on_cpu, fan, pos);
+    if (vs_cpu_take(sim, fan->host)) /* a CPU is free: call now, with what was looked up */
+        vs_cpu_release(sim, fan->host, invoke(sim, fan, s, blob));
+    else
+        vs_cpu_submit(sim, fan->host, invoke_on_cpu, fan, pos);
 }
 
 static void start_pending(vs_sim *sim, uint32_t idx)
@@ -266,13 +277,12 @@ static void start_pending(vs_sim *sim, uint32_t idx)
         vs_engine_schedule(sim->engine, sim->cfg->wfp.pending_timeout, on_call_timeout, sim, idx);
 }
 
-static void on_call_returned(vs_engine *eng, void *ctx, uint64_t arg)
+/* The callback's return takes effect; `ps` is its plugin's statistics. Inline, with
+ * call_finish and call_release: a callback that returns at once goes through all three
+ * from invoke, in one frame. */
+static inline void call_returned(vs_sim *sim, uint32_t idx, NTSTATUS st, vs_plugin_stats *ps)
 {
-    vs_sim *sim = ctx;
-    uint32_t idx = (uint32_t)arg;
-    NTSTATUS st = (NTSTATUS)(uint32_t)(arg >> 32);
     vs_call *c = &sim->calls[idx];
-    vs_plugin_stats *ps = &sim->stats.plugins[sim->instances[sim->subs[c->sub].instance].plugin];
     if (st == STATUS_SUCCESS)
         ps->returned_success++;
     else if (st == STATUS_PENDING)
@@ -296,6 +306,15 @@ static void on_call_returned(vs_engine *eng, void *ctx, uint64_t arg)
     start_pending(sim, idx);
     if (completed_early) /* completed inside the callback, before it returned */
         vs_wfp_notify_complete(sim, token_of(sim, idx), c->early_status);
+}
+
+static void on_call_returned(vs_engine *eng, void *ctx, uint64_t arg)
+{
+    vs_sim *sim = ctx;
+    uint32_t idx = (uint32_t)arg;
+    const vs_call *c = &sim->calls[idx];
+    call_returned(sim, idx, (NTSTATUS)(uint32_t)(arg >> 32),
+                  &sim->stats.plugins[sim->instances[sim->subs[c->sub].instance].plugin]);
 }
 
 static void on_call_timeout(vs_engine *eng, void *ctx, uint64_t arg)
@@ -420,16 +439,16 @@ static void trace_call(vs_sim *sim, const vs_call *c, const vs_fanout *fan, NTST
 }
 
 /* A call is over: record its outcome in its fan-out and let the fan-out go on. */
-static void call_finish(vs_sim *sim, uint32_t idx, NTSTATUS status)
+static inline void call_finish(vs_sim *sim, uint32_t idx, NTSTATUS status)
 {
     vs_call *c = &sim->calls[idx];
     vs_fanout *fan = c->fanout;
-    uint32_t instance = sim->subs[c->sub].instance;
-    if (status == STATUS_SUCCESS && fan->kind == VS_FAN_SAVE && !keep_saved_state(sim, c, instance))
+    if (status == STATUS_SUCCESS && fan->kind == VS_FAN_SAVE &&
+        !keep_saved_state(sim, c, sim->subs[c->sub].instance))
         status = STATUS_INVALID_PARAMETER;
     trace_call(sim, c, fan, status);
     if (!NT_SUCCESS(status)) {
-        sim->stats.plugins[sim->instances[instance].plugin].failed++;
+        sim->stats.plugins[sim->instances[sim->subs[c->sub].instance].plugin].failed++;
         if (fan->status == STATUS_SUCCESS)
             fan->status = status;
     }

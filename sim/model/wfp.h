@@ -126,8 +126,28 @@ extern const unsigned char vs_wfp_unset_state;
 #define VS_OUT_STATE_UNSET ((void *)&vs_wfp_unset_state)
 #define VS_OUT_LEN_UNSET ((SIZE_T)-1)
 
-/* Internal to the WFP files: does s handle this kind of event, and call it. */
-bool vs_wfp_sub_handles(const vs_subscription *s, vs_fanout_kind kind);
+/* Internal to the WFP files: does s handle this kind of event (inline: asked for each
+ * call of each fan-out)? */
+static inline bool vs_wfp_sub_handles(const vs_subscription *s, vs_fanout_kind kind)
+{
+    switch (kind) {
+    case VS_FAN_SAVE:
+        return s->table.vSwitchRuntimeStateSaveNotifyFn != NULL;
+    case VS_FAN_RESTORE:
+        return s->table.vSwitchRuntimeStateRestoreNotifyFn != NULL;
+    case VS_FAN_PORT_CREATE:
+    case VS_FAN_PORT_DELETE:
+        return s->table.vSwitchPortEventNotifyFn != NULL;
+    case VS_FAN_POLICY_ADD:
+    case VS_FAN_POLICY_UPDATE:
+    case VS_FAN_POLICY_DELETE:
+        return s->table.vSwitchPolicyEventNotifyFn != NULL;
+    default:
+        return s->table.vSwitchInterfaceEventNotifyFn != NULL;
+    }
+}
+
+/* Internal to the WFP files: call s for the fan-out's event. */
 NTSTATUS vs_wfp_call_callout(vs_sim *sim, const vs_subscription *s, vs_fanout *fan, vs_call *c,
                              void *token);
 

@@ -13,24 +13,10 @@
 
 const unsigned char vs_wfp_unset_state;
 
-bool vs_wfp_sub_handles(const vs_subscription *s, vs_fanout_kind kind)
-{
-    switch (kind) {
-    case VS_FAN_SAVE:
-        return s->table.vSwitchRuntimeStateSaveNotifyFn != NULL;
-    case VS_FAN_RESTORE:
-        return s->table.vSwitchRuntimeStateRestoreNotifyFn != NULL;
-    case VS_FAN_PORT_CREATE:
-    case VS_FAN_PORT_DELETE:
-        return s->table.vSwitchPortEventNotifyFn != NULL;
-    case VS_FAN_POLICY_ADD:
-    case VS_FAN_POLICY_UPDATE:
-    case VS_FAN_POLICY_DELETE:
-        return s->table.vSwitchPolicyEventNotifyFn != NULL;
-    default:
-        return s->table.vSwitchInterfaceEventNotifyFn != NULL;
-    }
-}
+/* The builders of the port, interface and policy events' parameters are kept out of
+ * vs_wfp_call_callout: inlined, their kilobyte of structures and name buffers would make
+ * every save and restore call pay for that frame (and its stack-protector check). */
+#define EVENT_BUILDER __attribute__((noinline))
 
 /* IF_COUNTED_STRING of UTF-16: Length in bytes, no NUL. */
 static void set_name(NDIS_IF_COUNTED_STRING *s, const char *text)
@@ -44,8 +30,8 @@ static void set_name(NDIS_IF_COUNTED_STRING *s, const char *text)
 /* The port's parameters are the same on every host and for the validation port as for
  * the operational one (D-LMS 2: "the same NDIS_SWITCH_PORT_PARAMETERS that created the
  * port on the source"), but for IsValidationPort, the restoring flag and the state. */
-static NTSTATUS call_port_event(const vs_subscription *s, const vs_fanout *fan, void *token,
-                                const NDIS_SWITCH_PARAMETERS *sw)
+EVENT_BUILDER static NTSTATUS call_port_event(const vs_subscription *s, const vs_fanout *fan,
+                                              void *token, const NDIS_SWITCH_PARAMETERS *sw)
 {
     char name[48];
     bool create = fan->kind == VS_FAN_PORT_CREATE;
@@ -68,8 +54,8 @@ static NTSTATUS call_port_event(const vs_subscription *s, const vs_fanout *fan, 
         create ? FWPS_VSWITCH_EVENT_PORT_CREATE : FWPS_VSWITCH_EVENT_PORT_DELETE, sw, &p);
 }
 
-static NTSTATUS call_interface_event(const vs_subscription *s, const vs_fanout *fan, void *token,
-                                     const NDIS_SWITCH_PARAMETERS *sw)
+EVENT_BUILDER static NTSTATUS call_interface_event(const vs_subscription *s, const vs_fanout *fan,
+                                                   void *token, const NDIS_SWITCH_PARAMETERS *sw)
 {
     static const struct {
         FWPS_VSWITCH_EVENT_TYPE type;
@@ -121,8 +107,9 @@ static const vs_policy_state *policy_now(const vs_sim *sim, const vs_fanout *fan
     return from_cfg;
 }
 
-static NTSTATUS call_policy_event(vs_sim *sim, const vs_subscription *s, const vs_fanout *fan,
-                                  void *token, const NDIS_SWITCH_PARAMETERS *sw)
+EVENT_BUILDER static NTSTATUS call_policy_event(vs_sim *sim, const vs_subscription *s,
+                                                const vs_fanout *fan, void *token,
+                                                const NDIS_SWITCH_PARAMETERS *sw)
 {
     static const FWPS_VSWITCH_EVENT_TYPE types[VS_FAN_KINDS] = {
         [VS_FAN_POLICY_ADD] = FWPS_VSWITCH_EVENT_POLICY_ADD,

@@ -256,7 +256,7 @@ Test(nic_ops, validate_creates_adds_each_policy_and_deletes_the_validation_port)
     cr_expect(g_fx->done_ok);
     cr_expect_eq(g_fx->done_at, 0, "port and policy events cost only what callouts charge");
     cr_expect_eq(ports_on(1), 2, "external + VM 1's: the validation port is gone");
-    cr_expect(!g_fx->op.port_created);
+    cr_expect(!(g_fx->op.built & VS_BUILT_PORT));
 }
 
 Test(nic_ops, refused_validation_port_ends_failed_with_nothing_to_delete)
@@ -279,7 +279,7 @@ Test(nic_ops, refused_validation_policy_still_deletes_the_port_and_fails)
     cr_expect_str_eq(g_fx->hosts[1].seen, "VPC2r POL POL VPD2r ");
     cr_expect(!g_fx->done_ok);
     cr_expect_eq(ports_on(1), 2);
-    cr_expect(!g_fx->op.port_created);
+    cr_expect(!(g_fx->op.built & VS_BUILT_PORT));
 }
 
 Test(nic_ops, port_setup_creates_the_operational_port_and_rollback_deletes_it)
@@ -289,7 +289,7 @@ Test(nic_ops, port_setup_creates_the_operational_port_and_rollback_deletes_it)
     cr_expect_str_eq(g_fx->hosts[1].seen, "PC2r POL POL ");
     cr_expect(g_fx->done_ok);
     cr_expect_eq(ports_on(1), 3);
-    cr_expect(g_fx->op.port_created);
+    cr_expect((g_fx->op.built & VS_BUILT_PORT));
     run_part(VS_PART_DST_ROLLBACK);
     /* The delete's PortState is left out: docs/sequence.md says Teardown only after
      * OID_SWITCH_PORT_TEARDOWN, which a rollback does not issue, yet the model sends
@@ -298,7 +298,7 @@ Test(nic_ops, port_setup_creates_the_operational_port_and_rollback_deletes_it)
     cr_expect(strncmp(g_fx->hosts[1].seen, want, strlen(want)) == 0, "%s", g_fx->hosts[1].seen);
     cr_expect(g_fx->done_ok, "a rollback always ends ok");
     cr_expect_eq(ports_on(1), 2);
-    cr_expect(!g_fx->op.port_created);
+    cr_expect(!(g_fx->op.built & VS_BUILT_PORT));
 }
 
 /* A refused operational port leaves nothing built: the rollback has nothing to do and
@@ -478,10 +478,11 @@ Test(nic_ops, nic_connect_then_dst_teardown_undoes_all_it_built)
     run_part(VS_PART_PORT_SETUP);
     run_part(VS_PART_NIC_CONNECT);
     cr_expect(g_fx->done_ok);
-    cr_expect(g_fx->op.iface_created && g_fx->op.connected);
+    cr_expect((g_fx->op.built & VS_BUILT_IFACE) && (g_fx->op.built & VS_BUILT_CONNECTED));
     run_part(VS_PART_DST_TEARDOWN);
     cr_expect_str_eq(g_fx->hosts[1].seen, "PC2r POL POL IC ICON IDIS ID PD2rT ");
-    cr_expect(!g_fx->op.iface_created && !g_fx->op.connected && !g_fx->op.port_created);
+    cr_expect(!(g_fx->op.built & VS_BUILT_IFACE) && !(g_fx->op.built & VS_BUILT_CONNECTED) &&
+              !(g_fx->op.built & VS_BUILT_PORT));
     cr_expect_eq(ports_on(1), 2);
 }
 
@@ -493,7 +494,7 @@ Test(nic_ops, refused_nic_create_leaves_only_the_port_to_tear_down)
     run_part(VS_PART_PORT_SETUP);
     run_part(VS_PART_NIC_CONNECT);
     cr_expect(!g_fx->done_ok);
-    cr_expect(!g_fx->op.iface_created);
+    cr_expect(!(g_fx->op.built & VS_BUILT_IFACE));
     run_part(VS_PART_DST_TEARDOWN);
     cr_expect_str_eq(g_fx->hosts[1].seen, "PC2r POL POL IC PD2rT ");
     cr_expect(g_fx->done_ok);
@@ -508,7 +509,8 @@ Test(nic_ops, legacy_restore_in_its_order)
     cr_expect_str_eq(g_fx->hosts[1].seen, "PC2r IC POL POL R10 ICON ");
     cr_expect(g_fx->done_ok);
     cr_expect_eq(g_fx->done_at, 5 * OID_NS);
-    cr_expect(g_fx->op.port_created && g_fx->op.iface_created && g_fx->op.connected);
+    cr_expect((g_fx->op.built & VS_BUILT_PORT) && (g_fx->op.built & VS_BUILT_IFACE) &&
+              (g_fx->op.built & VS_BUILT_CONNECTED));
 }
 
 /* ---- Parts that pass at once ------------------------------------------------------------ */
@@ -554,17 +556,19 @@ Test(nic_ops, tracing_makes_no_part_silent)
 Test(nic_ops, pass_changes_ports_and_flags_as_the_steps_would)
 {
     start_sim(false);
-    vs_nic_op_pass(g_fx->sim, &g_fx->op, VS_PART_VALIDATE);
+    vs_nic_op_pass(g_fx->sim, &g_fx->op, 1, VS_PART_VALIDATE);
     cr_expect_eq(ports_on(1), 2, "validation port created and deleted");
-    cr_expect(!g_fx->op.port_created);
-    vs_nic_op_pass(g_fx->sim, &g_fx->op, VS_PART_PORT_SETUP);
+    cr_expect(!(g_fx->op.built & VS_BUILT_PORT));
+    vs_nic_op_pass(g_fx->sim, &g_fx->op, 1, VS_PART_PORT_SETUP);
     cr_expect_eq(ports_on(1), 3);
-    vs_nic_op_pass(g_fx->sim, &g_fx->op, VS_PART_NIC_CONNECT);
-    cr_expect(g_fx->op.port_created && g_fx->op.iface_created && g_fx->op.connected);
-    vs_nic_op_pass(g_fx->sim, &g_fx->op, VS_PART_DST_TEARDOWN);
-    cr_expect(!g_fx->op.port_created && !g_fx->op.iface_created && !g_fx->op.connected);
+    vs_nic_op_pass(g_fx->sim, &g_fx->op, 1, VS_PART_NIC_CONNECT);
+    cr_expect((g_fx->op.built & VS_BUILT_PORT) && (g_fx->op.built & VS_BUILT_IFACE) &&
+              (g_fx->op.built & VS_BUILT_CONNECTED));
+    vs_nic_op_pass(g_fx->sim, &g_fx->op, 1, VS_PART_DST_TEARDOWN);
+    cr_expect(!(g_fx->op.built & VS_BUILT_PORT) && !(g_fx->op.built & VS_BUILT_IFACE) &&
+              !(g_fx->op.built & VS_BUILT_CONNECTED));
     cr_expect_eq(ports_on(1), 2);
-    vs_nic_op_pass(g_fx->sim, &g_fx->op, VS_PART_SRC_TEARDOWN);
+    vs_nic_op_pass(g_fx->sim, &g_fx->op, 1, VS_PART_SRC_TEARDOWN);
     cr_expect_eq(ports_on(0), 1, "the source's port is gone");
     cr_expect_eq(g_fx->done_calls, 0, "passing calls no done");
 }
@@ -573,6 +577,6 @@ Test(nic_ops, pass_changes_ports_and_flags_as_the_steps_would)
 Test(nic_ops, pass_of_a_rollback_with_nothing_built_changes_nothing)
 {
     start_sim(false);
-    vs_nic_op_pass(g_fx->sim, &g_fx->op, VS_PART_DST_ROLLBACK);
+    vs_nic_op_pass(g_fx->sim, &g_fx->op, 1, VS_PART_DST_ROLLBACK);
     cr_expect_eq(ports_on(1), 2);
 }
