@@ -365,7 +365,7 @@ static inline __attribute__((always_inline)) void bucket_append(vs_engine *eng, 
     eng->chunks[b->tail].ev[b->fill++] = *e;
 }
 
-static void queue_push(vs_engine *eng, const event *e)
+static inline __attribute__((always_inline)) void queue_push(vs_engine *eng, const event *e)
 {
     unsigned level = level_of(e->time, eng->base);
 
