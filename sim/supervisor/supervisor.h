@@ -50,8 +50,10 @@ typedef struct vs_supervisor {
     int snapshot_fd;          /* a memfd the child writes snapshots into; -1: none */
     pid_t child;
     int status;              /* the child's wait status, in the parent */
-    double snapshot_every_s; /* wall seconds between snapshots after the first */
-    double last_snapshot;    /* wall clock of the last one, in the child */
+    double snapshot_every_s; /* wall seconds between snapshots after the first, at least */
+    double last_snapshot;    /* wall clock of the last one's end, in the child */
+    double snapshot_began;   /* wall clock when the last one was found due */
+    double snapshot_gap;     /* wall seconds from the last one's end to the next */
 } vs_supervisor;
 
 /* How the child ended, read by the parent. */

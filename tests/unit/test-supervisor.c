@@ -173,6 +173,34 @@ Test(supervisor, the_first_snapshot_is_due_an_interval_after_the_run_began)
     cr_assert_eq(end.exit_code, 2, "with interval 0: due as soon as it began (%d)", end.exit_code);
 }
 
+/* Exits with bit 0: a snapshot was due after the interval, bit 1: due again an
+ * interval after one that took twice the interval to build. */
+static void snapshot_backoff(vs_supervisor *s)
+{
+    vs_supervisor_began(s);
+    usleep(60000);
+    bool first = vs_supervisor_snapshot_due(s);
+    usleep(100000); /* the report takes 0.1 s to build */
+    json_t *r = json_pack("{s:i}", "n", 1);
+    vs_supervisor_snapshot(s, r, 1000);
+    json_decref(r);
+    usleep(100000);
+    bool again = vs_supervisor_snapshot_due(s);
+    int code = (first ? 1 : 0) | (again ? 2 : 0);
+    vs_supervisor_child_done(s, code);
+    _exit(code);
+}
+
+Test(supervisor, the_next_snapshot_waits_nine_times_what_the_last_cost)
+{
+    setenv("VSWITCHSIM_SNAPSHOT_INTERVAL", "0.05", 1);
+    vs_child_end end = supervise(snapshot_backoff, NULL);
+    unsetenv("VSWITCHSIM_SNAPSHOT_INTERVAL");
+    cr_assert(end.finished);
+    cr_assert_eq(end.exit_code, 1, "due at the interval, and not 0.1 s after one of 0.1 s (%d)",
+                 end.exit_code);
+}
+
 static void nothing_known(vs_supervisor *s)
 {
     (void)s;
