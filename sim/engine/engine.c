@@ -257,7 +257,7 @@ static uint32_t chunk_take(vs_engine *eng)
     if (c != NONE) {
         eng->chunk_free = eng->chunks[c].next;
         if (eng->chunk_free != NONE)
-            __builtin_prefetch(&eng->chunks[eng->chunk_free]);
+            chunk_prefetch(eng, eng->chunk_free);
     } else
         c = (uint32_t)eng->chunk_used++;
     eng->chunk_spare--;
@@ -394,8 +394,12 @@ static void bucket_pop_front(vs_engine *eng, unsigned index)
         b->head = eng->chunks[h].next;
         b->pos = 0;
         chunk_release(eng, h);
-        if (b->head != b->tail)
-            chunk_prefetch(eng, eng->chunks[b->head].next);
+        if (b->head != b->tail) { /* the next chunk began loading a chunk ago */
+            uint32_t next = eng->chunks[b->head].next;
+            chunk_prefetch(eng, next);
+            if (next != b->tail) /* and the one after it starts now: two chunks ahead */
+                chunk_prefetch(eng, eng->chunks[next].next);
+        }
     }
 }
 
