@@ -71,9 +71,9 @@ static bool supervision_off(void)
     return off && *off && strcmp(off, "0") != 0;
 }
 
-/* Snapshots take at most about a tenth of a run's wall time: the next one waits at
- * least nine times what the last one cost. */
-#define SNAPSHOT_COST_RATIO 9.0
+/* Snapshots take at most about a twentieth of a run's wall time: the next one waits
+ * at least nineteen times what the last one cost. */
+#define SNAPSHOT_COST_RATIO 19.0
 
 /* VSWITCHSIM_SNAPSHOT_INTERVAL (wall seconds, default 1; 0: at every slice of the run):
  * how stale the report of a run that died may be, against the cost of taking it. */

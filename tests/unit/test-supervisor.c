@@ -191,7 +191,7 @@ static void snapshot_backoff(vs_supervisor *s)
     _exit(code);
 }
 
-Test(supervisor, the_next_snapshot_waits_nine_times_what_the_last_cost)
+Test(supervisor, the_next_snapshot_waits_nineteen_times_what_the_last_cost)
 {
     setenv("VSWITCHSIM_SNAPSHOT_INTERVAL", "0.05", 1);
     vs_child_end end = supervise(snapshot_backoff, NULL);
