@@ -71,9 +71,8 @@ static bool supervision_off(void)
     return off && *off && strcmp(off, "0") != 0;
 }
 
-/* Snapshots take at most about a twentieth of a run's wall time: the next one waits
- * at least nineteen times what the last one cost. */
-#define SNAPSHOT_COST_RATIO 19.0
+/* The share of a run's wall time snapshots may take (see vs_supervisor_snapshot_due). */
+#define SNAPSHOT_BUDGET 0.05
 
 /* VSWITCHSIM_SNAPSHOT_INTERVAL (wall seconds, default 1; 0: at every slice of the run):
  * how stale the report of a run that died may be, against the cost of taking it. */
@@ -87,8 +86,7 @@ static double snapshot_interval(void)
 
 vs_supervised vs_supervisor_start(vs_supervisor *s)
 {
-    double every = snapshot_interval();
-    *s = (vs_supervisor){.snapshot_fd = -1, .snapshot_every_s = every, .snapshot_gap = every};
+    *s = (vs_supervisor){.snapshot_fd = -1, .snapshot_every_s = snapshot_interval()};
     if (supervision_off())
         return VS_UNSUPERVISED;
     void *page =
@@ -167,7 +165,7 @@ void vs_supervisor_began(vs_supervisor *s)
 {
     if (!s || !s->page)
         return;
-    s->last_snapshot = vs_wall_s(); /* the first is due one interval from here */
+    s->run_began = s->last_snapshot = vs_wall_s(); /* the first is due one interval on */
     s->page->began = 1;
 }
 
@@ -175,8 +173,17 @@ bool vs_supervisor_snapshot_due(vs_supervisor *s)
 {
     if (!s->page || s->snapshot_fd < 0 || !s->page->began)
         return false;
+    /* An interval after the last one ended, and within budget: what snapshots took so
+     * far, and the next (estimated as the last; the report only grows), at most a
+     * twentieth of the run. A report grows with the cluster (0.5 to 1.5 s at 100,000
+     * hosts: half the run at one a second), so without a budget snapshots would make
+     * an event dearer the larger the cluster. An interval of 0 (every slice) is taken
+     * as asked. */
     double now = vs_wall_s();
-    if (now - s->last_snapshot < s->snapshot_gap)
+    if (now - s->last_snapshot < s->snapshot_every_s)
+        return false;
+    if (s->snapshot_every_s > 0 &&
+        s->snapshot_spent + s->snapshot_cost > SNAPSHOT_BUDGET * (now - s->run_began))
         return false;
     s->snapshot_began = now; /* the caller builds the report and hands it over now */
     return true;
@@ -246,17 +253,14 @@ void vs_supervisor_snapshot(vs_supervisor *s, const json_t *report, vs_time_t at
     }
     /* The next is due an interval after this one ends, not after it began: one that
      * takes longer than the interval (a report of 60,000 time-series rows under TSan:
-     * 1.1 s) would otherwise follow at once, and the run would barely move between. And
-     * at least SNAPSHOT_COST_RATIO times what this one cost, building the report
-     * included: a report grows with the cluster (100,000 hosts: 0.9 s a snapshot, half
-     * the run's wall time at one a second), so snapshots would otherwise make an event
-     * dearer the larger the cluster. An interval of 0 (every slice) is taken as asked. */
+     * 1.1 s) would otherwise follow at once, and the run would barely move between. Its
+     * cost counts from when it was found due: building the report included. */
     s->last_snapshot = vs_wall_s();
-    double cost = s->snapshot_began > 0 ? s->last_snapshot - s->snapshot_began : 0;
-    s->snapshot_began = 0; /* a snapshot taken without asking if one was due: cost 0 */
-    s->snapshot_gap = s->snapshot_every_s;
-    if (s->snapshot_every_s > 0 && SNAPSHOT_COST_RATIO * cost > s->snapshot_gap)
-        s->snapshot_gap = SNAPSHOT_COST_RATIO * cost;
+    if (s->snapshot_began > 0) { /* else taken without asking if one was due: cost 0 */
+        s->snapshot_cost = s->last_snapshot - s->snapshot_began;
+        s->snapshot_spent += s->snapshot_cost;
+        s->snapshot_began = 0;
+    }
 }
 
 void vs_supervisor_end(const vs_supervisor *s, vs_child_end *end)

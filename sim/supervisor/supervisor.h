@@ -52,8 +52,10 @@ typedef struct vs_supervisor {
     int status;              /* the child's wait status, in the parent */
     double snapshot_every_s; /* wall seconds between snapshots after the first, at least */
     double last_snapshot;    /* wall clock of the last one's end, in the child */
-    double snapshot_began;   /* wall clock when the last one was found due */
-    double snapshot_gap;     /* wall seconds from the last one's end to the next */
+    double run_began;        /* wall clock when the run began (vs_supervisor_began) */
+    double snapshot_began;   /* wall clock when the one being taken was found due */
+    double snapshot_cost;    /* wall seconds the last one took */
+    double snapshot_spent;   /* wall seconds all of them took */
 } vs_supervisor;
 
 /* How the child ended, read by the parent. */
