@@ -665,7 +665,7 @@ static bool schedule_failed(vs_engine *eng)
 
 /* Room for one more key at *when (clamped to now), the queue rebased below it if a run
  * left the base ahead; false, and the engine unchanged but for the flag, if none. */
-static bool queue_make_room(vs_engine *eng, vs_time_t *when)
+static inline __attribute__((always_inline)) bool queue_make_room(vs_engine *eng, vs_time_t *when)
 {
     if (chunks_reserve(eng, 1) != 0)
         return schedule_failed(eng);
