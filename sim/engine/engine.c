@@ -349,14 +349,17 @@ static void chunks_release_from(vs_engine *eng, uint32_t c)
 
 /* Needs a spare chunk (chunks_reserve) whenever the tail is full or absent. */
 /* The rare turns of an append, out of line so that the common one stays small. */
+/* An empty bucket takes its first event. */
 static __attribute__((noinline)) void bucket_open(vs_engine *eng, unsigned level, unsigned digit,
-                                                  vs_time_t t)
+                                                  const event *e)
 {
     bucket *b = &eng->buckets[level * DIGITS + digit];
 
     b->head = b->tail = chunk_take(eng);
-    b->pos = b->fill = 0;
-    b->min = b->max = t;
+    b->pos = 0;
+    b->fill = 1;
+    b->min = b->max = e->time;
+    eng->chunks[b->tail].ev[0] = *e;
     bucket_mark(eng, level, digit);
 }
 
@@ -369,20 +372,27 @@ static __attribute__((noinline)) void bucket_extend(vs_engine *eng, bucket *b)
     b->fill = 0;
 }
 
+/* Appends to a bucket whose tail chunk has room. */
+static inline __attribute__((always_inline)) void bucket_put(vs_engine *eng, bucket *b,
+                                                             const event *e)
+{
+    b->min = e->time < b->min ? e->time : b->min;
+    b->max = e->time > b->max ? e->time : b->max;
+    eng->chunks[b->tail].ev[b->fill++] = *e;
+}
+
 static inline __attribute__((always_inline)) void bucket_append(vs_engine *eng, unsigned level,
                                                                 unsigned digit, const event *e)
 {
     bucket *b = &eng->buckets[level * DIGITS + digit];
 
     if (__builtin_expect(b->tail == NONE, 0)) {
-        bucket_open(eng, level, digit, e->time);
-    } else {
-        if (__builtin_expect(b->fill == CHUNK_EVENTS, 0))
-            bucket_extend(eng, b);
-        b->min = e->time < b->min ? e->time : b->min;
-        b->max = e->time > b->max ? e->time : b->max;
+        bucket_open(eng, level, digit, e);
+        return;
     }
-    eng->chunks[b->tail].ev[b->fill++] = *e;
+    if (__builtin_expect(b->fill == CHUNK_EVENTS, 0))
+        bucket_extend(eng, b);
+    bucket_put(eng, b, e);
 }
 
 static inline __attribute__((always_inline)) void queue_push(vs_engine *eng, const event *e)
@@ -717,9 +727,7 @@ bool vs_engine_post_at(vs_engine *eng, vs_time_t when, vs_event_fn fn, void *ctx
     bucket *b = &eng->buckets[level * DIGITS + digit_of(when, level)];
     if (b->tail == NONE || b->fill == CHUNK_EVENTS)
         return post_slow(eng, when, fn, ctx, arg);
-    b->min = when < b->min ? when : b->min;
-    b->max = when > b->max ? when : b->max;
-    eng->chunks[b->tail].ev[b->fill++] = (event){when, fn, ctx, arg};
+    bucket_put(eng, b, &(event){when, fn, ctx, arg});
     eng->keys++;
     return true;
 }
