@@ -43,7 +43,7 @@
  *
  * Measured (bench/README.md, issue 19): PHOLD at 1,048,576 pending 4.0-4.2 -> 5.8-6.3 M
  * events/s, interleaved runs; the 10,000-host drain 2.7 -> 6-8 M events per wall second.
- * Memory: 32 bytes an event in full chunks, about 37 with the chunks' links and slack
+ * Memory: 32 bytes an event in full chunks, about 39 with the chunks' links and slack
  * from 65,536 pending on; at 1,024 pending the 22 KiB of bucket heads weigh most.
  *
  * Cancellation is lazy: it clears the record's handler and leaves the key in its
