@@ -20,6 +20,10 @@ static void on_cpu_free(vs_engine *eng, void *ctx, uint64_t host_index)
         h->cpu_len--;
         vs_sim_timeline(sim, VS_TL_CPU_QUEUE, (uint32_t)host_index, h->cpu_len, NULL);
         vs_time_t hold = w.fn(sim, w.ctx, w.arg);
+        if (hold & VS_CPU_HELD) { /* the work's own event gives the CPU back */
+            h->cpu_busy_ns += hold & ~VS_CPU_HELD;
+            return;
+        }
         if (hold > 0) {
             h->cpu_busy_ns += hold;
             vs_engine_post(sim->engine, hold, on_cpu_free, sim, host_index);
@@ -27,6 +31,15 @@ static void on_cpu_free(vs_engine *eng, void *ctx, uint64_t host_index)
         }
     }
     h->cpus_free++;
+}
+
+void vs_cpu_free(vs_sim *sim, uint32_t host)
+{
+    vs_host *h = &sim->hosts[host];
+    if (h->cpu_len == 0) /* nothing waits: what on_cpu_free would do, without the call */
+        h->cpus_free++;
+    else
+        on_cpu_free(sim->engine, sim, host);
 }
 
 /* The ring's capacity is a power of two, so positions wrap with a mask. -1 out of
@@ -55,13 +68,15 @@ static int queue_push(vs_host *h, vs_cpu_work w)
 void vs_cpu_release(vs_sim *sim, uint32_t host, vs_time_t hold)
 {
     vs_host *h = &sim->hosts[host];
+    if (hold & VS_CPU_HELD) { /* the work's own event gives the CPU back */
+        h->cpu_busy_ns += hold & ~VS_CPU_HELD;
+        return;
+    }
     h->cpu_busy_ns += hold;
     if (hold > 0)
         vs_engine_post(sim->engine, hold, on_cpu_free, sim, host);
-    else if (h->cpu_len == 0) /* nothing waits: what on_cpu_free would do, without the call */
-        h->cpus_free++;
     else
-        on_cpu_free(sim->engine, sim, host);
+        vs_cpu_free(sim, host);
 }
 
 void vs_cpu_submit(vs_sim *sim, uint32_t host, vs_cpu_fn fn, void *ctx, uint64_t arg)

@@ -164,10 +164,8 @@ static const char *oid_name(const vs_nic_op *op)
 static void oids_done(vs_sim *sim, vs_nic_op *op);
 static vs_time_t oid_on_cpu(vs_sim *sim, void *ctx, uint64_t arg);
 
-static void on_oid_done(vs_engine *eng, void *ctx, uint64_t arg)
+static void oid_done(vs_sim *sim, vs_nic_op *op)
 {
-    vs_sim *sim = ctx;
-    vs_nic_op *op = (vs_nic_op *)(uintptr_t)arg;
     /* The OID that carries the first save, or a group's last restore segment, is traced
      * after the callbacks it causes, with them in its duration. */
     vs_nic_step step = current_step(op);
@@ -183,6 +181,17 @@ static void on_oid_done(vs_engine *eng, void *ctx, uint64_t arg)
     oids_done(sim, op);
 }
 
+/* The OID's round trip is over: it completes, then its CPU is free (in that order, as
+ * two events at one instant would have it). */
+static void on_oid_done(vs_engine *eng, void *ctx, uint64_t arg)
+{
+    vs_sim *sim = ctx;
+    vs_nic_op *op = (vs_nic_op *)(uintptr_t)arg;
+    uint32_t host = host_of(op); /* op may end, and be reused, in oid_done */
+    oid_done(sim, op);
+    vs_cpu_free(sim, host);
+}
+
 /* One OID round trip through the extension stack, on a host CPU for ndis.oid_cost. */
 static vs_time_t oid_on_cpu(vs_sim *sim, void *ctx, uint64_t arg)
 {
@@ -192,11 +201,12 @@ static vs_time_t oid_on_cpu(vs_sim *sim, void *ctx, uint64_t arg)
         sim->stats.restore_oids++;
     else
         sim->stats.save_oids++;
-    if (cost == 0)
-        on_oid_done(sim->engine, sim, (uint64_t)(uintptr_t)op);
-    else
-        vs_engine_post(sim->engine, cost, on_oid_done, sim, (uint64_t)(uintptr_t)op);
-    return cost;
+    if (cost == 0) {
+        oid_done(sim, op);
+        return 0;
+    }
+    vs_engine_post(sim->engine, cost, on_oid_done, sim, (uint64_t)(uintptr_t)op);
+    return vs_cpu_held(cost);
 }
 
 /* An OID's trace time is when it is issued; its duration includes any wait for a CPU

@@ -461,6 +461,16 @@ static inline bool vs_cpu_take(vs_sim *sim, uint32_t host)
     return true;
 }
 void vs_cpu_release(vs_sim *sim, uint32_t host, vs_time_t hold);
+/* Work that posts an event of its own for when its hold ends (an OID's completion, a
+ * callback's return) returns vs_cpu_held(hold): the CPU is not given back by an event
+ * of the CPU's at the same instant, but by that event, which calls vs_cpu_free as it
+ * ends. Same order of work, one event fewer per piece of work. */
+#define VS_CPU_HELD ((vs_time_t)1 << 63)
+static inline vs_time_t vs_cpu_held(vs_time_t hold)
+{
+    return hold | VS_CPU_HELD;
+}
+void vs_cpu_free(vs_sim *sim, uint32_t host);
 /* The host's extension stack restarted: work that waited while it was paused runs. */
 void vs_cpu_resume(vs_sim *sim, uint32_t host);
 

@@ -171,6 +171,7 @@ static void count_invocation(vs_sim *sim, const vs_subscription *s, vs_plugin_st
 
 static void on_call_returned(vs_engine *eng, void *ctx, uint64_t arg);
 static void call_returned(vs_sim *sim, uint32_t idx, NTSTATUS st, vs_plugin_stats *ps);
+static void on_call_returned_free(vs_engine *eng, void *ctx, uint64_t arg);
 static void on_call_timeout(vs_engine *eng, void *ctx, uint64_t arg);
 
 /* A callback runs at DISPATCH_LEVEL holding the OID: a long one stalls the switch. */
@@ -228,12 +229,17 @@ static vs_time_t invoke(vs_sim *sim, vs_fanout *fan, const vs_subscription *s, u
     check_callback_time(sim, s->instance, cost);
     vs_plugin_stats *ps = &sim->stats.plugins[sim->instances[s->instance].plugin];
     count_invocation(sim, s, ps, fan->kind, cost);
-    if (cost == 0)
+    if (cost == 0) {
         call_returned(sim, idx, st, ps);
-    else
-        vs_engine_post(sim->engine, cost, on_call_returned, sim,
-                       ((uint64_t)(uint32_t)st << 32) | idx);
-    return cost;
+        return 0;
+    }
+    uint64_t arg = ((uint64_t)(uint32_t)st << 32) | idx;
+    if (cost & VS_CPU_HELD) { /* a charge of centuries: the CPU's own event frees it */
+        vs_engine_post(sim->engine, cost, on_call_returned, sim, arg);
+        return cost;
+    }
+    vs_engine_post(sim->engine, cost, on_call_returned_free, sim, arg);
+    return vs_cpu_held(cost);
 }
 
 /* The call waited for a CPU: its callout may have unsubscribed meanwhile. */
@@ -315,6 +321,16 @@ static void on_call_returned(vs_engine *eng, void *ctx, uint64_t arg)
     const vs_call *c = &sim->calls[idx];
     call_returned(sim, idx, (NTSTATUS)(uint32_t)(arg >> 32),
                   &sim->stats.plugins[sim->instances[sim->subs[c->sub].instance].plugin]);
+}
+
+/* The callback's return takes effect, then its CPU is free (in that order, as two events
+ * at one instant would have it). */
+static void on_call_returned_free(vs_engine *eng, void *ctx, uint64_t arg)
+{
+    vs_sim *sim = ctx;
+    uint32_t host = sim->calls[(uint32_t)arg].fanout->host; /* the call ends, and its fan-out */
+    on_call_returned(eng, ctx, arg);
+    vs_cpu_free(sim, host);
 }
 
 static void on_call_timeout(vs_engine *eng, void *ctx, uint64_t arg)
