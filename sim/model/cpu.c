@@ -33,13 +33,9 @@ static void on_cpu_free(vs_engine *eng, void *ctx, uint64_t host_index)
     h->cpus_free++;
 }
 
-void vs_cpu_free(vs_sim *sim, uint32_t host)
+void vs__cpu_run_waiting(vs_sim *sim, uint32_t host)
 {
-    vs_host *h = &sim->hosts[host];
-    if (h->cpu_len == 0) /* nothing waits: what on_cpu_free would do, without the call */
-        h->cpus_free++;
-    else
-        on_cpu_free(sim->engine, sim, host);
+    on_cpu_free(sim->engine, sim, host);
 }
 
 /* The ring's capacity is a power of two, so positions wrap with a mask. -1 out of
@@ -65,18 +61,11 @@ static int queue_push(vs_host *h, vs_cpu_work w)
     return 0;
 }
 
-void vs_cpu_release(vs_sim *sim, uint32_t host, vs_time_t hold)
+/* vs_cpu_release of work that holds its CPU for a while: the CPU's own event frees it. */
+void vs__cpu_release(vs_sim *sim, uint32_t host, vs_time_t hold)
 {
-    vs_host *h = &sim->hosts[host];
-    if (hold & VS_CPU_HELD) { /* the work's own event gives the CPU back */
-        h->cpu_busy_ns += hold & ~VS_CPU_HELD;
-        return;
-    }
-    h->cpu_busy_ns += hold;
-    if (hold > 0)
-        vs_engine_post(sim->engine, hold, on_cpu_free, sim, host);
-    else
-        vs_cpu_free(sim, host);
+    sim->hosts[host].cpu_busy_ns += hold;
+    vs_engine_post(sim->engine, hold, on_cpu_free, sim, host);
 }
 
 void vs_cpu_submit(vs_sim *sim, uint32_t host, vs_cpu_fn fn, void *ctx, uint64_t arg)

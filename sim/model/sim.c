@@ -101,14 +101,15 @@ static uint64_t clock_overhead_ns(void)
     return least == UINT64_MAX ? 0 : least;
 }
 
-/* The clock reads' own cost, when a plugin's time is measured: taken once, here, where
- * measured timing starts (not when the scenario is read: a `validate` measures nothing). */
-static uint64_t calibrate(const vs_config *cfg)
+/* Is some plugin's time measured? Then the clock reads' own cost is taken once, in
+ * vs_sim_new, where measured timing starts (not when the scenario is read: a `validate`
+ * measures nothing). */
+static bool any_measured(const vs_config *cfg)
 {
     for (size_t p = 0; p < cfg->nplugins; p++)
         if (vs_config_timing(cfg, p).mode == VS_TIMING_MEASURED)
-            return clock_overhead_ns();
-    return 0;
+            return true;
+    return false;
 }
 
 vs_sim *vs_sim_new(const vs_config *cfg)
@@ -119,7 +120,8 @@ vs_sim *vs_sim_new(const vs_config *cfg)
     sim->cfg = cfg;
     sim->free_call = UINT32_MAX;
     sim->verbosity = 1; /* VSWITCHSIM_LOG_WARNING and more severe */
-    sim->clock_overhead_ns = calibrate(cfg);
+    sim->any_measured = any_measured(cfg);
+    sim->clock_overhead_ns = sim->any_measured ? clock_overhead_ns() : 0;
     vs_nic_ops_init(sim);
     vs_pool_init(&sim->routines, sizeof(struct vs_routine), 256);
     sim->engine = vs_engine_new(1024);
@@ -208,15 +210,9 @@ static vs_time_t measured_cost(const vs_activity *a, uint64_t now)
     return ns >= 0x1p64 ? VS_TIME_MAX : (vs_time_t)ns;
 }
 
-void vs_sim_activity_begin(vs_sim *sim, uint32_t instance, const char *what)
+/* The rest of vs_sim_activity_begin, for a scenario that sets plugins' timing. */
+void vs__sim_activity_measure(vs_sim *sim, uint32_t instance)
 {
-    sim->activity = (vs_activity){.active = true, .instance = instance, .what = what};
-    sim->on_activity_end = NULL; /* one left by code that crashed out of its activity */
-    sim->activities++;
-    if (instance >= sim->ninstances)
-        return;
-    if (sim->crumb)
-        vs_breadcrumb_enter(sim->crumb, sim->instances[instance].plugin, what, vs_sim_now(sim));
     vs_plugin_timing t = vs_config_timing(sim->cfg, sim->instances[instance].plugin);
     if (t.mode != VS_TIMING_MEASURED)
         return;
@@ -226,7 +222,8 @@ void vs_sim_activity_begin(vs_sim *sim, uint32_t instance, const char *what)
     sim->activity.cpu_start = thread_cpu_ns(); /* last: the callout's code runs next */
 }
 
-vs_time_t vs_sim_activity_end(vs_sim *sim)
+/* vs_sim_activity_end with a kernel hook to run or a measured time to take. */
+vs_time_t vs__sim_activity_end_slow(vs_sim *sim)
 {
     if (sim->on_activity_end) { /* a driver's IRQL and locks are checked as its code returns */
         void (*hook)(vs_sim *) = sim->on_activity_end;
@@ -250,20 +247,6 @@ vs_time_t vs_sim_activity_cost(const vs_sim *sim)
     if (sim->activity.measured)
         return measured_cost(&sim->activity, thread_cpu_ns());
     return sim->activity.charged;
-}
-
-const char *vs_sim_fanout_what(unsigned kind)
-{
-    static const char *const names[VS_FAN_KINDS] = {[VS_FAN_SAVE] = "save",
-                                                    [VS_FAN_RESTORE] = "restore",
-                                                    [VS_FAN_PORT_CREATE] = "port event",
-                                                    [VS_FAN_PORT_DELETE] = "port event",
-                                                    [VS_FAN_IFACE_CREATE] = "interface event",
-                                                    [VS_FAN_IFACE_CONNECT] = "interface event",
-                                                    [VS_FAN_IFACE_DISCONNECT] = "interface event",
-                                                    [VS_FAN_IFACE_DELETE] = "interface event",
-                                                    [VS_FAN_POLICY_ADD] = "policy event"};
-    return kind < VS_FAN_KINDS && names[kind] ? names[kind] : "callback";
 }
 
 void vs_sim_charge(vs_sim *sim, uint32_t instance, vs_time_t ns)

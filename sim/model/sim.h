@@ -39,6 +39,7 @@ typedef struct vs_instance {
 
 typedef struct vs_subscription {
     uint32_t instance;
+    uint32_t plugin; /* the instance's, read on every call */
     uint32_t host;
     bool active;
     GUID provider;
@@ -330,7 +331,8 @@ struct vs_sim {
      * measurement: calibrated once in vs_sim_new when a plugin has timing "measured"
      * (so where measured timing starts, not when the scenario is read), else 0. */
     uint64_t clock_overhead_ns;
-    int verbosity; /* most verbose plugin log level shown */
+    bool any_measured; /* some plugin has timing "measured" */
+    int verbosity;     /* most verbose plugin log level shown */
 
     /* Set by the workload: an operation asked for has ended (ok: the VM runs there). */
     void (*operation_done)(vs_sim *sim, const vs_migration *mig, bool ok);
@@ -438,14 +440,36 @@ void vs_sim_violations_summary(const vs_sim *sim);
  * clock_gettime(CLOCK_THREAD_CPUTIME_ID) reads), less their own cost as calibrated when
  * the sim was made (clock_overhead_ns), times its timing_scale.
  * `what` names the callback for a crash report: a string literal. */
-void vs_sim_activity_begin(vs_sim *sim, uint32_t instance, const char *what);
-vs_time_t vs_sim_activity_end(vs_sim *sim);
+/* Inline, with what only measured timing, a kernel hook or a crumb needs behind one
+ * branch each: every callout's call goes through both. */
+void vs__sim_activity_measure(vs_sim *sim, uint32_t instance);
+vs_time_t vs__sim_activity_end_slow(vs_sim *sim);
+
+static inline void vs_sim_activity_begin(vs_sim *sim, uint32_t instance, const char *what)
+{
+    sim->activity = (vs_activity){.active = true, .instance = instance, .what = what};
+    sim->on_activity_end = NULL; /* one left by code that crashed out of its activity */
+    sim->activities++;
+    if (instance >= sim->ninstances)
+        return;
+    if (sim->crumb)
+        vs_breadcrumb_enter(sim->crumb, sim->instances[instance].plugin, what, vs_sim_now(sim));
+    if (sim->any_measured)
+        vs__sim_activity_measure(sim, instance);
+}
+
+static inline vs_time_t vs_sim_activity_end(vs_sim *sim)
+{
+    if (sim->on_activity_end || sim->activity.measured)
+        return vs__sim_activity_end_slow(sim);
+    vs_breadcrumb_leave(sim->crumb);
+    vs_time_t cost = sim->activity.charged;
+    sim->activity = (vs_activity){0};
+    return cost;
+}
 /* The running activity's cost so far (charged, or measured until now), 0 outside one:
  * what passes before something it starts (a routine, a completion) takes effect. */
 vs_time_t vs_sim_activity_cost(const vs_sim *sim);
-
-/* The callback a fan-out of this kind (vs_fanout_kind) calls, as vs_activity.what. */
-const char *vs_sim_fanout_what(unsigned kind);
 
 /* Run fn on one of the host's CPUs as soon as one is free (now, if one is). */
 void vs_cpu_submit(vs_sim *sim, uint32_t host, vs_cpu_fn fn, void *ctx, uint64_t arg);
@@ -460,7 +484,8 @@ static inline bool vs_cpu_take(vs_sim *sim, uint32_t host)
     h->cpus_free--;
     return true;
 }
-void vs_cpu_release(vs_sim *sim, uint32_t host, vs_time_t hold);
+void vs__cpu_release(vs_sim *sim, uint32_t host, vs_time_t hold);
+void vs__cpu_run_waiting(vs_sim *sim, uint32_t host);
 /* Work that posts an event of its own for when its hold ends (an OID's completion, a
  * callback's return) returns vs_cpu_held(hold): the CPU is not given back by an event
  * of the CPU's at the same instant, but by that event, which calls vs_cpu_free as it
@@ -470,7 +495,26 @@ static inline vs_time_t vs_cpu_held(vs_time_t hold)
 {
     return hold | VS_CPU_HELD;
 }
-void vs_cpu_free(vs_sim *sim, uint32_t host);
+/* Inline, with the common cases first: every callout and OID releases a CPU. */
+static inline void vs_cpu_free(vs_sim *sim, uint32_t host)
+{
+    vs_host *h = &sim->hosts[host];
+    if (h->cpu_len == 0) /* nothing waits */
+        h->cpus_free++;
+    else
+        vs__cpu_run_waiting(sim, host);
+}
+
+static inline void vs_cpu_release(vs_sim *sim, uint32_t host, vs_time_t hold)
+{
+    vs_host *h = &sim->hosts[host];
+    if (hold & VS_CPU_HELD) /* the work's own event gives the CPU back */
+        h->cpu_busy_ns += hold & ~VS_CPU_HELD;
+    else if (hold == 0)
+        vs_cpu_free(sim, host);
+    else
+        vs__cpu_release(sim, host, hold);
+}
 /* The host's extension stack restarted: work that waited while it was paused runs. */
 void vs_cpu_resume(vs_sim *sim, uint32_t host);
 

@@ -69,6 +69,7 @@ NTSTATUS vs_wfp_subscribe(vs_sim *sim, uint32_t instance, const GUID *provider, 
         return vs_sim_out_of_memory(sim), STATUS_INSUFFICIENT_RESOURCES;
     vs_subscription *s = &sim->subs[sim->nsubs];
     *s = (vs_subscription){.instance = instance,
+                           .plugin = sim->instances[instance].plugin,
                            .host = host,
                            .active = true,
                            .notify_context = notify_ctx,
@@ -190,7 +191,7 @@ static void check_restore_blob(vs_sim *sim, const vs_subscription *s, const vs_f
                                uint32_t blob)
 {
     const vs_blob *b = &fan->state->blobs[blob];
-    uint32_t plugin = sim->instances[s->instance].plugin;
+    uint32_t plugin = s->plugin;
     if (b->plugin != plugin)
         vs_sim_violation(sim, VS_RULE_RESTORE_STATE_MISMATCH, s->instance,
                          "restore handed the state plugin \"%s\" saved: both subscribed with "
@@ -201,6 +202,19 @@ static void check_restore_blob(vs_sim *sim, const vs_subscription *s, const vs_f
                          "restore handed %llu bytes whose checksum differs from the saved ones",
                          (unsigned long long)b->length);
 }
+
+/* The callback a fan-out of each kind calls, as vs_activity.what (a crash report's). */
+static const char *const fanout_what[VS_FAN_KINDS] = {[VS_FAN_SAVE] = "save",
+                                                      [VS_FAN_RESTORE] = "restore",
+                                                      [VS_FAN_PORT_CREATE] = "port event",
+                                                      [VS_FAN_PORT_DELETE] = "port event",
+                                                      [VS_FAN_IFACE_CREATE] = "interface event",
+                                                      [VS_FAN_IFACE_CONNECT] = "interface event",
+                                                      [VS_FAN_IFACE_DISCONNECT] = "interface event",
+                                                      [VS_FAN_IFACE_DELETE] = "interface event",
+                                                      [VS_FAN_POLICY_ADD] = "policy event",
+                                                      [VS_FAN_POLICY_UPDATE] = "callback",
+                                                      [VS_FAN_POLICY_DELETE] = "callback"};
 
 /* Runs on a host CPU: calls subscription `s` for the fan-out (`blob`: the restore's).
  * The CPU is held for the
@@ -221,13 +235,13 @@ static vs_time_t invoke(vs_sim *sim, vs_fanout *fan, const vs_subscription *s, u
 
     if (fan->kind == VS_FAN_RESTORE)
         check_restore_blob(sim, s, fan, blob);
-    vs_sim_activity_begin(sim, s->instance, vs_sim_fanout_what(fan->kind));
+    vs_sim_activity_begin(sim, s->instance, fanout_what[fan->kind]);
     sim->activity.callback = true;
     sim->activity.vport = fan->vport;
     NTSTATUS st = vs_wfp_call_callout(sim, s, fan, c, token_of(sim, idx));
     vs_time_t cost = vs_sim_activity_end(sim);
     check_callback_time(sim, s->instance, cost);
-    vs_plugin_stats *ps = &sim->stats.plugins[sim->instances[s->instance].plugin];
+    vs_plugin_stats *ps = &sim->stats.plugins[s->plugin];
     count_invocation(sim, s, ps, fan->kind, cost);
     if (cost == 0) {
         call_returned(sim, idx, st, ps);
@@ -272,7 +286,7 @@ static void fanout_call(vs_sim *sim, vs_fanout *fan, uint32_t pos)
 static void start_pending(vs_sim *sim, uint32_t idx)
 {
     vs_call *c = &sim->calls[idx];
-    vs_plugin_stats *ps = &sim->stats.plugins[sim->instances[sim->subs[c->sub].instance].plugin];
+    vs_plugin_stats *ps = &sim->stats.plugins[sim->subs[c->sub].plugin];
     ps->pended++;
     c->fanout->pended = true;
     c->state = VS_CALL_PENDING;
@@ -320,7 +334,7 @@ static void on_call_returned(vs_engine *eng, void *ctx, uint64_t arg)
     uint32_t idx = (uint32_t)arg;
     const vs_call *c = &sim->calls[idx];
     call_returned(sim, idx, (NTSTATUS)(uint32_t)(arg >> 32),
-                  &sim->stats.plugins[sim->instances[sim->subs[c->sub].instance].plugin]);
+                  &sim->stats.plugins[sim->subs[c->sub].plugin]);
 }
 
 /* The callback's return takes effect, then its CPU is free (in that order, as two events
@@ -338,7 +352,7 @@ static void on_call_timeout(vs_engine *eng, void *ctx, uint64_t arg)
     vs_sim *sim = ctx;
     uint32_t idx = (uint32_t)arg;
     vs_call *c = &sim->calls[idx];
-    vs_plugin_stats *ps = &sim->stats.plugins[sim->instances[sim->subs[c->sub].instance].plugin];
+    vs_plugin_stats *ps = &sim->stats.plugins[sim->subs[c->sub].plugin];
     vs_fanout *fan = c->fanout;
     ps->timed_out++;
     ps->failed++;
@@ -446,7 +460,7 @@ static void trace_call(vs_sim *sim, const vs_call *c, const vs_fanout *fan, NTST
                          .vm = fan->vm,
                          .nic = fan->nic_index,
                          .event = vs_wfp_event_name(fan->kind),
-                         .plugin = sim->cfg->plugins[sim->instances[s->instance].plugin].name,
+                         .plugin = sim->cfg->plugins[s->plugin].name,
                          .status = status,
                          .pended = c->pended,
                          .validation_port = (fan->flags & VS_FAN_VALIDATION) != 0,
@@ -464,7 +478,7 @@ static inline void call_finish(vs_sim *sim, uint32_t idx, NTSTATUS status)
         status = STATUS_INVALID_PARAMETER;
     trace_call(sim, c, fan, status);
     if (!NT_SUCCESS(status)) {
-        sim->stats.plugins[sim->instances[sim->subs[c->sub].instance].plugin].failed++;
+        sim->stats.plugins[sim->subs[c->sub].plugin].failed++;
         if (fan->status == STATUS_SUCCESS)
             fan->status = status;
     }
@@ -477,7 +491,7 @@ static void complete_pending(vs_sim *sim, uint32_t idx, NTSTATUS status)
 {
     vs_call *c = &sim->calls[idx];
     vs_time_t now = vs_sim_now(sim);
-    uint32_t plugin = sim->instances[sim->subs[c->sub].instance].plugin;
+    uint32_t plugin = sim->subs[c->sub].plugin;
     vs_engine_cancel(sim->engine, c->timeout);
     vs_level_add(&sim->stats.pending, now, -1);
     vs_stats_latency(&sim->stats, VS_LAT_PENDING_COMPLETION, sim->subs[c->sub].host,
@@ -719,7 +733,7 @@ static void trace_switch_event(vs_sim *sim, const vs_subscription *s, uint32_t h
                          .vm = VS_TRACE_NONE,
                          .nic = VS_TRACE_NONE,
                          .event = event,
-                         .plugin = sim->cfg->plugins[sim->instances[s->instance].plugin].name,
+                         .plugin = sim->cfg->plugins[s->plugin].name,
                          .status = st};
     sim->trace(sim->trace_ctx, &r);
 }
@@ -829,7 +843,7 @@ bool vs_wfp_policy_matches(const vs_sim *sim, const vs_subscription *s, uint32_t
 {
     uint32_t plugin = sim->policy_plugin ? sim->policy_plugin[policy] : UINT32_MAX;
     if (plugin != UINT32_MAX)
-        return sim->instances[s->instance].plugin == plugin;
+        return s->plugin == plugin;
     return memcmp(&s->provider, sim->cfg->policies[policy].guid, sizeof(GUID)) == 0;
 }
 
