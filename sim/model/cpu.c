@@ -68,17 +68,13 @@ void vs__cpu_release(vs_sim *sim, uint32_t host, vs_time_t hold)
     vs_engine_post(sim->engine, hold, on_cpu_free, sim, host);
 }
 
-void vs_cpu_submit(vs_sim *sim, uint32_t host, vs_cpu_fn fn, void *ctx, uint64_t arg)
+void vs__cpu_enqueue(vs_sim *sim, uint32_t host, vs_cpu_fn fn, void *ctx, uint64_t arg)
 {
-    if (!vs_cpu_take(sim, host)) {
-        vs_host *h = &sim->hosts[host];
-        if (queue_push(h, (vs_cpu_work){fn, ctx, arg}) != 0)
-            vs_sim_out_of_memory(sim); /* the work is lost: the run stops */
-        else
-            vs_sim_timeline(sim, VS_TL_CPU_QUEUE, host, h->cpu_len, NULL);
-        return;
-    }
-    vs_cpu_release(sim, host, fn(sim, ctx, arg));
+    vs_host *h = &sim->hosts[host];
+    if (queue_push(h, (vs_cpu_work){fn, ctx, arg}) != 0)
+        vs_sim_out_of_memory(sim); /* the work is lost: the run stops */
+    else
+        vs_sim_timeline(sim, VS_TL_CPU_QUEUE, host, h->cpu_len, NULL);
 }
 
 void vs_cpu_resume(vs_sim *sim, uint32_t host)

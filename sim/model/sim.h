@@ -471,21 +471,9 @@ static inline vs_time_t vs_sim_activity_end(vs_sim *sim)
  * what passes before something it starts (a routine, a completion) takes effect. */
 vs_time_t vs_sim_activity_cost(const vs_sim *sim);
 
-/* Run fn on one of the host's CPUs as soon as one is free (now, if one is). */
-void vs_cpu_submit(vs_sim *sim, uint32_t host, vs_cpu_fn fn, void *ctx, uint64_t arg);
-/* vs_cpu_submit in two halves, for a caller that has looked up what it runs and would
- * rather not look again through a vs_cpu_fn: take a CPU if one is free now (false: it
- * must submit instead), run the work, then release the CPU with the time it holds. */
-static inline bool vs_cpu_take(vs_sim *sim, uint32_t host)
-{
-    vs_host *h = &sim->hosts[host];
-    if (h->cpus_free == 0 || h->stack_paused) /* paused: no OID gets through the stack */
-        return false;
-    h->cpus_free--;
-    return true;
-}
-void vs__cpu_release(vs_sim *sim, uint32_t host, vs_time_t hold);
-void vs__cpu_run_waiting(vs_sim *sim, uint32_t host);
+/* ---- Host CPUs (cpu.c). Inline, with the common cases first: every callout and OID
+ * takes and releases a CPU. ---- */
+
 /* Work that posts an event of its own for when its hold ends (an OID's completion, a
  * callback's return) returns vs_cpu_held(hold): the CPU is not given back by an event
  * of the CPU's at the same instant, but by that event, which calls vs_cpu_free as it
@@ -495,7 +483,22 @@ static inline vs_time_t vs_cpu_held(vs_time_t hold)
 {
     return hold | VS_CPU_HELD;
 }
-/* Inline, with the common cases first: every callout and OID releases a CPU. */
+
+void vs__cpu_release(vs_sim *sim, uint32_t host, vs_time_t hold);
+void vs__cpu_run_waiting(vs_sim *sim, uint32_t host);
+void vs__cpu_enqueue(vs_sim *sim, uint32_t host, vs_cpu_fn fn, void *ctx, uint64_t arg);
+
+/* Take a CPU if one is free now (false: the work must wait, vs_cpu_submit). */
+static inline bool vs_cpu_take(vs_sim *sim, uint32_t host)
+{
+    vs_host *h = &sim->hosts[host];
+    if (h->cpus_free == 0 || h->stack_paused) /* paused: no OID gets through the stack */
+        return false;
+    h->cpus_free--;
+    return true;
+}
+
+/* A CPU that held work is free: it runs the oldest waiting work, if any. */
 static inline void vs_cpu_free(vs_sim *sim, uint32_t host)
 {
     vs_host *h = &sim->hosts[host];
@@ -505,6 +508,7 @@ static inline void vs_cpu_free(vs_sim *sim, uint32_t host)
         vs__cpu_run_waiting(sim, host);
 }
 
+/* Work taken with vs_cpu_take has run and holds its CPU for `hold` (or vs_cpu_held). */
 static inline void vs_cpu_release(vs_sim *sim, uint32_t host, vs_time_t hold)
 {
     vs_host *h = &sim->hosts[host];
@@ -515,6 +519,17 @@ static inline void vs_cpu_release(vs_sim *sim, uint32_t host, vs_time_t hold)
     else
         vs__cpu_release(sim, host, hold);
 }
+
+/* Run fn on one of the host's CPUs as soon as one is free (now, if one is). Callers that
+ * have looked up what they run use the two halves, vs_cpu_take and vs_cpu_release. */
+static inline void vs_cpu_submit(vs_sim *sim, uint32_t host, vs_cpu_fn fn, void *ctx, uint64_t arg)
+{
+    if (vs_cpu_take(sim, host))
+        vs_cpu_release(sim, host, fn(sim, ctx, arg));
+    else
+        vs__cpu_enqueue(sim, host, fn, ctx, arg);
+}
+
 /* The host's extension stack restarted: work that waited while it was paused runs. */
 void vs_cpu_resume(vs_sim *sim, uint32_t host);
 

@@ -392,6 +392,13 @@ static bool out_params_match(vs_sim *sim, const vs_call *c, uint32_t instance)
     return false;
 }
 
+/* A save that returned no state, correctly: both out-parameters left alone, or a length
+ * of 0 with the buffer set. keep_saved_state has nothing to check or copy then. */
+static inline bool saved_nothing(const struct vs_call_out *out)
+{
+    return out->state == VS_OUT_STATE_UNSET ? out->len == VS_OUT_LEN_UNSET : out->len == 0;
+}
+
 static bool keep_saved_state(vs_sim *sim, vs_call *c, uint32_t instance)
 {
     if (!out_params_match(sim, c, instance))
@@ -473,7 +480,7 @@ static inline void call_finish(vs_sim *sim, uint32_t idx, NTSTATUS status)
 {
     vs_call *c = &sim->calls[idx];
     vs_fanout *fan = c->fanout;
-    if (status == STATUS_SUCCESS && fan->kind == VS_FAN_SAVE &&
+    if (status == STATUS_SUCCESS && fan->kind == VS_FAN_SAVE && !saved_nothing(c->out) &&
         !keep_saved_state(sim, c, sim->subs[c->sub].instance))
         status = STATUS_INVALID_PARAMETER;
     trace_call(sim, c, fan, status);
@@ -593,17 +600,18 @@ static void fanout_step(vs_sim *sim, vs_fanout *fan)
         fan->again = true;
         return;
     }
-    bool sequential = sim->cfg->wfp.fanout == VS_FANOUT_SEQUENTIAL;
+    /* Read once: the calls below may write anything, as far as the compiler knows. */
+    const bool sequential = sim->cfg->wfp.fanout == VS_FANOUT_SEQUENTIAL;
+    const bool reverse = sim->cfg->wfp.order == VS_ORDER_REVERSE && fan->kind != VS_FAN_RESTORE;
     fan->stepping = true;
     do {
         fan->again = false;
-        /* Sequential mode stops at the first failure, as WFP fails the OID. */
-        while (fan->next < fan->total && (!sequential || fan->outstanding == 0) &&
-               !(sequential && fan->status != STATUS_SUCCESS)) {
+        while (fan->next < fan->total) {
+            /* Sequential mode stops at the first failure, as WFP fails the OID. */
+            if (sequential && (fan->outstanding != 0 || fan->status != STATUS_SUCCESS))
+                break;
             uint32_t pos = fan->next++;
-            if (sim->cfg->wfp.order == VS_ORDER_REVERSE && fan->kind != VS_FAN_RESTORE)
-                pos = fan->total - 1 - pos;
-            fanout_call(sim, fan, pos);
+            fanout_call(sim, fan, reverse ? fan->total - 1 - pos : pos);
         }
     } while (fan->again);
     fan->stepping = false;
