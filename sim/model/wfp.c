@@ -16,7 +16,8 @@
 #define NO_CALL UINT32_MAX
 
 static void fanout_step(vs_sim *sim, vs_fanout *fan);
-static void call_finish(vs_sim *sim, uint32_t idx, NTSTATUS status);
+#define HOT_INLINE inline __attribute__((always_inline))
+static HOT_INLINE void call_finish(vs_sim *sim, uint32_t idx, NTSTATUS status);
 static void trace_call(vs_sim *sim, const vs_call *c, const vs_fanout *fan, NTSTATUS status);
 
 /* ---- Subscriptions ---------------------------------------------------------- */
@@ -137,8 +138,8 @@ static inline void call_release(vs_sim *sim, uint32_t idx)
 
 /* ---- Invoking one callback ---------------------------------------------------- */
 
-static const vs_subscription *fanout_sub_at(vs_sim *sim, const vs_fanout *fan, uint32_t pos,
-                                            uint32_t *blob)
+static HOT_INLINE const vs_subscription *fanout_sub_at(vs_sim *sim, const vs_fanout *fan,
+                                                       uint32_t pos, uint32_t *blob)
 {
     const vs_host *h = &sim->hosts[fan->host];
     if (fan->kind != VS_FAN_RESTORE) {
@@ -171,7 +172,7 @@ static void count_invocation(vs_sim *sim, const vs_subscription *s, vs_plugin_st
 }
 
 static void on_call_returned(vs_engine *eng, void *ctx, uint64_t arg);
-static void call_returned(vs_sim *sim, uint32_t idx, NTSTATUS st, vs_plugin_stats *ps);
+static HOT_INLINE void call_returned(vs_sim *sim, uint32_t idx, NTSTATUS st, vs_plugin_stats *ps);
 static void on_call_returned_free(vs_engine *eng, void *ctx, uint64_t arg);
 static void on_call_timeout(vs_engine *eng, void *ctx, uint64_t arg);
 
@@ -300,7 +301,7 @@ static void start_pending(vs_sim *sim, uint32_t idx)
 /* The callback's return takes effect; `ps` is its plugin's statistics. Inline, with
  * call_finish and call_release: a callback that returns at once goes through all three
  * from invoke, in one frame. */
-static inline void call_returned(vs_sim *sim, uint32_t idx, NTSTATUS st, vs_plugin_stats *ps)
+static HOT_INLINE void call_returned(vs_sim *sim, uint32_t idx, NTSTATUS st, vs_plugin_stats *ps)
 {
     vs_call *c = &sim->calls[idx];
     if (st == STATUS_SUCCESS)
@@ -476,7 +477,7 @@ static void trace_call(vs_sim *sim, const vs_call *c, const vs_fanout *fan, NTST
 }
 
 /* A call is over: record its outcome in its fan-out and let the fan-out go on. */
-static inline void call_finish(vs_sim *sim, uint32_t idx, NTSTATUS status)
+static HOT_INLINE void call_finish(vs_sim *sim, uint32_t idx, NTSTATUS status)
 {
     vs_call *c = &sim->calls[idx];
     vs_fanout *fan = c->fanout;
