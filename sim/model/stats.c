@@ -264,6 +264,14 @@ static void plugin_restart(vs_plugin_stats *ps)
     ps->mem_bytes = ps->mem_peak = mem_bytes;
 }
 
+void vs_stats_sync(vs_stats *st)
+{
+    vs_hist *all = &st->latency[VS_LAT_CALLBACK];
+    vs_hist_reset(all);
+    for (size_t p = 0; p < st->nplugins; p++)
+        vs_hist_merge(all, &st->plugins[p].latency[VS_LAT_CALLBACK]); /* same precision */
+}
+
 void vs_stats_restart(vs_stats *st, uint64_t now)
 {
     memset(&st->saves, 0, sizeof st->saves);

@@ -291,6 +291,18 @@ static inline void vs_stats_latency(vs_stats *st, vs_latency which, uint32_t hos
     if (ts >= 0 && st->series.interval_ns)
         vs_hist_record(&st->series.latency[ts], ns);
 }
+/* A callback's time. It is recorded once, in its plugin's histogram (and the host's):
+ * the all-plugins histogram, latency[VS_LAT_CALLBACK], is their merge, which
+ * vs_stats_sync makes before anybody reads it. One record per callout, not two. */
+static inline void vs_stats_callback_latency(vs_stats *st, vs_plugin_stats *ps, uint32_t host,
+                                             uint64_t ns)
+{
+    vs_hist_record(&ps->latency[VS_LAT_CALLBACK], ns);
+    if (st->host_latency)
+        vs_hist_record(&st->host_latency[(size_t)host * VS_LAT_COUNT + VS_LAT_CALLBACK], ns);
+}
+/* Brings what is derived up to date, for a reader: latency[VS_LAT_CALLBACK]. */
+void vs_stats_sync(vs_stats *st);
 void vs_level_add(vs_level *l, uint64_t now, int64_t delta);
 /* Close the time series' current interval at `now` into a row. Returns -1 out of memory. */
 int vs_stats_series_row(vs_stats *st, uint64_t now);

@@ -167,8 +167,7 @@ static void count_invocation(vs_sim *sim, const vs_subscription *s, vs_plugin_st
     else if (kind == VS_FAN_RESTORE)
         ps->restores++;
     sim->stats.callbacks++;
-    vs_stats_latency(&sim->stats, VS_LAT_CALLBACK, s->host, cost);
-    vs_hist_record(&ps->latency[VS_LAT_CALLBACK], cost);
+    vs_stats_callback_latency(&sim->stats, ps, s->host, cost);
 }
 
 static void on_call_returned(vs_engine *eng, void *ctx, uint64_t arg);

@@ -76,6 +76,7 @@ static json_t *build_report(const vs_config *cfg, vs_sim *sim, const vs_run_end 
         info.crashed.signal = vs_guard_signal_name(c->signal);
         info.crashed.sim_time_ns = c->sim_time;
     }
+    vs_stats_sync(&sim->stats);
     json_t *report = vs_report_build(cfg, &sim->stats, &info);
     json_t *crashed = report ? json_object_get(report, "crashed") : NULL;
     if (crashed && c->rule >= 0) /* special pool named the fault (its violation has more) */

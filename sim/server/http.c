@@ -172,6 +172,7 @@ static void get_metrics(vs_server *s, struct evhttp_request *req)
                           .events = info.events,
                           .wall_time_s = info.wall_time_s,
                           .finished = s->finished};
+    vs_stats_sync(&s->sim->stats);
     char *text = vs_metrics_text(s->sim->cfg, &s->sim->stats, &mi);
     if (!text) {
         evhttp_send_error(req, 500, "Out of memory");
@@ -186,6 +187,7 @@ static void get_metrics(vs_server *s, struct evhttp_request *req)
 static void get_report(vs_server *s, struct evhttp_request *req)
 {
     vs_run_info info = run_info(s);
+    vs_stats_sync(&s->sim->stats);
     json_t *r = vs_report_build(s->sim->cfg, &s->sim->stats, &info);
     evhttp_add_header(evhttp_request_get_output_headers(req), "X-Vswitchsim-State",
                       s->finished ? "finished" : "running");

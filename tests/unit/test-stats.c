@@ -218,6 +218,28 @@ Test(stats, series_row_of_no_time_adds_nothing)
     vs_stats_close(&full);
 }
 
+/* A callback's time goes to its plugin and its host; the all-plugins histogram is their
+ * merge, made by vs_stats_sync, the same however often it is made. */
+Test(stats, callback_latency_is_per_plugin_and_synced_into_the_total)
+{
+    full_init();
+    vs_stats_callback_latency(&full, &full.plugins[0], 2, 1000);
+    vs_stats_callback_latency(&full, &full.plugins[1], 0, 30000);
+    vs_stats_callback_latency(&full, &full.plugins[1], 0, 0);
+    cr_expect_eq(full.latency[VS_LAT_CALLBACK].count, 0, "not recorded twice");
+    cr_expect_eq(full.plugins[1].latency[VS_LAT_CALLBACK].count, 2);
+    cr_expect_eq(full.host_latency[2 * VS_LAT_COUNT + VS_LAT_CALLBACK].count, 1);
+    for (int round = 0; round < 2; round++) {
+        vs_stats_sync(&full);
+        const vs_hist *all = &full.latency[VS_LAT_CALLBACK];
+        cr_expect_eq(all->count, 3);
+        cr_expect_eq(all->min, 0);
+        cr_expect_eq(all->max, 30000);
+        cr_expect_eq(all->sum_lo, 31000);
+    }
+    vs_stats_close(&full);
+}
+
 /* Warm-up over at 5 s: counts and histograms start again, levels go on from their
  * level (the mean from 5 s), a plugin's allocated memory stays allocated. */
 Test(stats, restart_starts_totals_again_from_now)
