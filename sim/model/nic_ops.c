@@ -79,9 +79,16 @@ static NDIS_SWITCH_PORT_ID port_of(const vs_sim *sim, const vs_nic_op *op)
     return on_dst(op) ? op->dst_port : sim->nics[op->nic].port;
 }
 
+/* The NIC's switch on its host: NIC i of a VM sits on switch i % switches_per_host
+ * (vs_nic_sw), and op->index is that i (one modulo instead of two). */
+static uint32_t nic_sw(const vs_sim *sim, const vs_nic_op *op)
+{
+    return op->index % cfg_of(sim)->topology.switches_per_host;
+}
+
 static vs_switch *switch_of(vs_sim *sim, const vs_nic_op *op)
 {
-    return &sim->hosts[op->host].switches[vs_nic_sw(sim, op->nic)];
+    return &sim->hosts[op->host].switches[nic_sw(sim, op)];
 }
 
 /* Key of the NIC's validation port on switch sw of host, for the reservation rule:
@@ -102,7 +109,7 @@ static void trace_oid(vs_sim *sim, const vs_nic_op *op, const char *oid, vs_time
                          .t = started,
                          .duration = vs_sim_now(sim) - started,
                          .host = op->host,
-                         .sw = vs_nic_sw(sim, op->nic),
+                         .sw = nic_sw(sim, op),
                          .port = port_of(sim, op),
                          .vm = op->mig->vm,
                          .nic = op->index,
@@ -179,15 +186,35 @@ static void advance(vs_sim *sim, vs_nic_op *op, bool ok);
 static void start_fan(vs_sim *sim, vs_nic_op *op, vs_fanout_kind kind, uint8_t flags);
 static vs_time_t oid_on_cpu(vs_sim *sim, void *ctx, uint64_t arg);
 
+static void oid_done_now(vs_sim *sim, vs_nic_op *op);
+static void on_oid_done(vs_engine *eng, void *ctx, uint64_t arg);
+
+/* One OID round trip through the extension stack, on a host CPU for ndis.oid_cost:
+ * returns how long it holds the CPU (vs_cpu_fn). */
+static inline __attribute__((always_inline)) vs_time_t oid_run(vs_sim *sim, vs_nic_op *op)
+{
+    vs_time_t cost = cfg_of(sim)->ndis.oid_cost;
+    if (current_step(op) == VS_STEP_SAVE) /* the only step with OIDs on the source */
+        sim->stats.save_oids++;
+    else
+        sim->stats.restore_oids++;
+    if (cost == 0) {
+        oid_done_now(sim, op);
+        return 0;
+    }
+    vs_engine_post(sim->engine, cost, on_oid_done, sim, (uint64_t)(uintptr_t)op);
+    return vs_cpu_held(cost);
+}
+
 /* Issues the stage's next OID: on a free CPU of the host now, without a vs_cpu_fn
  * through the queue, else queued for one. Its trace time is when it is issued: its
  * duration includes any wait for a CPU (or for a paused stack), as a port event's does. */
 static void issue_oid(vs_sim *sim, vs_nic_op *op)
 {
-    uint32_t host = op->host; /* op may end, and be reused, within oid_on_cpu */
+    uint32_t host = op->host; /* op may end, and be reused, within oid_run */
     op->oid_started = vs_sim_now(sim);
     if (vs_cpu_take(sim, host))
-        vs_cpu_release(sim, host, oid_on_cpu(sim, op, 0));
+        vs_cpu_release(sim, host, oid_run(sim, op));
     else
         vs_cpu_submit(sim, host, oid_on_cpu, op, 0);
 }
@@ -239,21 +266,16 @@ static void on_oid_done(vs_engine *eng, void *ctx, uint64_t arg)
     vs_cpu_free(sim, host);
 }
 
-/* One OID round trip through the extension stack, on a host CPU for ndis.oid_cost. */
+/* ndis.oid_cost 0: the OID completes as it is made, on the CPU it holds. */
+static void oid_done_now(vs_sim *sim, vs_nic_op *op)
+{
+    oid_done(sim, op);
+}
+
+/* An OID that waited for a CPU. */
 static vs_time_t oid_on_cpu(vs_sim *sim, void *ctx, uint64_t arg)
 {
-    vs_nic_op *op = ctx;
-    vs_time_t cost = cfg_of(sim)->ndis.oid_cost;
-    if (current_step(op) == VS_STEP_SAVE) /* the only step with OIDs on the source */
-        sim->stats.save_oids++;
-    else
-        sim->stats.restore_oids++;
-    if (cost == 0) {
-        oid_done(sim, op);
-        return 0;
-    }
-    vs_engine_post(sim->engine, cost, on_oid_done, sim, (uint64_t)(uintptr_t)op);
-    return vs_cpu_held(cost);
+    return oid_run(sim, ctx);
 }
 
 /* ---- Fan-outs ------------------------------------------------------------------------------ */
@@ -332,7 +354,7 @@ static void on_fan_done(vs_sim *sim, vs_fanout *fan)
 static void start_fan(vs_sim *sim, vs_nic_op *op, vs_fanout_kind kind, uint8_t flags)
 {
     bool restoring = op->mig->op != VS_OP_POWER_ON;
-    uint32_t sw = vs_nic_sw(sim, op->nic);
+    uint32_t sw = nic_sw(sim, op);
     vs_fanout_target where = {.host = op->host,
                               .sw = (uint16_t)sw,
                               .port = port_of(sim, op),
@@ -420,7 +442,7 @@ static void run_restore(vs_sim *sim, vs_nic_op *op)
         sim->stats.restores.issued++;
     }
     if (op->group >= group_count(sim, op)) {
-        step_end(sim, op, true);
+        advance(sim, op, true); /* the step changes nothing for apply_step */
         return;
     }
     if (op->stage == RESTORE_OIDS) {
@@ -537,7 +559,7 @@ static void apply_step(vs_sim *sim, vs_nic_op *op, vs_nic_step step)
     if (ports)
         switch_of(sim, op)->params.NumSwitchPorts += (UINT32)ports;
     if (step == VS_STEP_VPORT_DELETE)
-        vs_sim_check_reservations(sim, vport_key(op->host, vs_nic_sw(sim, op->nic), op));
+        vs_sim_check_reservations(sim, vport_key(op->host, nic_sw(sim, op), op));
 }
 
 /* The fan-out kind of each step that is one (VS_FAN_KINDS: not a fan-out). */
@@ -578,32 +600,53 @@ static bool step_passes(const vs_sim *sim, const vs_nic_op *op)
     return kind < VS_FAN_KINDS && !(h->handled_kinds & 1u << kind);
 }
 
-/* Enters row r (VS_ROW_END_*: the part ends) and the rows after it while their steps
- * are taken at once, as if done with ok; then runs the step of the row it stops on. */
-static void enter_row(vs_sim *sim, vs_nic_op *op, uint8_t r)
+static inline void set_row(vs_nic_op *op, uint8_t r)
 {
-    const vs_nic_row *rows = op->rows;
-    for (;; r = rows[r].on_ok) {
-        if (r >= VS_ROW_END_OK) {
-            op->done(sim, op, r == VS_ROW_END_OK);
-            return;
-        }
-        vs_nic_step step = (vs_nic_step)rows[r].step;
-        op->row = r;
-        op->step = (uint8_t)step;
-        op->stage = 0;
-        op->oids_left = 0;
-        op->policy = 0;
-        op->group = 0;
+    op->row = r;
+    op->step = op->rows[r].step;
+    op->stage = 0;
+    op->oids_left = 0;
+    op->policy = 0;
+    op->group = 0;
+}
+
+/* From the current row, whose step may be taken at once: the rows after it while
+ * theirs are taken at once too, as if done with ok; then the step of the row it stops
+ * on runs, or the part ends. */
+static void skip_rows(vs_sim *sim, vs_nic_op *op)
+{
+    for (;;) {
+        vs_nic_step step = current_step(op);
         if (!(MAY_SKIP >> step & 1u))
             break;
-        if (!step_applies(op, step))
-            continue; /* nothing to undo here: as if done */
-        if (!step_passes(sim, op))
-            break;
-        apply_step(sim, op, step);
+        if (step_applies(op, step)) {
+            if (!step_passes(sim, op))
+                break;
+            apply_step(sim, op, step);
+        } /* else nothing to undo here: as if done */
+        uint8_t next = op->rows[op->row].on_ok;
+        if (next >= VS_ROW_END_OK) {
+            op->done(sim, op, next == VS_ROW_END_OK);
+            return;
+        }
+        set_row(op, next);
     }
     step_run(sim, op);
+}
+
+/* Enters row r (VS_ROW_END_*: the part ends). Inline: most rows a drain enters are
+ * ends, or save and restore steps, which always run. */
+static inline __attribute__((always_inline)) void enter_row(vs_sim *sim, vs_nic_op *op, uint8_t r)
+{
+    if (r >= VS_ROW_END_OK) {
+        op->done(sim, op, r == VS_ROW_END_OK);
+        return;
+    }
+    set_row(op, r);
+    if (MAY_SKIP >> op->step & 1u)
+        skip_rows(sim, op);
+    else
+        step_run(sim, op);
 }
 
 /* From the current row on `ok`: the next row, or the part's end. */
@@ -689,15 +732,15 @@ void vs_nic_op_pass(vs_sim *sim, vs_nic_op *ops, uint32_t n, vs_nic_part part)
     const vs_migration *mig = ops[0].mig;
     uint32_t host = vs_nic_part_on_source(part) ? mig->src : mig->dst;
     vs_switch *switches = sim->hosts[host].switches;
+    uint32_t per_host = cfg_of(sim)->topology.switches_per_host;
     for (uint32_t i = 0; i < n; i++) {
         vs_nic_op *op = &ops[i];
         const vs_nic_pass *e = &table[op->built];
         op->built = e->built;
-        if (!(e->ports | e->vport_deletes))
-            continue;
-        uint32_t sw = vs_nic_sw(sim, op->nic);
+        uint32_t sw = op->index % per_host; /* nic_sw */
         switches[sw].params.NumSwitchPorts += (UINT32)(int32_t)e->ports;
-        for (unsigned d = 0; d < e->vport_deletes; d++)
+        /* Only a validation port's callouts make reservations: most runs have none. */
+        for (unsigned d = 0; d < e->vport_deletes && sim->nreservations; d++)
             vs_sim_check_reservations(sim, vport_key(host, sw, op));
     }
 }
