@@ -733,14 +733,16 @@ void vs_nic_op_pass(vs_sim *sim, vs_nic_op *ops, uint32_t n, vs_nic_part part)
     uint32_t host = vs_nic_part_on_source(part) ? mig->src : mig->dst;
     vs_switch *switches = sim->hosts[host].switches;
     uint32_t per_host = cfg_of(sim)->topology.switches_per_host;
+    /* Only a validation port's callouts make reservations: most runs have none (and a
+     * check only removes some). */
+    bool reserved = sim->nreservations != 0;
     for (uint32_t i = 0; i < n; i++) {
         vs_nic_op *op = &ops[i];
         const vs_nic_pass *e = &table[op->built];
         op->built = e->built;
-        uint32_t sw = op->index % per_host; /* nic_sw */
-        switches[sw].params.NumSwitchPorts += (UINT32)(int32_t)e->ports;
-        /* Only a validation port's callouts make reservations: most runs have none. */
-        for (unsigned d = 0; d < e->vport_deletes && sim->nreservations; d++)
-            vs_sim_check_reservations(sim, vport_key(host, sw, op));
+        if (e->ports)
+            switches[op->index % per_host].params.NumSwitchPorts += (UINT32)(int32_t)e->ports;
+        for (unsigned d = 0; reserved && d < e->vport_deletes; d++)
+            vs_sim_check_reservations(sim, vport_key(host, op->index % per_host, op));
     }
 }
