@@ -182,7 +182,7 @@ static void trace_oid_done(vs_sim *sim, const vs_nic_op *op)
         trace_oid(sim, op, oid_name(op), op->oid_started, STATUS_SUCCESS);
 }
 
-static void advance(vs_sim *sim, vs_nic_op *op, bool ok);
+static inline void advance(vs_sim *sim, vs_nic_op *op, bool ok);
 static void start_fan(vs_sim *sim, vs_nic_op *op, vs_fanout_kind kind, uint8_t flags);
 static vs_time_t oid_on_cpu(vs_sim *sim, void *ctx, uint64_t arg);
 
@@ -649,8 +649,9 @@ static inline __attribute__((always_inline)) void enter_row(vs_sim *sim, vs_nic_
         step_run(sim, op);
 }
 
-/* From the current row on `ok`: the next row, or the part's end. */
-static void advance(vs_sim *sim, vs_nic_op *op, bool ok)
+/* From the current row on `ok`: the next row, or the part's end. Inline: it ends every
+ * step. */
+static inline __attribute__((always_inline)) void advance(vs_sim *sim, vs_nic_op *op, bool ok)
 {
     const vs_nic_row *row = &op->rows[op->row];
     enter_row(sim, op, ok ? row->on_ok : row->on_fail);
@@ -736,6 +737,16 @@ void vs_nic_op_pass(vs_sim *sim, vs_nic_op *ops, uint32_t n, vs_nic_part part)
     /* Only a validation port's callouts make reservations: most runs have none (and a
      * check only removes some). */
     bool reserved = sim->nreservations != 0;
+    if (per_host == 1 && !reserved) { /* the usual case: one switch, one sum for it */
+        int32_t ports = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            const vs_nic_pass *e = &table[ops[i].built];
+            ops[i].built = e->built;
+            ports += e->ports;
+        }
+        switches[0].params.NumSwitchPorts += (UINT32)ports;
+        return;
+    }
     for (uint32_t i = 0; i < n; i++) {
         vs_nic_op *op = &ops[i];
         const vs_nic_pass *e = &table[op->built];
