@@ -696,10 +696,10 @@ void vs_nic_ops_init(vs_sim *sim)
                 kinds |= kind < VS_FAN_KINDS ? 1u << kind : PART_HAS_OID;
         }
         sim->nic_part_kinds[p] = kinds;
-        /* Every row passes with ok: walk them as advance would, from each start. */
+        /* Every row passes with ok: walk them as skip_rows would, from each start. */
         bool dst = !vs_nic_part_on_source((vs_nic_part)p);
         for (uint8_t start = 0; start < 8; start++) {
-            uint8_t built = start, last = 0, vport_deletes = 0;
+            uint8_t built = start, vport_deletes = 0;
             int ports = 0;
             for (uint8_t r = 0; r != VS_ROW_END_OK && r != VS_ROW_END_FAILED; r = rows[r].on_ok) {
                 vs_nic_step step = (vs_nic_step)rows[r].step;
@@ -707,9 +707,8 @@ void vs_nic_ops_init(vs_sim *sim)
                     ports += step_change(step, dst, &built);
                     vport_deletes += step == VS_STEP_VPORT_DELETE;
                 }
-                last = r;
             }
-            sim->nic_pass[p][start] = (vs_nic_pass){(int8_t)ports, built, vport_deletes, last};
+            sim->nic_pass[p][start] = (vs_nic_pass){(int8_t)ports, built, vport_deletes};
         }
     }
 }
