@@ -717,8 +717,9 @@ bool vs_nic_part_silent(const vs_sim *sim, uint32_t host, vs_nic_part part)
 {
     const vs_host *h = &sim->hosts[host];
     uint32_t kinds = sim->nic_part_kinds[part];
-    /* Not when traced, paused, with an OID round trip, or with a callout to call. */
-    return !sim->trace && !h->stack_paused && !(kinds & PART_HAS_OID) &&
+    /* Not with an OID round trip (asked first: a drain's save and restore), when traced,
+     * paused, or with a callout to call. */
+    return !(kinds & PART_HAS_OID) && !sim->trace && !h->stack_paused &&
            !(h->handled_kinds & kinds);
 }
 
