@@ -27,6 +27,7 @@ typedef struct vs_nic_op {
     uint32_t nic;                                             /* global NIC index */
     uint32_t index;                                           /* in its VM */
     NDIS_SWITCH_PORT_ID dst_port;   /* the destination's port: validation, then operational */
+    uint32_t host;                  /* where the running part runs (src or dst), kept at hand */
     const struct vs_nic_row *rows;  /* the part's table (nic_ops.h) */
     uint8_t part;                   /* vs_nic_part */
     uint8_t row;                    /* position in the part's table */

@@ -74,26 +74,28 @@ static bool on_dst(const vs_nic_op *op)
     return op->part != VS_PART_SAVE && op->part != VS_PART_SRC_TEARDOWN;
 }
 
-static uint32_t host_of(const vs_nic_op *op)
-{
-    return on_dst(op) ? op->mig->dst : op->mig->src;
-}
-
 static NDIS_SWITCH_PORT_ID port_of(const vs_sim *sim, const vs_nic_op *op)
 {
     return on_dst(op) ? op->dst_port : sim->nics[op->nic].port;
 }
 
-static vs_switch *switch_of(vs_sim *sim, const vs_nic_op *op)
+/* The NIC's switch on its host: NIC i of a VM sits on switch i % switches_per_host
+ * (vs_nic_sw), and op->index is that i (one modulo instead of two). */
+static uint32_t nic_sw(const vs_sim *sim, const vs_nic_op *op)
 {
-    return &sim->hosts[host_of(op)].switches[vs_nic_sw(sim, op->nic)];
+    return op->index % cfg_of(sim)->topology.switches_per_host;
 }
 
-/* Key of the NIC's validation port, for the reservation rule: unique per host's switch
- * and port id, never 0. */
-static uint64_t vport_key(const vs_sim *sim, const vs_nic_op *op)
+static vs_switch *switch_of(vs_sim *sim, const vs_nic_op *op)
 {
-    return ((uint64_t)host_of(op) << 40) | ((uint64_t)vs_nic_sw(sim, op->nic) << 32) | op->dst_port;
+    return &sim->hosts[op->host].switches[nic_sw(sim, op)];
+}
+
+/* Key of the NIC's validation port on switch sw of host, for the reservation rule:
+ * unique per host's switch and port id, never 0. */
+static uint64_t vport_key(uint32_t host, uint32_t sw, const vs_nic_op *op)
+{
+    return ((uint64_t)host << 40) | ((uint64_t)sw << 32) | op->dst_port;
 }
 
 /* ---- Tracing OIDs ----------------------------------------------------------------------- */
@@ -106,8 +108,8 @@ static void trace_oid(vs_sim *sim, const vs_nic_op *op, const char *oid, vs_time
     vs_trace_record r = {.kind = VS_TRACE_OID,
                          .t = started,
                          .duration = vs_sim_now(sim) - started,
-                         .host = host_of(op),
-                         .sw = vs_nic_sw(sim, op->nic),
+                         .host = op->host,
+                         .sw = nic_sw(sim, op),
                          .port = port_of(sim, op),
                          .vm = op->mig->vm,
                          .nic = op->index,
@@ -119,12 +121,27 @@ static void trace_oid(vs_sim *sim, const vs_nic_op *op, const char *oid, vs_time
 
 /* ---- Statistics of save and restore sequences ------------------------------------------ */
 
+/* A timeline event of the saves in flight on the source: one branch when none is set,
+ * and the event's record out of line (no stack frame for it where none is set). */
+static __attribute__((noinline)) void timeline_saves_event(vs_sim *sim, const vs_nic_op *op,
+                                                           uint64_t value)
+{
+    vs_sim_timeline(sim, VS_TL_SAVES, op->mig->src, value, op->mig);
+}
+
+static void timeline_saves(vs_sim *sim, const vs_nic_op *op, uint64_t value)
+{
+    if (sim->timeline)
+        timeline_saves_event(sim, op, value);
+}
+
 static void record_save(vs_sim *sim, vs_nic_op *op, bool ok)
 {
     vs_seq_counts *c = &sim->stats.saves;
-    vs_stats_latency(&sim->stats, VS_LAT_SAVE, op->mig->src, vs_sim_now(sim) - op->seq_started);
-    vs_level_add(&sim->stats.saves_in_flight, vs_sim_now(sim), -1);
-    vs_sim_timeline(sim, VS_TL_SAVES, op->mig->src, 0, op->mig);
+    vs_time_t now = vs_sim_now(sim);
+    vs_stats_latency(&sim->stats, VS_LAT_SAVE, op->mig->src, now - op->seq_started);
+    vs_level_add(&sim->stats.saves_in_flight, now, -1);
+    timeline_saves(sim, op, 0);
     c->pended += op->seq_pended;
     if (ok)
         c->completed++;
@@ -161,24 +178,88 @@ static const char *oid_name(const vs_nic_op *op)
     }
 }
 
-static void oids_done(vs_sim *sim, vs_nic_op *op);
-static vs_time_t oid_on_cpu(vs_sim *sim, void *ctx, uint64_t arg);
-
-static void oid_done(vs_sim *sim, vs_nic_op *op)
+/* The OID that carries the first save, or a group's last restore segment, is traced
+ * after the callbacks it causes, with them in its duration. */
+static void trace_oid_done(vs_sim *sim, const vs_nic_op *op)
 {
-    /* The OID that carries the first save, or a group's last restore segment, is traced
-     * after the callbacks it causes, with them in its duration. */
     vs_nic_step step = current_step(op);
     bool carries_callbacks = (step == VS_STEP_SAVE && op->stage == SAVE_FIRST_OID) ||
                              (step == VS_STEP_RESTORE && op->oids_left == 1);
     if (!carries_callbacks)
         trace_oid(sim, op, oid_name(op), op->oid_started, STATUS_SUCCESS);
-    if (--op->oids_left > 0) { /* the loop issues the OID again */
-        op->oid_started = vs_sim_now(sim);
-        vs_cpu_submit(sim, host_of(op), oid_on_cpu, op, 0);
+}
+
+static inline void advance(vs_sim *sim, vs_nic_op *op, bool ok);
+static void start_fan(vs_sim *sim, vs_nic_op *op, vs_fanout_kind kind, uint8_t flags);
+static vs_time_t oid_on_cpu(vs_sim *sim, void *ctx, uint64_t arg);
+
+static void oid_done_now(vs_sim *sim, vs_nic_op *op);
+static void on_oid_done(vs_engine *eng, void *ctx, uint64_t arg);
+
+/* One OID round trip through the extension stack, on a host CPU for ndis.oid_cost:
+ * returns how long it holds the CPU (vs_cpu_fn). */
+static inline __attribute__((always_inline)) vs_time_t oid_run(vs_sim *sim, vs_nic_op *op)
+{
+    vs_time_t cost = cfg_of(sim)->ndis.oid_cost;
+    if (current_step(op) == VS_STEP_SAVE) /* the only step with OIDs on the source */
+        sim->stats.save_oids++;
+    else
+        sim->stats.restore_oids++;
+    if (cost == 0) {
+        oid_done_now(sim, op);
+        return 0;
+    }
+    vs_engine_post(sim->engine, cost, on_oid_done, sim, (uint64_t)(uintptr_t)op);
+    return vs_cpu_held(cost);
+}
+
+/* Issues the stage's next OID: on a free CPU of the host now, without a vs_cpu_fn
+ * through the queue, else queued for one. Its trace time is when it is issued: its
+ * duration includes any wait for a CPU (or for a paused stack), as a port event's does. */
+static void issue_oid(vs_sim *sim, vs_nic_op *op)
+{
+    uint32_t host = op->host; /* op may end, and be reused, within oid_run */
+    op->oid_started = vs_sim_now(sim);
+    if (vs_cpu_take(sim, host))
+        vs_cpu_release(sim, host, oid_run(sim, op));
+    else
+        vs_cpu_submit(sim, host, oid_on_cpu, op, 0);
+}
+
+static void issue_oids(vs_sim *sim, vs_nic_op *op, uint32_t count)
+{
+    op->oids_left = count;
+    issue_oid(sim, op);
+}
+
+/* An OID has completed: the loop issues it again, or its stage goes on. Inline in
+ * on_oid_done, the save and restore loops' every second event. */
+static inline __attribute__((always_inline)) void oid_done(vs_sim *sim, vs_nic_op *op)
+{
+    if (sim->trace)
+        trace_oid_done(sim, op);
+    if (--op->oids_left > 0) {
+        issue_oid(sim, op);
         return;
     }
-    oids_done(sim, op);
+    switch (current_step(op)) {
+    case VS_STEP_SAVE:
+        if (op->stage == SAVE_FIRST_OID) { /* it reaches WFP, which calls every save callback */
+            op->stage = SAVE_CALLBACKS;
+            start_fan(sim, op, VS_FAN_SAVE, 0); /* on_fan_done issues the segments' OIDs */
+            return;
+        }
+        record_save(sim, op, true); /* the segments' OIDs and SAVE_COMPLETE are through */
+        advance(sim, op, true);     /* the step changes nothing for apply_step */
+        return;
+    case VS_STEP_RESTORE: /* the group's segments are through: its blobs' callbacks */
+        op->stage = RESTORE_CALLBACKS;
+        start_fan(sim, op, VS_FAN_RESTORE, 0);
+        return;
+    default: /* VS_STEP_RESTORE_COMPLETE */
+        record_restore(sim, op, true);
+        advance(sim, op, true);
+    }
 }
 
 /* The OID's round trip is over: it completes, then its CPU is free (in that order, as
@@ -187,35 +268,21 @@ static void on_oid_done(vs_engine *eng, void *ctx, uint64_t arg)
 {
     vs_sim *sim = ctx;
     vs_nic_op *op = (vs_nic_op *)(uintptr_t)arg;
-    uint32_t host = host_of(op); /* op may end, and be reused, in oid_done */
+    uint32_t host = op->host; /* op may end, and be reused, in oid_done */
     oid_done(sim, op);
     vs_cpu_free(sim, host);
 }
 
-/* One OID round trip through the extension stack, on a host CPU for ndis.oid_cost. */
-static vs_time_t oid_on_cpu(vs_sim *sim, void *ctx, uint64_t arg)
+/* ndis.oid_cost 0: the OID completes as it is made, on the CPU it holds. */
+static void oid_done_now(vs_sim *sim, vs_nic_op *op)
 {
-    vs_nic_op *op = ctx;
-    vs_time_t cost = cfg_of(sim)->ndis.oid_cost;
-    if (on_dst(op))
-        sim->stats.restore_oids++;
-    else
-        sim->stats.save_oids++;
-    if (cost == 0) {
-        oid_done(sim, op);
-        return 0;
-    }
-    vs_engine_post(sim->engine, cost, on_oid_done, sim, (uint64_t)(uintptr_t)op);
-    return vs_cpu_held(cost);
+    oid_done(sim, op);
 }
 
-/* An OID's trace time is when it is issued; its duration includes any wait for a CPU
- * (or for a paused stack), as a port event's does. */
-static void issue_oids(vs_sim *sim, vs_nic_op *op, uint32_t count)
+/* An OID that waited for a CPU. */
+static vs_time_t oid_on_cpu(vs_sim *sim, void *ctx, uint64_t arg)
 {
-    op->oids_left = count;
-    op->oid_started = vs_sim_now(sim);
-    vs_cpu_submit(sim, host_of(op), oid_on_cpu, op, 0);
+    return oid_run(sim, ctx);
 }
 
 /* ---- Fan-outs ------------------------------------------------------------------------------ */
@@ -235,13 +302,20 @@ static const char *fan_oid_name(vs_fanout_kind kind)
     return names[kind];
 }
 
+/* A save or restore fan-out's OID is traced from when the OID was issued. */
+static void trace_fan(vs_sim *sim, const vs_nic_op *op, const vs_fanout *fan)
+{
+    vs_time_t started = fan->kind == VS_FAN_SAVE || fan->kind == VS_FAN_RESTORE ? op->oid_started
+                                                                                : fan->started;
+    trace_oid(sim, op, fan_oid_name(fan->kind), started, fan->status);
+}
+
 static void on_fan_done(vs_sim *sim, vs_fanout *fan)
 {
     vs_nic_op *op = fan->owner;
     bool ok = fan->status == STATUS_SUCCESS;
-    vs_time_t started = fan->kind == VS_FAN_SAVE || fan->kind == VS_FAN_RESTORE ? op->oid_started
-                                                                                : fan->started;
-    trace_oid(sim, op, fan_oid_name(fan->kind), started, fan->status);
+    if (sim->trace)
+        trace_fan(sim, op, fan);
     if (fan->kind == VS_FAN_SAVE || fan->kind == VS_FAN_RESTORE) {
         op->seq_pended |= fan->pended;
         op->seq_timed_out |= fan->timed_out;
@@ -287,14 +361,15 @@ static void on_fan_done(vs_sim *sim, vs_fanout *fan)
 static void start_fan(vs_sim *sim, vs_nic_op *op, vs_fanout_kind kind, uint8_t flags)
 {
     bool restoring = op->mig->op != VS_OP_POWER_ON;
-    vs_fanout_target where = {.host = host_of(op),
-                              .sw = vs_nic_sw(sim, op->nic),
+    uint32_t sw = nic_sw(sim, op);
+    vs_fanout_target where = {.host = op->host,
+                              .sw = (uint16_t)sw,
                               .port = port_of(sim, op),
                               .vm = op->mig->vm,
                               .nic_index = op->index,
                               .flags = (uint8_t)(flags | (restoring ? VS_FAN_RESTORING : 0)),
                               .policy = op->policy,
-                              .vport = flags & VS_FAN_VALIDATION ? vport_key(sim, op) : 0};
+                              .vport = flags & VS_FAN_VALIDATION ? vport_key(op->host, sw, op) : 0};
     op->fan.owner = op;
     op->fan.state = &op->state;
     if (kind == VS_FAN_RESTORE) {
@@ -350,22 +425,19 @@ static void run_policy(vs_sim *sim, vs_nic_op *op, uint8_t flags)
     start_fan(sim, op, VS_FAN_POLICY_ADD, flags);
 }
 
-/* OID_SWITCH_NIC_SAVE reaches WFP, which calls every save callback (on_fan_done goes
- * on with the OIDs of the segments and SAVE_COMPLETE). */
+/* The save loop begins with OID_SWITCH_NIC_SAVE, which reaches WFP (oid_done), which
+ * calls every save callback (on_fan_done goes on with the OIDs of the segments and
+ * SAVE_COMPLETE). */
 static void run_save(vs_sim *sim, vs_nic_op *op)
 {
-    if (op->stage == SAVE_FIRST_OID) {
-        vs_state_reset(&op->state);
-        op->segments = 0;
-        op->seq_pended = op->seq_timed_out = false;
-        op->seq_started = vs_sim_now(sim);
-        sim->stats.saves.issued++;
-        vs_level_add(&sim->stats.saves_in_flight, op->seq_started, +1);
-        vs_sim_timeline(sim, VS_TL_SAVES, op->mig->src, 1, op->mig);
-        issue_oids(sim, op, 1);
-        return;
-    }
-    start_fan(sim, op, VS_FAN_SAVE, 0);
+    vs_state_reset(&op->state);
+    op->segments = 0;
+    op->seq_pended = op->seq_timed_out = false;
+    op->seq_started = vs_sim_now(sim);
+    sim->stats.saves.issued++;
+    vs_level_add(&sim->stats.saves_in_flight, op->seq_started, +1);
+    timeline_saves(sim, op, 1);
+    issue_oids(sim, op, 1);
 }
 
 /* Per group of segments: its OIDs, then the callbacks of the blobs it carries. */
@@ -377,7 +449,7 @@ static void run_restore(vs_sim *sim, vs_nic_op *op)
         sim->stats.restores.issued++;
     }
     if (op->group >= group_count(sim, op)) {
-        step_end(sim, op, true);
+        advance(sim, op, true); /* the step changes nothing for apply_step */
         return;
     }
     if (op->stage == RESTORE_OIDS) {
@@ -385,29 +457,6 @@ static void run_restore(vs_sim *sim, vs_nic_op *op)
         return;
     }
     start_fan(sim, op, VS_FAN_RESTORE, 0);
-}
-
-/* The OIDs of the current stage have all been made. */
-static void oids_done(vs_sim *sim, vs_nic_op *op)
-{
-    switch (current_step(op)) {
-    case VS_STEP_SAVE:
-        if (op->stage == SAVE_FIRST_OID) {
-            op->stage = SAVE_CALLBACKS;
-            run_save(sim, op);
-            return;
-        }
-        record_save(sim, op, true); /* the segments' OIDs and SAVE_COMPLETE are through */
-        step_end(sim, op, true);
-        return;
-    case VS_STEP_RESTORE:
-        op->stage = RESTORE_CALLBACKS;
-        run_restore(sim, op);
-        return;
-    default: /* VS_STEP_RESTORE_COMPLETE */
-        record_restore(sim, op, true);
-        step_end(sim, op, true);
-    }
 }
 
 static void step_run(vs_sim *sim, vs_nic_op *op)
@@ -517,7 +566,7 @@ static void apply_step(vs_sim *sim, vs_nic_op *op, vs_nic_step step)
     if (ports)
         switch_of(sim, op)->params.NumSwitchPorts += (UINT32)ports;
     if (step == VS_STEP_VPORT_DELETE)
-        vs_sim_check_reservations(sim, vport_key(sim, op));
+        vs_sim_check_reservations(sim, vport_key(op->host, nic_sw(sim, op), op));
 }
 
 /* The fan-out kind of each step that is one (VS_FAN_KINDS: not a fan-out). */
@@ -537,12 +586,19 @@ static const uint8_t fan_kind_of[VS_STEP_COUNT] = {[VS_STEP_VPORT_CREATE] = VS_F
                                                    [VS_STEP_RESTORE] = VS_FAN_KINDS,
                                                    [VS_STEP_RESTORE_COMPLETE] = VS_FAN_KINDS};
 
+/* Steps that may be taken without running them: they may not apply (an undo of what
+ * was never built) or may pass (step_passes). The others (save, restore) always run. */
+enum {
+    MAY_SKIP = ((1u << VS_STEP_COUNT) - 1) &
+               ~(1u << VS_STEP_SAVE | 1u << VS_STEP_RESTORE | 1u << VS_STEP_RESTORE_COMPLETE)
+};
+
 /* Would the current step end at once, with nothing to call and nothing to trace? Then
  * it is taken in the loop below instead of through a fan-out (a drain's callouts mostly
  * subscribe save and restore only: most port and NIC steps pass like this). */
 static bool step_passes(const vs_sim *sim, const vs_nic_op *op)
 {
-    const vs_host *h = &sim->hosts[host_of(op)];
+    const vs_host *h = &sim->hosts[op->host];
     if (sim->trace || h->stack_paused)
         return false;
     if (op->step == VS_STEP_PORT_TEARDOWN)
@@ -551,30 +607,61 @@ static bool step_passes(const vs_sim *sim, const vs_nic_op *op)
     return kind < VS_FAN_KINDS && !(h->handled_kinds & 1u << kind);
 }
 
-/* From the current row on `ok`: the next row whose step applies, or the part's end. */
-static void advance(vs_sim *sim, vs_nic_op *op, bool ok)
+static inline void set_row(vs_nic_op *op, uint8_t r)
 {
-    const vs_nic_row *rows = op->rows;
+    op->row = r;
+    op->step = op->rows[r].step;
+    op->stage = 0;
+    op->oids_left = 0;
+    op->policy = 0;
+    op->group = 0;
+}
+
+/* From the current row, whose step may be taken at once: the rows after it while
+ * theirs are taken at once too, as if done with ok; then the step of the row it stops
+ * on runs, or the part ends. */
+static void skip_rows(vs_sim *sim, vs_nic_op *op)
+{
     for (;;) {
-        uint8_t next = ok ? rows[op->row].on_ok : rows[op->row].on_fail;
-        if (next == VS_ROW_END_OK || next == VS_ROW_END_FAILED) {
+        vs_nic_step step = current_step(op);
+        if (!(MAY_SKIP >> step & 1u))
+            break;
+        if (step_applies(op, step)) {
+            if (!step_passes(sim, op))
+                break;
+            apply_step(sim, op, step);
+        } /* else nothing to undo here: as if done */
+        uint8_t next = op->rows[op->row].on_ok;
+        if (next >= VS_ROW_END_OK) {
             op->done(sim, op, next == VS_ROW_END_OK);
             return;
         }
-        op->row = next;
-        op->step = rows[next].step;
-        op->stage = 0;
-        op->oids_left = 0;
-        op->policy = 0;
-        op->group = 0;
-        ok = true;
-        if (!step_applies(op, (vs_nic_step)op->step))
-            continue; /* nothing to undo here: as if done */
-        if (!step_passes(sim, op))
-            break;
-        apply_step(sim, op, (vs_nic_step)op->step);
+        set_row(op, next);
     }
     step_run(sim, op);
+}
+
+/* Enters row r (VS_ROW_END_*: the part ends). Inline: most rows a drain enters are
+ * ends, or save and restore steps, which always run. */
+static inline __attribute__((always_inline)) void enter_row(vs_sim *sim, vs_nic_op *op, uint8_t r)
+{
+    if (r >= VS_ROW_END_OK) {
+        op->done(sim, op, r == VS_ROW_END_OK);
+        return;
+    }
+    set_row(op, r);
+    if (MAY_SKIP >> op->step & 1u)
+        skip_rows(sim, op);
+    else
+        step_run(sim, op);
+}
+
+/* From the current row on `ok`: the next row, or the part's end. Inline: it ends every
+ * step. */
+static inline __attribute__((always_inline)) void advance(vs_sim *sim, vs_nic_op *op, bool ok)
+{
+    const vs_nic_row *row = &op->rows[op->row];
+    enter_row(sim, op, ok ? row->on_ok : row->on_fail);
 }
 
 /* The current step has ended. A delete or disconnect happens whatever a callout says
@@ -591,27 +678,11 @@ static void step_end(vs_sim *sim, vs_nic_op *op, bool ok)
 
 void vs_nic_op_start(vs_sim *sim, vs_nic_op *op, vs_nic_part part, vs_nic_done_fn done)
 {
-    uint32_t n;
-    const vs_nic_row *rows = vs_nic_part_rows(part, &n);
-    op->rows = rows;
+    op->rows = vs__nic_parts[part].rows;
     op->part = (uint8_t)part;
-    op->row = 0;
-    op->step = rows[0].step;
-    op->stage = 0;
-    op->oids_left = 0;
-    op->policy = 0;
-    op->group = 0;
+    op->host = vs_nic_part_on_source(part) ? op->mig->src : op->mig->dst;
     op->done = done;
-    if (!step_applies(op, (vs_nic_step)op->step)) {
-        advance(sim, op, true); /* a rollback of what was never built */
-        return;
-    }
-    if (step_passes(sim, op)) {
-        apply_step(sim, op, (vs_nic_step)op->step);
-        advance(sim, op, true);
-        return;
-    }
-    step_run(sim, op);
+    enter_row(sim, op, 0);
 }
 
 /* ---- Parts that pass at once ---------------------------------------------------------- */
@@ -632,10 +703,10 @@ void vs_nic_ops_init(vs_sim *sim)
                 kinds |= kind < VS_FAN_KINDS ? 1u << kind : PART_HAS_OID;
         }
         sim->nic_part_kinds[p] = kinds;
-        /* Every row passes with ok: walk them as advance would, from each start. */
+        /* Every row passes with ok: walk them as skip_rows would, from each start. */
         bool dst = !vs_nic_part_on_source((vs_nic_part)p);
         for (uint8_t start = 0; start < 8; start++) {
-            uint8_t built = start, last = 0, vport_deletes = 0;
+            uint8_t built = start, vport_deletes = 0;
             int ports = 0;
             for (uint8_t r = 0; r != VS_ROW_END_OK && r != VS_ROW_END_FAILED; r = rows[r].on_ok) {
                 vs_nic_step step = (vs_nic_step)rows[r].step;
@@ -643,9 +714,8 @@ void vs_nic_ops_init(vs_sim *sim)
                     ports += step_change(step, dst, &built);
                     vport_deletes += step == VS_STEP_VPORT_DELETE;
                 }
-                last = r;
             }
-            sim->nic_pass[p][start] = (vs_nic_pass){(int8_t)ports, built, vport_deletes, last};
+            sim->nic_pass[p][start] = (vs_nic_pass){(int8_t)ports, built, vport_deletes};
         }
     }
 }
@@ -654,26 +724,43 @@ bool vs_nic_part_silent(const vs_sim *sim, uint32_t host, vs_nic_part part)
 {
     const vs_host *h = &sim->hosts[host];
     uint32_t kinds = sim->nic_part_kinds[part];
-    /* Not when traced, paused, with an OID round trip, or with a callout to call. */
-    return !sim->trace && !h->stack_paused && !(kinds & PART_HAS_OID) &&
+    /* Not with an OID round trip (asked first: a drain's save and restore), when traced,
+     * paused, or with a callout to call. */
+    return !(kinds & PART_HAS_OID) && !sim->trace && !h->stack_paused &&
            !(h->handled_kinds & kinds);
 }
 
+/* Sets only what outlives the part: the switch's ports and the NIC's flags (the row and
+ * step are set again by the next start). All ops are one VM's, on one host. */
 void vs_nic_op_pass(vs_sim *sim, vs_nic_op *ops, uint32_t n, vs_nic_part part)
 {
-    const vs_nic_row *rows = vs__nic_parts[part].rows;
+    if (n == 0)
+        return;
     const vs_nic_pass *table = sim->nic_pass[part];
+    const vs_migration *mig = ops[0].mig;
+    uint32_t host = vs_nic_part_on_source(part) ? mig->src : mig->dst;
+    vs_switch *switches = sim->hosts[host].switches;
+    uint32_t per_host = cfg_of(sim)->topology.switches_per_host;
+    /* Only a validation port's callouts make reservations: most runs have none (and a
+     * check only removes some). */
+    bool reserved = sim->nreservations != 0;
+    if (per_host == 1 && !reserved) { /* the usual case: one switch, one sum for it */
+        int32_t ports = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            const vs_nic_pass *e = &table[ops[i].built];
+            ops[i].built = e->built;
+            ports += e->ports;
+        }
+        switches[0].params.NumSwitchPorts += (UINT32)ports;
+        return;
+    }
     for (uint32_t i = 0; i < n; i++) {
         vs_nic_op *op = &ops[i];
         const vs_nic_pass *e = &table[op->built];
-        op->rows = rows;
-        op->part = (uint8_t)part;
-        op->row = e->last_row; /* where the walk ended, as if each row had run */
-        op->step = rows[e->last_row].step;
-        if (e->ports)
-            switch_of(sim, op)->params.NumSwitchPorts += (UINT32)(int32_t)e->ports;
-        for (unsigned d = 0; d < e->vport_deletes; d++)
-            vs_sim_check_reservations(sim, vport_key(sim, op));
         op->built = e->built;
+        if (e->ports)
+            switches[op->index % per_host].params.NumSwitchPorts += (UINT32)(int32_t)e->ports;
+        for (unsigned d = 0; reserved && d < e->vport_deletes; d++)
+            vs_sim_check_reservations(sim, vport_key(host, op->index % per_host, op));
     }
 }

@@ -56,7 +56,6 @@ typedef struct vs_nic_pass {
     int8_t ports;          /* change to the switch's port count */
     uint8_t built;         /* what the NIC has built after the part */
     uint8_t vport_deletes; /* validation ports deleted: reservation checks to make */
-    uint8_t last_row;      /* the row the walk ends on */
 } vs_nic_pass;
 
 typedef struct vs_switch {

@@ -460,6 +460,44 @@ Test(nic_ops, restore_of_no_state_is_restore_complete_alone)
     cr_expect_eq(g_fx->done_at, OID_NS);
 }
 
+/* ---- OIDs on the host's CPUs --------------------------------------------------------- */
+
+static void free_cpu(vs_engine *eng, void *ctx, uint64_t host)
+{
+    vs_cpu_free(ctx, (uint32_t)host);
+}
+
+/* The host's one CPU is busy until 500 ns: the first OID waits for it in the CPU's queue,
+ * and the save ends 3 OIDs after. */
+Test(nic_ops, an_oid_waits_for_a_busy_cpu)
+{
+    start_sim(true);
+    cr_assert(vs_cpu_take(g_fx->sim, 0));
+    vs_engine_post(g_fx->sim->engine, 500, free_cpu, g_fx->sim, 0);
+    run_part(VS_PART_SAVE);
+    cr_expect(g_fx->done_ok);
+    cr_expect_eq(g_fx->done_at, 500 + 3 * OID_NS);
+    cr_expect_eq(g_fx->sim->stats.save_oids, 3);
+    cr_expect_eq(g_fx->sim->hosts[0].cpus_free, 1, "the CPU is given back");
+}
+
+/* ndis.oid_cost 0: each OID completes as it is made; the save and restore end at once. */
+Test(nic_ops, oids_without_cost_complete_at_once)
+{
+    g_fx->cfg.ndis.oid_cost = 0;
+    start_sim(true);
+    run_part(VS_PART_SAVE);
+    cr_expect(g_fx->done_ok);
+    cr_expect_eq(g_fx->done_at, 0);
+    cr_expect_eq(g_fx->sim->stats.save_oids, 3);
+    run_part(VS_PART_RESTORE);
+    cr_expect(g_fx->done_ok);
+    cr_expect_str_eq(g_fx->hosts[1].seen, "R10 ");
+    cr_expect_eq(g_fx->sim->stats.restore_oids, 2);
+    cr_expect_eq(g_fx->sim->hosts[0].cpus_free, 1);
+    cr_expect_eq(g_fx->sim->hosts[1].cpus_free, 1);
+}
+
 /* ---- NICs and teardowns (D-LMS 4, 5) --------------------------------------------------- */
 
 Test(nic_ops, src_teardown_disconnects_deletes_and_deletes_the_port_in_teardown)
@@ -579,4 +617,24 @@ Test(nic_ops, pass_of_a_rollback_with_nothing_built_changes_nothing)
     start_sim(false);
     vs_nic_op_pass(g_fx->sim, &g_fx->op, 1, VS_PART_DST_ROLLBACK);
     cr_expect_eq(ports_on(1), 2);
+}
+
+/* Two switches per host, two NICs: NIC i sits on switch i % 2, and a pass changes each
+ * NIC's own switch. */
+Test(nic_ops, pass_changes_the_port_count_of_each_nics_switch)
+{
+    g_fx->cfg.topology.switches_per_host = 2;
+    g_fx->cfg.topology.nics_per_vm = 2;
+    start_sim(false);
+    vs_nic_op ops[2] = {{.mig = &g_fx->mig, .nic = 0, .index = 0},
+                        {.mig = &g_fx->mig, .nic = 1, .index = 1}};
+    const vs_switch *sw = g_fx->sim->hosts[1].switches;
+    uint32_t before0 = sw[0].params.NumSwitchPorts, before1 = sw[1].params.NumSwitchPorts;
+    vs_nic_op_pass(g_fx->sim, ops, 2, VS_PART_PORT_SETUP);
+    cr_expect_eq(sw[0].params.NumSwitchPorts, before0 + 1);
+    cr_expect_eq(sw[1].params.NumSwitchPorts, before1 + 1);
+    cr_expect(ops[0].built & ops[1].built & VS_BUILT_PORT);
+    vs_nic_op_pass(g_fx->sim, ops, 1, VS_PART_DST_ROLLBACK);
+    cr_expect_eq(sw[0].params.NumSwitchPorts, before0, "NIC 0's port is gone");
+    cr_expect_eq(sw[1].params.NumSwitchPorts, before1 + 1, "NIC 1's stays");
 }
