@@ -13,7 +13,6 @@
 #include "model/nic_ops.h"
 #include "model/precopy.h"
 
-static void enter(vs_sim *sim, vs_migration *mig, vs_mig_state state);
 static void raise_event(vs_sim *sim, vs_migration *mig);
 
 /* ---- Records ----------------------------------------------------------------------
@@ -396,9 +395,9 @@ static void for_each_nic(vs_sim *sim, vs_migration *mig, vs_nic_part part)
 {
     uint32_t host = vs_nic_part_on_source(part) ? mig->src : mig->dst;
     if (vs_nic_part_silent(sim, host, part)) { /* nothing to call: done at once */
-        mig->run->waiting++;
         vs_nic_op_pass(sim, mig->run->nics, mig->run->nnics, part);
-        part_done(sim, mig, true);
+        if (mig->run->waiting == 0) /* else the state's other work (a timer) ends it */
+            raise_event(sim, mig);
         return;
     }
     /* The last NIC to end may end the operation, and its run with it: nothing of the
@@ -660,37 +659,54 @@ static void note_cause(vs_migration *mig)
     mig->cause = mig->timed_out ? VS_CAUSE_TIMEOUT : cause_of[mig->state];
 }
 
-static void enter(vs_sim *sim, vs_migration *mig, vs_mig_state state)
+static void begin_state(vs_sim *sim, vs_migration *mig, vs_mig_state state)
 {
-    /* Leaving the blackout (or never in it): its timeout no longer applies. */
-    if (vs_flow_blackout_part(mig->flow, state) == VS_BO_NONE && mig->run->timeout) {
-        vs_engine_cancel(sim->engine, mig->run->timeout);
-        mig->run->timeout = 0;
-    }
     mig->state = (uint8_t)state;
     mig->run->state_started = vs_sim_now(sim);
     mig->run->waiting = 0;
     mig->failed_here = false;
-    vs_sim_timeline(sim, VS_TL_STATE, mig->src, 0, mig);
-    enter_action[state](sim, mig);
 }
 
-/* The current state has ended: its table row says what comes next. */
-static void raise_event(vs_sim *sim, vs_migration *mig)
+/* A transition that leaves the blackout with its timeout set, or that tests
+ * (sim->on_transition) or --timeline watch. Out of line: the common transition makes no
+ * call before its state's action, so it needs no frame. */
+static __attribute__((noinline)) void
+enter_watched(vs_sim *sim, vs_migration *mig, vs_mig_state from, vs_mig_event ev, vs_mig_state to)
 {
-    vs_mig_state from = (vs_mig_state)mig->state;
-    vs_mig_event ev = mig->failed_here ? VS_EV_FAILED : VS_EV_OK;
-    vs_blackout_part part = vs_flow_blackout_part(mig->flow, from);
-    if (part != VS_BO_NONE)
-        mig->run->blackout[part] += vs_sim_now(sim) - mig->run->state_started;
-    if (ev == VS_EV_FAILED && from != VS_MIG_REFUSED && from != VS_MIG_RESTORE_FAILED)
-        note_cause(mig);
-    vs_mig_state to = vs_flow_next(mig->flow, from, ev);
-    if (to == VS_MIG_NONE)
-        abort(); /* a table without this transition: a bug in sequence.c */
+    vs_mig_run *run = mig->run;
+    /* Leaving the blackout (or never in it): its timeout no longer applies. */
+    if (run->timeout && vs_flow_row(mig->flow, to)->blackout == 0) {
+        vs_engine_cancel(sim->engine, run->timeout);
+        run->timeout = 0;
+    }
+    begin_state(sim, mig, to);
     if (sim->on_transition)
         sim->on_transition(sim->transition_ctx, mig->vm, from, ev, to);
-    enter(sim, mig, to);
+    vs_sim_timeline(sim, VS_TL_STATE, mig->src, 0, mig);
+    enter_action[to](sim, mig);
+}
+
+/* The current state has ended: its table row says what comes next, and the next state
+ * starts. The rows are read raw (stored plus one, sequence.h): a migration's flow and
+ * state are always in range. */
+static void raise_event(vs_sim *sim, vs_migration *mig)
+{
+    vs_mig_run *run = mig->run;
+    const vs_mig_row *rows = vs_flow_row(mig->flow, 0);
+    vs_mig_state from = (vs_mig_state)mig->state;
+    vs_mig_event ev = mig->failed_here ? VS_EV_FAILED : VS_EV_OK;
+    if (rows[from].blackout)
+        run->blackout[rows[from].blackout - 1] += vs_sim_now(sim) - run->state_started;
+    if (ev == VS_EV_FAILED && from != VS_MIG_REFUSED && from != VS_MIG_RESTORE_FAILED)
+        note_cause(mig);
+    unsigned next = rows[from].next[ev];
+    if (next == 0)
+        abort(); /* a table without this transition: a bug in sequence.c */
+    vs_mig_state to = (vs_mig_state)(next - 1);
+    if ((run->timeout && rows[to].blackout == 0) || sim->on_transition || sim->timeline)
+        return enter_watched(sim, mig, from, ev, to);
+    begin_state(sim, mig, to);
+    enter_action[to](sim, mig);
 }
 
 /* ---- The end ------------------------------------------------------------------------ */
@@ -780,7 +796,7 @@ static void finish(vs_sim *sim, vs_migration *mig)
         vs_engine_cancel(sim->engine, mig->run->timeout);
         mig->run->timeout = 0;
     }
-    if (ok && vs_flow_blackout_part(mig->flow, VS_MIG_SAVE) != VS_BO_NONE)
+    if (ok && vs_flow_row(mig->flow, VS_MIG_SAVE)->blackout)
         record_blackout(sim, mig);
     if (ok)
         record_precopy(sim, mig);
