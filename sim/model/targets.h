@@ -19,15 +19,13 @@
 
 #define VS_NO_HOST UINT32_MAX
 
-/* A node of the tree: both its numbers in one cache line, as an update reads both. */
-typedef struct vs_target_node {
-    uint64_t best;  /* (load << 32 | host) of its best eligible host, or UINT64_MAX */
-    uint32_t count; /* its eligible hosts */
-} vs_target_node;
-
+/* The tree's nodes as two arrays, node 1 the root, leaf i at leaves + i: an eligibility
+ * change adds one to (or takes one from) every count on the leaf's path, while a change
+ * of the best stops where a node's best no longer changes. */
 typedef struct vs_targets {
-    vs_target_node *node; /* node 1 is the root, leaf i is leaves + i */
-    uint32_t leaves;      /* a power of two >= hosts */
+    uint64_t *best;  /* (load << 32 | host) of a node's best eligible host, or UINT64_MAX */
+    uint32_t *count; /* a node's eligible hosts */
+    uint32_t leaves; /* a power of two >= hosts */
 } vs_targets;
 
 /* Every host starts ineligible. Returns -1 out of memory. */
