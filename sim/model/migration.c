@@ -140,7 +140,8 @@ static uint32_t pick_target(vs_sim *sim, const vs_migration *mig)
 static void slots_settle(vs_sim *sim, vs_host *h)
 {
     vs_time_t now = vs_sim_now(sim);
-    h->slot_area += (double)h->slots_used * (double)(now - h->slot_since);
+    /* Signed: the same value (times fit), converted in one instruction. */
+    h->slot_area += (double)h->slots_used * (double)(int64_t)(now - h->slot_since);
     h->slot_since = now;
 }
 
@@ -426,10 +427,9 @@ static vs_time_t transfer_time(vs_sim *sim, vs_migration *mig)
 }
 
 /* Fault injection: one bit of a NIC's saved state flips on its way to the destination. */
-static void maybe_corrupt(vs_sim *sim, vs_nic_op *op)
+static void maybe_corrupt(vs_sim *sim, vs_nic_op *op, double p)
 {
-    double p = sim->cfg->faults.corrupt_restore_probability;
-    if (p <= 0 || op->state.nbytes == 0 || vs_rng_uniform01(&sim->fault_rng) >= p)
+    if (op->state.nbytes == 0 || vs_rng_uniform01(&sim->fault_rng) >= p)
         return;
     uint64_t bit = vs_rng_below(&sim->fault_rng, (uint64_t)op->state.nbytes * 8);
     op->state.bytes[bit / 8] ^= (uint8_t)(1u << (bit % 8));
@@ -437,16 +437,31 @@ static void maybe_corrupt(vs_sim *sim, vs_nic_op *op)
     sim->stats.corrupted_in_transfer++;
 }
 
+/* Every NIC's saved state, with the fault on (it draws nothing when off). */
+static void maybe_corrupt_all(vs_sim *sim, vs_mig_run *run)
+{
+    double p = sim->cfg->faults.corrupt_restore_probability;
+    if (p <= 0)
+        return;
+    for (uint32_t i = 0; i < run->nnics; i++)
+        maybe_corrupt(sim, &run->nics[i], p);
+}
+
 /* The destination switch gives each NIC a port id: the validation port has it, and the
  * operational port created "in its place" (D-LMS 2) keeps it. It may differ from the
  * source's (D-OIDREST). Nothing is built there yet (a retry starts afresh). */
 static void assign_dst_ports(vs_sim *sim, vs_migration *mig)
 {
+    /* NIC i of a VM sits on switch i % switches_per_host (vs_nic_sw): counted, not
+     * divided. */
+    vs_switch *switches = sim->hosts[mig->dst].switches;
+    uint32_t nsw = sim->cfg->topology.switches_per_host, sw = 0;
     for (uint32_t i = 0; i < mig->run->nnics; i++) {
         vs_nic_op *op = &mig->run->nics[i];
-        vs_switch *sw = &sim->hosts[mig->dst].switches[vs_nic_sw(sim, op->nic)];
-        op->dst_port = sw->next_port_id++;
+        op->dst_port = switches[sw].next_port_id++;
         op->built = 0;
+        if (++sw == nsw)
+            sw = 0;
     }
 }
 
@@ -589,8 +604,7 @@ static void enter_save(vs_sim *sim, vs_migration *mig)
 
 static void enter_transfer(vs_sim *sim, vs_migration *mig)
 {
-    for (uint32_t i = 0; i < mig->run->nnics; i++)
-        maybe_corrupt(sim, &mig->run->nics[i]);
+    maybe_corrupt_all(sim, mig->run);
     if (memory_model(sim, mig)) /* the NIC state shares the network with the others */
         send_bytes(sim, mig, (double)mig->run->state_bytes);
     else
@@ -605,8 +619,7 @@ static void enter_disk(vs_sim *sim, vs_migration *mig)
 static void enter_restore(vs_sim *sim, vs_migration *mig)
 {
     if (mig->op != VS_OP_MIGRATE) /* a local state's bytes come back from disk now */
-        for (uint32_t i = 0; i < mig->run->nnics; i++)
-            maybe_corrupt(sim, &mig->run->nics[i]);
+        maybe_corrupt_all(sim, mig->run);
     run_part(sim, mig);
 }
 

@@ -40,17 +40,14 @@ static uint64_t better(uint64_t a, uint64_t b)
  * Its best goes up while a node's best changes: a key that got better climbs while it
  * beats the nodes above; one that got worse takes, at each node whose best it was, the
  * better of it and the other child's. Keys are unique but for UINT64_MAX (no host). */
-void vs_targets_update(vs_targets *p, uint32_t host, bool eligible, uint32_t load)
+void vs__targets_set(vs_targets *p, size_t i, uint64_t key)
 {
-    size_t i = p->leaves + (size_t)host;
-    uint32_t delta = (uint32_t)eligible - p->count[i]; /* +1, -1 (wrapping) or 0 */
+    uint32_t delta = (uint32_t)(key != UINT64_MAX) - p->count[i]; /* +1, -1 (wrapping), 0 */
     if (delta)
         for (size_t up = i; up >= 1; up /= 2)
             p->count[up] += delta;
     uint64_t *best = p->best;
-    uint64_t key = eligible ? (uint64_t)load << 32 | host : UINT64_MAX, old = best[i];
-    if (key == old)
-        return;
+    uint64_t old = best[i];
     best[i] = key;
     if (key < old) {
         for (i /= 2; i >= 1 && key < best[i]; i /= 2)

@@ -32,7 +32,18 @@ typedef struct vs_targets {
 int vs_targets_init(vs_targets *p, uint32_t hosts);
 void vs_targets_close(vs_targets *p);
 
-void vs_targets_update(vs_targets *p, uint32_t host, bool eligible, uint32_t load);
+/* Sets leaf `leaf` to `key` (or UINT64_MAX, ineligible) and updates the tree. */
+void vs__targets_set(vs_targets *p, size_t leaf, uint64_t key);
+
+/* Inline: many updates change nothing (a draining host stays ineligible), and a leaf's
+ * key says all it holds (its count is 1 unless the key is UINT64_MAX). */
+static inline void vs_targets_update(vs_targets *p, uint32_t host, bool eligible, uint32_t load)
+{
+    size_t leaf = p->leaves + (size_t)host;
+    uint64_t key = eligible ? (uint64_t)load << 32 | host : UINT64_MAX;
+    if (p->best[leaf] != key)
+        vs__targets_set(p, leaf, key);
+}
 
 /* Eligible hosts in all. */
 uint32_t vs_targets_eligible(const vs_targets *p);
