@@ -33,6 +33,7 @@ static int attach_run(vs_sim *sim, vs_migration *mig)
         return -1;
     uint32_t n = sim->cfg->topology.nics_per_vm;
     run->waiting = run->ntried = 0;
+    run->rows = vs_flow_row(mig->flow, 0);
     run->tried = NULL;
     run->state_started = 0;
     memset(run->blackout, 0, sizeof run->blackout);
@@ -225,7 +226,7 @@ static void starved_add(vs_sim *sim, uint32_t host)
 
 /* Starts what waits with `host` as source while slots allow, in arrival order. A head
  * that has no target yet blocks those behind it on the same source. */
-static void start_from(vs_sim *sim, uint32_t host)
+static __attribute__((noinline)) void start_waiting(vs_sim *sim, uint32_t host)
 {
     vs_host *h = &sim->hosts[host];
     while (h->wait_head && can_take(sim, host)) {
@@ -242,6 +243,14 @@ static void start_from(vs_sim *sim, uint32_t host)
     }
     if (is_starved(sim, host))
         starved_add(sim, host);
+}
+
+/* Most calls find nothing waiting (a destination's, every call in a run without a drain
+ * backlog): they make no call. */
+static inline void start_from(vs_sim *sim, uint32_t host)
+{
+    if (sim->hosts[host].wait_head)
+        start_waiting(sim, host);
 }
 
 /* Could a starved host start something now? Not while no host is eligible as a target,
@@ -688,7 +697,7 @@ enter_watched(vs_sim *sim, vs_migration *mig, vs_mig_state from, vs_mig_event ev
 {
     vs_mig_run *run = mig->run;
     /* Leaving the blackout (or never in it): its timeout no longer applies. */
-    if (run->timeout && vs_flow_row(mig->flow, to)->blackout == 0) {
+    if (run->timeout && run->rows[to].blackout == 0) {
         vs_engine_cancel(sim->engine, run->timeout);
         run->timeout = 0;
     }
@@ -705,7 +714,7 @@ enter_watched(vs_sim *sim, vs_migration *mig, vs_mig_state from, vs_mig_event ev
 static void raise_event(vs_sim *sim, vs_migration *mig)
 {
     vs_mig_run *run = mig->run;
-    const vs_mig_row *rows = vs_flow_row(mig->flow, 0);
+    const vs_mig_row *rows = run->rows;
     vs_mig_state from = (vs_mig_state)mig->state;
     vs_mig_event ev = mig->failed_here ? VS_EV_FAILED : VS_EV_OK;
     if (rows[from].blackout)
