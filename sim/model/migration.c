@@ -72,7 +72,8 @@ int vs_migration_init(vs_sim *sim)
                  sizeof(vs_mig_run) + sim->cfg->topology.nics_per_vm * sizeof(vs_nic_op), 64);
     sim->starved_head = sim->starved_tail = VS_NO_HOST;
     uint32_t hosts = sim->cfg->topology.hosts;
-    if (vs_targets_init(&sim->targets, hosts) != 0)
+    if (vs_targets_init(&sim->targets, hosts, sim->cfg->migration.placement == VS_PLACE_RANDOM) !=
+        0)
         return -1;
     for (uint32_t h = 0; h < hosts; h++)
         vs_migration_host_changed(sim, h);
@@ -510,11 +511,12 @@ static bool refused_goes_on(vs_sim *sim, vs_migration *mig)
 /* A retry gives its slots back and waits again, first in its source's line. */
 static void release_slots(vs_sim *sim, vs_migration *mig)
 {
-    slots_settle(sim, &sim->hosts[mig->src]);
-    slots_settle(sim, &sim->hosts[mig->dst]);
-    sim->hosts[mig->src].slots_used--;
-    sim->hosts[mig->dst].slots_used--;
-    sim->hosts[mig->dst].incoming--;
+    vs_host *src = &sim->hosts[mig->src], *dst = &sim->hosts[mig->dst];
+    slots_settle(sim, src);
+    slots_settle(sim, dst);
+    src->slots_used--;
+    dst->slots_used--;
+    dst->incoming--;
     vs_migration_host_changed(sim, mig->src);
     vs_migration_host_changed(sim, mig->dst);
 }
@@ -805,9 +807,13 @@ static void place_vm(vs_sim *sim, vs_migration *mig)
         sim->hosts[mig->src].vms_here--;
         sim->hosts[mig->dst].vms_here++;
     }
-    vm->off = mig->state == VS_MIG_VM_OFF;
-    for (uint32_t i = 0; i < mig->run->nnics; i++)
-        sim->nics[mig->run->nics[i].nic].port = vm->off ? 0 : mig->run->nics[i].dst_port;
+    bool off = mig->state == VS_MIG_VM_OFF;
+    vm->off = off;
+    /* In locals: the stores to the NICs' ports could alias them. */
+    const vs_mig_run *run = mig->run;
+    vs_nic *nics = sim->nics;
+    for (uint32_t i = 0; i < run->nnics; i++)
+        nics[run->nics[i].nic].port = off ? 0 : run->nics[i].dst_port;
 }
 
 static void finish(vs_sim *sim, vs_migration *mig)
@@ -818,7 +824,7 @@ static void finish(vs_sim *sim, vs_migration *mig)
         vs_engine_cancel(sim->engine, mig->run->timeout);
         mig->run->timeout = 0;
     }
-    if (ok && vs_flow_row(mig->flow, VS_MIG_SAVE)->blackout)
+    if (ok && mig->run->rows[VS_MIG_SAVE].blackout)
         record_blackout(sim, mig);
     if (ok)
         record_precopy(sim, mig);

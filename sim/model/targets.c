@@ -7,12 +7,12 @@
 
 #include <stdlib.h>
 
-int vs_targets_init(vs_targets *p, uint32_t hosts)
+int vs_targets_init(vs_targets *p, uint32_t hosts, bool ranked)
 {
     uint32_t leaves = 1;
     while (leaves < hosts)
         leaves *= 2;
-    *p = (vs_targets){.leaves = leaves};
+    *p = (vs_targets){.leaves = leaves, .ranked = ranked};
     p->best = malloc(2 * (size_t)leaves * sizeof *p->best);
     p->count = calloc(2 * (size_t)leaves, sizeof *p->count);
     if (!p->best || !p->count) {
@@ -36,16 +36,22 @@ static uint64_t better(uint64_t a, uint64_t b)
     return a < b ? a : b;
 }
 
-/* A host that becomes eligible, or stops being, counts on its whole path to the root.
+/* A host that becomes eligible, or stops being, counts on its whole path to the root
+ * (ranked), or at its leaf and the root.
  * Its best goes up while a node's best changes: a key that got better climbs while it
  * beats the nodes above; one that got worse takes, at each node whose best it was, the
  * better of it and the other child's. Keys are unique but for UINT64_MAX (no host). */
 void vs__targets_set(vs_targets *p, size_t i, uint64_t key)
 {
     uint32_t delta = (uint32_t)(key != UINT64_MAX) - p->count[i]; /* +1, -1 (wrapping), 0 */
-    if (delta)
+    if (delta && p->ranked) {
         for (size_t up = i; up >= 1; up /= 2)
             p->count[up] += delta;
+    } else if (delta) {
+        p->count[i] += delta;
+        if (i != 1) /* one host: its leaf is the root */
+            p->count[1] += delta;
+    }
     uint64_t *best = p->best;
     uint64_t old = best[i];
     best[i] = key;

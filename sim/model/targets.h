@@ -20,16 +20,19 @@
 #define VS_NO_HOST UINT32_MAX
 
 /* The tree's nodes as two arrays, node 1 the root, leaf i at leaves + i: an eligibility
- * change adds one to (or takes one from) every count on the leaf's path, while a change
- * of the best stops where a node's best no longer changes. */
+ * change adds one to (or takes one from) the counts on the leaf's path, while a change of
+ * the best stops where a node's best no longer changes. */
 typedef struct vs_targets {
     uint64_t *best;  /* (load << 32 | host) of a node's best eligible host, or UINT64_MAX */
-    uint32_t *count; /* a node's eligible hosts */
+    uint32_t *count; /* a node's eligible hosts: ranked, every node's; else leaves and root */
     uint32_t leaves; /* a power of two >= hosts */
+    bool ranked;     /* counts kept on inner nodes too, for vs_targets_random */
 } vs_targets;
 
-/* Every host starts ineligible. Returns -1 out of memory. */
-int vs_targets_init(vs_targets *p, uint32_t hosts);
+/* Every host starts ineligible. `ranked`: vs_targets_random will be used (it draws by
+ * rank, from every node's count); the least-loaded choice needs only the root's, and its
+ * updates skip the walk of the others. Returns -1 out of memory. */
+int vs_targets_init(vs_targets *p, uint32_t hosts, bool ranked);
 void vs_targets_close(vs_targets *p);
 
 /* Sets leaf `leaf` to `key` (or UINT64_MAX, ineligible) and updates the tree. */
@@ -51,7 +54,8 @@ uint32_t vs_targets_eligible(const vs_targets *p);
 /* The least loaded eligible host other than `exclude`, or VS_NO_HOST. */
 uint32_t vs_targets_least_loaded(const vs_targets *p, uint32_t exclude);
 
-/* An eligible host other than `exclude`, uniformly at random (one draw), or VS_NO_HOST. */
+/* An eligible host other than `exclude`, uniformly at random (one draw), or VS_NO_HOST.
+ * Only on an index made ranked. */
 uint32_t vs_targets_random(const vs_targets *p, uint32_t exclude, vs_rng *rng);
 
 /* Bytes the index holds. */
