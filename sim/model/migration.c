@@ -749,11 +749,12 @@ static void record_end(vs_sim *sim, vs_migration *mig)
         if (mig->op == VS_OP_MIGRATE && now > mig->run->started) {
             vs_host *h = &sim->hosts[mig->src];
             slots_settle(sim, h);
-            double mean = (h->slot_area - mig->run->slot_area) / (double)(now - mig->run->started);
+            double took = (double)(int64_t)(now - mig->run->started); /* as slots_settle */
+            double mean = (h->slot_area - mig->run->slot_area) / took;
             uint32_t k = (uint32_t)(mean + 0.5);
             k = k < 1 ? 1 : k < VS_AT_ONCE_MAX ? k : VS_AT_ONCE_MAX;
             sim->stats.by_at_once[k].count++;
-            sim->stats.by_at_once[k].ns_sum += (double)(now - mig->run->started);
+            sim->stats.by_at_once[k].ns_sum += took;
         }
         break;
     case VS_MIG_VM_OFF:
