@@ -13,7 +13,6 @@
 #include "model/nic_ops.h"
 #include "model/precopy.h"
 
-static void enter(vs_sim *sim, vs_migration *mig, vs_mig_state state);
 static void raise_event(vs_sim *sim, vs_migration *mig);
 
 /* ---- Records ----------------------------------------------------------------------
@@ -34,6 +33,7 @@ static int attach_run(vs_sim *sim, vs_migration *mig)
         return -1;
     uint32_t n = sim->cfg->topology.nics_per_vm;
     run->waiting = run->ntried = 0;
+    run->rows = vs_flow_row(mig->flow, 0);
     run->tried = NULL;
     run->state_started = 0;
     memset(run->blackout, 0, sizeof run->blackout);
@@ -72,7 +72,8 @@ int vs_migration_init(vs_sim *sim)
                  sizeof(vs_mig_run) + sim->cfg->topology.nics_per_vm * sizeof(vs_nic_op), 64);
     sim->starved_head = sim->starved_tail = VS_NO_HOST;
     uint32_t hosts = sim->cfg->topology.hosts;
-    if (vs_targets_init(&sim->targets, hosts) != 0)
+    if (vs_targets_init(&sim->targets, hosts, sim->cfg->migration.placement == VS_PLACE_RANDOM) !=
+        0)
         return -1;
     for (uint32_t h = 0; h < hosts; h++)
         vs_migration_host_changed(sim, h);
@@ -141,7 +142,8 @@ static uint32_t pick_target(vs_sim *sim, const vs_migration *mig)
 static void slots_settle(vs_sim *sim, vs_host *h)
 {
     vs_time_t now = vs_sim_now(sim);
-    h->slot_area += (double)h->slots_used * (double)(now - h->slot_since);
+    /* Signed: the same value (times fit), converted in one instruction. */
+    h->slot_area += (double)h->slots_used * (double)(int64_t)(now - h->slot_since);
     h->slot_since = now;
 }
 
@@ -225,7 +227,7 @@ static void starved_add(vs_sim *sim, uint32_t host)
 
 /* Starts what waits with `host` as source while slots allow, in arrival order. A head
  * that has no target yet blocks those behind it on the same source. */
-static void start_from(vs_sim *sim, uint32_t host)
+static __attribute__((noinline)) void start_waiting(vs_sim *sim, uint32_t host)
 {
     vs_host *h = &sim->hosts[host];
     while (h->wait_head && can_take(sim, host)) {
@@ -242,6 +244,14 @@ static void start_from(vs_sim *sim, uint32_t host)
     }
     if (is_starved(sim, host))
         starved_add(sim, host);
+}
+
+/* Most calls find nothing waiting (a destination's, every call in a run without a drain
+ * backlog): they make no call. */
+static inline void start_from(vs_sim *sim, uint32_t host)
+{
+    if (sim->hosts[host].wait_head)
+        start_waiting(sim, host);
 }
 
 /* Could a starved host start something now? Not while no host is eligible as a target,
@@ -396,9 +406,9 @@ static void for_each_nic(vs_sim *sim, vs_migration *mig, vs_nic_part part)
 {
     uint32_t host = vs_nic_part_on_source(part) ? mig->src : mig->dst;
     if (vs_nic_part_silent(sim, host, part)) { /* nothing to call: done at once */
-        mig->run->waiting++;
         vs_nic_op_pass(sim, mig->run->nics, mig->run->nnics, part);
-        part_done(sim, mig, true);
+        if (mig->run->waiting == 0) /* else the state's other work (a timer) ends it */
+            raise_event(sim, mig);
         return;
     }
     /* The last NIC to end may end the operation, and its run with it: nothing of the
@@ -427,10 +437,9 @@ static vs_time_t transfer_time(vs_sim *sim, vs_migration *mig)
 }
 
 /* Fault injection: one bit of a NIC's saved state flips on its way to the destination. */
-static void maybe_corrupt(vs_sim *sim, vs_nic_op *op)
+static void maybe_corrupt(vs_sim *sim, vs_nic_op *op, double p)
 {
-    double p = sim->cfg->faults.corrupt_restore_probability;
-    if (p <= 0 || op->state.nbytes == 0 || vs_rng_uniform01(&sim->fault_rng) >= p)
+    if (op->state.nbytes == 0 || vs_rng_uniform01(&sim->fault_rng) >= p)
         return;
     uint64_t bit = vs_rng_below(&sim->fault_rng, (uint64_t)op->state.nbytes * 8);
     op->state.bytes[bit / 8] ^= (uint8_t)(1u << (bit % 8));
@@ -438,16 +447,31 @@ static void maybe_corrupt(vs_sim *sim, vs_nic_op *op)
     sim->stats.corrupted_in_transfer++;
 }
 
+/* Every NIC's saved state, with the fault on (it draws nothing when off). */
+static void maybe_corrupt_all(vs_sim *sim, vs_mig_run *run)
+{
+    double p = sim->cfg->faults.corrupt_restore_probability;
+    if (p <= 0)
+        return;
+    for (uint32_t i = 0; i < run->nnics; i++)
+        maybe_corrupt(sim, &run->nics[i], p);
+}
+
 /* The destination switch gives each NIC a port id: the validation port has it, and the
  * operational port created "in its place" (D-LMS 2) keeps it. It may differ from the
  * source's (D-OIDREST). Nothing is built there yet (a retry starts afresh). */
 static void assign_dst_ports(vs_sim *sim, vs_migration *mig)
 {
+    /* NIC i of a VM sits on switch i % switches_per_host (vs_nic_sw): counted, not
+     * divided. */
+    vs_switch *switches = sim->hosts[mig->dst].switches;
+    uint32_t nsw = sim->cfg->topology.switches_per_host, sw = 0;
     for (uint32_t i = 0; i < mig->run->nnics; i++) {
         vs_nic_op *op = &mig->run->nics[i];
-        vs_switch *sw = &sim->hosts[mig->dst].switches[vs_nic_sw(sim, op->nic)];
-        op->dst_port = sw->next_port_id++;
+        op->dst_port = switches[sw].next_port_id++;
         op->built = 0;
+        if (++sw == nsw)
+            sw = 0;
     }
 }
 
@@ -487,11 +511,12 @@ static bool refused_goes_on(vs_sim *sim, vs_migration *mig)
 /* A retry gives its slots back and waits again, first in its source's line. */
 static void release_slots(vs_sim *sim, vs_migration *mig)
 {
-    slots_settle(sim, &sim->hosts[mig->src]);
-    slots_settle(sim, &sim->hosts[mig->dst]);
-    sim->hosts[mig->src].slots_used--;
-    sim->hosts[mig->dst].slots_used--;
-    sim->hosts[mig->dst].incoming--;
+    vs_host *src = &sim->hosts[mig->src], *dst = &sim->hosts[mig->dst];
+    slots_settle(sim, src);
+    slots_settle(sim, dst);
+    src->slots_used--;
+    dst->slots_used--;
+    dst->incoming--;
     vs_migration_host_changed(sim, mig->src);
     vs_migration_host_changed(sim, mig->dst);
 }
@@ -590,8 +615,7 @@ static void enter_save(vs_sim *sim, vs_migration *mig)
 
 static void enter_transfer(vs_sim *sim, vs_migration *mig)
 {
-    for (uint32_t i = 0; i < mig->run->nnics; i++)
-        maybe_corrupt(sim, &mig->run->nics[i]);
+    maybe_corrupt_all(sim, mig->run);
     if (memory_model(sim, mig)) /* the NIC state shares the network with the others */
         send_bytes(sim, mig, (double)mig->run->state_bytes);
     else
@@ -606,8 +630,7 @@ static void enter_disk(vs_sim *sim, vs_migration *mig)
 static void enter_restore(vs_sim *sim, vs_migration *mig)
 {
     if (mig->op != VS_OP_MIGRATE) /* a local state's bytes come back from disk now */
-        for (uint32_t i = 0; i < mig->run->nnics; i++)
-            maybe_corrupt(sim, &mig->run->nics[i]);
+        maybe_corrupt_all(sim, mig->run);
     run_part(sim, mig);
 }
 
@@ -660,37 +683,54 @@ static void note_cause(vs_migration *mig)
     mig->cause = mig->timed_out ? VS_CAUSE_TIMEOUT : cause_of[mig->state];
 }
 
-static void enter(vs_sim *sim, vs_migration *mig, vs_mig_state state)
+static void begin_state(vs_sim *sim, vs_migration *mig, vs_mig_state state)
 {
-    /* Leaving the blackout (or never in it): its timeout no longer applies. */
-    if (vs_flow_blackout_part(mig->flow, state) == VS_BO_NONE && mig->run->timeout) {
-        vs_engine_cancel(sim->engine, mig->run->timeout);
-        mig->run->timeout = 0;
-    }
     mig->state = (uint8_t)state;
     mig->run->state_started = vs_sim_now(sim);
     mig->run->waiting = 0;
     mig->failed_here = false;
-    vs_sim_timeline(sim, VS_TL_STATE, mig->src, 0, mig);
-    enter_action[state](sim, mig);
 }
 
-/* The current state has ended: its table row says what comes next. */
-static void raise_event(vs_sim *sim, vs_migration *mig)
+/* A transition that leaves the blackout with its timeout set, or that tests
+ * (sim->on_transition) or --timeline watch. Out of line: the common transition makes no
+ * call before its state's action, so it needs no frame. */
+static __attribute__((noinline)) void
+enter_watched(vs_sim *sim, vs_migration *mig, vs_mig_state from, vs_mig_event ev, vs_mig_state to)
 {
-    vs_mig_state from = (vs_mig_state)mig->state;
-    vs_mig_event ev = mig->failed_here ? VS_EV_FAILED : VS_EV_OK;
-    vs_blackout_part part = vs_flow_blackout_part(mig->flow, from);
-    if (part != VS_BO_NONE)
-        mig->run->blackout[part] += vs_sim_now(sim) - mig->run->state_started;
-    if (ev == VS_EV_FAILED && from != VS_MIG_REFUSED && from != VS_MIG_RESTORE_FAILED)
-        note_cause(mig);
-    vs_mig_state to = vs_flow_next(mig->flow, from, ev);
-    if (to == VS_MIG_NONE)
-        abort(); /* a table without this transition: a bug in sequence.c */
+    vs_mig_run *run = mig->run;
+    /* Leaving the blackout (or never in it): its timeout no longer applies. */
+    if (run->timeout && run->rows[to].blackout == 0) {
+        vs_engine_cancel(sim->engine, run->timeout);
+        run->timeout = 0;
+    }
+    begin_state(sim, mig, to);
     if (sim->on_transition)
         sim->on_transition(sim->transition_ctx, mig->vm, from, ev, to);
-    enter(sim, mig, to);
+    vs_sim_timeline(sim, VS_TL_STATE, mig->src, 0, mig);
+    enter_action[to](sim, mig);
+}
+
+/* The current state has ended: its table row says what comes next, and the next state
+ * starts. The rows are read raw (stored plus one, sequence.h): a migration's flow and
+ * state are always in range. */
+static void raise_event(vs_sim *sim, vs_migration *mig)
+{
+    vs_mig_run *run = mig->run;
+    const vs_mig_row *rows = run->rows;
+    vs_mig_state from = (vs_mig_state)mig->state;
+    vs_mig_event ev = mig->failed_here ? VS_EV_FAILED : VS_EV_OK;
+    if (rows[from].blackout)
+        run->blackout[rows[from].blackout - 1] += vs_sim_now(sim) - run->state_started;
+    if (ev == VS_EV_FAILED && from != VS_MIG_REFUSED && from != VS_MIG_RESTORE_FAILED)
+        note_cause(mig);
+    unsigned next = rows[from].next[ev];
+    if (next == 0)
+        abort(); /* a table without this transition: a bug in sequence.c */
+    vs_mig_state to = (vs_mig_state)(next - 1);
+    if ((run->timeout && rows[to].blackout == 0) || sim->on_transition || sim->timeline)
+        return enter_watched(sim, mig, from, ev, to);
+    begin_state(sim, mig, to);
+    enter_action[to](sim, mig);
 }
 
 /* ---- The end ------------------------------------------------------------------------ */
@@ -709,11 +749,12 @@ static void record_end(vs_sim *sim, vs_migration *mig)
         if (mig->op == VS_OP_MIGRATE && now > mig->run->started) {
             vs_host *h = &sim->hosts[mig->src];
             slots_settle(sim, h);
-            double mean = (h->slot_area - mig->run->slot_area) / (double)(now - mig->run->started);
+            double took = (double)(int64_t)(now - mig->run->started); /* as slots_settle */
+            double mean = (h->slot_area - mig->run->slot_area) / took;
             uint32_t k = (uint32_t)(mean + 0.5);
             k = k < 1 ? 1 : k < VS_AT_ONCE_MAX ? k : VS_AT_ONCE_MAX;
             sim->stats.by_at_once[k].count++;
-            sim->stats.by_at_once[k].ns_sum += (double)(now - mig->run->started);
+            sim->stats.by_at_once[k].ns_sum += took;
         }
         break;
     case VS_MIG_VM_OFF:
@@ -767,9 +808,13 @@ static void place_vm(vs_sim *sim, vs_migration *mig)
         sim->hosts[mig->src].vms_here--;
         sim->hosts[mig->dst].vms_here++;
     }
-    vm->off = mig->state == VS_MIG_VM_OFF;
-    for (uint32_t i = 0; i < mig->run->nnics; i++)
-        sim->nics[mig->run->nics[i].nic].port = vm->off ? 0 : mig->run->nics[i].dst_port;
+    bool off = mig->state == VS_MIG_VM_OFF;
+    vm->off = off;
+    /* In locals: the stores to the NICs' ports could alias them. */
+    const vs_mig_run *run = mig->run;
+    vs_nic *nics = sim->nics;
+    for (uint32_t i = 0; i < run->nnics; i++)
+        nics[run->nics[i].nic].port = off ? 0 : run->nics[i].dst_port;
 }
 
 static void finish(vs_sim *sim, vs_migration *mig)
@@ -780,7 +825,7 @@ static void finish(vs_sim *sim, vs_migration *mig)
         vs_engine_cancel(sim->engine, mig->run->timeout);
         mig->run->timeout = 0;
     }
-    if (ok && vs_flow_blackout_part(mig->flow, VS_MIG_SAVE) != VS_BO_NONE)
+    if (ok && mig->run->rows[VS_MIG_SAVE].blackout)
         record_blackout(sim, mig);
     if (ok)
         record_precopy(sim, mig);

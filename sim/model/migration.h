@@ -63,9 +63,10 @@ struct vs_migration {
 /* What a migration needs only while it runs, from a pool of its own: a drain queues tens
  * of thousands of migrations at once, and only those with slots need this. */
 struct vs_mig_run {
-    void *pool_link;   /* the pool's free list writes here, not over what follows */
-    vs_time_t started; /* when it got its slots (or started, needing none) */
-    uint32_t waiting;  /* NIC parts, or the state's timer, still running */
+    void *pool_link;        /* the pool's free list writes here, not over what follows */
+    vs_time_t started;      /* when it got its slots (or started, needing none) */
+    uint32_t waiting;       /* NIC parts, or the state's timer, still running */
+    const vs_mig_row *rows; /* its flow's table (sequence.h), at hand */
     uint32_t ntried;
     uint32_t *tried; /* destinations that refused it (migration.on_refused next_host) */
     vs_time_t state_started;

@@ -88,6 +88,13 @@ static inline vs_blackout_part vs_flow_blackout_part(vs_flow flow, vs_mig_state 
         return VS_BO_NONE;
     return (vs_blackout_part)(vs__flows[flow][state].blackout - 1);
 }
+
+/* The row itself, for a caller that holds a valid flow and state (a migration's own,
+ * migration.c): no bounds checks on its path of about ten transitions. */
+static inline const vs_mig_row *vs_flow_row(vs_flow flow, vs_mig_state state)
+{
+    return &vs__flows[flow][state];
+}
 bool vs_mig_state_final(vs_mig_state state);
 
 const char *vs_mig_state_name(vs_mig_state state);

@@ -7,23 +7,27 @@
 
 #include <stdlib.h>
 
-int vs_targets_init(vs_targets *p, uint32_t hosts)
+int vs_targets_init(vs_targets *p, uint32_t hosts, bool ranked)
 {
     uint32_t leaves = 1;
     while (leaves < hosts)
         leaves *= 2;
-    *p = (vs_targets){.leaves = leaves};
-    p->node = malloc(2 * (size_t)leaves * sizeof *p->node);
-    if (!p->node)
+    *p = (vs_targets){.leaves = leaves, .ranked = ranked};
+    p->best = malloc(2 * (size_t)leaves * sizeof *p->best);
+    p->count = calloc(2 * (size_t)leaves, sizeof *p->count);
+    if (!p->best || !p->count) {
+        vs_targets_close(p);
         return -1;
+    }
     for (size_t i = 0; i < 2 * (size_t)leaves; i++)
-        p->node[i] = (vs_target_node){UINT64_MAX, 0};
+        p->best[i] = UINT64_MAX;
     return 0;
 }
 
 void vs_targets_close(vs_targets *p)
 {
-    free(p->node);
+    free(p->best);
+    free(p->count);
     *p = (vs_targets){0};
 }
 
@@ -32,33 +36,46 @@ static uint64_t better(uint64_t a, uint64_t b)
     return a < b ? a : b;
 }
 
-/* Up from the leaf while a node changes: a load that moves below its subtree's best
- * changes nothing above, so most updates stop within a few levels. */
-void vs_targets_update(vs_targets *p, uint32_t host, bool eligible, uint32_t load)
+/* A host that becomes eligible, or stops being, counts on its whole path to the root
+ * (ranked), or at its leaf and the root.
+ * Its best goes up while a node's best changes: a key that got better climbs while it
+ * beats the nodes above; one that got worse takes, at each node whose best it was, the
+ * better of it and the other child's. Keys are unique but for UINT64_MAX (no host). */
+void vs__targets_set(vs_targets *p, size_t i, uint64_t key)
 {
-    vs_target_node *t = p->node;
-    size_t i = p->leaves + (size_t)host;
-    vs_target_node leaf = {eligible ? (uint64_t)load << 32 | host : UINT64_MAX, eligible};
-    if (t[i].best == leaf.best && t[i].count == leaf.count)
+    uint32_t delta = (uint32_t)(key != UINT64_MAX) - p->count[i]; /* +1, -1 (wrapping), 0 */
+    if (delta && p->ranked) {
+        for (size_t up = i; up >= 1; up /= 2)
+            p->count[up] += delta;
+    } else if (delta) {
+        p->count[i] += delta;
+        if (i != 1) /* one host: its leaf is the root */
+            p->count[1] += delta;
+    }
+    uint64_t *best = p->best;
+    uint64_t old = best[i];
+    best[i] = key;
+    if (key < old) {
+        for (i /= 2; i >= 1 && key < best[i]; i /= 2)
+            best[i] = key;
         return;
-    t[i] = leaf;
-    for (i /= 2; i >= 1; i /= 2) {
-        vs_target_node up = {better(t[2 * i].best, t[2 * i + 1].best),
-                             t[2 * i].count + t[2 * i + 1].count};
-        if (t[i].best == up.best && t[i].count == up.count)
+    }
+    for (uint64_t up = key; i > 1; i /= 2) {
+        up = better(up, best[i ^ 1]);
+        if (best[i / 2] == up)
             return;
-        t[i] = up;
+        best[i / 2] = up;
     }
 }
 
 uint32_t vs_targets_eligible(const vs_targets *p)
 {
-    return p->node[1].count;
+    return p->count[1];
 }
 
 static bool is_eligible(const vs_targets *p, uint32_t host)
 {
-    return host < p->leaves && p->node[p->leaves + (size_t)host].count;
+    return host < p->leaves && p->count[p->leaves + (size_t)host];
 }
 
 static uint32_t host_of(uint64_t key)
@@ -68,14 +85,14 @@ static uint32_t host_of(uint64_t key)
 
 uint32_t vs_targets_least_loaded(const vs_targets *p, uint32_t exclude)
 {
-    uint32_t best_host = host_of(p->node[1].best);
+    uint32_t best_host = host_of(p->best[1]);
     if (best_host == VS_NO_HOST || best_host != exclude)
         return best_host;
     /* The best is the excluded host: the best of everything else is the best of the
      * siblings along its path to the root. */
     uint64_t best = UINT64_MAX;
     for (size_t node = p->leaves + (size_t)exclude; node > 1; node /= 2)
-        best = better(best, p->node[node ^ 1].best);
+        best = better(best, p->best[node ^ 1]);
     return host_of(best);
 }
 
@@ -85,7 +102,7 @@ static uint32_t rank_of(const vs_targets *p, uint32_t host)
     uint32_t below = 0;
     for (size_t node = p->leaves + (size_t)host; node > 1; node /= 2)
         if (node & 1) /* a right child: its left sibling's hosts all come first */
-            below += p->node[node - 1].count;
+            below += p->count[node - 1];
     return below;
 }
 
@@ -95,8 +112,8 @@ static uint32_t select_rank(const vs_targets *p, uint32_t k)
     size_t node = 1;
     while (node < p->leaves) {
         node *= 2;
-        if (k >= p->node[node].count) {
-            k -= p->node[node].count;
+        if (k >= p->count[node]) {
+            k -= p->count[node];
             node++;
         }
     }
@@ -106,7 +123,7 @@ static uint32_t select_rank(const vs_targets *p, uint32_t k)
 uint32_t vs_targets_random(const vs_targets *p, uint32_t exclude, vs_rng *rng)
 {
     bool skip = is_eligible(p, exclude);
-    uint32_t n = p->node[1].count - skip;
+    uint32_t n = p->count[1] - skip;
     if (n == 0)
         return VS_NO_HOST;
     uint32_t k = (uint32_t)vs_rng_below(rng, n);
@@ -117,5 +134,5 @@ uint32_t vs_targets_random(const vs_targets *p, uint32_t exclude, vs_rng *rng)
 
 size_t vs_targets_memory_bytes(const vs_targets *p)
 {
-    return 2 * (size_t)p->leaves * sizeof *p->node;
+    return 2 * (size_t)p->leaves * (sizeof *p->best + sizeof *p->count);
 }

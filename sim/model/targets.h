@@ -19,22 +19,34 @@
 
 #define VS_NO_HOST UINT32_MAX
 
-/* A node of the tree: both its numbers in one cache line, as an update reads both. */
-typedef struct vs_target_node {
-    uint64_t best;  /* (load << 32 | host) of its best eligible host, or UINT64_MAX */
-    uint32_t count; /* its eligible hosts */
-} vs_target_node;
-
+/* The tree's nodes as two arrays, node 1 the root, leaf i at leaves + i: an eligibility
+ * change adds one to (or takes one from) the counts on the leaf's path, while a change of
+ * the best stops where a node's best no longer changes. */
 typedef struct vs_targets {
-    vs_target_node *node; /* node 1 is the root, leaf i is leaves + i */
-    uint32_t leaves;      /* a power of two >= hosts */
+    uint64_t *best;  /* (load << 32 | host) of a node's best eligible host, or UINT64_MAX */
+    uint32_t *count; /* a node's eligible hosts: ranked, every node's; else leaves and root */
+    uint32_t leaves; /* a power of two >= hosts */
+    bool ranked;     /* counts kept on inner nodes too, for vs_targets_random */
 } vs_targets;
 
-/* Every host starts ineligible. Returns -1 out of memory. */
-int vs_targets_init(vs_targets *p, uint32_t hosts);
+/* Every host starts ineligible. `ranked`: vs_targets_random will be used (it draws by
+ * rank, from every node's count); the least-loaded choice needs only the root's, and its
+ * updates skip the walk of the others. Returns -1 out of memory. */
+int vs_targets_init(vs_targets *p, uint32_t hosts, bool ranked);
 void vs_targets_close(vs_targets *p);
 
-void vs_targets_update(vs_targets *p, uint32_t host, bool eligible, uint32_t load);
+/* Sets leaf `leaf` to `key` (or UINT64_MAX, ineligible) and updates the tree. */
+void vs__targets_set(vs_targets *p, size_t leaf, uint64_t key);
+
+/* Inline: many updates change nothing (a draining host stays ineligible), and a leaf's
+ * key says all it holds (its count is 1 unless the key is UINT64_MAX). */
+static inline void vs_targets_update(vs_targets *p, uint32_t host, bool eligible, uint32_t load)
+{
+    size_t leaf = p->leaves + (size_t)host;
+    uint64_t key = eligible ? (uint64_t)load << 32 | host : UINT64_MAX;
+    if (p->best[leaf] != key)
+        vs__targets_set(p, leaf, key);
+}
 
 /* Eligible hosts in all. */
 uint32_t vs_targets_eligible(const vs_targets *p);
@@ -42,7 +54,8 @@ uint32_t vs_targets_eligible(const vs_targets *p);
 /* The least loaded eligible host other than `exclude`, or VS_NO_HOST. */
 uint32_t vs_targets_least_loaded(const vs_targets *p, uint32_t exclude);
 
-/* An eligible host other than `exclude`, uniformly at random (one draw), or VS_NO_HOST. */
+/* An eligible host other than `exclude`, uniformly at random (one draw), or VS_NO_HOST.
+ * Only on an index made ranked. */
 uint32_t vs_targets_random(const vs_targets *p, uint32_t exclude, vs_rng *rng);
 
 /* Bytes the index holds. */

@@ -45,7 +45,7 @@ static void random_update(vs_targets *t, host_state *h, uint32_t n, vs_rng *rng)
 Test(targets, starts_with_no_eligible_host)
 {
     vs_targets t;
-    cr_assert_eq(vs_targets_init(&t, 5), 0);
+    cr_assert_eq(vs_targets_init(&t, 5, true), 0);
     cr_expect_eq(vs_targets_eligible(&t), 0);
     cr_expect_eq(vs_targets_least_loaded(&t, VS_NO_HOST), VS_NO_HOST);
     vs_rng rng;
@@ -59,11 +59,11 @@ Test(targets, least_loaded_matches_a_scan)
     static const uint32_t sizes[] = {1, 2, 3, 7, 8, 64, 100, MAX_HOSTS};
     vs_rng rng;
     vs_rng_init(&rng, 42, 1);
-    for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
-        uint32_t n = sizes[s];
+    for (size_t s = 0; s < 2 * sizeof sizes / sizeof *sizes; s++) {
+        uint32_t n = sizes[s / 2];
         host_state h[MAX_HOSTS] = {0};
         vs_targets t;
-        cr_assert_eq(vs_targets_init(&t, n), 0);
+        cr_assert_eq(vs_targets_init(&t, n, s % 2), 0); /* without, then with the ranks */
         for (int step = 0; step < 5000; step++) {
             random_update(&t, h, n, &rng);
             uint32_t exclude = (uint32_t)vs_rng_below(&rng, n + 1); /* n: exclude nobody */
@@ -81,7 +81,7 @@ Test(targets, random_is_uniform_over_eligible_hosts_but_the_source)
 {
     enum { N = 37, DRAWS = 74000 };
     vs_targets t;
-    cr_assert_eq(vs_targets_init(&t, N), 0);
+    cr_assert_eq(vs_targets_init(&t, N, true), 0);
     for (uint32_t i = 0; i < N; i++)
         vs_targets_update(&t, i, i % 3 != 0, 0); /* 24 eligible: 1, 2, 4, 5, ... */
     uint32_t hits[N] = {0};
@@ -106,7 +106,7 @@ Test(targets, random_is_uniform_over_eligible_hosts_but_the_source)
 Test(targets, random_only_candidate_and_none)
 {
     vs_targets t;
-    cr_assert_eq(vs_targets_init(&t, 4), 0);
+    cr_assert_eq(vs_targets_init(&t, 4, true), 0);
     vs_rng rng;
     vs_rng_init(&rng, 3, 0);
     vs_targets_update(&t, 2, true, 10);
