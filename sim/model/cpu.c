@@ -20,13 +20,8 @@ static void on_cpu_free(vs_engine *eng, void *ctx, uint64_t host_index)
         h->cpu_len--;
         vs_sim_timeline(sim, VS_TL_CPU_QUEUE, (uint32_t)host_index, h->cpu_len, NULL);
         vs_time_t hold = w.fn(sim, w.ctx, w.arg);
-        if (hold & VS_CPU_HELD) { /* the work's own event gives the CPU back */
-            h->cpu_busy_ns += hold & ~VS_CPU_HELD;
-            return;
-        }
-        if (hold > 0) {
-            h->cpu_busy_ns += hold;
-            vs_engine_post(sim->engine, hold, on_cpu_free, sim, host_index);
+        if (hold != 0) { /* held: by the work's own event, or by the CPU's */
+            vs_cpu_release(sim, (uint32_t)host_index, hold);
             return;
         }
     }

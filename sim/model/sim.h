@@ -434,6 +434,11 @@ void vs_sim_violation(vs_sim *sim, vs_rule rule, uint32_t instance, const char *
  * saying how many more. */
 void vs_sim_violations_summary(const vs_sim *sim);
 
+/* The out-of-line rest of the two below: what only measured timing or a kernel hook
+ * needs. */
+void vs__sim_activity_measure(vs_sim *sim, uint32_t instance);
+vs_time_t vs__sim_activity_end_slow(vs_sim *sim);
+
 /* Enter and leave a callout's code: what it charges while inside is its cost, or, for a
  * plugin with timing "measured", the thread CPU time between the two calls (two
  * clock_gettime(CLOCK_THREAD_CPUTIME_ID) reads), less their own cost as calibrated when
@@ -441,9 +446,6 @@ void vs_sim_violations_summary(const vs_sim *sim);
  * `what` names the callback for a crash report: a string literal. */
 /* Inline, with what only measured timing, a kernel hook or a crumb needs behind one
  * branch each: every callout's call goes through both. */
-void vs__sim_activity_measure(vs_sim *sim, uint32_t instance);
-vs_time_t vs__sim_activity_end_slow(vs_sim *sim);
-
 static inline void vs_sim_activity_begin(vs_sim *sim, uint32_t instance, const char *what)
 {
     sim->activity = (vs_activity){.active = true, .instance = instance, .what = what};
