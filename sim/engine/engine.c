@@ -781,12 +781,28 @@ bool vs_engine_cancel(vs_engine *eng, vs_event_id id)
     return true;
 }
 
+/* The objects of the event three places behind the front start loading now: at
+ * 100,000 hosts a handler's context (a migration last touched seconds of virtual time
+ * ago) is in no cache. ctx and arg are both tried, as models pass their object in
+ * either; a prefetch is only a hint and never faults, whatever arg holds. Worth 3-7%
+ * of the 100,000-host drain in three interleaved pairs, nothing at 1,000 (issue 19). */
+static inline void prefetch_handler_data(const vs_engine *eng, const bucket *b)
+{
+    if (b->pos + 3u < CHUNK_EVENTS) {
+        const event *ahead = &eng->chunks[b->head].ev[b->pos + 3];
+        __builtin_prefetch(ahead->ctx);
+        __builtin_prefetch((const void *)(uintptr_t)ahead->arg);
+    }
+}
+
 /* Pops the front event of bucket `index`, the earliest, and runs it, unless it was
  * cancelled. A cancellable event's record goes back to the pool before the handler
  * runs, so the handler's own schedule reuses a slot that is already in cache. */
 static void engine_dispatch(vs_engine *eng, unsigned index)
 {
     event e = *bucket_front(eng, &eng->buckets[index]);
+
+    prefetch_handler_data(eng, &eng->buckets[index]);
 
     bucket_pop_front(eng, index);
     eng->keys--;
