@@ -781,14 +781,14 @@ bool vs_engine_cancel(vs_engine *eng, vs_event_id id)
     return true;
 }
 
-/* The objects of the event three places behind the front start loading now: at
+/* The objects of the event three places after the front start loading now: at
  * 100,000 hosts a handler's context (a migration last touched seconds of virtual time
  * ago) is in no cache. ctx and arg are both tried, as models pass their object in
  * either; a prefetch is only a hint and never faults, whatever arg holds. Worth 3-7%
  * of the 100,000-host drain in three interleaved pairs, nothing at 1,000 (issue 19). */
 static inline void prefetch_handler_data(const vs_engine *eng, const bucket *b)
 {
-    if (b->pos + 3u < CHUNK_EVENTS) {
+    if (b->pos + 3u < chunk_end(b, b->head)) { /* a slot past the tail's fill is stale */
         const event *ahead = &eng->chunks[b->head].ev[b->pos + 3];
         __builtin_prefetch(ahead->ctx);
         __builtin_prefetch((const void *)(uintptr_t)ahead->arg);
