@@ -136,6 +136,11 @@ struct vs_engine {
     bool running;
     bool stop;
     bool oom; /* a schedule or a reorder found no memory: vs_engine_out_of_memory */
+    unsigned nprefetchers;
+    struct {
+        vs_event_fn fn;
+        vs_prefetch_fn prefetch;
+    } prefetchers[VS_ENGINE_PREFETCHERS]; /* see vs_engine_prefetch_for */
 };
 
 /* --- allocation --- */
@@ -786,18 +791,57 @@ bool vs_engine_cancel(vs_engine *eng, vs_event_id id)
     return true;
 }
 
-/* The objects of the event three places after the front start loading now: at
- * 100,000 hosts a handler's context (a migration last touched seconds of virtual time
- * ago) is in no cache. ctx and arg are both tried, as models pass their object in
- * either; a prefetch is only a hint and never faults, whatever arg holds. With the
- * queue's own prefetches, 20% of the 100,000-host drain's run (14.7 s -> 11.6 s, the
- * least of three interleaved runs each), nothing at 1,000 (issue 19). */
+bool vs_engine_prefetch_for(vs_engine *eng, vs_event_fn fn, vs_prefetch_fn prefetch)
+{
+    if (fn == NULL || prefetch == NULL || eng->nprefetchers == VS_ENGINE_PREFETCHERS)
+        return false;
+    eng->prefetchers[eng->nprefetchers].fn = fn;
+    eng->prefetchers[eng->nprefetchers++].prefetch = prefetch;
+    return true;
+}
+
+/* How far ahead of the front the two stages of prefetch_handler_data look. */
+#define AHEAD_OBJECTS 6 /* ctx and arg */
+#define AHEAD_MODEL 3   /* the handler's prefetcher, reading the objects loaded above */
+_Static_assert(AHEAD_OBJECTS < CHUNK_EVENTS, "event_ahead looks one chunk further at most");
+
+/* The event d places after the front of bucket b, or NULL past the bucket's end. The
+ * next chunk, if it is looked into, started loading a chunk ago (bucket_pop_front). */
+static inline const event *event_ahead(const vs_engine *eng, const bucket *b, unsigned d)
+{
+    uint32_t c = b->head;
+    unsigned i = b->pos + d;
+
+    if (i >= CHUNK_EVENTS) {
+        if (c == b->tail)
+            return NULL;
+        c = eng->chunks[c].next;
+        i -= CHUNK_EVENTS;
+    }
+    return i < chunk_end(b, c) ? &eng->chunks[c].ev[i] : NULL; /* past the fill: stale */
+}
+
+/* What the coming handlers read starts loading now, in two stages: at 100,000 hosts a
+ * handler's objects (a migration last touched a step ago, after all the others) are in
+ * no cache. The event AHEAD_OBJECTS places on has its ctx and arg prefetched, as models
+ * pass their object in either (a prefetch is only a hint and never faults, whatever arg
+ * holds); the event AHEAD_MODEL places on, whose objects those were, has its handler's
+ * prefetcher called, which reads them for the addresses of the rest. */
 VS_PREFETCH_FN prefetch_handler_data(const vs_engine *eng, const bucket *b)
 {
-    if (b->pos + 3u < chunk_end(b, b->head)) { /* a slot past the tail's fill is stale */
-        const event *ahead = &eng->chunks[b->head].ev[b->pos + 3];
-        __builtin_prefetch(ahead->ctx);
-        __builtin_prefetch((const void *)(uintptr_t)ahead->arg);
+    const event *far = event_ahead(eng, b, AHEAD_OBJECTS);
+    if (far) {
+        __builtin_prefetch(far->ctx);
+        __builtin_prefetch((const void *)(uintptr_t)far->arg);
+    }
+    const event *near = eng->nprefetchers ? event_ahead(eng, b, AHEAD_MODEL) : NULL;
+    if (near == NULL)
+        return;
+    for (unsigned i = 0; i < eng->nprefetchers; i++) {
+        if (near->fn == eng->prefetchers[i].fn) {
+            eng->prefetchers[i].prefetch(near->ctx, near->arg);
+            return;
+        }
     }
 }
 

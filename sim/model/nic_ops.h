@@ -81,6 +81,8 @@ void vs_nic_op_pass(vs_sim *sim, vs_nic_op *ops, uint32_t n, vs_nic_part part);
 /* Fills sim->nic_pass and sim->nic_part_kinds from the parts' tables (vs_sim_new). */
 void vs_nic_ops_init(vs_sim *sim);
 
+/* Names what the parts' events read for the engine to prefetch (after vs_engine_new). */
+bool vs_nic_ops_prefetch(vs_sim *sim);
 /* Does the part run on the source (else on the destination)? */
 static inline bool vs_nic_part_on_source(vs_nic_part part)
 {

@@ -640,6 +640,67 @@ Test(engine, free_accepts_null_and_a_non_empty_engine)
     vs_engine_free(eng);
 }
 
+/* --- prefetchers (vs_engine_prefetch_for) --- */
+
+typedef struct prefetch_log {
+    recorder ran;       /* first: the events' ctx; the events, as they ran */
+    uint64_t named[64]; /* args the prefetcher was called with, in order */
+    size_t nnamed;
+    bool named_after_run; /* called for an event that had already run */
+} prefetch_log;
+
+static void name_ahead(void *ctx, uint64_t arg)
+{
+    prefetch_log *l = ctx; /* the event's ctx: the recorder, first in the log */
+    for (size_t i = 0; i < l->ran.n; i++)
+        l->named_after_run |= l->ran.log[i].arg == arg;
+    if (l->nnamed < 64)
+        l->named[l->nnamed++] = arg;
+}
+
+static void other_handler(vs_engine *eng, void *ctx, uint64_t arg)
+{
+    record(eng, ctx, arg);
+}
+
+/* Events of the named handler get their prefetcher called before they run, a few events
+ * ahead; other handlers' events never do; the order of the run is unchanged. */
+Test(engine, a_prefetcher_is_called_ahead_for_its_handler_only)
+{
+    vs_engine *eng = vs_engine_new(0);
+    prefetch_log l = {0};
+    recorder_init(&l.ran, 64);
+    cr_assert(vs_engine_prefetch_for(eng, record, name_ahead));
+    for (uint64_t i = 0; i < 40; i++) /* one time: a long bucket, as a lockstep model has */
+        cr_assert(vs_engine_post(eng, 10, i % 4 == 3 ? other_handler : record, &l.ran, i));
+    cr_assert_eq(vs_engine_run(eng, VS_TIME_MAX), 40);
+    assert_args_in_order(&l.ran, 40);
+    cr_assert_not(l.named_after_run, "a prefetcher ran for an event already handled");
+    size_t want = 0;
+    for (uint64_t i = 0; i < 40; i++)
+        want += i % 4 != 3;
+    /* Every event of `record` but the first few, each once, in order. */
+    cr_assert_geq(l.nnamed, want - 6, "%zu of %zu events named ahead", l.nnamed, want);
+    for (size_t k = 0; k < l.nnamed; k++) {
+        cr_assert_neq(l.named[k] % 4, 3, "the prefetcher ran for another handler's event");
+        if (k > 0)
+            cr_assert_gt(l.named[k], l.named[k - 1]);
+    }
+    free(l.ran.log);
+    vs_engine_free(eng);
+}
+
+Test(engine, prefetchers_are_refused_when_null_or_beyond_the_table)
+{
+    vs_engine *eng = vs_engine_new(0);
+    cr_assert_not(vs_engine_prefetch_for(eng, NULL, name_ahead));
+    cr_assert_not(vs_engine_prefetch_for(eng, record, NULL));
+    for (int i = 0; i < VS_ENGINE_PREFETCHERS; i++)
+        cr_assert(vs_engine_prefetch_for(eng, record, name_ahead));
+    cr_assert_not(vs_engine_prefetch_for(eng, record, name_ahead), "the table is full");
+    vs_engine_free(eng);
+}
+
 /* --- against a reference queue ---
  *
  * A random mix of schedules (from outside a run and from handlers), cancels, runs to
