@@ -24,5 +24,7 @@ check() {
   jq -r '"Little: in flight \(.in_flight.pending_mean), throughput x latency \(.latency_us.pending_completion.count / .sim_time_s * .latency_us.pending_completion.mean / 1e6)"' "$WORK/mm1-$rate.json"
 }
 check 1000 2000
-check 1600 5000
+# Under the sanitizers (~10x slower) the second load point adds a minute and no code
+# path the first does not take: its statistics are checked in the plain build.
+[ -n "${VSWITCHSIM_SANITIZED:-}" ] || check 1600 5000
 echo "ok"

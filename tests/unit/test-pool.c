@@ -82,7 +82,8 @@ Test(pool, foreach_visits_every_item_once_as_chunks_grow)
     cr_assert_leq(pool.items, (size_t)2 * N, "growth doubles at most: %zu items", pool.items);
     size_t chunks = vs_pool_chunk_count(&pool);
     cr_assert_leq(chunks, 20u, "%zu chunks", chunks);
-    vs_pool_foreach(&pool, visit);
+    vs_pool_foreach(&pool, visit)
+        ;
     for (uint32_t i = 0; i < N; i++)
         cr_assert_eq(items[i]->visits, 1, "item %u visited %u times", i, items[i]->visits);
     free(items);
