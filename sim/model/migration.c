@@ -388,7 +388,7 @@ static void prefetch_timer(void *ctx, uint64_t arg)
 {
     const vs_sim *sim = ctx;
     const vs_migration *mig = (const vs_migration *)(uintptr_t)arg;
-    const vs_mig_run *run = mig->run;               /* NULL once ended: a prefetch never faults */
+    const vs_mig_run *run = mig->run;               /* set while a timer of its is pending */
     uint32_t nics = sim->cfg->topology.nics_per_vm; /* not run->nnics: run is not here yet */
     __builtin_prefetch(run);
     __builtin_prefetch((const char *)run + 64);
