@@ -53,12 +53,11 @@ bool vs_engine_post_at(vs_engine *eng, vs_time_t when, vs_event_fn fn, void *ctx
  * only costs instructions), the engine calls prefetch(ctx, arg) with its ctx and arg,
  * so that the objects the handler will read (beyond those two, which the engine starts
  * loading itself, for every event once a prefetcher is named) are on their way
- * meanwhile. A model in lockstep at scale reads each
- * object a step after its every neighbour, in no cache (issue 19). prefetch may read
- * through ctx and arg but must change nothing and decide nothing: the handlers before
- * the event still run first and may change what it reads. Posted events only (a
- * cancellable one's arg is its record). Up to VS_ENGINE_PREFETCHERS handlers; false
- * when full, or for fn NULL. */
+ * meanwhile. A model in lockstep at scale reads each object a step after its every
+ * neighbour, in no cache (issue 19). prefetch may read through ctx and arg but must
+ * change nothing and decide nothing: the handlers before the event still run first and
+ * may change what it reads. Posted events only (a cancellable one's arg is its record).
+ * Up to VS_ENGINE_PREFETCHERS handlers; false when full, or for fn NULL. */
 typedef void (*vs_prefetch_fn)(void *ctx, uint64_t arg);
 #define VS_ENGINE_PREFETCHERS 4
 bool vs_engine_prefetch_for(vs_engine *eng, vs_event_fn fn, vs_prefetch_fn prefetch);

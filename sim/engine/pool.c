@@ -35,10 +35,7 @@ void vs_pool_init(vs_pool *pool, size_t item_size, size_t per_chunk)
     pool->free = NULL;
 }
 
-/* Room for `bytes`: on huge pages when it spans some (madvise: a hint the kernel may
- * ignore). Not zeroed: vs_pool_get zeroes an item as it first hands it out, so a chunk
- * becomes resident as it is used, as calloc's would. */
-static void *chunk_alloc(size_t bytes)
+void *vs_array_alloc(size_t bytes)
 {
     void *p;
     size_t align = bytes >= HUGE_PAGE ? HUGE_PAGE : LINE;
@@ -57,7 +54,9 @@ static vs_pool_chunk *chunk_new(vs_pool *pool)
     size_t cap = pool->items > pool->per_chunk ? pool->items : pool->per_chunk;
     if (cap > max)
         cap = max > 0 ? max : 1;
-    vs_pool_chunk *c = chunk_alloc(sizeof *c + pool->item_size * cap);
+    /* Not zeroed: vs_pool_get zeroes an item as it first hands it out, so a chunk becomes
+     * resident as it is used, as calloc's would. */
+    vs_pool_chunk *c = vs_array_alloc(sizeof *c + pool->item_size * cap);
     if (!c)
         return NULL;
     c->used = 0;

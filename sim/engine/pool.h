@@ -26,6 +26,11 @@ void *vs_pool_get(vs_pool *pool);
 void vs_pool_put(vs_pool *pool, void *item);
 /* Calls fn on every item the pool ever handed out (to free what items own). */
 void vs_pool_foreach(vs_pool *pool, void (*fn)(void *item));
+/* Uninitialised room for an array of `bytes`, freed with free(): on a cache line, and
+ * from 2 MiB up on a 2 MiB boundary with huge pages asked for (madvise, a hint the kernel
+ * may ignore), for arrays read all over (the engine's chunks, a pool's large chunks).
+ * NULL out of memory. */
+void *vs_array_alloc(size_t bytes);
 /* Chunks the pool holds: for tests. */
 size_t vs_pool_chunk_count(const vs_pool *pool);
 void vs_pool_close(vs_pool *pool);

@@ -1,8 +1,8 @@
 /*
  * test-pool.c: fixed-size object pools (sim/engine/pool.c): items zeroed when first
  * handed out, reused last-in first-out, aligned to a cache line from a line up, every
- * item visited by foreach across chunks that grow, and all of it freed on close (the
- * ASan build's leak check).
+ * item visited by foreach across chunks that grow, all of it freed on close (the
+ * ASan build's leak check); and vs_array_alloc's alignment.
  */
 #include <criterion/criterion.h>
 #include <stdint.h>
@@ -108,4 +108,18 @@ Test(pool, chunks_stop_growing_at_their_cap)
     cr_assert_geq(chunks, 4u, "%zu chunks for 100 MB", chunks);
     cr_assert_leq(pool.items - n, (size_t)(32 << 20) / 4096, "slack of one chunk at most");
     vs_pool_close(&pool);
+}
+
+/* The engine's chunks and a pool's large chunks: on a line, from 2 MiB on a huge page. */
+Test(pool, array_alloc_aligns_to_a_line_and_from_2_mib_to_a_huge_page)
+{
+    size_t sizes[] = {1, 100, 4096, (size_t)2 << 20, (size_t)3 << 20};
+    for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+        unsigned char *p = vs_array_alloc(sizes[s]);
+        cr_assert_not_null(p);
+        size_t align = sizes[s] >= ((size_t)2 << 20) ? (size_t)2 << 20 : 64;
+        cr_assert_eq((uintptr_t)p % align, 0, "%zu bytes at %p", sizes[s], (void *)p);
+        p[0] = p[sizes[s] - 1] = 1; /* all of it is ours (ASan would say otherwise) */
+        free(p);
+    }
 }
